@@ -1,0 +1,37 @@
+//! The pure core: types and rules, no I/O. Nothing here knows about redb,
+//! sockets or terminals.
+
+pub mod dispute;
+pub mod lists;
+pub mod officer;
+pub mod person;
+pub mod settings;
+pub mod summary;
+pub mod text;
+pub mod workflow;
+
+/// A rule said no. The message is for the officer, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum DomainError {
+    /// Bad or missing input.
+    #[error("{0}")]
+    Invalid(String),
+    /// The case is not in a state that allows this.
+    #[error("{0}")]
+    Refused(String),
+    /// The officer's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+}
+
+impl DomainError {
+    pub fn invalid(msg: String) -> Self {
+        DomainError::Invalid(msg)
+    }
+    pub fn refused(msg: String) -> Self {
+        DomainError::Refused(msg)
+    }
+    pub fn forbidden(msg: String) -> Self {
+        DomainError::Forbidden(msg)
+    }
+}

@@ -1,0 +1,131 @@
+//! The roster and what each role may do. The server enforces these rules.
+
+use serde::{Deserialize, Serialize};
+
+use super::lists::Role;
+use super::text::{required_line, MAX_NAME_CHARS};
+use super::DomainError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Officer {
+    /// The system login (the SSH account); the identity on the socket.
+    pub login: String,
+    pub name: String,
+    pub unit: String,
+    pub role: Role,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Officer {
+    pub fn new(login: &str, name: &str, unit: &str, role: Role) -> Result<Officer, DomainError> {
+        let login = login.trim();
+        if login.is_empty()
+            || login.len() > 32
+            || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(DomainError::invalid(format!(
+                "登录名“{login}”不合格：应为系统账号名（字母、数字、. _ -，最多 32 位）"
+            )));
+        }
+        Ok(Officer {
+            login: login.to_string(),
+            name: required_line("姓名", name, MAX_NAME_CHARS)?,
+            unit: required_line("单位", unit, MAX_NAME_CHARS)?,
+            role,
+            active: true,
+        })
+    }
+}
+
+/// What an officer is trying to do, for the permission check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// 登记, 研判, 交办, 督办, 上报/交办下级, key-person register and review.
+    Desk,
+    /// 签收/退回, 进展, 回访, 销号申请, 延期申请, key-person visits: the assignee may.
+    CaseWork,
+    /// 包案, 审批.
+    Lead,
+    /// Roster, lists, settings.
+    Admin,
+}
+
+impl Capability {
+    fn needs(self) -> &'static str {
+        match self {
+            Capability::Desk => "值班员、领导或管理员",
+            Capability::CaseWork => "值班员、领导、管理员，或本案的责任人",
+            Capability::Lead => "领导或管理员",
+            Capability::Admin => "管理员",
+        }
+    }
+}
+
+/// Whether `role` may do `cap`; `own` is true when the case or person is assigned to the caller.
+pub fn allows(role: Role, cap: Capability, own: bool) -> bool {
+    use Capability as C;
+    use Role as R;
+    match role {
+        R::Admin => true,
+        R::Leader => cap != C::Admin,
+        R::DutyOfficer => matches!(cap, C::Desk | C::CaseWork),
+        R::Responsible => cap == C::CaseWork && own,
+        R::ReadOnly => false,
+    }
+}
+
+pub fn check(officer: &Officer, cap: Capability, own: bool, what: &str) -> Result<(), DomainError> {
+    if allows(officer.role, cap, own) {
+        return Ok(());
+    }
+    let why = if officer.role == Role::Responsible && cap == Capability::CaseWork {
+        "责任人只能处理交办给自己的案件或人员".to_string()
+    } else {
+        format!("需要{}角色", cap.needs())
+    };
+    Err(DomainError::forbidden(format!(
+        "无权{what}：{why}，您当前是“{}”。如需调整请联系管理员",
+        officer.role.label()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_has_exactly_its_rights() {
+        use Capability as C;
+        let caps = [C::Desk, C::CaseWork, C::Lead, C::Admin];
+        let table: [(Role, [bool; 4], [bool; 4]); 5] = [
+            // (role, allowed when not own, allowed when own)
+            (Role::Admin, [true; 4], [true; 4]),
+            (Role::Leader, [true, true, true, false], [true, true, true, false]),
+            (Role::DutyOfficer, [true, true, false, false], [true, true, false, false]),
+            (Role::Responsible, [false; 4], [false, true, false, false]),
+            (Role::ReadOnly, [false; 4], [false; 4]),
+        ];
+        for (role, other, own) in table {
+            for (i, cap) in caps.iter().enumerate() {
+                assert_eq!(allows(role, *cap, false), other[i], "{role:?} {cap:?}");
+                assert_eq!(allows(role, *cap, true), own[i], "{role:?} {cap:?} own");
+            }
+        }
+    }
+
+    #[test]
+    fn refusal_names_the_needed_role() {
+        let o = Officer::new("guest", "访客", "综治中心", Role::ReadOnly).unwrap();
+        let e = check(&o, Capability::Lead, false, "包案").unwrap_err().to_string();
+        assert_eq!(e, "无权包案：需要领导或管理员角色，您当前是“只读”。如需调整请联系管理员");
+        let r = Officer::new("tj1", "调解员", "司法所", Role::Responsible).unwrap();
+        let e = check(&r, Capability::CaseWork, false, "添加进展").unwrap_err().to_string();
+        assert!(e.contains("责任人只能处理交办给自己的案件"), "{e}");
+        assert!(Officer::new("bad name", "x", "y", Role::ReadOnly).is_err());
+    }
+}

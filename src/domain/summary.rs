@@ -1,0 +1,90 @@
+//! The compact view of a dispute that every client keeps in memory for lists,
+//! search and sorting. Derived from the full record; never edited by itself.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::dispute::{Dispute, Time};
+use super::lists::{RiskLevel, Tier, WarningFlag};
+use super::workflow::Status;
+
+/// How much of the 矛盾情况 text a summary keeps for lists and search.
+const SUMMARY_CHARS: usize = 80;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub rev: u64,
+    pub title: String,
+    pub summary: String,
+    pub village: String,
+    pub category: String,
+    pub status: Status,
+    #[serde(default)]
+    pub risk: Option<RiskLevel>,
+    pub tier: Tier,
+    #[serde(default)]
+    pub flags: Vec<WarningFlag>,
+    pub parties: Vec<String>,
+    #[serde(default)]
+    pub person_ids: Vec<String>,
+    pub registered_at: Time,
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub person: Option<String>,
+    #[serde(default)]
+    pub leader: Option<String>,
+    #[serde(default)]
+    pub accepted: bool,
+    #[serde(default)]
+    pub supervised: bool,
+    #[serde(default)]
+    pub packaged: bool,
+    #[serde(default)]
+    pub awaiting_approval: bool,
+    #[serde(default)]
+    pub next_follow_up: Option<NaiveDate>,
+    #[serde(default)]
+    pub people_involved: u32,
+    #[serde(default)]
+    pub amount: Option<u64>,
+}
+
+impl Summary {
+    pub fn of(d: &Dispute) -> Summary {
+        Summary {
+            id: d.id.clone(),
+            rev: d.rev,
+            title: d.title.clone(),
+            summary: d.summary.chars().take(SUMMARY_CHARS).collect(),
+            village: d.village.clone(),
+            category: d.category.clone(),
+            status: d.status,
+            risk: d.risk,
+            tier: d.tier,
+            flags: d.flags.clone(),
+            parties: d.parties.iter().map(|p| p.name.clone()).collect(),
+            person_ids: d.parties.iter().filter_map(|p| p.person_id.clone()).collect(),
+            registered_at: d.registered_at,
+            deadline: d.deadline(),
+            person: d.assignment.as_ref().map(|a| a.person.clone()),
+            leader: d
+                .package
+                .as_ref()
+                .map(|p| p.leader.clone())
+                .or_else(|| d.assignment.as_ref().map(|a| a.leader.clone())),
+            accepted: d.assignment.as_ref().is_some_and(|a| a.accepted_at.is_some()),
+            supervised: d.supervised,
+            packaged: d.package.is_some(),
+            awaiting_approval: d.pending_approval().is_some(),
+            next_follow_up: d.next_follow_up(),
+            people_involved: d.people_involved,
+            amount: d.amount,
+        }
+    }
+
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && self.deadline.is_some_and(|d| d < today)
+    }
+}

@@ -1,0 +1,276 @@
+//! Text that people type or files bring: sanitising and date parsing.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::DomainError;
+
+/// Strips escape sequences, control characters and bidi overrides from text
+/// that may be shown on a terminal. Newlines survive only when `multiline`.
+fn sanitise(input: &str, multiline: bool) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 CSI / OSC introducers behave like ESC [ and ESC ].
+            '\u{9b}' => skip_until_final(&mut chars),
+            '\u{9d}' => skip_string(&mut chars),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push(if multiline { '\n' } else { ' ' });
+                }
+            }
+            '\n' => out.push(if multiline { '\n' } else { ' ' }),
+            '\t' => out.push(' '),
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One-line text (names, summaries in lists, reasons): trimmed, no newlines.
+pub fn clean_line(input: &str) -> String {
+    sanitise(input, false).trim().to_string()
+}
+
+/// Multi-line text (progress notes, plans): keeps line breaks, trims the ends.
+pub fn clean_text(input: &str) -> String {
+    let text = sanitise(input, true);
+    text.trim().to_string()
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}')
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_until_final(chars),
+        Some(']') | Some('P') | Some('_') | Some('^') | Some('X') => skip_string(chars),
+        // Two-byte sequences such as ESC c (reset) or ESC ( B: drop the next char too.
+        Some('(') | Some(')') | Some('#') | Some('%') => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameters and intermediates up to a final byte in 0x40..=0x7e.
+fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+    }
+}
+
+/// OSC / DCS strings end with BEL or ST (ESC \ or 0x9c).
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Longest text kept in one field; longer input is an error, not a silent cut.
+pub const MAX_NAME_CHARS: usize = 50;
+pub const MAX_LINE_CHARS: usize = 500;
+pub const MAX_TEXT_CHARS: usize = 5000;
+
+/// Cleans a required one-line field and checks its length.
+pub fn required_line(field: &str, input: &str, max: usize) -> Result<String, DomainError> {
+    let text = clean_line(input);
+    if text.is_empty() {
+        return Err(DomainError::invalid(format!("{field}不能为空")));
+    }
+    check_len(field, &text, max)?;
+    Ok(text)
+}
+
+pub fn check_len(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(DomainError::invalid(format!(
+            "{field}过长（{n} 个字），最多 {max} 个字"
+        )));
+    }
+    Ok(())
+}
+
+const DATE_FORMS: &str = "2024-11-28、2024/11/28、2024.11.28、2024年11月28日、11月28日、今天、明天或 +3天";
+
+/// Parses a date as officers type it. `today` anchors the relative forms.
+pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DomainError> {
+    let text: String = clean_line(input)
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let bad = || {
+        DomainError::invalid(format!(
+            "无法识别的日期“{}”，请写成 {DATE_FORMS}",
+            clean_line(input)
+        ))
+    };
+    match text.as_str() {
+        "" => return Err(DomainError::invalid("日期不能为空".to_string())),
+        "今天" | "今日" => return Ok(today),
+        "明天" | "明日" => return Ok(today + Days::new(1)),
+        "后天" => return Ok(today + Days::new(2)),
+        "昨天" => return Ok(today - Days::new(1)),
+        _ => {}
+    }
+    if let Some(rest) = text.strip_prefix('+') {
+        let digits = rest.strip_suffix('天').unwrap_or(rest);
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        if n > 3650 {
+            return Err(DomainError::invalid(format!("“{text}”太远了，最多 +3650天")));
+        }
+        return Ok(today + Days::new(n));
+    }
+    if let Some(digits) = text.strip_suffix("天后") {
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        return Ok(today + Days::new(n.min(3650)));
+    }
+    let parts: Vec<&str> = text
+        .trim_end_matches('日')
+        .trim_end_matches('号')
+        .split(['-', '/', '.', '年', '月'])
+        .collect();
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let (y, m, d) = match nums.as_slice() {
+        [y, m, d] if parts[0].len() == 4 => (*y as i32, *m, *d),
+        // 20241128
+        [n] if parts[0].len() == 8 => ((n / 10000) as i32, n / 100 % 100, n % 100),
+        // 11月28日: this year.
+        [m, d] if text.contains('月') => (today.year(), *m, *d),
+        _ => return Err(bad()),
+    };
+    if !(1900..=2200).contains(&y) {
+        return Err(DomainError::invalid(format!(
+            "日期“{}”的年份 {y} 不合理",
+            clean_line(input)
+        )));
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        DomainError::invalid(format!("日期不存在：{y}年{m}月没有{d}日"))
+    })
+}
+
+fn fullwidth_to_ascii(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '－' => '-',
+        '／' => '/',
+        '．' | '。' => '.',
+        '＋' => '+',
+        _ => c,
+    }
+}
+
+/// Masks the middle of a phone or ID number: 13800001234 -> 138****1234.
+pub fn mask_digits(text: &str, keep_head: usize, keep_tail: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= keep_head + keep_tail {
+        return "*".repeat(chars.len());
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep_head || i >= chars.len() - keep_tail {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn strips_escapes_controls_and_bidi() {
+        assert_eq!(clean_line("张三\u{1b}[31m红\u{1b}[0m"), "张三红");
+        assert_eq!(clean_line("\u{1b}]0;evil title\u{7}标题"), "标题");
+        assert_eq!(clean_line("a\u{202e}b\u{2066}c\u{0}d\u{9b}2Je"), "abcde");
+        assert_eq!(clean_line("  多\n行\r\n文本\t "), "多 行 文本");
+        assert_eq!(clean_text("第一行\r\n第二行\n"), "第一行\n第二行");
+        assert_eq!(clean_line("\u{1b}c重置"), "重置");
+    }
+
+    #[test]
+    fn parses_every_form_officers_type() {
+        let today = d(2026, 11, 22);
+        for form in [
+            "2024-11-28",
+            "2024/11/28",
+            "2024.11.28",
+            "2024年11月28日",
+            "2024年11月28号",
+            " ２０２４－１１－２８ ",
+            "20241128",
+        ] {
+            assert_eq!(parse_date(form, today).unwrap(), d(2024, 11, 28), "{form}");
+        }
+        assert_eq!(parse_date("11月28日", today).unwrap(), d(2026, 11, 28));
+        assert_eq!(parse_date("今天", today).unwrap(), today);
+        assert_eq!(parse_date("明天", today).unwrap(), d(2026, 11, 23));
+        assert_eq!(parse_date("+3天", today).unwrap(), d(2026, 11, 25));
+        assert_eq!(parse_date("+10", today).unwrap(), d(2026, 12, 2));
+    }
+
+    #[test]
+    fn rejects_bad_dates_in_chinese() {
+        let today = d(2026, 11, 22);
+        let err = parse_date("2024-02-30", today).unwrap_err().to_string();
+        assert_eq!(err, "日期不存在：2024年2月没有30日");
+        let err = parse_date("下周三", today).unwrap_err().to_string();
+        assert!(err.starts_with("无法识别的日期“下周三”"), "{err}");
+        assert_eq!(parse_date("", today).unwrap_err().to_string(), "日期不能为空");
+        assert!(parse_date("0024-01-01", today).is_err());
+        assert!(parse_date("28/11/2024", today).is_err());
+        assert!(parse_date("+99999天", today).is_err());
+    }
+
+    #[test]
+    fn length_limits_are_errors() {
+        let long = "张".repeat(500);
+        let err = required_line("姓名", &long, MAX_NAME_CHARS).unwrap_err().to_string();
+        assert_eq!(err, "姓名过长（500 个字），最多 50 个字");
+        assert_eq!(
+            required_line("姓名", " \u{1b}[0m ", 50).unwrap_err().to_string(),
+            "姓名不能为空"
+        );
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask_digits("13800001234", 3, 4), "138****1234");
+        assert_eq!(mask_digits("12", 3, 4), "**");
+    }
+}
