@@ -1,0 +1,703 @@
+//! The redb store: tables, indexes, the audit log, integrity check and backup.
+//! Only this module touches redb. Every change is one write transaction that
+//! writes the records, their indexes and the audit event together, durably.
+
+pub mod audit;
+pub mod codec;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use redb::{
+    Database, Durability, MultimapTableDefinition, ReadableDatabase, ReadableMultimapTable,
+    ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::domain::dispute::{Dispute, Time};
+use crate::domain::officer::Officer;
+use crate::domain::person::KeyPerson;
+use crate::domain::summary::Summary;
+use crate::domain::DomainError;
+use audit::{AuditEvent, GENESIS};
+use codec::{decode, encode};
+
+pub const SCHEMA_VERSION: u64 = 1;
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const DISPUTES: TableDefinition<&str, &[u8]> = TableDefinition::new("disputes");
+const SUMMARIES: TableDefinition<&str, &[u8]> = TableDefinition::new("summaries");
+const PERSONS: TableDefinition<&str, &[u8]> = TableDefinition::new("persons");
+const OFFICERS: TableDefinition<&str, &[u8]> = TableDefinition::new("officers");
+/// Named lists (villages, units, categories) and settings, one JSON value each.
+const LISTS: TableDefinition<&str, &[u8]> = TableDefinition::new("lists");
+/// Per-officer unsent form drafts.
+const DRAFTS: TableDefinition<&str, &[u8]> = TableDefinition::new("drafts");
+const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+const IDX_STATUS: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("idx_status");
+const IDX_VILLAGE: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("idx_village");
+const IDX_DEADLINE: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("idx_deadline");
+const IDX_PERSON: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("idx_person_disputes");
+
+const STR_TABLES: [TableDefinition<&str, &[u8]>; 7] =
+    [META, DISPUTES, SUMMARIES, PERSONS, OFFICERS, LISTS, DRAFTS];
+const INDEXES: [MultimapTableDefinition<&str, &str>; 4] =
+    [IDX_STATUS, IDX_VILLAGE, IDX_DEADLINE, IDX_PERSON];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Db(String),
+    #[error("数据损坏：{0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("数据库文件正被另一个程序使用（多半是 desk serve）：{0}")]
+    Busy(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+macro_rules! db_errors {
+    ($($t:ty),+) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self { StoreError::Db(e.to_string()) }
+        }
+    )+};
+}
+db_errors!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+impl From<redb::DatabaseError> for StoreError {
+    fn from(e: redb::DatabaseError) -> Self {
+        match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(e.to_string()),
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(format!("文件读写失败：{e}"))
+    }
+}
+
+/// What a committed change touched, for change notices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Touched {
+    pub kind: String,
+    pub id: String,
+}
+
+pub struct Committed<R> {
+    pub value: R,
+    pub revision: u64,
+    pub touched: Vec<Touched>,
+}
+
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database file, creating tables and running
+    /// migrations in one transaction.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let db = Database::create(path)?;
+        let store = Store { db, path: path.to_path_buf() };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn prepare(&self) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        for def in STR_TABLES {
+            txn.open_table(def)?;
+        }
+        for def in INDEXES {
+            txn.open_multimap_table(def)?;
+        }
+        txn.open_table(AUDIT)?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let version = match meta.get("schema_version")? {
+                Some(v) => decode::<u64>("数据库版本", v.value())?,
+                None => 0,
+            };
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::Corrupt(format!(
+                    "数据库版本 {version} 比本程序（{SCHEMA_VERSION}）新，请升级 desk"
+                )));
+            }
+            // Migrations from older schema versions go here, in order.
+            if version < SCHEMA_VERSION {
+                meta.insert("schema_version", encode(&SCHEMA_VERSION).as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in one durable write transaction. Every change must record at
+    /// least one audit event; the revision only moves when records changed.
+    pub fn write<R>(
+        &self,
+        actor: &str,
+        now: Time,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<R, StoreError>,
+    ) -> Result<Committed<R>, StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        let current: u64 = meta_get(&txn, "revision")?.unwrap_or(0);
+        let mut tx = Tx {
+            txn: &txn,
+            revision: current + 1,
+            actor: actor.to_string(),
+            now,
+            events: Vec::new(),
+            touched: Vec::new(),
+        };
+        let value = f(&mut tx)?;
+        let (events, touched) = (std::mem::take(&mut tx.events), std::mem::take(&mut tx.touched));
+        if events.is_empty() {
+            return Err(StoreError::Db("内部错误：改动没有写审计记录".into()));
+        }
+        let revision = if touched.is_empty() { current } else { current + 1 };
+        append_audit(&txn, events, revision)?;
+        if revision != current {
+            meta_put(&txn, "revision", &revision)?;
+        }
+        txn.commit()?;
+        Ok(Committed { value, revision, touched })
+    }
+
+    pub fn revision(&self) -> Result<u64, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(META)?;
+        Ok(match t.get("revision")? {
+            Some(v) => decode("版本号", v.value())?,
+            None => 0,
+        })
+    }
+
+    pub fn dispute(&self, id: &str) -> Result<Dispute, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(DISPUTES)?;
+        let v = t.get(id)?.ok_or_else(|| not_found_dispute(id))?;
+        decode(&format!("案件 {id} "), v.value())
+    }
+
+    pub fn person(&self, id: &str) -> Result<KeyPerson, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(PERSONS)?;
+        let v = t.get(id)?.ok_or_else(|| not_found_person(id))?;
+        decode(&format!("重点人员 {id} "), v.value())
+    }
+
+    /// Every dispute summary, in 编号 order.
+    pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
+        self.all(SUMMARIES, "案件摘要")
+    }
+
+    pub fn persons(&self) -> Result<Vec<KeyPerson>, StoreError> {
+        self.all(PERSONS, "重点人员")
+    }
+
+    pub fn officers(&self) -> Result<Vec<Officer>, StoreError> {
+        self.all(OFFICERS, "人员名册")
+    }
+
+    pub fn officer(&self, login: &str) -> Result<Option<Officer>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(OFFICERS)?;
+        let v = t.get(login)?;
+        v.map(|v| decode("人员名册", v.value())).transpose()
+    }
+
+    fn all<T: DeserializeOwned>(
+        &self,
+        def: TableDefinition<&str, &[u8]>,
+        what: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(def)?;
+        let mut out = Vec::with_capacity(t.len()? as usize);
+        for row in t.iter()? {
+            let (_, v) = row?;
+            out.push(decode(what, v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// A named list or setting (villages, units, categories, settings).
+    pub fn list<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(LISTS)?;
+        let v = t.get(name)?;
+        v.map(|v| decode(name, v.value())).transpose()
+    }
+
+    pub fn draft(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(DRAFTS)?;
+        let v = t.get(key)?;
+        v.map(|v| decode("草稿", v.value())).transpose()
+    }
+
+    /// Ids with the given status, from the status index.
+    pub fn ids_by_status(&self, status: &str) -> Result<Vec<String>, StoreError> {
+        self.index_get(IDX_STATUS, status)
+    }
+
+    pub fn ids_by_village(&self, village: &str) -> Result<Vec<String>, StoreError> {
+        self.index_get(IDX_VILLAGE, village)
+    }
+
+    pub fn ids_by_person(&self, person_id: &str) -> Result<Vec<String>, StoreError> {
+        self.index_get(IDX_PERSON, person_id)
+    }
+
+    /// Open disputes whose deadline is on or before `date` (YYYY-MM-DD), oldest first.
+    pub fn ids_due_by(&self, date: &str) -> Result<Vec<String>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_multimap_table(IDX_DEADLINE)?;
+        let mut out = Vec::new();
+        for row in t.range::<&str>(..=date)? {
+            let (_, ids) = row?;
+            for id in ids {
+                out.push(id?.value().to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    fn index_get(
+        &self,
+        def: MultimapTableDefinition<&str, &str>,
+        key: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_multimap_table(def)?;
+        let mut out = Vec::new();
+        for id in t.get(key)? {
+            out.push(id?.value().to_string());
+        }
+        Ok(out)
+    }
+
+    /// Audit events from `since_seq` on, oldest first.
+    pub fn audit(&self, since_seq: u64) -> Result<Vec<AuditEvent>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(AUDIT)?;
+        let mut out = Vec::new();
+        for row in t.range(since_seq..)? {
+            let (_, v) = row?;
+            out.push(decode("审计记录", v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Checks tables, indexes and the audit chain. Returns every fault found.
+    pub fn check(&self) -> Result<CheckReport, StoreError> {
+        let r = self.db.begin_read()?;
+        let mut report = CheckReport::default();
+        let faults = &mut report.faults;
+
+        let disputes = r.open_table(DISPUTES)?;
+        let summaries = r.open_table(SUMMARIES)?;
+        let mut expected: [BTreeSet<(String, String)>; 4] = Default::default();
+        for row in disputes.iter()? {
+            let (k, v) = row?;
+            let id = k.value().to_string();
+            report.disputes += 1;
+            let d: Dispute = match decode(&format!("案件 {id} "), v.value()) {
+                Ok(d) => d,
+                Err(e) => {
+                    faults.push(e.to_string());
+                    continue;
+                }
+            };
+            if d.id != id {
+                faults.push(format!("案件键 {id} 与记录中的编号 {} 不符", d.id));
+            }
+            let summary = Summary::of(&d);
+            match summaries.get(id.as_str())? {
+                Some(s) if s.value() == encode(&summary).as_slice() => {}
+                Some(_) => faults.push(format!("案件 {id} 的摘要与记录不一致")),
+                None => faults.push(format!("案件 {id} 缺少摘要")),
+            }
+            for (set, key) in expected.iter_mut().zip(index_keys(&summary)) {
+                for k in key {
+                    set.insert((k, id.clone()));
+                }
+            }
+        }
+        if summaries.len()? != report.disputes {
+            faults.push(format!(
+                "摘要表有 {} 条，案件表有 {} 条",
+                summaries.len()?,
+                report.disputes
+            ));
+        }
+        let names = ["状态索引", "村(社区)索引", "时限索引", "重点人员索引"];
+        for ((def, want), name) in INDEXES.iter().zip(expected.iter()).zip(names) {
+            let t = r.open_multimap_table(*def)?;
+            let mut got = BTreeSet::new();
+            for row in t.iter()? {
+                let (k, ids) = row?;
+                for id in ids {
+                    got.insert((k.value().to_string(), id?.value().to_string()));
+                }
+            }
+            for (k, id) in want.difference(&got) {
+                faults.push(format!("{name}缺少 {k} → {id}"));
+            }
+            for (k, id) in got.difference(want) {
+                faults.push(format!("{name}多出 {k} → {id}"));
+            }
+        }
+
+        for row in r.open_table(PERSONS)?.iter()? {
+            let (k, v) = row?;
+            report.persons += 1;
+            if let Err(e) = decode::<KeyPerson>("重点人员", v.value()) {
+                faults.push(format!("重点人员 {}：{e}", k.value()));
+            }
+        }
+        for row in r.open_table(OFFICERS)?.iter()? {
+            let (k, v) = row?;
+            if let Err(e) = decode::<Officer>("人员名册", v.value()) {
+                faults.push(format!("人员名册 {}：{e}", k.value()));
+            }
+        }
+
+        let audit = r.open_table(AUDIT)?;
+        let mut prev = GENESIS.to_string();
+        let mut expect_seq = 1u64;
+        for row in audit.iter()? {
+            let (k, v) = row?;
+            let seq = k.value();
+            report.audit_events += 1;
+            let e: AuditEvent = match decode("审计记录", v.value()) {
+                Ok(e) => e,
+                Err(err) => {
+                    faults.push(format!("审计记录 #{seq}：{err}"));
+                    expect_seq = seq + 1;
+                    continue;
+                }
+            };
+            if seq != expect_seq {
+                faults.push(format!("审计记录不连续：缺少 #{expect_seq} 到 #{}", seq - 1));
+            }
+            if e.seq != seq {
+                faults.push(format!("审计记录 #{seq} 的序号被改为 {}", e.seq));
+            }
+            if e.prev != prev {
+                faults.push(format!("审计记录 #{seq} 与上一条衔接不上（前一条被改动或删除）"));
+            }
+            if e.compute_hash() != e.hash {
+                faults.push(format!("审计记录 #{seq} 的内容被改动（校验值不符）"));
+            }
+            prev = e.hash.clone();
+            expect_seq = seq + 1;
+        }
+        let meta = r.open_table(META)?;
+        let head: Option<(u64, String)> = match meta.get("audit_head")? {
+            Some(v) => Some(decode("审计链头", v.value())?),
+            None => None,
+        };
+        match head {
+            Some((seq, hash)) if seq != expect_seq - 1 || hash != prev => faults.push(format!(
+                "审计链尾不符：应到 #{seq}，实际到 #{}（末尾记录被删除或改动）",
+                expect_seq - 1
+            )),
+            None if expect_seq > 1 => faults.push("审计链头丢失".to_string()),
+            _ => {}
+        }
+        Ok(report)
+    }
+
+    /// Writes a consistent copy of the database to `out`: read transaction →
+    /// new file → fsync → rename. Never copies the live file.
+    pub fn backup(&self, out: &Path) -> Result<u64, StoreError> {
+        let tmp = out.with_file_name(format!(
+            ".{}.tmp",
+            out.file_name().and_then(|n| n.to_str()).unwrap_or("backup")
+        ));
+        let _ = std::fs::remove_file(&tmp);
+        let r = self.db.begin_read()?;
+        {
+            let dst = Database::create(&tmp)?;
+            let mut w = dst.begin_write()?;
+            w.set_durability(Durability::Immediate)?;
+            for def in STR_TABLES {
+                let src = r.open_table(def)?;
+                let mut t = w.open_table(def)?;
+                for row in src.iter()? {
+                    let (k, v) = row?;
+                    t.insert(k.value(), v.value())?;
+                }
+            }
+            for def in INDEXES {
+                let src = r.open_multimap_table(def)?;
+                let mut t = w.open_multimap_table(def)?;
+                for row in src.iter()? {
+                    let (k, vs) = row?;
+                    for v in vs {
+                        t.insert(k.value(), v?.value())?;
+                    }
+                }
+            }
+            let src = r.open_table(AUDIT)?;
+            let mut t = w.open_table(AUDIT)?;
+            for row in src.iter()? {
+                let (k, v) = row?;
+                t.insert(k.value(), v.value())?;
+            }
+            drop(t);
+            w.commit()?;
+        }
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, out)?;
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(std::fs::metadata(out)?.len())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub disputes: u64,
+    pub persons: u64,
+    pub audit_events: u64,
+    pub faults: Vec<String>,
+}
+
+/// Index keys of a summary, in the order of `INDEXES`.
+fn index_keys(s: &Summary) -> [Vec<String>; 4] {
+    let deadline = match (s.status.is_open(), s.deadline) {
+        (true, Some(d)) => vec![d.to_string()],
+        _ => vec![],
+    };
+    [
+        vec![s.status.label().to_string()],
+        vec![s.village.clone()],
+        deadline,
+        s.person_ids.clone(),
+    ]
+}
+
+fn not_found_dispute(id: &str) -> StoreError {
+    StoreError::NotFound(format!("找不到编号为 {id} 的案件"))
+}
+
+fn not_found_person(id: &str) -> StoreError {
+    StoreError::NotFound(format!("找不到编号为 {id} 的重点人员"))
+}
+
+fn meta_get<T: DeserializeOwned>(txn: &WriteTransaction, key: &str) -> Result<Option<T>, StoreError> {
+    let t = txn.open_table(META)?;
+    let v = t.get(key)?;
+    v.map(|v| decode(key, v.value())).transpose()
+}
+
+fn meta_put<T: Serialize>(txn: &WriteTransaction, key: &str, value: &T) -> Result<(), StoreError> {
+    let mut t = txn.open_table(META)?;
+    t.insert(key, encode(value).as_slice())?;
+    Ok(())
+}
+
+fn append_audit(
+    txn: &WriteTransaction,
+    events: Vec<PendingEvent>,
+    revision: u64,
+) -> Result<(), StoreError> {
+    let (mut seq, mut prev): (u64, String) =
+        meta_get(txn, "audit_head")?.unwrap_or((0, GENESIS.to_string()));
+    let mut t = txn.open_table(AUDIT)?;
+    for p in events {
+        seq += 1;
+        let mut e = AuditEvent {
+            seq,
+            at: p.at,
+            actor: p.actor,
+            action: p.action,
+            target: p.target,
+            detail: p.detail,
+            revision,
+            prev: prev.clone(),
+            hash: String::new(),
+        };
+        e.hash = e.compute_hash();
+        t.insert(seq, encode(&e).as_slice())?;
+        prev = e.hash;
+    }
+    drop(t);
+    meta_put(txn, "audit_head", &(seq, prev))
+}
+
+struct PendingEvent {
+    at: Time,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+/// One write transaction in progress.
+pub struct Tx<'a> {
+    txn: &'a WriteTransaction,
+    revision: u64,
+    actor: String,
+    now: Time,
+    events: Vec<PendingEvent>,
+    touched: Vec<Touched>,
+}
+
+impl Tx<'_> {
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Records an audit event in this transaction.
+    pub fn audit(&mut self, action: &str, target: &str, detail: &str) {
+        self.events.push(PendingEvent {
+            at: self.now,
+            actor: self.actor.clone(),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail: detail.to_string(),
+        });
+    }
+
+    /// The next number of a per-key sequence; numbers are never reused.
+    pub fn next_seq(&mut self, key: &str) -> Result<u64, StoreError> {
+        let key = format!("seq:{key}");
+        let n: u64 = meta_get(self.txn, &key)?.unwrap_or(0) + 1;
+        meta_put(self.txn, &key, &n)?;
+        Ok(n)
+    }
+
+    pub fn dispute(&self, id: &str) -> Result<Dispute, StoreError> {
+        let t = self.txn.open_table(DISPUTES)?;
+        let v = t.get(id)?.ok_or_else(|| not_found_dispute(id))?;
+        decode(&format!("案件 {id} "), v.value())
+    }
+
+    pub fn dispute_exists(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.txn.open_table(DISPUTES)?.get(id)?.is_some())
+    }
+
+    /// Writes a dispute with this transaction's revision and keeps summary
+    /// and indexes in step.
+    pub fn put_dispute(&mut self, d: &mut Dispute) -> Result<(), StoreError> {
+        d.rev = self.revision;
+        let summary = Summary::of(d);
+        let mut summaries = self.txn.open_table(SUMMARIES)?;
+        let old: Option<Summary> = match summaries.get(d.id.as_str())? {
+            Some(v) => Some(decode("案件摘要", v.value())?),
+            None => None,
+        };
+        summaries.insert(d.id.as_str(), encode(&summary).as_slice())?;
+        drop(summaries);
+        let new_keys = index_keys(&summary);
+        let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
+        for ((def, old), new) in INDEXES.iter().zip(old_keys).zip(new_keys) {
+            if old == new {
+                continue;
+            }
+            let mut t = self.txn.open_multimap_table(*def)?;
+            for k in &old {
+                t.remove(k.as_str(), d.id.as_str())?;
+            }
+            for k in &new {
+                t.insert(k.as_str(), d.id.as_str())?;
+            }
+        }
+        self.txn.open_table(DISPUTES)?.insert(d.id.as_str(), encode(d).as_slice())?;
+        self.touch("dispute", &d.id);
+        Ok(())
+    }
+
+    pub fn person(&self, id: &str) -> Result<KeyPerson, StoreError> {
+        let t = self.txn.open_table(PERSONS)?;
+        let v = t.get(id)?.ok_or_else(|| not_found_person(id))?;
+        decode(&format!("重点人员 {id} "), v.value())
+    }
+
+    pub fn put_person(&mut self, p: &mut KeyPerson) -> Result<(), StoreError> {
+        p.rev = self.revision;
+        self.txn.open_table(PERSONS)?.insert(p.id.as_str(), encode(p).as_slice())?;
+        self.touch("person", &p.id);
+        Ok(())
+    }
+
+    pub fn officer(&self, login: &str) -> Result<Option<Officer>, StoreError> {
+        let t = self.txn.open_table(OFFICERS)?;
+        let v = t.get(login)?;
+        v.map(|v| decode("人员名册", v.value())).transpose()
+    }
+
+    pub fn put_officer(&mut self, o: &Officer) -> Result<(), StoreError> {
+        self.txn.open_table(OFFICERS)?.insert(o.login.as_str(), encode(o).as_slice())?;
+        self.touch("officer", &o.login);
+        Ok(())
+    }
+
+    pub fn list<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let t = self.txn.open_table(LISTS)?;
+        let v = t.get(name)?;
+        v.map(|v| decode(name, v.value())).transpose()
+    }
+
+    pub fn put_list<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
+        self.txn.open_table(LISTS)?.insert(name, encode(value).as_slice())?;
+        self.touch("list", name);
+        Ok(())
+    }
+
+    /// Drafts are private working state: they do not move the revision.
+    pub fn put_draft(&mut self, key: &str, value: Option<&serde_json::Value>) -> Result<(), StoreError> {
+        let mut t = self.txn.open_table(DRAFTS)?;
+        match value {
+            Some(v) => t.insert(key, encode(v).as_slice())?,
+            None => t.remove(key)?,
+        };
+        Ok(())
+    }
+
+    fn touch(&mut self, kind: &str, id: &str) {
+        if !self.touched.iter().any(|t| t.kind == kind && t.id == id) {
+            self.touched.push(Touched { kind: kind.to_string(), id: id.to_string() });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,209 @@
+use super::*;
+use crate::domain::dispute::{NewDispute, Party};
+use crate::domain::lists::{PartyRole, RiskLevel, Source};
+use chrono::{FixedOffset, TimeZone};
+
+fn now() -> Time {
+    FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap()
+}
+
+fn temp() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.redb")).unwrap();
+    (dir, store)
+}
+
+fn register(store: &Store, village: &str) -> String {
+    store
+        .write("zb1", now(), |tx| {
+            let n = tx.next_seq("dispute:2026")?;
+            let id = format!("MD-2026-{n:06}");
+            let new = NewDispute {
+                village: village.into(),
+                category: "邻里".into(),
+                source: Some(Source::Call),
+                summary: "宅前排水沟争议".into(),
+                parties: vec![Party::new("赵春生", PartyRole::Applicant, None)?],
+                ..Default::default()
+            };
+            let mut d = Dispute::register(id.clone(), new, "zb1", now())?;
+            d.parties[0].person_id = Some("RY-000001".into());
+            tx.put_dispute(&mut d)?;
+            tx.audit("登记", &id, village);
+            Ok(id)
+        })
+        .unwrap()
+        .value
+}
+
+#[test]
+fn records_indexes_and_audit_commit_together() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    let b = register(&store, "西岗村");
+    assert_eq!((a.as_str(), b.as_str()), ("MD-2026-000001", "MD-2026-000002"));
+    assert_eq!(store.revision().unwrap(), 2);
+    assert_eq!(store.ids_by_status("登记").unwrap(), vec![a.clone(), b.clone()]);
+    assert_eq!(store.ids_by_village("西岗村").unwrap(), vec![b.clone()]);
+    assert_eq!(store.ids_by_person("RY-000001").unwrap().len(), 2);
+
+    let c = store
+        .write("zb1", now(), |tx| {
+            let mut d = tx.dispute(&a)?;
+            d.triage(RiskLevel::High, vec![], None, "zb1", now())?;
+            let deadline = now().date_naive() + chrono::Days::new(7);
+            d.assign("ld1", "司法所", "tj1", deadline, "zb1", now())?;
+            tx.put_dispute(&mut d)?;
+            tx.audit("交办", &a, "司法所");
+            Ok(d.rev)
+        })
+        .unwrap();
+    assert_eq!(c.value, 3);
+    assert_eq!(c.touched, vec![Touched { kind: "dispute".into(), id: a.clone() }]);
+    assert_eq!(store.ids_by_status("登记").unwrap(), vec![b.clone()]);
+    assert_eq!(store.ids_by_status("已交办").unwrap(), vec![a.clone()]);
+    assert_eq!(store.ids_due_by("2026-11-27").unwrap(), vec![a.clone()]);
+    assert!(store.ids_due_by("2026-11-26").unwrap().is_empty());
+    let report = store.check().unwrap();
+    assert!(report.faults.is_empty(), "{:?}", report.faults);
+    assert_eq!((report.disputes, report.audit_events), (2, 3));
+}
+
+#[test]
+fn a_failed_change_writes_nothing() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    let err = store
+        .write("zb1", now(), |tx| {
+            let mut d = tx.dispute(&a)?;
+            d.village = "改过的村".into();
+            tx.put_dispute(&mut d)?;
+            tx.audit("改动", &a, "");
+            d.accept("tj1", now())?; // illegal: not assigned
+            Ok(())
+        })
+        .err()
+        .unwrap();
+    assert!(err.to_string().starts_with("不能签收"), "{err}");
+    assert_eq!(store.dispute(&a).unwrap().village, "东河村");
+    assert_eq!(store.audit(0).unwrap().len(), 1);
+    assert_eq!(store.revision().unwrap(), 1);
+}
+
+fn tamper(store: &Store, f: impl FnOnce(&WriteTransaction)) {
+    let txn = store.db.begin_write().unwrap();
+    f(&txn);
+    txn.commit().unwrap();
+}
+
+#[test]
+fn check_finds_an_edited_audit_entry() {
+    let (_dir, store) = temp();
+    for _ in 0..3 {
+        register(&store, "东河村");
+    }
+    tamper(&store, |txn| {
+        let mut t = txn.open_table(AUDIT).unwrap();
+        let mut e: AuditEvent = decode("", t.get(2).unwrap().unwrap().value()).unwrap();
+        e.actor = "someone".into();
+        t.insert(2, encode(&e).as_slice()).unwrap();
+    });
+    let faults = store.check().unwrap().faults;
+    assert_eq!(faults, vec!["审计记录 #2 的内容被改动（校验值不符）".to_string()]);
+}
+
+#[test]
+fn check_finds_a_deleted_audit_entry_in_the_middle_and_at_the_end() {
+    let (_dir, store) = temp();
+    for _ in 0..4 {
+        register(&store, "东河村");
+    }
+    tamper(&store, |txn| {
+        txn.open_table(AUDIT).unwrap().remove(2).unwrap();
+    });
+    let faults = store.check().unwrap().faults;
+    assert!(faults.iter().any(|f| f.contains("缺少 #2")), "{faults:?}");
+    assert!(faults.iter().any(|f| f.contains("#3 与上一条衔接不上")), "{faults:?}");
+
+    let (_dir2, store) = temp();
+    for _ in 0..3 {
+        register(&store, "东河村");
+    }
+    tamper(&store, |txn| {
+        txn.open_table(AUDIT).unwrap().remove(3).unwrap();
+    });
+    let faults = store.check().unwrap().faults;
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert!(faults[0].starts_with("审计链尾不符"), "{faults:?}");
+}
+
+#[test]
+fn check_finds_broken_indexes_and_summaries() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    tamper(&store, |txn| {
+        let mut t = txn.open_multimap_table(IDX_VILLAGE).unwrap();
+        t.remove("东河村", a.as_str()).unwrap();
+        t.insert("西岗村", a.as_str()).unwrap();
+        let mut s = txn.open_table(SUMMARIES).unwrap();
+        s.insert(a.as_str(), b"DD\x01{}".as_slice()).unwrap();
+    });
+    let faults = store.check().unwrap().faults;
+    assert!(faults.contains(&format!("村(社区)索引缺少 东河村 → {a}")), "{faults:?}");
+    assert!(faults.contains(&format!("村(社区)索引多出 西岗村 → {a}")), "{faults:?}");
+    assert!(faults.contains(&format!("案件 {a} 的摘要与记录不一致")), "{faults:?}");
+}
+
+#[test]
+fn a_record_from_before_a_field_existed_reads() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    // Drop fields added after the first release from the stored JSON.
+    tamper(&store, |txn| {
+        let mut t = txn.open_table(DISPUTES).unwrap();
+        let mut v: serde_json::Value = decode("", t.get(a.as_str()).unwrap().unwrap().value()).unwrap();
+        let obj = v.as_object_mut().unwrap();
+        for field in ["history", "follow_ups", "approvals", "supervised", "flags", "rev"] {
+            obj.remove(field);
+        }
+        t.insert(a.as_str(), encode(&v).as_slice()).unwrap();
+    });
+    let d = store.dispute(&a).unwrap();
+    assert!(d.history.is_empty() && d.flags.is_empty() && !d.supervised);
+    assert_eq!(d.parties[0].name, "赵春生");
+}
+
+#[test]
+fn corrupt_bytes_are_an_error_not_a_panic() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    tamper(&store, |txn| {
+        txn.open_table(DISPUTES).unwrap().insert(a.as_str(), b"\xff\x00garbage".as_slice()).unwrap();
+    });
+    assert!(matches!(store.dispute(&a), Err(StoreError::Corrupt(_))));
+    assert!(!store.check().unwrap().faults.is_empty());
+}
+
+#[test]
+fn backup_is_a_consistent_openable_copy() {
+    let (dir, store) = temp();
+    for v in ["东河村", "西岗村", "南湾社区"] {
+        register(&store, v);
+    }
+    let out = dir.path().join("备份.redb");
+    let bytes = store.backup(&out).unwrap();
+    assert!(bytes > 0);
+    let copy = Store::open(&out).unwrap();
+    assert_eq!(copy.summaries().unwrap(), store.summaries().unwrap());
+    assert_eq!(copy.audit(0).unwrap(), store.audit(0).unwrap());
+    assert!(copy.check().unwrap().faults.is_empty());
+    assert!(!dir.path().join(".备份.redb.tmp").exists());
+}
+
+#[test]
+fn a_second_open_of_the_same_file_is_refused_in_chinese() {
+    let (dir, _store) = temp();
+    let err = Store::open(&dir.path().join("desk.redb")).err().unwrap();
+    assert!(matches!(err, StoreError::Busy(_)));
+    assert!(err.to_string().starts_with("数据库文件正被另一个程序使用"));
+}
