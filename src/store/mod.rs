@@ -161,14 +161,14 @@ impl Store {
 
     /// Runs `f` in one durable write transaction. Every change must record at
     /// least one audit event; the revision only moves when records changed.
-    pub fn write<R>(
+    pub fn write<R, E: From<StoreError>>(
         &self,
         actor: &str,
         now: Time,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<R, StoreError>,
-    ) -> Result<Committed<R>, StoreError> {
-        let mut txn = self.db.begin_write()?;
-        txn.set_durability(Durability::Immediate)?;
+        f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
+    ) -> Result<Committed<R>, E> {
+        let mut txn = self.db.begin_write().map_err(StoreError::from)?;
+        txn.set_durability(Durability::Immediate).map_err(StoreError::from)?;
         let current: u64 = meta_get(&txn, "revision")?.unwrap_or(0);
         let mut tx = Tx {
             txn: &txn,
@@ -181,14 +181,14 @@ impl Store {
         let value = f(&mut tx)?;
         let (events, touched) = (std::mem::take(&mut tx.events), std::mem::take(&mut tx.touched));
         if events.is_empty() {
-            return Err(StoreError::Db("内部错误：改动没有写审计记录".into()));
+            return Err(StoreError::Db("内部错误：改动没有写审计记录".into()).into());
         }
         let revision = if touched.is_empty() { current } else { current + 1 };
         append_audit(&txn, events, revision)?;
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
         }
-        txn.commit()?;
+        txn.commit().map_err(StoreError::from)?;
         Ok(Committed { value, revision, touched })
     }
 
@@ -263,6 +263,22 @@ impl Store {
         let t = r.open_table(DRAFTS)?;
         let v = t.get(key)?;
         v.map(|v| decode("草稿", v.value())).transpose()
+    }
+
+    /// Drafts are an officer's private working state, not records: saved
+    /// durably but outside the audit log, which would otherwise fill with keystrokes.
+    pub fn save_draft(&self, key: &str, value: Option<&serde_json::Value>) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        {
+            let mut t = txn.open_table(DRAFTS)?;
+            match value {
+                Some(v) => t.insert(key, encode(v).as_slice())?,
+                None => t.remove(key)?,
+            };
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// Ids with the given status, from the status index.
@@ -679,16 +695,6 @@ impl Tx<'_> {
     pub fn put_list<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
         self.txn.open_table(LISTS)?.insert(name, encode(value).as_slice())?;
         self.touch("list", name);
-        Ok(())
-    }
-
-    /// Drafts are private working state: they do not move the revision.
-    pub fn put_draft(&mut self, key: &str, value: Option<&serde_json::Value>) -> Result<(), StoreError> {
-        let mut t = self.txn.open_table(DRAFTS)?;
-        match value {
-            Some(v) => t.insert(key, encode(v).as_slice())?,
-            None => t.remove(key)?,
-        };
         Ok(())
     }
 

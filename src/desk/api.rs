@@ -1,0 +1,283 @@
+//! The Desk API: every command and query the TUI and the CLI can make, as
+//! data. `Local` answers them against the store; `Remote` sends them to the
+//! server, which answers them with its own `Local`. One vocabulary, two roads.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::dispute::{Dispute, NewDispute, PlanStep};
+use crate::domain::lists::{ContactKind, Outcome, RiskLevel, Tier, VisitMethod, WarningFlag};
+use crate::domain::officer::Officer;
+use crate::domain::person::{KeyPerson, NewPerson};
+use crate::domain::settings::Settings;
+use crate::domain::summary::Summary;
+use crate::domain::DomainError;
+use crate::store::audit::AuditEvent;
+use crate::store::{StoreError, Touched};
+
+/// A change to a dispute names the revision the officer saw (`seen`), so a
+/// change made meanwhile by someone else is refused instead of overwritten.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    Whoami,
+    Summaries,
+    Dispute { id: String },
+    Persons { include_ended: bool },
+    Person { id: String },
+    Officers,
+    Lists,
+    Audit { since: Option<NaiveDate> },
+    Check,
+    Backup { out: String },
+
+    Register { new: NewDispute },
+    Triage { id: String, seen: Option<u64>, risk: RiskLevel, flags: Vec<WarningFlag>, tier: Option<Tier> },
+    Assign {
+        id: String,
+        seen: Option<u64>,
+        leader: String,
+        unit: String,
+        person: String,
+        deadline: Option<NaiveDate>,
+    },
+    Accept { id: String, seen: Option<u64> },
+    Reject { id: String, seen: Option<u64>, reason: String },
+    Package {
+        id: String,
+        seen: Option<u64>,
+        leader: String,
+        team: Vec<String>,
+        plan: Vec<PlanStep>,
+        deadline: NaiveDate,
+    },
+    Note { id: String, seen: Option<u64>, kind: ContactKind, text: String },
+    Supervise { id: String, seen: Option<u64>, on: bool },
+    ChangeTier { id: String, seen: Option<u64>, to: Tier, reason: String },
+    Close { id: String, seen: Option<u64>, outcome: Outcome, summary: String },
+    Decide { id: String, seen: Option<u64>, approve: bool, comment: String },
+    Extend { id: String, seen: Option<u64>, deadline: NaiveDate, reason: String },
+    FollowUp {
+        id: String,
+        seen: Option<u64>,
+        method: VisitMethod,
+        honoured: bool,
+        satisfaction: String,
+        rebound: bool,
+        finding: String,
+        reopen: bool,
+    },
+    Reopen { id: String, seen: Option<u64>, reason: String },
+
+    AddPerson { new: NewPerson },
+    VisitPerson { id: String, seen: Option<u64>, date: NaiveDate, method: VisitMethod, finding: String },
+    ReviewPerson { id: String, seen: Option<u64>, reason: String, next_review: Option<NaiveDate> },
+
+    RosterAdd { officer: Officer },
+    ListAdd { list: ListName, value: String },
+
+    /// Keep an unsent form for the caller (`key` names the form).
+    SaveDraft { key: String, value: Option<serde_json::Value> },
+    Draft { key: String },
+}
+
+impl Request {
+    /// Whether the request changes the database (for the CLI's read-only paths).
+    pub fn is_query(&self) -> bool {
+        matches!(
+            self,
+            Request::Whoami
+                | Request::Summaries
+                | Request::Dispute { .. }
+                | Request::Officers
+                | Request::Lists
+                | Request::Audit { .. }
+                | Request::Check
+                | Request::Draft { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListName {
+    Villages,
+    Units,
+    Categories,
+}
+
+impl ListName {
+    pub fn key(self) -> &'static str {
+        match self {
+            ListName::Villages => "villages",
+            ListName::Units => "units",
+            ListName::Categories => "categories",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ListName::Villages => "村(社区)",
+            ListName::Units => "责任单位",
+            ListName::Categories => "纠纷类型",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lists {
+    pub villages: Vec<String>,
+    pub units: Vec<String>,
+    pub categories: Vec<String>,
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub disputes: u64,
+    pub persons: u64,
+    pub audit_events: u64,
+    pub faults: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Done,
+    /// A new record's id (编号).
+    Created(String),
+    Officer(Officer),
+    Summaries { revision: u64, items: Vec<Summary> },
+    Dispute(Box<Dispute>),
+    Persons(Vec<KeyPerson>),
+    Person(Box<KeyPerson>),
+    Officers(Vec<Officer>),
+    Lists(Lists),
+    Audit(Vec<AuditEvent>),
+    Check(CheckResult),
+    Bytes(u64),
+    Draft(Option<serde_json::Value>),
+}
+
+/// What a committed change touched; the server pushes it to every client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    pub revision: u64,
+    /// What was done (登记, 交办 …).
+    pub action: String,
+    pub actor: String,
+    pub touched: Vec<Touched>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum DeskError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// Someone changed the record since the officer saw it; `fresh` is its state now.
+    #[error("{message}")]
+    Conflict { message: String, fresh: Option<Box<Dispute>> },
+    #[error("{0}")]
+    NotOnRoster(String),
+    #[error("{0}")]
+    Store(String),
+    #[error("{0}")]
+    Connection(String),
+}
+
+impl From<DomainError> for DeskError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(m) => DeskError::Invalid(m),
+            DomainError::Refused(m) => DeskError::Refused(m),
+            DomainError::Forbidden(m) => DeskError::Forbidden(m),
+        }
+    }
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Domain(d) => d.into(),
+            StoreError::NotFound(m) => DeskError::NotFound(m),
+            other => DeskError::Store(other.to_string()),
+        }
+    }
+}
+
+/// The Desk API as one call. `Local` and `Remote` both implement it.
+pub trait Desk {
+    fn call(&mut self, req: Request) -> Result<Response, DeskError>;
+}
+
+/// Typed helpers over `call`, so callers need not match responses.
+pub trait DeskExt: Desk {
+    fn summaries(&mut self) -> Result<(u64, Vec<Summary>), DeskError> {
+        match self.call(Request::Summaries)? {
+            Response::Summaries { revision, items } => Ok((revision, items)),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn dispute(&mut self, id: &str) -> Result<Dispute, DeskError> {
+        match self.call(Request::Dispute { id: id.to_string() })? {
+            Response::Dispute(d) => Ok(*d),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn person(&mut self, id: &str) -> Result<KeyPerson, DeskError> {
+        match self.call(Request::Person { id: id.to_string() })? {
+            Response::Person(p) => Ok(*p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn persons(&mut self, include_ended: bool) -> Result<Vec<KeyPerson>, DeskError> {
+        match self.call(Request::Persons { include_ended })? {
+            Response::Persons(p) => Ok(p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn whoami(&mut self) -> Result<Officer, DeskError> {
+        match self.call(Request::Whoami)? {
+            Response::Officer(o) => Ok(o),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn officers(&mut self) -> Result<Vec<Officer>, DeskError> {
+        match self.call(Request::Officers)? {
+            Response::Officers(o) => Ok(o),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn lists(&mut self) -> Result<Lists, DeskError> {
+        match self.call(Request::Lists)? {
+            Response::Lists(l) => Ok(l),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// A command that creates a record; returns its id.
+    fn create(&mut self, req: Request) -> Result<String, DeskError> {
+        match self.call(req)? {
+            Response::Created(id) => Ok(id),
+            other => Err(unexpected(other)),
+        }
+    }
+}
+
+impl<T: Desk + ?Sized> DeskExt for T {}
+
+pub fn unexpected(r: Response) -> DeskError {
+    let kind = format!("{r:?}");
+    DeskError::Connection(format!(
+        "服务端返回了意外的应答（{}），客户端与服务端版本可能不一致",
+        kind.chars().take(40).collect::<String>()
+    ))
+}

@@ -1,0 +1,324 @@
+//! `Local`: the Desk API answered against the store. The server runs one and
+//! passes each caller's identity; the CLI runs one directly when no server
+//! serves the database. Permissions, validation and masking all live here, so
+//! both roads enforce the same rules.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use chrono::{Days, NaiveDate};
+
+use super::api::{CheckResult, DeskError, ListName, Lists, Notice, Request, Response};
+use super::clock;
+use crate::domain::dispute::{Dispute, Time};
+use crate::domain::lists::{Role, DEFAULT_CATEGORIES, DEFAULT_UNITS};
+use crate::domain::officer::{check, Capability, Officer};
+use crate::domain::person::KeyPerson;
+use crate::domain::settings::Settings;
+use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
+use crate::store::{Store, StoreError};
+
+/// Who is calling: the login the OS vouches for (peer credentials or own uid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub login: String,
+    pub uid: u32,
+}
+
+pub struct Reply {
+    pub response: Response,
+    pub notice: Option<Notice>,
+}
+
+impl Reply {
+    fn plain(response: Response) -> Reply {
+        Reply { response, notice: None }
+    }
+}
+
+pub struct Local {
+    store: Store,
+}
+
+impl Local {
+    pub fn open(path: &Path) -> Result<Local, DeskError> {
+        Ok(Local { store: Store::open(path)? })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Answers one request for `caller`.
+    pub fn handle(&self, caller: &Caller, req: Request) -> Result<Reply, DeskError> {
+        // The roster can be bootstrapped before anyone is on it.
+        if let Request::RosterAdd { officer } = req {
+            return self.roster_add(caller, officer);
+        }
+        if matches!(req, Request::Check | Request::Backup { .. }) && self.is_db_owner(caller) {
+            return self.maintenance(req);
+        }
+        let me = self.officer(caller)?;
+        let now = clock::now();
+        match req {
+            Request::Whoami => Ok(Reply::plain(Response::Officer(me))),
+            Request::Summaries => {
+                // Read the revision first: a change landing in between is then
+                // seen twice by the client, never missed.
+                let revision = self.store.revision()?;
+                let items = self.store.summaries()?;
+                Ok(Reply::plain(Response::Summaries { revision, items }))
+            }
+            Request::Dispute { id } => {
+                let mut d = self.store.dispute(&id)?;
+                if !sees_contacts(&me, d.is_assignee(&me.login)) {
+                    for p in &mut d.parties {
+                        p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
+                    }
+                }
+                Ok(Reply::plain(Response::Dispute(Box::new(d))))
+            }
+            Request::Persons { include_ended } => self.read_persons(&me, include_ended, now),
+            Request::Person { id } => self.read_person(&me, &id, now),
+            Request::Officers => Ok(Reply::plain(Response::Officers(self.store.officers()?))),
+            Request::Lists => Ok(Reply::plain(Response::Lists(self.lists()?))),
+            Request::Audit { since } => {
+                check(&me, Capability::Desk, false, "查看操作日志")?;
+                let mut events = self.store.audit(0)?;
+                if let Some(since) = since {
+                    events.retain(|e| e.at.date_naive() >= since);
+                }
+                Ok(Reply::plain(Response::Audit(events)))
+            }
+            Request::Check | Request::Backup { .. } => {
+                check(&me, Capability::Admin, false, "检查或备份数据库")?;
+                self.maintenance(req)
+            }
+            Request::Draft { key } => {
+                Ok(Reply::plain(Response::Draft(self.store.draft(&draft_key(&me, &key))?)))
+            }
+            Request::SaveDraft { key, value } => {
+                self.store.save_draft(&draft_key(&me, &key), value.as_ref())?;
+                Ok(Reply::plain(Response::Done))
+            }
+            Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
+            Request::RosterAdd { .. } => unreachable!("handled above"),
+            command => super::commands::run(self, &me, command, now),
+        }
+    }
+
+    fn officer(&self, caller: &Caller) -> Result<Officer, DeskError> {
+        match self.store.officer(&caller.login)? {
+            Some(o) if o.active => Ok(o),
+            Some(_) => Err(DeskError::NotOnRoster(format!(
+                "账号 {} 已停用，请联系管理员",
+                caller.login
+            ))),
+            None => Err(DeskError::NotOnRoster(format!(
+                "您的账号 {} 不在值班名册中，不能使用值班台。请联系综治中心管理员用 \
+                 “desk roster add {} --name 姓名 --unit 单位 --role 值班员”添加",
+                caller.login, caller.login
+            ))),
+        }
+    }
+
+    /// The database file's owner (the service account) and root may maintain
+    /// it and bootstrap the roster without being on it.
+    fn is_db_owner(&self, caller: &Caller) -> bool {
+        caller.uid == 0
+            || std::fs::metadata(self.store.path()).is_ok_and(|m| m.uid() == caller.uid)
+    }
+
+    fn maintenance(&self, req: Request) -> Result<Reply, DeskError> {
+        match req {
+            Request::Check => {
+                let r = self.store.check()?;
+                Ok(Reply::plain(Response::Check(CheckResult {
+                    disputes: r.disputes,
+                    persons: r.persons,
+                    audit_events: r.audit_events,
+                    faults: r.faults,
+                })))
+            }
+            Request::Backup { out } => {
+                let bytes = self.store.backup(Path::new(&out))?;
+                Ok(Reply::plain(Response::Bytes(bytes)))
+            }
+            _ => unreachable!("only maintenance requests"),
+        }
+    }
+
+    fn roster_add(&self, caller: &Caller, officer: Officer) -> Result<Reply, DeskError> {
+        if !self.is_db_owner(caller) {
+            let me = self.officer(caller)?;
+            check(&me, Capability::Admin, false, "管理值班名册")?;
+        }
+        let officer = Officer::new(&officer.login, &officer.name, &officer.unit, officer.role)?;
+        let committed = self.store.write(&caller.login, clock::now(), |tx| {
+            let action = if tx.officer(&officer.login)?.is_some() { "修改名册" } else { "加入名册" };
+            tx.put_officer(&officer)?;
+            tx.audit(
+                action,
+                &officer.login,
+                &format!("{} {} {}", officer.name, officer.unit, officer.role.label()),
+            );
+            Ok::<_, DeskError>(action)
+        })?;
+        Ok(Reply {
+            response: Response::Done,
+            notice: notice(committed.value, &caller.login, committed.revision, committed.touched),
+        })
+    }
+
+    pub fn lists(&self) -> Result<Lists, DeskError> {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Ok(Lists {
+            villages: self.store.list("villages")?.unwrap_or_default(),
+            units: self.store.list("units")?.unwrap_or_else(|| owned(DEFAULT_UNITS)),
+            categories: self
+                .store
+                .list("categories")?
+                .unwrap_or_else(|| owned(DEFAULT_CATEGORIES)),
+            settings: self.store.list::<Settings>("settings")?.unwrap_or_default(),
+        })
+    }
+
+    fn list_add(&self, me: &Officer, list: ListName, value: &str, now: Time) -> Result<Reply, DeskError> {
+        check(me, Capability::Admin, false, "维护名录")?;
+        let value = required_line(list.label(), value, MAX_NAME_CHARS)?;
+        let lists = self.lists()?;
+        let mut items = match list {
+            ListName::Villages => lists.villages,
+            ListName::Units => lists.units,
+            ListName::Categories => lists.categories,
+        };
+        if items.contains(&value) {
+            return Err(DeskError::Invalid(format!("{}“{value}”已在名录中", list.label())));
+        }
+        items.push(value.clone());
+        let c = self.store.write(&me.login, now, |tx| {
+            tx.put_list(list.key(), &items)?;
+            tx.audit("维护名录", list.key(), &format!("新增{}：{value}", list.label()));
+            Ok::<_, DeskError>(())
+        })?;
+        Ok(Reply { response: Response::Done, notice: notice("维护名录", &me.login, c.revision, c.touched) })
+    }
+
+    /// Every read of the key-person register is logged: who viewed whom, when.
+    fn read_persons(&self, me: &Officer, include_ended: bool, now: Time) -> Result<Reply, DeskError> {
+        let mut persons = self.store.persons()?;
+        persons.retain(|p| include_ended || p.is_active());
+        self.store.write(&me.login, now, |tx| {
+            tx.audit("查阅重点人员名单", "", &format!("{} 人", persons.len()));
+            Ok::<_, StoreError>(())
+        })?;
+        for p in &mut persons {
+            mask_person(me, p);
+        }
+        Ok(Reply::plain(Response::Persons(persons)))
+    }
+
+    fn read_person(&self, me: &Officer, id: &str, now: Time) -> Result<Reply, DeskError> {
+        let mut p = self.store.person(id)?;
+        self.store.write(&me.login, now, |tx| {
+            tx.audit("查阅重点人员", id, &p.name);
+            Ok::<_, StoreError>(())
+        })?;
+        mask_person(me, &mut p);
+        Ok(Reply::plain(Response::Person(Box::new(p))))
+    }
+
+    /// Reads, changes and writes one dispute in one transaction, refusing the
+    /// change when the record moved on since the officer saw it.
+    pub(crate) fn change_dispute(
+        &self,
+        me: &Officer,
+        id: &str,
+        seen: Option<u64>,
+        action: &str,
+        now: Time,
+        f: impl FnOnce(&mut Dispute) -> Result<String, DeskError>,
+    ) -> Result<Reply, DeskError> {
+        let id = clean_line(id).to_uppercase();
+        let c = self.store.write(&me.login, now, |tx| {
+            let mut d = tx.dispute(&id)?;
+            if let Some(seen) = seen.filter(|s| *s != d.rev) {
+                return Err(DeskError::Conflict {
+                    message: format!(
+                        "案件 {id} 在您查看之后已被他人修改（您看到的是第 {seen} 版，现在是第 {} 版），\
+                         本次{action}没有保存。请查看最新情况后再操作",
+                        d.rev
+                    ),
+                    fresh: Some(Box::new(d)),
+                });
+            }
+            let detail = f(&mut d)?;
+            tx.put_dispute(&mut d)?;
+            tx.audit(action, &id, &detail);
+            Ok(())
+        })?;
+        Ok(Reply { response: Response::Done, notice: notice(action, &me.login, c.revision, c.touched) })
+    }
+
+    pub(crate) fn change_person(
+        &self,
+        me: &Officer,
+        id: &str,
+        seen: Option<u64>,
+        action: &str,
+        now: Time,
+        f: impl FnOnce(&mut KeyPerson) -> Result<String, DeskError>,
+    ) -> Result<Reply, DeskError> {
+        let id = clean_line(id).to_uppercase();
+        let c = self.store.write(&me.login, now, |tx| {
+            let mut p = tx.person(&id)?;
+            if seen.is_some_and(|s| s != p.rev) {
+                return Err(DeskError::Conflict {
+                    message: format!("重点人员 {id} 在您查看之后已被他人修改，本次{action}没有保存，请刷新后再操作"),
+                    fresh: None,
+                });
+            }
+            let detail = f(&mut p)?;
+            tx.put_person(&mut p)?;
+            tx.audit(action, &id, &detail);
+            Ok(())
+        })?;
+        Ok(Reply { response: Response::Done, notice: notice(action, &me.login, c.revision, c.touched) })
+    }
+}
+
+pub(crate) fn notice(
+    action: &str,
+    actor: &str,
+    revision: u64,
+    touched: Vec<crate::store::Touched>,
+) -> Option<Notice> {
+    (!touched.is_empty()).then(|| Notice {
+        revision,
+        action: action.to_string(),
+        actor: actor.to_string(),
+        touched,
+    })
+}
+
+fn draft_key(me: &Officer, key: &str) -> String {
+    format!("{}:{}", me.login, key)
+}
+
+/// 领导 and 管理员 see phones and ID numbers in full; others only on their own cases.
+fn sees_contacts(me: &Officer, own: bool) -> bool {
+    matches!(me.role, Role::Admin | Role::Leader) || own
+}
+
+fn mask_person(me: &Officer, p: &mut KeyPerson) {
+    if !sees_contacts(me, p.officer == me.login) {
+        p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
+        p.id_number = p.id_number.as_deref().map(|x| mask_digits(x, 6, 4));
+    }
+}
+
+/// The default 化解时限 for a risk level, counted from today.
+pub fn default_deadline(settings: &Settings, d: &Dispute, today: NaiveDate) -> NaiveDate {
+    let days = d.risk.map(|r| settings.deadline_days_for(r)).unwrap_or(settings.deadline_days[0]);
+    today + Days::new(u64::from(days))
+}

@@ -1,0 +1,23 @@
+//! The Desk API and its two implementations: `Local` over the store and
+//! (for clients of `desk serve`) `Remote` over the socket.
+
+pub mod api;
+pub mod clock;
+mod commands;
+pub mod identity;
+pub mod local;
+
+pub use api::{Desk, DeskError, DeskExt, Request, Response};
+pub use local::{Caller, Local};
+
+/// `Local` acting as one caller: the CLI's road when no server is running.
+pub struct Session {
+    pub local: Local,
+    pub caller: Caller,
+}
+
+impl Desk for Session {
+    fn call(&mut self, req: Request) -> Result<Response, DeskError> {
+        self.local.handle(&self.caller, req).map(|r| r.response)
+    }
+}
