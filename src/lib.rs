@@ -1,8 +1,12 @@
 //! duty-desk: the township 综治中心 duty desk.
 //!
-//! One direction of dependence: `desk` uses `domain` and `store`; `domain`
-//! uses nothing of ours.
+//! One direction of dependence: `connect`, `output` and `bench` use `desk`;
+//! `desk` uses `domain` and `store`; `domain` uses nothing of ours.
 
-pub mod domain;
-pub mod store;
+pub mod bench;
+pub mod connect;
+pub mod demo;
 pub mod desk;
+pub mod domain;
+pub mod output;
+pub mod store;

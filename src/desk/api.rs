@@ -76,7 +76,7 @@ pub enum Request {
     ListAdd { list: ListName, value: String },
 
     /// Keep an unsent form for the caller (`key` names the form).
-    SaveDraft { key: String, value: Option<serde_json::Value> },
+    SaveDraft { key: String, value: Option<String> },
     Draft { key: String },
 }
 
@@ -153,7 +153,8 @@ pub enum Response {
     Audit(Vec<AuditEvent>),
     Check(CheckResult),
     Bytes(u64),
-    Draft(Option<serde_json::Value>),
+    /// A saved form, as the JSON text the client stored.
+    Draft(Option<String>),
 }
 
 /// What a committed change touched; the server pushes it to every client.

@@ -98,7 +98,7 @@ impl Local {
                 Ok(Reply::plain(Response::Draft(self.store.draft(&draft_key(&me, &key))?)))
             }
             Request::SaveDraft { key, value } => {
-                self.store.save_draft(&draft_key(&me, &key), value.as_ref())?;
+                self.store.save_draft(&draft_key(&me, &key), value.as_deref())?;
                 Ok(Reply::plain(Response::Done))
             }
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),

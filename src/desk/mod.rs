@@ -6,6 +6,7 @@ pub mod clock;
 mod commands;
 pub mod identity;
 pub mod local;
+pub mod paths;
 
 pub use api::{Desk, DeskError, DeskExt, Request, Response};
 pub use local::{Caller, Local};

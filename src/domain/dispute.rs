@@ -16,10 +16,10 @@ pub type Time = DateTime<FixedOffset>;
 pub struct Party {
     pub name: String,
     pub role: PartyRole,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<String>,
     /// Link to a 重点人员 record, when the party is on the register.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub person_id: Option<String>,
 }
 

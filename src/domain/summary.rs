@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dispute::{Dispute, Time};
-use super::lists::{RiskLevel, Tier, WarningFlag};
+use super::lists::{RiskLevel, Source, Tier, WarningFlag};
 use super::workflow::Status;
 
 /// How much of the 矛盾情况 text a summary keeps for lists and search.
@@ -19,6 +19,7 @@ pub struct Summary {
     pub summary: String,
     pub village: String,
     pub category: String,
+    pub source: Source,
     pub status: Status,
     #[serde(default)]
     pub risk: Option<RiskLevel>,
@@ -28,8 +29,9 @@ pub struct Summary {
     pub parties: Vec<String>,
     #[serde(default)]
     pub person_ids: Vec<String>,
+    #[serde(with = "compact::time")]
     pub registered_at: Time,
-    #[serde(default)]
+    #[serde(default, with = "compact::date")]
     pub deadline: Option<NaiveDate>,
     #[serde(default)]
     pub person: Option<String>,
@@ -43,7 +45,7 @@ pub struct Summary {
     pub packaged: bool,
     #[serde(default)]
     pub awaiting_approval: bool,
-    #[serde(default)]
+    #[serde(default, with = "compact::date")]
     pub next_follow_up: Option<NaiveDate>,
     #[serde(default)]
     pub people_involved: u32,
@@ -60,6 +62,7 @@ impl Summary {
             summary: d.summary.chars().take(SUMMARY_CHARS).collect(),
             village: d.village.clone(),
             category: d.category.clone(),
+            source: d.source,
             status: d.status,
             risk: d.risk,
             tier: d.tier,
@@ -86,5 +89,47 @@ impl Summary {
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.status.is_open() && self.deadline.is_some_and(|d| d < today)
+    }
+}
+
+/// Summaries are loaded by the hundred thousand: times and dates travel as
+/// integers, not as text to parse.
+mod compact {
+    pub mod time {
+        use chrono::{DateTime, FixedOffset};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i64(t.timestamp())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+            let secs = i64::deserialize(d)?;
+            let china = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+            DateTime::from_timestamp(secs, 0)
+                .map(|t| t.with_timezone(&china))
+                .ok_or_else(|| serde::de::Error::custom("时间超出范围"))
+        }
+    }
+
+    pub mod date {
+        use chrono::{Datelike, NaiveDate};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.serialize_some(&d.num_days_from_ce()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            match Option::<i32>::deserialize(d)? {
+                Some(n) => NaiveDate::from_num_days_from_ce_opt(n)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom("日期超出范围")),
+                None => Ok(None),
+            }
+        }
     }
 }

@@ -175,6 +175,27 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DomainErro
     })
 }
 
+/// Parses an amount of money as ledgers write it: `30000`, `3万`, `3.5万元`,
+/// `1,200元`. Returns whole yuan.
+pub fn parse_amount(input: &str) -> Result<u64, DomainError> {
+    let text: String = clean_line(input)
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+        .collect();
+    let bad = || DomainError::invalid(format!("金额“{}”看不懂，请写成 30000、3万 或 3.5万元", clean_line(input)));
+    let body = text.trim_end_matches('元');
+    let (number, scale) = match body.strip_suffix('万') {
+        Some(n) => (n, 10_000.0),
+        None => (body, 1.0),
+    };
+    let value: f64 = number.parse().map_err(|_| bad())?;
+    if !value.is_finite() || value < 0.0 || value * scale > 1e12 {
+        return Err(bad());
+    }
+    Ok((value * scale).round() as u64)
+}
+
 fn fullwidth_to_ascii(c: char) -> char {
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
@@ -266,6 +287,17 @@ mod tests {
             required_line("姓名", " \u{1b}[0m ", 50).unwrap_err().to_string(),
             "姓名不能为空"
         );
+    }
+
+    #[test]
+    fn amounts_as_ledgers_write_them() {
+        assert_eq!(parse_amount("30000").unwrap(), 30000);
+        assert_eq!(parse_amount("3万元").unwrap(), 30000);
+        assert_eq!(parse_amount("3.5万").unwrap(), 35000);
+        assert_eq!(parse_amount("1,200元").unwrap(), 1200);
+        assert_eq!(parse_amount("１２万").unwrap(), 120000);
+        assert!(parse_amount("很多").is_err());
+        assert!(parse_amount("-5").is_err());
     }
 
     #[test]

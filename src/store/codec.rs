@@ -12,13 +12,34 @@ const MAGIC: &[u8; 2] = b"DD";
 /// record shape changes are handled by serde defaults and migrations.
 pub const ENVELOPE_VERSION: u8 = 1;
 
-pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(MAGIC);
     out.push(ENVELOPE_VERSION);
     // Serialising our own types to JSON cannot fail: no maps with non-string keys.
     serde_json::to_writer(&mut out, value).expect("record serialises to JSON");
     out
+}
+
+/// Derived data that is read in bulk (the summary table) uses a compact
+/// positional encoding behind its own magic. It is not self-describing, so
+/// its format version lives in `meta` and a change rebuilds it from records.
+const COMPACT_MAGIC: &[u8; 2] = b"DC";
+
+pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(COMPACT_MAGIC);
+    // postcard to a Vec fails only for types serde cannot describe; ours can.
+    postcard::to_io(value, &mut out).expect("record serialises to postcard");
+    out
+}
+
+pub fn decode_compact<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    match bytes {
+        [b'D', b'C', rest @ ..] => postcard::from_bytes(rest)
+            .map_err(|e| StoreError::Corrupt(format!("{what}的数据无法解读：{e}"))),
+        _ => Err(StoreError::Corrupt(format!("{what}的数据头损坏"))),
+    }
 }
 
 pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -58,6 +79,16 @@ mod tests {
         let new: New = decode("记录", &bytes).unwrap();
         assert_eq!(new.name, "王建国");
         assert!(new.visits.is_empty());
+    }
+
+    #[test]
+    fn compact_round_trips_and_rejects_garbage() {
+        let bytes = encode_compact(&("赵庄村".to_string(), 7u64));
+        let back: (String, u64) = decode_compact("摘要", &bytes).unwrap();
+        assert_eq!(back, ("赵庄村".to_string(), 7));
+        for bad in [&b""[..], b"DC", b"DC\xff\xff\xff\xff\xff\xff", b"DD\x01{}"] {
+            assert!(decode_compact::<(String, u64)>("摘要", bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

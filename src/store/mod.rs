@@ -21,9 +21,11 @@ use crate::domain::person::KeyPerson;
 use crate::domain::summary::Summary;
 use crate::domain::DomainError;
 use audit::{AuditEvent, GENESIS};
-use codec::{decode, encode};
+use codec::{decode, decode_compact, encode, encode_compact};
 
 pub const SCHEMA_VERSION: u64 = 1;
+/// Version of the compact summary encoding; a change rebuilds the table.
+const SUMMARY_FORMAT: u64 = 2;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const DISPUTES: TableDefinition<&str, &[u8]> = TableDefinition::new("disputes");
@@ -155,6 +157,10 @@ impl Store {
                 meta.insert("schema_version", encode(&SCHEMA_VERSION).as_slice())?;
             }
         }
+        if meta_get::<u64>(&txn, "summary_format")? != Some(SUMMARY_FORMAT) {
+            rebuild_summaries(&txn)?;
+            meta_put(&txn, "summary_format", &SUMMARY_FORMAT)?;
+        }
         txn.commit()?;
         Ok(())
     }
@@ -215,9 +221,27 @@ impl Store {
         decode(&format!("重点人员 {id} "), v.value())
     }
 
+    /// Bytes of every summary without decoding (for measuring).
+    pub fn summary_bytes(&self) -> Result<usize, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(SUMMARIES)?;
+        let mut n = 0;
+        for row in t.iter()? {
+            n += row?.1.value().len();
+        }
+        Ok(n)
+    }
+
     /// Every dispute summary, in 编号 order.
     pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
-        self.all(SUMMARIES, "案件摘要")
+        let r = self.db.begin_read()?;
+        let t = r.open_table(SUMMARIES)?;
+        let mut out = Vec::with_capacity(t.len()? as usize);
+        for row in t.iter()? {
+            let (_, v) = row?;
+            out.push(decode_compact("案件摘要", v.value())?);
+        }
+        Ok(out)
     }
 
     pub fn persons(&self) -> Result<Vec<KeyPerson>, StoreError> {
@@ -258,7 +282,7 @@ impl Store {
         v.map(|v| decode(name, v.value())).transpose()
     }
 
-    pub fn draft(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
+    pub fn draft(&self, key: &str) -> Result<Option<String>, StoreError> {
         let r = self.db.begin_read()?;
         let t = r.open_table(DRAFTS)?;
         let v = t.get(key)?;
@@ -267,7 +291,7 @@ impl Store {
 
     /// Drafts are an officer's private working state, not records: saved
     /// durably but outside the audit log, which would otherwise fill with keystrokes.
-    pub fn save_draft(&self, key: &str, value: Option<&serde_json::Value>) -> Result<(), StoreError> {
+    pub fn save_draft(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         let mut txn = self.db.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
         {
@@ -359,7 +383,7 @@ impl Store {
             }
             let summary = Summary::of(&d);
             match summaries.get(id.as_str())? {
-                Some(s) if s.value() == encode(&summary).as_slice() => {}
+                Some(s) if s.value() == encode_compact(&summary).as_slice() => {}
                 Some(_) => faults.push(format!("案件 {id} 的摘要与记录不一致")),
                 None => faults.push(format!("案件 {id} 缺少摘要")),
             }
@@ -533,6 +557,18 @@ fn not_found_person(id: &str) -> StoreError {
     StoreError::NotFound(format!("找不到编号为 {id} 的重点人员"))
 }
 
+/// Rewrites every summary from its record (after a summary format change).
+fn rebuild_summaries(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let disputes = txn.open_table(DISPUTES)?;
+    let mut summaries = txn.open_table(SUMMARIES)?;
+    for row in disputes.iter()? {
+        let (k, v) = row?;
+        let d: Dispute = decode("案件", v.value())?;
+        summaries.insert(k.value(), encode_compact(&Summary::of(&d)).as_slice())?;
+    }
+    Ok(())
+}
+
 fn meta_get<T: DeserializeOwned>(txn: &WriteTransaction, key: &str) -> Result<Option<T>, StoreError> {
     let t = txn.open_table(META)?;
     let v = t.get(key)?;
@@ -637,10 +673,10 @@ impl Tx<'_> {
         let summary = Summary::of(d);
         let mut summaries = self.txn.open_table(SUMMARIES)?;
         let old: Option<Summary> = match summaries.get(d.id.as_str())? {
-            Some(v) => Some(decode("案件摘要", v.value())?),
+            Some(v) => Some(decode_compact("案件摘要", v.value())?),
             None => None,
         };
-        summaries.insert(d.id.as_str(), encode(&summary).as_slice())?;
+        summaries.insert(d.id.as_str(), encode_compact(&summary).as_slice())?;
         drop(summaries);
         let new_keys = index_keys(&summary);
         let old_keys = old.as_ref().map(index_keys).unwrap_or_default();

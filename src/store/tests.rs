@@ -30,7 +30,7 @@ fn register(store: &Store, village: &str) -> String {
             d.parties[0].person_id = Some("RY-000001".into());
             tx.put_dispute(&mut d)?;
             tx.audit("登记", &id, village);
-            Ok(id)
+            Ok::<_, StoreError>(id)
         })
         .unwrap()
         .value
@@ -55,7 +55,7 @@ fn records_indexes_and_audit_commit_together() {
             d.assign("ld1", "司法所", "tj1", deadline, "zb1", now())?;
             tx.put_dispute(&mut d)?;
             tx.audit("交办", &a, "司法所");
-            Ok(d.rev)
+            Ok::<_, StoreError>(d.rev)
         })
         .unwrap();
     assert_eq!(c.value, 3);
@@ -80,7 +80,7 @@ fn a_failed_change_writes_nothing() {
             tx.put_dispute(&mut d)?;
             tx.audit("改动", &a, "");
             d.accept("tj1", now())?; // illegal: not assigned
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .err()
         .unwrap();
@@ -146,7 +146,7 @@ fn check_finds_broken_indexes_and_summaries() {
         t.remove("东河村", a.as_str()).unwrap();
         t.insert("西岗村", a.as_str()).unwrap();
         let mut s = txn.open_table(SUMMARIES).unwrap();
-        s.insert(a.as_str(), b"DD\x01{}".as_slice()).unwrap();
+        s.insert(a.as_str(), b"DC\x00".as_slice()).unwrap();
     });
     let faults = store.check().unwrap().faults;
     assert!(faults.contains(&format!("村(社区)索引缺少 东河村 → {a}")), "{faults:?}");

@@ -1,0 +1,55 @@
+//! How the CLI reaches the desk: through a running server when one serves the
+//! database, else by opening the file directly.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::demo;
+use crate::desk::{clock, identity, Desk, Local, Session};
+use crate::store::{Store, StoreError};
+
+/// Opens the desk for this process's user.
+pub fn open(db: &Path, _socket: Option<PathBuf>) -> anyhow::Result<Box<dyn Desk>> {
+    let local = Local::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
+    Ok(Box::new(Session { local, caller: identity::current_caller() }))
+}
+
+/// `desk init`: the default lists and the caller as 管理员. Returns whether the file was new.
+pub fn init(db: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
+    let created = !db.exists();
+    let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
+    let me = identity::current_caller();
+    let admin = crate::domain::officer::Officer::new(&me.login, admin_name, "综治中心", crate::domain::lists::Role::Admin)?;
+    store.write(&me.login, clock::now(), |tx| {
+        demo::seed_lists(tx, &me.login, demo)?;
+        if tx.officer(&me.login)?.is_none() {
+            tx.put_officer(&admin)?;
+        }
+        tx.audit("初始化", "", &format!("默认名录，管理员 {}", me.login));
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(created)
+}
+
+/// `desk demo`: only into a database without disputes.
+pub fn demo(db: &Path, disputes: u64, persons: u64, seed: u64, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
+    let existing = store.summaries()?.len();
+    if existing > 0 {
+        anyhow::bail!(
+            "数据库 {} 里已有 {existing} 件案件，演示数据只写入空数据库；请用 --db 指定一个新文件",
+            db.display()
+        );
+    }
+    let plan = demo::DemoPlan {
+        disputes,
+        persons,
+        seed,
+        today,
+        span_days: 150,
+        admin_login: identity::current_caller().login,
+    };
+    demo::fill(&store, &plan)?;
+    Ok(())
+}

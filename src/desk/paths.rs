@@ -1,0 +1,53 @@
+//! Where the database and the socket live by default.
+
+use std::path::PathBuf;
+
+/// `--db`, else `DESK_DB`, else `$XDG_DATA_HOME/duty-desk/desk.redb`
+/// (`~/.local/share/duty-desk/desk.redb`).
+pub fn database(flag: Option<PathBuf>) -> PathBuf {
+    if let Some(p) = flag {
+        return p;
+    }
+    if let Some(p) = std::env::var_os("DESK_DB").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    data_home().join("duty-desk").join("desk.redb")
+}
+
+fn data_home() -> PathBuf {
+    if let Some(p) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    home().join(".local").join("share")
+}
+
+fn home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp"))
+}
+
+/// `--socket`, else `DESK_SOCKET`, else `$XDG_RUNTIME_DIR/duty-desk/desk.sock`,
+/// else `/run/duty-desk/desk.sock` (the system service's place).
+pub fn socket(flag: Option<PathBuf>) -> PathBuf {
+    if let Some(p) = flag {
+        return p;
+    }
+    if let Some(p) = std::env::var_os("DESK_SOCKET").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    match std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir).join("duty-desk").join("desk.sock"),
+        None => PathBuf::from("/run/duty-desk/desk.sock"),
+    }
+}
+
+/// An absolute form of `p` for comparing and for sending to a server whose
+/// working directory differs from ours.
+pub fn absolute(p: &std::path::Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+}
