@@ -221,17 +221,6 @@ impl Store {
         decode(&format!("重点人员 {id} "), v.value())
     }
 
-    /// Bytes of every summary without decoding (for measuring).
-    pub fn summary_bytes(&self) -> Result<usize, StoreError> {
-        let r = self.db.begin_read()?;
-        let t = r.open_table(SUMMARIES)?;
-        let mut n = 0;
-        for row in t.iter()? {
-            n += row?.1.value().len();
-        }
-        Ok(n)
-    }
-
     /// Every dispute summary, in 编号 order.
     pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
         let r = self.db.begin_read()?;

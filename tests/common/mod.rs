@@ -1,0 +1,75 @@
+//! Shared fixtures: a temp database with a synthetic roster and villages.
+#![allow(dead_code)]
+
+use duty_desk::desk::api::{ListName, Request, Response};
+use duty_desk::desk::{Caller, DeskError, Local};
+use duty_desk::domain::dispute::{NewDispute, Party};
+use duty_desk::domain::lists::{PartyRole, Role, Source};
+use duty_desk::domain::officer::Officer;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub local: Local,
+}
+
+pub fn caller(login: &str) -> Caller {
+    // Not root and not the file owner: the roster decides.
+    Caller { login: login.to_string(), uid: 4_000_000 }
+}
+
+pub const ROSTER: &[(&str, &str, &str, Role)] = &[
+    ("admin1", "林晓燕", "综治中心", Role::Admin),
+    ("ld1", "郑国庆", "镇党委", Role::Leader),
+    ("ld2", "韩立新", "派出所", Role::Leader),
+    ("zb1", "宋雪梅", "综治中心", Role::DutyOfficer),
+    ("tj1", "冯志强", "司法所", Role::Responsible),
+    ("tj2", "唐秀英", "司法所", Role::Responsible),
+    ("ck1", "董文斌", "县综治中心", Role::ReadOnly),
+];
+
+pub fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let local = Local::open(&dir.path().join("desk.redb")).unwrap();
+    let root = Caller { login: "root".into(), uid: 0 };
+    for (login, name, unit, role) in ROSTER {
+        let officer = Officer::new(login, name, unit, *role).unwrap();
+        local.handle(&root, Request::RosterAdd { officer }).unwrap();
+    }
+    for v in ["东河村", "西岗村", "赵庄村"] {
+        local
+            .handle(&caller("admin1"), Request::ListAdd { list: ListName::Villages, value: v.into() })
+            .unwrap();
+    }
+    Fixture { dir, local }
+}
+
+impl Fixture {
+    pub fn call(&self, who: &str, req: Request) -> Result<Response, DeskError> {
+        self.local.handle(&caller(who), req).map(|r| r.response)
+    }
+
+    pub fn register(&self, who: &str, village: &str, parties: &[&str]) -> Result<String, DeskError> {
+        let new = NewDispute {
+            village: village.into(),
+            category: "邻里".into(),
+            source: Some(Source::Visit),
+            summary: "两家因宅前排水沟堵塞发生争吵，情绪激动".into(),
+            parties: parties
+                .iter()
+                .enumerate()
+                // Built raw, as a client could send it: the desk must validate.
+                .map(|(i, n)| Party {
+                    name: n.to_string(),
+                    role: if i == 0 { PartyRole::Applicant } else { PartyRole::Respondent },
+                    phone: Some("19900001234".into()),
+                    person_id: None,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        match self.call(who, Request::Register { new })? {
+            Response::Created(id) => Ok(id),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
