@@ -64,7 +64,12 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
         let t = Instant::now();
         local.handle(
             caller,
-            Request::Note { id, seen: None, kind: ContactKind::Phone, text: format!("电话回访当事人，第{i}次联系") },
+            Request::Note {
+                id,
+                seen: None,
+                kind: ContactKind::Phone,
+                text: format!("电话回访当事人，第{i}次联系"),
+            },
         )?;
         out.push(ms(t));
     }
@@ -75,12 +80,19 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     let dir = tempfile_dir()?;
     let caller = identity::current_caller();
     let mut figures = Figures::new();
-    let sizes: &[(u64, &str)] = if quick { &[(10_000, "10k")] } else { &[(10_000, "10k"), (100_000, "100k")] };
+    let sizes: &[(u64, &str)] = if quick {
+        &[(10_000, "10k")]
+    } else {
+        &[(10_000, "10k"), (100_000, "100k")]
+    };
     for (n, tag) in sizes {
         let path = dir.join(format!("bench-{tag}.redb"));
         progress(&format!("生成 {n} 件案件…"));
         let secs = generate(&path, *n)?;
-        figures.insert(format!("generate_rows_per_s_{tag}"), (*n as f64 / secs).round());
+        figures.insert(
+            format!("generate_rows_per_s_{tag}"),
+            (*n as f64 / secs).round(),
+        );
 
         // Open + load all summaries, as a client does at start; best of 3 cold-ish opens.
         let mut loads = Vec::new();
@@ -91,15 +103,27 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             anyhow::ensure!(items.len() as u64 == *n, "摘要条数不符");
             loads.push(ms(t));
         }
-        figures.insert(format!("load_summaries_ms_{tag}"), round2(percentile(&mut loads, 50.0)));
+        figures.insert(
+            format!("load_summaries_ms_{tag}"),
+            round2(percentile(&mut loads, 50.0)),
+        );
 
         progress(&format!("在 {n} 件的库上测持久提交…"));
         let local = Local::open(&path)?;
         let mut c = commits(&local, &caller, 400)?;
-        figures.insert(format!("commit_p50_ms_{tag}"), round2(percentile(&mut c, 50.0)));
-        figures.insert(format!("commit_p99_ms_{tag}"), round2(percentile(&mut c, 99.0)));
+        figures.insert(
+            format!("commit_p50_ms_{tag}"),
+            round2(percentile(&mut c, 50.0)),
+        );
+        figures.insert(
+            format!("commit_p99_ms_{tag}"),
+            round2(percentile(&mut c, 99.0)),
+        );
         drop(local);
-        figures.insert(format!("db_bytes_{tag}"), std::fs::metadata(&path)?.len() as f64);
+        figures.insert(
+            format!("db_bytes_{tag}"),
+            std::fs::metadata(&path)?.len() as f64,
+        );
     }
     // The headline names the issue asks for: commits on the largest database.
     let big = if quick { "10k" } else { "100k" };
@@ -117,7 +141,9 @@ fn round2(x: f64) -> f64 {
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let base = std::env::var_os("DESK_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let base = std::env::var_os("DESK_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     let dir = base.join(format!("desk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建临时目录 {}", dir.display()))?;
     Ok(dir)

@@ -12,7 +12,10 @@ use crate::store::{Store, StoreError};
 /// Opens the desk for this process's user.
 pub fn open(db: &Path, _socket: Option<PathBuf>) -> anyhow::Result<Box<dyn Desk>> {
     let local = Local::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
-    Ok(Box::new(Session { local, caller: identity::current_caller() }))
+    Ok(Box::new(Session {
+        local,
+        caller: identity::current_caller(),
+    }))
 }
 
 /// `desk init`: the default lists and the caller as 管理员. Returns whether the file was new.
@@ -20,7 +23,12 @@ pub fn init(db: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
     let created = !db.exists();
     let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
     let me = identity::current_caller();
-    let admin = crate::domain::officer::Officer::new(&me.login, admin_name, "综治中心", crate::domain::lists::Role::Admin)?;
+    let admin = crate::domain::officer::Officer::new(
+        &me.login,
+        admin_name,
+        "综治中心",
+        crate::domain::lists::Role::Admin,
+    )?;
     store.write(&me.login, clock::now(), |tx| {
         demo::seed_lists(tx, &me.login, demo)?;
         if tx.officer(&me.login)?.is_none() {
@@ -33,7 +41,13 @@ pub fn init(db: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
 }
 
 /// `desk demo`: only into a database without disputes.
-pub fn demo(db: &Path, disputes: u64, persons: u64, seed: u64, today: chrono::NaiveDate) -> anyhow::Result<()> {
+pub fn demo(
+    db: &Path,
+    disputes: u64,
+    persons: u64,
+    seed: u64,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
     let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
     let existing = store.summaries()?.len();
     if existing > 0 {

@@ -22,7 +22,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -33,7 +33,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            self.next() % n
+            self.next_u64() % n
         }
     }
     pub fn chance(&mut self, percent: u64) -> bool {
@@ -57,8 +57,18 @@ impl Rng {
 }
 
 pub const VILLAGES: &[&str] = &[
-    "东河村", "西岗村", "赵庄村", "李家湾村", "柳树屯村", "石桥村", "王楼村", "青山村", "马集村",
-    "南湾社区", "新华社区", "杨柳社区",
+    "东河村",
+    "西岗村",
+    "赵庄村",
+    "李家湾村",
+    "柳树屯村",
+    "石桥村",
+    "王楼村",
+    "青山村",
+    "马集村",
+    "南湾社区",
+    "新华社区",
+    "杨柳社区",
 ];
 
 const SURNAMES: &[&str] = &[
@@ -102,17 +112,40 @@ const CATEGORY_WEIGHTS: &[(&str, u64)] = &[
 
 fn situation(rng: &mut Rng, category: &str, a: &str, b: &str) -> String {
     let texts: &[&str] = match category {
-        "邻里" => &["{a}与{b}因房后排水沟堵塞发生争吵，双方互不相让", "{a}与{b}因院墙滴水问题多次口角", "{a}家树木遮挡{b}家采光，协商未果"],
-        "婚姻家庭" => &["{a}与{b}夫妻感情不和，因离婚财产分割发生纠纷", "{a}与儿媳{b}因赡养老人问题矛盾激化", "{a}与{b}因子女抚养费问题争执"],
-        "房屋宅基地" => &["{a}与{b}因宅基地界址不清发生争议", "{a}翻建房屋占用{b}家通道，双方争执"],
-        "经济债务/借贷" => &["{b}借{a}款项到期未还，{a}多次催讨无果", "{a}与{b}合伙经营后结算分歧"],
-        "山林土地" => &["{a}与{b}因山林界线不清发生争议", "{a}与{b}因承包地边界发生纠纷"],
-        "劳资/欠薪" => &["{a}等工人反映{b}拖欠工资，情绪激动", "{a}在{b}处务工受伤，赔偿未谈妥"],
+        "邻里" => &[
+            "{a}与{b}因房后排水沟堵塞发生争吵，双方互不相让",
+            "{a}与{b}因院墙滴水问题多次口角",
+            "{a}家树木遮挡{b}家采光，协商未果",
+        ],
+        "婚姻家庭" => &[
+            "{a}与{b}夫妻感情不和，因离婚财产分割发生纠纷",
+            "{a}与儿媳{b}因赡养老人问题矛盾激化",
+            "{a}与{b}因子女抚养费问题争执",
+        ],
+        "房屋宅基地" => &[
+            "{a}与{b}因宅基地界址不清发生争议",
+            "{a}翻建房屋占用{b}家通道，双方争执",
+        ],
+        "经济债务/借贷" => &[
+            "{b}借{a}款项到期未还，{a}多次催讨无果",
+            "{a}与{b}合伙经营后结算分歧",
+        ],
+        "山林土地" => &[
+            "{a}与{b}因山林界线不清发生争议",
+            "{a}与{b}因承包地边界发生纠纷",
+        ],
+        "劳资/欠薪" => &[
+            "{a}等工人反映{b}拖欠工资，情绪激动",
+            "{a}在{b}处务工受伤，赔偿未谈妥",
+        ],
         "土地承包流转" => &["{a}与{b}因土地流转租金支付问题发生纠纷"],
         "交通事故/损害赔偿" => &["{a}与{b}发生交通事故，赔偿金额分歧较大"],
         _ => &["{a}与{b}因{c}问题发生纠纷，需调解"],
     };
-    rng.pick(texts).replace("{a}", a).replace("{b}", b).replace("{c}", category)
+    rng.pick(texts)
+        .replace("{a}", a)
+        .replace("{b}", b)
+        .replace("{c}", category)
 }
 
 const SOURCE_WEIGHTS: &[(Source, u64)] = &[
@@ -176,11 +209,26 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
     let category = rng.weighted(CATEGORY_WEIGHTS).to_string();
     let (a, b) = (name(rng), name(rng));
     let mut parties = vec![
-        Party { name: a.clone(), role: PartyRole::Applicant, phone: rng.chance(60).then(|| phone(rng)), person_id: None },
-        Party { name: b.clone(), role: PartyRole::Respondent, phone: rng.chance(40).then(|| phone(rng)), person_id: None },
+        Party {
+            name: a.clone(),
+            role: PartyRole::Applicant,
+            phone: rng.chance(60).then(|| phone(rng)),
+            person_id: None,
+        },
+        Party {
+            name: b.clone(),
+            role: PartyRole::Respondent,
+            phone: rng.chance(40).then(|| phone(rng)),
+            person_id: None,
+        },
     ];
     if rng.chance(10) {
-        parties.push(Party { name: name(rng), role: PartyRole::Other, phone: None, person_id: None });
+        parties.push(Party {
+            name: name(rng),
+            role: PartyRole::Other,
+            phone: None,
+            person_id: None,
+        });
     }
     let labor = category == "劳资/欠薪";
     let new = NewDispute {
@@ -189,7 +237,11 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
         source: Some(*rng.weighted(SOURCE_WEIGHTS)),
         summary: situation(rng, &category, &a, &b),
         parties,
-        people_involved: if labor { 3 + rng.below(30) as u32 } else { 2 + rng.below(3) as u32 },
+        people_involved: if labor {
+            3 + rng.below(30) as u32
+        } else {
+            2 + rng.below(3) as u32
+        },
         amount: rng.chance(45).then(|| (1 + rng.below(60)) * 1000),
         flags: vec![],
         tier: None,
@@ -207,7 +259,12 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
     if !(step(rng, &mut t, 20) && rng.chance(96)) {
         return d;
     }
-    let risk = *rng.weighted(&[(RiskLevel::Low, 45), (RiskLevel::Medium, 33), (RiskLevel::High, 17), (RiskLevel::Critical, 5)]);
+    let risk = *rng.weighted(&[
+        (RiskLevel::Low, 45),
+        (RiskLevel::Medium, 33),
+        (RiskLevel::High, 17),
+        (RiskLevel::Critical, 5),
+    ]);
     let mut flags = Vec::new();
     let flag_odds = match risk {
         RiskLevel::Low => 3,
@@ -220,7 +277,11 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
             flags.push(*f);
         }
     }
-    let tier = if matches!(risk, RiskLevel::High | RiskLevel::Critical) { Tier::Township } else { Tier::Village };
+    let tier = if matches!(risk, RiskLevel::High | RiskLevel::Critical) {
+        Tier::Township
+    } else {
+        Tier::Village
+    };
     d.triage(risk, flags, Some(tier), &desk, t).expect("triage");
     if !(step(rng, &mut t, 30) && rng.chance(93)) {
         return d;
@@ -230,12 +291,14 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
     let unit = rng.pick(&DEFAULT_UNITS[1..]).to_string();
     let days = settings.deadline_days_for(risk) + rng.below(10) as u32;
     let deadline = t.date_naive() + Days::new(u64::from(days));
-    d.assign(&leader, &unit, &worker, deadline, &desk, t).expect("assign");
+    d.assign(&leader, &unit, &worker, deadline, &desk, t)
+        .expect("assign");
     if !step(rng, &mut t, 24) {
         return d;
     }
     if rng.chance(6) {
-        d.reject("不属于本单位职责范围", &worker, t).expect("reject");
+        d.reject("不属于本单位职责范围", &worker, t)
+            .expect("reject");
         return d;
     }
     if rng.chance(4) && age_days < 3 {
@@ -244,29 +307,50 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
     d.accept(&worker, t).expect("accept");
     if rng.chance(25) || flags_need_package(&d) {
         let plan = vec![
-            PlanStep { date: t.date_naive() + Days::new(2), text: "包案领导约谈双方当事人".into(), done: false },
-            PlanStep { date: t.date_naive() + Days::new(5), text: "召开联合调解会".into(), done: false },
+            PlanStep {
+                date: t.date_naive() + Days::new(2),
+                text: "包案领导约谈双方当事人".into(),
+                done: false,
+            },
+            PlanStep {
+                date: t.date_naive() + Days::new(5),
+                text: "召开联合调解会".into(),
+                done: false,
+            },
         ];
         let pdl = t.date_naive() + Days::new(u64::from(days.max(10)));
-        d.package(&leader, vec![worker.clone()], plan, pdl, &leader, t).expect("package");
+        d.package(&leader, vec![worker.clone()], plan, pdl, &leader, t)
+            .expect("package");
     }
     let notes = rng.below(4);
     for _ in 0..notes {
         if !step(rng, &mut t, 96) {
             return d;
         }
-        let kind = *rng.pick(&[ContactKind::Visit, ContactKind::Phone, ContactKind::MediationMeeting, ContactKind::JointMediation]);
-        let text = *rng.pick(&["入户走访，了解双方诉求", "电话联系当事人，情绪已平稳", "组织双方到村委会面对面调解", "联合司法所、派出所共同调解"]);
+        let kind = *rng.pick(&[
+            ContactKind::Visit,
+            ContactKind::Phone,
+            ContactKind::MediationMeeting,
+            ContactKind::JointMediation,
+        ]);
+        let text = *rng.pick(&[
+            "入户走访，了解双方诉求",
+            "电话联系当事人，情绪已平稳",
+            "组织双方到村委会面对面调解",
+            "联合司法所、派出所共同调解",
+        ]);
         d.add_note(kind, text, &worker, t).expect("note");
     }
     if d.deadline().is_some_and(|dl| dl < now.date_naive()) && rng.chance(30) {
-        d.supervise(true, &desk, t.max(now - Duration::hours(2))).ok();
+        d.supervise(true, &desk, t.max(now - Duration::hours(2)))
+            .ok();
     }
     // Older cases are mostly closed; young ones mostly open.
     let close_odds = (age_days * 100 / 45).clamp(5, 88) as u64;
     if !(step(rng, &mut t, 24 * 12) && rng.chance(close_odds)) {
         if rng.chance(3) && d.tier != Tier::County {
-            d.change_tier(Tier::County, "涉及多部门，需县级协调", &desk, t.min(now)).ok();
+            d.change_tier(Tier::County, "涉及多部门，需县级协调", &desk, t.min(now))
+                .ok();
         }
         return d;
     }
@@ -279,12 +363,21 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
         (Outcome::Declined, 4),
         (Outcome::Unresolved, 6),
     ]);
-    d.close(outcome, "经调解双方达成一致，已履行", &settings.follow_up_days, &worker, t).expect("close");
+    d.close(
+        outcome,
+        "经调解双方达成一致，已履行",
+        &settings.follow_up_days,
+        &worker,
+        t,
+    )
+    .expect("close");
     if d.package.is_some() {
-        if !step(rng, &mut t, 48) {
+        // Recent packaged closings are often still on the leader's desk.
+        if !step(rng, &mut t, 48) || (age_days < 40 && rng.chance(40)) {
             return d;
         }
-        d.decide(true, "同意销号", &settings.follow_up_days, &leader, t).expect("approve");
+        d.decide(true, "同意销号", &settings.follow_up_days, &leader, t)
+            .expect("approve");
     }
     // Follow-ups that have come due.
     while let Some(due) = d.next_follow_up() {
@@ -297,8 +390,17 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
             break;
         }
         let rebound = rng.chance(3);
-        d.follow_up(VisitMethod::Home, !rebound, "满意", rebound, "回访双方，协议履行正常", rebound, &worker, visit_at)
-            .expect("follow-up");
+        d.follow_up(
+            VisitMethod::Home,
+            !rebound,
+            "满意",
+            rebound,
+            "回访双方，协议履行正常",
+            rebound,
+            &worker,
+            visit_at,
+        )
+        .expect("follow-up");
         if rebound {
             break;
         }
@@ -312,7 +414,12 @@ fn flags_need_package(d: &Dispute) -> bool {
 
 pub fn person(rng: &mut Rng, id: String, now: Time) -> KeyPerson {
     let category = *rng.pick(PersonCategory::ALL);
-    let risk = *rng.weighted(&[(RiskLevel::Low, 30), (RiskLevel::Medium, 40), (RiskLevel::High, 22), (RiskLevel::Critical, 8)]);
+    let risk = *rng.weighted(&[
+        (RiskLevel::Low, 30),
+        (RiskLevel::Medium, 40),
+        (RiskLevel::High, 22),
+        (RiskLevel::Critical, 8),
+    ]);
     let reason = match category {
         PersonCategory::MentalDisorder => "卫生院登记在册，需定期随访服药情况",
         PersonCategory::Released => "刑满释放未满五年，落实安置帮教",
@@ -334,7 +441,14 @@ pub fn person(rng: &mut Rng, id: String, now: Time) -> KeyPerson {
         reason: reason.to_string(),
         review_date: Some(review.max(registered.date_naive() + Days::new(1))),
         phone: rng.chance(70).then(|| phone(rng)),
-        id_number: rng.chance(50).then(|| format!("{:06}19{:02}0101{:04}", 990000 + rng.below(9999), 50 + rng.below(50), rng.below(10000))),
+        id_number: rng.chance(50).then(|| {
+            format!(
+                "{:06}19{:02}0101{:04}",
+                990000 + rng.below(9999),
+                50 + rng.below(50),
+                rng.below(10000)
+            )
+        }),
     };
     let mut p = KeyPerson::register(id, new, "zb1", registered).expect("generated person is valid");
     let mut day = registered.date_naive();
@@ -348,9 +462,19 @@ pub fn person(rng: &mut Rng, id: String, now: Time) -> KeyPerson {
             continue; // a missed visit
         }
         let method = *rng.pick(VisitMethod::ALL);
-        let finding = *rng.pick(&["情绪稳定，生活正常", "按时服药，家属配合", "诉求仍未解决，已做解释", "帮助申请临时救助"]);
+        let finding = *rng.pick(&[
+            "情绪稳定，生活正常",
+            "按时服药，家属配合",
+            "诉求仍未解决，已做解释",
+            "帮助申请临时救助",
+        ]);
         let officer = p.officer.clone();
-        let at = now.min(china().from_local_datetime(&day.and_hms_opt(16, 0, 0).expect("time")).single().expect("fixed"));
+        let at = now.min(
+            china()
+                .from_local_datetime(&day.and_hms_opt(16, 0, 0).expect("time"))
+                .single()
+                .expect("fixed"),
+        );
         p.visit(day, method, finding, &officer, at).expect("visit");
     }
     p
@@ -376,7 +500,11 @@ pub fn fill(store: &Store, plan: &DemoPlan) -> Result<(), StoreError> {
     let actor = plan.admin_login.as_str();
     store.write(actor, now, |tx| {
         seed_lists(tx, &plan.admin_login, true)?;
-        tx.audit("生成演示数据", "", &format!("名册、村(社区)与名录，种子 {}", plan.seed));
+        tx.audit(
+            "生成演示数据",
+            "",
+            &format!("名册、村(社区)与名录，种子 {}", plan.seed),
+        );
         Ok::<_, StoreError>(())
     })?;
     let mut rng = Rng::new(plan.seed);
@@ -448,10 +576,19 @@ mod tests {
 
     #[test]
     fn rng_is_deterministic() {
-        let a: Vec<u64> = (0..5).scan(Rng::new(42), |r, _| Some(r.next())).collect();
-        let b: Vec<u64> = (0..5).scan(Rng::new(42), |r, _| Some(r.next())).collect();
+        let a: Vec<u64> = (0..5)
+            .scan(Rng::new(42), |r, _| Some(r.next_u64()))
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .scan(Rng::new(42), |r, _| Some(r.next_u64()))
+            .collect();
         assert_eq!(a, b);
-        assert_ne!(a, (0..5).scan(Rng::new(43), |r, _| Some(r.next())).collect::<Vec<_>>());
+        assert_ne!(
+            a,
+            (0..5)
+                .scan(Rng::new(43), |r, _| Some(r.next_u64()))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ use duty_desk::domain::workflow::Status;
 use duty_desk::{bench, connect, output};
 
 #[derive(Parser)]
-#[command(name = "desk", about = "综治中心值班台：矛盾纠纷排查化解、重点人员走访帮扶")]
+#[command(
+    name = "desk",
+    about = "综治中心值班台：矛盾纠纷排查化解、重点人员走访帮扶"
+)]
 struct Cli {
     /// 数据库文件（默认取 DESK_DB，或 ~/.local/share/duty-desk/desk.redb）
     #[arg(long, global = true, value_name = "文件")]
@@ -107,7 +110,11 @@ enum Cmd {
     Note {
         id: String,
         text: String,
-        #[arg(long, default_value = "走访", value_name = "走访|电话|调解会|联合调解|其他")]
+        #[arg(
+            long,
+            default_value = "走访",
+            value_name = "走访|电话|调解会|联合调解|其他"
+        )]
         kind: String,
     },
     /// 挂牌督办（--off 撤销）
@@ -207,6 +214,13 @@ enum Cmd {
     Lists(ListsCmd),
     /// 显示当前身份
     Whoami,
+    /// Test hook for the crash test: registers disputes one by one, printing
+    /// each 编号 once its commit returned.
+    #[command(hide = true)]
+    CommitLoop {
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+    },
     /// 性能测试（生成数据，输出分位数）
     Bench {
         /// 只跑 1 万件的小规模
@@ -363,13 +377,23 @@ fn parse_cli() -> Result<Cli, ExitCode> {
                     a
                 }
             });
-        let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
-        names.into_iter().fold(cmd, |cmd, name| cmd.mut_subcommand(name, localise))
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        names
+            .into_iter()
+            .fold(cmd, |cmd, name| cmd.mut_subcommand(name, localise))
     }
     let cmd = localise(Cli::command());
     let matches = cmd.try_get_matches().map_err(|e| {
         use clap::error::{ContextKind, ErrorKind};
-        if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+        if matches!(
+            e.kind(),
+            ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ) {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
@@ -383,11 +407,15 @@ fn parse_cli() -> Result<Cli, ExitCode> {
             ErrorKind::TooManyValues => "参数太多",
             _ => "命令行有误",
         };
-        let detail = [ContextKind::InvalidArg, ContextKind::InvalidSubcommand, ContextKind::InvalidValue]
-            .iter()
-            .filter_map(|k| e.get(*k).map(|v| v.to_string()))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let detail = [
+            ContextKind::InvalidArg,
+            ContextKind::InvalidSubcommand,
+            ContextKind::InvalidValue,
+        ]
+        .iter()
+        .filter_map(|k| e.get(*k).map(|v| v.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ");
         eprintln!("错误：{what} {detail}\n用 desk --help 或 desk 命令 --help 查看用法");
         ExitCode::from(2)
     })?;
@@ -412,7 +440,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 db.display()
             ));
         }
-        Cmd::Demo { disputes, persons, seed, today: day } => {
+        Cmd::Demo {
+            disputes,
+            persons,
+            seed,
+            today: day,
+        } => {
             let day = match day {
                 Some(d) => date(&d)?,
                 None => today,
@@ -429,7 +462,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let desk = desk.as_mut();
     match cli.command {
         Cmd::Init { .. } | Cmd::Demo { .. } | Cmd::Bench { .. } => unreachable!("handled above"),
-        Cmd::Add(AddCmd::Dispute { village, category, source, summary, parties, people, amount, flags, tier, link }) => {
+        Cmd::CommitLoop { count } => {
+            use std::io::Write;
+            let village = desk
+                .lists()?
+                .villages
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "东河村".into());
+            let mut out = std::io::stdout().lock();
+            for i in 0..count {
+                let new = NewDispute {
+                    village: village.clone(),
+                    category: "邻里".into(),
+                    source: Some(Source::Screening),
+                    summary: format!("压力测试第{i}件"),
+                    parties: vec![Party::new("测试甲", PartyRole::Applicant, None)?],
+                    ..Default::default()
+                };
+                let id = desk.create(Request::Register { new })?;
+                writeln!(out, "{id}")?;
+                out.flush()?;
+            }
+            Ok(())
+        }
+        Cmd::Add(AddCmd::Dispute {
+            village,
+            category,
+            source,
+            summary,
+            parties,
+            people,
+            amount,
+            flags,
+            tier,
+            link,
+        }) => {
             let mut list = Vec::new();
             for (i, spec) in parties.iter().enumerate() {
                 let mut parts = spec.split(['/', '／']);
@@ -454,93 +522,243 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 parties: list,
                 people_involved: people.unwrap_or(0),
                 amount: amount.as_deref().map(parse_amount).transpose()?,
-                flags: flags.iter().map(|f| WarningFlag::parse(f)).collect::<Result<_, _>>()?,
+                flags: flags
+                    .iter()
+                    .map(|f| WarningFlag::parse(f))
+                    .collect::<Result<_, _>>()?,
                 tier: tier.as_deref().map(Tier::parse).transpose()?,
             };
             let id = desk.create(Request::Register { new })?;
             say(json, json!({"id": id}), &id)
         }
-        Cmd::Triage { id, risk, flags, tier } => done(desk, json, &id, "已研判", Request::Triage {
-            id: id.clone(),
-            seen: None,
-            risk: RiskLevel::parse(&risk)?,
-            flags: flags.iter().map(|f| WarningFlag::parse(f)).collect::<Result<_, _>>()?,
-            tier: tier.as_deref().map(Tier::parse).transpose()?,
-        }),
-        Cmd::Assign { id, leader, unit, person, deadline } => done(desk, json, &id, "已交办", Request::Assign {
-            id: id.clone(),
-            seen: None,
+        Cmd::Triage {
+            id,
+            risk,
+            flags,
+            tier,
+        } => done(
+            desk,
+            json,
+            &id,
+            "已研判",
+            Request::Triage {
+                id: id.clone(),
+                seen: None,
+                risk: RiskLevel::parse(&risk)?,
+                flags: flags
+                    .iter()
+                    .map(|f| WarningFlag::parse(f))
+                    .collect::<Result<_, _>>()?,
+                tier: tier.as_deref().map(Tier::parse).transpose()?,
+            },
+        ),
+        Cmd::Assign {
+            id,
             leader,
             unit,
             person,
-            deadline: deadline.as_deref().map(date).transpose()?,
-        }),
-        Cmd::Accept { id } => done(desk, json, &id, "已签收", Request::Accept { id: id.clone(), seen: None }),
-        Cmd::Reject { id, reason } => done(desk, json, &id, "已退回", Request::Reject { id: id.clone(), seen: None, reason }),
-        Cmd::Package { id, leader, team, steps, deadline } => {
+            deadline,
+        } => done(
+            desk,
+            json,
+            &id,
+            "已交办",
+            Request::Assign {
+                id: id.clone(),
+                seen: None,
+                leader,
+                unit,
+                person,
+                deadline: deadline.as_deref().map(date).transpose()?,
+            },
+        ),
+        Cmd::Accept { id } => done(
+            desk,
+            json,
+            &id,
+            "已签收",
+            Request::Accept {
+                id: id.clone(),
+                seen: None,
+            },
+        ),
+        Cmd::Reject { id, reason } => done(
+            desk,
+            json,
+            &id,
+            "已退回",
+            Request::Reject {
+                id: id.clone(),
+                seen: None,
+                reason,
+            },
+        ),
+        Cmd::Package {
+            id,
+            leader,
+            team,
+            steps,
+            deadline,
+        } => {
             let plan = steps
                 .iter()
                 .map(|s| {
                     let (d, text) = s.trim().split_once([' ', '　']).unwrap_or((s.as_str(), ""));
-                    Ok(PlanStep { date: date(d)?, text: text.to_string(), done: false })
+                    Ok(PlanStep {
+                        date: date(d)?,
+                        text: text.to_string(),
+                        done: false,
+                    })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            done(desk, json, &id, "已包案", Request::Package {
+            done(
+                desk,
+                json,
+                &id,
+                "已包案",
+                Request::Package {
+                    id: id.clone(),
+                    seen: None,
+                    leader,
+                    team: team.into_iter().filter(|t| !t.trim().is_empty()).collect(),
+                    plan,
+                    deadline: date(&deadline)?,
+                },
+            )
+        }
+        Cmd::Note { id, text, kind } => done(
+            desk,
+            json,
+            &id,
+            "已添加进展",
+            Request::Note {
                 id: id.clone(),
                 seen: None,
-                leader,
-                team: team.into_iter().filter(|t| !t.trim().is_empty()).collect(),
-                plan,
-                deadline: date(&deadline)?,
-            })
-        }
-        Cmd::Note { id, text, kind } => done(desk, json, &id, "已添加进展", Request::Note {
-            id: id.clone(),
-            seen: None,
-            kind: ContactKind::parse(&kind)?,
-            text,
-        }),
-        Cmd::Supervise { id, off } => done(desk, json, &id, if off { "已撤销督办" } else { "已挂牌督办" }, Request::Supervise {
-            id: id.clone(),
-            seen: None,
-            on: !off,
-        }),
-        Cmd::Escalate { id, to, reason } => done(desk, json, &id, "已调整层级", Request::ChangeTier {
-            id: id.clone(),
-            seen: None,
-            to: Tier::parse(&to)?,
-            reason,
-        }),
-        Cmd::Close { id, outcome, summary } => done(desk, json, &id, "已提交销号", Request::Close {
-            id: id.clone(),
-            seen: None,
-            outcome: Outcome::parse(&outcome)?,
+                kind: ContactKind::parse(&kind)?,
+                text,
+            },
+        ),
+        Cmd::Supervise { id, off } => done(
+            desk,
+            json,
+            &id,
+            if off {
+                "已撤销督办"
+            } else {
+                "已挂牌督办"
+            },
+            Request::Supervise {
+                id: id.clone(),
+                seen: None,
+                on: !off,
+            },
+        ),
+        Cmd::Escalate { id, to, reason } => done(
+            desk,
+            json,
+            &id,
+            "已调整层级",
+            Request::ChangeTier {
+                id: id.clone(),
+                seen: None,
+                to: Tier::parse(&to)?,
+                reason,
+            },
+        ),
+        Cmd::Close {
+            id,
+            outcome,
             summary,
-        }),
-        Cmd::Approve { id, reject, comment } => done(desk, json, &id, if reject { "已驳回" } else { "已批准" }, Request::Decide {
-            id: id.clone(),
-            seen: None,
-            approve: !reject,
+        } => done(
+            desk,
+            json,
+            &id,
+            "已提交销号",
+            Request::Close {
+                id: id.clone(),
+                seen: None,
+                outcome: Outcome::parse(&outcome)?,
+                summary,
+            },
+        ),
+        Cmd::Approve {
+            id,
+            reject,
             comment,
-        }),
-        Cmd::Extend { id, deadline, reason } => done(desk, json, &id, "已申请延期", Request::Extend {
-            id: id.clone(),
-            seen: None,
-            deadline: date(&deadline)?,
+        } => done(
+            desk,
+            json,
+            &id,
+            if reject { "已驳回" } else { "已批准" },
+            Request::Decide {
+                id: id.clone(),
+                seen: None,
+                approve: !reject,
+                comment,
+            },
+        ),
+        Cmd::Extend {
+            id,
+            deadline,
             reason,
-        }),
-        Cmd::Visit { id, method, honoured, finding, satisfaction, reopen } => done(desk, json, &id, "已登记回访", Request::FollowUp {
-            id: id.clone(),
-            seen: None,
-            method: VisitMethod::parse(&method)?,
-            honoured: yes_no(&honoured)?,
-            satisfaction,
-            rebound: reopen,
+        } => done(
+            desk,
+            json,
+            &id,
+            "已申请延期",
+            Request::Extend {
+                id: id.clone(),
+                seen: None,
+                deadline: date(&deadline)?,
+                reason,
+            },
+        ),
+        Cmd::Visit {
+            id,
+            method,
+            honoured,
             finding,
+            satisfaction,
             reopen,
-        }),
-        Cmd::Reopen { id, reason } => done(desk, json, &id, "已重新打开", Request::Reopen { id: id.clone(), seen: None, reason }),
-        Cmd::Person(PersonCmd::Add { name, village, category, risk, officer, reason, review, interval, phone, id_number }) => {
+        } => done(
+            desk,
+            json,
+            &id,
+            "已登记回访",
+            Request::FollowUp {
+                id: id.clone(),
+                seen: None,
+                method: VisitMethod::parse(&method)?,
+                honoured: yes_no(&honoured)?,
+                satisfaction,
+                rebound: reopen,
+                finding,
+                reopen,
+            },
+        ),
+        Cmd::Reopen { id, reason } => done(
+            desk,
+            json,
+            &id,
+            "已重新打开",
+            Request::Reopen {
+                id: id.clone(),
+                seen: None,
+                reason,
+            },
+        ),
+        Cmd::Person(PersonCmd::Add {
+            name,
+            village,
+            category,
+            risk,
+            officer,
+            reason,
+            review,
+            interval,
+            phone,
+            id_number,
+        }) => {
             let new = NewPerson {
                 name,
                 village,
@@ -556,42 +774,85 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let id = desk.create(Request::AddPerson { new })?;
             say(json, json!({"id": id}), &id)
         }
-        Cmd::Person(PersonCmd::Visit { id, method, finding, date: day }) => done(desk, json, &id, "已登记走访", Request::VisitPerson {
-            id: id.clone(),
-            seen: None,
-            date: match day {
-                Some(d) => date(&d)?,
-                None => today,
-            },
-            method: VisitMethod::parse(&method)?,
+        Cmd::Person(PersonCmd::Visit {
+            id,
+            method,
             finding,
-        }),
-        Cmd::Person(PersonCmd::Review { id, reason, until, end }) => {
+            date: day,
+        }) => done(
+            desk,
+            json,
+            &id,
+            "已登记走访",
+            Request::VisitPerson {
+                id: id.clone(),
+                seen: None,
+                date: match day {
+                    Some(d) => date(&d)?,
+                    None => today,
+                },
+                method: VisitMethod::parse(&method)?,
+                finding,
+            },
+        ),
+        Cmd::Person(PersonCmd::Review {
+            id,
+            reason,
+            until,
+            end,
+        }) => {
             if until.is_none() && !end {
                 anyhow::bail!("复核需要 --until 新的复核日期（继续列管）或 --end（解除列管）");
             }
-            done(desk, json, &id, if end { "已解除列管" } else { "已延长列管" }, Request::ReviewPerson {
-                id: id.clone(),
-                seen: None,
-                reason,
-                next_review: until.as_deref().map(date).transpose()?,
-            })
+            done(
+                desk,
+                json,
+                &id,
+                if end {
+                    "已解除列管"
+                } else {
+                    "已延长列管"
+                },
+                Request::ReviewPerson {
+                    id: id.clone(),
+                    seen: None,
+                    reason,
+                    next_review: until.as_deref().map(date).transpose()?,
+                },
+            )
         }
-        Cmd::List { what, status, village, all } => list(desk, json, &what, status, village, all, today),
+        Cmd::List {
+            what,
+            status,
+            village,
+            all,
+        } => list(desk, json, &what, status, village, all, today),
         Cmd::Show { id } => {
             let id = id.trim().to_uppercase();
             if id.starts_with("RY-") {
                 let p = desk.person(&id)?;
-                say(json, output::person_json(&p, today), output::person_text(&p, today).trim_end())
+                say(
+                    json,
+                    output::person_json(&p, today),
+                    output::person_text(&p, today).trim_end(),
+                )
             } else {
                 let d = desk.dispute(&id)?;
-                say(json, output::dispute_json(&d, today), output::dispute_text(&d, today).trim_end())
+                say(
+                    json,
+                    output::dispute_json(&d, today),
+                    output::dispute_text(&d, today).trim_end(),
+                )
             }
         }
         Cmd::Log { since } => {
             let since = since.as_deref().map(date).transpose()?;
             match desk.call(Request::Audit { since })? {
-                Response::Audit(events) => say(json, serde_json::to_value(&events)?, output::audit_lines(&events).trim_end()),
+                Response::Audit(events) => say(
+                    json,
+                    serde_json::to_value(&events)?,
+                    output::audit_lines(&events).trim_end(),
+                ),
                 other => Err(duty_desk::desk::api::unexpected(other).into()),
             }
         }
@@ -599,7 +860,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Response::Check(r) => {
                 let ok = r.faults.is_empty();
                 let text = if ok {
-                    format!("检查通过：案件 {} 件，重点人员 {} 人，审计记录 {} 条，审计链完整", r.disputes, r.persons, r.audit_events)
+                    format!(
+                        "检查通过：案件 {} 件，重点人员 {} 人，审计记录 {} 条，审计链完整",
+                        r.disputes, r.persons, r.audit_events
+                    )
                 } else {
                     format!("发现 {} 处问题：\n{}", r.faults.len(), r.faults.join("\n"))
                 };
@@ -614,19 +878,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Cmd::Backup { out } => {
             let out = paths::absolute(&out);
-            match desk.call(Request::Backup { out: out.to_string_lossy().into_owned() })? {
-                Response::Bytes(n) => say(json, json!({"out": out, "bytes": n}), &format!("已备份到 {}（{} 字节）", out.display(), n)),
+            match desk.call(Request::Backup {
+                out: out.to_string_lossy().into_owned(),
+            })? {
+                Response::Bytes(n) => say(
+                    json,
+                    json!({"out": out, "bytes": n}),
+                    &format!("已备份到 {}（{} 字节）", out.display(), n),
+                ),
                 other => Err(duty_desk::desk::api::unexpected(other).into()),
             }
         }
-        Cmd::Roster(RosterCmd::Add { login, name, unit, role }) => {
-            let officer = Officer { login: login.clone(), name, unit, role: Role::parse(&role)?, active: true };
+        Cmd::Roster(RosterCmd::Add {
+            login,
+            name,
+            unit,
+            role,
+        }) => {
+            let officer = Officer {
+                login: login.clone(),
+                name,
+                unit,
+                role: Role::parse(&role)?,
+                active: true,
+            };
             desk.call(Request::RosterAdd { officer })?;
-            say(json, json!({"login": login}), &format!("已加入名册：{login}"))
+            say(
+                json,
+                json!({"login": login}),
+                &format!("已加入名册：{login}"),
+            )
         }
         Cmd::Roster(RosterCmd::List) => {
             let officers = desk.officers()?;
-            say(json, serde_json::to_value(&officers)?, output::officers_table(&officers).trim_end())
+            say(
+                json,
+                serde_json::to_value(&officers)?,
+                output::officers_table(&officers).trim_end(),
+            )
         }
         Cmd::Lists(ListsCmd::Add { list, value }) => {
             let list = match list.as_str() {
@@ -635,21 +924,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "category" | "类型" => ListName::Categories,
                 other => anyhow::bail!("没有名录“{other}”，可选：village、unit、category"),
             };
-            desk.call(Request::ListAdd { list, value: value.clone() })?;
-            say(json, json!({"added": value}), &format!("已加入{}：{value}", list.label()))
+            desk.call(Request::ListAdd {
+                list,
+                value: value.clone(),
+            })?;
+            say(
+                json,
+                json!({"added": value}),
+                &format!("已加入{}：{value}", list.label()),
+            )
         }
         Cmd::Lists(ListsCmd::Show) => {
             let l = desk.lists()?;
-            say(json, serde_json::to_value(&l)?, &format!(
-                "村(社区)：{}\n责任单位：{}\n纠纷类型：{}",
-                l.villages.join("、"),
-                l.units.join("、"),
-                l.categories.join("、")
-            ))
+            say(
+                json,
+                serde_json::to_value(&l)?,
+                &format!(
+                    "村(社区)：{}\n责任单位：{}\n纠纷类型：{}",
+                    l.villages.join("、"),
+                    l.units.join("、"),
+                    l.categories.join("、")
+                ),
+            )
         }
         Cmd::Whoami => {
             let me = desk.whoami()?;
-            say(json, serde_json::to_value(&me)?, &format!("{}  {}  {}  {}", me.login, me.name, me.unit, me.role.label()))
+            say(
+                json,
+                serde_json::to_value(&me)?,
+                &format!(
+                    "{}  {}  {}  {}",
+                    me.login,
+                    me.name,
+                    me.unit,
+                    me.role.label()
+                ),
+            )
         }
     }
 }
@@ -673,7 +983,10 @@ fn list(
                 .filter(|s| village.as_deref().is_none_or(|v| s.village == v.trim()))
                 .collect();
             if json {
-                let rows: Vec<_> = items.iter().map(|s| output::summary_json(s, today)).collect();
+                let rows: Vec<_> = items
+                    .iter()
+                    .map(|s| output::summary_json(s, today))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 print!("{}", output::disputes_table(&items, today));
@@ -691,7 +1004,10 @@ fn list(
             }
             items.sort_by_key(|p| (p.next_visit_due(), p.id.clone()));
             if json {
-                let rows: Vec<_> = items.iter().map(|p| output::person_json(p, today)).collect();
+                let rows: Vec<_> = items
+                    .iter()
+                    .map(|p| output::person_json(p, today))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 print!("{}", output::persons_table(&items, today));
@@ -699,7 +1015,9 @@ fn list(
             }
             Ok(())
         }
-        other => anyhow::bail!("不能列出“{other}”，可选：disputes（矛盾纠纷）或 persons（重点人员）"),
+        other => {
+            anyhow::bail!("不能列出“{other}”，可选：disputes（矛盾纠纷）或 persons（重点人员）")
+        }
     }
 }
 
@@ -714,14 +1032,25 @@ fn yes_no(s: &str) -> anyhow::Result<bool> {
 fn done(desk: &mut dyn Desk, json: bool, id: &str, what: &str, req: Request) -> anyhow::Result<()> {
     desk.call(req).map_err(explain)?;
     let id = id.trim().to_uppercase();
-    say(json, json!({"id": id, "result": what}), &format!("{what}：{id}"))
+    say(
+        json,
+        json!({"id": id, "result": what}),
+        &format!("{what}：{id}"),
+    )
 }
 
 /// A conflict also shows the fresh state, so the officer sees what changed.
 fn explain(e: DeskError) -> anyhow::Error {
-    if let DeskError::Conflict { message, fresh: Some(d) } = &e {
+    if let DeskError::Conflict {
+        message,
+        fresh: Some(d),
+    } = &e
+    {
         let today = clock::now().date_naive();
-        return anyhow::anyhow!("{message}\n\n最新情况：\n{}", output::dispute_text(d, today));
+        return anyhow::anyhow!(
+            "{message}\n\n最新情况：\n{}",
+            output::dispute_text(d, today)
+        );
     }
     e.into()
 }

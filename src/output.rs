@@ -18,7 +18,8 @@ pub fn time(t: &Time) -> String {
 }
 
 fn date(d: Option<NaiveDate>) -> Value {
-    d.map(|d| Value::String(d.to_string())).unwrap_or(Value::Null)
+    d.map(|d| Value::String(d.to_string()))
+        .unwrap_or(Value::Null)
 }
 
 pub fn summary_json(s: &Summary, today: NaiveDate) -> Value {
@@ -58,7 +59,10 @@ pub fn dispute_json(d: &Dispute, today: NaiveDate) -> Value {
         }
         obj.insert("deadline".into(), date(d.deadline()));
         obj.insert("overdue".into(), Value::Bool(d.is_overdue(today)));
-        obj.insert("registered_at".into(), Value::String(time(&d.registered_at)));
+        obj.insert(
+            "registered_at".into(),
+            Value::String(time(&d.registered_at)),
+        );
     }
     v
 }
@@ -69,7 +73,10 @@ pub fn person_json(p: &KeyPerson, today: NaiveDate) -> Value {
         if let Some(risk) = obj.remove("risk") {
             obj.insert("risk_level".into(), risk);
         }
-        obj.insert("next_visit_due".into(), Value::String(p.next_visit_due().to_string()));
+        obj.insert(
+            "next_visit_due".into(),
+            Value::String(p.next_visit_due().to_string()),
+        );
         obj.insert("visit_overdue".into(), Value::Bool(p.visit_overdue(today)));
         obj.insert("past_review".into(), Value::Bool(p.past_review(today)));
         obj.insert("active".into(), Value::Bool(p.is_active()));
@@ -140,7 +147,15 @@ pub fn disputes_table(items: &[&Summary], today: NaiveDate) -> String {
         })
         .collect();
     table(
-        &[("编号", 14), ("状态", 6), ("风险", 6), ("村(社区)", 10), ("类型", 14), ("化解时限", 15), ("标题", 28)],
+        &[
+            ("编号", 14),
+            ("状态", 6),
+            ("风险", 6),
+            ("村(社区)", 10),
+            ("类型", 14),
+            ("化解时限", 15),
+            ("标题", 28),
+        ],
         &rows,
     )
 }
@@ -153,12 +168,32 @@ pub fn persons_table(items: &[KeyPerson], today: NaiveDate) -> String {
             if p.visit_overdue(today) {
                 due.push_str(" 逾期");
             }
-            let review = if p.past_review(today) { format!("{} 已过期", p.review_date) } else { p.review_date.to_string() };
-            vec![p.id.clone(), p.name.clone(), p.village.clone(), p.category.label().to_string(), p.risk.label().to_string(), due, review]
+            let review = if p.past_review(today) {
+                format!("{} 已过期", p.review_date)
+            } else {
+                p.review_date.to_string()
+            };
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                p.village.clone(),
+                p.category.label().to_string(),
+                p.risk.label().to_string(),
+                due,
+                review,
+            ]
         })
         .collect();
     table(
-        &[("编号", 9), ("姓名", 8), ("村(社区)", 10), ("类别", 16), ("风险", 4), ("下次走访", 16), ("复核日期", 18)],
+        &[
+            ("编号", 9),
+            ("姓名", 8),
+            ("村(社区)", 10),
+            ("类别", 16),
+            ("风险", 4),
+            ("下次走访", 16),
+            ("复核日期", 18),
+        ],
         &rows,
     )
 }
@@ -167,10 +202,25 @@ pub fn officers_table(items: &[Officer]) -> String {
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|o| {
-            vec![o.login.clone(), o.name.clone(), o.unit.clone(), o.role.label().to_string(), if o.active { "在用" } else { "停用" }.to_string()]
+            vec![
+                o.login.clone(),
+                o.name.clone(),
+                o.unit.clone(),
+                o.role.label().to_string(),
+                if o.active { "在用" } else { "停用" }.to_string(),
+            ]
         })
         .collect();
-    table(&[("登录名", 12), ("姓名", 8), ("单位", 16), ("角色", 6), ("状态", 4)], &rows)
+    table(
+        &[
+            ("登录名", 12),
+            ("姓名", 8),
+            ("单位", 16),
+            ("角色", 6),
+            ("状态", 4),
+        ],
+        &rows,
+    )
 }
 
 pub fn audit_lines(events: &[AuditEvent]) -> String {
@@ -190,7 +240,8 @@ pub fn audit_lines(events: &[AuditEvent]) -> String {
 }
 
 fn or_dash(s: Option<String>) -> String {
-    s.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".to_string())
+    s.filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".to_string())
 }
 
 /// The detail of one dispute as readable text.
@@ -203,8 +254,16 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
         d.status.label(),
         d.risk.map(|r| r.label()).unwrap_or("未研判"),
         d.tier.label(),
-        if d.supervised { "    【挂牌督办】" } else { "" },
-        if d.is_overdue(today) { "    【已逾期】" } else { "" },
+        if d.supervised {
+            "    【挂牌督办】"
+        } else {
+            ""
+        },
+        if d.is_overdue(today) {
+            "    【已逾期】"
+        } else {
+            ""
+        },
     ));
     o.push_str(&format!(
         "村(社区)：{}    类型：{}    来源：{}\n",
@@ -212,7 +271,11 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
         c(&d.category),
         d.source.label()
     ));
-    o.push_str(&format!("登记：{} {}\n", time(&d.registered_at), c(&d.registered_by)));
+    o.push_str(&format!(
+        "登记：{} {}\n",
+        time(&d.registered_at),
+        c(&d.registered_by)
+    ));
     o.push_str(&format!("矛盾情况：{}\n", c(&d.summary)));
     o.push_str("当事人：\n");
     for p in &d.parties {
@@ -220,19 +283,31 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
             "  {} （{}）{}{}\n",
             c(&p.name),
             p.role.label(),
-            p.phone.as_deref().map(|x| format!(" 电话 {x}")).unwrap_or_default(),
-            p.person_id.as_deref().map(|x| format!(" 重点人员 {x}")).unwrap_or_default()
+            p.phone
+                .as_deref()
+                .map(|x| format!(" 电话 {x}"))
+                .unwrap_or_default(),
+            p.person_id
+                .as_deref()
+                .map(|x| format!(" 重点人员 {x}"))
+                .unwrap_or_default()
         ));
     }
     o.push_str(&format!(
         "涉及人数：{}    涉及金额：{}\n",
         d.people_involved,
-        d.amount.map(|a| format!("{a} 元")).unwrap_or_else(|| "—".into())
+        d.amount
+            .map(|a| format!("{a} 元"))
+            .unwrap_or_else(|| "—".into())
     ));
     if !d.flags.is_empty() {
         o.push_str(&format!(
             "预警情形：{}\n",
-            d.flags.iter().map(|f| f.label()).collect::<Vec<_>>().join("、")
+            d.flags
+                .iter()
+                .map(|f| f.label())
+                .collect::<Vec<_>>()
+                .join("、")
         ));
     }
     if let Some(a) = &d.assignment {
@@ -253,7 +328,12 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
             p.deadline
         ));
         for s in &p.plan {
-            o.push_str(&format!("  {} {}{}\n", s.date, c(&s.text), if s.done { "（已完成）" } else { "" }));
+            o.push_str(&format!(
+                "  {} {}{}\n",
+                s.date,
+                c(&s.text),
+                if s.done { "（已完成）" } else { "" }
+            ));
         }
     }
     if let Some(cl) = &d.closing {
@@ -271,7 +351,11 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
                 f.due,
                 time(&v.at),
                 v.method.label(),
-                if v.honoured { "协议履行" } else { "协议未履行" },
+                if v.honoured {
+                    "协议履行"
+                } else {
+                    "协议未履行"
+                },
                 c(&v.finding)
             )),
             None => o.push_str(&format!("回访 {}：待回访\n", f.due)),
@@ -283,7 +367,12 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
             .history
             .iter()
             .map(|h| (h.at, format!("{} {}", c(&h.by), c(&h.what))))
-            .chain(d.notes.iter().map(|n| (n.at, format!("{} 【{}】{}", c(&n.by), n.kind.label(), c(&n.text)))))
+            .chain(d.notes.iter().map(|n| {
+                (
+                    n.at,
+                    format!("{} 【{}】{}", c(&n.by), n.kind.label(), c(&n.text)),
+                )
+            }))
             .collect();
         lines.sort_by_key(|(t, _)| *t);
         for (t, line) in lines {
@@ -296,15 +385,39 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
 pub fn person_text(p: &KeyPerson, today: NaiveDate) -> String {
     let c = clean_line;
     let mut o = String::new();
-    o.push_str(&format!("{}  {}  {}{}\n", p.id, c(&p.name), p.category.label(), if p.is_active() { "" } else { "  【已解除列管】" }));
-    o.push_str(&format!("村(社区)：{}    风险：{}    责任人：{}    走访周期：{} 天\n", c(&p.village), p.risk.label(), c(&p.officer), p.interval_days));
+    o.push_str(&format!(
+        "{}  {}  {}{}\n",
+        p.id,
+        c(&p.name),
+        p.category.label(),
+        if p.is_active() {
+            ""
+        } else {
+            "  【已解除列管】"
+        }
+    ));
+    o.push_str(&format!(
+        "村(社区)：{}    风险：{}    责任人：{}    走访周期：{} 天\n",
+        c(&p.village),
+        p.risk.label(),
+        c(&p.officer),
+        p.interval_days
+    ));
     o.push_str(&format!("列管理由：{}\n", c(&p.reason)));
     o.push_str(&format!(
         "复核日期：{}{}    下次走访：{}{}\n",
         p.review_date,
-        if p.past_review(today) { "（已过复核日期）" } else { "" },
+        if p.past_review(today) {
+            "（已过复核日期）"
+        } else {
+            ""
+        },
         p.next_visit_due(),
-        if p.visit_overdue(today) { "（已逾期）" } else { "" }
+        if p.visit_overdue(today) {
+            "（已逾期）"
+        } else {
+            ""
+        }
     ));
     if let Some(x) = &p.phone {
         o.push_str(&format!("电话：{x}\n"));
@@ -313,7 +426,13 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate) -> String {
         o.push_str(&format!("身份证号：{x}\n"));
     }
     for v in &p.visits {
-        o.push_str(&format!("  走访 {} {} {}：{}\n", v.date, v.method.label(), c(&v.by), c(&v.finding)));
+        o.push_str(&format!(
+            "  走访 {} {} {}：{}\n",
+            v.date,
+            v.method.label(),
+            c(&v.by),
+            c(&v.finding)
+        ));
     }
     for r in &p.reviews {
         o.push_str(&format!(
@@ -321,7 +440,9 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate) -> String {
             time(&r.at),
             c(&r.by),
             c(&r.reason),
-            r.next_review.map(|d| format!("，下次复核 {d}")).unwrap_or_else(|| "，解除列管".into())
+            r.next_review
+                .map(|d| format!("，下次复核 {d}"))
+                .unwrap_or_else(|| "，解除列管".into())
         ));
     }
     o
@@ -341,7 +462,13 @@ mod tests {
 
     #[test]
     fn table_columns_line_up_with_mixed_text() {
-        let t = table(&[("编号", 6), ("名称", 8)], &[vec!["A1".into(), "赵庄村".into()], vec!["长长长长".into(), "x".into()]]);
+        let t = table(
+            &[("编号", 6), ("名称", 8)],
+            &[
+                vec!["A1".into(), "赵庄村".into()],
+                vec!["长长长长".into(), "x".into()],
+            ],
+        );
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines[1], "A1     赵庄村");
         assert_eq!(lines[2], "长长…  x");

@@ -6,7 +6,9 @@ use chrono::Days;
 use common::{caller, fixture};
 use duty_desk::desk::api::{Request, Response};
 use duty_desk::desk::{clock, Desk, DeskError, DeskExt, Session};
-use duty_desk::domain::lists::{ContactKind, Outcome, PersonCategory, RiskLevel, Tier, VisitMethod, WarningFlag};
+use duty_desk::domain::lists::{
+    ContactKind, Outcome, PersonCategory, RiskLevel, Tier, VisitMethod, WarningFlag,
+};
 use duty_desk::domain::person::NewPerson;
 use duty_desk::domain::workflow::Status;
 
@@ -20,7 +22,10 @@ fn in_days(n: u64) -> chrono::NaiveDate {
 
 fn audit_actions(f: &common::Fixture) -> Vec<(String, String, String)> {
     match f.call("admin1", Request::Audit { since: None }).unwrap() {
-        Response::Audit(events) => events.into_iter().map(|e| (e.actor, e.action, e.target)).collect(),
+        Response::Audit(events) => events
+            .into_iter()
+            .map(|e| (e.actor, e.action, e.target))
+            .collect(),
         other => panic!("{other:?}"),
     }
 }
@@ -31,42 +36,126 @@ fn a_dispute_goes_from_registration_to_archive() {
     let id = f.register("zb1", "东河村", &["王建国", "刘桂兰"]).unwrap();
     let year = clock::now().format("%Y").to_string();
     assert_eq!(id, format!("MD-{year}-000001"));
-    assert_eq!(f.register("zb1", "西岗村", &["赵春生"]).unwrap(), format!("MD-{year}-000002"));
+    assert_eq!(
+        f.register("zb1", "西岗村", &["赵春生"]).unwrap(),
+        format!("MD-{year}-000002")
+    );
 
-    f.call("zb1", Request::Triage { id: id.clone(), seen: None, risk: RiskLevel::High, flags: vec![WarningFlag::CriminalTendency], tier: Some(Tier::Township) }).unwrap();
-    // No deadline given: 高 → 7 days by default.
-    f.call("zb1", Request::Assign { id: id.clone(), seen: None, leader: "ld1".into(), unit: "司法所".into(), person: "tj1".into(), deadline: None }).unwrap();
-    let mut s = Session { local: f.local, caller: caller("tj1") };
-    assert_eq!(s.dispute(&id).unwrap().deadline(), Some(in_days(7)));
-    s.call(Request::Accept { id: id.clone(), seen: None }).unwrap();
-    let f = common::Fixture { dir: f.dir, local: s.local };
-    f.call("ld1", Request::Package {
-        id: id.clone(),
-        seen: None,
-        leader: "ld1".into(),
-        team: vec!["tj1".into(), "tj2".into()],
-        plan: vec![duty_desk::domain::dispute::PlanStep { date: in_days(2), text: "约谈双方当事人".into(), done: false }],
-        deadline: in_days(10),
-    })
-    .unwrap();
-    f.call("tj1", Request::Note { id: id.clone(), seen: None, kind: ContactKind::MediationMeeting, text: "组织双方在村委会调解\n初步达成一致".into() }).unwrap();
-    f.call("tj1", Request::Close { id: id.clone(), seen: None, outcome: Outcome::WrittenAgreement, summary: "签订书面调解协议".into() }).unwrap();
-
-    // Only the package leader approves.
-    let err = f.call("ld2", Request::Decide { id: id.clone(), seen: None, approve: true, comment: String::new() }).unwrap_err();
-    assert!(err.to_string().contains("只有包案领导本人可以审批"), "{err}");
-    f.call("ld1", Request::Decide { id: id.clone(), seen: None, approve: true, comment: "同意销号".into() }).unwrap();
-    for i in 0..3 {
-        f.call("tj1", Request::FollowUp {
+    f.call(
+        "zb1",
+        Request::Triage {
             id: id.clone(),
             seen: None,
-            method: VisitMethod::Home,
-            honoured: true,
-            satisfaction: "满意".into(),
-            rebound: false,
-            finding: format!("第{}次回访，协议履行正常", i + 1),
-            reopen: false,
-        })
+            risk: RiskLevel::High,
+            flags: vec![WarningFlag::CriminalTendency],
+            tier: Some(Tier::Township),
+        },
+    )
+    .unwrap();
+    // No deadline given: 高 → 7 days by default.
+    f.call(
+        "zb1",
+        Request::Assign {
+            id: id.clone(),
+            seen: None,
+            leader: "ld1".into(),
+            unit: "司法所".into(),
+            person: "tj1".into(),
+            deadline: None,
+        },
+    )
+    .unwrap();
+    let mut s = Session {
+        local: f.local,
+        caller: caller("tj1"),
+    };
+    assert_eq!(s.dispute(&id).unwrap().deadline(), Some(in_days(7)));
+    s.call(Request::Accept {
+        id: id.clone(),
+        seen: None,
+    })
+    .unwrap();
+    let f = common::Fixture {
+        dir: f.dir,
+        local: s.local,
+    };
+    f.call(
+        "ld1",
+        Request::Package {
+            id: id.clone(),
+            seen: None,
+            leader: "ld1".into(),
+            team: vec!["tj1".into(), "tj2".into()],
+            plan: vec![duty_desk::domain::dispute::PlanStep {
+                date: in_days(2),
+                text: "约谈双方当事人".into(),
+                done: false,
+            }],
+            deadline: in_days(10),
+        },
+    )
+    .unwrap();
+    f.call(
+        "tj1",
+        Request::Note {
+            id: id.clone(),
+            seen: None,
+            kind: ContactKind::MediationMeeting,
+            text: "组织双方在村委会调解\n初步达成一致".into(),
+        },
+    )
+    .unwrap();
+    f.call(
+        "tj1",
+        Request::Close {
+            id: id.clone(),
+            seen: None,
+            outcome: Outcome::WrittenAgreement,
+            summary: "签订书面调解协议".into(),
+        },
+    )
+    .unwrap();
+
+    // Only the package leader approves.
+    let err = f
+        .call(
+            "ld2",
+            Request::Decide {
+                id: id.clone(),
+                seen: None,
+                approve: true,
+                comment: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("只有包案领导本人可以审批"),
+        "{err}"
+    );
+    f.call(
+        "ld1",
+        Request::Decide {
+            id: id.clone(),
+            seen: None,
+            approve: true,
+            comment: "同意销号".into(),
+        },
+    )
+    .unwrap();
+    for i in 0..3 {
+        f.call(
+            "tj1",
+            Request::FollowUp {
+                id: id.clone(),
+                seen: None,
+                method: VisitMethod::Home,
+                honoured: true,
+                satisfaction: "满意".into(),
+                rebound: false,
+                finding: format!("第{}次回访，协议履行正常", i + 1),
+                reopen: false,
+            },
+        )
         .unwrap();
     }
     let d = match f.call("zb1", Request::Dispute { id: id.clone() }).unwrap() {
@@ -86,7 +175,19 @@ fn a_dispute_goes_from_registration_to_archive() {
         .collect();
     assert_eq!(
         actions,
-        vec!["zb1:登记", "zb1:研判", "zb1:交办", "tj1:签收", "ld1:包案", "tj1:添加进展", "tj1:销号", "ld1:审批", "tj1:回访", "tj1:回访", "tj1:回访"]
+        vec![
+            "zb1:登记",
+            "zb1:研判",
+            "zb1:交办",
+            "tj1:签收",
+            "ld1:包案",
+            "tj1:添加进展",
+            "tj1:销号",
+            "ld1:审批",
+            "tj1:回访",
+            "tj1:回访",
+            "tj1:回访"
+        ]
     );
 }
 
@@ -97,27 +198,107 @@ fn each_role_is_refused_what_it_may_not_do() {
     assert!(matches!(err, DeskError::Forbidden(_)));
     assert!(err.to_string().contains("您当前是“只读”"), "{err}");
     let err = f.register("tj1", "东河村", &["王建国"]).unwrap_err();
-    assert!(err.to_string().contains("需要值班员、领导或管理员角色"), "{err}");
+    assert!(
+        err.to_string().contains("需要值班员、领导或管理员角色"),
+        "{err}"
+    );
 
     let id = f.register("zb1", "东河村", &["王建国"]).unwrap();
-    f.call("zb1", Request::Triage { id: id.clone(), seen: None, risk: RiskLevel::Medium, flags: vec![], tier: None }).unwrap();
-    f.call("zb1", Request::Assign { id: id.clone(), seen: None, leader: "ld1".into(), unit: "司法所".into(), person: "tj1".into(), deadline: Some(in_days(5)) }).unwrap();
+    f.call(
+        "zb1",
+        Request::Triage {
+            id: id.clone(),
+            seen: None,
+            risk: RiskLevel::Medium,
+            flags: vec![],
+            tier: None,
+        },
+    )
+    .unwrap();
+    f.call(
+        "zb1",
+        Request::Assign {
+            id: id.clone(),
+            seen: None,
+            leader: "ld1".into(),
+            unit: "司法所".into(),
+            person: "tj1".into(),
+            deadline: Some(in_days(5)),
+        },
+    )
+    .unwrap();
     // tj2 is not on this case.
-    let err = f.call("tj2", Request::Accept { id: id.clone(), seen: None }).unwrap_err();
-    assert!(err.to_string().contains("责任人只能处理交办给自己的案件"), "{err}");
-    let err = f.call("tj2", Request::Note { id: id.clone(), seen: None, kind: ContactKind::Phone, text: "电话联系".into() }).unwrap_err();
+    let err = f
+        .call(
+            "tj2",
+            Request::Accept {
+                id: id.clone(),
+                seen: None,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("责任人只能处理交办给自己的案件"),
+        "{err}"
+    );
+    let err = f
+        .call(
+            "tj2",
+            Request::Note {
+                id: id.clone(),
+                seen: None,
+                kind: ContactKind::Phone,
+                text: "电话联系".into(),
+            },
+        )
+        .unwrap_err();
     assert!(matches!(err, DeskError::Forbidden(_)));
-    f.call("tj1", Request::Accept { id: id.clone(), seen: None }).unwrap();
+    f.call(
+        "tj1",
+        Request::Accept {
+            id: id.clone(),
+            seen: None,
+        },
+    )
+    .unwrap();
     // Packaging needs a leader.
-    let err = f.call("zb1", Request::Package { id: id.clone(), seen: None, leader: "ld1".into(), team: vec![], plan: vec![], deadline: in_days(9) }).unwrap_err();
+    let err = f
+        .call(
+            "zb1",
+            Request::Package {
+                id: id.clone(),
+                seen: None,
+                leader: "ld1".into(),
+                team: vec![],
+                plan: vec![],
+                deadline: in_days(9),
+            },
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("需要领导或管理员角色"), "{err}");
     // The roster and the lists are the administrator's.
-    let officer = duty_desk::domain::officer::Officer::new("new1", "萧美玲", "综治中心", duty_desk::domain::lists::Role::DutyOfficer).unwrap();
-    let err = f.call("zb1", Request::RosterAdd { officer: officer.clone() }).unwrap_err();
+    let officer = duty_desk::domain::officer::Officer::new(
+        "new1",
+        "萧美玲",
+        "综治中心",
+        duty_desk::domain::lists::Role::DutyOfficer,
+    )
+    .unwrap();
+    let err = f
+        .call(
+            "zb1",
+            Request::RosterAdd {
+                officer: officer.clone(),
+            },
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("需要管理员角色"), "{err}");
     f.call("admin1", Request::RosterAdd { officer }).unwrap();
     // The read-only inspector reads but does not see the audit log.
-    assert!(matches!(f.call("ck1", Request::Summaries).unwrap(), Response::Summaries { .. }));
+    assert!(matches!(
+        f.call("ck1", Request::Summaries).unwrap(),
+        Response::Summaries { .. }
+    ));
     assert!(f.call("ck1", Request::Audit { since: None }).is_err());
 }
 
@@ -140,8 +321,29 @@ fn a_stale_change_is_refused_with_the_fresh_state() {
         other => panic!("{other:?}"),
     };
     // Another officer triages first.
-    f.call("admin1", Request::Triage { id: id.clone(), seen: Some(seen), risk: RiskLevel::High, flags: vec![], tier: None }).unwrap();
-    let err = f.call("zb1", Request::Triage { id: id.clone(), seen: Some(seen), risk: RiskLevel::Low, flags: vec![], tier: None }).unwrap_err();
+    f.call(
+        "admin1",
+        Request::Triage {
+            id: id.clone(),
+            seen: Some(seen),
+            risk: RiskLevel::High,
+            flags: vec![],
+            tier: None,
+        },
+    )
+    .unwrap();
+    let err = f
+        .call(
+            "zb1",
+            Request::Triage {
+                id: id.clone(),
+                seen: Some(seen),
+                risk: RiskLevel::Low,
+                flags: vec![],
+                tier: None,
+            },
+        )
+        .unwrap_err();
     match err {
         DeskError::Conflict { message, fresh } => {
             assert!(message.contains("已被他人修改"), "{message}");
@@ -153,7 +355,11 @@ fn a_stale_change_is_refused_with_the_fresh_state() {
         Response::Dispute(d) => d,
         other => panic!("{other:?}"),
     };
-    assert_eq!(d.risk, Some(RiskLevel::High), "nothing silently overwritten");
+    assert_eq!(
+        d.risk,
+        Some(RiskLevel::High),
+        "nothing silently overwritten"
+    );
 }
 
 #[test]
@@ -161,28 +367,96 @@ fn bad_input_gets_a_clear_chinese_message_and_saves_nothing() {
     let f = fixture();
     let long = "张".repeat(500);
     let cases: Vec<(Result<String, DeskError>, &str)> = vec![
-        (f.register("zb1", "东河村", &[long.as_str()]), "当事人姓名过长（500 个字），最多 50 个字"),
-        (f.register("zb1", "不存在村", &["王建国"]), "村(社区)“不存在村”不在名录中"),
+        (
+            f.register("zb1", "东河村", &[long.as_str()]),
+            "当事人姓名过长（500 个字），最多 50 个字",
+        ),
+        (
+            f.register("zb1", "不存在村", &["王建国"]),
+            "村(社区)“不存在村”不在名录中",
+        ),
         (f.register("zb1", "", &["王建国"]), "村(社区)不能为空"),
         (f.register("zb1", "东河村", &[]), "至少填写一名当事人"),
-        (f.register("zb1", "东河村", &["\u{1b}[2J\u{1b}[0m"]), "当事人姓名不能为空"),
+        (
+            f.register("zb1", "东河村", &["\u{1b}[2J\u{1b}[0m"]),
+            "当事人姓名不能为空",
+        ),
     ];
     for (result, expected) in cases {
         let err = result.unwrap_err().to_string();
         assert!(err.contains(expected), "{err} should contain {expected}");
     }
-    assert!(matches!(f.call("zb1", Request::Summaries).unwrap(), Response::Summaries { items, .. } if items.is_empty()));
+    assert!(
+        matches!(f.call("zb1", Request::Summaries).unwrap(), Response::Summaries { items, .. } if items.is_empty())
+    );
 
     let id = f.register("zb1", "东河村", &["王建国"]).unwrap();
-    f.call("zb1", Request::Triage { id: id.clone(), seen: None, risk: RiskLevel::Low, flags: vec![], tier: None }).unwrap();
+    f.call(
+        "zb1",
+        Request::Triage {
+            id: id.clone(),
+            seen: None,
+            risk: RiskLevel::Low,
+            flags: vec![],
+            tier: None,
+        },
+    )
+    .unwrap();
     let yesterday = today() - Days::new(1);
-    let err = f.call("zb1", Request::Assign { id: id.clone(), seen: None, leader: "ld1".into(), unit: "司法所".into(), person: "tj1".into(), deadline: Some(yesterday) }).unwrap_err();
+    let err = f
+        .call(
+            "zb1",
+            Request::Assign {
+                id: id.clone(),
+                seen: None,
+                leader: "ld1".into(),
+                unit: "司法所".into(),
+                person: "tj1".into(),
+                deadline: Some(yesterday),
+            },
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("已经过去"), "{err}");
-    let err = f.call("zb1", Request::Assign { id: id.clone(), seen: None, leader: "tj2".into(), unit: "司法所".into(), person: "tj1".into(), deadline: None }).unwrap_err();
+    let err = f
+        .call(
+            "zb1",
+            Request::Assign {
+                id: id.clone(),
+                seen: None,
+                leader: "tj2".into(),
+                unit: "司法所".into(),
+                person: "tj1".into(),
+                deadline: None,
+            },
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("须为“领导”角色"), "{err}");
-    let err = f.call("zb1", Request::Assign { id: id.clone(), seen: None, leader: "ld1".into(), unit: "司法局".into(), person: "tj1".into(), deadline: None }).unwrap_err();
-    assert!(err.to_string().contains("责任单位“司法局”不在名录中"), "{err}");
-    let err = f.call("zb1", Request::Accept { id: "MD-2026-999999".into(), seen: None }).unwrap_err();
+    let err = f
+        .call(
+            "zb1",
+            Request::Assign {
+                id: id.clone(),
+                seen: None,
+                leader: "ld1".into(),
+                unit: "司法局".into(),
+                person: "tj1".into(),
+                deadline: None,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("责任单位“司法局”不在名录中"),
+        "{err}"
+    );
+    let err = f
+        .call(
+            "zb1",
+            Request::Accept {
+                id: "MD-2026-999999".into(),
+                seen: None,
+            },
+        )
+        .unwrap_err();
     assert_eq!(err.to_string(), "找不到编号为 MD-2026-999999 的案件");
 }
 
@@ -194,7 +468,12 @@ fn escape_sequences_never_reach_the_store() {
         category: "邻里".into(),
         source: Some(duty_desk::domain::lists::Source::Call),
         summary: "\u{1b}]0;被改的标题\u{7}排水沟\u{1b}[31m纠纷\u{202e}".into(),
-        parties: vec![duty_desk::domain::dispute::Party::new("王\u{1b}[1m建国", duty_desk::domain::lists::PartyRole::Applicant, None).unwrap()],
+        parties: vec![duty_desk::domain::dispute::Party::new(
+            "王\u{1b}[1m建国",
+            duty_desk::domain::lists::PartyRole::Applicant,
+            None,
+        )
+        .unwrap()],
         ..Default::default()
     };
     let id = match f.call("zb1", Request::Register { new }).unwrap() {
@@ -233,9 +512,22 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
     assert_eq!(err.to_string(), "列管理由不能为空");
     let mut bad = new_person("tj1");
     bad.review_date = None;
-    assert_eq!(f.call("zb1", Request::AddPerson { new: bad }).unwrap_err().to_string(), "复核日期不能为空");
+    assert_eq!(
+        f.call("zb1", Request::AddPerson { new: bad })
+            .unwrap_err()
+            .to_string(),
+        "复核日期不能为空"
+    );
 
-    let id = match f.call("zb1", Request::AddPerson { new: new_person("tj1") }).unwrap() {
+    let id = match f
+        .call(
+            "zb1",
+            Request::AddPerson {
+                new: new_person("tj1"),
+            },
+        )
+        .unwrap()
+    {
         Response::Created(id) => id,
         other => panic!("{other:?}"),
     };
@@ -248,8 +540,18 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
     assert_eq!(for_desk.phone.as_deref(), Some("199****5678"));
     assert_eq!(for_desk.id_number.as_deref(), Some("990000********1234"));
     assert_eq!(read("ld1").phone.as_deref(), Some("19900005678"));
-    assert_eq!(read("tj1").id_number.as_deref(), Some("990000198001011234"), "the responsible officer sees in full");
-    f.call("ck1", Request::Persons { include_ended: false }).unwrap();
+    assert_eq!(
+        read("tj1").id_number.as_deref(),
+        Some("990000198001011234"),
+        "the responsible officer sees in full"
+    );
+    f.call(
+        "ck1",
+        Request::Persons {
+            include_ended: false,
+        },
+    )
+    .unwrap();
 
     let reads: Vec<(String, String, String)> = audit_actions(&f)
         .into_iter()
@@ -266,12 +568,40 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
     );
 
     // Visits by the responsible officer; others on the 责任人 role are refused.
-    let visit = |who: &str| f.call(who, Request::VisitPerson { id: id.clone(), seen: None, date: today(), method: VisitMethod::Home, finding: "情绪稳定".into() });
+    let visit = |who: &str| {
+        f.call(
+            who,
+            Request::VisitPerson {
+                id: id.clone(),
+                seen: None,
+                date: today(),
+                method: VisitMethod::Home,
+                finding: "情绪稳定".into(),
+            },
+        )
+    };
     visit("tj1").unwrap();
     assert!(matches!(visit("tj2").unwrap_err(), DeskError::Forbidden(_)));
     // Ending the entry keeps its history and takes it off the watchlist.
-    f.call("zb1", Request::ReviewPerson { id: id.clone(), seen: None, reason: "诉求已解决，解除列管".into(), next_review: None }).unwrap();
-    match f.call("zb1", Request::Persons { include_ended: false }).unwrap() {
+    f.call(
+        "zb1",
+        Request::ReviewPerson {
+            id: id.clone(),
+            seen: None,
+            reason: "诉求已解决，解除列管".into(),
+            next_review: None,
+        },
+    )
+    .unwrap();
+    match f
+        .call(
+            "zb1",
+            Request::Persons {
+                include_ended: false,
+            },
+        )
+        .unwrap()
+    {
         Response::Persons(p) => assert!(p.is_empty()),
         other => panic!("{other:?}"),
     }

@@ -21,17 +21,35 @@ use crate::store::{StoreError, Touched};
 pub enum Request {
     Whoami,
     Summaries,
-    Dispute { id: String },
-    Persons { include_ended: bool },
-    Person { id: String },
+    Dispute {
+        id: String,
+    },
+    Persons {
+        include_ended: bool,
+    },
+    Person {
+        id: String,
+    },
     Officers,
     Lists,
-    Audit { since: Option<NaiveDate> },
+    Audit {
+        since: Option<NaiveDate>,
+    },
     Check,
-    Backup { out: String },
+    Backup {
+        out: String,
+    },
 
-    Register { new: NewDispute },
-    Triage { id: String, seen: Option<u64>, risk: RiskLevel, flags: Vec<WarningFlag>, tier: Option<Tier> },
+    Register {
+        new: NewDispute,
+    },
+    Triage {
+        id: String,
+        seen: Option<u64>,
+        risk: RiskLevel,
+        flags: Vec<WarningFlag>,
+        tier: Option<Tier>,
+    },
     Assign {
         id: String,
         seen: Option<u64>,
@@ -40,8 +58,15 @@ pub enum Request {
         person: String,
         deadline: Option<NaiveDate>,
     },
-    Accept { id: String, seen: Option<u64> },
-    Reject { id: String, seen: Option<u64>, reason: String },
+    Accept {
+        id: String,
+        seen: Option<u64>,
+    },
+    Reject {
+        id: String,
+        seen: Option<u64>,
+        reason: String,
+    },
     Package {
         id: String,
         seen: Option<u64>,
@@ -50,12 +75,41 @@ pub enum Request {
         plan: Vec<PlanStep>,
         deadline: NaiveDate,
     },
-    Note { id: String, seen: Option<u64>, kind: ContactKind, text: String },
-    Supervise { id: String, seen: Option<u64>, on: bool },
-    ChangeTier { id: String, seen: Option<u64>, to: Tier, reason: String },
-    Close { id: String, seen: Option<u64>, outcome: Outcome, summary: String },
-    Decide { id: String, seen: Option<u64>, approve: bool, comment: String },
-    Extend { id: String, seen: Option<u64>, deadline: NaiveDate, reason: String },
+    Note {
+        id: String,
+        seen: Option<u64>,
+        kind: ContactKind,
+        text: String,
+    },
+    Supervise {
+        id: String,
+        seen: Option<u64>,
+        on: bool,
+    },
+    ChangeTier {
+        id: String,
+        seen: Option<u64>,
+        to: Tier,
+        reason: String,
+    },
+    Close {
+        id: String,
+        seen: Option<u64>,
+        outcome: Outcome,
+        summary: String,
+    },
+    Decide {
+        id: String,
+        seen: Option<u64>,
+        approve: bool,
+        comment: String,
+    },
+    Extend {
+        id: String,
+        seen: Option<u64>,
+        deadline: NaiveDate,
+        reason: String,
+    },
     FollowUp {
         id: String,
         seen: Option<u64>,
@@ -66,18 +120,45 @@ pub enum Request {
         finding: String,
         reopen: bool,
     },
-    Reopen { id: String, seen: Option<u64>, reason: String },
+    Reopen {
+        id: String,
+        seen: Option<u64>,
+        reason: String,
+    },
 
-    AddPerson { new: NewPerson },
-    VisitPerson { id: String, seen: Option<u64>, date: NaiveDate, method: VisitMethod, finding: String },
-    ReviewPerson { id: String, seen: Option<u64>, reason: String, next_review: Option<NaiveDate> },
+    AddPerson {
+        new: NewPerson,
+    },
+    VisitPerson {
+        id: String,
+        seen: Option<u64>,
+        date: NaiveDate,
+        method: VisitMethod,
+        finding: String,
+    },
+    ReviewPerson {
+        id: String,
+        seen: Option<u64>,
+        reason: String,
+        next_review: Option<NaiveDate>,
+    },
 
-    RosterAdd { officer: Officer },
-    ListAdd { list: ListName, value: String },
+    RosterAdd {
+        officer: Officer,
+    },
+    ListAdd {
+        list: ListName,
+        value: String,
+    },
 
     /// Keep an unsent form for the caller (`key` names the form).
-    SaveDraft { key: String, value: Option<String> },
-    Draft { key: String },
+    SaveDraft {
+        key: String,
+        value: Option<String>,
+    },
+    Draft {
+        key: String,
+    },
 }
 
 impl Request {
@@ -144,7 +225,10 @@ pub enum Response {
     /// A new record's id (编号).
     Created(String),
     Officer(Officer),
-    Summaries { revision: u64, items: Vec<Summary> },
+    Summaries {
+        revision: u64,
+        items: Vec<Summary>,
+    },
     Dispute(Box<Dispute>),
     Persons(Vec<KeyPerson>),
     Person(Box<KeyPerson>),
@@ -179,7 +263,10 @@ pub enum DeskError {
     NotFound(String),
     /// Someone changed the record since the officer saw it; `fresh` is its state now.
     #[error("{message}")]
-    Conflict { message: String, fresh: Option<Box<Dispute>> },
+    Conflict {
+        message: String,
+        fresh: Option<Box<Dispute>>,
+    },
     #[error("{0}")]
     NotOnRoster(String),
     #[error("{0}")]

@@ -10,7 +10,12 @@ use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::text::clean_line;
 
-pub(crate) fn run(local: &Local, me: &Officer, req: Request, now: Time) -> Result<Reply, DeskError> {
+pub(crate) fn run(
+    local: &Local,
+    me: &Officer,
+    req: Request,
+    now: Time,
+) -> Result<Reply, DeskError> {
     let lists = local.lists()?;
     let officers = Roster(local.store().officers()?);
     let today = now.date_naive();
@@ -31,7 +36,11 @@ pub(crate) fn run(local: &Local, me: &Officer, req: Request, now: Time) -> Resul
                 let id = format!("MD-{year}-{n:06}");
                 let mut d = Dispute::register(id.clone(), new, &by, now)?;
                 tx.put_dispute(&mut d)?;
-                tx.audit("登记", &id, &format!("{} {} {}", d.village, d.category, d.title));
+                tx.audit(
+                    "登记",
+                    &id,
+                    &format!("{} {} {}", d.village, d.category, d.title),
+                );
                 Ok::<_, DeskError>(id)
             })?;
             Ok(Reply {
@@ -39,20 +48,34 @@ pub(crate) fn run(local: &Local, me: &Officer, req: Request, now: Time) -> Resul
                 response: Response::Created(c.value),
             })
         }
-        Request::Triage { id, seen, risk, flags, tier } => {
+        Request::Triage {
+            id,
+            seen,
+            risk,
+            flags,
+            tier,
+        } => {
             check(me, Capability::Desk, false, "研判")?;
             local.change_dispute(me, &id, seen, "研判", now, |d| {
                 d.triage(risk, flags, tier, &me.login, now)?;
                 Ok(last_history(d))
             })
         }
-        Request::Assign { id, seen, leader, unit, person, deadline } => {
+        Request::Assign {
+            id,
+            seen,
+            leader,
+            unit,
+            person,
+            deadline,
+        } => {
             check(me, Capability::Desk, false, "交办")?;
             let leader = officers.leader(&leader)?;
             let person = officers.worker(&person)?;
             let unit = in_list(&lists.units, "责任单位", &unit)?;
             local.change_dispute(me, &id, seen, "交办", now, |d| {
-                let deadline = deadline.unwrap_or_else(|| default_deadline(&lists.settings, d, today));
+                let deadline =
+                    deadline.unwrap_or_else(|| default_deadline(&lists.settings, d, today));
                 d.assign(&leader, &unit, &person, deadline, &me.login, now)?;
                 Ok(last_history(d))
             })
@@ -62,70 +85,156 @@ pub(crate) fn run(local: &Local, me: &Officer, req: Request, now: Time) -> Resul
             d.accept(&me.login, now)?;
             Ok(last_history(d))
         }),
-        Request::Reject { id, seen, reason } => local.change_dispute(me, &id, seen, "退回", now, |d| {
-            check(me, Capability::CaseWork, is_assigned_person(d, me), "退回")?;
-            d.reject(&reason, &me.login, now)?;
-            Ok(last_history(d))
-        }),
-        Request::Package { id, seen, leader, team, plan, deadline } => {
+        Request::Reject { id, seen, reason } => {
+            local.change_dispute(me, &id, seen, "退回", now, |d| {
+                check(me, Capability::CaseWork, is_assigned_person(d, me), "退回")?;
+                d.reject(&reason, &me.login, now)?;
+                Ok(last_history(d))
+            })
+        }
+        Request::Package {
+            id,
+            seen,
+            leader,
+            team,
+            plan,
+            deadline,
+        } => {
             check(me, Capability::Lead, false, "包案")?;
             let leader = officers.leader(&leader)?;
-            let team = team.iter().map(|t| officers.worker(t)).collect::<Result<Vec<_>, _>>()?;
+            let team = team
+                .iter()
+                .map(|t| officers.worker(t))
+                .collect::<Result<Vec<_>, _>>()?;
             local.change_dispute(me, &id, seen, "包案", now, |d| {
                 d.package(&leader, team, plan, deadline, &me.login, now)?;
                 Ok(last_history(d))
             })
         }
-        Request::Note { id, seen, kind, text } => local.change_dispute(me, &id, seen, "添加进展", now, |d| {
-            check(me, Capability::CaseWork, d.is_assignee(&me.login), "添加进展")?;
+        Request::Note {
+            id,
+            seen,
+            kind,
+            text,
+        } => local.change_dispute(me, &id, seen, "添加进展", now, |d| {
+            check(
+                me,
+                Capability::CaseWork,
+                d.is_assignee(&me.login),
+                "添加进展",
+            )?;
             d.add_note(kind, &text, &me.login, now)?;
             Ok(format!("{}：{}", kind.label(), preview(&text)))
         }),
         Request::Supervise { id, seen, on } => {
             check(me, Capability::Desk, false, "挂牌督办")?;
-            local.change_dispute(me, &id, seen, if on { "挂牌督办" } else { "撤销督办" }, now, |d| {
-                d.supervise(on, &me.login, now)?;
-                Ok(last_history(d))
-            })
+            local.change_dispute(
+                me,
+                &id,
+                seen,
+                if on { "挂牌督办" } else { "撤销督办" },
+                now,
+                |d| {
+                    d.supervise(on, &me.login, now)?;
+                    Ok(last_history(d))
+                },
+            )
         }
-        Request::ChangeTier { id, seen, to, reason } => {
+        Request::ChangeTier {
+            id,
+            seen,
+            to,
+            reason,
+        } => {
             check(me, Capability::Desk, false, "上报或交办下级")?;
             local.change_dispute(me, &id, seen, "调整层级", now, |d| {
                 d.change_tier(to, &reason, &me.login, now)?;
                 Ok(last_history(d))
             })
         }
-        Request::Close { id, seen, outcome, summary } => local.change_dispute(me, &id, seen, "销号", now, |d| {
+        Request::Close {
+            id,
+            seen,
+            outcome,
+            summary,
+        } => local.change_dispute(me, &id, seen, "销号", now, |d| {
             check(me, Capability::CaseWork, d.is_assignee(&me.login), "销号")?;
-            d.close(outcome, &summary, &lists.settings.follow_up_days, &me.login, now)?;
+            d.close(
+                outcome,
+                &summary,
+                &lists.settings.follow_up_days,
+                &me.login,
+                now,
+            )?;
             Ok(last_history(d))
         }),
-        Request::Decide { id, seen, approve, comment } => {
+        Request::Decide {
+            id,
+            seen,
+            approve,
+            comment,
+        } => {
             check(me, Capability::Lead, false, "审批")?;
             local.change_dispute(me, &id, seen, "审批", now, |d| {
-                let leader = d.package.as_ref().map(|p| p.leader.clone()).unwrap_or_default();
+                let leader = d
+                    .package
+                    .as_ref()
+                    .map(|p| p.leader.clone())
+                    .unwrap_or_default();
                 if leader != me.login && me.role != Role::Admin {
                     return Err(DeskError::Forbidden(format!(
                         "无权审批：本案的包案领导是 {}，只有包案领导本人可以审批",
                         officers.name(&leader)
                     )));
                 }
-                d.decide(approve, &comment, &lists.settings.follow_up_days, &me.login, now)?;
+                d.decide(
+                    approve,
+                    &comment,
+                    &lists.settings.follow_up_days,
+                    &me.login,
+                    now,
+                )?;
                 Ok(last_history(d))
             })
         }
-        Request::Extend { id, seen, deadline, reason } => local.change_dispute(me, &id, seen, "申请延期", now, |d| {
-            check(me, Capability::CaseWork, d.is_assignee(&me.login), "申请延期")?;
+        Request::Extend {
+            id,
+            seen,
+            deadline,
+            reason,
+        } => local.change_dispute(me, &id, seen, "申请延期", now, |d| {
+            check(
+                me,
+                Capability::CaseWork,
+                d.is_assignee(&me.login),
+                "申请延期",
+            )?;
             d.request_extension(deadline, &reason, &me.login, now)?;
             Ok(last_history(d))
         }),
-        Request::FollowUp { id, seen, method, honoured, satisfaction, rebound, finding, reopen } => {
-            local.change_dispute(me, &id, seen, "回访", now, |d| {
-                check(me, Capability::CaseWork, d.is_assignee(&me.login), "回访")?;
-                d.follow_up(method, honoured, &satisfaction, rebound, &finding, reopen, &me.login, now)?;
-                Ok(format!("{}：{}", method.label(), preview(&finding)))
-            })
-        }
+        Request::FollowUp {
+            id,
+            seen,
+            method,
+            honoured,
+            satisfaction,
+            rebound,
+            finding,
+            reopen,
+        } => local.change_dispute(me, &id, seen, "回访", now, |d| {
+            check(me, Capability::CaseWork, d.is_assignee(&me.login), "回访")?;
+            d.follow_up(
+                method,
+                honoured,
+                &satisfaction,
+                rebound,
+                &finding,
+                reopen,
+                &me.login,
+                now,
+            )?;
+            Ok(format!("{}：{}", method.label(), preview(&finding)))
+        }),
         Request::Reopen { id, seen, reason } => {
             check(me, Capability::Desk, false, "重新打开")?;
             local.change_dispute(me, &id, seen, "重新打开", now, |d| {
@@ -145,7 +254,13 @@ pub(crate) fn run(local: &Local, me: &Officer, req: Request, now: Time) -> Resul
                 tx.audit(
                     "登记重点人员",
                     &id,
-                    &format!("{} {} 理由：{} 复核日期 {}", p.name, p.category.label(), p.reason, p.review_date),
+                    &format!(
+                        "{} {} 理由：{} 复核日期 {}",
+                        p.name,
+                        p.category.label(),
+                        p.reason,
+                        p.review_date
+                    ),
                 );
                 Ok::<_, DeskError>(id)
             })?;
@@ -154,16 +269,35 @@ pub(crate) fn run(local: &Local, me: &Officer, req: Request, now: Time) -> Resul
                 response: Response::Created(c.value),
             })
         }
-        Request::VisitPerson { id, seen, date, method, finding } => {
-            local.change_person(me, &id, seen, "走访重点人员", now, |p| {
-                check(me, Capability::CaseWork, p.officer == me.login, "登记走访")?;
-                p.visit(date, method, &finding, &me.login, now)?;
-                Ok(format!("{} {} {}：{}", p.name, date, method.label(), preview(&finding)))
-            })
-        }
-        Request::ReviewPerson { id, seen, reason, next_review } => {
+        Request::VisitPerson {
+            id,
+            seen,
+            date,
+            method,
+            finding,
+        } => local.change_person(me, &id, seen, "走访重点人员", now, |p| {
+            check(me, Capability::CaseWork, p.officer == me.login, "登记走访")?;
+            p.visit(date, method, &finding, &me.login, now)?;
+            Ok(format!(
+                "{} {} {}：{}",
+                p.name,
+                date,
+                method.label(),
+                preview(&finding)
+            ))
+        }),
+        Request::ReviewPerson {
+            id,
+            seen,
+            reason,
+            next_review,
+        } => {
             check(me, Capability::Desk, false, "复核重点人员")?;
-            let action = if next_review.is_some() { "复核延期" } else { "解除列管" };
+            let action = if next_review.is_some() {
+                "复核延期"
+            } else {
+                "解除列管"
+            };
             local.change_person(me, &id, seen, action, now, |p| {
                 p.review(&reason, next_review, &me.login, now)?;
                 Ok(format!("{} 理由：{}", p.name, clean_line(&reason)))
@@ -193,7 +327,9 @@ fn in_list(list: &[String], what: &str, value: &str) -> Result<String, DeskError
     } else {
         format!("是不是：{}", near.join("、"))
     };
-    Err(DeskError::Invalid(format!("{what}“{value}”不在名录中，{hint}")))
+    Err(DeskError::Invalid(format!(
+        "{what}“{value}”不在名录中，{hint}"
+    )))
 }
 
 fn is_assigned_person(d: &Dispute, me: &Officer) -> bool {
@@ -222,7 +358,11 @@ impl Roster {
             .iter()
             .find(|o| o.login == login || o.name == login)
             .filter(|o| o.active)
-            .ok_or_else(|| DeskError::Invalid(format!("名册中没有“{login}”，请用 desk roster list 查看登录名")))
+            .ok_or_else(|| {
+                DeskError::Invalid(format!(
+                    "名册中没有“{login}”，请用 desk roster list 查看登录名"
+                ))
+            })
     }
 
     /// 牵头领导 / 包案领导 must hold the 领导 role.
@@ -243,12 +383,19 @@ impl Roster {
     fn worker(&self, login: &str) -> Result<String, DeskError> {
         let o = self.find(login)?;
         if o.role == Role::ReadOnly {
-            return Err(DeskError::Invalid(format!("{}（{}）是只读账号，不能承办案件", o.name, o.login)));
+            return Err(DeskError::Invalid(format!(
+                "{}（{}）是只读账号，不能承办案件",
+                o.name, o.login
+            )));
         }
         Ok(o.login.clone())
     }
 
     fn name(&self, login: &str) -> String {
-        self.0.iter().find(|o| o.login == login).map(|o| o.name.clone()).unwrap_or_else(|| login.to_string())
+        self.0
+            .iter()
+            .find(|o| o.login == login)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| login.to_string())
     }
 }

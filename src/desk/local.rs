@@ -32,7 +32,10 @@ pub struct Reply {
 
 impl Reply {
     fn plain(response: Response) -> Reply {
-        Reply { response, notice: None }
+        Reply {
+            response,
+            notice: None,
+        }
     }
 }
 
@@ -42,7 +45,9 @@ pub struct Local {
 
 impl Local {
     pub fn open(path: &Path) -> Result<Local, DeskError> {
-        Ok(Local { store: Store::open(path)? })
+        Ok(Local {
+            store: Store::open(path)?,
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -94,11 +99,12 @@ impl Local {
                 check(&me, Capability::Admin, false, "检查或备份数据库")?;
                 self.maintenance(req)
             }
-            Request::Draft { key } => {
-                Ok(Reply::plain(Response::Draft(self.store.draft(&draft_key(&me, &key))?)))
-            }
+            Request::Draft { key } => Ok(Reply::plain(Response::Draft(
+                self.store.draft(&draft_key(&me, &key))?,
+            ))),
             Request::SaveDraft { key, value } => {
-                self.store.save_draft(&draft_key(&me, &key), value.as_deref())?;
+                self.store
+                    .save_draft(&draft_key(&me, &key), value.as_deref())?;
                 Ok(Reply::plain(Response::Done))
             }
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
@@ -125,8 +131,7 @@ impl Local {
     /// The database file's owner (the service account) and root may maintain
     /// it and bootstrap the roster without being on it.
     fn is_db_owner(&self, caller: &Caller) -> bool {
-        caller.uid == 0
-            || std::fs::metadata(self.store.path()).is_ok_and(|m| m.uid() == caller.uid)
+        caller.uid == 0 || std::fs::metadata(self.store.path()).is_ok_and(|m| m.uid() == caller.uid)
     }
 
     fn maintenance(&self, req: Request) -> Result<Reply, DeskError> {
@@ -155,7 +160,11 @@ impl Local {
         }
         let officer = Officer::new(&officer.login, &officer.name, &officer.unit, officer.role)?;
         let committed = self.store.write(&caller.login, clock::now(), |tx| {
-            let action = if tx.officer(&officer.login)?.is_some() { "修改名册" } else { "加入名册" };
+            let action = if tx.officer(&officer.login)?.is_some() {
+                "修改名册"
+            } else {
+                "加入名册"
+            };
             tx.put_officer(&officer)?;
             tx.audit(
                 action,
@@ -166,7 +175,12 @@ impl Local {
         })?;
         Ok(Reply {
             response: Response::Done,
-            notice: notice(committed.value, &caller.login, committed.revision, committed.touched),
+            notice: notice(
+                committed.value,
+                &caller.login,
+                committed.revision,
+                committed.touched,
+            ),
         })
     }
 
@@ -174,7 +188,10 @@ impl Local {
         let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         Ok(Lists {
             villages: self.store.list("villages")?.unwrap_or_default(),
-            units: self.store.list("units")?.unwrap_or_else(|| owned(DEFAULT_UNITS)),
+            units: self
+                .store
+                .list("units")?
+                .unwrap_or_else(|| owned(DEFAULT_UNITS)),
             categories: self
                 .store
                 .list("categories")?
@@ -183,7 +200,13 @@ impl Local {
         })
     }
 
-    fn list_add(&self, me: &Officer, list: ListName, value: &str, now: Time) -> Result<Reply, DeskError> {
+    fn list_add(
+        &self,
+        me: &Officer,
+        list: ListName,
+        value: &str,
+        now: Time,
+    ) -> Result<Reply, DeskError> {
         check(me, Capability::Admin, false, "维护名录")?;
         let value = required_line(list.label(), value, MAX_NAME_CHARS)?;
         let lists = self.lists()?;
@@ -193,19 +216,34 @@ impl Local {
             ListName::Categories => lists.categories,
         };
         if items.contains(&value) {
-            return Err(DeskError::Invalid(format!("{}“{value}”已在名录中", list.label())));
+            return Err(DeskError::Invalid(format!(
+                "{}“{value}”已在名录中",
+                list.label()
+            )));
         }
         items.push(value.clone());
         let c = self.store.write(&me.login, now, |tx| {
             tx.put_list(list.key(), &items)?;
-            tx.audit("维护名录", list.key(), &format!("新增{}：{value}", list.label()));
+            tx.audit(
+                "维护名录",
+                list.key(),
+                &format!("新增{}：{value}", list.label()),
+            );
             Ok::<_, DeskError>(())
         })?;
-        Ok(Reply { response: Response::Done, notice: notice("维护名录", &me.login, c.revision, c.touched) })
+        Ok(Reply {
+            response: Response::Done,
+            notice: notice("维护名录", &me.login, c.revision, c.touched),
+        })
     }
 
     /// Every read of the key-person register is logged: who viewed whom, when.
-    fn read_persons(&self, me: &Officer, include_ended: bool, now: Time) -> Result<Reply, DeskError> {
+    fn read_persons(
+        &self,
+        me: &Officer,
+        include_ended: bool,
+        now: Time,
+    ) -> Result<Reply, DeskError> {
         let mut persons = self.store.persons()?;
         persons.retain(|p| include_ended || p.is_active());
         self.store.write(&me.login, now, |tx| {
@@ -257,7 +295,10 @@ impl Local {
             tx.audit(action, &id, &detail);
             Ok(())
         })?;
-        Ok(Reply { response: Response::Done, notice: notice(action, &me.login, c.revision, c.touched) })
+        Ok(Reply {
+            response: Response::Done,
+            notice: notice(action, &me.login, c.revision, c.touched),
+        })
     }
 
     pub(crate) fn change_person(
@@ -283,7 +324,10 @@ impl Local {
             tx.audit(action, &id, &detail);
             Ok(())
         })?;
-        Ok(Reply { response: Response::Done, notice: notice(action, &me.login, c.revision, c.touched) })
+        Ok(Reply {
+            response: Response::Done,
+            notice: notice(action, &me.login, c.revision, c.touched),
+        })
     }
 }
 
@@ -319,6 +363,9 @@ fn mask_person(me: &Officer, p: &mut KeyPerson) {
 
 /// The default 化解时限 for a risk level, counted from today.
 pub fn default_deadline(settings: &Settings, d: &Dispute, today: NaiveDate) -> NaiveDate {
-    let days = d.risk.map(|r| settings.deadline_days_for(r)).unwrap_or(settings.deadline_days[0]);
+    let days = d
+        .risk
+        .map(|r| settings.deadline_days_for(r))
+        .unwrap_or(settings.deadline_days[0]);
     today + Days::new(u64::from(days))
 }

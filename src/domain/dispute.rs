@@ -4,8 +4,13 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag};
-use super::text::{check_len, clean_line, clean_text, required_line, MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use super::lists::{
+    ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
+};
+use super::text::{
+    check_len, clean_line, clean_text, required_line, MAX_LINE_CHARS, MAX_NAME_CHARS,
+    MAX_TEXT_CHARS,
+};
 use super::workflow::{next, Move, Status};
 use super::DomainError;
 
@@ -30,7 +35,12 @@ impl Party {
             Some(p) => Some(check_phone(&p)?),
             None => None,
         };
-        Ok(Party { name, role, phone, person_id: None })
+        Ok(Party {
+            name,
+            role,
+            phone,
+            person_id: None,
+        })
     }
 }
 
@@ -221,7 +231,12 @@ pub struct NewDispute {
 
 impl Dispute {
     /// Builds a freshly registered dispute. `id` comes from the store's sequence.
-    pub fn register(id: String, new: NewDispute, by: &str, now: Time) -> Result<Dispute, DomainError> {
+    pub fn register(
+        id: String,
+        new: NewDispute,
+        by: &str,
+        now: Time,
+    ) -> Result<Dispute, DomainError> {
         let village = required_line("村(社区)", &new.village, MAX_NAME_CHARS)?;
         let category = required_line("纠纷类型", &new.category, MAX_NAME_CHARS)?;
         let source = new
@@ -278,7 +293,11 @@ impl Dispute {
             what
         };
         self.status = to;
-        self.history.push(HistoryEntry { at: now, by: by.to_string(), what: line });
+        self.history.push(HistoryEntry {
+            at: now,
+            by: by.to_string(),
+            what: line,
+        });
         Ok(())
     }
 
@@ -297,14 +316,23 @@ impl Dispute {
         let flag_text = if flags.is_empty() {
             "无预警情形".to_string()
         } else {
-            flags.iter().map(|f| f.label()).collect::<Vec<_>>().join("、")
+            flags
+                .iter()
+                .map(|f| f.label())
+                .collect::<Vec<_>>()
+                .join("、")
         };
         let tier = tier.unwrap_or(self.tier);
         self.apply(
             Move::Triage,
             by,
             now,
-            format!("研判：风险{}，{}，{}级调处", risk.label(), flag_text, tier.label()),
+            format!(
+                "研判：风险{}，{}，{}级调处",
+                risk.label(),
+                flag_text,
+                tier.label()
+            ),
         )?;
         self.risk = Some(risk);
         self.flags = flags;
@@ -377,14 +405,21 @@ impl Dispute {
         let mut steps = Vec::with_capacity(plan.len());
         for step in plan {
             let text = required_line("方案步骤", &step.text, MAX_LINE_CHARS)?;
-            steps.push(PlanStep { date: step.date, text, done: step.done });
+            steps.push(PlanStep {
+                date: step.date,
+                text,
+                done: step.done,
+            });
         }
         steps.sort_by_key(|s| s.date);
         self.apply(
             Move::Package,
             by,
             now,
-            format!("包案：包案领导 {leader}，{} 个步骤，时限 {deadline}", steps.len()),
+            format!(
+                "包案：包案领导 {leader}，{} 个步骤，时限 {deadline}",
+                steps.len()
+            ),
         )?;
         self.package = Some(Package {
             leader: leader.to_string(),
@@ -397,14 +432,25 @@ impl Dispute {
         Ok(())
     }
 
-    pub fn add_note(&mut self, kind: ContactKind, text: &str, by: &str, now: Time) -> Result<(), DomainError> {
+    pub fn add_note(
+        &mut self,
+        kind: ContactKind,
+        text: &str,
+        by: &str,
+        now: Time,
+    ) -> Result<(), DomainError> {
         let text = clean_text(text);
         if text.is_empty() {
             return Err(DomainError::invalid("进展内容不能为空".to_string()));
         }
         check_len("进展内容", &text, MAX_TEXT_CHARS)?;
         next(self.status, Move::Note)?;
-        self.notes.push(Note { at: now, by: by.to_string(), kind, text });
+        self.notes.push(Note {
+            at: now,
+            by: by.to_string(),
+            kind,
+            text,
+        });
         Ok(())
     }
 
@@ -417,24 +463,52 @@ impl Dispute {
                 "该案件没有挂牌督办".to_string()
             }));
         }
-        let what = if on { "挂牌督办" } else { "撤销挂牌督办" };
+        let what = if on {
+            "挂牌督办"
+        } else {
+            "撤销挂牌督办"
+        };
         self.apply(Move::Supervise, by, now, what.to_string())?;
         self.supervised = on;
         Ok(())
     }
 
     /// 上报 or 交办下级: move to another tier, with a reason.
-    pub fn change_tier(&mut self, to: Tier, reason: &str, by: &str, now: Time) -> Result<(), DomainError> {
+    pub fn change_tier(
+        &mut self,
+        to: Tier,
+        reason: &str,
+        by: &str,
+        now: Time,
+    ) -> Result<(), DomainError> {
         let reason = required_line("理由", reason, MAX_LINE_CHARS)?;
         let mv = match to.rank().cmp(&self.tier.rank()) {
-            std::cmp::Ordering::Greater => Move::Escalate { to_county: to == Tier::County },
+            std::cmp::Ordering::Greater => Move::Escalate {
+                to_county: to == Tier::County,
+            },
             std::cmp::Ordering::Less => Move::SendDown,
             std::cmp::Ordering::Equal => {
-                return Err(DomainError::invalid(format!("案件已在{}级调处", to.label())))
+                return Err(DomainError::invalid(format!(
+                    "案件已在{}级调处",
+                    to.label()
+                )))
             }
         };
-        let verb = if matches!(mv, Move::SendDown) { "交办下级" } else { "上报" };
-        self.apply(mv, by, now, format!("{verb}：{}级 → {}级，理由：{reason}", self.tier.label(), to.label()))?;
+        let verb = if matches!(mv, Move::SendDown) {
+            "交办下级"
+        } else {
+            "上报"
+        };
+        self.apply(
+            mv,
+            by,
+            now,
+            format!(
+                "{verb}：{}级 → {}级，理由：{reason}",
+                self.tier.label(),
+                to.label()
+            ),
+        )?;
         self.tier = to;
         Ok(())
     }
@@ -489,15 +563,26 @@ impl Dispute {
         let today = now.date_naive();
         self.follow_ups = follow_up_days
             .iter()
-            .map(|d| FollowUp { due: today + chrono::Days::new(u64::from(*d)), visit: None })
+            .map(|d| FollowUp {
+                due: today + chrono::Days::new(u64::from(*d)),
+                visit: None,
+            })
             .collect();
     }
 
     /// The package leader asks for a later deadline.
-    pub fn request_extension(&mut self, new_deadline: NaiveDate, reason: &str, by: &str, now: Time) -> Result<(), DomainError> {
+    pub fn request_extension(
+        &mut self,
+        new_deadline: NaiveDate,
+        reason: &str,
+        by: &str,
+        now: Time,
+    ) -> Result<(), DomainError> {
         let reason = required_line("延期理由", reason, MAX_LINE_CHARS)?;
         if self.pending_approval().is_some() {
-            return Err(DomainError::invalid("已有待审批的申请，请等包案领导审批后再提".to_string()));
+            return Err(DomainError::invalid(
+                "已有待审批的申请，请等包案领导审批后再提".to_string(),
+            ));
         }
         let current = self.deadline();
         if current.is_some_and(|d| new_deadline <= d) {
@@ -506,7 +591,12 @@ impl Dispute {
                 current.unwrap_or(new_deadline)
             )));
         }
-        self.apply(Move::RequestExtension, by, now, format!("申请延期至 {new_deadline}：{reason}"))?;
+        self.apply(
+            Move::RequestExtension,
+            by,
+            now,
+            format!("申请延期至 {new_deadline}：{reason}"),
+        )?;
         if self.package.is_some() {
             self.approvals.push(Approval {
                 kind: ApprovalKind::Extension,
@@ -549,8 +639,19 @@ impl Dispute {
         let verdict = if approve { "同意" } else { "不同意" };
         match kind {
             ApprovalKind::Closing => {
-                let mv = if approve { Move::ApproveClose } else { Move::RejectClose };
-                self.apply(mv, by, now, format!("销号审批：{verdict} {comment}").trim_end().to_string())?;
+                let mv = if approve {
+                    Move::ApproveClose
+                } else {
+                    Move::RejectClose
+                };
+                self.apply(
+                    mv,
+                    by,
+                    now,
+                    format!("销号审批：{verdict} {comment}")
+                        .trim_end()
+                        .to_string(),
+                )?;
                 if approve {
                     self.finish_closing(follow_up_days, now);
                 } else {
@@ -562,7 +663,9 @@ impl Dispute {
                 self.history.push(HistoryEntry {
                     at: now,
                     by: by.to_string(),
-                    what: format!("延期审批：{verdict} {comment}").trim_end().to_string(),
+                    what: format!("延期审批：{verdict} {comment}")
+                        .trim_end()
+                        .to_string(),
                 });
                 if approve {
                     if let Some(d) = new_deadline {
@@ -610,7 +713,15 @@ impl Dispute {
             Move::FollowUpVisit { last },
             by,
             now,
-            format!("回访（{}）：{}", method.label(), if honoured { "协议履行" } else { "协议未履行" }),
+            format!(
+                "回访（{}）：{}",
+                method.label(),
+                if honoured {
+                    "协议履行"
+                } else {
+                    "协议未履行"
+                }
+            ),
         )?;
         let visit = FollowUpVisit {
             at: now,
@@ -623,7 +734,10 @@ impl Dispute {
         };
         match self.follow_ups.iter_mut().find(|f| f.visit.is_none()) {
             Some(slot) => slot.visit = Some(visit),
-            None => self.follow_ups.push(FollowUp { due: now.date_naive(), visit: Some(visit) }),
+            None => self.follow_ups.push(FollowUp {
+                due: now.date_naive(),
+                visit: Some(visit),
+            }),
         }
         if reopen {
             self.reopen("回访发现纠纷反弹", by, now)?;
@@ -657,12 +771,17 @@ impl Dispute {
         if self.status.is_open() {
             return None;
         }
-        self.follow_ups.iter().find(|f| f.visit.is_none()).map(|f| f.due)
+        self.follow_ups
+            .iter()
+            .find(|f| f.visit.is_none())
+            .map(|f| f.due)
     }
 
     /// Who may act on the case as its 责任人 (the assignee or the package team).
     pub fn is_assignee(&self, login: &str) -> bool {
-        self.assignment.as_ref().is_some_and(|a| a.person == login || a.leader == login)
+        self.assignment
+            .as_ref()
+            .is_some_and(|a| a.person == login || a.leader == login)
             || self
                 .package
                 .as_ref()
@@ -670,7 +789,11 @@ impl Dispute {
     }
 
     pub fn party_names(&self) -> String {
-        self.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+        self.parties
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
     }
 }
 
@@ -688,7 +811,10 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(day: u32) -> Time {
-        FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap()
+        FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, day, 9, 0, 0)
+            .unwrap()
     }
 
     fn sample() -> Dispute {
@@ -712,38 +838,112 @@ mod tests {
         assert_eq!(d.title, "王建国与刘桂兰邻里纠纷");
         assert_eq!(d.status, Status::Registered);
         assert_eq!(d.people_involved, 2);
-        let mut bad = NewDispute { village: "东河村".into(), category: "邻里".into(), source: Some(Source::Call), summary: "x".into(), ..Default::default() };
+        let mut bad = NewDispute {
+            village: "东河村".into(),
+            category: "邻里".into(),
+            source: Some(Source::Call),
+            summary: "x".into(),
+            ..Default::default()
+        };
         assert_eq!(
-            Dispute::register("X".into(), bad.clone(), "a", at(1)).unwrap_err().to_string(),
+            Dispute::register("X".into(), bad.clone(), "a", at(1))
+                .unwrap_err()
+                .to_string(),
             "至少填写一名当事人"
         );
         bad.summary = "  ".into();
-        assert_eq!(Dispute::register("X".into(), bad, "a", at(1)).unwrap_err().to_string(), "矛盾情况不能为空");
+        assert_eq!(
+            Dispute::register("X".into(), bad, "a", at(1))
+                .unwrap_err()
+                .to_string(),
+            "矛盾情况不能为空"
+        );
         assert!(Party::new("张三", PartyRole::Other, Some("12ab")).is_err());
     }
 
     #[test]
     fn packaged_case_needs_approval_to_close_and_gets_follow_ups() {
         let mut d = sample();
-        d.triage(RiskLevel::High, vec![WarningFlag::Agitated, WarningFlag::Agitated], Some(Tier::Township), "zb", at(1)).unwrap();
+        d.triage(
+            RiskLevel::High,
+            vec![WarningFlag::Agitated, WarningFlag::Agitated],
+            Some(Tier::Township),
+            "zb",
+            at(1),
+        )
+        .unwrap();
         assert_eq!(d.flags, vec![WarningFlag::Agitated]);
         let deadline = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        d.assign("ld", "司法所", "tj", deadline, "zb", at(2)).unwrap();
+        d.assign("ld", "司法所", "tj", deadline, "zb", at(2))
+            .unwrap();
         d.accept("tj", at(2)).unwrap();
-        d.package("ld", vec!["tj".into()], vec![PlanStep { date: deadline, text: "召开调解会".into(), done: false }], deadline, "ld", at(3)).unwrap();
-        d.add_note(ContactKind::MediationMeeting, "双方到场\n初步达成一致", "tj", at(4)).unwrap();
-        d.close(Outcome::WrittenAgreement, "签订书面协议", &[7, 30, 90], "tj", at(5)).unwrap();
+        d.package(
+            "ld",
+            vec!["tj".into()],
+            vec![PlanStep {
+                date: deadline,
+                text: "召开调解会".into(),
+                done: false,
+            }],
+            deadline,
+            "ld",
+            at(3),
+        )
+        .unwrap();
+        d.add_note(
+            ContactKind::MediationMeeting,
+            "双方到场\n初步达成一致",
+            "tj",
+            at(4),
+        )
+        .unwrap();
+        d.close(
+            Outcome::WrittenAgreement,
+            "签订书面协议",
+            &[7, 30, 90],
+            "tj",
+            at(5),
+        )
+        .unwrap();
         assert_eq!(d.status, Status::PendingClose);
         assert!(d.follow_ups.is_empty());
-        assert_eq!(d.decide(true, "同意销号", &[7, 30, 90], "ld", at(6)).unwrap(), ApprovalKind::Closing);
+        assert_eq!(
+            d.decide(true, "同意销号", &[7, 30, 90], "ld", at(6))
+                .unwrap(),
+            ApprovalKind::Closing
+        );
         assert_eq!(d.status, Status::Resolved);
         assert_eq!(d.follow_ups.len(), 3);
         assert_eq!(d.next_follow_up(), NaiveDate::from_ymd_opt(2026, 11, 13));
-        d.follow_up(VisitMethod::Home, true, "满意", false, "协议已履行", false, "tj", at(13)).unwrap();
+        d.follow_up(
+            VisitMethod::Home,
+            true,
+            "满意",
+            false,
+            "协议已履行",
+            false,
+            "tj",
+            at(13),
+        )
+        .unwrap();
         assert_eq!(d.status, Status::FollowUp);
-        d.follow_up(VisitMethod::Phone, false, "不满意", true, "对方拒付余款", true, "tj", at(20)).unwrap();
+        d.follow_up(
+            VisitMethod::Phone,
+            false,
+            "不满意",
+            true,
+            "对方拒付余款",
+            true,
+            "tj",
+            at(20),
+        )
+        .unwrap();
         assert_eq!(d.status, Status::InProgress);
-        assert_eq!(d.follow_ups.len(), 2, "unvisited follow-ups dropped on reopen");
+        assert_eq!(
+            d.follow_ups.len(),
+            2,
+            "unvisited follow-ups dropped on reopen"
+        );
         assert!(d.history.iter().any(|h| h.what.contains("重新打开")));
     }
 
@@ -752,7 +952,10 @@ mod tests {
         let mut d = sample();
         d.triage(RiskLevel::Low, vec![], None, "zb", at(5)).unwrap();
         let past = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
-        let err = d.assign("ld", "司法所", "tj", past, "zb", at(5)).unwrap_err().to_string();
+        let err = d
+            .assign("ld", "司法所", "tj", past, "zb", at(5))
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "化解时限 2026-11-04 已经过去，请选择今天或以后的日期");
     }
 
@@ -762,9 +965,12 @@ mod tests {
         d.triage(RiskLevel::Low, vec![], None, "zb", at(1)).unwrap();
         let first = NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
         d.assign("ld", "司法所", "tj", first, "zb", at(1)).unwrap();
-        assert!(d.request_extension(first, "需要更多时间", "tj", at(2)).is_err());
+        assert!(d
+            .request_extension(first, "需要更多时间", "tj", at(2))
+            .is_err());
         let later = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        d.request_extension(later, "当事人外出务工", "tj", at(2)).unwrap();
+        d.request_extension(later, "当事人外出务工", "tj", at(2))
+            .unwrap();
         assert_eq!(d.deadline(), Some(later));
         assert!(d.is_overdue(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
     }

@@ -237,7 +237,10 @@ mod tests {
             let json = serde_json::to_string(level).unwrap();
             assert_eq!(json, format!("\"{}\"", level.label()));
         }
-        assert_eq!(Outcome::parse(" 司法确认 ").unwrap(), Outcome::JudicialConfirmation);
+        assert_eq!(
+            Outcome::parse(" 司法确认 ").unwrap(),
+            Outcome::JudicialConfirmation
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ impl Officer {
         let login = login.trim();
         if login.is_empty()
             || login.len() > 32
-            || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            || !login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         {
             return Err(DomainError::invalid(format!(
                 "登录名“{login}”不合格：应为系统账号名（字母、数字、. _ -，最多 32 位）"
@@ -105,8 +107,16 @@ mod tests {
         let table: [(Role, [bool; 4], [bool; 4]); 5] = [
             // (role, allowed when not own, allowed when own)
             (Role::Admin, [true; 4], [true; 4]),
-            (Role::Leader, [true, true, true, false], [true, true, true, false]),
-            (Role::DutyOfficer, [true, true, false, false], [true, true, false, false]),
+            (
+                Role::Leader,
+                [true, true, true, false],
+                [true, true, true, false],
+            ),
+            (
+                Role::DutyOfficer,
+                [true, true, false, false],
+                [true, true, false, false],
+            ),
             (Role::Responsible, [false; 4], [false, true, false, false]),
             (Role::ReadOnly, [false; 4], [false; 4]),
         ];
@@ -121,10 +131,17 @@ mod tests {
     #[test]
     fn refusal_names_the_needed_role() {
         let o = Officer::new("guest", "访客", "综治中心", Role::ReadOnly).unwrap();
-        let e = check(&o, Capability::Lead, false, "包案").unwrap_err().to_string();
-        assert_eq!(e, "无权包案：需要领导或管理员角色，您当前是“只读”。如需调整请联系管理员");
+        let e = check(&o, Capability::Lead, false, "包案")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "无权包案：需要领导或管理员角色，您当前是“只读”。如需调整请联系管理员"
+        );
         let r = Officer::new("tj1", "调解员", "司法所", Role::Responsible).unwrap();
-        let e = check(&r, Capability::CaseWork, false, "添加进展").unwrap_err().to_string();
+        let e = check(&r, Capability::CaseWork, false, "添加进展")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("责任人只能处理交办给自己的案件"), "{e}");
         assert!(Officer::new("bad name", "x", "y", Role::ReadOnly).is_err());
     }

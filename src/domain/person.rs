@@ -100,7 +100,12 @@ pub fn check_id_number(id: &str) -> Result<String, DomainError> {
 }
 
 impl KeyPerson {
-    pub fn register(id: String, new: NewPerson, by: &str, now: Time) -> Result<KeyPerson, DomainError> {
+    pub fn register(
+        id: String,
+        new: NewPerson,
+        by: &str,
+        now: Time,
+    ) -> Result<KeyPerson, DomainError> {
         let name = required_line("姓名", &new.name, MAX_NAME_CHARS)?;
         let village = required_line("村(社区)", &new.village, MAX_NAME_CHARS)?;
         let reason = required_line("列管理由", &new.reason, MAX_LINE_CHARS)?;
@@ -113,15 +118,23 @@ impl KeyPerson {
                 "复核日期 {review_date} 必须在今天之后"
             )));
         }
-        let interval_days = new.interval_days.unwrap_or_else(|| default_interval(new.risk));
+        let interval_days = new
+            .interval_days
+            .unwrap_or_else(|| default_interval(new.risk));
         if !(1..=365).contains(&interval_days) {
-            return Err(DomainError::invalid("走访周期应在 1 到 365 天之间".to_string()));
+            return Err(DomainError::invalid(
+                "走访周期应在 1 到 365 天之间".to_string(),
+            ));
         }
         let phone = match new.phone.map(|p| clean_line(&p)).filter(|p| !p.is_empty()) {
             Some(p) => Some(super::dispute::check_phone(&p)?),
             None => None,
         };
-        let id_number = match new.id_number.map(|p| clean_line(&p)).filter(|p| !p.is_empty()) {
+        let id_number = match new
+            .id_number
+            .map(|p| clean_line(&p))
+            .filter(|p| !p.is_empty())
+        {
             Some(p) => Some(check_id_number(&p)?),
             None => None,
         };
@@ -177,13 +190,23 @@ impl KeyPerson {
         now: Time,
     ) -> Result<(), DomainError> {
         if !self.is_active() {
-            return Err(DomainError::refused("该人员已解除列管，不能再登记走访".to_string()));
+            return Err(DomainError::refused(
+                "该人员已解除列管，不能再登记走访".to_string(),
+            ));
         }
         if date > now.date_naive() {
-            return Err(DomainError::invalid(format!("走访日期 {date} 还没到，不能登记")));
+            return Err(DomainError::invalid(format!(
+                "走访日期 {date} 还没到，不能登记"
+            )));
         }
         let finding = required_line("走访情况", finding, MAX_TEXT_CHARS)?;
-        self.visits.push(PersonVisit { date, method, by: by.to_string(), finding, recorded_at: now });
+        self.visits.push(PersonVisit {
+            date,
+            method,
+            by: by.to_string(),
+            finding,
+            recorded_at: now,
+        });
         Ok(())
     }
 
@@ -201,7 +224,9 @@ impl KeyPerson {
         let reason = required_line("复核理由", reason, MAX_LINE_CHARS)?;
         match next_review {
             Some(d) if d <= now.date_naive() => {
-                return Err(DomainError::invalid(format!("新的复核日期 {d} 必须在今天之后")))
+                return Err(DomainError::invalid(format!(
+                    "新的复核日期 {d} 必须在今天之后"
+                )))
             }
             Some(d) => {
                 self.review_date = d;
@@ -209,7 +234,12 @@ impl KeyPerson {
             }
             None => self.ended_at = Some(now),
         }
-        self.reviews.push(Review { at: now, by: by.to_string(), reason, next_review });
+        self.reviews.push(Review {
+            at: now,
+            by: by.to_string(),
+            reason,
+            next_review,
+        });
         Ok(())
     }
 }
@@ -220,7 +250,10 @@ mod tests {
     use chrono::{FixedOffset, TimeZone};
 
     fn at(m: u32, d: u32) -> Time {
-        FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, m, d, 10, 0, 0).unwrap()
+        FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, m, d, 10, 0, 0)
+            .unwrap()
     }
 
     fn new_person() -> NewPerson {
@@ -242,10 +275,20 @@ mod tests {
     fn reason_and_review_date_are_required() {
         let mut p = new_person();
         p.reason = " ".into();
-        assert_eq!(KeyPerson::register("RY-1".into(), p, "a", at(11, 1)).unwrap_err().to_string(), "列管理由不能为空");
+        assert_eq!(
+            KeyPerson::register("RY-1".into(), p, "a", at(11, 1))
+                .unwrap_err()
+                .to_string(),
+            "列管理由不能为空"
+        );
         let mut p = new_person();
         p.review_date = None;
-        assert_eq!(KeyPerson::register("RY-1".into(), p, "a", at(11, 1)).unwrap_err().to_string(), "复核日期不能为空");
+        assert_eq!(
+            KeyPerson::register("RY-1".into(), p, "a", at(11, 1))
+                .unwrap_err()
+                .to_string(),
+            "复核日期不能为空"
+        );
         let mut p = new_person();
         p.id_number = Some("1234".into());
         assert!(KeyPerson::register("RY-1".into(), p, "a", at(11, 1)).is_err());
@@ -259,13 +302,19 @@ mod tests {
         let nov = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
         assert_eq!(p.next_visit_due(), nov(16));
         assert!(p.visit_overdue(nov(17)));
-        p.visit(nov(10), VisitMethod::Home, "情绪稳定", "wgy1", at(11, 10)).unwrap();
+        p.visit(nov(10), VisitMethod::Home, "情绪稳定", "wgy1", at(11, 10))
+            .unwrap();
         assert_eq!(p.next_visit_due(), nov(25));
-        assert!(p.visit(nov(30), VisitMethod::Home, "x", "wgy1", at(11, 10)).is_err());
-        p.review("情况好转，解除列管", None, "zb", at(11, 20)).unwrap();
+        assert!(p
+            .visit(nov(30), VisitMethod::Home, "x", "wgy1", at(11, 10))
+            .is_err());
+        p.review("情况好转，解除列管", None, "zb", at(11, 20))
+            .unwrap();
         assert!(!p.is_active());
         assert!(!p.visit_overdue(nov(30)));
         assert_eq!(p.visits.len(), 1, "history stays");
-        assert!(p.visit(nov(20), VisitMethod::Phone, "x", "wgy1", at(11, 20)).is_err());
+        assert!(p
+            .visit(nov(20), VisitMethod::Phone, "x", "wgy1", at(11, 20))
+            .is_err());
     }
 }

@@ -24,7 +24,10 @@ fn default_follow_ups() -> Vec<u32> {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { deadline_days: default_deadline_days(), follow_up_days: default_follow_ups() }
+        Settings {
+            deadline_days: default_deadline_days(),
+            follow_up_days: default_follow_ups(),
+        }
     }
 }
 

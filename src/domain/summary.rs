@@ -68,7 +68,11 @@ impl Summary {
             tier: d.tier,
             flags: d.flags.clone(),
             parties: d.parties.iter().map(|p| p.name.clone()).collect(),
-            person_ids: d.parties.iter().filter_map(|p| p.person_id.clone()).collect(),
+            person_ids: d
+                .parties
+                .iter()
+                .filter_map(|p| p.person_id.clone())
+                .collect(),
             registered_at: d.registered_at,
             deadline: d.deadline(),
             person: d.assignment.as_ref().map(|a| a.person.clone()),
@@ -77,7 +81,10 @@ impl Summary {
                 .as_ref()
                 .map(|p| p.leader.clone())
                 .or_else(|| d.assignment.as_ref().map(|a| a.leader.clone())),
-            accepted: d.assignment.as_ref().is_some_and(|a| a.accepted_at.is_some()),
+            accepted: d
+                .assignment
+                .as_ref()
+                .is_some_and(|a| a.accepted_at.is_some()),
             supervised: d.supervised,
             packaged: d.package.is_some(),
             awaiting_approval: d.pending_approval().is_some(),
@@ -99,11 +106,16 @@ mod compact {
         use chrono::{DateTime, FixedOffset};
         use serde::{Deserialize, Deserializer, Serializer};
 
-        pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            t: &DateTime<FixedOffset>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             s.serialize_i64(t.timestamp())
         }
 
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<DateTime<FixedOffset>, D::Error> {
             let secs = i64::deserialize(d)?;
             let china = FixedOffset::east_opt(8 * 3600).expect("valid offset");
             DateTime::from_timestamp(secs, 0)

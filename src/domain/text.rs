@@ -111,7 +111,8 @@ pub fn check_len(field: &str, text: &str, max: usize) -> Result<(), DomainError>
     Ok(())
 }
 
-const DATE_FORMS: &str = "2024-11-28、2024/11/28、2024.11.28、2024年11月28日、11月28日、今天、明天或 +3天";
+const DATE_FORMS: &str =
+    "2024-11-28、2024/11/28、2024.11.28、2024年11月28日、11月28日、今天、明天或 +3天";
 
 /// Parses a date as officers type it. `today` anchors the relative forms.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DomainError> {
@@ -138,7 +139,9 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DomainErro
         let digits = rest.strip_suffix('天').unwrap_or(rest);
         let n: u64 = digits.parse().map_err(|_| bad())?;
         if n > 3650 {
-            return Err(DomainError::invalid(format!("“{text}”太远了，最多 +3650天")));
+            return Err(DomainError::invalid(format!(
+                "“{text}”太远了，最多 +3650天"
+            )));
         }
         return Ok(today + Days::new(n));
     }
@@ -170,9 +173,8 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DomainErro
             clean_line(input)
         )));
     }
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-        DomainError::invalid(format!("日期不存在：{y}年{m}月没有{d}日"))
-    })
+    NaiveDate::from_ymd_opt(y, m, d)
+        .ok_or_else(|| DomainError::invalid(format!("日期不存在：{y}年{m}月没有{d}日")))
 }
 
 /// Parses an amount of money as ledgers write it: `30000`, `3万`, `3.5万元`,
@@ -183,7 +185,12 @@ pub fn parse_amount(input: &str) -> Result<u64, DomainError> {
         .map(fullwidth_to_ascii)
         .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
         .collect();
-    let bad = || DomainError::invalid(format!("金额“{}”看不懂，请写成 30000、3万 或 3.5万元", clean_line(input)));
+    let bad = || {
+        DomainError::invalid(format!(
+            "金额“{}”看不懂，请写成 30000、3万 或 3.5万元",
+            clean_line(input)
+        ))
+    };
     let body = text.trim_end_matches('元');
     let (number, scale) = match body.strip_suffix('万') {
         Some(n) => (n, 10_000.0),
@@ -272,7 +279,10 @@ mod tests {
         assert_eq!(err, "日期不存在：2024年2月没有30日");
         let err = parse_date("下周三", today).unwrap_err().to_string();
         assert!(err.starts_with("无法识别的日期“下周三”"), "{err}");
-        assert_eq!(parse_date("", today).unwrap_err().to_string(), "日期不能为空");
+        assert_eq!(
+            parse_date("", today).unwrap_err().to_string(),
+            "日期不能为空"
+        );
         assert!(parse_date("0024-01-01", today).is_err());
         assert!(parse_date("28/11/2024", today).is_err());
         assert!(parse_date("+99999天", today).is_err());
@@ -281,10 +291,14 @@ mod tests {
     #[test]
     fn length_limits_are_errors() {
         let long = "张".repeat(500);
-        let err = required_line("姓名", &long, MAX_NAME_CHARS).unwrap_err().to_string();
+        let err = required_line("姓名", &long, MAX_NAME_CHARS)
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "姓名过长（500 个字），最多 50 个字");
         assert_eq!(
-            required_line("姓名", " \u{1b}[0m ", 50).unwrap_err().to_string(),
+            required_line("姓名", " \u{1b}[0m ", 50)
+                .unwrap_err()
+                .to_string(),
             "姓名不能为空"
         );
     }

@@ -52,10 +52,7 @@ impl Status {
 
     /// Still being worked: counts as 未化解 and can go overdue.
     pub fn is_open(self) -> bool {
-        !matches!(
-            self,
-            Status::Resolved | Status::FollowUp | Status::Archived
-        )
+        !matches!(self, Status::Resolved | Status::FollowUp | Status::Archived)
     }
 
     /// Waiting at the desk for someone to pick it up (the 待处理 inbox).
@@ -85,16 +82,22 @@ pub enum Move {
     Note,
     Supervise,
     /// 上报: `to_county` when the case leaves the township.
-    Escalate { to_county: bool },
+    Escalate {
+        to_county: bool,
+    },
     /// 交办下级.
     SendDown,
     /// 销号申请; a packaged case waits for its leader's approval.
-    Close { packaged: bool },
+    Close {
+        packaged: bool,
+    },
     ApproveClose,
     RejectClose,
     RequestExtension,
     /// 回访; `last` when no further scheduled visit remains.
-    FollowUpVisit { last: bool },
+    FollowUpVisit {
+        last: bool,
+    },
     Reopen,
 }
 
@@ -210,7 +213,13 @@ mod tests {
 
     /// The full table, written out by hand: (move, from, expected next or None).
     fn expected(mv: Move, from: Status) -> Option<Status> {
-        let open_worked = [S::Triaged, S::Returned, S::Assigned, S::InProgress, S::Escalated];
+        let open_worked = [
+            S::Triaged,
+            S::Returned,
+            S::Assigned,
+            S::InProgress,
+            S::Escalated,
+        ];
         let closed = [S::Resolved, S::FollowUp, S::Archived];
         match mv {
             M::Reopen => closed.contains(&from).then_some(S::InProgress),
@@ -288,7 +297,9 @@ mod tests {
     fn refusals_say_why_in_chinese() {
         let e = next(S::Registered, M::Assign).unwrap_err().to_string();
         assert_eq!(e, "不能交办：尚未研判，请先研判风险等级（当前状态：登记）");
-        let e = next(S::Assigned, M::Close { packaged: false }).unwrap_err().to_string();
+        let e = next(S::Assigned, M::Close { packaged: false })
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "不能销号：责任人尚未签收（当前状态：已交办）");
         let e = next(S::Archived, M::Note).unwrap_err().to_string();
         assert!(e.contains("请先重新打开"), "{e}");

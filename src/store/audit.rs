@@ -55,7 +55,10 @@ mod tests {
 
     #[test]
     fn hash_covers_every_field() {
-        let at = FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+        let at = FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
+            .unwrap();
         let e = AuditEvent {
             seq: 1,
             at,
@@ -74,6 +77,10 @@ mod tests {
         let mut moved = e.clone();
         moved.actor = "zb".into();
         moved.action = "1登记".into();
-        assert_ne!(moved.compute_hash(), base, "field boundaries are part of the hash");
+        assert_ne!(
+            moved.compute_hash(),
+            base,
+            "field boundaries are part of the hash"
+        );
     }
 }

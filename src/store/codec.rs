@@ -75,7 +75,9 @@ mod tests {
 
     #[test]
     fn a_record_written_before_a_field_was_added_still_reads() {
-        let bytes = encode(&Old { name: "王建国".into() });
+        let bytes = encode(&Old {
+            name: "王建国".into(),
+        });
         let new: New = decode("记录", &bytes).unwrap();
         assert_eq!(new.name, "王建国");
         assert!(new.visits.is_empty());
@@ -87,13 +89,23 @@ mod tests {
         let back: (String, u64) = decode_compact("摘要", &bytes).unwrap();
         assert_eq!(back, ("赵庄村".to_string(), 7));
         for bad in [&b""[..], b"DC", b"DC\xff\xff\xff\xff\xff\xff", b"DD\x01{}"] {
-            assert!(decode_compact::<(String, u64)>("摘要", bad).is_err(), "{bad:?}");
+            assert!(
+                decode_compact::<(String, u64)>("摘要", bad).is_err(),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn bad_bytes_are_errors() {
-        for bytes in [&b""[..], b"D", b"XX\x01{}", b"DD\x01{not json", b"DD\x09{}", b"DD\x01\xff\xfe"] {
+        for bytes in [
+            &b""[..],
+            b"D",
+            b"XX\x01{}",
+            b"DD\x01{not json",
+            b"DD\x09{}",
+            b"DD\x01\xff\xfe",
+        ] {
             let r: Result<New, _> = decode("记录", bytes);
             assert!(matches!(r, Err(StoreError::Corrupt(_))), "{bytes:?}");
         }

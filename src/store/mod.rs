@@ -122,7 +122,10 @@ impl Store {
             std::fs::create_dir_all(dir)?;
         }
         let db = Database::create(path)?;
-        let store = Store { db, path: path.to_path_buf() };
+        let store = Store {
+            db,
+            path: path.to_path_buf(),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -174,7 +177,8 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
     ) -> Result<Committed<R>, E> {
         let mut txn = self.db.begin_write().map_err(StoreError::from)?;
-        txn.set_durability(Durability::Immediate).map_err(StoreError::from)?;
+        txn.set_durability(Durability::Immediate)
+            .map_err(StoreError::from)?;
         let current: u64 = meta_get(&txn, "revision")?.unwrap_or(0);
         let mut tx = Tx {
             txn: &txn,
@@ -185,17 +189,28 @@ impl Store {
             touched: Vec::new(),
         };
         let value = f(&mut tx)?;
-        let (events, touched) = (std::mem::take(&mut tx.events), std::mem::take(&mut tx.touched));
+        let (events, touched) = (
+            std::mem::take(&mut tx.events),
+            std::mem::take(&mut tx.touched),
+        );
         if events.is_empty() {
             return Err(StoreError::Db("内部错误：改动没有写审计记录".into()).into());
         }
-        let revision = if touched.is_empty() { current } else { current + 1 };
+        let revision = if touched.is_empty() {
+            current
+        } else {
+            current + 1
+        };
         append_audit(&txn, events, revision)?;
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
         }
         txn.commit().map_err(StoreError::from)?;
-        Ok(Committed { value, revision, touched })
+        Ok(Committed {
+            value,
+            revision,
+            touched,
+        })
     }
 
     pub fn revision(&self) -> Result<u64, StoreError> {
@@ -437,13 +452,18 @@ impl Store {
                 }
             };
             if seq != expect_seq {
-                faults.push(format!("审计记录不连续：缺少 #{expect_seq} 到 #{}", seq - 1));
+                faults.push(format!(
+                    "审计记录不连续：缺少 #{expect_seq} 到 #{}",
+                    seq - 1
+                ));
             }
             if e.seq != seq {
                 faults.push(format!("审计记录 #{seq} 的序号被改为 {}", e.seq));
             }
             if e.prev != prev {
-                faults.push(format!("审计记录 #{seq} 与上一条衔接不上（前一条被改动或删除）"));
+                faults.push(format!(
+                    "审计记录 #{seq} 与上一条衔接不上（前一条被改动或删除）"
+                ));
             }
             if e.compute_hash() != e.hash {
                 faults.push(format!("审计记录 #{seq} 的内容被改动（校验值不符）"));
@@ -558,7 +578,10 @@ fn rebuild_summaries(txn: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn meta_get<T: DeserializeOwned>(txn: &WriteTransaction, key: &str) -> Result<Option<T>, StoreError> {
+fn meta_get<T: DeserializeOwned>(
+    txn: &WriteTransaction,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
     let t = txn.open_table(META)?;
     let v = t.get(key)?;
     v.map(|v| decode(key, v.value())).transpose()
@@ -681,7 +704,9 @@ impl Tx<'_> {
                 t.insert(k.as_str(), d.id.as_str())?;
             }
         }
-        self.txn.open_table(DISPUTES)?.insert(d.id.as_str(), encode(d).as_slice())?;
+        self.txn
+            .open_table(DISPUTES)?
+            .insert(d.id.as_str(), encode(d).as_slice())?;
         self.touch("dispute", &d.id);
         Ok(())
     }
@@ -694,7 +719,9 @@ impl Tx<'_> {
 
     pub fn put_person(&mut self, p: &mut KeyPerson) -> Result<(), StoreError> {
         p.rev = self.revision;
-        self.txn.open_table(PERSONS)?.insert(p.id.as_str(), encode(p).as_slice())?;
+        self.txn
+            .open_table(PERSONS)?
+            .insert(p.id.as_str(), encode(p).as_slice())?;
         self.touch("person", &p.id);
         Ok(())
     }
@@ -706,7 +733,9 @@ impl Tx<'_> {
     }
 
     pub fn put_officer(&mut self, o: &Officer) -> Result<(), StoreError> {
-        self.txn.open_table(OFFICERS)?.insert(o.login.as_str(), encode(o).as_slice())?;
+        self.txn
+            .open_table(OFFICERS)?
+            .insert(o.login.as_str(), encode(o).as_slice())?;
         self.touch("officer", &o.login);
         Ok(())
     }
@@ -718,14 +747,19 @@ impl Tx<'_> {
     }
 
     pub fn put_list<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
-        self.txn.open_table(LISTS)?.insert(name, encode(value).as_slice())?;
+        self.txn
+            .open_table(LISTS)?
+            .insert(name, encode(value).as_slice())?;
         self.touch("list", name);
         Ok(())
     }
 
     fn touch(&mut self, kind: &str, id: &str) {
         if !self.touched.iter().any(|t| t.kind == kind && t.id == id) {
-            self.touched.push(Touched { kind: kind.to_string(), id: id.to_string() });
+            self.touched.push(Touched {
+                kind: kind.to_string(),
+                id: id.to_string(),
+            });
         }
     }
 }

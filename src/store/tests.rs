@@ -4,7 +4,10 @@ use crate::domain::lists::{PartyRole, RiskLevel, Source};
 use chrono::{FixedOffset, TimeZone};
 
 fn now() -> Time {
-    FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap()
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 20, 9, 30, 0)
+        .unwrap()
 }
 
 fn temp() -> (tempfile::TempDir, Store) {
@@ -41,9 +44,15 @@ fn records_indexes_and_audit_commit_together() {
     let (_dir, store) = temp();
     let a = register(&store, "东河村");
     let b = register(&store, "西岗村");
-    assert_eq!((a.as_str(), b.as_str()), ("MD-2026-000001", "MD-2026-000002"));
+    assert_eq!(
+        (a.as_str(), b.as_str()),
+        ("MD-2026-000001", "MD-2026-000002")
+    );
     assert_eq!(store.revision().unwrap(), 2);
-    assert_eq!(store.ids_by_status("登记").unwrap(), vec![a.clone(), b.clone()]);
+    assert_eq!(
+        store.ids_by_status("登记").unwrap(),
+        vec![a.clone(), b.clone()]
+    );
     assert_eq!(store.ids_by_village("西岗村").unwrap(), vec![b.clone()]);
     assert_eq!(store.ids_by_person("RY-000001").unwrap().len(), 2);
 
@@ -59,7 +68,13 @@ fn records_indexes_and_audit_commit_together() {
         })
         .unwrap();
     assert_eq!(c.value, 3);
-    assert_eq!(c.touched, vec![Touched { kind: "dispute".into(), id: a.clone() }]);
+    assert_eq!(
+        c.touched,
+        vec![Touched {
+            kind: "dispute".into(),
+            id: a.clone()
+        }]
+    );
     assert_eq!(store.ids_by_status("登记").unwrap(), vec![b.clone()]);
     assert_eq!(store.ids_by_status("已交办").unwrap(), vec![a.clone()]);
     assert_eq!(store.ids_due_by("2026-11-27").unwrap(), vec![a.clone()]);
@@ -109,7 +124,10 @@ fn check_finds_an_edited_audit_entry() {
         t.insert(2, encode(&e).as_slice()).unwrap();
     });
     let faults = store.check().unwrap().faults;
-    assert_eq!(faults, vec!["审计记录 #2 的内容被改动（校验值不符）".to_string()]);
+    assert_eq!(
+        faults,
+        vec!["审计记录 #2 的内容被改动（校验值不符）".to_string()]
+    );
 }
 
 #[test]
@@ -123,7 +141,10 @@ fn check_finds_a_deleted_audit_entry_in_the_middle_and_at_the_end() {
     });
     let faults = store.check().unwrap().faults;
     assert!(faults.iter().any(|f| f.contains("缺少 #2")), "{faults:?}");
-    assert!(faults.iter().any(|f| f.contains("#3 与上一条衔接不上")), "{faults:?}");
+    assert!(
+        faults.iter().any(|f| f.contains("#3 与上一条衔接不上")),
+        "{faults:?}"
+    );
 
     let (_dir2, store) = temp();
     for _ in 0..3 {
@@ -149,9 +170,18 @@ fn check_finds_broken_indexes_and_summaries() {
         s.insert(a.as_str(), b"DC\x00".as_slice()).unwrap();
     });
     let faults = store.check().unwrap().faults;
-    assert!(faults.contains(&format!("村(社区)索引缺少 东河村 → {a}")), "{faults:?}");
-    assert!(faults.contains(&format!("村(社区)索引多出 西岗村 → {a}")), "{faults:?}");
-    assert!(faults.contains(&format!("案件 {a} 的摘要与记录不一致")), "{faults:?}");
+    assert!(
+        faults.contains(&format!("村(社区)索引缺少 东河村 → {a}")),
+        "{faults:?}"
+    );
+    assert!(
+        faults.contains(&format!("村(社区)索引多出 西岗村 → {a}")),
+        "{faults:?}"
+    );
+    assert!(
+        faults.contains(&format!("案件 {a} 的摘要与记录不一致")),
+        "{faults:?}"
+    );
 }
 
 #[test]
@@ -161,9 +191,17 @@ fn a_record_from_before_a_field_existed_reads() {
     // Drop fields added after the first release from the stored JSON.
     tamper(&store, |txn| {
         let mut t = txn.open_table(DISPUTES).unwrap();
-        let mut v: serde_json::Value = decode("", t.get(a.as_str()).unwrap().unwrap().value()).unwrap();
+        let mut v: serde_json::Value =
+            decode("", t.get(a.as_str()).unwrap().unwrap().value()).unwrap();
         let obj = v.as_object_mut().unwrap();
-        for field in ["history", "follow_ups", "approvals", "supervised", "flags", "rev"] {
+        for field in [
+            "history",
+            "follow_ups",
+            "approvals",
+            "supervised",
+            "flags",
+            "rev",
+        ] {
             obj.remove(field);
         }
         t.insert(a.as_str(), encode(&v).as_slice()).unwrap();
@@ -178,7 +216,10 @@ fn corrupt_bytes_are_an_error_not_a_panic() {
     let (_dir, store) = temp();
     let a = register(&store, "东河村");
     tamper(&store, |txn| {
-        txn.open_table(DISPUTES).unwrap().insert(a.as_str(), b"\xff\x00garbage".as_slice()).unwrap();
+        txn.open_table(DISPUTES)
+            .unwrap()
+            .insert(a.as_str(), b"\xff\x00garbage".as_slice())
+            .unwrap();
     });
     assert!(matches!(store.dispute(&a), Err(StoreError::Corrupt(_))));
     assert!(!store.check().unwrap().faults.is_empty());

@@ -14,7 +14,10 @@ pub struct Fixture {
 
 pub fn caller(login: &str) -> Caller {
     // Not root and not the file owner: the roster decides.
-    Caller { login: login.to_string(), uid: 4_000_000 }
+    Caller {
+        login: login.to_string(),
+        uid: 4_000_000,
+    }
 }
 
 pub const ROSTER: &[(&str, &str, &str, Role)] = &[
@@ -30,14 +33,23 @@ pub const ROSTER: &[(&str, &str, &str, Role)] = &[
 pub fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let local = Local::open(&dir.path().join("desk.redb")).unwrap();
-    let root = Caller { login: "root".into(), uid: 0 };
+    let root = Caller {
+        login: "root".into(),
+        uid: 0,
+    };
     for (login, name, unit, role) in ROSTER {
         let officer = Officer::new(login, name, unit, *role).unwrap();
         local.handle(&root, Request::RosterAdd { officer }).unwrap();
     }
     for v in ["东河村", "西岗村", "赵庄村"] {
         local
-            .handle(&caller("admin1"), Request::ListAdd { list: ListName::Villages, value: v.into() })
+            .handle(
+                &caller("admin1"),
+                Request::ListAdd {
+                    list: ListName::Villages,
+                    value: v.into(),
+                },
+            )
             .unwrap();
     }
     Fixture { dir, local }
@@ -48,7 +60,12 @@ impl Fixture {
         self.local.handle(&caller(who), req).map(|r| r.response)
     }
 
-    pub fn register(&self, who: &str, village: &str, parties: &[&str]) -> Result<String, DeskError> {
+    pub fn register(
+        &self,
+        who: &str,
+        village: &str,
+        parties: &[&str],
+    ) -> Result<String, DeskError> {
         let new = NewDispute {
             village: village.into(),
             category: "邻里".into(),
@@ -60,7 +77,11 @@ impl Fixture {
                 // Built raw, as a client could send it: the desk must validate.
                 .map(|(i, n)| Party {
                     name: n.to_string(),
-                    role: if i == 0 { PartyRole::Applicant } else { PartyRole::Respondent },
+                    role: if i == 0 {
+                        PartyRole::Applicant
+                    } else {
+                        PartyRole::Respondent
+                    },
                     phone: Some("19900001234".into()),
                     person_id: None,
                 })
@@ -73,3 +94,4 @@ impl Fixture {
         }
     }
 }
+pub mod cli;

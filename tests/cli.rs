@@ -1,0 +1,487 @@
+//! The scriptable CLI, run as a real process on a real database file.
+
+mod common;
+
+use common::cli::Cli;
+
+#[test]
+fn help_and_usage_errors_are_in_chinese() {
+    let cli = Cli::new();
+    let help = cli.ok(&["--help"]);
+    assert!(
+        help.contains("用法：") && help.contains("命令") && help.contains("选项"),
+        "{help}"
+    );
+    assert!(help.contains("登记") && help.contains("交办"), "{help}");
+    let out = cli.run(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有这个命令"));
+    let out = cli.run(&["assign", "MD-2026-000001"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("缺少必填参数"));
+}
+
+#[test]
+fn register_assign_note_close_and_read_back_as_json() {
+    let cli = Cli::with_roster();
+    let id = cli
+        .ok(&[
+            "add",
+            "dispute",
+            "--village",
+            "赵庄村",
+            "--category",
+            "邻里",
+            "--source",
+            "群众来访",
+            "--summary",
+            "两户因排水沟堵塞争吵",
+            "--party",
+            "王建国",
+            "--party",
+            "刘桂兰/被申请方/19900001111",
+            "--amount",
+            "3万元",
+        ])
+        .trim()
+        .to_string();
+    assert!(id.starts_with("MD-") && id.ends_with("-000001"), "{id}");
+    cli.ok(&[
+        "triage",
+        &id,
+        "--risk",
+        "高",
+        "--flag",
+        "情绪激烈",
+        "--tier",
+        "镇",
+    ]);
+    cli.ok(&[
+        "assign",
+        &id,
+        "--leader",
+        "ld1",
+        "--unit",
+        "司法所",
+        "--person",
+        "tj1",
+        "--deadline",
+        "+3天",
+    ]);
+    cli.ok(&["accept", &id]);
+    cli.ok(&["note", &id, "电话联系双方，约定周五调解", "--kind", "电话"]);
+    cli.ok(&[
+        "close",
+        &id,
+        "--outcome",
+        "调解成功-口头协议",
+        "--summary",
+        "双方口头和解",
+    ]);
+
+    let list = cli.json(&["list", "disputes"]);
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    for key in [
+        "id",
+        "title",
+        "summary",
+        "village",
+        "category",
+        "source",
+        "status",
+        "risk_level",
+        "tier",
+        "deadline",
+        "parties",
+    ] {
+        assert!(row.get(key).is_some(), "list row lacks {key}: {row}");
+    }
+    assert_eq!(row["status"], "已化解");
+    assert_eq!(row["risk_level"], "高");
+    assert_eq!(row["tier"], "镇");
+    assert_eq!(row["source"], "群众来访");
+    assert_eq!(row["title"], "王建国与刘桂兰邻里纠纷");
+
+    let show = cli.json(&["show", &id]);
+    assert_eq!(show["id"], id.as_str());
+    assert_eq!(show["amount"], 30000);
+    assert_eq!(show["parties"][1]["role"], "被申请方");
+    assert_eq!(show["notes"][0]["kind"], "电话");
+    assert_eq!(show["closing"]["outcome"], "调解成功-口头协议");
+    assert_eq!(show["follow_ups"].as_array().unwrap().len(), 3);
+
+    let text = cli.ok(&["show", &id]);
+    assert!(
+        text.contains("四定：牵头领导 ld1") && text.contains("【电话】电话联系双方"),
+        "{text}"
+    );
+
+    let log = cli.json(&["log", "--since", "今天"]);
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["target"] == id.as_str())
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["登记", "研判", "交办", "签收", "添加进展", "销号"]
+    );
+
+    let filtered = cli.json(&["list", "disputes", "--status", "调处中"]);
+    assert!(filtered.as_array().unwrap().is_empty());
+    let err = cli.fails(&["list", "disputes", "--status", "已完成"]);
+    assert!(err.contains("状态“已完成”不存在"), "{err}");
+}
+
+#[test]
+fn dates_in_every_form_and_bad_dates_with_reasons() {
+    let cli = Cli::with_roster();
+    let id = cli
+        .ok(&[
+            "add",
+            "dispute",
+            "--village",
+            "东河村",
+            "--category",
+            "婚姻家庭",
+            "--source",
+            "来电",
+            "--summary",
+            "赡养纠纷",
+            "--party",
+            "李秀英",
+        ])
+        .trim()
+        .to_string();
+    cli.ok(&["triage", &id, "--risk", "中"]);
+    for (form, message) in [
+        ("2024.11.28", "化解时限 2024-11-28 已经过去"),
+        ("2024年11月28日", "化解时限 2024-11-28 已经过去"),
+        ("2024/11/28", "化解时限 2024-11-28 已经过去"),
+        ("2026-02-30", "日期不存在：2026年2月没有30日"),
+        ("下周三", "无法识别的日期“下周三”"),
+        ("", "日期不能为空"),
+    ] {
+        let err = cli.fails(&[
+            "assign",
+            &id,
+            "--leader",
+            "ld1",
+            "--unit",
+            "司法所",
+            "--person",
+            "tj1",
+            "--deadline",
+            form,
+        ]);
+        assert!(err.contains(message), "{form}: {err}");
+    }
+    cli.ok(&[
+        "assign",
+        &id,
+        "--leader",
+        "ld1",
+        "--unit",
+        "司法所",
+        "--person",
+        "tj1",
+        "--deadline",
+        "明天",
+    ]);
+    let show = cli.json(&["show", &id]);
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    assert_eq!(show["deadline"], tomorrow.as_str());
+}
+
+#[test]
+fn hostile_text_is_refused_or_cleaned_and_nothing_saved_is_lost() {
+    let cli = Cli::with_roster();
+    let first = cli
+        .ok(&[
+            "add",
+            "dispute",
+            "--village",
+            "东河村",
+            "--category",
+            "邻里",
+            "--source",
+            "来电",
+            "--summary",
+            "先登记的一件",
+            "--party",
+            "王建国",
+        ])
+        .trim()
+        .to_string();
+    let long = "张".repeat(500);
+    let err = cli.fails(&[
+        "add",
+        "dispute",
+        "--village",
+        "东河村",
+        "--category",
+        "邻里",
+        "--source",
+        "来电",
+        "--summary",
+        "x",
+        "--party",
+        &long,
+    ]);
+    assert!(
+        err.contains("当事人姓名过长（500 个字），最多 50 个字"),
+        "{err}"
+    );
+    let err = cli.fails(&[
+        "add",
+        "dispute",
+        "--village",
+        "东河村",
+        "--category",
+        "邻里",
+        "--source",
+        "电报",
+        "--summary",
+        "x",
+        "--party",
+        "王建国",
+    ]);
+    assert!(err.contains("来源“电报”不在可选范围内"), "{err}");
+    let err = cli.fails(&[
+        "add",
+        "dispute",
+        "--village",
+        "东河村",
+        "--category",
+        "邻里",
+        "--source",
+        "来电",
+        "--summary",
+        "   ",
+        "--party",
+        "王建国",
+    ]);
+    assert!(err.contains("矛盾情况不能为空"), "{err}");
+    let id = cli
+        .ok(&[
+            "add",
+            "dispute",
+            "--village",
+            "东河村",
+            "--category",
+            "邻里",
+            "--source",
+            "来电",
+            "--summary",
+            "\u{1b}]0;标题\u{7}\u{1b}[2J清屏\u{1b}[31m测试",
+            "--party",
+            "赵\u{202e}春生",
+        ])
+        .trim()
+        .to_string();
+    let show = cli.json(&["show", &id]);
+    assert_eq!(show["summary"], "清屏测试");
+    assert_eq!(show["parties"][0]["name"], "赵春生");
+    // The first record is untouched by the failures in between.
+    assert_eq!(cli.json(&["show", &first])["summary"], "先登记的一件");
+    assert_eq!(cli.json(&["list", "disputes"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn check_backup_and_a_tampered_copy() {
+    let cli = Cli::with_roster();
+    cli.ok(&[
+        "add",
+        "dispute",
+        "--village",
+        "东河村",
+        "--category",
+        "邻里",
+        "--source",
+        "来电",
+        "--summary",
+        "排水沟",
+        "--party",
+        "王建国",
+    ]);
+    let out = cli.ok(&["check"]);
+    assert!(out.starts_with("检查通过：案件 1 件"), "{out}");
+    let backup = cli.dir.path().join("备份").join("desk-备份.redb");
+    std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
+    let b = backup.to_str().unwrap();
+    assert!(cli.ok(&["backup", "--out", b]).contains("已备份到"));
+    let copy = cli
+        .cmd()
+        .args(["--db", b, "check", "--json"])
+        .output()
+        .unwrap();
+    assert!(copy.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&copy.stdout).unwrap();
+    assert_eq!(report["disputes"], 1);
+    assert_eq!(report["faults"].as_array().unwrap().len(), 0);
+    let listed = cli
+        .cmd()
+        .args(["--db", b, "list", "disputes", "--json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows[0]["summary"], "排水沟");
+}
+
+#[test]
+fn demo_is_deterministic_per_seed_and_spreads_over_states() {
+    let a = Cli::new();
+    let b = Cli::new();
+    for cli in [&a, &b] {
+        cli.ok(&[
+            "demo",
+            "--disputes",
+            "400",
+            "--persons",
+            "30",
+            "--seed",
+            "7",
+            "--today",
+            "2026-11-20",
+        ]);
+    }
+    let la = a.ok(&["list", "disputes", "--json"]);
+    assert_eq!(la, b.ok(&["list", "disputes", "--json"]));
+    let rows: serde_json::Value = serde_json::from_str(&la).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 400);
+    let statuses: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    for s in [
+        "登记",
+        "已研判",
+        "已交办",
+        "调处中",
+        "待销号",
+        "已化解",
+        "回访中",
+        "归档",
+    ] {
+        assert!(statuses.contains(s), "no demo case in {s}: {statuses:?}");
+    }
+    assert!(rows.iter().any(|r| r["supervised"] == true));
+    assert!(rows.iter().any(|r| r["packaged"] == true));
+    let villages: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r["village"].as_str().unwrap())
+        .collect();
+    assert_eq!(villages.len(), 12);
+    let persons = a.json(&["list", "persons"]);
+    assert_eq!(persons.as_array().unwrap().len(), 30);
+    assert!(persons
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["visit_overdue"] == true));
+
+    let c = Cli::new();
+    c.ok(&[
+        "demo",
+        "--disputes",
+        "400",
+        "--seed",
+        "8",
+        "--today",
+        "2026-11-20",
+    ]);
+    assert_ne!(la, c.ok(&["list", "disputes", "--json"]));
+    // Demo data goes only into an empty database.
+    let err = a.fails(&["demo"]);
+    assert!(err.contains("演示数据只写入空数据库"), "{err}");
+    a.ok(&["check"]);
+}
+
+#[test]
+fn key_person_cli_requires_reason_and_review_date() {
+    let cli = Cli::with_roster();
+    let err = cli.fails(&[
+        "person",
+        "add",
+        "--name",
+        "周德华",
+        "--village",
+        "西岗村",
+        "--category",
+        "高风险信访人员",
+        "--risk",
+        "高",
+        "--officer",
+        "tj1",
+        "--reason",
+        "",
+        "--review",
+        "+180天",
+    ]);
+    assert!(err.contains("列管理由不能为空"), "{err}");
+    let err = cli.fails(&[
+        "person",
+        "add",
+        "--name",
+        "周德华",
+        "--village",
+        "西岗村",
+        "--category",
+        "高风险信访人员",
+        "--risk",
+        "高",
+        "--officer",
+        "tj1",
+        "--reason",
+        "反复信访",
+        "--review",
+        "昨天",
+    ]);
+    assert!(
+        err.contains("复核日期") && err.contains("必须在今天之后"),
+        "{err}"
+    );
+    let id = cli
+        .ok(&[
+            "person",
+            "add",
+            "--name",
+            "周德华",
+            "--village",
+            "西岗村",
+            "--category",
+            "高风险信访人员",
+            "--risk",
+            "高",
+            "--officer",
+            "tj1",
+            "--reason",
+            "反复信访",
+            "--review",
+            "+180天",
+            "--phone",
+            "19900002222",
+        ])
+        .trim()
+        .to_string();
+    assert_eq!(id, "RY-000001");
+    cli.ok(&[
+        "person",
+        "visit",
+        &id,
+        "--method",
+        "入户",
+        "--finding",
+        "情绪稳定，诉求已解释",
+    ]);
+    let p = cli.json(&["show", &id]);
+    assert_eq!(p["visits"].as_array().unwrap().len(), 1);
+    assert_eq!(p["interval_days"], 15);
+    let log = cli.ok(&["log"]);
+    assert!(log.contains("查阅重点人员 RY-000001"), "{log}");
+}

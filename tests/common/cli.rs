@@ -1,0 +1,97 @@
+//! Running the real `desk` binary against a temp database.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_desk");
+
+pub struct Cli {
+    pub dir: tempfile::TempDir,
+}
+
+impl Cli {
+    pub fn new() -> Cli {
+        Cli {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("desk.redb")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.env("DESK_DB", self.db())
+            .env("HOME", self.dir.path())
+            .env("XDG_RUNTIME_DIR", self.dir.path())
+            .env("DESK_SOCKET", self.dir.path().join("desk.sock"))
+            .env_remove("DESK_NOW");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "desk {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and expects failure; returns stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "desk {args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// A database with the default lists, three villages and a small roster.
+    pub fn with_roster() -> Cli {
+        let cli = Cli::new();
+        cli.ok(&["init"]);
+        for v in ["东河村", "西岗村", "赵庄村"] {
+            cli.ok(&["lists", "add", "village", v]);
+        }
+        for (login, name, role) in [
+            ("ld1", "郑国庆", "领导"),
+            ("zb1", "宋雪梅", "值班员"),
+            ("tj1", "冯志强", "责任人"),
+        ] {
+            cli.ok(&[
+                "roster",
+                "add",
+                login,
+                "--name",
+                name,
+                "--unit",
+                "司法所",
+                "--role",
+                role,
+            ]);
+        }
+        cli
+    }
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
