@@ -40,16 +40,21 @@ pub fn init(db: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
     Ok(created)
 }
 
-/// `desk demo`: only into a database without disputes.
+/// `desk demo`: only into a database without disputes. With `if_empty`, a
+/// database that has data is left alone and its size returned.
 pub fn demo(
     db: &Path,
     disputes: u64,
     persons: u64,
     seed: u64,
     today: chrono::NaiveDate,
-) -> anyhow::Result<()> {
+    if_empty: bool,
+) -> anyhow::Result<Option<usize>> {
     let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
     let existing = store.summaries()?.len();
+    if existing > 0 && if_empty {
+        return Ok(Some(existing));
+    }
     if existing > 0 {
         anyhow::bail!(
             "数据库 {} 里已有 {existing} 件案件，演示数据只写入空数据库；请用 --db 指定一个新文件",
@@ -65,5 +70,5 @@ pub fn demo(
         admin_login: identity::current_caller().login,
     };
     demo::fill(&store, &plan)?;
-    Ok(())
+    Ok(None)
 }

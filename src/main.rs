@@ -57,6 +57,9 @@ enum Cmd {
         /// 以哪天为“今天”生成（默认今天）
         #[arg(long, value_name = "日期")]
         today: Option<String>,
+        /// 库里已有数据时什么也不做（不报错）
+        #[arg(long)]
+        if_empty: bool,
     },
     /// 登记
     #[command(subcommand)]
@@ -445,12 +448,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             persons,
             seed,
             today: day,
+            if_empty,
         } => {
             let day = match day {
                 Some(d) => date(&d)?,
                 None => today,
             };
-            connect::demo(&db, disputes, persons, seed, day)?;
+            if let Some(existing) = connect::demo(&db, disputes, persons, seed, day, if_empty)? {
+                let text = format!("数据库 {} 里已有 {existing} 件案件，未写入演示数据", db.display());
+                return say(json, json!({"db": db, "existing": existing}), &text);
+            }
             return say(json, json!({"db": db, "disputes": disputes, "persons": persons}), &format!(
                 "已写入演示数据：矛盾纠纷 {disputes} 件，重点人员 {persons} 人（种子 {seed}）\n数据库：{}",
                 db.display()
