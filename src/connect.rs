@@ -6,16 +6,33 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::demo;
-use crate::desk::{clock, identity, Desk, Local, Session};
+use crate::desk::remote::Remote;
+use crate::desk::{clock, identity, paths, Desk, Local, Session};
 use crate::store::{Store, StoreError};
 
-/// Opens the desk for this process's user.
-pub fn open(db: &Path, _socket: Option<PathBuf>) -> anyhow::Result<Box<dyn Desk>> {
-    let local = Local::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
-    Ok(Box::new(Session {
-        local,
-        caller: identity::current_caller(),
-    }))
+/// Opens the desk for this process's user: the server on `socket` when it
+/// serves this database, else the file itself. `explicit_db` says the caller
+/// named a database (`--db` or `DESK_DB`), which a server must then match.
+pub fn open(
+    db: &Path,
+    explicit_db: bool,
+    socket: Option<PathBuf>,
+) -> anyhow::Result<Box<dyn Desk>> {
+    let socket = paths::socket(socket);
+    if let Ok(remote) = Remote::connect(&socket, false) {
+        if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
+            return Ok(Box::new(remote));
+        }
+    }
+    match Local::open(db) {
+        Ok(local) => Ok(Box::new(Session { local, caller: identity::current_caller() })),
+        Err(e) if e.to_string().contains("正被另一个程序使用") => anyhow::bail!(
+            "数据库 {} 正由服务端使用，但套接字 {} 上没有它的应答；请用 --socket 指定服务端的套接字",
+            db.display(),
+            socket.display()
+        ),
+        Err(e) => Err(e).with_context(|| format!("无法打开数据库 {}", db.display())),
+    }
 }
 
 /// `desk init`: the default lists and the caller as 管理员. Returns whether the file was new.

@@ -7,6 +7,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 
 use duty_desk::desk::api::ListName;
+use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{clock, paths, Desk, DeskError, DeskExt, Request, Response};
 use duty_desk::domain::dispute::{NewDispute, Party, PlanStep};
 use duty_desk::domain::lists::{
@@ -17,7 +18,7 @@ use duty_desk::domain::officer::Officer;
 use duty_desk::domain::person::NewPerson;
 use duty_desk::domain::text::{parse_amount, parse_date};
 use duty_desk::domain::workflow::Status;
-use duty_desk::{bench, connect, output};
+use duty_desk::{bench, connect, output, server};
 
 #[derive(Parser)]
 #[command(
@@ -217,6 +218,14 @@ enum Cmd {
     Lists(ListsCmd),
     /// 显示当前身份
     Whoami,
+    /// 运行服务端（前台）：独占数据库，通过套接字为所有值班员服务
+    Serve {
+        /// 若没有服务端在运行，则在后台启动一个，然后返回
+        #[arg(long)]
+        detach: bool,
+    },
+    /// 实时显示其他值班员的改动（每条一行；--json 时每行一个 JSON 对象）
+    Watch,
     /// Test hook for the crash test: registers disputes one by one, printing
     /// each 编号 once its commit returned.
     #[command(hide = true)]
@@ -341,10 +350,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    // A CLI piped into `head` should end quietly, as Unix tools do.
-    // SAFETY: setting a signal disposition has no memory effects.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    // A CLI piped into `head` should end quietly, as Unix tools do; the
+    // long-running socket users keep Rust's default (ignore, and see EPIPE).
+    if !matches!(cli.command, Cmd::Serve { .. } | Cmd::Watch) {
+        // SAFETY: setting a signal disposition has no memory effects.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -429,12 +441,27 @@ fn parse_cli() -> Result<Cli, ExitCode> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let explicit_db =
+        cli.db.is_some() || std::env::var_os("DESK_DB").is_some_and(|v| !v.is_empty());
     let db = paths::database(cli.db.clone());
     let json = cli.json;
     let today = clock::now().date_naive();
     let date = |s: &str| parse_date(s, today);
     match cli.command {
         Cmd::Bench { quick } => return bench::run(quick, json),
+        Cmd::Serve { detach } => {
+            let socket = paths::socket(cli.socket.clone());
+            if detach {
+                server::ensure_running(&db, &socket)?;
+                return say(
+                    json,
+                    json!({"socket": socket}),
+                    &format!("服务端已在运行：{}", socket.display()),
+                );
+            }
+            return server::serve(server::ServeOptions { db, socket });
+        }
+        Cmd::Watch => return watch(&paths::socket(cli.socket.clone()), json),
         Cmd::Init { name } => {
             let created = connect::init(&db, &name, false)?;
             return say(json, json!({"db": db, "created": created}), &format!(
@@ -455,7 +482,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => today,
             };
             if let Some(existing) = connect::demo(&db, disputes, persons, seed, day, if_empty)? {
-                let text = format!("数据库 {} 里已有 {existing} 件案件，未写入演示数据", db.display());
+                let text = format!(
+                    "数据库 {} 里已有 {existing} 件案件，未写入演示数据",
+                    db.display()
+                );
                 return say(json, json!({"db": db, "existing": existing}), &text);
             }
             return say(json, json!({"db": db, "disputes": disputes, "persons": persons}), &format!(
@@ -465,10 +495,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let mut desk = connect::open(&db, cli.socket.clone())?;
+    let mut desk = connect::open(&db, explicit_db, cli.socket.clone())?;
     let desk = desk.as_mut();
     match cli.command {
-        Cmd::Init { .. } | Cmd::Demo { .. } | Cmd::Bench { .. } => unreachable!("handled above"),
+        Cmd::Init { .. }
+        | Cmd::Demo { .. }
+        | Cmd::Bench { .. }
+        | Cmd::Serve { .. }
+        | Cmd::Watch => {
+            unreachable!("handled above")
+        }
         Cmd::CommitLoop { count } => {
             use std::io::Write;
             let village = desk
@@ -1024,6 +1060,51 @@ fn list(
         }
         other => {
             anyhow::bail!("不能列出“{other}”，可选：disputes（矛盾纠纷）或 persons（重点人员）")
+        }
+    }
+}
+
+/// Prints change notices as they come; on a lost connection says so and
+/// reconnects when the server is back.
+fn watch(socket: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut remote = Remote::connect(socket, true)?;
+    if let Err(e) = &remote.officer {
+        anyhow::bail!("{e}");
+    }
+    eprintln!(
+        "正在接收变更（第 {} 版起），按 Ctrl-C 退出",
+        remote.revision
+    );
+    loop {
+        match remote.next_notice(None) {
+            Ok(Some(n)) => {
+                let kind = n
+                    .touched
+                    .first()
+                    .map(|t| t.kind.clone())
+                    .unwrap_or_default();
+                let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
+                let line = if json {
+                    json!({"revision": n.revision, "action": n.action, "actor": n.actor, "kind": kind, "ids": ids}).to_string()
+                } else {
+                    format!("#{} {} {} {}", n.revision, n.actor, n.action, ids.join(" "))
+                };
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{line}")?;
+                out.flush()?;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("{e}，正在重连…");
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    if remote.reconnect().is_ok() {
+                        eprintln!("已重新连接（第 {} 版）", remote.revision);
+                        break;
+                    }
+                }
+            }
         }
     }
 }

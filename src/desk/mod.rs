@@ -7,6 +7,8 @@ mod commands;
 pub mod identity;
 pub mod local;
 pub mod paths;
+pub mod remote;
+pub mod wire;
 
 pub use api::{Desk, DeskError, DeskExt, Request, Response};
 pub use local::{Caller, Local};

@@ -95,3 +95,4 @@ impl Fixture {
     }
 }
 pub mod cli;
+pub mod server;

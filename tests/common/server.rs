@@ -1,0 +1,189 @@
+//! A real `desk serve` process on a temp database and socket, plus system
+//! accounts for the identity tests.
+#![allow(dead_code)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::cli::BIN;
+
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub child: Option<Child>,
+}
+
+impl Server {
+    /// A database with the current login as 管理员, then a server on it.
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        // Other accounts must be able to reach the socket and run the binary.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::create_dir_all(dir.path().join("bin")).unwrap();
+        std::fs::copy(BIN, dir.path().join("bin/desk")).unwrap();
+        let mut s = Server { dir, child: None };
+        assert!(s.desk(&["init"]).output().unwrap().status.success());
+        for v in ["东河村", "西岗村", "赵庄村"] {
+            assert!(s
+                .desk(&["lists", "add", "village", v])
+                .output()
+                .unwrap()
+                .status
+                .success());
+        }
+        s.restart();
+        s
+    }
+
+    pub fn bin(&self) -> PathBuf {
+        self.dir.path().join("bin/desk")
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("desk.redb")
+    }
+
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("run/desk.sock")
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default()
+    }
+
+    /// `desk` as the current user, against this server's socket and database.
+    pub fn desk(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(self.bin());
+        c.args(args)
+            .env("DESK_DB", self.db())
+            .env("DESK_SOCKET", self.socket())
+            .env("HOME", self.dir.path())
+            .env_remove("DESK_NOW");
+        c
+    }
+
+    /// `desk` as another account: no DESK_DB, so only the server is reachable.
+    pub fn desk_as(&self, user: &Account, args: &[&str]) -> Command {
+        use std::os::unix::process::CommandExt;
+        let mut c = Command::new(self.bin());
+        c.args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("DESK_SOCKET", self.socket())
+            .env("HOME", self.dir.path().join("nohome"))
+            .uid(user.uid)
+            .gid(user.gid);
+        c
+    }
+
+    pub fn restart(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("serve.log"))
+            .unwrap();
+        let child = self
+            .desk(&["serve"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        wait_for_socket(&self.socket());
+    }
+
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            // SAFETY: kill(2) on our own child.
+            unsafe { libc::kill(c.id() as i32, libc::SIGKILL) };
+            c.wait().unwrap();
+        }
+    }
+
+    /// Lets accounts of `group` reach the socket: the socket directory is
+    /// setgid to that group, so the socket the server creates belongs to it.
+    pub fn share_with_group(&mut self, gid: u32) {
+        self.kill9();
+        let run = self.dir.path().join("run");
+        std::fs::create_dir_all(&run).unwrap();
+        std::os::unix::fs::chown(&run, Some(0), Some(gid)).unwrap();
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o2770)).unwrap();
+        std::fs::create_dir_all(self.dir.path().join("nohome")).unwrap();
+        self.restart();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+pub fn wait_for_socket(socket: &Path) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if std::os::unix::net::UnixStream::connect(socket).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("server did not come up on {}", socket.display());
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub login: String,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+pub const GROUP: &str = "desktest";
+
+/// Whether this run may create system accounts (root only). Identity tests
+/// need real accounts; CI runs as root.
+pub fn can_make_accounts() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        eprintln!("跳过：需要 root 才能创建测试账号（CI 以 root 运行）");
+    }
+    root
+}
+
+/// Creates (once) a group and a system account in it; returns its ids.
+pub fn account(login: &str) -> Account {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let _ = Command::new("groupadd").arg("-f").arg(GROUP).status();
+    if id_of(login).is_none() {
+        let ok = Command::new("useradd")
+            .args(["-m", "-N", "-g", GROUP, "-s", "/bin/bash", login])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok || id_of(login).is_some(), "useradd {login} failed");
+        // Not locked (sshd refuses '!' accounts) but no password login either.
+        Command::new("usermod")
+            .args(["-p", "*", login])
+            .status()
+            .unwrap();
+    }
+    let (uid, gid) = id_of(login).unwrap();
+    Account {
+        login: login.to_string(),
+        uid,
+        gid,
+    }
+}
+
+fn id_of(login: &str) -> Option<(u32, u32)> {
+    let out = Command::new("id").arg("-u").arg(login).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let uid = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    let out = Command::new("id").arg("-g").arg(login).output().ok()?;
+    let gid = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some((uid, gid))
+}
