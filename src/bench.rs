@@ -9,7 +9,8 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::demo::{self, DemoPlan, Rng};
-use crate::desk::{clock, identity, Caller, Local, Request};
+use crate::desk::remote::Remote;
+use crate::desk::{clock, identity, Caller, Desk, Local, Request};
 use crate::domain::lists::ContactKind;
 use crate::store::Store;
 
@@ -48,7 +49,8 @@ fn generate(path: &Path, n: u64) -> anyhow::Result<f64> {
 }
 
 /// Durable single-change commits through the full Desk API path.
-fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec<f64>> {
+/// Open cases a progress note can be added to.
+fn noteable(local: &Local) -> anyhow::Result<Vec<String>> {
     let open: Vec<String> = local
         .store()
         .summaries()?
@@ -57,6 +59,11 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
         .map(|s| s.id)
         .collect();
     anyhow::ensure!(!open.is_empty(), "生成的数据里没有未结案件");
+    Ok(open)
+}
+
+fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec<f64>> {
+    let open = noteable(local)?;
     let mut rng = Rng::new(9);
     let mut out = Vec::with_capacity(samples);
     for i in 0..samples {
@@ -80,6 +87,7 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     let dir = tempfile_dir()?;
     let caller = identity::current_caller();
     let mut figures = Figures::new();
+    let mut ids_10k = Vec::new();
     let sizes: &[(u64, &str)] = if quick {
         &[(10_000, "10k")]
     } else {
@@ -110,6 +118,9 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
 
         progress(&format!("在 {n} 件的库上测持久提交…"));
         let local = Local::open(&path)?;
+        if ids_10k.is_empty() {
+            ids_10k = noteable(&local)?;
+        }
         let mut c = commits(&local, &caller, 400)?;
         figures.insert(
             format!("commit_p50_ms_{tag}"),
@@ -125,6 +136,13 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             std::fs::metadata(&path)?.len() as f64,
         );
     }
+    progress("经服务端测多客户端并发与变更推送…");
+    served(
+        &dir.join("bench-10k.redb"),
+        &dir.join("desk.sock"),
+        &ids_10k,
+        &mut figures,
+    )?;
     // The headline names the issue asks for: commits on the largest database.
     let big = if quick { "10k" } else { "100k" };
     for name in ["commit_p50_ms", "commit_p99_ms"] {
@@ -134,6 +152,88 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(figures)
+}
+
+/// Starts a real `desk serve` on `db` and measures, through the socket:
+/// 8 clients × 200 durable commands, and commit → notice latency.
+fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut server = std::process::Command::new(exe)
+        .arg("serve")
+        .arg("--db")
+        .arg(db)
+        .arg("--socket")
+        .arg(socket)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("无法启动服务端")?;
+    let result = (|| -> anyhow::Result<()> {
+        let start = Instant::now();
+        while std::os::unix::net::UnixStream::connect(socket).is_err() {
+            anyhow::ensure!(start.elapsed().as_secs() < 10, "服务端没有启动");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let t = Instant::now();
+        let workers: Vec<_> = (0..8)
+            .map(|c| {
+                let (socket, ids) = (socket.to_path_buf(), ids.to_vec());
+                std::thread::spawn(move || -> Result<(), crate::desk::DeskError> {
+                    let mut r = Remote::connect(&socket, false)?;
+                    let mut rng = Rng::new(c);
+                    for i in 0..200 {
+                        let id = rng.pick(&ids).clone();
+                        r.call(Request::Note {
+                            id,
+                            seen: None,
+                            kind: ContactKind::Visit,
+                            text: format!("并发测试{c}-{i}"),
+                        })?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().map_err(|_| anyhow::anyhow!("客户端线程崩溃"))??;
+        }
+        figures.insert(
+            "ops_per_s_8_clients".into(),
+            (1600.0 / t.elapsed().as_secs_f64()).round(),
+        );
+
+        let mut watcher = Remote::connect(socket, true)?;
+        let mut actor = Remote::connect(socket, false)?;
+        let mut rng = Rng::new(99);
+        let mut lat = Vec::new();
+        for i in 0..300 {
+            let id = rng.pick(ids).clone();
+            let t = Instant::now();
+            actor.call(Request::Note {
+                id,
+                seen: None,
+                kind: ContactKind::Phone,
+                text: format!("推送测试{i}"),
+            })?;
+            loop {
+                match watcher.next_notice(Some(std::time::Duration::from_secs(5)))? {
+                    Some(n) if n.actor == caller_login() && n.action == "添加进展" => break,
+                    Some(_) => continue,
+                    None => anyhow::bail!("5 秒内没有收到变更推送"),
+                }
+            }
+            lat.push(ms(t));
+        }
+        figures.insert("notice_p50_ms".into(), round2(percentile(&mut lat, 50.0)));
+        figures.insert("notice_p99_ms".into(), round2(percentile(&mut lat, 99.0)));
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+fn caller_login() -> String {
+    identity::current_caller().login
 }
 
 fn round2(x: f64) -> f64 {
@@ -147,6 +247,15 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     let dir = base.join(format!("desk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建临时目录 {}", dir.display()))?;
     Ok(dir)
+}
+
+/// One client start-up in this process: prints "rows milliseconds".
+pub fn load_once(path: &Path) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let store = Store::open(path)?;
+    let items = store.summaries()?;
+    println!("{} {:.2}", items.len(), ms(t));
+    Ok(())
 }
 
 pub fn run(quick: bool, json: bool) -> anyhow::Result<()> {

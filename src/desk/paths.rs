@@ -27,8 +27,12 @@ fn home() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/tmp"))
 }
 
-/// `--socket`, else `DESK_SOCKET`, else `$XDG_RUNTIME_DIR/duty-desk/desk.sock`,
-/// else `/run/duty-desk/desk.sock` (the system service's place).
+pub const SYSTEM_SOCKET: &str = "/run/duty-desk/desk.sock";
+
+/// `--socket`, else `DESK_SOCKET`, else `$XDG_RUNTIME_DIR/duty-desk/desk.sock`;
+/// but when that personal socket does not exist and the system service's
+/// `/run/duty-desk/desk.sock` does, the system one (officers logging in over
+/// SSH get an XDG_RUNTIME_DIR of their own, yet should find the centre's server).
 pub fn socket(flag: Option<PathBuf>) -> PathBuf {
     if let Some(p) = flag {
         return p;
@@ -36,9 +40,17 @@ pub fn socket(flag: Option<PathBuf>) -> PathBuf {
     if let Some(p) = std::env::var_os("DESK_SOCKET").filter(|v| !v.is_empty()) {
         return PathBuf::from(p);
     }
+    let system = PathBuf::from(SYSTEM_SOCKET);
     match std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir).join("duty-desk").join("desk.sock"),
-        None => PathBuf::from("/run/duty-desk/desk.sock"),
+        Some(dir) => {
+            let personal = PathBuf::from(dir).join("duty-desk").join("desk.sock");
+            if !personal.exists() && system.exists() {
+                system
+            } else {
+                personal
+            }
+        }
+        None => system,
     }
 }
 
