@@ -10,5 +10,6 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod output;
+pub mod search;
 pub mod server;
 pub mod store;

@@ -21,6 +21,10 @@ use crate::store::{StoreError, Touched};
 pub enum Request {
     Whoami,
     Summaries,
+    /// The current summaries of some disputes (after a change notice).
+    SummariesOf {
+        ids: Vec<String>,
+    },
     Dispute {
         id: String,
     },
@@ -168,6 +172,7 @@ impl Request {
             self,
             Request::Whoami
                 | Request::Summaries
+                | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
                 | Request::Officers
                 | Request::Lists

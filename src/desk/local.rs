@@ -74,6 +74,11 @@ impl Local {
                 let items = self.store.summaries()?;
                 Ok(Reply::plain(Response::Summaries { revision, items }))
             }
+            Request::SummariesOf { ids } => {
+                let revision = self.store.revision()?;
+                let items = self.store.summaries_of(&ids)?;
+                Ok(Reply::plain(Response::Summaries { revision, items }))
+            }
             Request::Dispute { id } => {
                 let mut d = self.store.dispute(&id)?;
                 if !sees_contacts(&me, d.is_assignee(&me.login)) {

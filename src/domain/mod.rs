@@ -5,6 +5,7 @@ pub mod dispute;
 pub mod lists;
 pub mod officer;
 pub mod person;
+pub mod risk;
 pub mod settings;
 pub mod summary;
 pub mod text;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dispute::{Dispute, Time};
-use super::lists::{RiskLevel, Source, Tier, WarningFlag};
+use super::lists::{Outcome, RiskLevel, Source, Tier, WarningFlag};
 use super::workflow::Status;
 
 /// How much of the 矛盾情况 text a summary keeps for lists and search.
@@ -51,6 +51,12 @@ pub struct Summary {
     pub people_involved: u32,
     #[serde(default)]
     pub amount: Option<u64>,
+    /// 化解结果 once closed (for 化解率 and 调解成功率).
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// 销号 date.
+    #[serde(default, with = "compact::date")]
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl Summary {
@@ -91,6 +97,8 @@ impl Summary {
             next_follow_up: d.next_follow_up(),
             people_involved: d.people_involved,
             amount: d.amount,
+            outcome: d.closing.as_ref().filter(|c| c.closed_at.is_some()).map(|c| c.outcome),
+            closed_on: d.closing.as_ref().and_then(|c| c.closed_at).map(|t| t.date_naive()),
         }
     }
 

@@ -25,7 +25,7 @@ use codec::{decode, decode_compact, encode, encode_compact};
 
 pub const SCHEMA_VERSION: u64 = 1;
 /// Version of the compact summary encoding; a change rebuilds the table.
-const SUMMARY_FORMAT: u64 = 2;
+const SUMMARY_FORMAT: u64 = 3;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const DISPUTES: TableDefinition<&str, &[u8]> = TableDefinition::new("disputes");
@@ -277,6 +277,19 @@ impl Store {
         });
         let mut out = front?;
         out.extend(back?.into_iter().rev());
+        Ok(out)
+    }
+
+    /// Summaries of the given ids; ids that do not exist are skipped.
+    pub fn summaries_of(&self, ids: &[String]) -> Result<Vec<Summary>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(SUMMARIES)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(v) = t.get(id.as_str())? {
+                out.push(decode_compact("案件摘要", v.value())?);
+            }
+        }
         Ok(out)
     }
 
