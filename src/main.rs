@@ -39,8 +39,15 @@ struct Cli {
     /// 以 JSON 输出（键名为英文，取值与界面一致）
     #[arg(long, global = true)]
     json: bool,
+    /// 全屏界面：键位文件（或 vim 用内置的 vim 风格），默认 ~/.config/duty-desk/keymap.toml
+    #[arg(long, value_name = "文件")]
+    keymap: Option<String>,
+    /// 全屏界面：用 ASCII 字符画边框（适合把制表符显示成双宽的 SSH 客户端）
+    #[arg(long)]
+    ascii: bool,
+    /// 不带命令时打开全屏值班台
     #[command(subcommand)]
-    command: Cmd,
+    command: Option<Cmd>,
 }
 
 #[derive(Subcommand)]
@@ -360,7 +367,10 @@ fn main() -> ExitCode {
     };
     // A CLI piped into `head` should end quietly, as Unix tools do; the
     // long-running socket users keep Rust's default (ignore, and see EPIPE).
-    if !matches!(cli.command, Cmd::Serve { .. } | Cmd::Watch) {
+    if !matches!(
+        cli.command,
+        None | Some(Cmd::Serve { .. }) | Some(Cmd::Watch)
+    ) {
         // SAFETY: setting a signal disposition has no memory effects.
         unsafe {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
@@ -455,7 +465,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let json = cli.json;
     let today = clock::now().date_naive();
     let date = |s: &str| parse_date(s, today);
-    match cli.command {
+    let Some(command) = cli.command else {
+        return duty_desk::tui::run(duty_desk::tui::Options {
+            db,
+            socket: paths::socket(cli.socket.clone()),
+            keymap: cli.keymap,
+            ascii: cli.ascii,
+        });
+    };
+    match command {
         Cmd::Bench {
             load: Some(path), ..
         } => return bench::load_once(&path),
@@ -508,7 +526,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let mut desk = connect::open(&db, explicit_db, cli.socket.clone())?;
     let desk = desk.as_mut();
-    match cli.command {
+    match command {
         Cmd::Init { .. }
         | Cmd::Demo { .. }
         | Cmd::Bench { .. }

@@ -10,7 +10,7 @@ pub mod paths;
 pub mod remote;
 pub mod wire;
 
-pub use api::{Desk, DeskError, DeskExt, Request, Response};
+pub use api::{Desk, DeskError, DeskExt, Notice, Request, Response};
 pub use local::{Caller, Local};
 
 /// `Local` acting as one caller: the CLI's road when no server is running.

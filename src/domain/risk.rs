@@ -69,7 +69,12 @@ pub struct Score {
 impl Score {
     /// The top reasons as one short line for a list column.
     pub fn brief(&self, n: usize) -> String {
-        self.reasons.iter().take(n).map(|(r, _)| r.as_str()).collect::<Vec<_>>().join("、")
+        self.reasons
+            .iter()
+            .take(n)
+            .map(|(r, _)| r.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
     }
 }
 
@@ -83,14 +88,26 @@ pub struct RiskContext<'a> {
 }
 
 impl<'a> RiskContext<'a> {
-    pub fn new(items: &[Summary], today: NaiveDate, weights: &'a RiskWeights, sensitive: bool) -> Self {
+    pub fn new(
+        items: &[Summary],
+        today: NaiveDate,
+        weights: &'a RiskWeights,
+        sensitive: bool,
+    ) -> Self {
         let mut party_counts = HashMap::new();
         for s in items {
             for p in &s.parties {
-                *party_counts.entry((s.village.clone(), p.clone())).or_insert(0) += 1;
+                *party_counts
+                    .entry((s.village.clone(), p.clone()))
+                    .or_insert(0) += 1;
             }
         }
-        RiskContext { today, weights, sensitive, party_counts }
+        RiskContext {
+            today,
+            weights,
+            sensitive,
+            party_counts,
+        }
     }
 }
 
@@ -118,8 +135,12 @@ pub fn score(s: &Summary, ctx: &RiskContext<'_>) -> Score {
         reasons.push((format!("涉及{}人", s.people_involved), w.people_5));
     }
     match s.amount {
-        Some(a) if a >= 500_000 => reasons.push((format!("涉及金额{}万元", a / 10_000), w.amount_500k)),
-        Some(a) if a >= 50_000 => reasons.push((format!("涉及金额{}万元", a / 10_000), w.amount_50k)),
+        Some(a) if a >= 500_000 => {
+            reasons.push((format!("涉及金额{}万元", a / 10_000), w.amount_500k))
+        }
+        Some(a) if a >= 50_000 => {
+            reasons.push((format!("涉及金额{}万元", a / 10_000), w.amount_50k))
+        }
         _ => {}
     }
     match s.tier {
@@ -130,7 +151,13 @@ pub fn score(s: &Summary, ctx: &RiskContext<'_>) -> Score {
     let repeats: u32 = s
         .parties
         .iter()
-        .map(|p| ctx.party_counts.get(&(s.village.clone(), p.clone())).copied().unwrap_or(1).saturating_sub(1))
+        .map(|p| {
+            ctx.party_counts
+                .get(&(s.village.clone(), p.clone()))
+                .copied()
+                .unwrap_or(1)
+                .saturating_sub(1)
+        })
         .max()
         .unwrap_or(0);
     if repeats > 0 {
@@ -156,7 +183,7 @@ pub fn score(s: &Summary, ctx: &RiskContext<'_>) -> Score {
         total += extra;
     }
     reasons.retain(|(_, p)| *p != 0);
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     Score { total, reasons }
 }
 
@@ -166,7 +193,12 @@ mod tests {
     use crate::domain::workflow::Status;
     use chrono::{FixedOffset, TimeZone};
 
-    fn case(id: &str, risk: Option<RiskLevel>, flags: Vec<WarningFlag>, deadline: Option<NaiveDate>) -> Summary {
+    fn case(
+        id: &str,
+        risk: Option<RiskLevel>,
+        flags: Vec<WarningFlag>,
+        deadline: Option<NaiveDate>,
+    ) -> Summary {
         Summary {
             id: id.into(),
             rev: 1,
@@ -181,7 +213,10 @@ mod tests {
             flags,
             parties: vec![format!("当事人{id}")],
             person_ids: vec![],
-            registered_at: FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap(),
+            registered_at: FixedOffset::east_opt(8 * 3600)
+                .unwrap()
+                .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
+                .unwrap(),
             deadline,
             person: None,
             leader: None,
@@ -203,25 +238,51 @@ mod tests {
         let d = |n: i64| Some(today + chrono::Duration::days(n));
         let mut items = vec![
             case("A-低", Some(RiskLevel::Low), vec![], d(20)),
-            case("B-民转刑", Some(RiskLevel::Medium), vec![WarningFlag::CriminalTendency], d(10)),
+            case(
+                "B-民转刑",
+                Some(RiskLevel::Medium),
+                vec![WarningFlag::CriminalTendency],
+                d(10),
+            ),
             case("C-极高", Some(RiskLevel::Critical), vec![], d(10)),
             case("D-逾期", Some(RiskLevel::Medium), vec![], d(-10)),
             case("E-未研判", None, vec![], None),
-            case("F-扬言极端逾期", Some(RiskLevel::High), vec![WarningFlag::ThreatExtreme], d(-1)),
+            case(
+                "F-扬言极端逾期",
+                Some(RiskLevel::High),
+                vec![WarningFlag::ThreatExtreme],
+                d(-1),
+            ),
         ];
         let mut repeat = case("G-重复", Some(RiskLevel::Low), vec![], d(20));
         repeat.parties = vec!["当事人A-低".into()];
         items.push(repeat);
         let w = RiskWeights::default();
         let ctx = RiskContext::new(&items, today, &w, false);
-        let mut ranked: Vec<(i32, &str)> = items.iter().map(|s| (score(s, &ctx).total, s.id.as_str())).collect();
+        let mut ranked: Vec<(i32, &str)> = items
+            .iter()
+            .map(|s| (score(s, &ctx).total, s.id.as_str()))
+            .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let order: Vec<&str> = ranked.iter().map(|(_, id)| *id).collect();
-        assert_eq!(order, vec!["F-扬言极端逾期", "C-极高", "D-逾期", "B-民转刑", "A-低", "G-重复", "E-未研判"]);
+        assert_eq!(
+            order,
+            vec![
+                "F-扬言极端逾期",
+                "C-极高",
+                "D-逾期",
+                "B-民转刑",
+                "A-低",
+                "G-重复",
+                "E-未研判"
+            ]
+        );
         let f = score(&items[5], &ctx);
         assert_eq!(f.total, 50 + 40 + 32);
         assert_eq!(f.brief(3), "风险高、扬言极端、逾期1天");
-        assert!(score(&items[6], &ctx).reasons.contains(&("同一当事人另有1件纠纷".to_string(), 10)));
+        assert!(score(&items[6], &ctx)
+            .reasons
+            .contains(&("同一当事人另有1件纠纷".to_string(), 10)));
     }
 
     #[test]

@@ -97,8 +97,16 @@ impl Summary {
             next_follow_up: d.next_follow_up(),
             people_involved: d.people_involved,
             amount: d.amount,
-            outcome: d.closing.as_ref().filter(|c| c.closed_at.is_some()).map(|c| c.outcome),
-            closed_on: d.closing.as_ref().and_then(|c| c.closed_at).map(|t| t.date_naive()),
+            outcome: d
+                .closing
+                .as_ref()
+                .filter(|c| c.closed_at.is_some())
+                .map(|c| c.outcome),
+            closed_on: d
+                .closing
+                .as_ref()
+                .and_then(|c| c.closed_at)
+                .map(|t| t.date_naive()),
         }
     }
 

@@ -43,7 +43,12 @@ fn build(doc: &Doc) -> Item {
         }
     }
     let text = format!("{names} {}", doc.rest.to_lowercase());
-    Item { text, initials, full, full_lens }
+    Item {
+        text,
+        initials,
+        full,
+        full_lens,
+    }
 }
 
 /// Whether `pattern`'s chars appear in order in `text`: a cheap filter before
@@ -74,7 +79,10 @@ impl Default for Index {
 
 impl Index {
     pub fn new(docs: Vec<Doc>) -> Index {
-        Index { items: docs.iter().map(build).collect(), matcher: SkimMatcherV2::default().ignore_case() }
+        Index {
+            items: docs.iter().map(build).collect(),
+            matcher: SkimMatcherV2::default().ignore_case(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -109,7 +117,12 @@ impl Index {
 
     /// Matching docs among `scope` (all when `None`), best first; ties keep order.
     pub fn search(&self, query: &str, scope: Option<&[usize]>) -> Vec<usize> {
-        let q: String = query.trim().to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+        let q: String = query
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let all: Vec<usize>;
         let scope = match scope {
             Some(s) => s,
@@ -123,29 +136,55 @@ impl Index {
         }
         let mut hits: Vec<(i64, usize)> = scope
             .iter()
-            .filter_map(|&i| self.items.get(i).and_then(|item| self.score(item, &q)).map(|s| (s, i)))
+            .filter_map(|&i| {
+                self.items
+                    .get(i)
+                    .and_then(|item| self.score(item, &q))
+                    .map(|s| (s, i))
+            })
             .collect();
-        hits.sort_by(|a, b| b.0.cmp(&a.0));
+        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
         hits.into_iter().map(|(_, i)| i).collect()
     }
 
-    /// Char indices of the doc's `names + ' ' + rest` that the query matched,
-    /// for highlighting. Computed only for rows on screen.
+    /// Char indices of the doc's `names + ' ' + rest` that the query matched.
     pub fn highlight(&self, i: usize, query: &str) -> Vec<usize> {
-        let q: String = query.trim().to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-        let Some(item) = self.items.get(i) else { return Vec::new() };
+        match self.items.get(i) {
+            Some(item) => highlight_item(&self.matcher, item, query),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Highlights for a doc not in any index: the screen computes them for the
+/// few rows it shows, so the index can live on the search thread.
+pub fn highlight(doc: &Doc, query: &str) -> Vec<usize> {
+    highlight_item(&SkimMatcherV2::default().ignore_case(), &build(doc), query)
+}
+
+fn highlight_item(matcher: &SkimMatcherV2, item: &Item, query: &str) -> Vec<usize> {
+    {
+        let q: String = query
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if q.is_empty() {
             return Vec::new();
         }
-        let direct = self.matcher.fuzzy_indices(&item.text, &q);
-        let initials = self.matcher.fuzzy_indices(&item.initials, &q);
-        let full = self.matcher.fuzzy_indices(&item.full, &q).map(|(s, idx)| {
+        let direct = matcher.fuzzy_indices(&item.text, &q);
+        let initials = matcher.fuzzy_indices(&item.initials, &q);
+        let full = matcher.fuzzy_indices(&item.full, &q).map(|(s, idx)| {
             // Map positions in the full pinyin back to the names chars they came from.
             let mut owner = Vec::with_capacity(item.full.chars().count());
             for (ci, len) in item.full_lens.iter().enumerate() {
                 owner.extend(std::iter::repeat_n(ci, *len as usize));
             }
-            let mut mapped: Vec<usize> = idx.into_iter().filter_map(|p| owner.get(p).copied()).collect();
+            let mut mapped: Vec<usize> = idx
+                .into_iter()
+                .filter_map(|p| owner.get(p).copied())
+                .collect();
             mapped.dedup();
             (s, mapped)
         });
@@ -164,9 +203,18 @@ mod tests {
 
     fn docs() -> Index {
         Index::new(vec![
-            Doc { names: "张三 李四 赵庄村 邻里".into(), rest: "MD-2026-000001 排水沟堵塞".into() },
-            Doc { names: "王建国 刘桂兰 东河村 婚姻家庭".into(), rest: "MD-2026-000002 离婚财产分割".into() },
-            Doc { names: "周德华 西岗村 劳资".into(), rest: "MD-2026-000003 拖欠工资".into() },
+            Doc {
+                names: "张三 李四 赵庄村 邻里".into(),
+                rest: "MD-2026-000001 排水沟堵塞".into(),
+            },
+            Doc {
+                names: "王建国 刘桂兰 东河村 婚姻家庭".into(),
+                rest: "MD-2026-000002 离婚财产分割".into(),
+            },
+            Doc {
+                names: "周德华 西岗村 劳资".into(),
+                rest: "MD-2026-000003 拖欠工资".into(),
+            },
         ])
     }
 

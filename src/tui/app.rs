@@ -1,0 +1,894 @@
+//! The desk's state and what keys, replies and notices do to it. No terminal
+//! I/O here: effects (requests, searches) are queued in `out` for the loop.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Days, NaiveDate};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::input::Input;
+use super::keymap::{Action, Key, Keymap, Layer};
+use crate::desk::api::{DeskError, Request, Response};
+use crate::desk::Notice;
+use crate::domain::dispute::{Dispute, Time};
+use crate::domain::officer::Officer;
+use crate::domain::person::KeyPerson;
+use crate::domain::risk::{score, RiskContext, RiskWeights, Score};
+use crate::domain::summary::Summary;
+use crate::domain::workflow::Status;
+use crate::search::Doc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Inbox,
+    Queue,
+    Supervision,
+    Watchlist,
+    FollowUps,
+    Dashboard,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Inbox,
+        View::Queue,
+        View::Supervision,
+        View::Watchlist,
+        View::FollowUps,
+        View::Dashboard,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Inbox => "待处理",
+            View::Queue => "风险队列",
+            View::Supervision => "督办",
+            View::Watchlist => "重点人员",
+            View::FollowUps => "回访",
+            View::Dashboard => "研判",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    fn parse(name: &str) -> Option<View> {
+        View::ALL
+            .iter()
+            .copied()
+            .find(|v| v.label() == name || v.label().starts_with(name))
+    }
+}
+
+/// What a reply answers, echoed back by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Want {
+    Whoami,
+    Summaries,
+    SummariesOf,
+    Persons,
+    Officers,
+    Dispute(String),
+    Person(String),
+}
+
+/// Which index a search runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corpus {
+    Disputes,
+    Persons,
+}
+
+pub enum Out {
+    Request(Want, Request),
+    /// Rebuild a search index from these docs (same order as the data).
+    Index(Corpus, Vec<Doc>),
+    /// Replace one doc.
+    IndexSet(Corpus, usize, Doc),
+    Search {
+        gen: u64,
+        corpus: Corpus,
+        query: String,
+        scope: Vec<usize>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Dispute(Box<Dispute>),
+    Person(Box<KeyPerson>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    /// 编号 of a dispute (MD-…) or a person (RY-…).
+    pub id: String,
+    pub record: Option<Record>,
+    pub error: Option<String>,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Detail(Detail),
+    Help { filter: Input, scroll: u16 },
+    Command { input: Input, hint: Option<String> },
+    Message(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: Input,
+    pub editing: bool,
+    /// Rows matching the filter (indexes into the data), when filtering.
+    pub filtered: Option<Vec<usize>>,
+    pub searching: bool,
+    /// The newest search sent for this list; older results are dropped.
+    pub gen: u64,
+    pub marks: BTreeSet<String>,
+}
+
+/// Everything loaded from the server, plus what is derived from it.
+#[derive(Default)]
+pub struct Data {
+    pub loaded: bool,
+    pub revision: u64,
+    pub summaries: Vec<Summary>,
+    pub by_id: HashMap<String, usize>,
+    pub scores: Vec<Score>,
+    pub persons: Vec<KeyPerson>,
+    pub officers: HashMap<String, Officer>,
+    /// Base rows of each list view, in display order.
+    pub rows: [Vec<usize>; 6],
+}
+
+pub struct App {
+    pub data: Data,
+    pub view: View,
+    pub lists: [ListState; 6],
+    pub overlays: Vec<Overlay>,
+    pub keymap: Keymap,
+    pub ascii: bool,
+    pub me: Option<Officer>,
+    pub online: bool,
+    pub now: Time,
+    pub status: Option<(String, bool)>,
+    pub sensitive: Option<String>,
+    pub weights: RiskWeights,
+    pub out: Vec<Out>,
+    pub quit: bool,
+    /// Body rows visible, for paging (set by the draw code's layout).
+    pub page: usize,
+    search_gen: u64,
+}
+
+pub fn doc_of(s: &Summary) -> Doc {
+    Doc {
+        names: format!(
+            "{} {} {} {}",
+            s.parties.join(" "),
+            s.village,
+            s.title,
+            s.category
+        ),
+        rest: format!("{} {}", s.id, s.summary),
+    }
+}
+
+pub fn person_doc(p: &KeyPerson) -> Doc {
+    Doc {
+        names: format!("{} {} {}", p.name, p.village, p.category.label()),
+        rest: format!("{} {}", p.id, p.reason),
+    }
+}
+
+impl App {
+    pub fn new(keymap: Keymap, now: Time, ascii: bool) -> App {
+        App {
+            data: Data::default(),
+            view: View::Queue,
+            lists: Default::default(),
+            overlays: Vec::new(),
+            keymap,
+            ascii,
+            me: None,
+            online: false,
+            now,
+            status: None,
+            sensitive: None,
+            weights: RiskWeights::default(),
+            out: Vec::new(),
+            quit: false,
+            page: 10,
+            search_gen: 0,
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    /// The first requests of a session (and of a reconnect).
+    pub fn load(&mut self) {
+        self.out.push(Out::Request(Want::Whoami, Request::Whoami));
+        self.out
+            .push(Out::Request(Want::Officers, Request::Officers));
+        self.out
+            .push(Out::Request(Want::Summaries, Request::Summaries));
+        self.out.push(Out::Request(
+            Want::Persons,
+            Request::Persons {
+                include_ended: false,
+            },
+        ));
+    }
+
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some((text.into(), error));
+    }
+
+    // ---------- data ----------
+
+    pub fn set_summaries(&mut self, revision: u64, items: Vec<Summary>) {
+        self.data.revision = revision;
+        self.data.by_id = items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        self.data.summaries = items;
+        self.data.loaded = true;
+        self.rescore();
+        let docs = self.data.summaries.iter().map(doc_of).collect();
+        self.out.push(Out::Index(Corpus::Disputes, docs));
+        self.refresh_filters();
+    }
+
+    /// Upserts changed summaries (after a notice).
+    pub fn merge_summaries(&mut self, items: Vec<Summary>) {
+        for s in items {
+            let doc = doc_of(&s);
+            let i = match self.data.by_id.get(&s.id) {
+                Some(&i) => {
+                    self.data.summaries[i] = s;
+                    i
+                }
+                None => {
+                    self.data
+                        .by_id
+                        .insert(s.id.clone(), self.data.summaries.len());
+                    self.data.summaries.push(s);
+                    self.data.summaries.len() - 1
+                }
+            };
+            self.out.push(Out::IndexSet(Corpus::Disputes, i, doc));
+        }
+        self.rescore();
+        self.refresh_filters();
+    }
+
+    pub fn set_persons(&mut self, persons: Vec<KeyPerson>) {
+        self.data.persons = persons;
+        let docs = self.data.persons.iter().map(person_doc).collect();
+        self.out.push(Out::Index(Corpus::Persons, docs));
+        self.rebuild_rows();
+        self.refresh_filters();
+    }
+
+    /// Re-ranks every open case; the inputs of one case's score include the
+    /// others (repeat parties), so all are recomputed.
+    fn rescore(&mut self) {
+        let today = self.today();
+        let ctx = RiskContext::new(
+            &self.data.summaries,
+            today,
+            &self.weights,
+            self.sensitive.is_some(),
+        );
+        self.data.scores = self.data.summaries.iter().map(|s| score(s, &ctx)).collect();
+        self.rebuild_rows();
+    }
+
+    pub fn rebuild_rows(&mut self) {
+        let today = self.today();
+        let soon = today + Days::new(3);
+        let week = today + Days::new(7);
+        let d = &self.data;
+        let s = &d.summaries;
+        let mut inbox: Vec<usize> = (0..s.len())
+            .filter(|&i| {
+                matches!(
+                    s[i].status,
+                    Status::Registered | Status::Triaged | Status::Returned
+                ) || (s[i].status == Status::Assigned && !s[i].accepted)
+            })
+            .collect();
+        let inbox_rank = |st: Status| match st {
+            Status::Returned => 0,
+            Status::Registered => 1,
+            Status::Triaged => 2,
+            _ => 3,
+        };
+        inbox.sort_by(|&a, &b| {
+            inbox_rank(s[a].status)
+                .cmp(&inbox_rank(s[b].status))
+                .then(s[a].registered_at.cmp(&s[b].registered_at))
+        });
+        let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
+        queue.sort_by(|&a, &b| {
+            d.scores[b]
+                .total
+                .cmp(&d.scores[a].total)
+                .then(s[a].id.cmp(&s[b].id))
+        });
+        let mut supervision: Vec<usize> = (0..s.len())
+            .filter(|&i| {
+                s[i].status.is_open()
+                    && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
+            })
+            .collect();
+        supervision.sort_by_key(|&i| {
+            (
+                s[i].deadline.unwrap_or(NaiveDate::MAX),
+                !s[i].supervised,
+                s[i].id.clone(),
+            )
+        });
+        let p = &d.persons;
+        let mut watch: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_active()).collect();
+        watch.sort_by_key(|&i| (p[i].next_visit_due(), p[i].id.clone()));
+        let mut follow: Vec<usize> = (0..s.len())
+            .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
+            .collect();
+        follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.clone()));
+        self.data.rows = [inbox, queue, supervision, watch, follow, Vec::new()];
+        for (i, l) in self.lists.iter_mut().enumerate() {
+            let n = l
+                .filtered
+                .as_ref()
+                .map_or(self.data.rows[i].len(), |f| f.len());
+            l.selected = l.selected.min(n.saturating_sub(1));
+        }
+    }
+
+    fn refresh_filters(&mut self) {
+        for v in View::ALL {
+            if !self.lists[v.index()].filter.is_empty() {
+                self.run_search(v);
+            }
+        }
+    }
+
+    fn corpus(view: View) -> Corpus {
+        if view == View::Watchlist {
+            Corpus::Persons
+        } else {
+            Corpus::Disputes
+        }
+    }
+
+    fn run_search(&mut self, view: View) {
+        self.search_gen += 1;
+        let l = &mut self.lists[view.index()];
+        l.searching = true;
+        l.gen = self.search_gen;
+        self.out.push(Out::Search {
+            gen: self.search_gen * 8 + view.index() as u64,
+            corpus: App::corpus(view),
+            query: l.filter.text(),
+            scope: self.data.rows[view.index()].clone(),
+        });
+    }
+
+    /// A search result; only the newest for its view is kept.
+    pub fn on_search(&mut self, gen: u64, rows: Vec<usize>) {
+        let view = View::ALL[(gen % 8) as usize % 6];
+        if gen / 8 != self.lists[view.index()].gen {
+            return;
+        }
+        let l = &mut self.lists[view.index()];
+        l.searching = false;
+        l.filtered = if l.filter.is_empty() {
+            None
+        } else {
+            Some(rows)
+        };
+        l.selected = 0;
+        l.offset = 0;
+    }
+
+    /// The rows the current list shows (filtered or not).
+    pub fn visible_rows(&self, view: View) -> &[usize] {
+        let l = &self.lists[view.index()];
+        l.filtered
+            .as_deref()
+            .unwrap_or(&self.data.rows[view.index()])
+    }
+
+    /// The record under the cursor: a 编号.
+    pub fn selected_id(&self) -> Option<String> {
+        let rows = self.visible_rows(self.view);
+        let i = *rows.get(self.lists[self.view.index()].selected)?;
+        if self.view == View::Watchlist {
+            self.data.persons.get(i).map(|p| p.id.clone())
+        } else {
+            self.data.summaries.get(i).map(|s| s.id.clone())
+        }
+    }
+
+    // ---------- events ----------
+
+    pub fn on_reply(&mut self, want: Want, result: Result<Response, DeskError>) {
+        match (want, result) {
+            (Want::Whoami, Ok(Response::Officer(o))) => self.me = Some(o),
+            (Want::Officers, Ok(Response::Officers(list))) => {
+                self.data.officers = list.into_iter().map(|o| (o.login.clone(), o)).collect();
+            }
+            (Want::Summaries, Ok(Response::Summaries { revision, items })) => {
+                self.set_summaries(revision, items)
+            }
+            (Want::SummariesOf, Ok(Response::Summaries { revision, items })) => {
+                self.data.revision = self.data.revision.max(revision);
+                self.merge_summaries(items);
+            }
+            (Want::Persons, Ok(Response::Persons(p))) => self.set_persons(p),
+            (Want::Dispute(id), Ok(Response::Dispute(d))) => {
+                self.fill_detail(&id, Record::Dispute(d))
+            }
+            (Want::Person(id), Ok(Response::Person(p))) => self.fill_detail(&id, Record::Person(p)),
+            (Want::Dispute(id) | Want::Person(id), Err(e)) => {
+                for o in &mut self.overlays {
+                    if let Overlay::Detail(d) = o {
+                        if d.id == id {
+                            d.error = Some(e.to_string());
+                        }
+                    }
+                }
+            }
+            (_, Err(e)) => self.say(e.to_string(), true),
+            (_, Ok(_)) => self.say("服务端应答异常", true),
+        }
+    }
+
+    fn fill_detail(&mut self, id: &str, record: Record) {
+        for o in &mut self.overlays {
+            if let Overlay::Detail(d) = o {
+                if d.id == id {
+                    d.record = Some(record.clone());
+                    d.error = None;
+                }
+            }
+        }
+    }
+
+    /// Another officer's change: refetch what it touched.
+    pub fn on_notice(&mut self, n: Notice) {
+        let disputes: Vec<String> = n
+            .touched
+            .iter()
+            .filter(|t| t.kind == "dispute")
+            .map(|t| t.id.clone())
+            .collect();
+        if !disputes.is_empty() {
+            self.out.push(Out::Request(
+                Want::SummariesOf,
+                Request::SummariesOf {
+                    ids: disputes.clone(),
+                },
+            ));
+        }
+        if n.touched.iter().any(|t| t.kind == "person") {
+            self.out.push(Out::Request(
+                Want::Persons,
+                Request::Persons {
+                    include_ended: false,
+                },
+            ));
+        }
+        if n.touched.iter().any(|t| t.kind == "officer") {
+            self.out
+                .push(Out::Request(Want::Officers, Request::Officers));
+        }
+        // An open detail of a changed record is refreshed too.
+        let open: Vec<String> = self
+            .overlays
+            .iter()
+            .filter_map(|o| match o {
+                Overlay::Detail(d) if n.touched.iter().any(|t| t.id == d.id) => Some(d.id.clone()),
+                _ => None,
+            })
+            .collect();
+        for id in open {
+            self.fetch_detail(&id);
+        }
+        let who = self
+            .data
+            .officers
+            .get(&n.actor)
+            .map(|o| o.name.clone())
+            .unwrap_or(n.actor.clone());
+        let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
+        self.say(format!("{who} {} {}", n.action, ids.join(" ")), false);
+    }
+
+    pub fn set_online(&mut self, online: bool, why: Option<String>) {
+        let was = self.online;
+        self.online = online;
+        if !online {
+            self.say(why.unwrap_or_else(|| "连接中断，正在重连…".into()), true);
+        } else if !was && self.data.loaded {
+            self.say("已重新连接，正在刷新", false);
+            self.load();
+        }
+    }
+
+    /// Layers consulted for a key, top overlay first.
+    pub fn layers(&self) -> Vec<Layer> {
+        match self.overlays.last() {
+            Some(Overlay::Help { .. }) => vec![Layer::Help],
+            Some(Overlay::Command { .. }) => vec![Layer::Command],
+            Some(Overlay::Detail(_)) => vec![Layer::Detail, Layer::Case, Layer::Global],
+            Some(Overlay::Message(_)) => vec![Layer::Global],
+            None if self.lists[self.view.index()].editing => vec![Layer::Search],
+            None if self.view == View::Dashboard => vec![Layer::Global],
+            None => vec![Layer::List, Layer::Case, Layer::Global],
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        let layers = self.layers();
+        let action = self.keymap.lookup(&layers, &Key::from_event(&key));
+        // Text fields take printable keys their layer does not bind.
+        let typing = matches!(layers[0], Layer::Help | Layer::Command | Layer::Search);
+        match action {
+            Some(a) => self.act(a),
+            None if typing => self.type_key(&key),
+            // Over a slow SSH link Esc and the next key arrive together and
+            // read as Alt+key; nothing binds Alt+key by default, so undo that.
+            None if key.modifiers.contains(KeyModifiers::ALT) => {
+                if let KeyCode::Char(c) = key.code {
+                    self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                    self.on_key(KeyEvent::new(
+                        KeyCode::Char(c),
+                        key.modifiers - KeyModifiers::ALT,
+                    ));
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn type_key(&mut self, key: &KeyEvent) {
+        let view = self.view;
+        match self.overlays.last_mut() {
+            Some(Overlay::Help { filter, scroll }) => {
+                if filter.edit(key) {
+                    *scroll = 0;
+                }
+            }
+            Some(Overlay::Command { input, hint }) => {
+                if input.edit(key) {
+                    *hint = None;
+                }
+            }
+            _ => {
+                let l = &mut self.lists[view.index()];
+                if l.filter.edit(key) {
+                    if l.filter.is_empty() {
+                        l.filtered = None;
+                        l.searching = false;
+                    } else {
+                        self.run_search(view);
+                    }
+                }
+            }
+        }
+    }
+
+    fn list_len(&self) -> usize {
+        self.visible_rows(self.view).len()
+    }
+
+    fn move_cursor(&mut self, delta: i64) {
+        if let Some(Overlay::Detail(d)) = self.overlays.last_mut() {
+            d.scroll = (d.scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
+            return;
+        }
+        if let Some(Overlay::Help { scroll, .. }) = self.overlays.last_mut() {
+            *scroll = (*scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
+            return;
+        }
+        let n = self.list_len();
+        let l = &mut self.lists[self.view.index()];
+        if n == 0 {
+            l.selected = 0;
+            return;
+        }
+        l.selected = (l.selected as i64 + delta).clamp(0, n as i64 - 1) as usize;
+    }
+
+    pub fn act(&mut self, action: Action) {
+        self.status = None;
+        let page = self.page.max(1) as i64;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlays.push(Overlay::Help {
+                filter: Input::default(),
+                scroll: 0,
+            }),
+            Action::Command => self.overlays.push(Overlay::Command {
+                input: Input::default(),
+                hint: None,
+            }),
+            Action::Back => self.back(),
+            Action::Up => self.move_cursor(-1),
+            Action::Down => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-page),
+            Action::PageDown => self.move_cursor(page),
+            Action::Top => self.move_cursor(i64::MIN / 2),
+            Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::Open => {
+                if let Some(id) = self.selected_id() {
+                    self.open_detail(&id);
+                }
+            }
+            Action::Search => {
+                let l = &mut self.lists[self.view.index()];
+                l.editing = true;
+            }
+            Action::Confirm => self.confirm(),
+            Action::Complete => self.complete(),
+            Action::ToggleMark => {
+                if let Some(id) = self.selected_id() {
+                    let l = &mut self.lists[self.view.index()];
+                    if !l.marks.remove(&id) {
+                        l.marks.insert(id);
+                    }
+                    self.move_cursor(1);
+                }
+            }
+            Action::NextView => self.switch((self.view.index() + 1) % 6),
+            Action::PrevView => self.switch((self.view.index() + 5) % 6),
+            Action::ViewInbox => self.switch(0),
+            Action::ViewQueue => self.switch(1),
+            Action::ViewSupervision => self.switch(2),
+            Action::ViewWatchlist => self.switch(3),
+            Action::ViewFollowups => self.switch(4),
+            Action::ViewDashboard => self.switch(5),
+            Action::Refresh => {
+                self.load();
+                self.say("正在刷新…", false);
+            }
+            Action::NextField | Action::PrevField => {}
+            flow => self.flow(flow),
+        }
+    }
+
+    /// The keyboard forms of the flows arrive with issue #5; until then each
+    /// key says so and names the CLI command that does the same.
+    fn flow(&mut self, action: Action) {
+        let (name, cli) = match action {
+            Action::Register => ("登记", "desk add dispute --village 村 --category 类型 --source 来源 --summary 情况 --party 姓名"),
+            Action::Triage => ("研判", "desk triage 编号 --risk 高 --flag 预警情形"),
+            Action::Assign => ("交办", "desk assign 编号 --leader 登录名 --unit 单位 --person 登录名"),
+            Action::Accept => ("签收", "desk accept 编号"),
+            Action::Reject => ("退回", "desk reject 编号 --reason 理由"),
+            Action::Package => ("包案", "desk package 编号 --leader 登录名 --deadline 日期"),
+            Action::Note => ("进展", "desk note 编号 内容"),
+            Action::Supervise => ("督办", "desk supervise 编号"),
+            Action::Escalate => ("上报", "desk escalate 编号 --to 县 --reason 理由"),
+            Action::Close => ("销号", "desk close 编号 --outcome 结果 --summary 情况"),
+            Action::Visit => ("回访", "desk visit 编号 --method 入户 --honoured yes --finding 情况"),
+            Action::Undo => ("撤销", "（暂无）"),
+            _ => return,
+        };
+        self.overlays.push(Overlay::Message(format!(
+            "「{name}」的键盘表单尚在开发中。\n现在请在命令行办理：\n\n  {cli}\n\n按 Esc 返回"
+        )));
+    }
+
+    fn switch(&mut self, i: usize) {
+        self.overlays
+            .retain(|o| !matches!(o, Overlay::Detail(_) | Overlay::Message(_)));
+        self.view = View::ALL[i];
+    }
+
+    fn back(&mut self) {
+        if self.overlays.pop().is_some() {
+            return;
+        }
+        let view = self.view;
+        let l = &mut self.lists[view.index()];
+        if l.editing || !l.filter.is_empty() {
+            l.editing = false;
+            l.filter = Input::default();
+            l.filtered = None;
+            l.searching = false;
+        }
+    }
+
+    pub fn open_detail(&mut self, id: &str) {
+        self.overlays.retain(|o| !matches!(o, Overlay::Detail(_)));
+        self.overlays.push(Overlay::Detail(Detail {
+            id: id.to_string(),
+            record: None,
+            error: None,
+            scroll: 0,
+        }));
+        self.fetch_detail(id);
+    }
+
+    fn fetch_detail(&mut self, id: &str) {
+        if id.starts_with("RY-") {
+            self.out.push(Out::Request(
+                Want::Person(id.to_string()),
+                Request::Person { id: id.to_string() },
+            ));
+        } else {
+            self.out.push(Out::Request(
+                Want::Dispute(id.to_string()),
+                Request::Dispute { id: id.to_string() },
+            ));
+        }
+    }
+
+    fn confirm(&mut self) {
+        if let Some(Overlay::Command { input, .. }) = self.overlays.last() {
+            let line = input.text();
+            self.overlays.pop();
+            self.run_command(&line);
+            return;
+        }
+        let l = &mut self.lists[self.view.index()];
+        l.editing = false;
+    }
+
+    /// `:` commands: go 编号, village 村名, person 姓名, view 屏名, help, q.
+    pub fn run_command(&mut self, line: &str) {
+        let line = line.trim().trim_start_matches(':');
+        let (cmd, arg) = line
+            .split_once(char::is_whitespace)
+            .map(|(c, a)| (c, a.trim()))
+            .unwrap_or((line, ""));
+        match cmd {
+            "" => {}
+            "go" | "g" => {
+                let id = arg.to_uppercase();
+                if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
+                    self.open_detail(&id);
+                } else {
+                    self.say(format!("找不到编号 {arg}"), true);
+                }
+            }
+            "village" | "v" | "cun" => self.filter_view(View::Queue, arg),
+            "person" | "p" => self.filter_view(View::Watchlist, arg),
+            "view" => match View::parse(arg) {
+                Some(v) => self.switch(v.index()),
+                None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
+            },
+            "help" | "h" => self.act(Action::Help),
+            "q" | "quit" => self.quit = true,
+            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、help、q"), true),
+        }
+    }
+
+    fn filter_view(&mut self, view: View, text: &str) {
+        self.switch(view.index());
+        let l = &mut self.lists[view.index()];
+        l.filter.set(text);
+        l.editing = false;
+        if text.is_empty() {
+            l.filtered = None;
+        } else {
+            self.run_search(view);
+        }
+    }
+
+    /// Tab in the command line: the command word, then its argument.
+    fn complete(&mut self) {
+        let candidates = self.completions();
+        if let Some(Overlay::Command { input, hint }) = self.overlays.last_mut() {
+            match candidates.as_slice() {
+                [] => *hint = Some("没有可补全的内容".into()),
+                [one] => input.set(one),
+                many => {
+                    let prefix = common_prefix(many);
+                    if prefix.chars().count() > input.text().chars().count() {
+                        input.set(&prefix);
+                    }
+                    *hint = Some(
+                        many.iter()
+                            .take(8)
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("  "),
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn completions(&self) -> Vec<String> {
+        let Some(Overlay::Command { input, .. }) = self.overlays.last() else {
+            return Vec::new();
+        };
+        let text = input.text();
+        let commands = ["go ", "village ", "person ", "view ", "help", "q"];
+        match text.split_once(' ') {
+            None => commands
+                .iter()
+                .filter(|c| c.starts_with(&text))
+                .map(|c| c.to_string())
+                .collect(),
+            Some((cmd, arg)) => {
+                let arg_up = arg.to_uppercase();
+                let options: Vec<String> = match cmd {
+                    "go" => {
+                        let mut ids: Vec<String> = self
+                            .data
+                            .summaries
+                            .iter()
+                            .filter(|s| s.id.contains(&arg_up))
+                            .take(50)
+                            .map(|s| s.id.clone())
+                            .collect();
+                        ids.extend(
+                            self.data
+                                .persons
+                                .iter()
+                                .filter(|p| p.id.contains(&arg_up))
+                                .take(10)
+                                .map(|p| p.id.clone()),
+                        );
+                        ids
+                    }
+                    "village" => {
+                        let mut v: Vec<String> = self
+                            .data
+                            .summaries
+                            .iter()
+                            .map(|s| s.village.clone())
+                            .filter(|v| v.contains(arg))
+                            .collect::<BTreeSet<_>>()
+                            .into_iter()
+                            .collect();
+                        v.truncate(50);
+                        v
+                    }
+                    "person" => self
+                        .data
+                        .persons
+                        .iter()
+                        .filter(|p| p.name.contains(arg))
+                        .map(|p| p.name.clone())
+                        .take(50)
+                        .collect(),
+                    "view" => View::ALL
+                        .iter()
+                        .map(|v| v.label().to_string())
+                        .filter(|v| v.starts_with(arg))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                options.into_iter().map(|o| format!("{cmd} {o}")).collect()
+            }
+        }
+    }
+}
+
+fn common_prefix(items: &[String]) -> String {
+    let first: Vec<char> = items[0].chars().collect();
+    let mut n = first.len();
+    for s in &items[1..] {
+        n = n.min(
+            s.chars()
+                .zip(first.iter())
+                .take_while(|(a, b)| a == *b)
+                .count(),
+        );
+    }
+    first[..n].iter().collect()
+}

@@ -1,0 +1,105 @@
+//! The TUI's side of the socket: one connection for calls (a worker thread
+//! that answers requests in order) and one for change notices, which also
+//! tells the screen when the connection drops and comes back.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::time::Duration;
+
+use super::app::Want;
+use super::Event;
+use crate::desk::api::{DeskError, Request};
+use crate::desk::remote::Remote;
+use crate::desk::Desk;
+
+pub struct Client {
+    tx: Sender<(Want, Request)>,
+}
+
+impl Client {
+    pub fn start(socket: PathBuf, events: Sender<Event>) -> Client {
+        let (tx, rx) = channel::<(Want, Request)>();
+        let calls_socket = socket.clone();
+        let calls_events = events.clone();
+        std::thread::Builder::new()
+            .name("desk-calls".into())
+            .spawn(move || calls(calls_socket, rx, calls_events))
+            .expect("spawn call thread");
+        std::thread::Builder::new()
+            .name("desk-notices".into())
+            .spawn(move || notices(socket, events))
+            .expect("spawn notice thread");
+        Client { tx }
+    }
+
+    pub fn send(&self, want: Want, req: Request) {
+        let _ = self.tx.send((want, req));
+    }
+}
+
+fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>) {
+    let mut remote: Option<Remote> = None;
+    for (want, req) in rx {
+        // Reads are safe to retry once after a reconnect; the notice thread
+        // reports the connection state, so failures here only answer the call.
+        let mut result = Err(DeskError::Connection("连接中断".into()));
+        for _attempt in 0..2 {
+            if remote.is_none() {
+                remote = Remote::connect(&socket, false).ok();
+            }
+            let Some(r) = remote.as_mut() else {
+                std::thread::sleep(Duration::from_millis(300));
+                continue;
+            };
+            result = r.call(req.clone());
+            if matches!(result, Err(DeskError::Connection(_))) && req.is_query() {
+                remote = None;
+                continue;
+            }
+            break;
+        }
+        if events.send(Event::Reply(want, result)).is_err() {
+            return;
+        }
+    }
+}
+
+fn notices(socket: PathBuf, events: Sender<Event>) {
+    loop {
+        match Remote::connect(&socket, true) {
+            Ok(mut r) => {
+                if events.send(Event::Online(true, None)).is_err() {
+                    return;
+                }
+                loop {
+                    match r.next_notice(None) {
+                        Ok(Some(n)) => {
+                            if events.send(Event::Notice(n)).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            if events
+                                .send(Event::Online(false, Some(format!("{e}，正在重连…"))))
+                                .is_err()
+                            {
+                                return;
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                if events
+                    .send(Event::Online(false, Some(format!("{e}，正在重连…"))))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(700));
+    }
+}

@@ -1,0 +1,268 @@
+//! The full-screen desk. A client of `desk serve`: it loads the summaries
+//! once, keeps them current from the change stream, and searches in memory.
+//! Draws only when something changed, one synchronized frame at a time.
+
+pub mod app;
+mod client;
+pub mod input;
+pub mod keymap;
+pub mod views;
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Timelike;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
+use ratatui::crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::Terminal;
+
+use crate::desk::api::{DeskError, Response};
+use crate::desk::{clock, Notice};
+use crate::search::{Doc, Index};
+use app::{App, Corpus, Out, Want};
+use keymap::Keymap;
+
+pub enum Event {
+    Term(TermEvent),
+    Reply(Want, Result<Response, DeskError>),
+    Notice(Notice),
+    Online(bool, Option<String>),
+    Search(u64, Vec<usize>),
+    /// The terminal went away (SSH dropped) or a stop signal came.
+    Hangup,
+}
+
+pub struct Options {
+    pub db: PathBuf,
+    pub socket: PathBuf,
+    pub keymap: Option<String>,
+    pub ascii: bool,
+}
+
+enum SearchMsg {
+    Index(Corpus, Vec<Doc>),
+    Set(Corpus, usize, Doc),
+    Query {
+        gen: u64,
+        corpus: Corpus,
+        query: String,
+        scope: Vec<usize>,
+    },
+}
+
+/// The search thread owns the indexes; it applies updates in order and runs
+/// only the newest query, so typing never waits on an old search.
+fn search_thread(rx: Receiver<SearchMsg>, events: Sender<Event>) {
+    let mut disputes = Index::default();
+    let mut persons = Index::default();
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter());
+        let mut query = None;
+        for msg in batch {
+            match msg {
+                SearchMsg::Index(Corpus::Disputes, docs) => disputes = Index::new(docs),
+                SearchMsg::Index(Corpus::Persons, docs) => persons = Index::new(docs),
+                SearchMsg::Set(c, i, doc) => match c {
+                    Corpus::Disputes => disputes.set(i, &doc),
+                    Corpus::Persons => persons.set(i, &doc),
+                },
+                q @ SearchMsg::Query { .. } => query = Some(q),
+            }
+        }
+        if let Some(SearchMsg::Query {
+            gen,
+            corpus,
+            query,
+            scope,
+        }) = query
+        {
+            let index = if corpus == Corpus::Disputes {
+                &disputes
+            } else {
+                &persons
+            };
+            let rows = index.search(&query, Some(&scope));
+            if events.send(Event::Search(gen, rows)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_stop_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn restore_terminal() {
+    let mut out = std::io::stdout();
+    let _ = execute!(
+        out,
+        EndSynchronizedUpdate,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+}
+
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    crate::server::ensure_running(&opts.db, &opts.socket)?;
+    let (keymap, keymap_warning) = Keymap::load(opts.keymap.as_deref());
+
+    terminal::enable_raw_mode().context("无法进入全屏模式（标准输入不是终端？）")?;
+    let prev_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        prev_hook(info);
+    }));
+    // SIGHUP (the SSH session dropped) and SIGTERM end the desk cleanly;
+    // unsent form drafts are already on the server.
+    // SAFETY: the handler only stores to an atomic.
+    unsafe {
+        libc::signal(
+            libc::SIGHUP,
+            on_stop_signal as *const () as libc::sighandler_t,
+        );
+        libc::signal(
+            libc::SIGTERM,
+            on_stop_signal as *const () as libc::sighandler_t,
+        );
+    }
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
+    execute!(out, EnterAlternateScreen)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    terminal.clear()?;
+    let result = event_loop(&mut terminal, opts, keymap, keymap_warning);
+    restore_terminal();
+    result
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<BufWriter<std::io::Stdout>>>,
+    opts: Options,
+    keymap: Keymap,
+    keymap_warning: Option<String>,
+) -> anyhow::Result<()> {
+    let (tx, rx) = channel::<Event>();
+    let input_tx = tx.clone();
+    std::thread::Builder::new()
+        .name("desk-input".into())
+        .spawn(move || loop {
+            match event::read() {
+                Ok(e) => {
+                    if input_tx.send(Event::Term(e)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = input_tx.send(Event::Hangup);
+                    return;
+                }
+            }
+        })?;
+    let (search_tx, search_rx) = channel::<SearchMsg>();
+    let search_events = tx.clone();
+    std::thread::Builder::new()
+        .name("desk-search".into())
+        .spawn(move || search_thread(search_rx, search_events))?;
+    let client = client::Client::start(opts.socket.clone(), tx.clone());
+
+    let mut app = App::new(keymap, clock::now(), opts.ascii);
+    if let Some(w) = keymap_warning {
+        app.say(w, true);
+    }
+    app.load();
+    let mut dirty = true;
+    loop {
+        // Effects first: requests and searches leave before we draw.
+        for o in app.out.drain(..) {
+            match o {
+                Out::Request(want, req) => client.send(want, req),
+                Out::Index(c, docs) => {
+                    let _ = search_tx.send(SearchMsg::Index(c, docs));
+                }
+                Out::IndexSet(c, i, doc) => {
+                    let _ = search_tx.send(SearchMsg::Set(c, i, doc));
+                }
+                Out::Search {
+                    gen,
+                    corpus,
+                    query,
+                    scope,
+                } => {
+                    let _ = search_tx.send(SearchMsg::Query {
+                        gen,
+                        corpus,
+                        query,
+                        scope,
+                    });
+                }
+            }
+        }
+        if app.quit || STOP.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        if dirty {
+            draw(terminal, &mut app)?;
+            dirty = false;
+        }
+        // Sleep until an event or the next minute (the clock shows minutes).
+        let now = clock::now();
+        let to_minute = Duration::from_secs(60 - now.second() as u64).min(Duration::from_secs(1));
+        let first = match rx.recv_timeout(to_minute) {
+            Ok(e) => Some(e),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let fresh = clock::now();
+        if fresh.format("%H:%M").to_string() != app.now.format("%H:%M").to_string() {
+            app.now = fresh;
+            dirty = true;
+        }
+        // Collapse everything queued into one frame.
+        for e in first.into_iter().chain(rx.try_iter()) {
+            dirty |= handle(&mut app, e);
+        }
+    }
+}
+
+fn handle(app: &mut App, e: Event) -> bool {
+    match e {
+        Event::Term(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => app.on_key(k),
+        Event::Term(TermEvent::Resize(..)) => {}
+        Event::Term(_) => return false,
+        Event::Reply(want, result) => app.on_reply(want, result),
+        Event::Notice(n) => app.on_notice(n),
+        Event::Online(on, why) => {
+            if on == app.online && !on {
+                return false;
+            }
+            app.set_online(on, why)
+        }
+        Event::Search(gen, rows) => app.on_search(gen, rows),
+        Event::Hangup => app.quit = true,
+    }
+    true
+}
+
+fn draw(
+    terminal: &mut Terminal<CrosstermBackend<BufWriter<std::io::Stdout>>>,
+    app: &mut App,
+) -> anyhow::Result<()> {
+    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| views::draw(f, app))?;
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    terminal.backend_mut().flush()?;
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! The desk's screens on a TestBackend: snapshots of every screen with
+//! Chinese fixtures at 80×24 and 160×48, and key handling.
+
+use chrono::{Duration, FixedOffset, TimeZone};
+use duty_desk::demo::{self, Rng};
+use duty_desk::desk::api::{Request, Response};
+use duty_desk::domain::lists::Role;
+use duty_desk::domain::officer::Officer;
+use duty_desk::domain::settings::Settings;
+use duty_desk::domain::summary::Summary;
+use duty_desk::search::Index;
+use duty_desk::tui::app::{App, Corpus, Out, Want};
+use duty_desk::tui::keymap::Keymap;
+use duty_desk::tui::views;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+fn now() -> duty_desk::domain::dispute::Time {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 22, 9, 30, 0)
+        .unwrap()
+}
+
+struct Harness {
+    app: App,
+    disputes: Index,
+    persons: Index,
+    records: Vec<duty_desk::domain::dispute::Dispute>,
+}
+
+impl Harness {
+    fn new(ascii: bool) -> Harness {
+        let mut app = App::new(Keymap::default_map(), now(), ascii);
+        let settings = Settings::default();
+        let mut rng = Rng::new(5);
+        let mut records = Vec::new();
+        for i in 1..=60 {
+            let at = now() - Duration::minutes(rng.below(120 * 24 * 60) as i64);
+            records.push(demo::dispute(
+                &mut rng,
+                format!("MD-2026-{i:06}"),
+                at,
+                now(),
+                &settings,
+            ));
+        }
+        // One open case the tests can name, with a hostile summary that must
+        // not reach the terminal.
+        let named = records
+            .iter_mut()
+            .find(|d| d.status.is_open() && d.deadline().is_some())
+            .unwrap();
+        named.parties[0].name = "张三".into();
+        named.parties[1].name = "李四".into();
+        named.title = "张三与李四房屋宅基地纠纷".into();
+        named.summary = "\u{1b}]0;改标题\u{7}\u{1b}[2J张三与李四因宅基地界址争执".into();
+        let persons: Vec<_> = (1..=12)
+            .map(|i| demo::person(&mut rng, format!("RY-{i:06}"), now()))
+            .collect();
+        app.on_reply(
+            Want::Whoami,
+            Ok(Response::Officer(Officer {
+                login: "zb1".into(),
+                name: "宋雪梅".into(),
+                unit: "综治中心".into(),
+                role: Role::DutyOfficer,
+                active: true,
+            })),
+        );
+        let officers = demo::roster("admin");
+        app.on_reply(Want::Officers, Ok(Response::Officers(officers)));
+        let items: Vec<Summary> = records.iter().map(Summary::of).collect();
+        app.on_reply(
+            Want::Summaries,
+            Ok(Response::Summaries { revision: 7, items }),
+        );
+        app.on_reply(Want::Persons, Ok(Response::Persons(persons)));
+        app.online = true;
+        let mut h = Harness {
+            app,
+            disputes: Index::default(),
+            persons: Index::default(),
+            records,
+        };
+        h.pump();
+        h
+    }
+
+    /// Does what the loop's threads do: indexes, searches, requests.
+    fn pump(&mut self) {
+        let out: Vec<Out> = self.app.out.drain(..).collect();
+        for o in out {
+            match o {
+                Out::Index(Corpus::Disputes, docs) => self.disputes = Index::new(docs),
+                Out::Index(Corpus::Persons, docs) => self.persons = Index::new(docs),
+                Out::IndexSet(c, i, doc) => match c {
+                    Corpus::Disputes => self.disputes.set(i, &doc),
+                    Corpus::Persons => self.persons.set(i, &doc),
+                },
+                Out::Search {
+                    gen,
+                    corpus,
+                    query,
+                    scope,
+                } => {
+                    let ix = if corpus == Corpus::Disputes {
+                        &self.disputes
+                    } else {
+                        &self.persons
+                    };
+                    let rows = ix.search(&query, Some(&scope));
+                    self.app.on_search(gen, rows);
+                }
+                Out::Request(Want::Dispute(id), Request::Dispute { .. }) => {
+                    let d = self.records.iter().find(|d| d.id == id).cloned().unwrap();
+                    self.app
+                        .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
+                }
+                Out::Request(..) => {}
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.pump();
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn named_id(&self) -> String {
+        self.records
+            .iter()
+            .find(|d| d.title == "张三与李四房屋宅基地纠纷")
+            .unwrap()
+            .id
+            .clone()
+    }
+
+    /// The screen as text: one line per row, wide chars once.
+    fn screen(&mut self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| views::draw(f, &mut self.app)).unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..h {
+            let mut skip = 0;
+            for x in 0..w {
+                let c = &buf[(x, y)];
+                if skip == 0 {
+                    out.push_str(c.symbol());
+                }
+                skip = skip
+                    .max(unicode_width::UnicodeWidthStr::width(c.symbol()))
+                    .saturating_sub(1);
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[test]
+fn every_screen_at_80x24_and_160x48() {
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let mut s = Harness::new(false);
+        for (i, name) in [
+            "inbox",
+            "queue",
+            "supervision",
+            "watchlist",
+            "followups",
+            "dashboard",
+        ]
+        .iter()
+        .enumerate()
+        {
+            s.key(KeyCode::Char(char::from(b'1' + i as u8)));
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), s.screen(w, h));
+        }
+        s.key(KeyCode::Char('2'))
+            .key(KeyCode::Down)
+            .key(KeyCode::Enter);
+        insta::assert_snapshot!(format!("detail_{w}x{h}"), s.screen(w, h));
+        s.key(KeyCode::Esc).key(KeyCode::Char('?'));
+        insta::assert_snapshot!(format!("help_{w}x{h}"), s.screen(w, h));
+    }
+}
+
+#[test]
+fn pinyin_filter_help_filter_command_line_ascii_and_small_window() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2'))
+        .key(KeyCode::Char('/'))
+        .typed("zs");
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("筛选“zs”"), "{screen}");
+    assert!(
+        screen.contains("张三与李四"),
+        "pinyin initials find 张三: {screen}"
+    );
+    insta::assert_snapshot!("queue_filter_zs_80x24", screen);
+    // Esc clears the filter and goes back to the whole list.
+    s.key(KeyCode::Esc);
+    assert!(!s.screen(80, 24).contains("筛选“"));
+
+    s.key(KeyCode::Char('?')).typed("交办");
+    let help = s.screen(80, 24);
+    assert!(
+        help.contains("交办") && !help.contains("退出"),
+        "help filters by typing: {help}"
+    );
+    s.key(KeyCode::Esc);
+
+    s.key(KeyCode::Char(':'))
+        .typed("go 2026-00005")
+        .key(KeyCode::Tab);
+    let line = s.screen(80, 24);
+    assert!(
+        line.contains(":go MD-2026-00005") && line.contains("go MD-2026-000051"),
+        "{line}"
+    );
+    insta::assert_snapshot!("command_completion_80x24", line);
+    s.key(KeyCode::Esc);
+
+    let mut a = Harness::new(true);
+    a.key(KeyCode::Char('3'));
+    let ascii = a.screen(80, 24);
+    assert!(ascii.contains("+---") && !ascii.contains('┌'), "{ascii}");
+    insta::assert_snapshot!("supervision_ascii_80x24", ascii);
+
+    let small = s.screen(50, 12);
+    assert!(small.contains("窗口太小"), "{small}");
+}
+
+#[test]
+fn escape_sequences_in_records_never_reach_the_screen() {
+    let mut s = Harness::new(false);
+    let id = s.named_id();
+    s.key(KeyCode::Char(':'))
+        .typed(&format!("go {id}"))
+        .key(KeyCode::Enter);
+    let screen = s.screen(160, 48);
+    assert!(screen.contains("张三与李四因宅基地界址争执"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains("改标题"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn esc_always_goes_back_and_keys_move_through_the_stack() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2'));
+    let first = s.app.selected_id().unwrap();
+    s.key(KeyCode::Down);
+    assert_ne!(s.app.selected_id().unwrap(), first);
+    s.key(KeyCode::Enter).key(KeyCode::Char('?'));
+    assert_eq!(s.app.overlays.len(), 2);
+    for n in [1, 0] {
+        s.key(KeyCode::Esc);
+        assert_eq!(s.app.overlays.len(), n);
+    }
+    s.key(KeyCode::Char(':'));
+    assert_eq!(s.app.overlays.len(), 1);
+    s.key(KeyCode::Esc);
+    assert!(s.app.overlays.is_empty());
+    // Esc then a view key arriving together over SSH reads as Alt+key.
+    s.key(KeyCode::Enter);
+    s.app
+        .on_key(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::ALT));
+    assert!(s.app.overlays.is_empty());
+    assert_eq!(s.app.view.label(), "重点人员");
+    // Marks with space, shown in the title.
+    s.key(KeyCode::Char('2'))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '));
+    assert!(s.screen(80, 24).contains("已标记 2"));
+    // q quits.
+    s.key(KeyCode::Char('q'));
+    assert!(s.app.quit);
+}
+
+#[test]
+fn a_notice_refetches_what_changed() {
+    let mut s = Harness::new(false);
+    s.app.on_notice(duty_desk::desk::Notice {
+        revision: 9,
+        action: "交办".into(),
+        actor: "zb2".into(),
+        touched: vec![duty_desk::store::Touched {
+            kind: "dispute".into(),
+            id: "MD-2026-000005".into(),
+        }],
+    });
+    let asked: Vec<String> = s
+        .app
+        .out
+        .iter()
+        .filter_map(|o| match o {
+            Out::Request(Want::SummariesOf, Request::SummariesOf { ids }) => Some(ids.join(",")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec!["MD-2026-000005".to_string()]);
+    assert!(
+        s.screen(80, 24).contains("交办 MD-2026-000005"),
+        "status line names the change"
+    );
+}
