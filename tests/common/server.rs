@@ -18,10 +18,8 @@ impl Server {
     /// A database with the current login as 管理员, then a server on it.
     pub fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
-        // Other accounts must be able to reach the socket and run the binary.
+        // Other accounts must be able to reach the socket.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::create_dir_all(dir.path().join("bin")).unwrap();
-        std::fs::copy(BIN, dir.path().join("bin/desk")).unwrap();
         let mut s = Server { dir, child: None };
         assert!(s.desk(&["init"]).output().unwrap().status.success());
         for v in ["东河村", "西岗村", "赵庄村"] {
@@ -36,8 +34,21 @@ impl Server {
         s
     }
 
+    /// A copy of the binary other accounts can run (the build tree may sit
+    /// in a private directory). Copied once per test process: writing an
+    /// executable while other threads fork makes exec fail with ETXTBSY.
     pub fn bin(&self) -> PathBuf {
-        self.dir.path().join("bin/desk")
+        static BIN_COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+        BIN_COPY
+            .get_or_init(|| {
+                let dir = std::env::temp_dir().join(format!("desk-test-bin-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+                let path = dir.join("desk");
+                std::fs::copy(BIN, &path).unwrap();
+                path
+            })
+            .clone()
     }
 
     pub fn db(&self) -> PathBuf {
