@@ -51,6 +51,20 @@ fn build(doc: &Doc) -> Item {
     }
 }
 
+const PINYIN_BASE: i64 = 100_000;
+
+/// Where `q` runs in the pinyin of the names: (full pinyin?, start char, len),
+/// start and len in chars of the full or initials string.
+fn pinyin_run(item: &Item, q: &str) -> Option<(bool, usize, usize)> {
+    let qlen = q.chars().count();
+    if let Some(pos) = item.initials.find(q) {
+        return Some((false, item.initials[..pos].chars().count(), qlen));
+    }
+    item.full
+        .find(q)
+        .map(|pos| (true, item.full[..pos].chars().count(), qlen))
+}
+
 /// Whether `pattern`'s chars appear in order in `text`: a cheap filter before
 /// the real matcher, which dominates the cost on large lists.
 fn subsequence(text: &str, pattern: &str) -> bool {
@@ -103,16 +117,20 @@ impl Index {
         }
     }
 
+    /// Chinese, 编号 and other text match fuzzily; pinyin (full or initials)
+    /// must match as a run, or `zhaozhuang` would find every name with a z,
+    /// an h and an a somewhere. Pinyin runs rank above fuzzy text matches.
     fn score(&self, item: &Item, q: &str) -> Option<i64> {
-        let mut best: Option<i64> = None;
-        for hay in [&item.text, &item.initials, &item.full] {
-            if subsequence(hay, q) {
-                if let Some(s) = self.matcher.fuzzy_match(hay, q) {
-                    best = Some(best.map_or(s, |b| b.max(s)));
-                }
-            }
+        let pinyin = pinyin_run(item, q).map(|(_, start, _)| PINYIN_BASE - start as i64);
+        let text = if subsequence(&item.text, q) {
+            self.matcher.fuzzy_match(&item.text, q)
+        } else {
+            None
+        };
+        match (pinyin, text) {
+            (Some(p), Some(t)) => Some(p.max(t)),
+            (p, t) => p.or(t),
         }
-        best
     }
 
     /// Matching docs among `scope` (all when `None`), best first; ties keep order.
@@ -163,37 +181,33 @@ pub fn highlight(doc: &Doc, query: &str) -> Vec<usize> {
 }
 
 fn highlight_item(matcher: &SkimMatcherV2, item: &Item, query: &str) -> Vec<usize> {
-    {
-        let q: String = query
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if q.is_empty() {
-            return Vec::new();
-        }
-        let direct = matcher.fuzzy_indices(&item.text, &q);
-        let initials = matcher.fuzzy_indices(&item.initials, &q);
-        let full = matcher.fuzzy_indices(&item.full, &q).map(|(s, idx)| {
-            // Map positions in the full pinyin back to the names chars they came from.
-            let mut owner = Vec::with_capacity(item.full.chars().count());
-            for (ci, len) in item.full_lens.iter().enumerate() {
-                owner.extend(std::iter::repeat_n(ci, *len as usize));
+    let q: String = query
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    match pinyin_run(item, &q) {
+        Some((false, start, len)) => (start..start + len).collect(),
+        Some((true, start, len)) => {
+            // Map the run in the full pinyin back to the names chars it came from.
+            let mut owner = Vec::with_capacity(item.full.len());
+            for (ci, n) in item.full_lens.iter().enumerate() {
+                owner.extend(std::iter::repeat_n(ci, *n as usize));
             }
-            let mut mapped: Vec<usize> = idx
-                .into_iter()
+            let mut chars: Vec<usize> = (start..start + len)
                 .filter_map(|p| owner.get(p).copied())
                 .collect();
-            mapped.dedup();
-            (s, mapped)
-        });
-        [direct, initials, full]
-            .into_iter()
-            .flatten()
-            .max_by_key(|(s, _)| *s)
+            chars.dedup();
+            chars
+        }
+        None => matcher
+            .fuzzy_indices(&item.text, &q)
             .map(|(_, idx)| idx)
-            .unwrap_or_default()
+            .unwrap_or_default(),
     }
 }
 
@@ -221,8 +235,11 @@ mod tests {
     #[test]
     fn pinyin_initials_and_full_pinyin_find_chinese_names() {
         let ix = docs();
-        assert_eq!(ix.search("zs", None)[0], 0);
+        assert_eq!(ix.search("zs", None), vec![0]);
         assert_eq!(ix.search("zhaozhuang", None), vec![0]);
+        assert_eq!(ix.search("zzc", None), vec![0]);
+        // Scattered letters are not a pinyin match.
+        assert!(ix.search("zhg", None).is_empty());
         assert_eq!(ix.search("wjg", None), vec![1]);
         assert_eq!(ix.search("东河", None), vec![1]);
         assert_eq!(ix.search("000003", None)[0], 2);

@@ -160,6 +160,8 @@ pub struct App {
     pub weights: RiskWeights,
     pub out: Vec<Out>,
     pub quit: bool,
+    /// The connection was up once and then dropped.
+    dropped: bool,
     /// Body rows visible, for paging (set by the draw code's layout).
     pub page: usize,
     search_gen: u64,
@@ -202,6 +204,7 @@ impl App {
             weights: RiskWeights::default(),
             out: Vec::new(),
             quit: false,
+            dropped: false,
             page: 10,
             search_gen: 0,
         }
@@ -519,10 +522,12 @@ impl App {
         self.online = online;
         if !online {
             self.say(why.unwrap_or_else(|| "连接中断，正在重连…".into()), true);
-        } else if !was && self.data.loaded {
+        } else if !was && self.dropped {
+            // Notices may have been missed while away: load everything again.
             self.say("已重新连接，正在刷新", false);
             self.load();
         }
+        self.dropped |= was && !online;
     }
 
     /// Layers consulted for a key, top overlay first.

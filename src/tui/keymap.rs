@@ -346,14 +346,14 @@ impl Keymap {
         let Some(text) = text else {
             return (
                 Keymap::default_map(),
-                Some(format!("读不到键位文件 {name}，已用默认键位")),
+                Some(format!("读不到键位文件，已用默认键位（{name}）")),
             );
         };
         match Keymap::with_overrides(&text) {
             Ok(map) => (map, None),
             Err(e) => (
                 Keymap::default_map(),
-                Some(format!("键位文件 {name} {e}；已用默认键位")),
+                Some(format!("键位文件有误，已用默认键位：{e}（{name}）")),
             ),
         }
     }

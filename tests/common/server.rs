@@ -41,7 +41,8 @@ impl Server {
         static BIN_COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
         BIN_COPY
             .get_or_init(|| {
-                let dir = std::env::temp_dir().join(format!("desk-test-bin-{}", std::process::id()));
+                let dir =
+                    std::env::temp_dir().join(format!("desk-test-bin-{}", std::process::id()));
                 std::fs::create_dir_all(&dir).unwrap();
                 std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
                 let path = dir.join("desk");
