@@ -78,6 +78,7 @@ impl Harness {
         );
         app.on_reply(Want::Persons, Ok(Response::Persons(persons)));
         app.online = true;
+        app.deferred();
         let mut h = Harness {
             app,
             disputes: Index::default(),

@@ -227,6 +227,14 @@ pub struct CheckResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     Done,
+    /// Every summary, still encoded as stored (see `Store::summary_blob`);
+    /// the client decodes it. `DeskExt::summaries` does that for callers.
+    SummaryBlob {
+        revision: u64,
+        count: u64,
+        #[serde(with = "serde_bytes")]
+        blob: Vec<u8>,
+    },
     /// A new record's id (编号).
     Created(String),
     Officer(Officer),
@@ -308,7 +316,7 @@ pub trait Desk {
 /// Typed helpers over `call`, so callers need not match responses.
 pub trait DeskExt: Desk {
     fn summaries(&mut self) -> Result<(u64, Vec<Summary>), DeskError> {
-        match self.call(Request::Summaries)? {
+        match decode_blob(self.call(Request::Summaries)?)? {
             Response::Summaries { revision, items } => Ok((revision, items)),
             other => Err(unexpected(other)),
         }
@@ -366,6 +374,21 @@ pub trait DeskExt: Desk {
 }
 
 impl<T: Desk + ?Sized> DeskExt for T {}
+
+/// Turns a `SummaryBlob` into `Summaries`; other responses pass through.
+pub fn decode_blob(r: Response) -> Result<Response, DeskError> {
+    match r {
+        Response::SummaryBlob {
+            revision,
+            count,
+            blob,
+        } => Ok(Response::Summaries {
+            revision,
+            items: crate::store::decode_summary_blob(&blob, count)?,
+        }),
+        other => Ok(other),
+    }
+}
 
 pub fn unexpected(r: Response) -> DeskError {
     let kind = format!("{r:?}");

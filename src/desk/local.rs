@@ -71,8 +71,12 @@ impl Local {
                 // Read the revision first: a change landing in between is then
                 // seen twice by the client, never missed.
                 let revision = self.store.revision()?;
-                let items = self.store.summaries()?;
-                Ok(Reply::plain(Response::Summaries { revision, items }))
+                let (count, blob) = self.store.summary_blob()?;
+                Ok(Reply::plain(Response::SummaryBlob {
+                    revision,
+                    count,
+                    blob,
+                }))
             }
             Request::SummariesOf { ids } => {
                 let revision = self.store.revision()?;

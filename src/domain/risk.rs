@@ -79,73 +79,108 @@ impl Score {
 }
 
 /// What the score needs beyond the case itself.
-pub struct RiskContext<'a> {
+pub struct RiskContext {
     pub today: NaiveDate,
-    pub weights: &'a RiskWeights,
+    pub weights: RiskWeights,
     pub sensitive: bool,
-    /// (village, party name) → number of disputes with that party there.
-    pub party_counts: HashMap<(String, String), u32>,
+    /// hash(village, party name) → number of disputes with that party there.
+    /// Hashed, not cloned: a client ranks 100 000 cases at start.
+    party_counts: HashMap<u64, u32>,
 }
 
-impl<'a> RiskContext<'a> {
+fn party_key(village: &str, party: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    village.hash(&mut h);
+    party.hash(&mut h);
+    h.finish()
+}
+
+impl RiskContext {
     pub fn new(
         items: &[Summary],
         today: NaiveDate,
-        weights: &'a RiskWeights,
+        weights: &RiskWeights,
         sensitive: bool,
     ) -> Self {
-        let mut party_counts = HashMap::new();
+        let mut party_counts = HashMap::with_capacity(items.len() * 2);
         for s in items {
             for p in &s.parties {
-                *party_counts
-                    .entry((s.village.clone(), p.clone()))
-                    .or_insert(0) += 1;
+                *party_counts.entry(party_key(&s.village, p)).or_insert(0) += 1;
             }
         }
         RiskContext {
             today,
-            weights,
+            weights: weights.clone(),
             sensitive,
             party_counts,
         }
     }
 }
 
-pub fn score(s: &Summary, ctx: &RiskContext<'_>) -> Score {
-    let w = ctx.weights;
-    let mut reasons: Vec<(String, i32)> = Vec::new();
-    let level = match s.risk {
-        None => ("尚未研判".to_string(), w.level[0]),
+/// The total alone, for ranking every case without building the reasons.
+pub fn total(s: &Summary, ctx: &RiskContext) -> i32 {
+    score_with(s, ctx, None)
+}
+
+pub fn score(s: &Summary, ctx: &RiskContext) -> Score {
+    let mut reasons = Vec::new();
+    let total = score_with(s, ctx, Some(&mut reasons));
+    reasons.retain(|(_, p)| *p != 0);
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    Score { total, reasons }
+}
+
+/// Adds up the points; the reason texts are only formatted when wanted.
+fn score_with(s: &Summary, ctx: &RiskContext, mut out: Option<&mut Vec<(String, i32)>>) -> i32 {
+    let mut total = 0;
+    // Adds points (with their reason when wanted) and returns the running total.
+    let mut add = |why: &dyn Fn() -> String, pts: i32| -> i32 {
+        total += pts;
+        if let Some(r) = out.as_deref_mut() {
+            r.push((why(), pts));
+        }
+        total
+    };
+    let w = &ctx.weights;
+    match s.risk {
+        None => {
+            add(&|| "尚未研判".to_string(), w.level[0]);
+        }
         Some(r) => {
             let i = 1 + RiskLevel::ALL.iter().position(|x| *x == r).unwrap_or(0);
-            (format!("风险{}", r.label()), w.level[i])
+            add(&|| format!("风险{}", r.label()), w.level[i]);
         }
-    };
-    reasons.push(level);
+    }
     for f in &s.flags {
         let i = WarningFlag::ALL.iter().position(|x| x == f).unwrap_or(0);
-        reasons.push((f.label().to_string(), w.flags[i]));
+        add(&|| f.label().to_string(), w.flags[i]);
     }
     if !s.person_ids.is_empty() {
-        reasons.push(("当事人为重点人员".to_string(), w.key_person));
+        add(&|| "当事人为重点人员".to_string(), w.key_person);
     }
-    if s.people_involved >= 30 {
-        reasons.push((format!("涉及{}人", s.people_involved), w.people_30));
-    } else if s.people_involved >= 5 {
-        reasons.push((format!("涉及{}人", s.people_involved), w.people_5));
+    let people = s.people_involved;
+    if people >= 30 {
+        add(&|| format!("涉及{people}人"), w.people_30);
+    } else if people >= 5 {
+        add(&|| format!("涉及{people}人"), w.people_5);
     }
     match s.amount {
         Some(a) if a >= 500_000 => {
-            reasons.push((format!("涉及金额{}万元", a / 10_000), w.amount_500k))
+            add(&|| format!("涉及金额{}万元", a / 10_000), w.amount_500k);
         }
         Some(a) if a >= 50_000 => {
-            reasons.push((format!("涉及金额{}万元", a / 10_000), w.amount_50k))
+            add(&|| format!("涉及金额{}万元", a / 10_000), w.amount_50k);
         }
         _ => {}
     }
     match s.tier {
-        Tier::County => reasons.push(("县级调处".to_string(), w.tier_county)),
-        Tier::Township => reasons.push(("镇级调处".to_string(), w.tier_township)),
+        Tier::County => {
+            add(&|| "县级调处".to_string(), w.tier_county);
+        }
+        Tier::Township => {
+            add(&|| "镇级调处".to_string(), w.tier_township);
+        }
         Tier::Village => {}
     }
     let repeats: u32 = s
@@ -153,7 +188,7 @@ pub fn score(s: &Summary, ctx: &RiskContext<'_>) -> Score {
         .iter()
         .map(|p| {
             ctx.party_counts
-                .get(&(s.village.clone(), p.clone()))
+                .get(&party_key(&s.village, p))
                 .copied()
                 .unwrap_or(1)
                 .saturating_sub(1)
@@ -162,29 +197,27 @@ pub fn score(s: &Summary, ctx: &RiskContext<'_>) -> Score {
         .unwrap_or(0);
     if repeats > 0 {
         let pts = (repeats as i32 * w.repeat_each).min(w.repeat_max);
-        reasons.push((format!("同一当事人另有{repeats}件纠纷"), pts));
+        add(&|| format!("同一当事人另有{repeats}件纠纷"), pts);
     }
     if let Some(d) = s.deadline.filter(|_| s.status.is_open()) {
         let days = (d - ctx.today).num_days();
         if days < 0 {
             let late = -days as i32;
             let pts = (w.overdue_base + late * w.overdue_per_day).min(w.overdue_max);
-            reasons.push((format!("逾期{late}天"), pts));
+            add(&|| format!("逾期{late}天"), pts);
         } else if days <= 3 {
-            reasons.push((format!("{days}天内到期"), w.due_in_3_days));
+            add(&|| format!("{days}天内到期"), w.due_in_3_days);
         } else if days <= 7 {
-            reasons.push((format!("{days}天后到期"), w.due_in_7_days));
+            add(&|| format!("{days}天后到期"), w.due_in_7_days);
         }
     }
-    let mut total: i32 = reasons.iter().map(|(_, p)| p).sum();
     if ctx.sensitive {
-        let extra = total * w.sensitive_percent / 100;
-        reasons.push(("敏感时期".to_string(), extra));
-        total += extra;
+        // The share is of what was added so far; `add` holds `total` until here.
+        let so_far = add(&String::new, 0);
+        let extra = so_far * w.sensitive_percent / 100;
+        add(&|| "敏感时期".to_string(), extra);
     }
-    reasons.retain(|(_, p)| *p != 0);
-    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
-    Score { total, reasons }
+    add(&String::new, 0)
 }
 
 #[cfg(test)]

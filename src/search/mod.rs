@@ -122,7 +122,10 @@ impl Index {
     /// an h and an a somewhere. Pinyin runs rank above fuzzy text matches.
     fn score(&self, item: &Item, q: &str) -> Option<i64> {
         let pinyin = pinyin_run(item, q).map(|(_, start, _)| PINYIN_BASE - start as i64);
-        let text = if subsequence(&item.text, q) {
+        // Latin letters and digits are pinyin or 编号: a run, never scattered.
+        let text = if q.is_ascii() {
+            item.text.find(q).map(|pos| PINYIN_BASE / 2 - pos as i64)
+        } else if subsequence(&item.text, q) {
             self.matcher.fuzzy_match(&item.text, q)
         } else {
             None
@@ -152,15 +155,29 @@ impl Index {
         if q.is_empty() {
             return scope.to_vec();
         }
-        let mut hits: Vec<(i64, usize)> = scope
-            .iter()
-            .filter_map(|&i| {
-                self.items
-                    .get(i)
-                    .and_then(|item| self.score(item, &q))
-                    .map(|s| (s, i))
+        let matches = |part: &[usize]| -> Vec<(i64, usize)> {
+            part.iter()
+                .filter_map(|&i| {
+                    self.items
+                        .get(i)
+                        .and_then(|item| self.score(item, &q))
+                        .map(|s| (s, i))
+                })
+                .collect()
+        };
+        // Large lists are matched on both cores.
+        let mut hits = if scope.len() < 20_000 {
+            matches(scope)
+        } else {
+            let (a, b) = scope.split_at(scope.len() / 2);
+            std::thread::scope(|sc| {
+                let back = sc.spawn(|| matches(b));
+                let mut front = matches(a);
+                front.extend(back.join().unwrap_or_default());
+                front
             })
-            .collect();
+        };
+        // Stable: equal scores keep the list's own order.
         hits.sort_by_key(|h| std::cmp::Reverse(h.0));
         hits.into_iter().map(|(_, i)| i).collect()
     }

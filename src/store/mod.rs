@@ -109,14 +109,6 @@ pub struct Committed<R> {
     pub touched: Vec<Touched>,
 }
 
-type RowResult<'a> = Result<
-    (
-        redb::AccessGuard<'a, &'static str>,
-        redb::AccessGuard<'a, &'static [u8]>,
-    ),
-    redb::StorageError,
->;
-
 pub struct Store {
     db: Database,
     path: PathBuf,
@@ -244,40 +236,27 @@ impl Store {
         decode(&format!("重点人员 {id} "), v.value())
     }
 
-    /// Every dispute summary, in 编号 order. Decoding 100 000 rows is most of
-    /// a client's start-up, so two threads decode from both ends at once.
+    /// Every dispute summary, in 编号 order.
     pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
+        let (count, blob) = self.summary_blob()?;
+        decode_summary_blob(&blob, count)
+    }
+
+    /// Every summary's stored bytes, each behind a 4-byte length, without
+    /// decoding: the server sends this to clients as it is.
+    pub fn summary_blob(&self) -> Result<(u64, Vec<u8>), StoreError> {
         let r = self.db.begin_read()?;
         let t = r.open_table(SUMMARIES)?;
-        let n = t.len()? as usize;
-        let decode_rows = |rows: &mut dyn Iterator<Item = RowResult>,
-                           take: usize|
-         -> Result<Vec<Summary>, StoreError> {
-            let mut out = Vec::with_capacity(take);
-            for row in rows.take(take) {
-                let (_, v) = row?;
-                out.push(decode_compact("案件摘要", v.value())?);
-            }
-            Ok(out)
-        };
-        if n < 2000 {
-            return decode_rows(&mut t.iter()?, n);
+        let mut blob = Vec::with_capacity(t.len()? as usize * 256);
+        let mut count = 0;
+        for row in t.iter()? {
+            let (_, v) = row?;
+            let v = v.value();
+            blob.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            blob.extend_from_slice(v);
+            count += 1;
         }
-        let (front, back) = std::thread::scope(|scope| {
-            let back = scope.spawn(|| decode_rows(&mut t.iter()?.rev(), n - n / 2));
-            let front = t
-                .iter()
-                .map_err(StoreError::from)
-                .and_then(|mut it| decode_rows(&mut it, n / 2));
-            (
-                front,
-                back.join()
-                    .unwrap_or_else(|_| Err(StoreError::Db("读取摘要的线程崩溃".into()))),
-            )
-        });
-        let mut out = front?;
-        out.extend(back?.into_iter().rev());
-        Ok(out)
+        Ok((count, blob))
     }
 
     /// Summaries of the given ids; ids that do not exist are skipped.
@@ -609,6 +588,50 @@ fn not_found_dispute(id: &str) -> StoreError {
 
 fn not_found_person(id: &str) -> StoreError {
     StoreError::NotFound(format!("找不到编号为 {id} 的重点人员"))
+}
+
+/// Decodes a `summary_blob`. 100 000 rows are most of a client's start-up, so
+/// two threads decode the two halves.
+pub fn decode_summary_blob(blob: &[u8], count: u64) -> Result<Vec<Summary>, StoreError> {
+    let mut rows: Vec<&[u8]> = Vec::with_capacity(count as usize);
+    let mut rest = blob;
+    while !rest.is_empty() {
+        let bad = || StoreError::Corrupt("案件摘要数据被截断".into());
+        let len = u32::from_le_bytes(
+            rest.get(..4)
+                .ok_or_else(bad)?
+                .try_into()
+                .map_err(|_| bad())?,
+        ) as usize;
+        rows.push(rest.get(4..4 + len).ok_or_else(bad)?);
+        rest = &rest[4 + len..];
+    }
+    if rows.len() as u64 != count {
+        return Err(StoreError::Corrupt(format!(
+            "案件摘要条数不符：应有 {count}，实有 {}",
+            rows.len()
+        )));
+    }
+    let decode = |part: &[&[u8]]| {
+        part.iter()
+            .map(|b| decode_compact::<Summary>("案件摘要", b))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    if rows.len() < 2000 {
+        return decode(&rows);
+    }
+    let (a, b) = rows.split_at(rows.len() / 2);
+    let (front, back) = std::thread::scope(|scope| {
+        let back = scope.spawn(|| decode(b));
+        (
+            decode(a),
+            back.join()
+                .unwrap_or_else(|_| Err(StoreError::Db("解码摘要的线程崩溃".into()))),
+        )
+    });
+    let mut out = front?;
+    out.extend(back?);
+    Ok(out)
 }
 
 /// Rewrites every summary from its record (after a summary format change).

@@ -13,7 +13,7 @@ use crate::desk::Notice;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::Officer;
 use crate::domain::person::KeyPerson;
-use crate::domain::risk::{score, RiskContext, RiskWeights, Score};
+use crate::domain::risk::{score, total, RiskContext, RiskWeights, Score};
 use crate::domain::summary::Summary;
 use crate::domain::workflow::Status;
 use crate::search::Doc;
@@ -138,7 +138,9 @@ pub struct Data {
     pub revision: u64,
     pub summaries: Vec<Summary>,
     pub by_id: HashMap<String, usize>,
-    pub scores: Vec<Score>,
+    /// Risk totals, for ranking; the reasons are built for the rows on screen.
+    pub scores: Vec<i32>,
+    pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
     pub officers: HashMap<String, Officer>,
     /// Base rows of each list view, in display order.
@@ -162,6 +164,7 @@ pub struct App {
     pub quit: bool,
     /// The connection was up once and then dropped.
     dropped: bool,
+    index_pending: bool,
     /// Body rows visible, for paging (set by the draw code's layout).
     pub page: usize,
     search_gen: u64,
@@ -205,6 +208,7 @@ impl App {
             out: Vec::new(),
             quit: false,
             dropped: false,
+            index_pending: false,
             page: 10,
             search_gen: 0,
         }
@@ -245,9 +249,19 @@ impl App {
         self.data.summaries = items;
         self.data.loaded = true;
         self.rescore();
+        // The search index is built after the first frame with data is drawn.
+        self.index_pending = true;
+    }
+
+    /// Work that may wait until the screen is drawn; true when some was queued.
+    pub fn deferred(&mut self) -> bool {
+        if !std::mem::take(&mut self.index_pending) {
+            return false;
+        }
         let docs = self.data.summaries.iter().map(doc_of).collect();
         self.out.push(Out::Index(Corpus::Disputes, docs));
         self.refresh_filters();
+        true
     }
 
     /// Upserts changed summaries (after a notice).
@@ -291,8 +305,20 @@ impl App {
             &self.weights,
             self.sensitive.is_some(),
         );
-        self.data.scores = self.data.summaries.iter().map(|s| score(s, &ctx)).collect();
+        self.data.scores = self.data.summaries.iter().map(|s| total(s, &ctx)).collect();
+        self.data.risk = Some(ctx);
         self.rebuild_rows();
+    }
+
+    /// The score of summary `i` with its reasons.
+    pub fn score_of(&self, i: usize) -> Score {
+        match (&self.data.risk, self.data.summaries.get(i)) {
+            (Some(ctx), Some(s)) => score(s, ctx),
+            _ => Score {
+                total: 0,
+                reasons: Vec::new(),
+            },
+        }
     }
 
     pub fn rebuild_rows(&mut self) {
@@ -321,12 +347,7 @@ impl App {
                 .then(s[a].registered_at.cmp(&s[b].registered_at))
         });
         let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
-        queue.sort_by(|&a, &b| {
-            d.scores[b]
-                .total
-                .cmp(&d.scores[a].total)
-                .then(s[a].id.cmp(&s[b].id))
-        });
+        queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
         let mut supervision: Vec<usize> = (0..s.len())
             .filter(|&i| {
                 s[i].status.is_open()

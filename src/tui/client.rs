@@ -51,7 +51,9 @@ fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>) 
                 std::thread::sleep(Duration::from_millis(300));
                 continue;
             };
-            result = r.call(req.clone());
+            // Decoding every summary is the heavy part of start-up: do it
+            // here, off the screen's thread.
+            result = r.call(req.clone()).and_then(crate::desk::api::decode_blob);
             if matches!(result, Err(DeskError::Connection(_))) && req.is_query() {
                 remote = None;
                 continue;

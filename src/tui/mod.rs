@@ -140,9 +140,14 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         );
     }
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
-    execute!(out, EnterAlternateScreen)?;
+    // Clear ourselves: ratatui's clear() asks the terminal where the cursor
+    // is, and a slow SSH link may not answer in time.
+    execute!(
+        out,
+        EnterAlternateScreen,
+        terminal::Clear(terminal::ClearType::All)
+    )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
-    terminal.clear()?;
     let result = event_loop(&mut terminal, opts, keymap, keymap_warning);
     restore_terminal();
     result
@@ -216,6 +221,9 @@ fn event_loop(
         if dirty {
             draw(terminal, &mut app)?;
             dirty = false;
+            if app.deferred() {
+                continue;
+            }
         }
         // Sleep until an event or the next minute (the clock shows minutes).
         let now = clock::now();

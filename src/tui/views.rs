@@ -354,7 +354,7 @@ fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<(String, V
             (s.title.clone(), t_marks, plain),
         ],
         View::Queue => {
-            let sc = &app.data.scores[i];
+            let sc = app.score_of(i);
             vec![
                 (
                     sc.total.to_string(),
@@ -584,7 +584,7 @@ fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
     } else {
         let s = &app.data.summaries[i];
         lines.extend(summary_lines(app, s));
-        let sc = &app.data.scores[i];
+        let sc = app.score_of(i);
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!("风险分 {}", sc.total), warn()));
         for (r, p) in &sc.reasons {
@@ -643,7 +643,7 @@ fn draw_detail(f: &mut Frame, app: &App, d: &super::app::Detail, area: Rect) {
         None => {}
         Some(Record::Dispute(dispute)) => {
             if let Some(&i) = app.data.by_id.get(&dispute.id) {
-                let sc = &app.data.scores[i];
+                let sc = app.score_of(i);
                 let reasons: Vec<String> = sc
                     .reasons
                     .iter()

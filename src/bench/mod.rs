@@ -2,6 +2,8 @@
 //! Percentiles over many samples, printed as a table or (with `--json`) as one
 //! JSON object of named figures. Never asserted in tests: measured here.
 
+mod tui;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -17,7 +19,7 @@ use crate::store::Store;
 /// Named figures in insertion order of groups; BTreeMap keeps JSON stable.
 pub type Figures = BTreeMap<String, f64>;
 
-pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
+pub(crate) fn percentile(samples: &mut [f64], p: f64) -> f64 {
     if samples.is_empty() {
         return f64::NAN;
     }
@@ -26,7 +28,7 @@ pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples[rank.min(samples.len() - 1)]
 }
 
-fn ms(since: Instant) -> f64 {
+pub(crate) fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -122,6 +124,8 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             ids_10k = noteable(&local)?;
         }
         let mut c = commits(&local, &caller, 400)?;
+        progress(&format!("在 {n} 件上测搜索…"));
+        tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
         figures.insert(
             format!("commit_p50_ms_{tag}"),
             round2(percentile(&mut c, 50.0)),
@@ -143,8 +147,15 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         &ids_10k,
         &mut figures,
     )?;
-    // The headline names the issue asks for: commits on the largest database.
     let big = if quick { "10k" } else { "100k" };
+    progress(&format!("在伪终端里驱动值班台（{big}）…"));
+    {
+        let db = dir.join(format!("bench-{big}.redb"));
+        let socket = dir.join("screen.sock");
+        let _server = ServerProc::start(&db, &socket)?;
+        tui::screen_figures(&db, &socket, big, &mut figures)?;
+    }
+    // The headline names the issue asks for: commits on the largest database.
     for name in ["commit_p50_ms", "commit_p99_ms"] {
         if let Some(v) = figures.get(&format!("{name}_{big}")).copied() {
             figures.insert(name.to_string(), v);
@@ -156,23 +167,40 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
 
 /// Starts a real `desk serve` on `db` and measures, through the socket:
 /// 8 clients × 200 durable commands, and commit → notice latency.
-fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> anyhow::Result<()> {
-    let exe = std::env::current_exe()?;
-    let mut server = std::process::Command::new(exe)
-        .arg("serve")
-        .arg("--db")
-        .arg(db)
-        .arg("--socket")
-        .arg(socket)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .context("无法启动服务端")?;
-    let result = (|| -> anyhow::Result<()> {
+/// A `desk serve` child for the duration of a measurement.
+struct ServerProc(std::process::Child);
+
+impl ServerProc {
+    fn start(db: &Path, socket: &Path) -> anyhow::Result<ServerProc> {
+        let child = std::process::Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .arg("--db")
+            .arg(db)
+            .arg("--socket")
+            .arg(socket)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("无法启动服务端")?;
+        let server = ServerProc(child);
         let start = Instant::now();
         while std::os::unix::net::UnixStream::connect(socket).is_err() {
             anyhow::ensure!(start.elapsed().as_secs() < 10, "服务端没有启动");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+        Ok(server)
+    }
+}
+
+impl Drop for ServerProc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> anyhow::Result<()> {
+    let _server = ServerProc::start(db, socket)?;
+    {
         let t = Instant::now();
         let workers: Vec<_> = (0..8)
             .map(|c| {
@@ -226,17 +254,14 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
         figures.insert("notice_p50_ms".into(), round2(percentile(&mut lat, 50.0)));
         figures.insert("notice_p99_ms".into(), round2(percentile(&mut lat, 99.0)));
         Ok(())
-    })();
-    let _ = server.kill();
-    let _ = server.wait();
-    result
+    }
 }
 
 fn caller_login() -> String {
     identity::current_caller().login
 }
 
-fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
