@@ -284,6 +284,11 @@ impl Store {
         self.all(PERSONS, "重点人员")
     }
 
+    /// Every dispute record, in 编号 order (ledger export).
+    pub fn disputes(&self) -> Result<Vec<Dispute>, StoreError> {
+        self.all(DISPUTES, "案件")
+    }
+
     pub fn officers(&self) -> Result<Vec<Officer>, StoreError> {
         self.all(OFFICERS, "人员名册")
     }
@@ -698,6 +703,17 @@ impl Tx<'_> {
         let n: u64 = meta_get(self.txn, &key)?.unwrap_or(0) + 1;
         meta_put(self.txn, &key, &n)?;
         Ok(n)
+    }
+
+    /// Moves a sequence past `at_least`, so numbers an import brought in
+    /// (MD-2024-000123) are never handed out again.
+    pub fn raise_seq(&mut self, key: &str, at_least: u64) -> Result<(), StoreError> {
+        let key = format!("seq:{key}");
+        let n: u64 = meta_get(self.txn, &key)?.unwrap_or(0);
+        if at_least > n {
+            meta_put(self.txn, &key, &at_least)?;
+        }
+        Ok(())
     }
 
     pub fn dispute(&self, id: &str) -> Result<Dispute, StoreError> {
