@@ -261,6 +261,44 @@ struct Ready {
     row: u32,
 }
 
+/// Checks and rebuilds every row, on a few threads for a large file: the
+/// rows are independent and this is most of an import's work.
+fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<Result<rebuild::Built, String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
+    if threads < 2 || rows.len() < 2000 {
+        return rows.iter().map(|r| rebuild::build(r, ctx)).collect();
+    }
+    let per = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = rows
+            .chunks(per)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|r| rebuild::build(r, ctx))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .zip(rows.chunks(per))
+            .flat_map(|(w, chunk)| {
+                w.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|_| Err("内部错误：检查这一行时出错".to_string()))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
 fn run_import(
     local: &Local,
     me: &Officer,
@@ -293,13 +331,14 @@ fn run_import(
     };
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
     let mut ready = Vec::new();
-    for row in rows {
+    let built_rows = build_all(&rows, &ctx);
+    for (row, built) in rows.into_iter().zip(built_rows) {
         let problem = |reason: String| RowProblem {
             sheet: row.sheet.clone(),
             row: row.row,
             reason,
         };
-        let built = match rebuild::build(&row, &ctx) {
+        let built = match built {
             Ok(b) => b,
             Err(reason) => {
                 report.bad.push(problem(reason));
@@ -360,6 +399,7 @@ fn run_import(
             }
         }
         let mut ids = Vec::with_capacity(ready.len());
+        let mut records = Vec::with_capacity(ready.len());
         let mut raced = Vec::new();
         for r in ready {
             let mut d = r.dispute;
@@ -387,9 +427,10 @@ fn run_import(
                 by: by.clone(),
                 what: format!("导入台账：{source} 工作表“{}”第 {} 行", r.sheet, r.row),
             });
-            tx.put_dispute(&mut d)?;
-            ids.push(d.id);
+            ids.push(d.id.clone());
+            records.push(d);
         }
+        tx.put_disputes(&mut records)?;
         tx.audit(
             "导入台账",
             "",

@@ -3,6 +3,7 @@
 //! in the client: it talks to the desk through the Desk API and never opens
 //! the store, so an export or import works the same through `desk serve`.
 
+pub mod bench;
 pub mod csv;
 pub mod ledger;
 pub mod persons;

@@ -30,6 +30,9 @@ fn width_of(text: &str) -> usize {
 
 pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
     let mut book = Workbook::new();
+    // Level 1 deflate: a 100 000-row ledger saves in a third of the time,
+    // for a file a few percent larger.
+    book.set_zip_compression_level(1);
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -137,18 +140,41 @@ fn cell_text(d: &Data) -> String {
 }
 
 pub fn read(bytes: Vec<u8>) -> anyhow::Result<Vec<Sheet>> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| anyhow::anyhow!("无法打开 Excel 文件（文件损坏或不是 xlsx/xls）：{e}"))?;
+    let open = |bytes: Vec<u8>| {
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| anyhow::anyhow!("无法打开 Excel 文件（文件损坏或不是 xlsx/xls）：{e}"))
+    };
+    let mut book = open(bytes.clone())?;
+    let names = book.sheet_names();
+    // calamine finds merged regions by parsing each sheet a second time; on
+    // a large file that pass runs on its own thread, beside the cell reading.
+    let (ranges, merges) = std::thread::scope(|scope| {
+        let merges = scope.spawn(|| -> anyhow::Result<Vec<Vec<Dimensions>>> {
+            let mut book = open(bytes)?;
+            Ok(names
+                .iter()
+                .map(|name| match &mut book {
+                    Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                    Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                    _ => Vec::new(),
+                })
+                .collect())
+        });
+        let ranges: anyhow::Result<Vec<_>> = names
+            .iter()
+            .map(|name| {
+                book.worksheet_range(name)
+                    .map_err(|e| anyhow::anyhow!("无法读取工作表“{name}”：{e}"))
+            })
+            .collect();
+        let merges = merges
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("读取合并单元格时出错")));
+        (ranges, merges)
+    });
     let mut out = Vec::new();
-    for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| anyhow::anyhow!("无法读取工作表“{name}”：{e}"))?;
-        let merges: Vec<Dimensions> = match &mut book {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
+    for ((name, range), merges) in names.iter().zip(ranges?).zip(merges?) {
+        let name = name.clone();
         let Some((r0, c0)) = range.start() else {
             out.push(Sheet {
                 name,
