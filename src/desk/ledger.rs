@@ -106,9 +106,12 @@ const MAX_IMPORT_ROWS: usize = 1_000_000;
 /// Unfinished imports kept at once; the oldest is dropped past this.
 const MAX_STAGED: usize = 16;
 
-/// Import batches waiting for their last one, by (login, token).
+/// An unfinished import: (login, token) and the rows so far.
+type Staged = ((String, u64), Vec<LedgerRow>);
+
+/// Import batches waiting for their last one, oldest first.
 #[derive(Default)]
-pub struct Staging(Mutex<Vec<((String, u64), Vec<LedgerRow>)>>);
+pub struct Staging(Mutex<Vec<Staged>>);
 
 impl Staging {
     /// Adds rows; returns the count so far, or all of them when `take`.
@@ -356,7 +359,11 @@ fn run_import(
             &d.summary,
         );
         let id_key = built.own_id.as_ref().map(|(id, ..)| format!("#{id}"));
-        if let Some((id, ..)) = built.own_id.as_ref().filter(|(id, ..)| existing_ids.contains(id)) {
+        if let Some((id, ..)) = built
+            .own_id
+            .as_ref()
+            .filter(|(id, ..)| existing_ids.contains(id))
+        {
             report
                 .duplicates
                 .push(problem(format!("编号 {id} 已在库中，未重复导入")));

@@ -359,7 +359,12 @@ fn leading_date<'a>(
     {
         return None;
     }
-    date(token).map(|d| (d, line[end..].trim_start_matches([' ', '：', ':', '，', ','])))
+    date(token).map(|d| {
+        (
+            d,
+            line[end..].trim_start_matches([' ', '：', ':', '，', ',']),
+        )
+    })
 }
 
 pub fn parse_notes(text: &str, date: &dyn Fn(&str) -> Option<NaiveDate>) -> Vec<NoteCell> {
@@ -432,7 +437,15 @@ const OUTCOME_WORDS: &[(&str, Outcome)] = &[
 ];
 
 const OPEN_WORDS: &[&str] = &[
-    "化解中", "调处中", "调解中", "未化解", "处理中", "办理中", "正在", "跟进", "待",
+    "化解中",
+    "调处中",
+    "调解中",
+    "未化解",
+    "处理中",
+    "办理中",
+    "正在",
+    "跟进",
+    "待",
 ];
 
 pub fn parse_result(text: &str) -> ResultCell {
@@ -579,9 +592,7 @@ pub fn parse_ledger_date(
             None if parsed > today => with(today.year() - 1),
             None => Some(parsed),
         };
-        return date.ok_or_else(|| {
-            DomainError::invalid(format!("日期“{text}”在所属年份不存在"))
-        });
+        return date.ok_or_else(|| DomainError::invalid(format!("日期“{text}”在所属年份不存在")));
     }
     Ok(parsed)
 }
@@ -657,7 +668,10 @@ pub fn same_dispute_key(
     let mut names: Vec<&str> = parties.iter().map(|s| s.as_str()).collect();
     names.sort_unstable();
     let summary: String = summary.chars().take(80).collect();
-    format!("{village}\u{1f}{date}\u{1f}{}\u{1f}{summary}", names.join("、"))
+    format!(
+        "{village}\u{1f}{date}\u{1f}{}\u{1f}{summary}",
+        names.join("、")
+    )
 }
 
 #[cfg(test)]

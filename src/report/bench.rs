@@ -27,12 +27,27 @@ pub fn measure(
     let (_, all) = desk.summaries()?;
     progress(&format!("导出 {} 件台账（xlsx、CSV）…", all.len()));
     let files = [
-        (Format::Xlsx, "xlsx", "export_rows_per_s", "import_rows_per_s"),
-        (Format::Csv, "csv", "export_csv_rows_per_s", "import_csv_rows_per_s"),
+        (
+            Format::Xlsx,
+            "xlsx",
+            "export_rows_per_s",
+            "import_rows_per_s",
+        ),
+        (
+            Format::Csv,
+            "csv",
+            "export_csv_rows_per_s",
+            "import_csv_rows_per_s",
+        ),
     ];
     for (format, ext, name, _) in files {
         let t = Instant::now();
-        let n = export(&mut desk, format, &dir.join(format!("ledger.{ext}")), LedgerFilter::default())?;
+        let n = export(
+            &mut desk,
+            format,
+            &dir.join(format!("ledger.{ext}")),
+            LedgerFilter::default(),
+        )?;
         anyhow::ensure!(n == all.len(), "导出的行数不对");
         figures.insert(name.into(), (n as f64 / t.elapsed().as_secs_f64()).round());
     }

@@ -91,7 +91,11 @@ fn gb18030(bytes: &[u8]) -> anyhow::Result<(String, &'static str)> {
 
 /// The separator the first lines use most: comma, tab or semicolon.
 fn delimiter(text: &str) -> u8 {
-    let sample: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(10).collect();
+    let sample: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .collect();
     let count = |c: char| sample.iter().map(|l| l.matches(c).count()).sum::<usize>();
     // Ties go to the comma.
     let mut best = (b',', count(','));
@@ -138,7 +142,10 @@ mod tests {
         assert!(decode(&gbk, Some("utf-8")).is_err());
         // Excel's "Unicode text": UTF-16LE with a BOM.
         let utf16 = [0xFF, 0xFE, 0x51, 0x67, b'\t', 0];
-        assert_eq!(decode(&utf16, None).unwrap(), ("村\t".to_string(), "UTF-16"));
+        assert_eq!(
+            decode(&utf16, None).unwrap(),
+            ("村\t".to_string(), "UTF-16")
+        );
     }
 
     #[test]

@@ -22,37 +22,84 @@ const SYNONYMS: &[(Column, &[&str])] = &[
     (
         Column::Date,
         &[
-            "排查时间", "排查日期", "登记时间", "登记日期", "受理时间", "受理日期", "发现时间",
-            "发生时间", "上报时间", "时间", "日期",
+            "排查时间",
+            "排查日期",
+            "登记时间",
+            "登记日期",
+            "受理时间",
+            "受理日期",
+            "发现时间",
+            "发生时间",
+            "上报时间",
+            "时间",
+            "日期",
         ],
     ),
     (
         Column::Village,
         &[
-            "村名", "村(社区)", "所属村", "所属村(社区)", "所在村", "村居", "村别", "村社区",
-            "村/社区", "行政村", "社区", "村(居)", "所属村居", "村",
+            "村名",
+            "村(社区)",
+            "所属村",
+            "所属村(社区)",
+            "所在村",
+            "村居",
+            "村别",
+            "村社区",
+            "村/社区",
+            "行政村",
+            "社区",
+            "村(居)",
+            "所属村居",
+            "村",
         ],
     ),
     (
         Column::ScreenedBy,
         &[
-            "排查单位或排查人", "排查单位或个人", "排查单位(人)", "排查单位", "排查人",
-            "登记人", "上报人", "上报单位", "排查单位/排查人",
+            "排查单位或排查人",
+            "排查单位或个人",
+            "排查单位(人)",
+            "排查单位",
+            "排查人",
+            "登记人",
+            "上报人",
+            "上报单位",
+            "排查单位/排查人",
         ],
     ),
     (
         Column::Situation,
         &[
-            "矛盾情况", "纠纷情况", "矛盾纠纷情况", "矛盾纠纷基本情况", "基本情况", "简要情况",
-            "矛盾纠纷简要情况", "矛盾纠纷内容", "纠纷内容", "主要矛盾", "事由", "纠纷事由",
-            "情况简介", "矛盾纠纷", "主要情况",
+            "矛盾情况",
+            "纠纷情况",
+            "矛盾纠纷情况",
+            "矛盾纠纷基本情况",
+            "基本情况",
+            "简要情况",
+            "矛盾纠纷简要情况",
+            "矛盾纠纷内容",
+            "纠纷内容",
+            "主要矛盾",
+            "事由",
+            "纠纷事由",
+            "情况简介",
+            "矛盾纠纷",
+            "主要情况",
         ],
     ),
     (
         Column::Measures,
         &[
-            "化解措施", "调处措施", "处置措施", "工作措施", "稳控措施", "化解方案", "采取措施",
-            "化解稳控措施", "措施",
+            "化解措施",
+            "调处措施",
+            "处置措施",
+            "工作措施",
+            "稳控措施",
+            "化解方案",
+            "采取措施",
+            "化解稳控措施",
+            "措施",
         ],
     ),
     (Column::Remarks, &["备注", "附注"]),
@@ -63,20 +110,36 @@ const SYNONYMS: &[(Column, &[&str])] = &[
     (
         Column::Category,
         &[
-            "类型", "纠纷类型", "矛盾类型", "矛盾纠纷类型", "类别", "纠纷类别", "矛盾类别",
+            "类型",
+            "纠纷类型",
+            "矛盾类型",
+            "矛盾纠纷类型",
+            "类别",
+            "纠纷类别",
+            "矛盾类别",
         ],
     ),
     (
         Column::Parties,
         &[
-            "当事人", "当事人姓名", "双方当事人", "当事人及联系方式", "当事人信息", "涉及人员",
+            "当事人",
+            "当事人姓名",
+            "双方当事人",
+            "当事人及联系方式",
+            "当事人信息",
+            "涉及人员",
             "当事人(联系方式)",
         ],
     ),
     (
         Column::Risk,
         &[
-            "风险等级", "风险级别", "风险评估等级", "风险研判等级", "预警等级", "等级",
+            "风险等级",
+            "风险级别",
+            "风险评估等级",
+            "风险研判等级",
+            "预警等级",
+            "等级",
         ],
     ),
     (
@@ -86,7 +149,12 @@ const SYNONYMS: &[(Column, &[&str])] = &[
     (
         Column::Unit,
         &[
-            "责任单位", "承办单位", "牵头单位", "主办单位", "化解单位", "调处单位",
+            "责任单位",
+            "承办单位",
+            "牵头单位",
+            "主办单位",
+            "化解单位",
+            "调处单位",
         ],
     ),
     (
@@ -96,25 +164,47 @@ const SYNONYMS: &[(Column, &[&str])] = &[
     (
         Column::Deadline,
         &[
-            "化解时限", "办结时限", "完成时限", "化解期限", "办理时限", "时限",
+            "化解时限",
+            "办结时限",
+            "完成时限",
+            "化解期限",
+            "办理时限",
+            "时限",
         ],
     ),
     (
         Column::Progress,
         &[
-            "进展", "进展情况", "化解进展", "调处进展", "工作进展", "调处情况", "化解进度",
+            "进展",
+            "进展情况",
+            "化解进展",
+            "调处进展",
+            "工作进展",
+            "调处情况",
+            "化解进度",
         ],
     ),
     (
         Column::Result,
         &[
-            "结果", "化解结果", "调处结果", "处理结果", "办理结果", "化解情况",
+            "结果",
+            "化解结果",
+            "调处结果",
+            "处理结果",
+            "办理结果",
+            "化解情况",
         ],
     ),
     (
         Column::ClosedOn,
         &[
-            "销号时间", "销号日期", "化解时间", "化解日期", "办结时间", "办结日期", "结案时间",
+            "销号时间",
+            "销号日期",
+            "化解时间",
+            "化解日期",
+            "办结时间",
+            "办结日期",
+            "结案时间",
         ],
     ),
     (
@@ -145,7 +235,17 @@ const IGNORED: &[&str] = &["序号", "序"];
 
 /// Footer lines under the table: who filled it in, totals, notes.
 const FOOTERS: &[&str] = &[
-    "填表人", "填报人", "审核人", "负责人", "制表", "合计", "小计", "总计", "注：", "注:", "说明",
+    "填表人",
+    "填报人",
+    "审核人",
+    "负责人",
+    "制表",
+    "合计",
+    "小计",
+    "总计",
+    "注：",
+    "注:",
+    "说明",
 ];
 
 fn normalise(h: &str) -> String {
@@ -399,7 +499,12 @@ pub fn ledger_table(desk: &mut dyn Desk, filter: LedgerFilter) -> anyhow::Result
         .into_iter()
         .map(|o| (o.login, o.name))
         .collect();
-    let name_of = |login: &str| names.get(login).cloned().unwrap_or_else(|| login.to_string());
+    let name_of = |login: &str| {
+        names
+            .get(login)
+            .cloned()
+            .unwrap_or_else(|| login.to_string())
+    };
     Ok(Table {
         sheet: "矛盾纠纷台账".to_string(),
         header: Column::ALL.iter().map(|c| c.label().to_string()).collect(),
@@ -516,13 +621,24 @@ pub fn send_rows(
     }
 }
 
-fn problems(title: &str, list: &[RowProblem], out: &mut String) {
+/// Lists problem rows; `limit` cuts long lists of the harmless kinds
+/// (re-importing a whole ledger makes every row a duplicate).
+fn problems(title: &str, list: &[RowProblem], limit: usize, out: &mut String) {
     if list.is_empty() {
         return;
     }
     out.push_str(&format!("{title}（{} 行）：\n", list.len()));
-    for p in list {
-        out.push_str(&format!("  工作表“{}”第 {} 行：{}\n", p.sheet, p.row, p.reason));
+    for p in list.iter().take(limit) {
+        out.push_str(&format!(
+            "  工作表“{}”第 {} 行：{}\n",
+            p.sheet, p.row, p.reason
+        ));
+    }
+    if list.len() > limit {
+        out.push_str(&format!(
+            "  ……另有 {} 行（--json 列出全部）\n",
+            list.len() - limit
+        ));
     }
 }
 
@@ -548,9 +664,9 @@ pub fn report_text(infos: &[SheetInfo], r: &ImportReport) -> String {
             None => out.push_str(&format!("工作表“{}”：没有台账表头，已跳过\n", i.name)),
         }
     }
-    problems("有错误", &r.bad, &mut out);
-    problems("重复", &r.duplicates, &mut out);
-    problems("提示", &r.warnings, &mut out);
+    problems("有错误", &r.bad, usize::MAX, &mut out);
+    problems("重复", &r.duplicates, 20, &mut out);
+    problems("提示", &r.warnings, 20, &mut out);
     let tail = if r.dry_run {
         format!(
             "试导入（--dry-run），未写入任何数据：共 {} 行，可导入 {} 件，重复 {} 行，有错误 {} 行",
@@ -602,7 +718,14 @@ mod tests {
     fn header_under_titles_with_synonyms_and_sub_headers() {
         let s = sheet(&[
             &["2024年11月东河镇社会治安矛盾纠纷排查表", "", "", "", "", ""],
-            &["序号", "排查时间（年月日）", "所属村", "纠纷情况", "四定", "四定"],
+            &[
+                "序号",
+                "排查时间（年月日）",
+                "所属村",
+                "纠纷情况",
+                "四定",
+                "四定",
+            ],
             &["", "", "", "", "责任单位", "责任人"],
             &["1", "11月3日", "东河村", "邻里纠纷", "司法所", "冯志强"],
         ]);
@@ -630,7 +753,11 @@ mod tests {
             "本月无新增矛盾纠纷".into(),
             "本月无新增矛盾纠纷".into()
         ]));
-        assert!(is_note_row(&["填表人：宋雪梅".into(), "".into(), "审核人：林晓燕".into()]));
+        assert!(is_note_row(&[
+            "填表人：宋雪梅".into(),
+            "".into(),
+            "审核人：林晓燕".into()
+        ]));
         assert!(!is_note_row(&["2024-11-03".into(), "东河村".into()]));
         assert!(is_blank(&["3".into(), " ".into()], &[0]));
         assert_eq!(year_in("台账（2025年度）"), Some(2025));

@@ -68,8 +68,8 @@ pub struct Sheet {
 /// Reads every sheet of an xlsx/xls workbook, or a CSV file as one sheet.
 /// The content decides, not the file name: offices rename files freely.
 pub fn read_sheets(path: &Path, encoding: Option<&str>) -> anyhow::Result<Vec<Sheet>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", path.display()))?;
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     if is_zip || is_ole {

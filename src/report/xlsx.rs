@@ -74,8 +74,9 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
                 }
                 Cell::Date(d) => {
                     use chrono::Datelike;
-                    let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                        .map_err(xlsx_err)?;
+                    let dt =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .map_err(xlsx_err)?;
                     sheet
                         .write_datetime_with_format(r, col, &dt, &date)
                         .map_err(xlsx_err)?;
@@ -101,12 +102,7 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
     sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     if !table.header.is_empty() {
         sheet
-            .autofilter(
-                0,
-                0,
-                table.rows.len() as u32,
-                table.header.len() as u16 - 1,
-            )
+            .autofilter(0, 0, table.rows.len() as u32, table.header.len() as u16 - 1)
             .map_err(xlsx_err)?;
     }
     book.save(path)
@@ -247,7 +243,10 @@ mod tests {
         fill_merged(
             &mut rows,
             (5, 0),
-            &[Dimensions::new((5, 0), (7, 0)), Dimensions::new((1, 0), (2, 0))],
+            &[
+                Dimensions::new((5, 0), (7, 0)),
+                Dimensions::new((1, 0), (2, 0)),
+            ],
         );
         assert_eq!(rows[2][0], "东河村");
         assert_eq!(rows[1][1], "乙");

@@ -903,10 +903,7 @@ impl Tx<'_> {
     }
 
     fn touch(&mut self, kind: &str, id: &str) {
-        if self
-            .touched_keys
-            .insert((kind.to_string(), id.to_string()))
-        {
+        if self.touched_keys.insert((kind.to_string(), id.to_string())) {
             self.touched.push(Touched {
                 kind: kind.to_string(),
                 id: id.to_string(),

@@ -62,16 +62,16 @@ fn village_forms(v: &str) -> String {
     for suffix in ["村民委员会", "居民委员会", "村委会", "居委会", "委会"] {
         v = v.strip_suffix(suffix).map(|s| s.trim_end()).unwrap_or(v);
     }
-    v.trim_end_matches("社区").trim_end_matches('村').to_string()
+    v.trim_end_matches("社区")
+        .trim_end_matches('村')
+        .to_string()
 }
 
 fn category_forms(item: &str) -> Vec<String> {
     let mut forms = vec![item.to_string()];
     let bare: String = match item.find(['(', '（']) {
         Some(p) => {
-            let inner = item[p..]
-                .trim_matches(['(', '（', ')', '）'])
-                .to_string();
+            let inner = item[p..].trim_matches(['(', '（', ')', '）']).to_string();
             forms.push(inner);
             item[..p].to_string()
         }
@@ -134,12 +134,7 @@ fn match_category(list: &[String], value: &str) -> Result<String, String> {
 
 /// A roster login for a name or login in the ledger; the text itself (and a
 /// warning) when nobody on the roster has it, as for a county leader.
-fn officer(
-    officers: &[Officer],
-    what: &str,
-    text: &str,
-    warnings: &mut Vec<String>,
-) -> String {
+fn officer(officers: &[Officer], what: &str, text: &str, warnings: &mut Vec<String>) -> String {
     let t = clean_line(text);
     if t.is_empty() {
         return t;
@@ -248,7 +243,10 @@ pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
                     Some(p) => {
                         warnings.push(format!(
                             "没有填当事人，取自矛盾情况：{}",
-                            p.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join("、")
+                            p.iter()
+                                .map(|x| x.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
                         ));
                         Some(p)
                     }
@@ -295,7 +293,12 @@ pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
         get(Column::ScreenedBy),
         &mut Vec::new(),
     );
-    let leader = officer(&ctx.officers, "牵头领导", get(Column::Leader), &mut warnings);
+    let leader = officer(
+        &ctx.officers,
+        "牵头领导",
+        get(Column::Leader),
+        &mut warnings,
+    );
     let person = officer(&ctx.officers, "责任人", get(Column::Person), &mut warnings);
     let mut unit = clean_line(get(Column::Unit));
     if unit.is_empty() && !person.is_empty() {
@@ -382,8 +385,8 @@ pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
     } else {
         screened_by
     };
-    let mut d = Dispute::register(String::new(), new, &by, at(registered, 9))
-        .map_err(|e| e.to_string())?;
+    let mut d =
+        Dispute::register(String::new(), new, &by, at(registered, 9)).map_err(|e| e.to_string())?;
     d.measures = clean_text(get(Column::Measures));
     d.remarks = clean_text(get(Column::Remarks));
     plan.replay(&mut d, flags, ctx, &mut warnings)?;
@@ -457,8 +460,14 @@ impl Plan {
             } else {
                 self.tier
             };
-            d.triage(self.risk.unwrap_or(RiskLevel::Low), flags, Some(tier), me, start)
-                .map_err(e)?;
+            d.triage(
+                self.risk.unwrap_or(RiskLevel::Low),
+                flags,
+                Some(tier),
+                me,
+                start,
+            )
+            .map_err(e)?;
             if self.risk.is_none() {
                 warnings.push("没有填风险等级，按“低”导入".to_string());
             }
@@ -554,7 +563,13 @@ impl Plan {
                         close(d, *o, s, self.closed_on.unwrap_or(day), true)?;
                         closed = true;
                     }
-                    _ => close(d, Outcome::OralAgreement, "导入台账：回访前已销号", day, true)?,
+                    _ => close(
+                        d,
+                        Outcome::OralAgreement,
+                        "导入台账：回访前已销号",
+                        day,
+                        true,
+                    )?,
                 }
             }
             d.follow_up(
