@@ -740,3 +740,22 @@ fn a_large_import_through_the_server_goes_in_batches_and_one_transaction() {
         "one transaction, one event: {log}"
     );
 }
+
+#[test]
+fn files_without_a_usable_header_are_refused_in_chinese() {
+    let cli = Cli::with_roster();
+    let no_village = csv_file(
+        cli.dir.path(),
+        "缺列.csv",
+        "排查时间,矛盾情况,当事人\n2026-05-01,两户因排水沟堵塞争吵,韩秀英\n",
+    );
+    let err = cli.fails(&["import", "ledger", no_village.to_str().unwrap()]);
+    assert!(
+        err.contains("工作表“缺列”第 1 行的表头里没有“村名”列"),
+        "{err}"
+    );
+    let no_header = csv_file(cli.dir.path(), "随便.csv", "今天天气不错\n适合走访\n");
+    let err = cli.fails(&["import", "ledger", no_header.to_str().unwrap()]);
+    assert!(err.contains("没有找到台账表头"), "{err}");
+    assert!(disputes(&cli).is_empty());
+}

@@ -334,6 +334,12 @@ fn run_import(
     };
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
     let mut ready = Vec::new();
+    // Sheet names come from the file: clean them before they reach the
+    // history, the report and a terminal.
+    let mut rows = rows;
+    for r in &mut rows {
+        r.sheet = clean_line(&r.sheet);
+    }
     let built_rows = build_all(&rows, &ctx);
     for (row, built) in rows.into_iter().zip(built_rows) {
         let problem = |reason: String| RowProblem {

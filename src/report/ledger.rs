@@ -13,7 +13,7 @@ use crate::desk::api::unexpected;
 use crate::desk::ledger::{ImportBatch, ImportFinish, ImportReport, LedgerFilter, RowProblem};
 use crate::desk::{Desk, DeskExt, Request, Response};
 use crate::domain::ledger::{ledger_row, Column, LedgerRow};
-use crate::domain::text::MAX_TEXT_CHARS;
+use crate::domain::text::{clean_line, MAX_TEXT_CHARS};
 
 /// The names township ledgers give each column. Compared after dropping
 /// spaces, line breaks and `*` marks, and again without any bracketed part
@@ -431,7 +431,7 @@ pub fn read_rows(
     for sheet in &sheets {
         let Some(layout) = layout(&syn, sheet) else {
             infos.push(SheetInfo {
-                name: sheet.name.clone(),
+                name: clean_line(&sheet.name),
                 header_row: None,
                 rows: 0,
                 passed_over: vec![],
@@ -442,14 +442,14 @@ pub fn read_rows(
             if !layout.columns.iter().any(|(_, c)| *c == needed) {
                 anyhow::bail!(
                     "工作表“{}”第 {} 行的表头里没有“{}”列（也没有它的别名），无法导入",
-                    sheet.name,
+                    clean_line(&sheet.name),
                     layout.header_row,
                     needed.label()
                 );
             }
         }
         let mut info = SheetInfo {
-            name: sheet.name.clone(),
+            name: clean_line(&sheet.name),
             header_row: Some(layout.header_row),
             rows: 0,
             passed_over: vec![],
