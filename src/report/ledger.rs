@@ -467,7 +467,11 @@ pub fn read_rows(
             for (src, col) in &layout.columns {
                 if let Some(text) = cells.get(*src) {
                     // Longer than any field may be: cut, and the desk says so.
-                    out[col.index()] = text.chars().take(MAX_TEXT_CHARS + 1).collect();
+                    out[col.index()] = if text.len() <= MAX_TEXT_CHARS {
+                        text.clone()
+                    } else {
+                        text.chars().take(MAX_TEXT_CHARS + 1).collect()
+                    };
                 }
             }
             rows.push(LedgerRow {

@@ -5,7 +5,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Reader, Sheets};
+use calamine::{Data, DataRef, Dimensions, Reader, ReaderRef, Sheets};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 use unicode_width::UnicodeWidthStr;
 
@@ -135,6 +135,49 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// As `cell_text`, for xlsx cells read by reference: shared strings are
+/// copied once, not cloned into a range and then again into the row.
+fn ref_text(d: &DataRef) -> String {
+    match d {
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::String(s) => s.clone(),
+        DataRef::Empty | DataRef::Error(_) => String::new(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        DataRef::DurationIso(s) => s.clone(),
+    }
+}
+
+type Grid = (Option<(u32, u32)>, Vec<Vec<String>>);
+
+fn grid<RS: std::io::Read + std::io::Seek>(
+    book: &mut Sheets<RS>,
+    name: &str,
+) -> anyhow::Result<Grid> {
+    let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("无法读取工作表“{name}”：{e}");
+    match book {
+        Sheets::Xlsx(x) => {
+            let range = x.worksheet_range_ref(name).map_err(|e| fail(&e))?;
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(ref_text).collect())
+                .collect();
+            Ok((range.start(), rows))
+        }
+        other => {
+            let range = other.worksheet_range(name).map_err(|e| fail(&e))?;
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(cell_text).collect())
+                .collect();
+            Ok((range.start(), rows))
+        }
+    }
+}
+
 pub fn read(bytes: Vec<u8>) -> anyhow::Result<Vec<Sheet>> {
     let open = |bytes: Vec<u8>| {
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
@@ -156,32 +199,23 @@ pub fn read(bytes: Vec<u8>) -> anyhow::Result<Vec<Sheet>> {
                 })
                 .collect())
         });
-        let ranges: anyhow::Result<Vec<_>> = names
-            .iter()
-            .map(|name| {
-                book.worksheet_range(name)
-                    .map_err(|e| anyhow::anyhow!("无法读取工作表“{name}”：{e}"))
-            })
-            .collect();
+        let ranges: anyhow::Result<Vec<Grid>> =
+            names.iter().map(|name| grid(&mut book, name)).collect();
         let merges = merges
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("读取合并单元格时出错")));
         (ranges, merges)
     });
     let mut out = Vec::new();
-    for ((name, range), merges) in names.iter().zip(ranges?).zip(merges?) {
+    for ((name, (start, mut rows)), merges) in names.iter().zip(ranges?).zip(merges?) {
         let name = name.clone();
-        let Some((r0, c0)) = range.start() else {
+        let Some((r0, c0)) = start else {
             out.push(Sheet {
                 name,
                 ..Default::default()
             });
             continue;
         };
-        let mut rows: Vec<Vec<String>> = range
-            .rows()
-            .map(|row| row.iter().map(cell_text).collect())
-            .collect();
         fill_merged(&mut rows, (r0, c0), &merges);
         out.push(Sheet {
             name,
