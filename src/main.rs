@@ -367,6 +367,7 @@ enum ExportCmd {
 enum ImportCmd {
     /// 导入台账：有错误的行一行都不写入，除非加 --skip-bad；重复导入不会重复登记
     Ledger {
+        /// 台账文件：xlsx、xls 或 CSV（UTF-8 或 GBK）
         #[arg(value_name = "文件")]
         file: PathBuf,
         /// 只检查、不写入
