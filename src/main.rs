@@ -244,6 +244,12 @@ enum Cmd {
         #[arg(long, default_value_t = 100_000)]
         count: u64,
     },
+    /// 导出：ledger（矛盾纠纷台账）或 persons（重点人员名单），Excel 或 CSV
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// 导入：ledger（台账，xlsx/xls 或 CSV）
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// 性能测试（生成数据，输出分位数）
     Bench {
         /// 只跑 1 万件的小规模
@@ -329,6 +335,57 @@ enum PersonCmd {
         until: Option<String>,
         #[arg(long)]
         end: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// 导出矛盾纠纷台账（排查表各列在前）；电话按角色打码，记入操作日志
+    Ledger {
+        /// 文件格式（不填按 --out 的扩展名）
+        #[arg(long, value_name = "xlsx|csv")]
+        format: Option<String>,
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+        /// 排查时间从哪天起（含）
+        #[arg(long, value_name = "日期")]
+        from: Option<String>,
+        /// 排查时间到哪天止（含）
+        #[arg(long, value_name = "日期")]
+        to: Option<String>,
+        #[arg(long, value_name = "村(社区)")]
+        village: Option<String>,
+        #[arg(long, value_name = "状态")]
+        status: Option<String>,
+    },
+    /// 导出重点人员名单；电话、身份证号按角色打码，每次导出记入操作日志
+    Persons {
+        #[arg(long, value_name = "xlsx|csv")]
+        format: Option<String>,
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+        /// 包括已解除列管的人员
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// 导入台账：有错误的行一行都不写入，除非加 --skip-bad；重复导入不会重复登记
+    Ledger {
+        /// 台账文件：xlsx、xls 或 CSV（UTF-8 或 GBK）
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+        /// 只检查、不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// 跳过有错误的行，导入其余的行
+        #[arg(long)]
+        skip_bad: bool,
+        /// CSV 的编码（不填自动识别）
+        #[arg(long, value_name = "gbk|utf-8")]
+        encoding: Option<String>,
     },
 }
 
@@ -1019,6 +1076,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             )
         }
+        Cmd::Export(cmd) => export_cmd(desk, json, cmd, today),
+        Cmd::Import(cmd) => import_cmd(desk, json, cmd),
         Cmd::Whoami => {
             let me = desk.whoami()?;
             say(
@@ -1136,6 +1195,71 @@ fn watch(socket: &std::path::Path, json: bool) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+fn export_cmd(
+    desk: &mut dyn Desk,
+    json: bool,
+    cmd: ExportCmd,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use duty_desk::report::{self, Format};
+    let date = |s: &str| parse_date(s, today);
+    let (what, out, n) = match cmd {
+        ExportCmd::Ledger {
+            format,
+            out,
+            from,
+            to,
+            village,
+            status,
+        } => {
+            let format = Format::choose(format.as_deref(), &out)?;
+            let filter = duty_desk::desk::ledger::LedgerFilter {
+                from: from.as_deref().map(date).transpose()?,
+                to: to.as_deref().map(date).transpose()?,
+                village,
+                status: status.as_deref().map(Status::parse).transpose()?,
+            };
+            let n = report::ledger::export(desk, format, &out, filter)?;
+            ("件案件", out, n)
+        }
+        ExportCmd::Persons { format, out, all } => {
+            let format = Format::choose(format.as_deref(), &out)?;
+            let n = report::persons::export(desk, format, &out, all, today)?;
+            ("名重点人员", out, n)
+        }
+    };
+    say(
+        json,
+        json!({"out": out, "rows": n}),
+        &format!("已导出 {n} {what}到 {}", out.display()),
+    )
+}
+
+fn import_cmd(desk: &mut dyn Desk, json: bool, cmd: ImportCmd) -> anyhow::Result<()> {
+    use duty_desk::report::ledger::{import, report_text, ImportOptions};
+    let ImportCmd::Ledger {
+        file,
+        dry_run,
+        skip_bad,
+        encoding,
+    } = cmd;
+    let opts = ImportOptions {
+        dry_run,
+        skip_bad,
+        encoding,
+    };
+    let (sheets, report) = import(desk, &file, &opts)?;
+    say(
+        json,
+        serde_json::to_value(&report)?,
+        &report_text(&sheets, &report),
+    )?;
+    if !report.dry_run && !report.written && !report.bad.is_empty() {
+        anyhow::bail!("导入未完成：有 {} 行有错误", report.bad.len());
+    }
+    Ok(())
 }
 
 fn yes_no(s: &str) -> anyhow::Result<bool> {

@@ -277,6 +277,13 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
         c(&d.registered_by)
     ));
     o.push_str(&format!("矛盾情况：{}\n", c(&d.summary)));
+    // 化解措施 and 备注 come from imported ledgers.
+    if !d.measures.is_empty() {
+        o.push_str(&format!("化解措施：{}\n", c(&d.measures)));
+    }
+    if !d.remarks.is_empty() {
+        o.push_str(&format!("备注：{}\n", c(&d.remarks)));
+    }
     o.push_str("当事人：\n");
     for p in &d.parties {
         o.push_str(&format!(

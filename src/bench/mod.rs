@@ -161,6 +161,8 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             figures.insert(name.to_string(), v);
         }
     }
+    let ledger_db = dir.join(format!("bench-{big}.redb"));
+    crate::report::bench::measure(&ledger_db, &dir, &mut figures, progress)?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(figures)
 }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::ledger::{ImportBatch, ImportReport, LedgerFilter};
 use crate::domain::dispute::{Dispute, NewDispute, PlanStep};
 use crate::domain::lists::{ContactKind, Outcome, RiskLevel, Tier, VisitMethod, WarningFlag};
 use crate::domain::officer::Officer;
@@ -163,6 +164,21 @@ pub enum Request {
     Draft {
         key: String,
     },
+
+    /// The ledger (台账) for export: full records, phones masked by role;
+    /// recorded as 导出台账. The client writes the file.
+    ExportLedger {
+        filter: LedgerFilter,
+    },
+    /// The key-person register for export; recorded as 导出重点人员.
+    ExportPersons {
+        include_ended: bool,
+    },
+    /// Rows of an imported ledger, sent in batches that fit a frame; the
+    /// batch with `finish` checks them all and writes them in one transaction.
+    ImportLedger {
+        batch: ImportBatch,
+    },
 }
 
 impl Request {
@@ -252,6 +268,10 @@ pub enum Response {
     Bytes(u64),
     /// A saved form, as the JSON text the client stored.
     Draft(Option<String>),
+    Disputes(Vec<Dispute>),
+    /// Import rows received so far.
+    Staged(u64),
+    Imported(Box<ImportReport>),
 }
 
 /// What a committed change touched; the server pushes it to every client.

@@ -41,12 +41,15 @@ impl Reply {
 
 pub struct Local {
     store: Store,
+    /// Import rows waiting for their last batch.
+    pub(crate) imports: super::ledger::Staging,
 }
 
 impl Local {
     pub fn open(path: &Path) -> Result<Local, DeskError> {
         Ok(Local {
             store: Store::open(path)?,
+            imports: Default::default(),
         })
     }
 
@@ -118,6 +121,11 @@ impl Local {
             }
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
             Request::RosterAdd { .. } => unreachable!("handled above"),
+            Request::ExportLedger { filter } => super::ledger::export(self, &me, filter, now),
+            Request::ExportPersons { include_ended } => {
+                super::ledger::export_persons(self, &me, include_ended, now)
+            }
+            Request::ImportLedger { batch } => super::ledger::import(self, &me, batch, now),
             command => super::commands::run(self, &me, command, now),
         }
     }
@@ -359,11 +367,11 @@ fn draft_key(me: &Officer, key: &str) -> String {
 }
 
 /// 领导 and 管理员 see phones and ID numbers in full; others only on their own cases.
-fn sees_contacts(me: &Officer, own: bool) -> bool {
+pub(crate) fn sees_contacts(me: &Officer, own: bool) -> bool {
     matches!(me.role, Role::Admin | Role::Leader) || own
 }
 
-fn mask_person(me: &Officer, p: &mut KeyPerson) {
+pub(crate) fn mask_person(me: &Officer, p: &mut KeyPerson) {
     if !sees_contacts(me, p.officer == me.login) {
         p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
         p.id_number = p.id_number.as_deref().map(|x| mask_digits(x, 6, 4));

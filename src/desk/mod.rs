@@ -5,6 +5,7 @@ pub mod api;
 pub mod clock;
 mod commands;
 pub mod identity;
+pub mod ledger;
 pub mod local;
 pub mod paths;
 pub mod remote;

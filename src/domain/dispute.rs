@@ -209,6 +209,12 @@ pub struct Dispute {
     pub follow_ups: Vec<FollowUp>,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// 化解措施 and 备注 as the paper ledger (排查表) keeps them: free text an
+    /// imported ledger brings, kept so the ledger goes back out as it came in.
+    #[serde(default)]
+    pub measures: String,
+    #[serde(default)]
+    pub remarks: String,
 }
 
 /// What an officer fills in at 登记.
@@ -282,6 +288,8 @@ impl Dispute {
             closing: None,
             follow_ups: Vec::new(),
             history: Vec::new(),
+            measures: String::new(),
+            remarks: String::new(),
         })
     }
 

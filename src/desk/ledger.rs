@@ -1,0 +1,469 @@
+//! The ledger (台账) in and out, on the desk's side: export hands out full
+//! records (masked by role) and records who took them; import receives rows
+//! in batches, checks every one, and writes them all in one transaction —
+//! or nothing, when a row is bad and the officer did not ask to skip it.
+
+mod rebuild;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::api::{DeskError, Response};
+use super::local::{mask_person, notice, sees_contacts, Local, Reply};
+use crate::domain::dispute::{HistoryEntry, Time};
+use crate::domain::ledger::{same_dispute_key, Column, LedgerRow};
+use crate::domain::officer::{check, Capability, Officer};
+use crate::domain::summary::Summary;
+use crate::domain::text::{clean_line, mask_digits};
+use crate::domain::workflow::Status;
+use crate::store::StoreError;
+
+/// Which disputes an export takes. Dates are 排查时间, both ends included.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LedgerFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub village: Option<String>,
+    pub status: Option<Status>,
+}
+
+impl LedgerFilter {
+    fn keeps(&self, s: &Summary) -> bool {
+        let day = s.registered_at.date_naive();
+        self.from.is_none_or(|f| day >= f)
+            && self.to.is_none_or(|t| day <= t)
+            && self.village.as_deref().is_none_or(|v| s.village == v)
+            && self.status.is_none_or(|st| s.status == st)
+    }
+
+    /// For the audit log: what was asked for.
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(f) = self.from {
+            parts.push(format!("自 {f}"));
+        }
+        if let Some(t) = self.to {
+            parts.push(format!("至 {t}"));
+        }
+        if let Some(v) = &self.village {
+            parts.push(format!("村(社区) {v}"));
+        }
+        if let Some(s) = self.status {
+            parts.push(format!("状态 {}", s.label()));
+        }
+        if parts.is_empty() {
+            "全部".to_string()
+        } else {
+            parts.join("，")
+        }
+    }
+}
+
+/// One batch of import rows. `token` ties the batches of one import together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportBatch {
+    pub token: u64,
+    pub rows: Vec<LedgerRow>,
+    pub finish: Option<ImportFinish>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportFinish {
+    /// The file's name, for the audit log and the cases' history.
+    pub source: String,
+    pub skip_bad: bool,
+    pub dry_run: bool,
+}
+
+/// A row the import refused, skipped or wants the officer to know about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub sheet: String,
+    pub row: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Data rows received.
+    pub rows: u64,
+    /// Rows that are good and new: imported, or would be on a dry run.
+    pub accepted: u64,
+    /// The 编号 written (empty unless `written`).
+    pub ids: Vec<String>,
+    pub duplicates: Vec<RowProblem>,
+    pub bad: Vec<RowProblem>,
+    pub warnings: Vec<RowProblem>,
+    pub dry_run: bool,
+    pub written: bool,
+}
+
+/// Rows above this in one import are refused: a township ledger is thousands.
+const MAX_IMPORT_ROWS: usize = 1_000_000;
+/// Unfinished imports kept at once; the oldest is dropped past this.
+const MAX_STAGED: usize = 16;
+
+/// An unfinished import: (login, token) and the rows so far.
+type Staged = ((String, u64), Vec<LedgerRow>);
+
+/// Import batches waiting for their last one, oldest first.
+#[derive(Default)]
+pub struct Staging(Mutex<Vec<Staged>>);
+
+impl Staging {
+    /// Adds rows; returns the count so far, or all of them when `take`.
+    fn add(
+        &self,
+        login: &str,
+        token: u64,
+        rows: Vec<LedgerRow>,
+        take: bool,
+    ) -> Result<(u64, Option<Vec<LedgerRow>>), DeskError> {
+        let mut staged = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (login.to_string(), token);
+        let pos = match staged.iter().position(|(k, _)| *k == key) {
+            Some(p) => p,
+            None => {
+                if staged.len() >= MAX_STAGED {
+                    staged.remove(0);
+                }
+                staged.push((key, Vec::new()));
+                staged.len() - 1
+            }
+        };
+        let held = &mut staged[pos].1;
+        if held.len() + rows.len() > MAX_IMPORT_ROWS {
+            staged.remove(pos);
+            return Err(DeskError::Invalid(format!(
+                "一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入"
+            )));
+        }
+        held.extend(rows);
+        let count = held.len() as u64;
+        if take {
+            let (_, all) = staged.remove(pos);
+            return Ok((count, Some(all)));
+        }
+        Ok((count, None))
+    }
+}
+
+/// `ExportLedger`: every role may take the ledger; phones are masked as on screen.
+pub(crate) fn export(
+    local: &Local,
+    me: &Officer,
+    filter: LedgerFilter,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    let mut filter = filter;
+    filter.village = filter
+        .village
+        .map(|v| clean_line(&v))
+        .filter(|v| !v.is_empty());
+    let mut disputes = local.store().disputes()?;
+    disputes.retain(|d| filter.keeps(&Summary::of(d)));
+    for d in &mut disputes {
+        if !sees_contacts(me, d.is_assignee(&me.login)) {
+            for p in &mut d.parties {
+                p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
+            }
+        }
+    }
+    local.store().write(&me.login, now, |tx| {
+        tx.audit(
+            "导出台账",
+            "",
+            &format!("{} 件（{}）", disputes.len(), filter.describe()),
+        );
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(Reply {
+        response: Response::Disputes(disputes),
+        notice: None,
+    })
+}
+
+/// `ExportPersons`: the register leaves the desk only with a desk role, and
+/// every export is logged.
+pub(crate) fn export_persons(
+    local: &Local,
+    me: &Officer,
+    include_ended: bool,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    check(me, Capability::Desk, false, "导出重点人员名单")?;
+    let mut persons = local.store().persons()?;
+    persons.retain(|p| include_ended || p.is_active());
+    local.store().write(&me.login, now, |tx| {
+        tx.audit(
+            "导出重点人员",
+            "",
+            &format!(
+                "{} 人{}",
+                persons.len(),
+                if include_ended {
+                    "（含已解除列管）"
+                } else {
+                    ""
+                }
+            ),
+        );
+        Ok::<_, StoreError>(())
+    })?;
+    for p in &mut persons {
+        mask_person(me, p);
+    }
+    Ok(Reply {
+        response: Response::Persons(persons),
+        notice: None,
+    })
+}
+
+/// `ImportLedger`: stages a batch, or with the last one checks and writes all.
+pub(crate) fn import(
+    local: &Local,
+    me: &Officer,
+    batch: ImportBatch,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    check(me, Capability::Desk, false, "导入台账")?;
+    if let Some(bad) = batch
+        .rows
+        .iter()
+        .find(|r| r.cells.len() != Column::ALL.len())
+    {
+        return Err(DeskError::Invalid(format!(
+            "第 {} 行的列数不对（{} 列，应为 {} 列），客户端与服务端版本可能不一致",
+            bad.row,
+            bad.cells.len(),
+            Column::ALL.len()
+        )));
+    }
+    let finish = batch.finish;
+    let (count, all) = local
+        .imports
+        .add(&me.login, batch.token, batch.rows, finish.is_some())?;
+    let (Some(finish), Some(rows)) = (finish, all) else {
+        return Ok(Reply {
+            response: Response::Staged(count),
+            notice: None,
+        });
+    };
+    run_import(local, me, rows, finish, now)
+}
+
+/// A checked row ready to write: its record and where it came from.
+struct Ready {
+    dispute: crate::domain::dispute::Dispute,
+    /// The row's own 编号 when it is one of ours (MD-2024-000123).
+    own_id: Option<(String, i32, u64)>,
+    sheet: String,
+    row: u32,
+}
+
+/// Checks and rebuilds every row, on a few threads for a large file: the
+/// rows are independent and this is most of an import's work.
+fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<Result<rebuild::Built, String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
+    if threads < 2 || rows.len() < 2000 {
+        return rows.iter().map(|r| rebuild::build(r, ctx)).collect();
+    }
+    let per = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = rows
+            .chunks(per)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|r| rebuild::build(r, ctx))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .zip(rows.chunks(per))
+            .flat_map(|(w, chunk)| {
+                w.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|_| Err("内部错误：检查这一行时出错".to_string()))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
+fn run_import(
+    local: &Local,
+    me: &Officer,
+    rows: Vec<LedgerRow>,
+    finish: ImportFinish,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    let source = clean_line(&finish.source);
+    let ctx = rebuild::Context {
+        lists: local.lists()?,
+        officers: local.store().officers()?,
+        me: me.login.clone(),
+        today: now.date_naive(),
+    };
+    let mut existing_keys = HashSet::new();
+    let mut existing_ids = HashSet::new();
+    for s in local.store().summaries()? {
+        existing_keys.insert(same_dispute_key(
+            &s.village,
+            s.registered_at.date_naive(),
+            &s.parties,
+            &s.summary,
+        ));
+        existing_ids.insert(s.id);
+    }
+    let mut report = ImportReport {
+        rows: rows.len() as u64,
+        dry_run: finish.dry_run,
+        ..Default::default()
+    };
+    let mut seen: HashMap<String, (String, u32)> = HashMap::new();
+    let mut ready = Vec::new();
+    // Sheet names come from the file: clean them before they reach the
+    // history, the report and a terminal.
+    let mut rows = rows;
+    for r in &mut rows {
+        r.sheet = clean_line(&r.sheet);
+    }
+    let built_rows = build_all(&rows, &ctx);
+    for (row, built) in rows.into_iter().zip(built_rows) {
+        let problem = |reason: String| RowProblem {
+            sheet: row.sheet.clone(),
+            row: row.row,
+            reason,
+        };
+        let built = match built {
+            Ok(b) => b,
+            Err(reason) => {
+                report.bad.push(problem(reason));
+                continue;
+            }
+        };
+        report
+            .warnings
+            .extend(built.warnings.iter().map(|w| problem(w.clone())));
+        let d = &built.dispute;
+        let key = same_dispute_key(
+            &d.village,
+            d.registered_at.date_naive(),
+            &d.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+            &d.summary,
+        );
+        let id_key = built.own_id.as_ref().map(|(id, ..)| format!("#{id}"));
+        if let Some((id, ..)) = built
+            .own_id
+            .as_ref()
+            .filter(|(id, ..)| existing_ids.contains(id))
+        {
+            report
+                .duplicates
+                .push(problem(format!("编号 {id} 已在库中，未重复导入")));
+            continue;
+        }
+        if existing_keys.contains(&key) {
+            report.duplicates.push(problem(
+                "库中已有同一村、同一天、同样当事人和矛盾情况的案件，未重复导入".to_string(),
+            ));
+            continue;
+        }
+        if let Some((sheet, n)) = id_key.iter().chain([&key]).find_map(|k| seen.get(k)) {
+            report.duplicates.push(problem(format!(
+                "与工作表“{sheet}”第 {n} 行是同一件，只导入一次"
+            )));
+            continue;
+        }
+        for k in id_key.into_iter().chain([key]) {
+            seen.insert(k, (row.sheet.clone(), row.row));
+        }
+        ready.push(Ready {
+            dispute: built.dispute,
+            own_id: built.own_id,
+            sheet: row.sheet,
+            row: row.row,
+        });
+    }
+    report.accepted = ready.len() as u64;
+    if finish.dry_run || (!report.bad.is_empty() && !finish.skip_bad) || ready.is_empty() {
+        return Ok(Reply {
+            response: Response::Imported(Box::new(report)),
+            notice: None,
+        });
+    }
+    let by = me.login.clone();
+    let c = local.store().write(&me.login, now, |tx| {
+        for r in &ready {
+            if let Some((_, year, n)) = &r.own_id {
+                tx.raise_seq(&format!("dispute:{year}"), *n)?;
+            }
+        }
+        let mut ids = Vec::with_capacity(ready.len());
+        let mut records = Vec::with_capacity(ready.len());
+        let mut raced = Vec::new();
+        for r in ready {
+            let mut d = r.dispute;
+            d.id = match r.own_id {
+                Some((id, ..)) => {
+                    // Registered by someone else since the check above.
+                    if tx.dispute_exists(&id)? {
+                        raced.push(RowProblem {
+                            sheet: r.sheet,
+                            row: r.row,
+                            reason: format!("编号 {id} 已在库中，未重复导入"),
+                        });
+                        continue;
+                    }
+                    id
+                }
+                None => {
+                    let year = d.registered_at.format("%Y").to_string();
+                    let n = tx.next_seq(&format!("dispute:{year}"))?;
+                    format!("MD-{year}-{n:06}")
+                }
+            };
+            d.history.push(HistoryEntry {
+                at: now,
+                by: by.clone(),
+                what: format!("导入台账：{source} 工作表“{}”第 {} 行", r.sheet, r.row),
+            });
+            ids.push(d.id.clone());
+            records.push(d);
+        }
+        tx.put_disputes(&mut records)?;
+        tx.audit(
+            "导入台账",
+            "",
+            &format!(
+                "{source}：{} 行，导入 {} 件，重复 {} 行，跳过有错误的 {} 行",
+                report.rows,
+                ids.len(),
+                report.duplicates.len() + raced.len(),
+                report.bad.len()
+            ),
+        );
+        Ok::<_, DeskError>((ids, raced))
+    })?;
+    let (ids, raced) = c.value;
+    report.accepted = ids.len() as u64;
+    report.ids = ids;
+    report.duplicates.extend(raced);
+    report.written = true;
+    Ok(Reply {
+        response: Response::Imported(Box::new(report)),
+        notice: notice("导入台账", &me.login, c.revision, c.touched),
+    })
+}

@@ -1,0 +1,84 @@
+//! Files in and out: the ledger (台账) and the key-person register as Excel
+//! and CSV, in the shapes township offices already use. Everything here runs
+//! in the client: it talks to the desk through the Desk API and never opens
+//! the store, so an export or import works the same through `desk serve`.
+
+pub mod bench;
+pub mod csv;
+pub mod ledger;
+pub mod persons;
+mod progress;
+pub mod xlsx;
+
+use std::path::Path;
+
+use crate::domain::ledger::Cell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+impl Format {
+    /// The format asked for, else the one the file name says.
+    pub fn choose(given: Option<&str>, path: &Path) -> anyhow::Result<Format> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match given.map(|g| g.trim().to_ascii_lowercase()).as_deref() {
+            Some("xlsx" | "excel") => Ok(Format::Xlsx),
+            Some("csv") => Ok(Format::Csv),
+            Some(other) => anyhow::bail!("不支持的格式“{other}”，可选：xlsx、csv"),
+            None => match ext.as_deref() {
+                Some("xlsx") => Ok(Format::Xlsx),
+                Some("csv") => Ok(Format::Csv),
+                _ => anyhow::bail!("请用 --format xlsx 或 --format csv 指定格式"),
+            },
+        }
+    }
+}
+
+/// A table to write: one sheet, a header row, typed cells.
+pub struct Table {
+    pub sheet: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Columns of long text that wrap in Excel rather than widen.
+    pub wrap: Vec<bool>,
+}
+
+pub fn write_table(format: Format, path: &Path, table: &Table) -> anyhow::Result<()> {
+    match format {
+        Format::Xlsx => xlsx::write(path, table),
+        Format::Csv => csv::write(path, table),
+    }
+}
+
+/// A sheet read from a file: text cells, merged regions already filled in.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+    /// The spreadsheet's row index (0-based) of `rows[0]`.
+    pub first_row: u32,
+}
+
+/// Reads every sheet of an xlsx/xls workbook, or a CSV file as one sheet.
+/// The content decides, not the file name: offices rename files freely.
+pub fn read_sheets(path: &Path, encoding: Option<&str>) -> anyhow::Result<Vec<Sheet>> {
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", path.display()))?;
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    if is_zip || is_ole {
+        xlsx::read(bytes)
+    } else {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "CSV".into());
+        Ok(vec![csv::read(&bytes, encoding, &name)?])
+    }
+}
