@@ -17,11 +17,14 @@ use crate::domain::summary::Summary;
 use crate::search::Index;
 use crate::tui::app::doc_of;
 
+/// Everything the desk wrote, chunk by chunk, with when it arrived.
+type Output = Arc<Mutex<Vec<(Instant, Vec<u8>)>>>;
+
 /// The desk running on a pseudo-terminal, with everything it wrote.
 struct Pty {
     child: Child,
     master: std::fs::File,
-    output: Arc<Mutex<Vec<(Instant, Vec<u8>)>>>,
+    output: Output,
 }
 
 impl Pty {
