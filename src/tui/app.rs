@@ -354,20 +354,15 @@ impl App {
                     && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
             })
             .collect();
-        supervision.sort_by_key(|&i| {
-            (
-                s[i].deadline.unwrap_or(NaiveDate::MAX),
-                !s[i].supervised,
-                s[i].id.clone(),
-            )
-        });
+        // Keys borrow the 编号: sorting 100 000 rows must not clone strings.
+        supervision.sort_by_key(|&i| (s[i].deadline.unwrap_or(NaiveDate::MAX), !s[i].supervised, s[i].id.as_str()));
         let p = &d.persons;
         let mut watch: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_active()).collect();
-        watch.sort_by_key(|&i| (p[i].next_visit_due(), p[i].id.clone()));
+        watch.sort_by_key(|&i| (p[i].next_visit_due(), p[i].id.as_str()));
         let mut follow: Vec<usize> = (0..s.len())
             .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
             .collect();
-        follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.clone()));
+        follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
         self.data.rows = [inbox, queue, supervision, watch, follow, Vec::new()];
         for (i, l) in self.lists.iter_mut().enumerate() {
             let n = l
