@@ -223,14 +223,15 @@ impl App {
         self.out.push(Out::Request(Want::Whoami, Request::Whoami));
         self.out
             .push(Out::Request(Want::Officers, Request::Officers));
-        self.out
-            .push(Out::Request(Want::Summaries, Request::Summaries));
+        // The small lists first: the first frame waits only for the summaries.
         self.out.push(Out::Request(
             Want::Persons,
             Request::Persons {
                 include_ended: false,
             },
         ));
+        self.out
+            .push(Out::Request(Want::Summaries, Request::Summaries));
     }
 
     pub fn say(&mut self, text: impl Into<String>, error: bool) {
@@ -355,7 +356,13 @@ impl App {
             })
             .collect();
         // Keys borrow the 编号: sorting 100 000 rows must not clone strings.
-        supervision.sort_by_key(|&i| (s[i].deadline.unwrap_or(NaiveDate::MAX), !s[i].supervised, s[i].id.as_str()));
+        supervision.sort_by_key(|&i| {
+            (
+                s[i].deadline.unwrap_or(NaiveDate::MAX),
+                !s[i].supervised,
+                s[i].id.as_str(),
+            )
+        });
         let p = &d.persons;
         let mut watch: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_active()).collect();
         watch.sort_by_key(|&i| (p[i].next_visit_due(), p[i].id.as_str()));

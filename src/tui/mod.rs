@@ -238,9 +238,17 @@ fn event_loop(
             app.now = fresh;
             dirty = true;
         }
-        // Collapse everything queued into one frame.
-        for e in first.into_iter().chain(rx.try_iter()) {
+        // Collapse what is queued into one frame, but draw at least every
+        // frame's worth of work: a big reply must not hold back the screen.
+        let batch = std::time::Instant::now();
+        for e in first
+            .into_iter()
+            .chain(std::iter::from_fn(|| rx.try_recv().ok()))
+        {
             dirty |= handle(&mut app, e);
+            if batch.elapsed() > Duration::from_millis(16) {
+                break;
+            }
         }
     }
 }
