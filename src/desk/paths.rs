@@ -29,7 +29,8 @@ fn home() -> PathBuf {
 
 pub const SYSTEM_SOCKET: &str = "/run/duty-desk/desk.sock";
 
-/// `--socket`, else `DESK_SOCKET`, else `$XDG_RUNTIME_DIR/duty-desk/desk.sock`;
+/// `--socket`, else `DESK_SOCKET`, else `$XDG_RUNTIME_DIR/duty-desk/desk.sock`
+/// (without a runtime dir, `/tmp/duty-desk-UID/desk.sock`);
 /// but when that personal socket does not exist and the system service's
 /// `/run/duty-desk/desk.sock` does, the system one (officers logging in over
 /// SSH get an XDG_RUNTIME_DIR of their own, yet should find the centre's server).
@@ -50,7 +51,12 @@ pub fn socket(flag: Option<PathBuf>) -> PathBuf {
                 personal
             }
         }
-        None => system,
+        // No runtime dir (a plain su/cron session): the system server if it
+        // runs, else a private directory of this user's in /tmp.
+        None if system.exists() => system,
+        None => std::env::temp_dir()
+            .join(format!("duty-desk-{}", super::identity::current_uid()))
+            .join("desk.sock"),
     }
 }
 
