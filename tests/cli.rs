@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::cli::Cli;
+use common::cli::{add_dispute_args, Cli};
 
 #[test]
 fn help_and_usage_errors_are_in_chinese() {
@@ -203,86 +203,31 @@ fn dates_in_every_form_and_bad_dates_with_reasons() {
 fn hostile_text_is_refused_or_cleaned_and_nothing_saved_is_lost() {
     let cli = Cli::with_roster();
     let first = cli
-        .ok(&[
-            "add",
-            "dispute",
-            "--village",
+        .ok(&add_dispute_args(
             "东河村",
-            "--category",
-            "邻里",
-            "--source",
             "来电",
-            "--summary",
             "先登记的一件",
-            "--party",
             "王建国",
-        ])
+        ))
         .trim()
         .to_string();
     let long = "张".repeat(500);
-    let err = cli.fails(&[
-        "add",
-        "dispute",
-        "--village",
-        "东河村",
-        "--category",
-        "邻里",
-        "--source",
-        "来电",
-        "--summary",
-        "x",
-        "--party",
-        &long,
-    ]);
+    let err = cli.fails(&add_dispute_args("东河村", "来电", "x", &long));
     assert!(
         err.contains("当事人姓名过长（500 个字），最多 50 个字"),
         "{err}"
     );
-    let err = cli.fails(&[
-        "add",
-        "dispute",
-        "--village",
-        "东河村",
-        "--category",
-        "邻里",
-        "--source",
-        "电报",
-        "--summary",
-        "x",
-        "--party",
-        "王建国",
-    ]);
+    let err = cli.fails(&add_dispute_args("东河村", "电报", "x", "王建国"));
     assert!(err.contains("来源“电报”不在可选范围内"), "{err}");
-    let err = cli.fails(&[
-        "add",
-        "dispute",
-        "--village",
-        "东河村",
-        "--category",
-        "邻里",
-        "--source",
-        "来电",
-        "--summary",
-        "   ",
-        "--party",
-        "王建国",
-    ]);
+    let err = cli.fails(&add_dispute_args("东河村", "来电", "   ", "王建国"));
     assert!(err.contains("矛盾情况不能为空"), "{err}");
     let id = cli
-        .ok(&[
-            "add",
-            "dispute",
-            "--village",
+        .ok(&add_dispute_args(
             "东河村",
-            "--category",
-            "邻里",
-            "--source",
             "来电",
-            "--summary",
             "\u{1b}]0;标题\u{7}\u{1b}[2J清屏\u{1b}[31m测试",
-            "--party",
             "赵\u{202e}春生",
-        ])
+        ))
         .trim()
         .to_string();
     let show = cli.json(&["show", &id]);
@@ -296,20 +241,7 @@ fn hostile_text_is_refused_or_cleaned_and_nothing_saved_is_lost() {
 #[test]
 fn check_backup_and_a_tampered_copy() {
     let cli = Cli::with_roster();
-    cli.ok(&[
-        "add",
-        "dispute",
-        "--village",
-        "东河村",
-        "--category",
-        "邻里",
-        "--source",
-        "来电",
-        "--summary",
-        "排水沟",
-        "--party",
-        "王建国",
-    ]);
+    cli.ok(&add_dispute_args("东河村", "来电", "排水沟", "王建国"));
     let out = cli.ok(&["check"]);
     assert!(out.starts_with("检查通过：案件 1 件"), "{out}");
     let backup = cli.dir.path().join("备份").join("desk-备份.redb");
@@ -405,68 +337,19 @@ fn demo_is_deterministic_per_seed_and_spreads_over_states() {
 #[test]
 fn key_person_cli_requires_reason_and_review_date() {
     let cli = Cli::with_roster();
-    let err = cli.fails(&[
-        "person",
-        "add",
-        "--name",
-        "周德华",
-        "--village",
-        "西岗村",
-        "--category",
-        "高风险信访人员",
-        "--risk",
-        "高",
-        "--officer",
-        "tj1",
-        "--reason",
-        "",
-        "--review",
-        "+180天",
-    ]);
+    let err = cli.fails(&person_add_args("", "+180天", &[]));
     assert!(err.contains("列管理由不能为空"), "{err}");
-    let err = cli.fails(&[
-        "person",
-        "add",
-        "--name",
-        "周德华",
-        "--village",
-        "西岗村",
-        "--category",
-        "高风险信访人员",
-        "--risk",
-        "高",
-        "--officer",
-        "tj1",
-        "--reason",
-        "反复信访",
-        "--review",
-        "昨天",
-    ]);
+    let err = cli.fails(&person_add_args("反复信访", "昨天", &[]));
     assert!(
         err.contains("复核日期") && err.contains("必须在今天之后"),
         "{err}"
     );
     let id = cli
-        .ok(&[
-            "person",
-            "add",
-            "--name",
-            "周德华",
-            "--village",
-            "西岗村",
-            "--category",
-            "高风险信访人员",
-            "--risk",
-            "高",
-            "--officer",
-            "tj1",
-            "--reason",
+        .ok(&person_add_args(
             "反复信访",
-            "--review",
             "+180天",
-            "--phone",
-            "19900002222",
-        ])
+            &["--phone", "19900002222"],
+        ))
         .trim()
         .to_string();
     assert_eq!(id, "RY-000001");
@@ -484,4 +367,29 @@ fn key_person_cli_requires_reason_and_review_date() {
     assert_eq!(p["interval_days"], 15);
     let log = cli.ok(&["log"]);
     assert!(log.contains("查阅重点人员 RY-000001"), "{log}");
+}
+
+/// `desk person add` arguments for the same high-risk petitioner, varying
+/// the reason, the review date and any extra options.
+fn person_add_args<'a>(reason: &'a str, review: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "person",
+        "add",
+        "--name",
+        "周德华",
+        "--village",
+        "西岗村",
+        "--category",
+        "高风险信访人员",
+        "--risk",
+        "高",
+        "--officer",
+        "tj1",
+        "--reason",
+        reason,
+        "--review",
+        review,
+    ];
+    args.extend_from_slice(extra);
+    args
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::cli::Cli;
+use common::cli::{add_dispute_args, Cli};
 
 #[test]
 fn sigkill_mid_commit_loses_no_acknowledged_change() {
@@ -51,19 +51,6 @@ fn sigkill_mid_commit_loses_no_acknowledged_change() {
     // 编号 are never reused, even across crashes.
     let check = cli.ok(&["check"]);
     assert!(check.starts_with("检查通过"), "{check}");
-    let next = cli.ok(&[
-        "add",
-        "dispute",
-        "--village",
-        "东河村",
-        "--category",
-        "邻里",
-        "--source",
-        "来电",
-        "--summary",
-        "崩溃后登记",
-        "--party",
-        "王建国",
-    ]);
+    let next = cli.ok(&add_dispute_args("东河村", "来电", "崩溃后登记", "王建国"));
     assert!(!stored.contains(next.trim()), "{next} reused");
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::cli::Cli;
+use common::cli::{add_dispute_args, Cli};
 use common::server::Server;
 use common::{caller, fixture};
 use duty_desk::desk::api::{Request, Response};
@@ -472,20 +472,12 @@ fn importing_the_same_file_again_creates_no_duplicates() {
     );
     cli.ok(&["import", "ledger", numbered.to_str().unwrap()]);
     let id = cli
-        .ok(&[
-            "add",
-            "dispute",
-            "--village",
+        .ok(&add_dispute_args(
             "东河村",
-            "--category",
-            "邻里",
-            "--source",
             "来电",
-            "--summary",
             "新登记的一件",
-            "--party",
             "董士杰",
-        ])
+        ))
         .trim()
         .to_string();
     assert_eq!(id, format!("MD-{}-000051", year()));

@@ -3,7 +3,7 @@
 //! transaction with its audit event.
 
 use super::api::{DeskError, Request, Response};
-use super::local::{default_deadline, notice, Local, Reply};
+use super::local::{committed, default_deadline, Local, Reply};
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::officer::{check, Capability, Officer};
@@ -43,10 +43,13 @@ pub(crate) fn run(
                 );
                 Ok::<_, DeskError>(id)
             })?;
-            Ok(Reply {
-                notice: notice("登记", &me.login, c.revision, c.touched),
-                response: Response::Created(c.value),
-            })
+            Ok(committed(
+                Response::Created(c.value),
+                "登记",
+                &me.login,
+                c.revision,
+                c.touched,
+            ))
         }
         Request::Triage {
             id,
@@ -264,10 +267,13 @@ pub(crate) fn run(
                 );
                 Ok::<_, DeskError>(id)
             })?;
-            Ok(Reply {
-                notice: notice("登记重点人员", &me.login, c.revision, c.touched),
-                response: Response::Created(c.value),
-            })
+            Ok(committed(
+                Response::Created(c.value),
+                "登记重点人员",
+                &me.login,
+                c.revision,
+                c.touched,
+            ))
         }
         Request::VisitPerson {
             id,

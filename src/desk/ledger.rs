@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::api::{DeskError, Response};
-use super::local::{mask_person, notice, sees_contacts, Local, Reply};
+use super::local::{committed, mask_person, sees_contacts, Local, Reply};
 use crate::domain::dispute::{HistoryEntry, Time};
 use crate::domain::ledger::{same_dispute_key, Column, LedgerRow};
 use crate::domain::officer::{check, Capability, Officer};
@@ -462,8 +462,11 @@ fn run_import(
     report.ids = ids;
     report.duplicates.extend(raced);
     report.written = true;
-    Ok(Reply {
-        response: Response::Imported(Box::new(report)),
-        notice: notice("导入台账", &me.login, c.revision, c.touched),
-    })
+    Ok(committed(
+        Response::Imported(Box::new(report)),
+        "导入台账",
+        &me.login,
+        c.revision,
+        c.touched,
+    ))
 }

@@ -176,7 +176,7 @@ impl Local {
             check(&me, Capability::Admin, false, "管理值班名册")?;
         }
         let officer = Officer::new(&officer.login, &officer.name, &officer.unit, officer.role)?;
-        let committed = self.store.write(&caller.login, clock::now(), |tx| {
+        let c = self.store.write(&caller.login, clock::now(), |tx| {
             let action = if tx.officer(&officer.login)?.is_some() {
                 "修改名册"
             } else {
@@ -190,15 +190,13 @@ impl Local {
             );
             Ok::<_, DeskError>(action)
         })?;
-        Ok(Reply {
-            response: Response::Done,
-            notice: notice(
-                committed.value,
-                &caller.login,
-                committed.revision,
-                committed.touched,
-            ),
-        })
+        Ok(committed(
+            Response::Done,
+            c.value,
+            &caller.login,
+            c.revision,
+            c.touched,
+        ))
     }
 
     pub fn lists(&self) -> Result<Lists, DeskError> {
@@ -248,10 +246,13 @@ impl Local {
             );
             Ok::<_, DeskError>(())
         })?;
-        Ok(Reply {
-            response: Response::Done,
-            notice: notice("维护名录", &me.login, c.revision, c.touched),
-        })
+        Ok(committed(
+            Response::Done,
+            "维护名录",
+            &me.login,
+            c.revision,
+            c.touched,
+        ))
     }
 
     /// Every read of the key-person register is logged: who viewed whom, when.
@@ -312,10 +313,13 @@ impl Local {
             tx.audit(action, &id, &detail);
             Ok(())
         })?;
-        Ok(Reply {
-            response: Response::Done,
-            notice: notice(action, &me.login, c.revision, c.touched),
-        })
+        Ok(committed(
+            Response::Done,
+            action,
+            &me.login,
+            c.revision,
+            c.touched,
+        ))
     }
 
     pub(crate) fn change_person(
@@ -341,14 +345,31 @@ impl Local {
             tx.audit(action, &id, &detail);
             Ok(())
         })?;
-        Ok(Reply {
-            response: Response::Done,
-            notice: notice(action, &me.login, c.revision, c.touched),
-        })
+        Ok(committed(
+            Response::Done,
+            action,
+            &me.login,
+            c.revision,
+            c.touched,
+        ))
     }
 }
 
-pub(crate) fn notice(
+/// The reply to a committed change, with the notice every client gets.
+pub(crate) fn committed(
+    response: Response,
+    action: &str,
+    actor: &str,
+    revision: u64,
+    touched: Vec<crate::store::Touched>,
+) -> Reply {
+    Reply {
+        response,
+        notice: notice(action, actor, revision, touched),
+    }
+}
+
+fn notice(
     action: &str,
     actor: &str,
     revision: u64,

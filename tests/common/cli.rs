@@ -95,3 +95,26 @@ impl Cli {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// `desk add dispute` arguments for a 邻里 dispute with one party.
+pub fn add_dispute_args<'a>(
+    village: &'a str,
+    source: &'a str,
+    summary: &'a str,
+    party: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        "add",
+        "dispute",
+        "--village",
+        village,
+        "--category",
+        "邻里",
+        "--source",
+        source,
+        "--summary",
+        summary,
+        "--party",
+        party,
+    ]
+}
