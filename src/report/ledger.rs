@@ -424,7 +424,9 @@ pub fn read_rows(
     path: &Path,
     encoding: Option<&str>,
 ) -> anyhow::Result<(Vec<LedgerRow>, Vec<SheetInfo>)> {
+    let mut t = crate::timing::Phases::new("read_rows");
     let sheets = read_sheets(path, encoding)?;
+    t.mark("read_sheets");
     let syn = Synonyms::new();
     let mut rows = Vec::new();
     let mut infos = Vec::new();
@@ -484,6 +486,7 @@ pub fn read_rows(
         }
         infos.push(info);
     }
+    t.mark("rows");
     if infos.iter().all(|i| i.header_row.is_none()) {
         anyhow::bail!(
             "文件里没有找到台账表头：表头应包含“矛盾情况”以及“排查时间”“村名”等列（可在标题行之下）"
@@ -494,10 +497,12 @@ pub fn read_rows(
 
 /// The ledger as a table, one row per dispute.
 pub fn ledger_table(desk: &mut dyn Desk, filter: LedgerFilter) -> anyhow::Result<Table> {
+    let mut t = crate::timing::Phases::new("ledger_table");
     let disputes = match desk.call(Request::ExportLedger { filter })? {
         Response::Disputes(d) => d,
         other => return Err(unexpected(other).into()),
     };
+    t.mark("ExportLedger call");
     let names: HashMap<String, String> = desk
         .officers()?
         .into_iter()
@@ -538,8 +543,11 @@ pub fn export(
     out: &Path,
     filter: LedgerFilter,
 ) -> anyhow::Result<usize> {
+    let mut t = crate::timing::Phases::new("export");
     let table = ledger_table(desk, filter)?;
+    t.mark("ledger_table");
     write_table(format, out, &table)?;
+    t.mark("write_table");
     Ok(table.rows.len())
 }
 
@@ -563,8 +571,11 @@ pub fn import(
     path: &Path,
     opts: &ImportOptions,
 ) -> anyhow::Result<(Vec<SheetInfo>, ImportReport)> {
+    let mut t = crate::timing::Phases::new("import");
     let (rows, infos) = read_rows(path, opts.encoding.as_deref())?;
+    t.mark("read_rows");
     let report = send_rows(desk, rows, path, opts)?;
+    t.mark("send_rows");
     Ok((infos, report))
 }
 

@@ -784,6 +784,17 @@ impl Tx<'_> {
         Ok(n)
     }
 
+    /// Reserves `count` consecutive numbers of a sequence at once and
+    /// returns the first (a bulk import numbers thousands of records).
+    pub fn reserve_seq(&mut self, key: &str, count: u64) -> Result<u64, StoreError> {
+        let key = format!("seq:{key}");
+        let last: u64 = meta_get(self.txn, &key)?.unwrap_or(0);
+        if count > 0 {
+            meta_put(self.txn, &key, &(last + count))?;
+        }
+        Ok(last + 1)
+    }
+
     /// Moves a sequence past `at_least`, so numbers an import brought in
     /// (MD-2024-000123) are never handed out again.
     pub fn raise_seq(&mut self, key: &str, at_least: u64) -> Result<(), StoreError> {
@@ -803,6 +814,17 @@ impl Tx<'_> {
 
     pub fn dispute_exists(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self.txn.open_table(DISPUTES)?.get(id)?.is_some())
+    }
+
+    /// `dispute_exists` for many ids, opening the table once.
+    pub fn disputes_exist<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> Result<Vec<bool>, StoreError> {
+        let t = self.txn.open_table(DISPUTES)?;
+        ids.into_iter()
+            .map(|id| Ok(t.get(id)?.is_some()))
+            .collect()
     }
 
     /// Writes a dispute with this transaction's revision and keeps summary
@@ -842,61 +864,62 @@ impl Tx<'_> {
     /// each table opened once instead of once per record: at 100 000 rows
     /// the opening was most of the time.
     pub fn put_disputes(&mut self, ds: &mut [Dispute]) -> Result<(), StoreError> {
-        let mut summaries = self.txn.open_table(SUMMARIES)?;
-        let mut records = self.txn.open_table(DISPUTES)?;
-        let mut indexes = Vec::with_capacity(INDEXES.len());
-        for def in INDEXES {
-            indexes.push(self.txn.open_multimap_table(def)?);
-        }
         for d in ds.iter_mut() {
             d.rev = self.revision;
         }
-        // Encoding is a third of the work and needs no table: two threads.
-        let encode_all = |part: &[Dispute]| -> Vec<(Summary, Vec<u8>, Vec<u8>)> {
-            part.iter()
-                .map(|d| {
-                    let summary = Summary::of(d);
-                    let compact = encode_compact(&summary);
-                    (summary, compact, encode(d))
-                })
-                .collect()
+        let ds: &[Dispute] = ds;
+        let txn = self.txn;
+        // The records (JSON) and the summaries with their indexes are
+        // separate tables: a large import writes them on two threads, each
+        // encoding what it writes.
+        let write_records = move || -> Result<(), StoreError> {
+            let mut records = txn.open_table(DISPUTES)?;
+            for d in ds {
+                records.insert(d.id.as_str(), encode(d).as_slice())?;
+            }
+            Ok(())
         };
-        let encoded = if ds.len() < 2000 {
-            encode_all(ds)
-        } else {
-            let (front, back) = ds.split_at(ds.len() / 2);
-            std::thread::scope(|scope| {
-                let back = scope.spawn(|| encode_all(back));
-                let mut all = encode_all(front);
-                match back.join() {
-                    Ok(rest) => {
-                        all.extend(rest);
-                        Ok(all)
+        let write_summaries = move || -> Result<(), StoreError> {
+            let mut summaries = txn.open_table(SUMMARIES)?;
+            let mut indexes = Vec::with_capacity(INDEXES.len());
+            for def in INDEXES {
+                indexes.push(txn.open_multimap_table(def)?);
+            }
+            for d in ds {
+                let summary = Summary::of(d);
+                let old: Option<Summary> = match summaries.get(d.id.as_str())? {
+                    Some(v) => Some(decode_compact("案件摘要", v.value())?),
+                    None => None,
+                };
+                summaries.insert(d.id.as_str(), encode_compact(&summary).as_slice())?;
+                let new_keys = index_keys(&summary);
+                let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
+                for ((t, old), new) in indexes.iter_mut().zip(old_keys).zip(new_keys) {
+                    if old == new {
+                        continue;
                     }
-                    Err(_) => Err(StoreError::Db("编码案件的线程崩溃".into())),
-                }
-            })?
-        };
-        for (d, (summary, compact, record)) in ds.iter().zip(encoded) {
-            let old: Option<Summary> = match summaries.get(d.id.as_str())? {
-                Some(v) => Some(decode_compact("案件摘要", v.value())?),
-                None => None,
-            };
-            summaries.insert(d.id.as_str(), compact.as_slice())?;
-            let new_keys = index_keys(&summary);
-            let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
-            for ((t, old), new) in indexes.iter_mut().zip(old_keys).zip(new_keys) {
-                if old == new {
-                    continue;
-                }
-                for k in &old {
-                    t.remove(k.as_str(), d.id.as_str())?;
-                }
-                for k in &new {
-                    t.insert(k.as_str(), d.id.as_str())?;
+                    for k in &old {
+                        t.remove(k.as_str(), d.id.as_str())?;
+                    }
+                    for k in &new {
+                        t.insert(k.as_str(), d.id.as_str())?;
+                    }
                 }
             }
-            records.insert(d.id.as_str(), record.as_slice())?;
+            Ok(())
+        };
+        if ds.len() < 2000 {
+            write_records()?;
+            write_summaries()?;
+        } else {
+            std::thread::scope(|scope| -> Result<(), StoreError> {
+                let records = scope.spawn(write_records);
+                let summaries = write_summaries();
+                let records = records
+                    .join()
+                    .unwrap_or_else(|_| Err(StoreError::Db("写入案件的线程崩溃".into())));
+                summaries.and(records)
+            })?;
         }
         for d in ds.iter() {
             self.touch("dispute", &d.id);
