@@ -105,46 +105,71 @@ const MAX_IMPORT_ROWS: usize = 1_000_000;
 /// Unfinished imports kept at once; the oldest is dropped past this.
 const MAX_STAGED: usize = 16;
 
-/// An unfinished import: (login, token) and the rows so far.
-type Staged = ((String, u64), Vec<LedgerRow>);
+/// Unfinished imports older than this are dropped (a client that died or
+/// gave up half-way never sends its last batch).
+const STAGED_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// An unfinished import. Each batch is checked and rebuilt as it arrives,
+/// so that work overlaps the client reading the rest of its file; the
+/// context the rows were built against is kept, and the rows themselves in
+/// case the lists or roster change before the last batch.
+struct Pending {
+    key: (String, u64),
+    rows: Vec<LedgerRow>,
+    built: Vec<BuiltRow>,
+    ctx: rebuild::Context,
+    /// A batch was built against a different context than the first.
+    mixed: bool,
+    since: std::time::Instant,
+}
 
 /// Import batches waiting for their last one, oldest first.
 #[derive(Default)]
-pub struct Staging(Mutex<Vec<Staged>>);
+pub struct Staging(Mutex<Vec<Pending>>);
 
 impl Staging {
-    /// Adds rows; returns the count so far, or all of them when `take`.
+    /// Adds rows (built against `ctx`); returns the count so far, or the
+    /// whole import when `take`.
     fn add(
         &self,
         login: &str,
         token: u64,
-        rows: Vec<LedgerRow>,
+        (rows, built, ctx): (Vec<LedgerRow>, Vec<BuiltRow>, rebuild::Context),
         take: bool,
-    ) -> Result<(u64, Option<Vec<LedgerRow>>), DeskError> {
+    ) -> Result<(u64, Option<Pending>), DeskError> {
         let mut staged = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        staged.retain(|p| p.since.elapsed() < STAGED_FOR);
         let key = (login.to_string(), token);
-        let pos = match staged.iter().position(|(k, _)| *k == key) {
+        let pos = match staged.iter().position(|p| p.key == key) {
             Some(p) => p,
             None => {
                 if staged.len() >= MAX_STAGED {
                     staged.remove(0);
                 }
-                staged.push((key, Vec::new()));
+                staged.push(Pending {
+                    key,
+                    rows: Vec::new(),
+                    built: Vec::new(),
+                    ctx: ctx.clone(),
+                    mixed: false,
+                    since: std::time::Instant::now(),
+                });
                 staged.len() - 1
             }
         };
-        let held = &mut staged[pos].1;
-        if held.len() + rows.len() > MAX_IMPORT_ROWS {
+        let held = &mut staged[pos];
+        if held.rows.len() + rows.len() > MAX_IMPORT_ROWS {
             staged.remove(pos);
             return Err(DeskError::Invalid(format!(
                 "一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入"
             )));
         }
-        held.extend(rows);
-        let count = held.len() as u64;
+        held.mixed |= held.ctx != ctx;
+        held.rows.extend(rows);
+        held.built.extend(built);
+        let count = held.rows.len() as u64;
         if take {
-            let (_, all) = staged.remove(pos);
-            return Ok((count, Some(all)));
+            return Ok((count, Some(staged.remove(pos))));
         }
         Ok((count, None))
     }
@@ -245,16 +270,37 @@ pub(crate) fn import(
         )));
     }
     let finish = batch.finish;
-    let (count, all) = local
-        .imports
-        .add(&me.login, batch.token, batch.rows, finish.is_some())?;
-    let (Some(finish), Some(rows)) = (finish, all) else {
+    let ctx = context(local, me, now)?;
+    let mut rows = batch.rows;
+    // Sheet names come from the file: clean them before they reach the
+    // history, the report and a terminal.
+    for r in &mut rows {
+        r.sheet = clean_line(&r.sheet);
+    }
+    let built = build_all(&rows, &ctx);
+    let (count, all) = local.imports.add(
+        &me.login,
+        batch.token,
+        (rows, built, ctx),
+        finish.is_some(),
+    )?;
+    let (Some(finish), Some(pending)) = (finish, all) else {
         return Ok(Reply {
             response: Response::Staged(count),
             notice: None,
         });
     };
-    run_import(local, me, rows, finish, now)
+    run_import(local, me, pending, finish, now)
+}
+
+/// What rows are checked against: the lists, the roster, the importer, today.
+fn context(local: &Local, me: &Officer, now: Time) -> Result<rebuild::Context, DeskError> {
+    Ok(rebuild::Context {
+        lists: local.lists()?,
+        officers: local.store().officers()?,
+        me: me.login.clone(),
+        today: now.date_naive(),
+    })
 }
 
 /// A checked row ready to write: its record and where it came from.
@@ -330,18 +376,26 @@ fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<BuiltRow> {
 fn run_import(
     local: &Local,
     me: &Officer,
-    rows: Vec<LedgerRow>,
+    pending: Pending,
     finish: ImportFinish,
     now: Time,
 ) -> Result<Reply, DeskError> {
     let mut t = crate::timing::Phases::new("run_import");
     let source = clean_line(&finish.source);
-    let ctx = rebuild::Context {
-        lists: local.lists()?,
-        officers: local.store().officers()?,
-        me: me.login.clone(),
-        today: now.date_naive(),
-    };
+    let ctx = context(local, me, now)?;
+    let Pending {
+        mut rows,
+        built: mut built_rows,
+        ctx: built_with,
+        mixed,
+        ..
+    } = pending;
+    // The lists, the roster or the day changed while the batches came in:
+    // check every row again against what holds now.
+    if mixed || built_with != ctx {
+        built_rows = build_all(&rows, &ctx);
+    }
+    t.mark("context+rebuild");
     let mut existing_keys = HashSet::new();
     let mut existing_ids = HashSet::new();
     for s in local.store().summaries()? {
@@ -353,7 +407,7 @@ fn run_import(
         ));
         existing_ids.insert(s.id);
     }
-    t.mark("context+existing");
+    t.mark("existing");
     let mut report = ImportReport {
         rows: rows.len() as u64,
         dry_run: finish.dry_run,
@@ -361,14 +415,6 @@ fn run_import(
     };
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
     let mut ready = Vec::new();
-    // Sheet names come from the file: clean them before they reach the
-    // history, the report and a terminal.
-    let mut rows = rows;
-    for r in &mut rows {
-        r.sheet = clean_line(&r.sheet);
-    }
-    let built_rows = build_all(&rows, &ctx);
-    t.mark("build_all");
     // Millions of cell strings: freed beside the rest of the import.
     let cells: Vec<Vec<String>> = rows.iter_mut().map(|r| std::mem::take(&mut r.cells)).collect();
     drop_later(cells);

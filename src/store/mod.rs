@@ -7,6 +7,8 @@ pub mod codec;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use redb::{
     Database, Durability, MultimapTableDefinition, ReadableDatabase, ReadableMultimapTable,
@@ -744,6 +746,60 @@ struct PendingEvent {
     detail: String,
 }
 
+/// Records the summaries thread of `put_disputes` encodes for the records
+/// thread, claimed from the far end: `claims` is (front, back), the records
+/// thread owning the indexes below `front`, the helper those from `back`.
+struct Helper {
+    claims: Mutex<(usize, usize)>,
+    slots: Vec<OnceLock<Vec<u8>>>,
+    /// The helper stopped (done, or failed before filling a claimed slot).
+    gone: AtomicBool,
+}
+
+impl Helper {
+    /// The records thread takes index `i` to encode itself, unless the
+    /// helper has it.
+    fn claim_front(&self, i: usize) -> bool {
+        let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        if i < c.1 {
+            c.0 = i + 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn claim_back(&self) -> Option<usize> {
+        let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        (c.1 > c.0).then(|| {
+            c.1 -= 1;
+            c.1
+        })
+    }
+
+    /// The helper's encoding of `i`, once there; None if it never will be.
+    fn wait(&self, i: usize) -> Option<&[u8]> {
+        loop {
+            if let Some(b) = self.slots[i].get() {
+                return Some(b);
+            }
+            if self.gone.load(Ordering::Acquire) {
+                return self.slots[i].get().map(|b| b.as_slice());
+            }
+            std::thread::yield_now();
+        }
+    }
+}
+
+/// Marks the helper gone however its thread leaves.
+struct HelperGone<'h>(&'h Helper);
+
+impl Drop for HelperGone<'_> {
+    fn drop(&mut self) {
+        self.0.gone.store(true, Ordering::Release);
+    }
+}
+
 /// One write transaction in progress.
 pub struct Tx<'a> {
     txn: &'a WriteTransaction,
@@ -870,16 +926,41 @@ impl Tx<'_> {
         let ds: &[Dispute] = ds;
         let txn = self.txn;
         // The records (JSON) and the summaries with their indexes are
-        // separate tables: a large import writes them on two threads, each
-        // encoding what it writes.
+        // separate tables: a large import writes them on two threads. The
+        // records are the longer half, so the summaries thread, once done,
+        // encodes records from the far end for the other to insert.
+        let helper = Helper {
+            claims: Mutex::new((0, ds.len())),
+            slots: (0..ds.len()).map(|_| OnceLock::new()).collect(),
+            gone: AtomicBool::new(false),
+        };
+        let helper = &helper;
         let write_records = move || -> Result<(), StoreError> {
+            let mut t = crate::timing::Phases::new("put_disputes");
             let mut records = txn.open_table(DISPUTES)?;
-            for d in ds {
-                records.insert(d.id.as_str(), encode(d).as_slice())?;
+            for (i, d) in ds.iter().enumerate() {
+                let mine;
+                let bytes: &[u8] = match helper.claim_front(i) {
+                    true => {
+                        mine = encode(d);
+                        &mine
+                    }
+                    false => match helper.wait(i) {
+                        Some(b) => b,
+                        None => {
+                            mine = encode(d);
+                            &mine
+                        }
+                    },
+                };
+                records.insert(d.id.as_str(), bytes)?;
             }
+            t.mark("records thread");
             Ok(())
         };
         let write_summaries = move || -> Result<(), StoreError> {
+            let mut t = crate::timing::Phases::new("put_disputes");
+            let _gone = HelperGone(helper);
             let mut summaries = txn.open_table(SUMMARIES)?;
             let mut indexes = Vec::with_capacity(INDEXES.len());
             for def in INDEXES {
@@ -906,11 +987,16 @@ impl Tx<'_> {
                     }
                 }
             }
+            t.mark("summaries thread");
+            while let Some(j) = helper.claim_back() {
+                let _ = helper.slots[j].set(encode(&ds[j]));
+            }
+            t.mark("helping");
             Ok(())
         };
         if ds.len() < 2000 {
-            write_records()?;
             write_summaries()?;
+            write_records()?;
         } else {
             std::thread::scope(|scope| -> Result<(), StoreError> {
                 let records = scope.spawn(write_records);
