@@ -115,8 +115,11 @@ const STAGED_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 /// case the lists or roster change before the last batch.
 struct Pending {
     key: (String, u64),
-    rows: Vec<LedgerRow>,
-    built: Vec<BuiltRow>,
+    /// Batch by batch (one vector growing to 100 000 records would be
+    /// copied over and over as it grew).
+    rows: Vec<Vec<LedgerRow>>,
+    built: Vec<Vec<BuiltRow>>,
+    count: usize,
     ctx: rebuild::Context,
     /// A batch was built against a different context than the first.
     mixed: bool,
@@ -150,6 +153,7 @@ impl Staging {
                     key,
                     rows: Vec::new(),
                     built: Vec::new(),
+                    count: 0,
                     ctx: ctx.clone(),
                     mixed: false,
                     since: std::time::Instant::now(),
@@ -158,16 +162,17 @@ impl Staging {
             }
         };
         let held = &mut staged[pos];
-        if held.rows.len() + rows.len() > MAX_IMPORT_ROWS {
+        if held.count + rows.len() > MAX_IMPORT_ROWS {
             staged.remove(pos);
             return Err(DeskError::Invalid(format!(
                 "一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入"
             )));
         }
         held.mixed |= held.ctx != ctx;
-        held.rows.extend(rows);
-        held.built.extend(built);
-        let count = held.rows.len() as u64;
+        held.count += rows.len();
+        held.rows.push(rows);
+        held.built.push(built);
+        let count = held.count as u64;
         if take {
             return Ok((count, Some(staged.remove(pos))));
         }
@@ -388,12 +393,15 @@ fn run_import(
         built: mut built_rows,
         ctx: built_with,
         mixed,
+        count,
         ..
     } = pending;
     // The lists, the roster or the day changed while the batches came in:
     // check every row again against what holds now.
     if mixed || built_with != ctx {
-        built_rows = build_all(&rows, &ctx);
+        let all: Vec<LedgerRow> = rows.into_iter().flatten().collect();
+        built_rows = vec![build_all(&all, &ctx)];
+        rows = vec![all];
     }
     t.mark("context+rebuild");
     let mut existing_keys = HashSet::new();
@@ -409,16 +417,20 @@ fn run_import(
     }
     t.mark("existing");
     let mut report = ImportReport {
-        rows: rows.len() as u64,
+        rows: count as u64,
         dry_run: finish.dry_run,
         ..Default::default()
     };
-    let mut seen: HashMap<String, (String, u32)> = HashMap::new();
-    let mut ready = Vec::new();
+    let mut seen: HashMap<String, (String, u32)> = HashMap::with_capacity(2 * count);
+    let mut ready = Vec::with_capacity(count);
     // Millions of cell strings: freed beside the rest of the import.
-    let cells: Vec<Vec<String>> = rows.iter_mut().map(|r| std::mem::take(&mut r.cells)).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter_mut()
+        .flatten()
+        .map(|r| std::mem::take(&mut r.cells))
+        .collect();
     drop_later(cells);
-    for (row, built) in rows.into_iter().zip(built_rows) {
+    for (row, built) in rows.into_iter().flatten().zip(built_rows.into_iter().flatten()) {
         let problem = |reason: String| RowProblem {
             sheet: row.sheet.clone(),
             row: row.row,

@@ -47,12 +47,12 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
         .set_align(FormatAlign::Top);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let plain = Format::new().set_align(FormatAlign::Top);
-    // Rows go straight to the sheet's XML as they are written (inline
-    // strings, no shared-string table held in memory): a 100 000-row ledger
-    // writes in about half the time.
-    let sheet = book
-        .add_worksheet_with_constant_memory()
-        .map_err(xlsx_err)?;
+    // Rows go straight to the sheet's XML as they are written instead of
+    // being held as cells until the save. "Low memory" rather than
+    // "constant memory" mode: strings still go through the shared-string
+    // table, which costs the export a little and saves an import of the
+    // file more (villages, types and names repeat on every row).
+    let sheet = book.add_worksheet_with_low_memory().map_err(xlsx_err)?;
     sheet.set_name(&table.sheet).map_err(xlsx_err)?;
     // Each column's own format, so most cells are written without one: a
     // format passed per cell is hashed per cell. A column of dates (its first
