@@ -57,6 +57,18 @@ impl Local {
         &self.store
     }
 
+    /// `Request::Summaries` answered from the server's kept summaries,
+    /// shared rather than copied; None when none are kept (answer through
+    /// `handle` then).
+    #[allow(clippy::type_complexity)]
+    pub fn kept_summaries(
+        &self,
+        caller: &Caller,
+    ) -> Result<Option<(u64, u64, std::sync::Arc<Vec<u8>>)>, DeskError> {
+        self.officer(caller)?;
+        Ok(self.store.kept_summary_blob()?)
+    }
+
     /// Answers one request for `caller`.
     pub fn handle(&self, caller: &Caller, req: Request) -> Result<Reply, DeskError> {
         // The roster can be bootstrapped before anyone is on it.
@@ -71,10 +83,9 @@ impl Local {
         match req {
             Request::Whoami => Ok(Reply::plain(Response::Officer(me))),
             Request::Summaries => {
-                // Read the revision first: a change landing in between is then
-                // seen twice by the client, never missed.
-                let revision = self.store.revision()?;
-                let (count, blob) = self.store.summary_blob()?;
+                let mut t = crate::timing::Phases::new("serve Summaries");
+                let (revision, count, blob) = self.store.current_summary_blob()?;
+                t.mark("blob");
                 Ok(Reply::plain(Response::SummaryBlob {
                     revision,
                     count,

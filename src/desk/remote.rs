@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use super::api::{Desk, DeskError, Notice, Request, Response};
 use super::wire::{
-    read_frame, write_frame, ClientMsg, FrameError, ServerMsg, MAX_SERVER_FRAME, PROTOCOL_VERSION,
+    read_frame, read_frame_bytes, summary_blob_reply, write_frame, ClientMsg, FrameError,
+    ServerMsg, MAX_SERVER_FRAME, PROTOCOL_VERSION,
 };
 use crate::domain::officer::Officer;
 
@@ -100,6 +101,45 @@ impl Remote {
                 Ok(None)
             }
             Err(e) => Err(lost(e)),
+        }
+    }
+}
+
+impl Remote {
+    /// Every summary, decoded straight from the reply frame (the start-up
+    /// load of the full-screen desk: 100 000 summaries are 25 MB).
+    pub fn load_summaries(&mut self) -> Result<Response, DeskError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        write_frame(
+            &mut self.stream,
+            &ClientMsg::Call {
+                id,
+                req: Request::Summaries,
+            },
+        )
+        .map_err(lost)?;
+        loop {
+            let body = read_frame_bytes(&mut self.stream, MAX_SERVER_FRAME).map_err(lost)?;
+            if let Some((got, revision, count, blob)) = summary_blob_reply(&body) {
+                if got != id {
+                    continue;
+                }
+                crate::timing::since_start("load: frame read");
+                let items = crate::store::decode_summary_blob(&body[blob], count)?;
+                return Ok(Response::Summaries { revision, items });
+            }
+            let msg: ServerMsg = postcard::from_bytes(&body)
+                .map_err(|e| lost(FrameError::Malformed(e.to_string())))?;
+            match msg {
+                ServerMsg::Reply { id: got, result } if got == id => {
+                    return result.and_then(super::api::decode_blob)
+                }
+                ServerMsg::Reply { .. } => continue,
+                ServerMsg::Notice(n) => self.notices.push_back(n),
+                ServerMsg::Bye { reason } => return Err(lost(reason)),
+                ServerMsg::Welcome { .. } => return Err(lost("服务端应答不合协议")),
+            }
         }
     }
 }

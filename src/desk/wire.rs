@@ -67,6 +67,12 @@ pub fn write_frame<T: Serialize>(w: &mut impl Write, msg: &T) -> io::Result<()> 
 }
 
 pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, limit: usize) -> Result<T, FrameError> {
+    let body = read_frame_bytes(r, limit)?;
+    postcard::from_bytes(&body).map_err(|e| FrameError::Malformed(e.to_string()))
+}
+
+/// A frame's payload, not yet decoded.
+pub fn read_frame_bytes(r: &mut impl Read, limit: usize) -> Result<Vec<u8>, FrameError> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len) {
         Ok(()) => {}
@@ -77,17 +83,145 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, limit: usize) -> Resul
     if len > limit {
         return Err(FrameError::TooBig(len, limit));
     }
-    let mut body = vec![0u8; len];
-    r.read_exact(&mut body).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => FrameError::Malformed("帧被截断".into()),
-        _ => FrameError::Io(e),
-    })?;
-    postcard::from_bytes(&body).map_err(|e| FrameError::Malformed(e.to_string()))
+    // Read into spare capacity: a 25 MB reply is not zeroed first.
+    let mut body = Vec::with_capacity(len);
+    r.take(len as u64).read_to_end(&mut body)?;
+    if body.len() < len {
+        return Err(FrameError::Malformed("帧被截断".into()));
+    }
+    Ok(body)
+}
+
+/// Writes `Reply { id, Ok(SummaryBlob { revision, count, blob }) }` as
+/// `write_frame` would, without first copying the blob into the message.
+pub fn write_summary_blob_reply(
+    w: &mut impl Write,
+    id: u64,
+    revision: u64,
+    count: u64,
+    blob: &[u8],
+) -> io::Result<()> {
+    let head = ServerMsg::Reply {
+        id,
+        result: Ok(Response::SummaryBlob {
+            revision,
+            count,
+            blob: Vec::new(),
+        }),
+    };
+    let mut head = postcard::to_allocvec(&head).map_err(|e| io::Error::other(e.to_string()))?;
+    // The empty blob's length is the last byte; put the real one there.
+    head.pop();
+    let mut n = blob.len();
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            head.push(b);
+            break;
+        }
+        head.push(b | 0x80);
+    }
+    let len = u32::try_from(head.len() + blob.len())
+        .map_err(|_| io::Error::other("reply larger than a frame"))?;
+    w.write_all(&len.to_be_bytes())?;
+    w.write_all(&head)?;
+    w.write_all(blob)?;
+    w.flush()
+}
+
+/// Reads a varint as postcard writes integers and enum variants.
+fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        value |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// When a reply frame is `Reply { id, Ok(SummaryBlob { .. }) }`: the id,
+/// the revision, the count and where the blob lies in the frame, so the
+/// summaries decode straight from the frame without copying 25 MB first.
+pub fn summary_blob_reply(body: &[u8]) -> Option<(u64, u64, u64, std::ops::Range<usize>)> {
+    use std::sync::OnceLock;
+    // The variant numbers, from postcard itself.
+    static TAGS: OnceLock<Option<(u64, u64)>> = OnceLock::new();
+    let tags = *TAGS.get_or_init(|| {
+        let probe = ServerMsg::Reply {
+            id: 0,
+            result: Ok(Response::SummaryBlob {
+                revision: 0,
+                count: 0,
+                blob: Vec::new(),
+            }),
+        };
+        let bytes = postcard::to_allocvec(&probe).ok()?;
+        let mut at = 0;
+        let reply = varint(&bytes, &mut at)?;
+        let (_id, ok) = (varint(&bytes, &mut at)?, varint(&bytes, &mut at)?);
+        let blob = varint(&bytes, &mut at)?;
+        (ok == 0).then_some((reply, blob))
+    });
+    let (reply, blob) = tags?;
+    let mut at = 0;
+    if varint(body, &mut at)? != reply {
+        return None;
+    }
+    let id = varint(body, &mut at)?;
+    if varint(body, &mut at)? != 0 || varint(body, &mut at)? != blob {
+        return None;
+    }
+    let revision = varint(body, &mut at)?;
+    let count = varint(body, &mut at)?;
+    let len = usize::try_from(varint(body, &mut at)?).ok()?;
+    (at.checked_add(len)? == body.len()).then(|| (id, revision, count, at..at + len))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_blob_replies_are_read_in_place() {
+        let msg = ServerMsg::Reply {
+            id: 300,
+            result: Ok(Response::SummaryBlob {
+                revision: 1 << 40,
+                count: 2,
+                blob: vec![1, 2, 3, 200],
+            }),
+        };
+        let body = postcard::to_allocvec(&msg).unwrap();
+        let (id, revision, count, range) = summary_blob_reply(&body).unwrap();
+        assert_eq!((id, revision, count), (300, 1 << 40, 2));
+        assert_eq!(&body[range], &[1, 2, 3, 200]);
+        let other = postcard::to_allocvec(&ServerMsg::Reply {
+            id: 1,
+            result: Ok(Response::Created("x".into())),
+        })
+        .unwrap();
+        assert!(summary_blob_reply(&other).is_none());
+        // Written in place, the frame is the one write_frame makes.
+        let blob: Vec<u8> = (0..300u32).map(|i| i as u8).collect();
+        let msg = ServerMsg::Reply {
+            id: 9,
+            result: Ok(Response::SummaryBlob {
+                revision: 3,
+                count: 1,
+                blob: blob.clone(),
+            }),
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        write_frame(&mut a, &msg).unwrap();
+        write_summary_blob_reply(&mut b, 9, 3, 1, &blob).unwrap();
+        assert_eq!(a, b);
+        assert!(summary_blob_reply(&body[..body.len() - 1]).is_none());
+    }
 
     #[test]
     fn frames_round_trip_and_limits_hold() {

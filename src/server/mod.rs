@@ -19,7 +19,8 @@ use anyhow::Context;
 
 use crate::desk::api::{DeskError, Notice, Request, Response};
 use crate::desk::wire::{
-    read_frame, write_frame, ClientMsg, FrameError, ServerMsg, MAX_CLIENT_FRAME, PROTOCOL_VERSION,
+    read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
+    MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
 use crate::desk::{clock, identity, Caller, Local};
 
@@ -126,6 +127,11 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let _lock = take_lock(&opts.socket)?;
     let local =
         Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
+    // Every client start-up asks for all summaries: keep them in memory.
+    local
+        .store()
+        .keep_summaries()
+        .context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;
     stop_on_signals(opts.socket.clone())?;
     let db = crate::desk::paths::absolute(&opts.db)
@@ -268,6 +274,14 @@ fn session(
     loop {
         match read_frame::<ClientMsg>(&mut reader, MAX_CLIENT_FRAME)? {
             ClientMsg::Call { id, req } => {
+                if matches!(req, Request::Summaries) {
+                    // Every client start: the kept summaries go out as they are.
+                    if let Ok(Some((revision, count, blob))) = shared.local.kept_summaries(caller) {
+                        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+                        write_summary_blob_reply(&mut *w, id, revision, count, &blob)?;
+                        continue;
+                    }
+                }
                 let result = shared.local.handle(caller, req);
                 let (result, notice) = match result {
                     Ok(reply) => (Ok(reply.response), reply.notice),

@@ -123,6 +123,36 @@ type RowResult<'a> = Result<
 pub struct Store {
     db: Database,
     path: PathBuf,
+    /// Held from the start of a write transaction until the summary cache
+    /// has taken its changes, so the cache follows commits in order.
+    writing: Mutex<()>,
+    /// Every summary's stored bytes, kept by a server once primed: each
+    /// client start-up asks for all of them.
+    cache: Mutex<Option<SummaryCache>>,
+}
+
+/// The summary table in memory, as of `revision`.
+struct SummaryCache {
+    revision: u64,
+    entries: std::collections::BTreeMap<String, Vec<u8>>,
+    /// `entries` assembled as `summary_blob` lays them out, until a change.
+    blob: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+impl SummaryCache {
+    fn blob(&mut self) -> std::sync::Arc<Vec<u8>> {
+        let entries = &self.entries;
+        let blob = self.blob.get_or_insert_with(|| {
+            let size = entries.values().map(|v| v.len() + 4).sum();
+            let mut blob = Vec::with_capacity(size);
+            for v in entries.values() {
+                blob.extend_from_slice(&(v.len() as u32).to_le_bytes());
+                blob.extend_from_slice(v);
+            }
+            std::sync::Arc::new(blob)
+        });
+        std::sync::Arc::clone(blob)
+    }
 }
 
 impl Store {
@@ -136,6 +166,8 @@ impl Store {
         let store = Store {
             db,
             path: path.to_path_buf(),
+            writing: Mutex::new(()),
+            cache: Mutex::new(None),
         };
         store.prepare()?;
         Ok(store)
@@ -187,6 +219,8 @@ impl Store {
         now: Time,
         f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
     ) -> Result<Committed<R>, E> {
+        let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let caching = self.caching();
         let mut txn = self.db.begin_write().map_err(StoreError::from)?;
         txn.set_durability(Durability::Immediate)
             .map_err(StoreError::from)?;
@@ -199,11 +233,13 @@ impl Store {
             events: Vec::new(),
             touched: Vec::new(),
             touched_keys: Default::default(),
+            summaries: caching.then(Vec::new),
         };
         let value = f(&mut tx)?;
-        let (events, touched) = (
+        let (events, touched, summaries) = (
             std::mem::take(&mut tx.events),
             std::mem::take(&mut tx.touched),
+            tx.summaries.take(),
         );
         if events.is_empty() {
             return Err(StoreError::Db("内部错误：改动没有写审计记录".into()).into());
@@ -218,11 +254,83 @@ impl Store {
             meta_put(&txn, "revision", &revision)?;
         }
         txn.commit().map_err(StoreError::from)?;
+        if let Some(written) = summaries {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(c) = cache.as_mut() {
+                c.revision = revision;
+                if !written.is_empty() {
+                    c.blob = None;
+                }
+                c.entries.extend(written);
+            }
+        }
         Ok(Committed {
             value,
             revision,
             touched,
         })
+    }
+
+    fn caching(&self) -> bool {
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Keeps every summary in memory from now on, updated at each commit,
+    /// so `current_summary_blob` answers without reading the table. For the
+    /// server: clients ask for all of them at every start.
+    pub fn keep_summaries(&self) -> Result<(), StoreError> {
+        let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let r = self.db.begin_read()?;
+        let revision = match r.open_table(META)?.get("revision")? {
+            Some(v) => decode("版本号", v.value())?,
+            None => 0,
+        };
+        let mut entries = std::collections::BTreeMap::new();
+        for row in r.open_table(SUMMARIES)?.iter()? {
+            let (k, v) = row?;
+            entries.insert(k.value().to_string(), v.value().to_vec());
+        }
+        let mut c = SummaryCache {
+            revision,
+            entries,
+            blob: None,
+        };
+        c.blob();
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
+        Ok(())
+    }
+
+    /// The kept summaries as of the current revision, shared, when kept.
+    #[allow(clippy::type_complexity)]
+    pub fn kept_summary_blob(
+        &self,
+    ) -> Result<Option<(u64, u64, std::sync::Arc<Vec<u8>>)>, StoreError> {
+        if !self.caching() {
+            return Ok(None);
+        }
+        let revision = self.revision()?;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(cache
+            .as_mut()
+            .filter(|c| c.revision == revision)
+            .map(|c| (revision, c.entries.len() as u64, c.blob())))
+    }
+
+    /// (revision, count, blob): every summary as `summary_blob` lays them
+    /// out, and the revision they are as of. From memory when kept.
+    pub fn current_summary_blob(&self) -> Result<(u64, u64, Vec<u8>), StoreError> {
+        if let Some((revision, count, blob)) = self.kept_summary_blob()? {
+            return Ok((revision, count, blob.to_vec()));
+        }
+        let revision = self.revision()?;
+        // A commit is between its end and the cache taking it in, or
+        // nothing is kept: read the table. The revision read first means a
+        // change landing in between is seen twice by the client, never missed.
+        let (count, blob) = self.summary_blob()?;
+        Ok((revision, count, blob))
     }
 
     pub fn revision(&self) -> Result<u64, StoreError> {
@@ -810,6 +918,8 @@ pub struct Tx<'a> {
     touched: Vec<Touched>,
     /// `touched` as a set: a bulk import touches 100 000 records.
     touched_keys: std::collections::HashSet<(String, String)>,
+    /// Summaries written, for the store's cache (when it keeps one).
+    summaries: Option<Vec<(String, Vec<u8>)>>,
 }
 
 impl Tx<'_> {
@@ -893,8 +1003,12 @@ impl Tx<'_> {
             Some(v) => Some(decode_compact("案件摘要", v.value())?),
             None => None,
         };
-        summaries.insert(d.id.as_str(), encode_compact(&summary).as_slice())?;
+        let compact = encode_compact(&summary);
+        summaries.insert(d.id.as_str(), compact.as_slice())?;
         drop(summaries);
+        if let Some(kept) = self.summaries.as_mut() {
+            kept.push((d.id.clone(), compact));
+        }
         let new_keys = index_keys(&summary);
         let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
         for ((def, old), new) in INDEXES.iter().zip(old_keys).zip(new_keys) {
@@ -958,9 +1072,11 @@ impl Tx<'_> {
             t.mark("records thread");
             Ok(())
         };
-        let write_summaries = move || -> Result<(), StoreError> {
+        let keep = self.summaries.is_some();
+        let write_summaries = move || -> Result<Vec<(String, Vec<u8>)>, StoreError> {
             let mut t = crate::timing::Phases::new("put_disputes");
             let _gone = HelperGone(helper);
+            let mut kept = Vec::with_capacity(if keep { ds.len() } else { 0 });
             let mut summaries = txn.open_table(SUMMARIES)?;
             let mut indexes = Vec::with_capacity(INDEXES.len());
             for def in INDEXES {
@@ -972,7 +1088,11 @@ impl Tx<'_> {
                     Some(v) => Some(decode_compact("案件摘要", v.value())?),
                     None => None,
                 };
-                summaries.insert(d.id.as_str(), encode_compact(&summary).as_slice())?;
+                let compact = encode_compact(&summary);
+                summaries.insert(d.id.as_str(), compact.as_slice())?;
+                if keep {
+                    kept.push((d.id.clone(), compact));
+                }
                 let new_keys = index_keys(&summary);
                 let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
                 for ((t, old), new) in indexes.iter_mut().zip(old_keys).zip(new_keys) {
@@ -992,20 +1112,25 @@ impl Tx<'_> {
                 let _ = helper.slots[j].set(encode(&ds[j]));
             }
             t.mark("helping");
-            Ok(())
+            Ok(kept)
         };
-        if ds.len() < 2000 {
-            write_summaries()?;
+        let kept = if ds.len() < 2000 {
+            let kept = write_summaries()?;
             write_records()?;
+            kept
         } else {
-            std::thread::scope(|scope| -> Result<(), StoreError> {
+            std::thread::scope(|scope| -> Result<_, StoreError> {
                 let records = scope.spawn(write_records);
                 let summaries = write_summaries();
                 let records = records
                     .join()
                     .unwrap_or_else(|_| Err(StoreError::Db("写入案件的线程崩溃".into())));
-                summaries.and(records)
-            })?;
+                records?;
+                summaries
+            })?
+        };
+        if let Some(all) = self.summaries.as_mut() {
+            all.extend(kept);
         }
         for d in ds.iter() {
             self.touch("dispute", &d.id);

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::app::Want;
@@ -14,53 +15,118 @@ use crate::desk::Desk;
 
 pub struct Client {
     tx: Sender<(Want, Request)>,
+    /// Requests for every summary go on a connection of their own, so the
+    /// big one starts at once instead of after the small ones.
+    bulk: Sender<(Want, Request)>,
+    gate: Arc<Gate>,
+}
+
+/// Full summary loads in flight. A request for some summaries waits until
+/// none is, so its (newer) answer is never overwritten by an older full one.
+#[derive(Default)]
+struct Gate {
+    loads: Mutex<u32>,
+    done: Condvar,
+}
+
+impl Gate {
+    fn wait_clear(&self) {
+        let mut n = self.loads.lock().unwrap_or_else(|p| p.into_inner());
+        while *n > 0 {
+            n = self.done.wait(n).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn change(&self, by: i32) {
+        let mut n = self.loads.lock().unwrap_or_else(|p| p.into_inner());
+        *n = n.saturating_add_signed(by);
+        self.done.notify_all();
+    }
 }
 
 impl Client {
     pub fn start(socket: PathBuf, events: Sender<Event>) -> Client {
         let (tx, rx) = channel::<(Want, Request)>();
-        let calls_socket = socket.clone();
-        let calls_events = events.clone();
-        std::thread::Builder::new()
-            .name("desk-calls".into())
-            .spawn(move || calls(calls_socket, rx, calls_events))
-            .expect("spawn call thread");
+        let (bulk, bulk_rx) = channel::<(Want, Request)>();
+        let gate = Arc::new(Gate::default());
+        for (name, rx, gate) in [
+            ("desk-calls", rx, Arc::clone(&gate)),
+            ("desk-load", bulk_rx, Arc::clone(&gate)),
+        ] {
+            let calls_socket = socket.clone();
+            let calls_events = events.clone();
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(move || calls(calls_socket, rx, calls_events, &gate))
+                .expect("spawn call thread");
+        }
         std::thread::Builder::new()
             .name("desk-notices".into())
             .spawn(move || notices(socket, events))
             .expect("spawn notice thread");
-        Client { tx }
+        Client { tx, bulk, gate }
     }
 
     pub fn send(&self, want: Want, req: Request) {
-        let _ = self.tx.send((want, req));
+        if matches!(req, Request::Summaries) {
+            self.gate.change(1);
+            if self.bulk.send((want, req)).is_err() {
+                self.gate.change(-1);
+            }
+        } else {
+            let _ = self.tx.send((want, req));
+        }
     }
 }
 
-fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>) {
+fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>, gate: &Gate) {
     let mut remote: Option<Remote> = None;
     for (want, req) in rx {
+        let load = matches!(req, Request::Summaries);
+        // Changed summaries wait for a full load in flight (see `Gate`); so
+        // does the key-person register, which would only slow the load down
+        // (both need the same two cores) for a screen that is not shown first.
+        if matches!(req, Request::SummariesOf { .. } | Request::Persons { .. }) {
+            gate.wait_clear();
+        }
         // Reads are safe to retry once after a reconnect; the notice thread
         // reports the connection state, so failures here only answer the call.
         let mut result = Err(DeskError::Connection("连接中断".into()));
         for _attempt in 0..2 {
             if remote.is_none() {
                 remote = Remote::connect(&socket, false).ok();
+                crate::timing::since_start("tui: connected");
             }
             let Some(r) = remote.as_mut() else {
                 std::thread::sleep(Duration::from_millis(300));
                 continue;
             };
-            // Decoding every summary is the heavy part of start-up: do it
-            // here, off the screen's thread.
-            result = r.call(req.clone()).and_then(crate::desk::api::decode_blob);
+            if load {
+                crate::timing::since_start("tui: load starts");
+            }
+            let mut t = crate::timing::Phases::new("tui call");
+            result = if load {
+                // Decoding every summary is the heavy part of start-up: do it
+                // here, off the screen's thread, straight from the frame.
+                r.load_summaries()
+            } else {
+                r.call(req.clone())
+                    .and_then(crate::desk::api::decode_blob)
+            };
+            t.mark(if load { "load summaries" } else { "call" });
             if matches!(result, Err(DeskError::Connection(_))) && req.is_query() {
                 remote = None;
                 continue;
             }
             break;
         }
-        if events.send(Event::Reply(want, result)).is_err() {
+        let gone = events.send(Event::Reply(want, result)).is_err();
+        if load {
+            gate.change(-1);
+            // The reply frame this thread read is freed: give it back.
+            super::release_memory();
+        }
+        if gone {
             return;
         }
     }
