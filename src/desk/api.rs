@@ -156,6 +156,12 @@ pub enum Request {
         value: String,
     },
 
+    /// The caller's own last change, if it can still be undone.
+    LastAction,
+    /// Undoes the caller's own last change (within 10 minutes) with a
+    /// compensating change; the audit log keeps both.
+    Undo,
+
     /// Keep an unsent form for the caller (`key` names the form).
     SaveDraft {
         key: String,
@@ -195,6 +201,7 @@ impl Request {
                 | Request::Audit { .. }
                 | Request::Check
                 | Request::Draft { .. }
+                | Request::LastAction
         )
     }
 }
@@ -272,6 +279,19 @@ pub enum Response {
     /// Import rows received so far.
     Staged(u64),
     Imported(Box<ImportReport>),
+    /// What `Undo` would undo (None: nothing).
+    Undoable(Option<UndoInfo>),
+    Undone(UndoInfo),
+}
+
+/// An undoable (or undone) change, as the officer is told about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoInfo {
+    pub action: String,
+    pub target: String,
+    pub at: crate::domain::dispute::Time,
+    /// Why it can no longer be undone, when it cannot.
+    pub blocked: Option<String>,
 }
 
 /// What a committed change touched; the server pushes it to every client.

@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod local;
 pub mod paths;
 pub mod remote;
+mod undo;
 pub mod wire;
 
 pub use api::{Desk, DeskError, DeskExt, Notice, Request, Response};
