@@ -1098,7 +1098,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Response::Undone(i) => say(
                 json,
                 json!({"id": i.target, "result": "已撤销", "action": i.action}),
-                &format!("已撤销 {} 的「{}」：{}", i.at.format("%H:%M"), i.action, i.target),
+                &format!(
+                    "已撤销 {} 的「{}」：{}",
+                    i.at.format("%H:%M"),
+                    i.action,
+                    i.target
+                ),
             ),
             other => Err(unexpected(other).into()),
         },

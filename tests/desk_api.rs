@@ -665,7 +665,10 @@ fn undo_reverts_the_officers_own_last_change_and_the_log_keeps_both() {
     assert_eq!(s.dispute(&id).unwrap().status, Status::Assigned);
     match s.call(Request::LastAction).unwrap() {
         Response::Undoable(Some(i)) => {
-            assert_eq!((i.action.as_str(), i.target.as_str()), ("交办", id.as_str()));
+            assert_eq!(
+                (i.action.as_str(), i.target.as_str()),
+                ("交办", id.as_str())
+            );
             assert_eq!(i.blocked, None);
         }
         other => panic!("{other:?}"),
@@ -702,7 +705,9 @@ fn undoing_a_registration_removes_the_record_and_its_number_is_not_reused() {
     let f = fixture();
     let first = f.register("zb1", "西岗村", &["赵春生"]).unwrap();
     undo(&f, "zb1").unwrap();
-    let e = f.call("zb1", Request::Dispute { id: first.clone() }).unwrap_err();
+    let e = f
+        .call("zb1", Request::Dispute { id: first.clone() })
+        .unwrap_err();
     assert!(matches!(e, DeskError::NotFound(_)), "{e:?}");
     let second = f.register("zb1", "西岗村", &["赵春生"]).unwrap();
     assert_ne!(first, second);
@@ -737,7 +742,12 @@ fn undo_is_refused_after_someone_else_changed_the_record_and_is_per_officer() {
 fn undo_reverts_a_key_person_visit() {
     let f = fixture();
     let pid = match f
-        .call("zb1", Request::AddPerson { new: new_person("tj1") })
+        .call(
+            "zb1",
+            Request::AddPerson {
+                new: new_person("tj1"),
+            },
+        )
         .unwrap()
     {
         Response::Created(id) => id,
@@ -755,7 +765,10 @@ fn undo_reverts_a_key_person_visit() {
     )
     .unwrap();
     undo(&f, "tj1").unwrap();
-    match f.call("admin1", Request::Person { id: pid.clone() }).unwrap() {
+    match f
+        .call("admin1", Request::Person { id: pid.clone() })
+        .unwrap()
+    {
         Response::Person(p) => assert!(p.visits.is_empty()),
         other => panic!("{other:?}"),
     }

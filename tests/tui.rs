@@ -307,7 +307,7 @@ fn a_notice_refetches_what_changed() {
         .out
         .iter()
         .filter_map(|o| match o {
-            Out::Request(Want::SummariesOf, Request::SummariesOf { ids }) => Some(ids.join(",")),
+            Out::Request(Want::SummariesOf(_), Request::SummariesOf { ids }) => Some(ids.join(",")),
             _ => None,
         })
         .collect();

@@ -126,9 +126,9 @@ impl Local {
                 super::ledger::export_persons(self, &me, include_ended, now)
             }
             Request::ImportLedger { batch } => super::ledger::import(self, &me, batch, now),
-            Request::LastAction => Ok(Reply::plain(Response::Undoable(
-                super::undo::last_action(self, &me, now)?,
-            ))),
+            Request::LastAction => Ok(Reply::plain(Response::Undoable(super::undo::last_action(
+                self, &me, now,
+            )?))),
             Request::Undo => super::undo::undo(self, &me, now),
             command => super::commands::run(self, &me, command, now),
         }

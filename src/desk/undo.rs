@@ -61,11 +61,7 @@ pub(crate) fn undo(local: &Local, me: &Officer, now: Time) -> Result<Reply, Desk
         tx.audit(
             "撤销",
             &e.target,
-            &format!(
-                "撤销本人 {} 的「{}」",
-                e.at.format("%H:%M:%S"),
-                e.action
-            ),
+            &format!("撤销本人 {} 的「{}」", e.at.format("%H:%M:%S"), e.action),
         );
         Ok::<_, DeskError>(info(&e, None))
     })?;

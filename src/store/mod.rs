@@ -1013,7 +1013,12 @@ impl Tx<'_> {
 
     /// Keeps what `target` was before this transaction's change as the
     /// actor's one undoable action, replacing the previous one.
-    pub fn remember_undo(&mut self, action: &str, target: &str, before: Before) -> Result<(), StoreError> {
+    pub fn remember_undo(
+        &mut self,
+        action: &str,
+        target: &str,
+        before: Before,
+    ) -> Result<(), StoreError> {
         let entry = UndoEntry {
             at: self.now,
             action: action.to_string(),

@@ -4,8 +4,12 @@
 
 pub mod app;
 mod client;
+pub mod flows;
+pub mod form;
+mod form_view;
 pub mod input;
 pub mod keymap;
+pub mod picker;
 pub mod views;
 
 use std::io::{BufWriter, Write};
@@ -189,7 +193,16 @@ fn event_loop(
     }
     app.load();
     let mut dirty = true;
+    let mut last_draft = std::time::Instant::now();
     loop {
+        // An unsent form goes to the server as the officer types (at most
+        // twice a second), so a dropped session loses nothing.
+        if last_draft.elapsed() >= Duration::from_millis(500) {
+            if let Some(req) = app.draft_request() {
+                app.out.push(Out::Request(Want::SaveDraft, req));
+                last_draft = std::time::Instant::now();
+            }
+        }
         // Effects first: requests and searches leave before we draw.
         for o in app.out.drain(..) {
             match o {
@@ -216,6 +229,7 @@ fn event_loop(
             }
         }
         if app.quit || STOP.load(Ordering::SeqCst) {
+            save_last_draft(&mut app, &client, &rx);
             return Ok(());
         }
         if dirty {
@@ -249,6 +263,22 @@ fn event_loop(
             if batch.elapsed() > Duration::from_millis(16) {
                 break;
             }
+        }
+    }
+}
+
+/// On the way out (the terminal went away): the last keystrokes of a form
+/// reach the server before the process ends.
+fn save_last_draft(app: &mut App, client: &client::Client, rx: &Receiver<Event>) {
+    let Some(req) = app.draft_request() else {
+        return;
+    };
+    client.send(Want::SaveDraft, req);
+    let deadline = std::time::Instant::now() + Duration::from_millis(800);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(Event::Reply(Want::SaveDraft, _)) | Err(_) => return,
+            Ok(_) => {}
         }
     }
 }
