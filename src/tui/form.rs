@@ -292,7 +292,7 @@ impl Form {
                         FieldKind::Choice(labels(Source::ALL, Source::label)),
                     )
                     .value(Source::Visit.label()),
-                    Field::new("summary", "矛盾情况", true, FieldKind::Lines),
+                    Field::new("summary", "矛盾情况", true, FieldKind::Text),
                 ];
                 f.extend(party_fields(1));
                 f.extend(party_fields(2));
@@ -377,7 +377,7 @@ impl Form {
                     Field::new("deadline", "化解时限", false, FieldKind::Date).hint(hint),
                 ]
             }
-            FormKind::Reject => vec![Field::new("reason", "退回理由", true, FieldKind::Lines)],
+            FormKind::Reject => vec![Field::new("reason", "退回理由", true, FieldKind::Text)],
             FormKind::Package => vec![
                 Field::new(
                     "leader",
@@ -425,7 +425,7 @@ impl Form {
                     FieldKind::Choice(labels(Outcome::ALL, Outcome::label)),
                 )
                 .value(Outcome::WrittenAgreement.label()),
-                Field::new("summary", "化解情况", true, FieldKind::Lines),
+                Field::new("summary", "化解情况", true, FieldKind::Text),
             ],
             FormKind::Approve => vec![
                 Field::new(
@@ -458,7 +458,7 @@ impl Form {
                 )
                 .value(SATISFACTION[0]),
                 Field::new("rebound", "有无反弹迹象", true, FieldKind::Toggle).value(NO),
-                Field::new("finding", "回访情况及所做工作", true, FieldKind::Lines),
+                Field::new("finding", "回访情况及所做工作", true, FieldKind::Text),
                 Field::new("reopen", "重新办理", true, FieldKind::Toggle)
                     .value(NO)
                     .hint("纠纷反弹时选“是”，案件回到调处中"),
@@ -485,7 +485,7 @@ impl Form {
                     true,
                     FieldKind::Choice(Options::Workers),
                 ),
-                Field::new("reason", "列管理由", true, FieldKind::Lines),
+                Field::new("reason", "列管理由", true, FieldKind::Text),
                 Field::new("review", "复核日期", true, FieldKind::Date)
                     .hint("到期须复核：延期或解除"),
                 Field::new("phone", "电话", false, FieldKind::Text),
@@ -500,7 +500,7 @@ impl Form {
                     FieldKind::Choice(labels(VisitMethod::ALL, VisitMethod::label)),
                 )
                 .value(VisitMethod::Home.label()),
-                Field::new("finding", "走访情况", true, FieldKind::Lines),
+                Field::new("finding", "走访情况", true, FieldKind::Text),
             ],
             FormKind::PersonReview => vec![
                 Field::new(
@@ -568,12 +568,13 @@ impl Form {
         &mut self.fields[self.focus]
     }
 
+    /// The next field; from 提交 round to the first.
     pub fn next(&mut self) {
-        self.focus = (self.focus + 1).min(self.fields.len() - 1);
+        self.focus = (self.focus + 1) % self.fields.len();
     }
 
     pub fn prev(&mut self) {
-        self.focus = self.focus.saturating_sub(1);
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
     }
 
     /// Whether anything was typed or chosen (a cancel then asks first).

@@ -95,4 +95,5 @@ impl Fixture {
     }
 }
 pub mod cli;
+pub mod screen;
 pub mod server;
