@@ -126,13 +126,6 @@ impl Desk {
         self
     }
 
-    fn tab(&mut self, n: usize) -> &mut Self {
-        for _ in 0..n {
-            self.key(KeyCode::Tab);
-        }
-        self
-    }
-
     fn submit(&mut self) -> &mut Self {
         self.press(KeyCode::Char('s'), KeyModifiers::CONTROL)
     }
