@@ -442,7 +442,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            // Not eprintln!: with the terminal gone (SSH dropped) it would panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "错误：{e:#}");
             ExitCode::FAILURE
         }
     }

@@ -607,6 +607,10 @@ impl App {
             .get(&n.actor)
             .map(|o| o.name.clone())
             .unwrap_or(n.actor.clone());
+        // The officer's own change already has its message.
+        if self.me.as_ref().is_some_and(|m| m.login == n.actor) {
+            return;
+        }
         let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
         self.say(format!("{who} {} {}", n.action, ids.join(" ")), false);
     }

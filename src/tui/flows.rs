@@ -561,8 +561,15 @@ impl App {
         }
     }
 
+    /// Whether a form changed since its draft was last sent.
+    pub fn draft_pending(&self) -> bool {
+        self.overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Form(f) if f.dirty))
+    }
+
     /// The unsent form to keep on the server, if it changed since last time.
-    /// The loop calls this at most twice a second while the officer types.
+    /// The loop calls this a few times a second at most while the officer types.
     pub fn draft_request(&mut self) -> Option<Request> {
         let form = self.overlays.iter_mut().rev().find_map(|o| match o {
             Overlay::Form(f) if f.dirty => Some(f),
