@@ -653,3 +653,42 @@ fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
     zb.key(KeyCode::Esc).key(KeyCode::Char('4'));
     assert!(!zb.screen(120, 30).contains("钱小红"));
 }
+
+#[test]
+fn impossible_and_past_deadlines_are_refused_in_the_form() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "郭建军");
+    zb.go(&id).key(KeyCode::Char('t')).submit();
+    zb.key(KeyCode::Char('a'))
+        .pick("zgq")
+        .pick("sfs")
+        .pick("fzq")
+        .field("化解时限")
+        .typed("2026年2月30日")
+        .submit();
+    let e = zb
+        .form()
+        .field("deadline")
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(e.contains("2026年2月没有30日"), "{e}");
+    zb.press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("2024.11.28")
+        .submit();
+    let e = zb
+        .form()
+        .field("deadline")
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(e.contains("已过"), "{e}");
+    assert!(zb.dispute(&id).assignment.is_none());
+    // Left empty, the deadline follows the risk level (中: 15 days).
+    zb.press(KeyCode::Char('u'), KeyModifiers::CONTROL).submit();
+    let due = zb.dispute(&id).deadline().unwrap();
+    assert_eq!(due, clock::now().date_naive() + chrono::Days::new(15));
+}
