@@ -630,6 +630,33 @@ fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
         .submit();
     assert!(!tj.has_form(), "{:?}", tj.form().error);
 
+    // A dispute names her as a party: linked to the register.
+    zb.key(KeyCode::Esc)
+        .key(KeyCode::Char('2'))
+        .key(KeyCode::Char('n'))
+        .pick("dh")
+        .pick("ll")
+        .field("矛盾情况")
+        .typed("与邻居因院墙漏雨争执")
+        .field("当事人1 姓名")
+        .typed("钱小红")
+        .field("涉及重点人员")
+        .key(KeyCode::Enter)
+        .typed("qxh")
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Enter)
+        .submit();
+    let did = zb.status().trim_start_matches("已登记 ").to_string();
+    let linked = zb.dispute(&did);
+    assert_eq!(linked.parties[0].person_id.as_deref(), Some(pid.as_str()));
+    // It counts in the risk score as a key person's case.
+    let i = zb.app.data.by_id[&did];
+    let reasons = zb.app.score_of(i).reasons;
+    assert!(
+        reasons.iter().any(|(r, _)| r.contains("重点人员")),
+        "{reasons:?}"
+    );
+
     zb.go(&pid)
         .key(KeyCode::Char('r'))
         .field("复核结论")
