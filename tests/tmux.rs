@@ -343,7 +343,25 @@ fn one_dispute_from_registration_to_follow_up_by_keyboard_in_tmux() {
     t.text("排水沟畅通，双方关系缓和");
     t.keys(&["C-s"]);
     t.wait_for("已记录回访");
-    t.keys(&["Escape", "q"]);
+
+    // The ledger from the desk, narrowed to the village the queue shows.
+    let out = cli.dir.path().join("赵庄村台账.xlsx");
+    t.keys(&["Escape", "2", ":"]);
+    t.text("village 赵庄村");
+    t.keys(&["Enter", ":"]);
+    t.text(&format!("export {}", out.display()));
+    t.keys(&["Enter"]);
+    let done = t.wait_for("件案件到");
+    assert!(done.contains("已导出"), "{done}");
+    assert!(out.exists());
+    t.keys(&["q"]);
+    let check = cli.ok(&["import", "ledger", out.to_str().unwrap(), "--dry-run"]);
+    // Every row is one of 赵庄村's cases, this one among them, none bad.
+    let village = cli.json(&["list", "disputes", "--village", "赵庄村", "--all"]);
+    let n = village.as_array().unwrap().len();
+    assert!(check.contains(&format!("共 {n} 行")), "{n}: {check}");
+    assert!(check.contains(&format!("编号 {id} 已在库中")), "{check}");
+    assert!(check.contains("有错误 0 行"), "{check}");
 
     let d = cli.json(&["show", &id]);
     assert_eq!(d["village"], "赵庄村");
@@ -377,6 +395,7 @@ fn one_dispute_from_registration_to_follow_up_by_keyboard_in_tmux() {
             "log lacks {action} for {id}:\n{log}"
         );
     }
+    assert!(log.contains("导出台账"), "{log}");
     stop_server(&cli);
 }
 

@@ -95,6 +95,8 @@ pub enum Corpus {
 
 pub enum Out {
     Request(Want, Request),
+    /// Write the ledger or the key-person register to a file.
+    Export(super::client::ExportJob),
     /// Rebuild a search index from these docs (same order as the data).
     Index(Corpus, Vec<Doc>),
     /// Replace one doc.
@@ -898,9 +900,57 @@ impl App {
                 Some(v) => self.switch(v.index()),
                 None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
             },
+            "export" | "导出" => self.export(arg),
             "help" | "h" => self.act(Action::Help),
             "q" | "quit" => self.quit = true,
-            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、help、q"), true),
+            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、export 文件、help、q"), true),
+        }
+    }
+
+    /// `:export 台账.xlsx` writes the ledger (narrowed to the village the
+    /// risk queue is filtered to, when it is one); `:export persons 文件`
+    /// the key-person register. xlsx or csv by the file's ending.
+    fn export(&mut self, arg: &str) {
+        let (persons, path) = match arg.split_once(char::is_whitespace) {
+            Some(("persons" | "重点人员", p)) => (true, p.trim()),
+            _ => (false, arg),
+        };
+        if path.is_empty() {
+            return self.say(
+                "请写出文件名，如 :export 台账.xlsx 或 :export persons 重点人员.csv",
+                true,
+            );
+        }
+        if !(path.ends_with(".xlsx") || path.ends_with(".csv")) {
+            return self.say(format!("“{path}”：文件名须以 .xlsx 或 .csv 结尾"), true);
+        }
+        let filter = self.lists[View::Queue.index()].filter.text();
+        let village = self
+            .data
+            .lists
+            .villages
+            .iter()
+            .find(|v| **v == filter.trim())
+            .cloned();
+        let what = match (&village, persons) {
+            (_, true) => "重点人员名单".to_string(),
+            (Some(v), false) => format!("{v}的台账"),
+            (None, false) => "台账".to_string(),
+        };
+        self.out.push(Out::Export(super::client::ExportJob {
+            persons,
+            path: std::path::PathBuf::from(path),
+            village,
+        }));
+        self.say(format!("正在导出{what}到 {path}…"), false);
+    }
+
+    pub fn on_exported(&mut self, job: &super::client::ExportJob, result: Result<usize, String>) {
+        let path = job.path.display();
+        match result {
+            Ok(n) if job.persons => self.say(format!("已导出 {n} 名重点人员到 {path}"), false),
+            Ok(n) => self.say(format!("已导出 {n} 件案件到 {path}"), false),
+            Err(e) => self.say(format!("导出失败：{e}"), true),
         }
     }
 
@@ -945,7 +995,9 @@ impl App {
             return Vec::new();
         };
         let text = input.text();
-        let commands = ["go ", "village ", "person ", "view ", "help", "q"];
+        let commands = [
+            "go ", "village ", "person ", "view ", "export ", "help", "q",
+        ];
         match text.split_once(' ') {
             None => commands
                 .iter()

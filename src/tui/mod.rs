@@ -3,7 +3,7 @@
 //! Draws only when something changed, one synchronized frame at a time.
 
 pub mod app;
-mod client;
+pub mod client;
 pub mod flows;
 pub mod form;
 mod form_view;
@@ -43,6 +43,8 @@ pub enum Event {
     Search(u64, Vec<usize>),
     /// The terminal went away (SSH dropped) or a stop signal came.
     Hangup,
+    /// An export finished: rows written, or why not.
+    Exported(client::ExportJob, Result<usize, String>),
 }
 
 pub struct Options {
@@ -222,12 +224,14 @@ fn event_loop(
             }
         }
         // Effects first: requests and searches leave before we draw.
+        let today = app.today();
         for o in app.out.drain(..) {
             match o {
                 Out::Request(want, req) => {
                     drafts_in_flight += usize::from(want == Want::SaveDraft);
                     client.send(want, req)
                 }
+                Out::Export(job) => client.export(job, today, tx.clone()),
                 Out::Index(c, docs) => {
                     let _ = search_tx.send(SearchMsg::Index(c, docs));
                 }
@@ -341,6 +345,7 @@ fn handle(app: &mut App, e: Event) -> bool {
         }
         Event::Search(gen, rows) => app.on_search(gen, rows),
         Event::Hangup => app.quit = true,
+        Event::Exported(job, result) => app.on_exported(&job, result),
     }
     true
 }

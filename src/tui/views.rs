@@ -929,6 +929,11 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
         ("village 村名", "风险队列按村筛选"),
         ("person 姓名", "重点人员按姓名筛选"),
         ("view 屏名", "切换到某一屏"),
+        (
+            "export 文件",
+            "导出台账（.xlsx/.csv；风险队列按村筛选时只导该村）",
+        ),
+        ("export persons 文件", "导出重点人员名单（记入日志）"),
         ("q", "退出"),
     ] {
         if q.is_empty() || c.contains(&q) || d.contains(&q) {
