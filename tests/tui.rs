@@ -118,7 +118,7 @@ impl Harness {
                     self.app
                         .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
                 }
-                Out::Request(..) => {}
+                Out::Request(..) | Out::Export(_) => {}
             }
         }
     }

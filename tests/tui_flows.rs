@@ -83,6 +83,7 @@ impl Desk {
                         });
                         self.app.on_reply(want, result);
                     }
+                    Out::Export(job) => panic!("no export expected: {job:?}"),
                     Out::Index(Corpus::Disputes, docs) => self.disputes = Index::new(docs),
                     Out::Index(Corpus::Persons, docs) => self.persons = Index::new(docs),
                     Out::IndexSet(c, i, doc) => match c {
