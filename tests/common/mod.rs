@@ -97,3 +97,4 @@ impl Fixture {
 pub mod cli;
 pub mod screen;
 pub mod server;
+pub mod tmux;
