@@ -283,20 +283,18 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect) {
 }
 
 pub fn draw_picker(f: &mut Frame, app: &App, p: &Picker, area: Rect) {
-    let longest = p.options.iter().map(|o| o.width()).max().unwrap_or(10) as u16;
-    let width = (longest + 8).clamp(30, 60);
-    let height = (p.options.len() as u16 + 3).clamp(6, area.height);
-    let popup = centered(area, width, height);
-    f.render_widget(Clear, popup);
     let hint = if p.multi {
         "空格勾选，Enter 确定"
     } else {
         "Enter 选定"
     };
-    let outer = block(
-        app,
-        Span::styled(format!(" 选择{}（{hint}） ", p.title), accent()),
-    );
+    let title = format!(" 选择{}（{hint}） ", p.title);
+    let longest = p.options.iter().map(|o| o.width()).max().unwrap_or(10) + 8;
+    let width = longest.max(title.width() + 4).clamp(30, 70) as u16;
+    let height = (p.options.len() as u16 + 3).clamp(6.min(area.height), area.height);
+    let popup = centered(area, width, height);
+    f.render_widget(Clear, popup);
+    let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(popup);
     f.render_widget(outer, popup);
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);

@@ -388,7 +388,7 @@ impl Keymap {
     /// "key 说明" pairs for the hint bar: help first, then the layers' own
     /// actions in order. Cursor movement and view numbers are left out of a
     /// list's hints: the arrows are obvious and the tabs show the numbers.
-    pub fn hints(&self, layers: &[Layer]) -> Vec<(String, String)> {
+    pub fn hints(&self, layers: &[Layer]) -> Vec<(Action, String, String)> {
         use Action as A;
         let modal = matches!(
             layers.first(),
@@ -427,7 +427,7 @@ impl Keymap {
             .iter()
             .filter(|b| b.action != A::Help && !obvious(b.action));
         help.chain(rest)
-            .map(|b| (b.keys[0].label(), b.desc.clone()))
+            .map(|b| (b.action, b.keys[0].label(), b.desc.clone()))
             .collect()
     }
 }

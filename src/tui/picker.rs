@@ -90,14 +90,15 @@ impl Picker {
     }
 
     /// The values the picker ends with: the highlighted one, or for a
-    /// multi-choice everything ticked (the highlighted one if none is).
+    /// multi-choice everything ticked, plus the highlighted one when the
+    /// officer typed to find it (typing then Enter adds it, no Space needed).
     pub fn result(&self) -> Vec<String> {
         if self.multi && !self.chosen.is_empty() {
-            return self
-                .chosen
-                .iter()
-                .map(|&i| self.options[i].clone())
-                .collect();
+            let mut chosen = self.chosen.clone();
+            if !self.filter.is_empty() {
+                chosen.extend(self.shown.get(self.selected));
+            }
+            return chosen.iter().map(|&i| self.options[i].clone()).collect();
         }
         self.shown
             .get(self.selected)
@@ -140,5 +141,9 @@ mod tests {
         p.move_by(3);
         p.toggle();
         assert_eq!(p.result(), ["西岗村", "李家湾社区"]);
+        // Typed to find, then Enter: added without a Space.
+        p.filter.set("dh");
+        p.refilter();
+        assert_eq!(p.result(), ["东河村", "西岗村", "李家湾社区"]);
     }
 }

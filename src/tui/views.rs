@@ -14,7 +14,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{doc_of, person_doc, App, Overlay, Record, View};
 use super::form_view;
-use super::keymap::Layer;
+use super::keymap::{Action, Layer};
 use crate::domain::lists::Tier;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
@@ -980,7 +980,12 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let layers = app.layers();
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (key, desc) in app.keymap.hints(&layers) {
+    // F3 only means something while the form warns of a duplicate.
+    let duplicate = matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.duplicate.is_some());
+    for (action, key, desc) in app.keymap.hints(&layers) {
+        if action == Action::OpenExisting && !duplicate {
+            continue;
+        }
         let piece = format!("{key} {desc}");
         let w = piece.width() + 2;
         if used + w > area.width as usize {
