@@ -1025,8 +1025,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     if let Some((m, err)) = &app.status {
+        // Its own span: cutting the message must not eat the gap before it.
+        spans.push(Span::raw("  "));
         spans.push(Span::styled(
-            format!("  {}", clean_line(m)),
+            clean_line(m),
             if *err {
                 warn()
             } else {
