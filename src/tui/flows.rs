@@ -4,7 +4,9 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Out, Overlay, View, Want};
+use chrono::NaiveDate;
+
+use super::app::{App, Data, Out, Overlay, View, Want};
 use super::form::{option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Target};
 use super::keymap::Action;
 use super::picker::Picker;
@@ -43,14 +45,20 @@ fn bulk(kind: FormKind) -> bool {
     matches!(kind, FormKind::Assign | FormKind::Escalate)
 }
 
+/// What a form needs, borrowed from the data alone, so the overlays (where
+/// the form lives) can be borrowed mutably at the same time.
+fn ctx_of(data: &Data, today: NaiveDate) -> Ctx<'_> {
+    Ctx {
+        today,
+        lists: &data.lists,
+        officers: &data.officers,
+        persons: &data.persons,
+    }
+}
+
 impl App {
     fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            today: self.today(),
-            lists: &self.data.lists,
-            officers: &self.data.officers,
-            persons: &self.data.persons,
-        }
+        ctx_of(&self.data, self.today())
     }
 
     /// The record a flow key acts on: the open detail, else the row under
@@ -212,7 +220,7 @@ impl App {
 
     /// Keys a form does not bind go to its focused field.
     pub(super) fn form_key(&mut self, key: &KeyEvent) {
-        let ctx_lists = self.data.lists.clone();
+        let ctx = ctx_of(&self.data, self.now.date_naive());
         let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
             return;
         };
@@ -229,22 +237,8 @@ impl App {
             (
                 FieldKind::Toggle,
                 KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right,
-            ) => {
-                let ctx = Ctx {
-                    today: self.now.date_naive(),
-                    lists: &ctx_lists,
-                    officers: &self.data.officers,
-                    persons: &self.data.persons,
-                };
-                form.step(1, &ctx);
-            }
+            ) => form.step(1, &ctx),
             (FieldKind::Choice(_), KeyCode::Left | KeyCode::Right) => {
-                let ctx = Ctx {
-                    today: self.now.date_naive(),
-                    lists: &ctx_lists,
-                    officers: &self.data.officers,
-                    persons: &self.data.persons,
-                };
                 form.step(if key.code == KeyCode::Left { -1 } else { 1 }, &ctx);
             }
             (FieldKind::Choice(_) | FieldKind::Multi(_), KeyCode::Backspace | KeyCode::Delete) => {
@@ -412,13 +406,7 @@ impl App {
 
     /// Ctrl-S: check the form and send its requests.
     pub(super) fn submit(&mut self) {
-        let ctx_lists = self.data.lists.clone();
-        let ctx = Ctx {
-            today: self.today(),
-            lists: &ctx_lists,
-            officers: &self.data.officers,
-            persons: &self.data.persons,
-        };
+        let ctx = ctx_of(&self.data, self.now.date_naive());
         let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
             return;
         };
