@@ -126,6 +126,16 @@ impl Local {
                 super::ledger::export_persons(self, &me, include_ended, now)
             }
             Request::ImportLedger { batch } => super::ledger::import(self, &me, batch, now),
+            duty @ (Request::RiskSetup
+            | Request::SetWeight { .. }
+            | Request::ResetWeights
+            | Request::Periods
+            | Request::AddPeriod { .. }
+            | Request::RemovePeriod { .. }
+            | Request::Rollcall { .. }
+            | Request::RecordRollcall { .. }
+            | Request::SetRollcall { .. }
+            | Request::Report { .. }) => super::duty::handle(self, &me, duty, now),
             command => super::commands::run(self, &me, command, now),
         }
     }
