@@ -3,7 +3,7 @@
 //! transaction with its audit event.
 
 use super::api::{DeskError, Request, Response};
-use super::local::{committed, default_deadline, Local, Reply};
+use super::local::{committed, Local, Reply};
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::officer::{check, Capability, Officer};
@@ -79,9 +79,14 @@ pub(crate) fn run(
             let person = officers.worker(&person)?;
             let unit = in_list(&lists.units, "责任单位", &unit)?;
             local.change_dispute(me, &id, seen, "交办", now, |d| {
-                let deadline =
-                    deadline.unwrap_or_else(|| default_deadline(&lists.settings, d, today));
+                let (deadline, note) = match deadline {
+                    Some(given) => (given, String::new()),
+                    None => super::duty::assignment_deadline(local, &lists.settings, d, today)?,
+                };
                 d.assign(&leader, &unit, &person, deadline, &me.login, now)?;
+                if let Some(h) = d.history.last_mut() {
+                    h.what.push_str(&note);
+                }
                 Ok(last_history(d))
             })
         }

@@ -130,6 +130,16 @@ impl Local {
                 self, &me, now,
             )?))),
             Request::Undo => super::undo::undo(self, &me, now),
+            duty @ (Request::RiskSetup
+            | Request::SetWeight { .. }
+            | Request::ResetWeights
+            | Request::Periods
+            | Request::AddPeriod { .. }
+            | Request::RemovePeriod { .. }
+            | Request::Rollcall { .. }
+            | Request::RecordRollcall { .. }
+            | Request::SetRollcall { .. }
+            | Request::Report { .. }) => super::duty::handle(self, &me, duty, now),
             command => super::commands::run(self, &me, command, now),
         }
     }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod clock;
 mod commands;
+mod duty;
 pub mod identity;
 pub mod ledger;
 pub mod local;

@@ -462,6 +462,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Audit events at or after `since`, oldest first. Read from the end of
+    /// the log backwards (events are appended in time order), so a shift's
+    /// worth costs the shift, not the whole history.
+    pub fn audit_since_time(&self, since: Time) -> Result<Vec<AuditEvent>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(AUDIT)?;
+        let mut out = Vec::new();
+        for row in t.iter()?.rev() {
+            let (_, v) = row?;
+            let e: AuditEvent = decode("审计记录", v.value())?;
+            if e.at < since {
+                break;
+            }
+            out.push(e);
+        }
+        out.reverse();
+        Ok(out)
+    }
+
     /// Checks tables, indexes and the audit chain. Returns every fault found.
     pub fn check(&self) -> Result<CheckReport, StoreError> {
         let r = self.db.begin_read()?;
