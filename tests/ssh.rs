@@ -260,6 +260,7 @@ fn a_killed_ssh_session_mid_registration_keeps_the_form_for_the_next_login() {
     let login = tty_login(&sshd, &zb.login, &desk);
 
     let t = Tmux::run((100, 30), &login);
+    t.past_handover();
     t.wait_for("宋雪梅（值班员）");
     t.keys(&["n", "Enter"]);
     t.text("西岗");

@@ -37,6 +37,7 @@ fn an_officer_moves_through_the_desk_in_tmux() {
         "3",
     ]);
     let t = Tmux::start(&cli, (80, 24), "");
+    t.past_handover();
     let first = t.wait_for("风险队列 共");
     assert!(first.contains("● 已连接"), "{first}");
     assert!(first.contains("系统管理员（管理员）"), "{first}");
@@ -141,6 +142,7 @@ fn a_bad_keymap_file_is_reported_and_the_default_used() {
     .unwrap();
     let t = Tmux::start(&cli, (160, 30), &format!("--keymap {}", bad.display()));
     let s = t.wait_for("已用默认键位");
+    t.past_handover();
     assert!(s.contains("第 2 行：没有“fly”这个动作"), "{s}");
     t.keys(&["4"]);
     t.wait_for("重点人员 共");
@@ -160,6 +162,7 @@ fn one_dispute_from_registration_to_follow_up_by_keyboard_in_tmux() {
     cli.ok(&["demo", "--disputes", "30", "--persons", "5", "--seed", "4"]);
     let me = cli.json(&["whoami"])["login"].as_str().unwrap().to_string();
     let t = Tmux::start(&cli, (100, 30), "");
+    t.past_handover();
     t.wait_for("风险队列 共");
 
     // 登记: Chinese typed straight into the pickers and fields.
@@ -291,6 +294,7 @@ fn a_form_survives_the_terminal_dying_mid_registration() {
     let cli = Cli::new();
     cli.ok(&["demo", "--disputes", "20", "--persons", "5", "--seed", "5"]);
     let t = Tmux::start(&cli, (80, 24), "");
+    t.past_handover();
     t.wait_for("风险队列 共");
     t.keys(&["n", "Enter"]);
     t.text("赵庄");

@@ -5,9 +5,13 @@ mod common;
 
 use chrono::{Duration, FixedOffset, TimeZone};
 use duty_desk::demo::{self, Rng};
-use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::api::{Request, Response, RiskSetup};
 use duty_desk::domain::lists::Role;
+use duty_desk::domain::lists::{Channel, RollcallKind};
 use duty_desk::domain::officer::Officer;
+use duty_desk::domain::period::SensitivePeriod;
+use duty_desk::domain::risk::RiskWeights;
+use duty_desk::domain::rollcall::{self, RollcallEntry, RollcallSettings};
 use duty_desk::domain::settings::Settings;
 use duty_desk::domain::summary::Summary;
 use duty_desk::search::Index;
@@ -76,6 +80,58 @@ impl Harness {
             Ok(Response::Summaries { revision: 7, items }),
         );
         app.on_reply(Want::Persons, Ok(Response::Persons(persons)));
+        // 全国两会 is on: the banner shows, two villages have reported, one
+        // is missing past the due hour.
+        let period = SensitivePeriod::new(
+            "全国两会",
+            now().date_naive() - Duration::days(2),
+            now().date_naive() + Duration::days(5),
+            None,
+        )
+        .unwrap();
+        let setup = RiskSetup {
+            weights: RiskWeights::default(),
+            today: now().date_naive(),
+            active: vec![period.clone()],
+            rollcall: RollcallSettings {
+                due_hour: 9,
+                every_day: false,
+            },
+        };
+        app.on_reply(
+            Want::RiskSetup,
+            Ok(Response::RiskSetup(Box::new(setup.clone()))),
+        );
+        let expected: Vec<String> = ["东河村", "西岗村", "赵庄村", "司法所"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let entry = |unit: &str, kind, text: &str, minutes| RollcallEntry {
+            unit: unit.into(),
+            kind,
+            channel: Channel::Phone,
+            text: text.into(),
+            by: "zb1".into(),
+            at: now() - Duration::minutes(minutes),
+        };
+        let entries = vec![
+            entry("东河村", RollcallKind::Zero, "", 50),
+            entry(
+                "司法所",
+                RollcallKind::News,
+                "两户因宅基地争执，已派人到场",
+                20,
+            ),
+        ];
+        let sheet = rollcall::sheet(
+            now().date_naive(),
+            &expected,
+            &entries,
+            &setup.rollcall,
+            &[period],
+            now(),
+        );
+        app.on_reply(Want::Rollcall, Ok(Response::Rollcall(Box::new(sheet))));
         app.online = true;
         app.deferred();
         let mut h = Harness {
@@ -161,6 +217,7 @@ fn every_screen_at_80x24_and_160x48() {
             "watchlist",
             "followups",
             "dashboard",
+            "rollcall",
         ]
         .iter()
         .enumerate()
@@ -294,7 +351,7 @@ fn a_notice_refetches_what_changed() {
         .collect();
     assert_eq!(asked, vec!["MD-2026-000005".to_string()]);
     assert!(
-        s.screen(80, 24).contains("交办 MD-2026-000005"),
+        s.screen(120, 24).contains("交办 MD-2026-000005"),
         "status line names the change"
     );
 }

@@ -27,6 +27,15 @@ struct Server {
     notices: RefCell<Vec<Notice>>,
 }
 
+impl Server {
+    /// A change made elsewhere (another officer's CLI): its notice goes out.
+    fn call(&self, who: &str, req: Request) -> Response {
+        let reply = self.local.handle(&caller(who), req).unwrap();
+        self.notices.borrow_mut().extend(reply.notice);
+        reply.response
+    }
+}
+
 /// One officer's desk on the shared database.
 struct Desk {
     app: App,
@@ -53,6 +62,11 @@ impl Desk {
         d.pump();
         d.app.deferred();
         d.pump();
+        // A new shift opens on the handover; Esc puts it away.
+        if let Some(Overlay::Report { title, .. }) = d.app.overlays.last() {
+            assert_eq!(title, "交接班");
+            d.key(KeyCode::Esc);
+        }
         d
     }
 
@@ -719,4 +733,154 @@ fn impossible_and_past_deadlines_are_refused_in_the_form() {
     zb.press(KeyCode::Char('u'), KeyModifiers::CONTROL).submit();
     let due = zb.dispute(&id).deadline().unwrap();
     assert_eq!(due, clock::now().date_naive() + chrono::Days::new(15));
+}
+
+fn start_period(local: &Server, name: &str) {
+    let today = clock::now().date_naive();
+    let period = duty_desk::domain::period::SensitivePeriod::new(
+        name,
+        today - chrono::Days::new(1),
+        today + chrono::Days::new(6),
+        None,
+    )
+    .unwrap();
+    local.call("admin1", Request::AddPeriod { period });
+}
+
+#[test]
+fn a_sensitive_period_brings_the_banner_and_the_roll_call_by_keyboard() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    assert!(!zb.screen(120, 30).contains("敏感时期"));
+    // The 管理员 starts 春节 elsewhere: the banner follows on every screen.
+    start_period(&local, "春节");
+    zb.pump();
+    assert!(zb.screen(120, 30).contains("【敏感时期：春节】"));
+    zb.key(KeyCode::Char('4'));
+    assert!(zb.screen(120, 30).contains("【敏感时期：春节】"));
+
+    // 点名: every village and unit owes today's report.
+    zb.key(KeyCode::Char('7'));
+    let screen = zb.screen(120, 30);
+    assert!(screen.contains("已报 0/"), "{screen}");
+    assert!(
+        screen.contains("西岗村") && screen.contains("未报"),
+        "{screen}"
+    );
+    // The cursor's village, 零报告 by phone.
+    let first = zb.app.rollcall_rows()[0].unit.to_string();
+    zb.key(KeyCode::Char('n'));
+    assert_eq!(zb.form().get("unit"), first);
+    zb.submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    // 有情况 needs what was said; 微信 for the next one.
+    zb.key(KeyCode::Down).key(KeyCode::Enter);
+    let second = zb.form().get("unit");
+    zb.field("报告类型")
+        .key(KeyCode::Left)
+        .field("报告方式")
+        .key(KeyCode::Right)
+        .submit();
+    let e = zb
+        .form()
+        .field("text")
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(e.contains("写明情况"), "{e}");
+    zb.field("报告内容")
+        .typed("两户因宅基地界址争执，已派人到场")
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let sheet = zb.app.data.rollcall.clone().unwrap();
+    let got: Vec<(String, &str, &str)> = sheet
+        .reported
+        .iter()
+        .map(|e| (e.unit.clone(), e.kind.label(), e.channel.label()))
+        .collect();
+    assert!(got.contains(&(first.clone(), "零报告", "电话")), "{got:?}");
+    assert!(got.contains(&(second.clone(), "有情况", "微信")), "{got:?}");
+    let screen = zb.screen(120, 30);
+    assert!(screen.contains("已报 2/"), "{screen}");
+
+    // 日报 from the command line of the desk: the zero report names the village.
+    zb.key(KeyCode::Char(':'))
+        .typed("report daily")
+        .key(KeyCode::Enter);
+    let report = match zb.app.overlays.last() {
+        Some(Overlay::Report { title, text, .. }) => (title.clone(), text.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert!(report.0.contains("日报"), "{report:?}");
+    assert!(report.1.contains(&first), "{report:?}");
+    assert!(zb.screen(100, 40).contains("Esc 关闭"));
+    zb.key(KeyCode::Esc);
+    assert!(zb.app.overlays.is_empty());
+    zb.key(KeyCode::Char(':'))
+        .typed("report weekly")
+        .key(KeyCode::Enter);
+    assert!(
+        zb.status().contains("没有“weekly”这种报表"),
+        "{}",
+        zb.status()
+    );
+}
+
+#[test]
+fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let a = register(&mut zb, "甲一");
+    let b = register(&mut zb, "乙二");
+    // b gets 民转刑倾向 (40 points by default); a the 扬言极端 flag (40).
+    for (id, flag) in [(&a, "yyjd"), (&b, "mzx")] {
+        zb.go(id)
+            .key(KeyCode::Char('t'))
+            .field("预警情形")
+            .pick(flag)
+            .submit();
+        zb.key(KeyCode::Esc);
+    }
+    let order = |d: &Desk| {
+        let q = &d.app.data.rows[1];
+        q.iter()
+            .map(|&i| d.app.data.summaries[i].id.clone())
+            .collect::<Vec<_>>()
+    };
+    let before = order(&zb);
+    assert_eq!(before[0], a, "equal points: the older case first");
+    // The 管理员 makes 民转刑倾向 weigh more: b goes first on this desk now.
+    local.call(
+        "admin1",
+        Request::SetWeight {
+            key: "民转刑倾向".into(),
+            value: 90,
+        },
+    );
+    zb.pump();
+    assert_eq!(order(&zb)[0], b, "before {before:?}");
+
+    // A new officer's first desk opens on the handover; the next one, an
+    // hour later in the same shift, does not.
+    let ld = Desk {
+        app: App::new(Keymap::default_map(), clock::now(), false),
+        local: local.clone(),
+        seen: local.notices.borrow().len(),
+        who: caller("ld1"),
+        disputes: Index::default(),
+        persons: Index::default(),
+    };
+    let mut ld = ld;
+    ld.app.online = true;
+    ld.app.load();
+    ld.pump();
+    let screen = ld.screen(100, 40);
+    assert!(screen.contains("交接班"), "{screen}");
+    assert!(
+        screen.contains(&b),
+        "the shift's changes name the case:\n{screen}"
+    );
+    let again = Desk::open(&local, "ld1");
+    assert!(again.app.overlays.is_empty());
 }

@@ -11,12 +11,14 @@ use super::form::{Form, FormKind};
 use super::input::Input;
 use super::keymap::{Action, Key, Keymap, Layer};
 use super::picker::Picker;
-use crate::desk::api::{DeskError, Lists, Request, Response};
+use crate::desk::api::{DeskError, Lists, Request, Response, RiskSetup};
 use crate::desk::Notice;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::Officer;
 use crate::domain::person::KeyPerson;
+use crate::domain::reports::analysis::AnalysisFigures;
 use crate::domain::risk::{score, total, RiskContext, RiskWeights, Score};
+use crate::domain::rollcall::RollcallSheet;
 use crate::domain::summary::Summary;
 use crate::domain::workflow::Status;
 use crate::search::Doc;
@@ -29,16 +31,22 @@ pub enum View {
     Watchlist,
     FollowUps,
     Dashboard,
+    /// 每日点名: who has reported today.
+    Rollcall,
 }
 
+/// How many screens there are.
+pub const VIEWS: usize = 7;
+
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; VIEWS] = [
         View::Inbox,
         View::Queue,
         View::Supervision,
         View::Watchlist,
         View::FollowUps,
         View::Dashboard,
+        View::Rollcall,
     ];
 
     pub fn label(self) -> &'static str {
@@ -49,6 +57,7 @@ impl View {
             View::Watchlist => "重点人员",
             View::FollowUps => "回访",
             View::Dashboard => "研判",
+            View::Rollcall => "点名",
         }
     }
 
@@ -84,6 +93,12 @@ pub enum Want {
     Flow(FormKind, String),
     /// A one-key action (签收, 督办) on one record.
     Direct(String),
+    RiskSetup,
+    Rollcall,
+    /// A report asked for with `:report`.
+    Report,
+    /// When this officer last opened the desk (a new shift gets the handover).
+    ShiftMark,
 }
 
 /// Which index a search runs on.
@@ -127,12 +142,24 @@ pub struct Detail {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Detail(Detail),
-    Help { filter: Input, scroll: u16 },
-    Command { input: Input, hint: Option<String> },
+    Help {
+        filter: Input,
+        scroll: u16,
+    },
+    Command {
+        input: Input,
+        hint: Option<String>,
+    },
     Message(String),
     Form(Box<Form>),
     Picker(Picker),
     Ask(Ask),
+    /// A report's text (日报, 交接班 …), scrollable.
+    Report {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -164,13 +191,19 @@ pub struct Data {
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
     /// Base rows of each list view, in display order.
-    pub rows: [Vec<usize>; 6],
+    pub rows: [Vec<usize>; VIEWS],
+    /// The weights in force, today's sensitive periods, the roll-call's rules.
+    pub setup: Option<RiskSetup>,
+    /// Today's roll-call, when loaded.
+    pub rollcall: Option<RollcallSheet>,
+    /// The 研判 figures, worked out when the dashboard is drawn after a change.
+    pub analysis: Option<AnalysisFigures>,
 }
 
 pub struct App {
     pub data: Data,
     pub view: View,
-    pub lists: [ListState; 6],
+    pub lists: [ListState; VIEWS],
     pub overlays: Vec<Overlay>,
     pub keymap: Keymap,
     pub ascii: bool,
@@ -252,7 +285,19 @@ impl App {
         self.out
             .push(Out::Request(Want::Officers, Request::Officers));
         self.out.push(Out::Request(Want::Lists, Request::Lists));
+        self.out
+            .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
+        self.out.push(Out::Request(
+            Want::Rollcall,
+            Request::Rollcall { date: None },
+        ));
         if !std::mem::replace(&mut self.asked_draft, true) {
+            self.out.push(Out::Request(
+                Want::ShiftMark,
+                Request::Draft {
+                    key: super::duty::SHIFT_KEY.into(),
+                },
+            ));
             self.out.push(Out::Request(
                 Want::Draft,
                 Request::Draft {
@@ -355,6 +400,12 @@ impl App {
 
     /// Re-ranks every open case; the inputs of one case's score include the
     /// others (repeat parties), so all are recomputed.
+    /// Re-ranks after the weights or the sensitive periods changed.
+    pub(super) fn rescore_all(&mut self) {
+        self.rescore();
+        self.refresh_filters();
+    }
+
     fn rescore(&mut self) {
         let today = self.today();
         let ctx = RiskContext::new(
@@ -427,7 +478,17 @@ impl App {
             .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
             .collect();
         follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
-        self.data.rows = [inbox, queue, supervision, watch, follow, Vec::new()];
+        let rollcall = (0..self.rollcall_rows().len()).collect();
+        self.data.rows = [
+            inbox,
+            queue,
+            supervision,
+            watch,
+            follow,
+            Vec::new(),
+            rollcall,
+        ];
+        self.data.analysis = None;
         for (i, l) in self.lists.iter_mut().enumerate() {
             let n = l
                 .filtered
@@ -468,7 +529,7 @@ impl App {
 
     /// A search result; only the newest for its view is kept.
     pub fn on_search(&mut self, gen: u64, rows: Vec<usize>) {
-        let view = View::ALL[(gen % 8) as usize % 6];
+        let view = View::ALL[(gen % 8) as usize % VIEWS];
         if gen / 8 != self.lists[view.index()].gen {
             return;
         }
@@ -495,7 +556,9 @@ impl App {
     pub fn selected_id(&self) -> Option<String> {
         let rows = self.visible_rows(self.view);
         let i = *rows.get(self.lists[self.view.index()].selected)?;
-        if self.view == View::Watchlist {
+        if self.view == View::Rollcall {
+            None
+        } else if self.view == View::Watchlist {
             self.data.persons.get(i).map(|p| p.id.clone())
         } else {
             self.data.summaries.get(i).map(|s| s.id.clone())
@@ -529,6 +592,10 @@ impl App {
                 self.say(format!("已撤销「{}」{}", i.action, i.target), false)
             }
             (Want::Flow(kind, target), result) => self.on_flow(kind, target, result),
+            (Want::RiskSetup, Ok(Response::RiskSetup(setup))) => self.set_setup(*setup),
+            (Want::Rollcall, Ok(Response::Rollcall(sheet))) => self.set_rollcall(*sheet),
+            (Want::Report, Ok(Response::Report(r))) => self.show_report(*r),
+            (Want::ShiftMark, Ok(Response::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Direct(id), result) => self.on_direct(id, result),
             (Want::Persons, Ok(Response::Persons(p))) => self.set_persons(p),
             (Want::Dispute(id), Ok(Response::Dispute(d))) => {
@@ -586,6 +653,12 @@ impl App {
         }
         if n.touched.iter().any(|t| t.kind == "list") {
             self.out.push(Out::Request(Want::Lists, Request::Lists));
+            self.out
+                .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
+            self.out.push(Out::Request(
+                Want::Rollcall,
+                Request::Rollcall { date: None },
+            ));
         }
         if n.touched.iter().any(|t| t.kind == "officer") {
             self.out
@@ -643,8 +716,10 @@ impl App {
             Some(Overlay::Form(_)) => vec![Layer::Form],
             Some(Overlay::Picker(_)) => vec![Layer::Picker],
             Some(Overlay::Ask(_)) => vec![Layer::Ask],
+            Some(Overlay::Report { .. }) => vec![Layer::Detail, Layer::Global],
             None if self.lists[self.view.index()].editing => vec![Layer::Search],
             None if self.view == View::Dashboard => vec![Layer::Global],
+            None if self.view == View::Rollcall => vec![Layer::Rollcall, Layer::Global],
             None if self.view == View::Watchlist => vec![Layer::List, Layer::Person, Layer::Global],
             None => vec![Layer::List, Layer::Case, Layer::Global],
         }
@@ -730,6 +805,10 @@ impl App {
             d.scroll = (d.scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
             return;
         }
+        if let Some(Overlay::Report { scroll, .. }) = self.overlays.last_mut() {
+            *scroll = (*scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
+            return;
+        }
         if let Some(Overlay::Help { scroll, .. }) = self.overlays.last_mut() {
             *scroll = (*scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
             return;
@@ -763,6 +842,10 @@ impl App {
             Action::PageDown => self.move_cursor(page),
             Action::Top => self.move_cursor(i64::MIN / 2),
             Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::Open if self.view == View::Rollcall => self.flow(Action::Register),
+            Action::Search if matches!(self.view, View::Rollcall | View::Dashboard) => {
+                self.say("这一屏不能筛选", true)
+            }
             Action::Open => {
                 if let Some(id) = self.selected_id() {
                     self.open_detail(&id);
@@ -789,14 +872,15 @@ impl App {
                     self.move_cursor(1);
                 }
             }
-            Action::NextView => self.switch((self.view.index() + 1) % 6),
-            Action::PrevView => self.switch((self.view.index() + 5) % 6),
+            Action::NextView => self.switch((self.view.index() + 1) % VIEWS),
+            Action::PrevView => self.switch((self.view.index() + VIEWS - 1) % VIEWS),
             Action::ViewInbox => self.switch(0),
             Action::ViewQueue => self.switch(1),
             Action::ViewSupervision => self.switch(2),
             Action::ViewWatchlist => self.switch(3),
             Action::ViewFollowups => self.switch(4),
             Action::ViewDashboard => self.switch(5),
+            Action::ViewRollcall => self.switch(6),
             Action::Refresh => {
                 self.load();
                 self.say("正在刷新…", false);
@@ -901,9 +985,10 @@ impl App {
                 None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
             },
             "export" | "导出" => self.export(arg),
+            "report" | "报表" => self.ask_report(arg),
             "help" | "h" => self.act(Action::Help),
             "q" | "quit" => self.quit = true,
-            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、export 文件、help、q"), true),
+            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、report 报表、export 文件、help、q"), true),
         }
     }
 
@@ -996,7 +1081,7 @@ impl App {
         };
         let text = input.text();
         let commands = [
-            "go ", "village ", "person ", "view ", "export ", "help", "q",
+            "go ", "village ", "person ", "view ", "report ", "export ", "help", "q",
         ];
         match text.split_once(' ') {
             None => commands
@@ -1046,6 +1131,11 @@ impl App {
                         .filter(|p| p.name.contains(arg))
                         .map(|p| p.name.clone())
                         .take(50)
+                        .collect(),
+                    "report" => ["daily", "monthly", "analysis", "handover"]
+                        .iter()
+                        .filter(|r| r.starts_with(arg))
+                        .map(|r| r.to_string())
                         .collect(),
                     "view" => View::ALL
                         .iter()

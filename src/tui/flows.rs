@@ -100,6 +100,12 @@ impl App {
             Some(Overlay::Detail(d)) => d.id.starts_with("RY-"),
             _ => self.view == View::Watchlist,
         };
+        if self.view == View::Rollcall && self.overlays.is_empty() {
+            if action == Action::Register {
+                return self.open_rollcall_form();
+            }
+            return self.say("点名屏只能登记上报：按 n 或 Enter", true);
+        }
         let kind = match (action, on_person) {
             (Action::Undo, _) => {
                 self.out
@@ -143,6 +149,18 @@ impl App {
             }
         };
         self.open_form(kind, targets);
+    }
+
+    /// 点名: the report of the village (unit) under the cursor.
+    fn open_rollcall_form(&mut self) {
+        let unit = self.selected_unit();
+        let mut form = Form::new(FormKind::Rollcall, Vec::new(), None, None, &self.ctx());
+        if let Some(u) = unit {
+            form.set("unit", &u);
+            form.focus = 1;
+            form.dirty = false;
+        }
+        self.overlays.push(Overlay::Form(Box::new(form)));
     }
 
     fn open_form(&mut self, kind: FormKind, targets: Vec<Target>) {

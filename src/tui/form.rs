@@ -12,11 +12,12 @@ use super::input::Input;
 use crate::desk::api::{Lists, Request};
 use crate::domain::dispute::{NewDispute, Party, PlanStep};
 use crate::domain::lists::{
-    ContactKind, Outcome, PartyRole, PersonCategory, RiskLevel, Role, Source, Tier, VisitMethod,
-    WarningFlag,
+    Channel, ContactKind, Outcome, PartyRole, PersonCategory, RiskLevel, Role, RollcallKind,
+    Source, Tier, VisitMethod, WarningFlag,
 };
 use crate::domain::officer::Officer;
 use crate::domain::person::{KeyPerson, NewPerson};
+use crate::domain::rollcall::NewRollcall;
 use crate::domain::summary::Summary;
 use crate::domain::text::{clean_line, parse_amount, parse_date};
 
@@ -36,6 +37,8 @@ pub enum FormKind {
     PersonAdd,
     PersonVisit,
     PersonReview,
+    /// A village's or unit's daily report, taken by the duty officer.
+    Rollcall,
 }
 
 impl FormKind {
@@ -55,6 +58,7 @@ impl FormKind {
             FormKind::PersonAdd => "登记重点人员",
             FormKind::PersonVisit => "走访重点人员",
             FormKind::PersonReview => "复核重点人员",
+            FormKind::Rollcall => "登记点名上报",
         }
     }
 
@@ -75,6 +79,7 @@ impl FormKind {
             FormKind::PersonAdd => "已登记重点人员",
             FormKind::PersonVisit => "已记录走访",
             FormKind::PersonReview => "已复核",
+            FormKind::Rollcall => "已登记上报",
         }
     }
 
@@ -97,6 +102,8 @@ pub enum Options {
     Workers,
     /// Key persons on the register (to link as parties).
     Persons,
+    /// Villages and units that owe the daily report.
+    Reporters,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -517,6 +524,30 @@ impl Form {
                         .unwrap_or_else(|| "延期列管时必填".into()),
                 ),
             ],
+            FormKind::Rollcall => vec![
+                Field::new(
+                    "unit",
+                    "村(社区)/单位",
+                    true,
+                    FieldKind::Choice(Options::Reporters),
+                ),
+                Field::new(
+                    "kind",
+                    "报告类型",
+                    true,
+                    FieldKind::Choice(labels(RollcallKind::ALL, RollcallKind::label)),
+                )
+                .value(RollcallKind::Zero.label()),
+                Field::new(
+                    "channel",
+                    "报告方式",
+                    true,
+                    FieldKind::Choice(labels(Channel::ALL, Channel::label)),
+                )
+                .value(Channel::Phone.label()),
+                Field::new("text", "报告内容", false, FieldKind::Text)
+                    .hint("有情况时必填：说了什么"),
+            ],
         };
         Form::with(kind, targets, fields)
     }
@@ -869,6 +900,20 @@ impl Form {
                     finding: finding.clone(),
                 })
             }
+            FormKind::Rollcall => {
+                let new = NewRollcall {
+                    unit: self.get("unit"),
+                    date: None,
+                    kind: self.choice("kind", RollcallKind::parse)?,
+                    channel: self.choice("channel", Channel::parse)?,
+                    text: self.get("text"),
+                };
+                if new.kind == RollcallKind::News && new.text.is_empty() {
+                    self.fail("text", "报告“有情况”须写明情况");
+                    return None;
+                }
+                Box::new(move |_| Request::RecordRollcall { new: new.clone() })
+            }
             FormKind::PersonReview => {
                 let extend = self.get("decision") == REVIEWS[0];
                 let next = self.date("next", ctx).ok()?;
@@ -1154,6 +1199,9 @@ pub fn option_values(o: &Options, ctx: &Ctx) -> Vec<String> {
         Options::Units => ctx.lists.units.clone(),
         Options::Leaders => officers(|o| matches!(o.role, Role::Leader | Role::Admin)),
         Options::Workers => officers(|o| o.role != Role::ReadOnly),
+        Options::Reporters => {
+            crate::domain::rollcall::expected(&ctx.lists.villages, &ctx.lists.units)
+        }
         Options::Persons => ctx
             .persons
             .iter()

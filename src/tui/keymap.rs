@@ -35,6 +35,7 @@ pub enum Action {
     ViewWatchlist,
     ViewFollowups,
     ViewDashboard,
+    ViewRollcall,
     Register,
     Triage,
     Assign,
@@ -70,14 +71,16 @@ pub enum Layer {
     Picker,
     Ask,
     Person,
+    Rollcall,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 11] = [
+    pub const ALL: [Layer; 12] = [
         Layer::Global,
         Layer::List,
         Layer::Case,
         Layer::Person,
+        Layer::Rollcall,
         Layer::Detail,
         Layer::Help,
         Layer::Command,
@@ -100,6 +103,7 @@ impl Layer {
             Layer::Picker => "picker",
             Layer::Ask => "ask",
             Layer::Person => "person",
+            Layer::Rollcall => "rollcall",
         }
     }
 
@@ -116,6 +120,7 @@ impl Layer {
             Layer::Picker => "选择",
             Layer::Ask => "确认",
             Layer::Person => "重点人员操作",
+            Layer::Rollcall => "点名",
         }
     }
 }
@@ -419,6 +424,7 @@ impl Keymap {
                         | A::ViewWatchlist
                         | A::ViewFollowups
                         | A::ViewDashboard
+                        | A::ViewRollcall
                 )
         };
         let all: Vec<&Binding> = layers.iter().flat_map(|l| self.bindings(*l)).collect();

@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod client;
+pub mod duty;
+mod duty_view;
 pub mod flows;
 pub mod form;
 mod form_view;

@@ -108,9 +108,16 @@ impl Tmux {
         }
     }
 
+    /// A new shift opens on the handover report: read, then put away.
+    pub fn past_handover(&self) {
+        self.wait_for("交接班（↑↓ 翻看，Esc 关闭）");
+        self.keys(&["Escape"]);
+    }
+
     pub fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["-L", &self.socket, "has-session", "-t", "desk"])
+            .stderr(std::process::Stdio::null())
             .status()
             .map(|s| s.success())
             .unwrap_or(false)
