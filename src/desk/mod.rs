@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod local;
 pub mod paths;
 pub mod remote;
+mod summary_cache;
 pub mod wire;
 
 pub use api::{Desk, DeskError, DeskExt, Notice, Request, Response};
