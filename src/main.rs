@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 
-use duty_desk::desk::api::ListName;
+use duty_desk::desk::api::{unexpected, ListName, UndoInfo};
 use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{clock, paths, Desk, DeskError, DeskExt, Request, Response};
 use duty_desk::domain::dispute::{NewDispute, Party, PlanStep};
@@ -101,6 +101,12 @@ enum Cmd {
     },
     /// 签收交办的案件
     Accept { id: String },
+    /// 撤销本人最近一次操作（10 分钟内，操作日志两条都保留）
+    Undo {
+        /// 只查看可以撤销什么，不撤销
+        #[arg(long)]
+        show: bool,
+    },
     /// 退回交办的案件
     Reject {
         id: String,
@@ -547,7 +553,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            // Not eprintln!: with the terminal gone (SSH dropped) it would panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "错误：{e:#}");
             ExitCode::FAILURE
         }
     }
@@ -1276,6 +1284,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::Export(cmd) => export_cmd(desk, json, cmd, today),
         Cmd::Import(cmd) => import_cmd(desk, json, cmd),
+        Cmd::Undo { show: true } => match desk.call(Request::LastAction)? {
+            Response::Undoable(info) => {
+                let text = match &info {
+                    None => "没有可以撤销的操作".to_string(),
+                    Some(i) => undo_line(i),
+                };
+                say(json, json!({ "undoable": info }), &text)
+            }
+            other => Err(unexpected(other).into()),
+        },
+        Cmd::Undo { show: false } => match desk.call(Request::Undo).map_err(explain)? {
+            Response::Undone(i) => say(
+                json,
+                json!({"id": i.target, "result": "已撤销", "action": i.action}),
+                &format!(
+                    "已撤销 {} 的「{}」：{}",
+                    i.at.format("%H:%M"),
+                    i.action,
+                    i.target
+                ),
+            ),
+            other => Err(unexpected(other).into()),
+        },
         Cmd::Whoami => {
             let me = desk.whoami()?;
             say(
@@ -1465,6 +1496,14 @@ fn yes_no(s: &str) -> anyhow::Result<bool> {
         "yes" | "y" | "是" | "履行" => Ok(true),
         "no" | "n" | "否" | "未履行" => Ok(false),
         other => anyhow::bail!("--honoured 只能是 yes 或 no（是/否），不是“{other}”"),
+    }
+}
+
+fn undo_line(i: &UndoInfo) -> String {
+    let head = format!("{} 的「{}」：{}", i.at.format("%H:%M"), i.action, i.target);
+    match &i.blocked {
+        None => format!("可以撤销 {head}（desk undo）"),
+        Some(why) => format!("不能撤销：{why}"),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The desk's screens on a TestBackend: snapshots of every screen with
 //! Chinese fixtures at 80×24 and 160×48, and key handling.
 
+mod common;
+
 use chrono::{Duration, FixedOffset, TimeZone};
 use duty_desk::demo::{self, Rng};
 use duty_desk::desk::api::{Request, Response};
@@ -11,10 +13,7 @@ use duty_desk::domain::summary::Summary;
 use duty_desk::search::Index;
 use duty_desk::tui::app::{App, Corpus, Out, Want};
 use duty_desk::tui::keymap::Keymap;
-use duty_desk::tui::views;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 
 fn now() -> duty_desk::domain::dispute::Time {
     FixedOffset::east_opt(8 * 3600)
@@ -119,7 +118,7 @@ impl Harness {
                     self.app
                         .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
                 }
-                Out::Request(..) => {}
+                Out::Request(..) | Out::Export(_) => {}
             }
         }
     }
@@ -146,26 +145,8 @@ impl Harness {
             .clone()
     }
 
-    /// The screen as text: one line per row, wide chars once.
     fn screen(&mut self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::draw(f, &mut self.app)).unwrap();
-        let buf = t.backend().buffer();
-        let mut out = String::new();
-        for y in 0..h {
-            let mut skip = 0;
-            for x in 0..w {
-                let c = &buf[(x, y)];
-                if skip == 0 {
-                    out.push_str(c.symbol());
-                }
-                skip = skip
-                    .max(unicode_width::UnicodeWidthStr::width(c.symbol()))
-                    .saturating_sub(1);
-            }
-            out.push('\n');
-        }
-        out
+        common::screen::render(&mut self.app, w, h)
     }
 }
 
@@ -307,7 +288,7 @@ fn a_notice_refetches_what_changed() {
         .out
         .iter()
         .filter_map(|o| match o {
-            Out::Request(Want::SummariesOf, Request::SummariesOf { ids }) => Some(ids.join(",")),
+            Out::Request(Want::SummariesOf(_), Request::SummariesOf { ids }) => Some(ids.join(",")),
             _ => None,
         })
         .collect();

@@ -160,6 +160,12 @@ pub enum Request {
         value: String,
     },
 
+    /// The caller's own last change, if it can still be undone.
+    LastAction,
+    /// Undoes the caller's own last change (within 10 minutes) with a
+    /// compensating change; the audit log keeps both.
+    Undo,
+
     /// Keep an unsent form for the caller (`key` names the form).
     SaveDraft {
         key: String,
@@ -241,6 +247,7 @@ impl Request {
                 | Request::Periods
                 | Request::Rollcall { .. }
                 | Request::Report { .. }
+                | Request::LastAction
         )
     }
 }
@@ -343,6 +350,19 @@ pub enum Response {
     Periods(Vec<SensitivePeriod>),
     Rollcall(Box<RollcallSheet>),
     Report(Box<Report>),
+    /// What `Undo` would undo (None: nothing).
+    Undoable(Option<UndoInfo>),
+    Undone(UndoInfo),
+}
+
+/// An undoable (or undone) change, as the officer is told about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoInfo {
+    pub action: String,
+    pub target: String,
+    pub at: crate::domain::dispute::Time,
+    /// Why it can no longer be undone, when it cannot.
+    pub blocked: Option<String>,
 }
 
 /// What a committed change touched; the server pushes it to every client.

@@ -9,6 +9,7 @@ use crate::domain::lists::Role;
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::text::clean_line;
+use crate::store::Before;
 
 pub(crate) fn run(
     local: &Local,
@@ -36,6 +37,7 @@ pub(crate) fn run(
                 let id = format!("MD-{year}-{n:06}");
                 let mut d = Dispute::register(id.clone(), new, &by, now)?;
                 tx.put_dispute(&mut d)?;
+                tx.remember_undo("登记", &id, Before::Dispute(None))?;
                 tx.audit(
                     "登记",
                     &id,
@@ -259,6 +261,7 @@ pub(crate) fn run(
                 let id = format!("RY-{n:06}");
                 let mut p = KeyPerson::register(id.clone(), new, &me.login, now)?;
                 tx.put_person(&mut p)?;
+                tx.remember_undo("登记重点人员", &id, Before::Person(None))?;
                 tx.audit(
                     "登记重点人员",
                     &id,

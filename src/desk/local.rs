@@ -16,7 +16,7 @@ use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::settings::Settings;
 use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
-use crate::store::{Store, StoreError};
+use crate::store::{Before, Store, StoreError};
 
 /// Who is calling: the login the OS vouches for (peer credentials or own uid).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +139,10 @@ impl Local {
             | Request::RecordRollcall { .. }
             | Request::SetRollcall { .. }
             | Request::Report { .. }) => super::duty::handle(self, &me, duty, now),
+            Request::LastAction => Ok(Reply::plain(Response::Undoable(super::undo::last_action(
+                self, &me, now,
+            )?))),
+            Request::Undo => super::undo::undo(self, &me, now),
             command => super::commands::run(self, &me, command, now),
         }
     }
@@ -321,8 +325,10 @@ impl Local {
                     fresh: Some(Box::new(d)),
                 });
             }
+            let before = d.clone();
             let detail = f(&mut d)?;
             tx.put_dispute(&mut d)?;
+            tx.remember_undo(action, &id, Before::Dispute(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
             Ok(())
         })?;
@@ -353,8 +359,10 @@ impl Local {
                     fresh: None,
                 });
             }
+            let before = p.clone();
             let detail = f(&mut p)?;
             tx.put_person(&mut p)?;
+            tx.remember_undo(action, &id, Before::Person(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
             Ok(())
         })?;

@@ -11,6 +11,7 @@ pub mod local;
 pub mod paths;
 pub mod remote;
 mod summary_cache;
+mod undo;
 pub mod wire;
 
 pub use api::{Desk, DeskError, DeskExt, Notice, Request, Response};

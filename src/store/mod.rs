@@ -103,6 +103,27 @@ pub struct Touched {
     pub id: String,
 }
 
+/// The state a record had before an officer's last change, kept so that
+/// change can be undone (a compensating change; the audit log keeps both).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct UndoEntry {
+    pub at: Time,
+    /// What was done (交办, 登记 …).
+    pub action: String,
+    pub target: String,
+    /// The record's revision right after the change: undo is refused once
+    /// anyone changed it again.
+    pub after_rev: u64,
+    pub before: Before,
+}
+
+/// `None`: the change created the record.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub enum Before {
+    Dispute(Option<Box<Dispute>>),
+    Person(Option<Box<KeyPerson>>),
+}
+
 pub struct Committed<R> {
     pub value: R,
     pub revision: u64,
@@ -221,6 +242,15 @@ impl Store {
             revision,
             touched,
         })
+    }
+
+    /// The officer's undoable action, if any.
+    pub fn undo_entry(&self, login: &str) -> Result<Option<UndoEntry>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(META)?;
+        t.get(undo_key(login).as_str())?
+            .map(|v| decode("撤销记录", v.value()))
+            .transpose()
     }
 
     pub fn revision(&self) -> Result<u64, StoreError> {
@@ -647,6 +677,10 @@ fn index_keys(s: &Summary) -> [Vec<String>; 4] {
     ]
 }
 
+fn undo_key(login: &str) -> String {
+    format!("undo:{login}")
+}
+
 fn not_found_dispute(id: &str) -> StoreError {
     StoreError::NotFound(format!("找不到编号为 {id} 的案件"))
 }
@@ -964,6 +998,62 @@ impl Tx<'_> {
             .insert(name, encode(value).as_slice())?;
         self.touch("list", name);
         Ok(())
+    }
+
+    /// Removes a dispute with its summary and index entries (undoing its
+    /// registration). Its 编号 is not handed out again.
+    pub fn delete_dispute(&mut self, id: &str) -> Result<(), StoreError> {
+        let old: Option<Summary> = match self.txn.open_table(SUMMARIES)?.remove(id)? {
+            Some(v) => Some(decode_compact("案件摘要", v.value())?),
+            None => None,
+        };
+        if let Some(old) = old {
+            for (def, keys) in INDEXES.iter().zip(index_keys(&old)) {
+                let mut t = self.txn.open_multimap_table(*def)?;
+                for k in &keys {
+                    t.remove(k.as_str(), id)?;
+                }
+            }
+        }
+        if self.txn.open_table(DISPUTES)?.remove(id)?.is_none() {
+            return Err(not_found_dispute(id));
+        }
+        self.touch("dispute", id);
+        Ok(())
+    }
+
+    pub fn delete_person(&mut self, id: &str) -> Result<(), StoreError> {
+        if self.txn.open_table(PERSONS)?.remove(id)?.is_none() {
+            return Err(not_found_person(id));
+        }
+        self.touch("person", id);
+        Ok(())
+    }
+
+    /// Keeps what `target` was before this transaction's change as the
+    /// actor's one undoable action, replacing the previous one.
+    pub fn remember_undo(
+        &mut self,
+        action: &str,
+        target: &str,
+        before: Before,
+    ) -> Result<(), StoreError> {
+        let entry = UndoEntry {
+            at: self.now,
+            action: action.to_string(),
+            target: target.to_string(),
+            after_rev: self.revision,
+            before,
+        };
+        meta_put(self.txn, &undo_key(&self.actor), &entry)
+    }
+
+    /// The actor's undoable action, removed (kept if the transaction aborts).
+    pub fn take_undo(&mut self) -> Result<Option<UndoEntry>, StoreError> {
+        let key = undo_key(&self.actor);
+        let entry = meta_get(self.txn, &key)?;
+        self.txn.open_table(META)?.remove(key.as_str())?;
+        Ok(entry)
     }
 
     fn touch(&mut self, kind: &str, id: &str) {

@@ -6,9 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Days, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::flows::{Ask, Batch, DRAFT_KEY};
+use super::form::{Form, FormKind};
 use super::input::Input;
 use super::keymap::{Action, Key, Keymap, Layer};
-use crate::desk::api::{DeskError, Request, Response};
+use super::picker::Picker;
+use crate::desk::api::{DeskError, Lists, Request, Response};
 use crate::desk::Notice;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::Officer;
@@ -66,11 +69,21 @@ impl View {
 pub enum Want {
     Whoami,
     Summaries,
-    SummariesOf,
+    /// The ids asked for: one missing from the answer was removed.
+    SummariesOf(Vec<String>),
     Persons,
     Officers,
+    Lists,
     Dispute(String),
     Person(String),
+    Draft,
+    SaveDraft,
+    LastAction,
+    Undo,
+    /// A form's request for one target (empty for a registration).
+    Flow(FormKind, String),
+    /// A one-key action (签收, 督办) on one record.
+    Direct(String),
 }
 
 /// Which index a search runs on.
@@ -82,6 +95,8 @@ pub enum Corpus {
 
 pub enum Out {
     Request(Want, Request),
+    /// Write the ledger or the key-person register to a file.
+    Export(super::client::ExportJob),
     /// Rebuild a search index from these docs (same order as the data).
     Index(Corpus, Vec<Doc>),
     /// Replace one doc.
@@ -115,6 +130,9 @@ pub enum Overlay {
     Help { filter: Input, scroll: u16 },
     Command { input: Input, hint: Option<String> },
     Message(String),
+    Form(Box<Form>),
+    Picker(Picker),
+    Ask(Ask),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -143,6 +161,8 @@ pub struct Data {
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
     pub officers: HashMap<String, Officer>,
+    /// Villages, units, categories and settings, for the forms.
+    pub lists: Lists,
     /// Base rows of each list view, in display order.
     pub rows: [Vec<usize>; 6],
 }
@@ -168,6 +188,11 @@ pub struct App {
     /// Body rows visible, for paging (set by the draw code's layout).
     pub page: usize,
     search_gen: u64,
+    /// Replies expected for a one-key action on several rows.
+    pub(super) batch: Option<Batch>,
+    /// A draft is on the server (cleared when its form is sent or dropped).
+    pub(super) draft_saved: bool,
+    asked_draft: bool,
 }
 
 pub fn doc_of(s: &Summary) -> Doc {
@@ -211,6 +236,9 @@ impl App {
             index_pending: false,
             page: 10,
             search_gen: 0,
+            batch: None,
+            draft_saved: false,
+            asked_draft: false,
         }
     }
 
@@ -223,6 +251,15 @@ impl App {
         self.out.push(Out::Request(Want::Whoami, Request::Whoami));
         self.out
             .push(Out::Request(Want::Officers, Request::Officers));
+        self.out.push(Out::Request(Want::Lists, Request::Lists));
+        if !std::mem::replace(&mut self.asked_draft, true) {
+            self.out.push(Out::Request(
+                Want::Draft,
+                Request::Draft {
+                    key: DRAFT_KEY.into(),
+                },
+            ));
+        }
         // The small lists first: the first frame waits only for the summaries.
         self.out.push(Out::Request(
             Want::Persons,
@@ -265,8 +302,28 @@ impl App {
         true
     }
 
-    /// Upserts changed summaries (after a notice).
-    pub fn merge_summaries(&mut self, items: Vec<Summary>) {
+    /// Upserts changed summaries (after a notice); an asked-for id missing
+    /// from the answer was removed (an undone registration).
+    pub fn merge_summaries(&mut self, asked: &[String], items: Vec<Summary>) {
+        let gone: Vec<&String> = asked
+            .iter()
+            .filter(|id| self.data.by_id.contains_key(*id) && !items.iter().any(|s| &s.id == *id))
+            .collect();
+        if !gone.is_empty() {
+            self.data.summaries.retain(|s| !gone.contains(&&s.id));
+            self.data.by_id = self
+                .data
+                .summaries
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect();
+            for l in &mut self.lists {
+                l.filtered = None;
+            }
+            let docs = self.data.summaries.iter().map(doc_of).collect();
+            self.out.push(Out::Index(Corpus::Disputes, docs));
+        }
         for s in items {
             let doc = doc_of(&s);
             let i = match self.data.by_id.get(&s.id) {
@@ -456,10 +513,23 @@ impl App {
             (Want::Summaries, Ok(Response::Summaries { revision, items })) => {
                 self.set_summaries(revision, items)
             }
-            (Want::SummariesOf, Ok(Response::Summaries { revision, items })) => {
+            (Want::SummariesOf(asked), Ok(Response::Summaries { revision, items })) => {
                 self.data.revision = self.data.revision.max(revision);
-                self.merge_summaries(items);
+                self.merge_summaries(&asked, items);
             }
+            (Want::Lists, Ok(Response::Lists(l))) => self.data.lists = l,
+            (Want::Draft, Ok(Response::Draft(d))) => {
+                if !self.overlays.iter().any(|o| matches!(o, Overlay::Form(_))) {
+                    self.on_draft(d)
+                }
+            }
+            (Want::SaveDraft, Ok(_)) => {}
+            (Want::LastAction, Ok(Response::Undoable(info))) => self.on_last_action(info),
+            (Want::Undo, Ok(Response::Undone(i))) => {
+                self.say(format!("已撤销「{}」{}", i.action, i.target), false)
+            }
+            (Want::Flow(kind, target), result) => self.on_flow(kind, target, result),
+            (Want::Direct(id), result) => self.on_direct(id, result),
             (Want::Persons, Ok(Response::Persons(p))) => self.set_persons(p),
             (Want::Dispute(id), Ok(Response::Dispute(d))) => {
                 self.fill_detail(&id, Record::Dispute(d))
@@ -500,7 +570,7 @@ impl App {
             .collect();
         if !disputes.is_empty() {
             self.out.push(Out::Request(
-                Want::SummariesOf,
+                Want::SummariesOf(disputes.clone()),
                 Request::SummariesOf {
                     ids: disputes.clone(),
                 },
@@ -513,6 +583,9 @@ impl App {
                     include_ended: false,
                 },
             ));
+        }
+        if n.touched.iter().any(|t| t.kind == "list") {
+            self.out.push(Out::Request(Want::Lists, Request::Lists));
         }
         if n.touched.iter().any(|t| t.kind == "officer") {
             self.out
@@ -536,6 +609,10 @@ impl App {
             .get(&n.actor)
             .map(|o| o.name.clone())
             .unwrap_or(n.actor.clone());
+        // The officer's own change already has its message.
+        if self.me.as_ref().is_some_and(|m| m.login == n.actor) {
+            return;
+        }
         let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
         self.say(format!("{who} {} {}", n.action, ids.join(" ")), false);
     }
@@ -558,10 +635,17 @@ impl App {
         match self.overlays.last() {
             Some(Overlay::Help { .. }) => vec![Layer::Help],
             Some(Overlay::Command { .. }) => vec![Layer::Command],
+            Some(Overlay::Detail(d)) if d.id.starts_with("RY-") => {
+                vec![Layer::Detail, Layer::Person, Layer::Global]
+            }
             Some(Overlay::Detail(_)) => vec![Layer::Detail, Layer::Case, Layer::Global],
             Some(Overlay::Message(_)) => vec![Layer::Global],
+            Some(Overlay::Form(_)) => vec![Layer::Form],
+            Some(Overlay::Picker(_)) => vec![Layer::Picker],
+            Some(Overlay::Ask(_)) => vec![Layer::Ask],
             None if self.lists[self.view.index()].editing => vec![Layer::Search],
             None if self.view == View::Dashboard => vec![Layer::Global],
+            None if self.view == View::Watchlist => vec![Layer::List, Layer::Person, Layer::Global],
             None => vec![Layer::List, Layer::Case, Layer::Global],
         }
     }
@@ -570,9 +654,13 @@ impl App {
         let layers = self.layers();
         let action = self.keymap.lookup(&layers, &Key::from_event(&key));
         // Text fields take printable keys their layer does not bind.
-        let typing = matches!(layers[0], Layer::Help | Layer::Command | Layer::Search);
+        let typing = matches!(
+            layers[0],
+            Layer::Help | Layer::Command | Layer::Search | Layer::Picker
+        );
         match action {
             Some(a) => self.act(a),
+            None if layers[0] == Layer::Form => self.form_key(&key),
             None if typing => self.type_key(&key),
             // Over a slow SSH link Esc and the next key arrive together and
             // read as Alt+key; nothing binds Alt+key by default, so undo that.
@@ -602,6 +690,11 @@ impl App {
                     *hint = None;
                 }
             }
+            Some(Overlay::Picker(p)) => {
+                if p.filter.edit(key) {
+                    p.refilter();
+                }
+            }
             _ => {
                 let l = &mut self.lists[view.index()];
                 if l.filter.edit(key) {
@@ -621,6 +714,18 @@ impl App {
     }
 
     fn move_cursor(&mut self, delta: i64) {
+        match self.overlays.last_mut() {
+            Some(Overlay::Picker(p)) => return p.move_by(delta),
+            Some(Overlay::Form(f)) => {
+                if delta < 0 {
+                    f.prev()
+                } else {
+                    f.next()
+                }
+                return;
+            }
+            _ => {}
+        }
         if let Some(Overlay::Detail(d)) = self.overlays.last_mut() {
             d.scroll = (d.scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
             return;
@@ -669,6 +774,12 @@ impl App {
             }
             Action::Confirm => self.confirm(),
             Action::Complete => self.complete(),
+            Action::ToggleMark if matches!(self.overlays.last(), Some(Overlay::Picker(_))) => {
+                if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
+                    p.toggle();
+                    p.move_by(1);
+                }
+            }
             Action::ToggleMark => {
                 if let Some(id) = self.selected_id() {
                     let l = &mut self.lists[self.view.index()];
@@ -690,32 +801,11 @@ impl App {
                 self.load();
                 self.say("正在刷新…", false);
             }
-            Action::NextField | Action::PrevField => {}
+            Action::NextField => self.move_cursor(1),
+            Action::PrevField => self.move_cursor(-1),
+            Action::OpenExisting => self.open_existing(),
             flow => self.flow(flow),
         }
-    }
-
-    /// The keyboard forms of the flows arrive with issue #5; until then each
-    /// key says so and names the CLI command that does the same.
-    fn flow(&mut self, action: Action) {
-        let (name, cli) = match action {
-            Action::Register => ("登记", "desk add dispute --village 村 --category 类型 --source 来源 --summary 情况 --party 姓名"),
-            Action::Triage => ("研判", "desk triage 编号 --risk 高 --flag 预警情形"),
-            Action::Assign => ("交办", "desk assign 编号 --leader 登录名 --unit 单位 --person 登录名"),
-            Action::Accept => ("签收", "desk accept 编号"),
-            Action::Reject => ("退回", "desk reject 编号 --reason 理由"),
-            Action::Package => ("包案", "desk package 编号 --leader 登录名 --deadline 日期"),
-            Action::Note => ("进展", "desk note 编号 内容"),
-            Action::Supervise => ("督办", "desk supervise 编号"),
-            Action::Escalate => ("上报", "desk escalate 编号 --to 县 --reason 理由"),
-            Action::Close => ("销号", "desk close 编号 --outcome 结果 --summary 情况"),
-            Action::Visit => ("回访", "desk visit 编号 --method 入户 --honoured yes --finding 情况"),
-            Action::Undo => ("撤销", "（暂无）"),
-            _ => return,
-        };
-        self.overlays.push(Overlay::Message(format!(
-            "「{name}」的键盘表单尚在开发中。\n现在请在命令行办理：\n\n  {cli}\n\n按 Esc 返回"
-        )));
     }
 
     fn switch(&mut self, i: usize) {
@@ -725,6 +815,9 @@ impl App {
     }
 
     fn back(&mut self) {
+        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+            return self.cancel_form();
+        }
         if self.overlays.pop().is_some() {
             return;
         }
@@ -749,6 +842,10 @@ impl App {
         self.fetch_detail(id);
     }
 
+    pub(super) fn fetch(&mut self, id: &str) {
+        self.fetch_detail(id)
+    }
+
     fn fetch_detail(&mut self, id: &str) {
         if id.starts_with("RY-") {
             self.out.push(Out::Request(
@@ -764,6 +861,12 @@ impl App {
     }
 
     fn confirm(&mut self) {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => return self.submit(),
+            Some(Overlay::Picker(_)) => return self.picker_confirm(),
+            Some(Overlay::Ask(_)) => return self.ask_yes(),
+            _ => {}
+        }
         if let Some(Overlay::Command { input, .. }) = self.overlays.last() {
             let line = input.text();
             self.overlays.pop();
@@ -797,9 +900,57 @@ impl App {
                 Some(v) => self.switch(v.index()),
                 None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
             },
+            "export" | "导出" => self.export(arg),
             "help" | "h" => self.act(Action::Help),
             "q" | "quit" => self.quit = true,
-            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、help、q"), true),
+            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、export 文件、help、q"), true),
+        }
+    }
+
+    /// `:export 台账.xlsx` writes the ledger (narrowed to the village the
+    /// risk queue is filtered to, when it is one); `:export persons 文件`
+    /// the key-person register. xlsx or csv by the file's ending.
+    fn export(&mut self, arg: &str) {
+        let (persons, path) = match arg.split_once(char::is_whitespace) {
+            Some(("persons" | "重点人员", p)) => (true, p.trim()),
+            _ => (false, arg),
+        };
+        if path.is_empty() {
+            return self.say(
+                "请写出文件名，如 :export 台账.xlsx 或 :export persons 重点人员.csv",
+                true,
+            );
+        }
+        if !(path.ends_with(".xlsx") || path.ends_with(".csv")) {
+            return self.say(format!("“{path}”：文件名须以 .xlsx 或 .csv 结尾"), true);
+        }
+        let filter = self.lists[View::Queue.index()].filter.text();
+        let village = self
+            .data
+            .lists
+            .villages
+            .iter()
+            .find(|v| **v == filter.trim())
+            .cloned();
+        let what = match (&village, persons) {
+            (_, true) => "重点人员名单".to_string(),
+            (Some(v), false) => format!("{v}的台账"),
+            (None, false) => "台账".to_string(),
+        };
+        self.out.push(Out::Export(super::client::ExportJob {
+            persons,
+            path: std::path::PathBuf::from(path),
+            village,
+        }));
+        self.say(format!("正在导出{what}到 {path}…"), false);
+    }
+
+    pub fn on_exported(&mut self, job: &super::client::ExportJob, result: Result<usize, String>) {
+        let path = job.path.display();
+        match result {
+            Ok(n) if job.persons => self.say(format!("已导出 {n} 名重点人员到 {path}"), false),
+            Ok(n) => self.say(format!("已导出 {n} 件案件到 {path}"), false),
+            Err(e) => self.say(format!("导出失败：{e}"), true),
         }
     }
 
@@ -844,7 +995,9 @@ impl App {
             return Vec::new();
         };
         let text = input.text();
-        let commands = ["go ", "village ", "person ", "view ", "help", "q"];
+        let commands = [
+            "go ", "village ", "person ", "view ", "export ", "help", "q",
+        ];
         match text.split_once(' ') {
             None => commands
                 .iter()

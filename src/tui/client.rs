@@ -14,12 +14,23 @@ use crate::desk::Desk;
 
 pub struct Client {
     tx: Sender<(Want, Request)>,
+    socket: PathBuf,
+}
+
+/// A file to write from the TUI: the ledger (台账) or the key-person register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportJob {
+    pub persons: bool,
+    pub path: PathBuf,
+    /// The village the officer's view is narrowed to, for the ledger.
+    pub village: Option<String>,
 }
 
 impl Client {
     pub fn start(socket: PathBuf, events: Sender<Event>) -> Client {
         let (tx, rx) = channel::<(Want, Request)>();
         let calls_socket = socket.clone();
+        let notice_socket = socket.clone();
         let calls_events = events.clone();
         std::thread::Builder::new()
             .name("desk-calls".into())
@@ -27,14 +38,44 @@ impl Client {
             .expect("spawn call thread");
         std::thread::Builder::new()
             .name("desk-notices".into())
-            .spawn(move || notices(socket, events))
+            .spawn(move || notices(notice_socket, events))
             .expect("spawn notice thread");
-        Client { tx }
+        Client { tx, socket }
+    }
+
+    /// Writes an export on its own connection and thread: 100 000 rows take
+    /// seconds, and the screen must not wait. The server records the export.
+    pub fn export(&self, job: ExportJob, today: chrono::NaiveDate, events: Sender<Event>) {
+        let socket = self.socket.clone();
+        let _ = std::thread::Builder::new()
+            .name("desk-export".into())
+            .spawn(move || {
+                let result = run_export(&socket, &job, today).map_err(|e| format!("{e:#}"));
+                let _ = events.send(Event::Exported(job, result));
+            });
     }
 
     pub fn send(&self, want: Want, req: Request) {
         let _ = self.tx.send((want, req));
     }
+}
+
+fn run_export(
+    socket: &std::path::Path,
+    job: &ExportJob,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<usize> {
+    use crate::report::{self, Format};
+    let format = Format::choose(None, &job.path)?;
+    let mut remote = Remote::connect(socket, false)?;
+    if job.persons {
+        return report::persons::export(&mut remote, format, &job.path, false, today);
+    }
+    let filter = crate::desk::ledger::LedgerFilter {
+        village: job.village.clone(),
+        ..Default::default()
+    };
+    report::ledger::export(&mut remote, format, &job.path, filter)
 }
 
 fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>) {

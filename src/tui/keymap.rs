@@ -47,6 +47,10 @@ pub enum Action {
     Close,
     Visit,
     Undo,
+    Approve,
+    Extend,
+    Review,
+    OpenExisting,
     Confirm,
     Complete,
     NextField,
@@ -64,19 +68,23 @@ pub enum Layer {
     Search,
     Form,
     Picker,
+    Ask,
+    Person,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 9] = [
+    pub const ALL: [Layer; 11] = [
         Layer::Global,
         Layer::List,
         Layer::Case,
+        Layer::Person,
         Layer::Detail,
         Layer::Help,
         Layer::Command,
         Layer::Search,
         Layer::Form,
         Layer::Picker,
+        Layer::Ask,
     ];
 
     fn key(self) -> &'static str {
@@ -90,6 +98,8 @@ impl Layer {
             Layer::Search => "search",
             Layer::Form => "form",
             Layer::Picker => "picker",
+            Layer::Ask => "ask",
+            Layer::Person => "person",
         }
     }
 
@@ -104,6 +114,8 @@ impl Layer {
             Layer::Search => "筛选",
             Layer::Form => "表单",
             Layer::Picker => "选择",
+            Layer::Ask => "确认",
+            Layer::Person => "重点人员操作",
         }
     }
 }
@@ -376,11 +388,18 @@ impl Keymap {
     /// "key 说明" pairs for the hint bar: help first, then the layers' own
     /// actions in order. Cursor movement and view numbers are left out of a
     /// list's hints: the arrows are obvious and the tabs show the numbers.
-    pub fn hints(&self, layers: &[Layer]) -> Vec<(String, String)> {
+    pub fn hints(&self, layers: &[Layer]) -> Vec<(Action, String, String)> {
         use Action as A;
         let modal = matches!(
             layers.first(),
-            Some(Layer::Help | Layer::Command | Layer::Search | Layer::Form | Layer::Picker)
+            Some(
+                Layer::Help
+                    | Layer::Command
+                    | Layer::Search
+                    | Layer::Form
+                    | Layer::Picker
+                    | Layer::Ask
+            )
         );
         let obvious = |a: Action| {
             !modal
@@ -408,7 +427,7 @@ impl Keymap {
             .iter()
             .filter(|b| b.action != A::Help && !obvious(b.action));
         help.chain(rest)
-            .map(|b| (b.keys[0].label(), b.desc.clone()))
+            .map(|b| (b.action, b.keys[0].label(), b.desc.clone()))
             .collect()
     }
 }

@@ -13,7 +13,8 @@ use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{doc_of, person_doc, App, Overlay, Record, View};
-use super::keymap::Layer;
+use super::form_view;
+use super::keymap::{Action, Layer};
 use crate::domain::lists::Tier;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
@@ -36,7 +37,7 @@ const ASCII_BORDER: border::Set = border::Set {
     horizontal_bottom: "-",
 };
 
-fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
+pub(super) fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
     let b = Block::default().borders(Borders::ALL).title(title);
     if app.ascii {
         b.border_set(ASCII_BORDER)
@@ -45,13 +46,13 @@ fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
     }
 }
 
-fn accent() -> Style {
+pub(super) fn accent() -> Style {
     Style::default()
         .fg(Color::Cyan)
         .add_modifier(Modifier::BOLD)
 }
 
-fn warn() -> Style {
+pub(super) fn warn() -> Style {
     Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 
@@ -63,7 +64,7 @@ fn hl() -> Style {
 
 /// Cuts `text` to `width` columns with `…`, padding to exactly `width`;
 /// chars at `marks` (char indices) are highlighted.
-fn cell(text: &str, width: usize, marks: &[usize], style: Style) -> Vec<Span<'static>> {
+pub(super) fn cell(text: &str, width: usize, marks: &[usize], style: Style) -> Vec<Span<'static>> {
     let text = clean_line(text);
     let fits = text.width() <= width;
     let mut spans = Vec::new();
@@ -144,7 +145,22 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         }
         None => draw_list(f, app, body),
     }
+    let form_at = app
+        .overlays
+        .iter()
+        .rposition(|o| matches!(o, Overlay::Form(_)));
+    let detail_at = app
+        .overlays
+        .iter()
+        .rposition(|o| matches!(o, Overlay::Detail(_)));
+    if let Some(i) = form_at.filter(|i| detail_at.is_none_or(|d| d < *i)) {
+        if let Overlay::Form(form) = &app.overlays[i] {
+            form_view::draw_form(f, app, form, body);
+        }
+    }
     match app.overlays.last() {
+        Some(Overlay::Picker(p)) => form_view::draw_picker(f, app, p, body),
+        Some(Overlay::Ask(a)) => form_view::draw_ask(f, app, a, body),
         Some(Overlay::Help { .. }) => draw_help(f, app, body),
         Some(Overlay::Message(m)) => draw_message(f, app, m, body),
         Some(Overlay::Command { .. }) => draw_command(f, app, hints),
@@ -165,6 +181,9 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
             Overlay::Help { .. } => "帮助".into(),
             Overlay::Command { .. } => "命令行".into(),
             Overlay::Message(_) => "提示".into(),
+            Overlay::Form(form) => form.kind.title().into(),
+            Overlay::Picker(p) => format!("选择{}", p.title),
+            Overlay::Ask(_) => "确认".into(),
         });
     }
     let l = &app.lists[app.view.index()];
@@ -832,7 +851,7 @@ fn draw_dashboard(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(chart_widget, chart);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect::new(
@@ -910,6 +929,11 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
         ("village 村名", "风险队列按村筛选"),
         ("person 姓名", "重点人员按姓名筛选"),
         ("view 屏名", "切换到某一屏"),
+        (
+            "export 文件",
+            "导出台账（.xlsx/.csv；风险队列按村筛选时只导该村）",
+        ),
+        ("export persons 文件", "导出重点人员名单（记入日志）"),
         ("q", "退出"),
     ] {
         if q.is_empty() || c.contains(&q) || d.contains(&q) {
@@ -956,7 +980,12 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let layers = app.layers();
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (key, desc) in app.keymap.hints(&layers) {
+    // F3 only means something while the form warns of a duplicate.
+    let duplicate = matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.duplicate.is_some());
+    for (action, key, desc) in app.keymap.hints(&layers) {
+        if action == Action::OpenExisting && !duplicate {
+            continue;
+        }
         let piece = format!("{key} {desc}");
         let w = piece.width() + 2;
         if used + w > area.width as usize {
@@ -996,8 +1025,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     if let Some((m, err)) = &app.status {
+        // Its own span: cutting the message must not eat the gap before it.
+        spans.push(Span::raw("  "));
         spans.push(Span::styled(
-            format!("  {}", clean_line(m)),
+            clean_line(m),
             if *err {
                 warn()
             } else {
