@@ -170,7 +170,11 @@ fn an_active_period_shows_tightens_deadlines_and_weighs_in() {
     };
     assert_eq!(d.deadline(), Some(today() + Days::new(4)));
     assert!(
-        d.history.last().unwrap().what.contains("敏感时期春节：时限从严，7天改为4天"),
+        d.history
+            .last()
+            .unwrap()
+            .what
+            .contains("敏感时期春节：时限从严，7天改为4天"),
         "{:?}",
         d.history.last()
     );
@@ -374,7 +378,11 @@ fn reports_through_the_api() {
         Response::Report(r) => r,
         other => panic!("{other:?}"),
     };
-    assert!(handover.text.contains("宋雪梅 登记 MD-"), "{}", handover.text);
+    assert!(
+        handover.text.contains("宋雪梅 登记 MD-"),
+        "{}",
+        handover.text
+    );
     let future = f
         .call(
             "zb1",

@@ -90,7 +90,13 @@ fn summaries() -> Vec<Summary> {
         .unwrap()
         .with_ymd_and_hms(2025, 12, 20, 10, 0, 0)
         .unwrap();
-    v.push(working(s, Status::InProgress, RiskLevel::Medium, day(11, 20), "tj1"));
+    v.push(working(
+        s,
+        Status::InProgress,
+        RiskLevel::Medium,
+        day(11, 20),
+        "tj1",
+    ));
     // 民转刑倾向, overdue five days, supervised.
     let mut s = working(
         case(1, "东河村", "邻里", at(9, 3, 9, 0)),
@@ -197,7 +203,13 @@ fn expected() -> Vec<String> {
     )
 }
 
-fn entry(unit: &str, kind: RollcallKind, channel: Channel, text: &str, t: DateTime<FixedOffset>) -> RollcallEntry {
+fn entry(
+    unit: &str,
+    kind: RollcallKind,
+    channel: Channel,
+    text: &str,
+    t: DateTime<FixedOffset>,
+) -> RollcallEntry {
     RollcallEntry {
         unit: unit.into(),
         kind,
@@ -210,13 +222,47 @@ fn entry(unit: &str, kind: RollcallKind, channel: Channel, text: &str, t: DateTi
 
 fn sheet_20(now: DateTime<FixedOffset>) -> RollcallSheet {
     let entries = vec![
-        entry("东河村", RollcallKind::News, Channel::Phone, "两户因排水沟再起争执，已登记", at(11, 20, 9, 20)),
-        entry("西岗村", RollcallKind::Zero, Channel::WeChat, "", at(11, 20, 9, 40)),
-        entry("赵庄村", RollcallKind::News, Channel::Phone, "一户扬言到县上访，已稳控", at(11, 20, 10, 45)),
-        entry("派出所", RollcallKind::Zero, Channel::InPerson, "", at(11, 20, 11, 0)),
+        entry(
+            "东河村",
+            RollcallKind::News,
+            Channel::Phone,
+            "两户因排水沟再起争执，已登记",
+            at(11, 20, 9, 20),
+        ),
+        entry(
+            "西岗村",
+            RollcallKind::Zero,
+            Channel::WeChat,
+            "",
+            at(11, 20, 9, 40),
+        ),
+        entry(
+            "赵庄村",
+            RollcallKind::News,
+            Channel::Phone,
+            "一户扬言到县上访，已稳控",
+            at(11, 20, 10, 45),
+        ),
+        entry(
+            "派出所",
+            RollcallKind::Zero,
+            Channel::InPerson,
+            "",
+            at(11, 20, 11, 0),
+        ),
     ];
-    let active: Vec<_> = periods().into_iter().filter(|p| p.is_active(day(11, 20))).collect();
-    rollcall::sheet(day(11, 20), &expected(), &entries, &RollcallSettings::default(), &active, now)
+    let active: Vec<_> = periods()
+        .into_iter()
+        .filter(|p| p.is_active(day(11, 20)))
+        .collect();
+    rollcall::sheet(
+        day(11, 20),
+        &expected(),
+        &entries,
+        &RollcallSettings::default(),
+        &active,
+        now,
+    )
 }
 
 fn changes() -> Vec<Change> {
@@ -228,14 +274,62 @@ fn changes() -> Vec<Change> {
         detail: detail.into(),
     };
     vec![
-        c(at(11, 20, 7, 30), "宋雪梅", "添加进展", "MD-2026-000001", "上一班的改动，不在本班"),
-        c(at(11, 20, 8, 5), "宋雪梅", "查阅重点人员", "RY-000001", "读，不算改动"),
-        c(at(11, 20, 9, 12), "宋雪梅", "登记", "MD-2026-000008", "东河村 邻里 甲1与丙8邻里纠纷"),
-        c(at(11, 20, 9, 20), "宋雪梅", "点名登记", "东河村", "2026-11-20 有情况（电话）：两户因排水沟再起争执，已登记"),
-        c(at(11, 20, 10, 31), "宋雪梅", "登记", "MD-2026-000009", "赵庄村 婚姻家庭 甲9与乙9婚姻家庭纠纷"),
-        c(at(11, 20, 11, 0), "宋雪梅", "研判", "MD-2026-000009", "研判：风险高，扬言极端（登记 → 已研判）"),
-        c(at(11, 20, 14, 2), "郑国庆", "登记", "MD-2026-000010", "东河村 土地承包流转 甲10与乙10土地承包流转纠纷"),
-        c(at(11, 20, 15, 20), "冯志强", "销号", "MD-2026-000002", "调解成功-书面协议：双方签订协议，已履行首期款项并当场确认无其他争议"),
+        c(
+            at(11, 20, 7, 30),
+            "宋雪梅",
+            "添加进展",
+            "MD-2026-000001",
+            "上一班的改动，不在本班",
+        ),
+        c(
+            at(11, 20, 8, 5),
+            "宋雪梅",
+            "查阅重点人员",
+            "RY-000001",
+            "读，不算改动",
+        ),
+        c(
+            at(11, 20, 9, 12),
+            "宋雪梅",
+            "登记",
+            "MD-2026-000008",
+            "东河村 邻里 甲1与丙8邻里纠纷",
+        ),
+        c(
+            at(11, 20, 9, 20),
+            "宋雪梅",
+            "点名登记",
+            "东河村",
+            "2026-11-20 有情况（电话）：两户因排水沟再起争执，已登记",
+        ),
+        c(
+            at(11, 20, 10, 31),
+            "宋雪梅",
+            "登记",
+            "MD-2026-000009",
+            "赵庄村 婚姻家庭 甲9与乙9婚姻家庭纠纷",
+        ),
+        c(
+            at(11, 20, 11, 0),
+            "宋雪梅",
+            "研判",
+            "MD-2026-000009",
+            "研判：风险高，扬言极端（登记 → 已研判）",
+        ),
+        c(
+            at(11, 20, 14, 2),
+            "郑国庆",
+            "登记",
+            "MD-2026-000010",
+            "东河村 土地承包流转 甲10与乙10土地承包流转纠纷",
+        ),
+        c(
+            at(11, 20, 15, 20),
+            "冯志强",
+            "销号",
+            "MD-2026-000002",
+            "调解成功-书面协议：双方签订协议，已履行首期款项并当场确认无其他争议",
+        ),
     ]
 }
 
@@ -315,13 +409,33 @@ fn daily_report_with_news() {
 fn daily_zero_report() {
     let w = world();
     let now = at(11, 19, 20, 0);
-    let active: Vec<_> = w.periods.iter().filter(|p| p.is_active(day(11, 19))).cloned().collect();
+    let active: Vec<_> = w
+        .periods
+        .iter()
+        .filter(|p| p.is_active(day(11, 19)))
+        .cloned()
+        .collect();
     let entries: Vec<RollcallEntry> = expected()
         .iter()
         .enumerate()
-        .map(|(i, u)| entry(u, RollcallKind::Zero, Channel::WeChat, "", at(11, 19, 9, i as u32)))
+        .map(|(i, u)| {
+            entry(
+                u,
+                RollcallKind::Zero,
+                Channel::WeChat,
+                "",
+                at(11, 19, 9, i as u32),
+            )
+        })
         .collect();
-    let sheet = rollcall::sheet(day(11, 19), &expected(), &entries, &RollcallSettings::default(), &active, now);
+    let sheet = rollcall::sheet(
+        day(11, 19),
+        &expected(),
+        &entries,
+        &RollcallSettings::default(),
+        &active,
+        now,
+    );
     let r = report(&w, Kind::Daily, day(11, 19), now, Some(&sheet), None);
     let Figures::Daily(f) = &r.figures else {
         panic!("{r:?}")
@@ -343,7 +457,14 @@ fn daily_zero_report() {
 #[test]
 fn monthly_ledger_update() {
     let w = world();
-    let r = report(&w, Kind::Monthly, day(11, 20), at(11, 20, 18, 30), None, None);
+    let r = report(
+        &w,
+        Kind::Monthly,
+        day(11, 20),
+        at(11, 20, 18, 30),
+        None,
+        None,
+    );
     let Figures::Monthly(f) = &r.figures else {
         panic!("{r:?}")
     };
@@ -357,7 +478,12 @@ fn monthly_ledger_update() {
     assert_eq!(f.mediation_rate, Some(50.0));
     // Open on 11-01 from earlier: 000090, 1, 2, 3; case 2 resolved today.
     assert_eq!(
-        (f.earlier_open_at_start, f.earlier_resolved, f.earlier_still_open, f.earlier_overdue),
+        (
+            f.earlier_open_at_start,
+            f.earlier_resolved,
+            f.earlier_still_open,
+            f.earlier_overdue
+        ),
         (4, 1, 3, 1)
     );
     let ids: Vec<&str> = f.earlier_cases.iter().map(|c| c.id.as_str()).collect();
@@ -368,7 +494,14 @@ fn monthly_ledger_update() {
 #[test]
 fn half_monthly_analysis() {
     let w = world();
-    let r = report(&w, Kind::Analysis, day(11, 20), at(11, 20, 18, 30), None, None);
+    let r = report(
+        &w,
+        Kind::Analysis,
+        day(11, 20),
+        at(11, 20, 18, 30),
+        None,
+        None,
+    );
     let Figures::Analysis(f) = &r.figures else {
         panic!("{r:?}")
     };
@@ -379,7 +512,10 @@ fn half_monthly_analysis() {
     // Closed 16–20: 2 (written), 6 (declined), 7 (unresolved).
     assert_eq!((f.closed_total, f.mediated_total), (3, 1));
     assert_eq!(f.mediation_rate, Some(33.3));
-    assert_eq!((f.open_total, f.overdue, f.supervised, f.packaged), (7, 1, 1, 1));
+    assert_eq!(
+        (f.open_total, f.overdue, f.supervised, f.packaged),
+        (7, 1, 1, 1)
+    );
     assert_eq!(f.criminal_tendency, 1);
     assert_eq!(f.top_risks[0].id, "MD-2026-000001");
     assert_eq!(f.trend.len(), 6);
@@ -393,7 +529,14 @@ fn shift_handover() {
     let w = world();
     let now = at(11, 20, 18, 30);
     let sheet = sheet_20(now);
-    let r = report(&w, Kind::Handover, day(11, 20), now, Some(&sheet), Some(at(11, 20, 8, 0)));
+    let r = report(
+        &w,
+        Kind::Handover,
+        day(11, 20),
+        now,
+        Some(&sheet),
+        Some(at(11, 20, 8, 0)),
+    );
     let Figures::Handover(f) = &r.figures else {
         panic!("{r:?}")
     };
@@ -402,7 +545,10 @@ fn shift_handover() {
     let due: Vec<&str> = f.due_soon.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(due, ["MD-2025-000090", "MD-2026-000003"]);
     assert_eq!(f.overdue, 1);
-    assert_eq!(f.rollcall_missing.as_deref(), Some(&["南湾社区".to_string(), "司法所".to_string()][..]));
+    assert_eq!(
+        f.rollcall_missing.as_deref(),
+        Some(&["南湾社区".to_string(), "司法所".to_string()][..])
+    );
     assert_eq!(f.top_risks.len(), 5);
     insta::assert_snapshot!("handover", r.text);
 

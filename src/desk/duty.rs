@@ -58,10 +58,8 @@ impl Local {
     pub fn rollcall_sheet(&self, date: NaiveDate, now: Time) -> Result<RollcallSheet, DeskError> {
         let lists = self.lists()?;
         let expected = rollcall::expected(&lists.villages, &lists.units);
-        let entries: Vec<RollcallEntry> = self
-            .store()
-            .list(&rollcall_key(date))?
-            .unwrap_or_default();
+        let entries: Vec<RollcallEntry> =
+            self.store().list(&rollcall_key(date))?.unwrap_or_default();
         let active = period::active_on(&self.periods()?, date);
         Ok(rollcall::sheet(
             date,
@@ -151,7 +149,16 @@ pub(crate) fn handle(
             let name = p.name.clone();
             all.push(p);
             all.sort_by(|a, b| (a.from, &a.name).cmp(&(b.from, &b.name)));
-            write_config(local, me, now, "设置敏感时期", &name, &detail, PERIODS, &all)
+            write_config(
+                local,
+                me,
+                now,
+                "设置敏感时期",
+                &name,
+                &detail,
+                PERIODS,
+                &all,
+            )
         }
         Request::RemovePeriod { name, from } => {
             check(me, Capability::Admin, false, "删除敏感时期")?;
@@ -232,7 +239,16 @@ pub(crate) fn handle(
                     "仅敏感时期点名"
                 }
             );
-            write_config(local, me, now, "设置每日点名", ROLLCALL, &detail, ROLLCALL, &s)
+            write_config(
+                local,
+                me,
+                now,
+                "设置每日点名",
+                ROLLCALL,
+                &detail,
+                ROLLCALL,
+                &s,
+            )
         }
         Request::Report { spec } => report(local, me, &spec, now),
         _ => unreachable!("only duty requests reach here"),
@@ -309,9 +325,9 @@ fn report(
         _ => None,
     };
     let changes: Vec<Change> = if spec.kind == Kind::Handover {
-        let since = spec.since.unwrap_or(
-            now - chrono::Duration::hours(reports::handover::DEFAULT_SHIFT_HOURS),
-        );
+        let since = spec
+            .since
+            .unwrap_or(now - chrono::Duration::hours(reports::handover::DEFAULT_SHIFT_HOURS));
         if since > now {
             return Err(DeskError::Invalid(
                 "交接班的开始时间不能晚于现在".to_string(),

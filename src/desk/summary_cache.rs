@@ -162,7 +162,10 @@ mod tests {
         let cache = SummaryCache::default();
         let first = cache.with(&store, |s| s.to_vec()).unwrap();
         assert_eq!(first, store.summaries().unwrap());
-        assert_eq!(id_of(&crate::store::codec::encode_compact(&first[7]))[..], *first[7].id.as_bytes());
+        assert_eq!(
+            id_of(&crate::store::codec::encode_compact(&first[7]))[..],
+            *first[7].id.as_bytes()
+        );
 
         // Change a few records and add more (the new ones sort after).
         let now = crate::desk::clock::china()

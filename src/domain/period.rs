@@ -114,7 +114,13 @@ pub fn tighten(days: u32, percent: u32) -> u32 {
 pub fn parse_factor(input: &str) -> Result<u32, DomainError> {
     let text: String = clean_line(input)
         .chars()
-        .map(|c| if c == '％' { '%' } else { fullwidth_to_ascii(c) })
+        .map(|c| {
+            if c == '％' {
+                '%'
+            } else {
+                fullwidth_to_ascii(c)
+            }
+        })
         .filter(|c| !c.is_whitespace())
         .collect();
     let bad = || {

@@ -100,22 +100,52 @@ pub const WEIGHT_KEYS: &[WeightKey] = &[
     wk("flag_agitated", "情绪激烈", "预警情形", 500),
     wk("flag_repeat_petition", "重复信访", "预警情形", 500),
     wk("flag_bypass_petition", "越级上访", "预警情形", 500),
-    wk("key_person", "当事人为重点人员", "当事人在重点人员名册上", 500),
+    wk(
+        "key_person",
+        "当事人为重点人员",
+        "当事人在重点人员名册上",
+        500,
+    ),
     wk("people_5", "涉及5人以上", "涉及 5 至 29 人", 500),
     wk("people_30", "涉及30人以上", "涉及 30 人及以上", 500),
-    wk("amount_50k", "金额5万元以上", "涉及金额 5 万至 50 万元", 500),
-    wk("amount_500k", "金额50万元以上", "涉及金额 50 万元及以上", 500),
+    wk(
+        "amount_50k",
+        "金额5万元以上",
+        "涉及金额 5 万至 50 万元",
+        500,
+    ),
+    wk(
+        "amount_500k",
+        "金额50万元以上",
+        "涉及金额 50 万元及以上",
+        500,
+    ),
     wk("tier_township", "镇级调处", "调处层级为镇", 500),
     wk("tier_county", "县级调处", "调处层级为县", 500),
-    wk("repeat_each", "重复纠纷每件", "同一当事人在同村每多一件纠纷", 500),
+    wk(
+        "repeat_each",
+        "重复纠纷每件",
+        "同一当事人在同村每多一件纠纷",
+        500,
+    ),
     wk("repeat_max", "重复纠纷上限", "重复纠纷最多计多少分", 500),
     wk("due_in_7_days", "7天内到期", "离化解时限 4 至 7 天", 500),
-    wk("due_in_3_days", "3天内到期", "离化解时限 3 天以内（含）", 500),
+    wk(
+        "due_in_3_days",
+        "3天内到期",
+        "离化解时限 3 天以内（含）",
+        500,
+    ),
     wk("due_per_day", "临期每天加分", "3 天以内每近一天再加", 500),
     wk("overdue_base", "逾期基础分", "已过化解时限", 500),
     wk("overdue_per_day", "逾期每天加分", "逾期每多一天再加", 500),
     wk("overdue_max", "逾期上限", "逾期最多计多少分", 1000),
-    wk("sensitive_percent", "敏感时期加成", "敏感时期总分加百分之几", 200),
+    wk(
+        "sensitive_percent",
+        "敏感时期加成",
+        "敏感时期总分加百分之几",
+        200,
+    ),
 ];
 
 impl RiskWeights {
@@ -292,7 +322,10 @@ impl RiskContext {
         let villages: std::collections::HashSet<&str> =
             cases.iter().map(|s| s.village.as_str()).collect();
         let mut party_counts = HashMap::with_capacity(wanted.len());
-        for s in items.iter().filter(|s| villages.contains(s.village.as_str())) {
+        for s in items
+            .iter()
+            .filter(|s| villages.contains(s.village.as_str()))
+        {
             for p in &s.parties {
                 let k = party_key(&s.village, p);
                 if wanted.contains(&k) {
@@ -644,7 +677,12 @@ mod tests {
         // Urgency rises day by day into the deadline and on past it.
         let mut last = 0;
         for n in [7, 5, 3, 2, 1, 0, -1, -5, -30] {
-            let one = vec![case("T", Some(RiskLevel::Low), vec![], Some(today + chrono::Duration::days(n)))];
+            let one = vec![case(
+                "T",
+                Some(RiskLevel::Low),
+                vec![],
+                Some(today + chrono::Duration::days(n)),
+            )];
             let t = total(&one[0], &RiskContext::new(&one, today, &w, false));
             assert!(t >= last, "{n} days: {t} < {last}");
             last = t;
@@ -663,13 +701,26 @@ mod tests {
         let mut w = RiskWeights::default();
         assert_eq!(w.set("overdue_per_day", 0).unwrap().1, 2);
         let order = ranked(&items, &RiskContext::new(&items, today, &w, false));
-        assert_eq!(&order[..5], ["X-民转刑 90", "U-今天到期 80", "U-两天 70", "P-群体 65", "O-逾期20天 55"]);
+        assert_eq!(
+            &order[..5],
+            [
+                "X-民转刑 90",
+                "U-今天到期 80",
+                "U-两天 70",
+                "P-群体 65",
+                "O-逾期20天 55"
+            ]
+        );
 
         // The sensitive share scales every case: the order stays.
         let w = RiskWeights::default();
         let calm = ranked(&items, &RiskContext::new(&items, today, &w, false));
         let tense = ranked(&items, &RiskContext::new(&items, today, &w, true));
-        let ids = |v: &[String]| v.iter().map(|s| s.split(' ').next().unwrap().to_string()).collect::<Vec<_>>();
+        let ids = |v: &[String]| {
+            v.iter()
+                .map(|s| s.split(' ').next().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(&calm), ids(&tense));
         assert_eq!(tense[0], "O-逾期20天 114");
     }

@@ -300,8 +300,13 @@ mod tests {
             text: text.into(),
         };
         let mut day = Vec::new();
-        let e = RollcallEntry::new(&new("西岗", RollcallKind::Zero, ""), &expected, "zb1", at(9, 5))
-            .unwrap();
+        let e = RollcallEntry::new(
+            &new("西岗", RollcallKind::Zero, ""),
+            &expected,
+            "zb1",
+            at(9, 5),
+        )
+        .unwrap();
         assert_eq!(e.unit, "西岗村");
         assert!(!record(&mut day, e));
         let e = RollcallEntry::new(
@@ -313,18 +318,28 @@ mod tests {
         .unwrap();
         record(&mut day, e);
         let settings = RollcallSettings::default();
-        let spring = SensitivePeriod::new(
-            "春节",
+        let spring =
+            SensitivePeriod::new("春节", at(0, 0).date_naive(), at(0, 0).date_naive(), None)
+                .unwrap();
+        let before = sheet(
             at(0, 0).date_naive(),
-            at(0, 0).date_naive(),
-            None,
-        )
-        .unwrap();
-        let before = sheet(at(0, 0).date_naive(), &expected, &day, &settings, &[spring.clone()], at(16, 59));
+            &expected,
+            &day,
+            &settings,
+            std::slice::from_ref(&spring),
+            at(16, 59),
+        );
         assert!(before.running && !before.past_due);
         assert_eq!(before.missing, names(&["东河村", "派出所"]));
         assert!(before.flagged.is_empty());
-        let after = sheet(at(0, 0).date_naive(), &expected, &day, &settings, &[spring], at(17, 0));
+        let after = sheet(
+            at(0, 0).date_naive(),
+            &expected,
+            &day,
+            &settings,
+            &[spring],
+            at(17, 0),
+        );
         assert_eq!(after.flagged, names(&["东河村", "派出所"]));
         assert_eq!(
             sheet_text(&after),
@@ -336,12 +351,40 @@ mod tests {
              已过 17:00，2 个未报，请督办\n"
         );
         // Outside a period nothing is flagged unless the desk runs it daily.
-        let calm = sheet(at(0, 0).date_naive(), &expected, &day, &settings, &[], at(18, 0));
+        let calm = sheet(
+            at(0, 0).date_naive(),
+            &expected,
+            &day,
+            &settings,
+            &[],
+            at(18, 0),
+        );
         assert!(!calm.running && calm.flagged.is_empty());
-        let daily = RollcallSettings { every_day: true, ..settings };
-        assert_eq!(sheet(at(0, 0).date_naive(), &expected, &day, &daily, &[], at(18, 0)).flagged.len(), 2);
+        let daily = RollcallSettings {
+            every_day: true,
+            ..settings
+        };
+        assert_eq!(
+            sheet(
+                at(0, 0).date_naive(),
+                &expected,
+                &day,
+                &daily,
+                &[],
+                at(18, 0)
+            )
+            .flagged
+            .len(),
+            2
+        );
         // A second report from the same village replaces the first.
-        let again = RollcallEntry::new(&new("西岗村", RollcallKind::News, "新情况"), &expected, "zb1", at(11, 0)).unwrap();
+        let again = RollcallEntry::new(
+            &new("西岗村", RollcallKind::News, "新情况"),
+            &expected,
+            "zb1",
+            at(11, 0),
+        )
+        .unwrap();
         assert!(record(&mut day, again));
         assert_eq!(day.len(), 2);
     }
@@ -381,6 +424,11 @@ mod tests {
                 .to_string(),
             "不能为以后的日期登记点名报告"
         );
-        assert!(RollcallSettings { due_hour: 24, every_day: false }.check().is_err());
+        assert!(RollcallSettings {
+            due_hour: 24,
+            every_day: false
+        }
+        .check()
+        .is_err());
     }
 }

@@ -187,7 +187,13 @@ pub fn parse_time(
     use chrono::{NaiveTime, TimeZone};
     let text: String = clean_line(input)
         .chars()
-        .map(|c| if c == '：' { ':' } else { fullwidth_to_ascii(c) })
+        .map(|c| {
+            if c == '：' {
+                ':'
+            } else {
+                fullwidth_to_ascii(c)
+            }
+        })
         .collect();
     let text = text.trim();
     let bad = || {
@@ -207,10 +213,7 @@ pub fn parse_time(
     let time = match clock {
         Some(c) => {
             let (h, m) = c.split_once(':').ok_or_else(bad)?;
-            let (h, m): (u32, u32) = (
-                h.parse().map_err(|_| bad())?,
-                m.parse().map_err(|_| bad())?,
-            );
+            let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
             NaiveTime::from_hms_opt(h, m, 0).ok_or_else(|| {
                 DomainError::invalid(format!("时间“{text}”不存在：应为 00:00 到 23:59"))
             })?
@@ -375,13 +378,19 @@ mod tests {
         assert_eq!(at("08:00").unwrap(), "2026-11-20T08:00:00+08:00");
         assert_eq!(at("昨天 20:30").unwrap(), "2026-11-19T20:30:00+08:00");
         assert_eq!(at("2026-11-18T7:05").unwrap(), "2026-11-18T07:05:00+08:00");
-        assert_eq!(at("2026/11/18 ０７：０５").unwrap(), "2026-11-18T07:05:00+08:00");
+        assert_eq!(
+            at("2026/11/18 ０７：０５").unwrap(),
+            "2026-11-18T07:05:00+08:00"
+        );
         assert_eq!(at("11月19日").unwrap(), "2026-11-19T00:00:00+08:00");
         assert_eq!(
             at("25:00").unwrap_err().to_string(),
             "时间“25:00”不存在：应为 00:00 到 23:59"
         );
-        assert!(at("早上").unwrap_err().to_string().starts_with("无法识别的日期"));
+        assert!(at("早上")
+            .unwrap_err()
+            .to_string()
+            .starts_with("无法识别的日期"));
         assert!(at("8点").is_err());
     }
 }

@@ -72,7 +72,10 @@ pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Resul
 
 pub fn weights_reset(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
     desk.call(Request::ResetWeights)?;
-    Ok(printed(json!({"reset": true}), "风险权重已恢复为内置默认值"))
+    Ok(printed(
+        json!({"reset": true}),
+        "风险权重已恢复为内置默认值",
+    ))
 }
 
 pub fn period_add(

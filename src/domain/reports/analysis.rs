@@ -237,10 +237,7 @@ pub fn build(from: Option<NaiveDate>, to: NaiveDate, data: &Data) -> Report {
     }
     t.push_str(&sec.next("趋势（每半月新增/化解）"));
     for r in &f.trend {
-        t.push_str(&format!(
-            "{} 新增{} 化解{}\n",
-            r.label, r.new, r.resolved
-        ));
+        t.push_str(&format!("{} 新增{} 化解{}\n", r.label, r.new, r.resolved));
     }
     if let [.., prev, cur] = f.trend.as_slice() {
         let diff = cur.new as i64 - prev.new as i64;

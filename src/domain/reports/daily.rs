@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    active_names, context_for, counts, counts_line, day_cn, is_resolved, weekday_cn, CaseLine, Count,
-    Data, Figures, Kind, Report, Sections,
+    active_names, context_for, counts, counts_line, day_cn, is_resolved, weekday_cn, CaseLine,
+    Count, Data, Figures, Kind, Report, Sections,
 };
 use crate::domain::lists::{RiskLevel, RollcallKind, WarningFlag};
 use crate::domain::summary::Summary;
@@ -96,11 +96,7 @@ pub fn figures(date: NaiveDate, data: &Data) -> DailyFigures {
         new_by_village: counts(new.iter().map(|s| s.village.as_str())),
         new_high_risk: high_risk(&new, date, data),
         resolved_total: resolved.len() as u32,
-        resolved_by_outcome: counts(
-            resolved
-                .iter()
-                .filter_map(|s| s.outcome.map(|o| o.label())),
-        ),
+        resolved_by_outcome: counts(resolved.iter().filter_map(|s| s.outcome.map(|o| o.label()))),
         person_visits: visits.len() as u32,
         persons_visited: visited.len() as u32,
         open_total: open.clone().count() as u32,
@@ -148,8 +144,14 @@ pub fn build(date: NaiveDate, data: &Data) -> Report {
 fn news_text(f: &DailyFigures, t: &mut String) {
     let mut sec = Sections::default();
     t.push_str(&sec.next(&format!("新增矛盾纠纷{}件", f.new_total)));
-    t.push_str(&format!("类型：{}\n", counts_line(&f.new_by_category, "件")));
-    t.push_str(&format!("村(社区)：{}\n", counts_line(&f.new_by_village, "件")));
+    t.push_str(&format!(
+        "类型：{}\n",
+        counts_line(&f.new_by_category, "件")
+    ));
+    t.push_str(&format!(
+        "村(社区)：{}\n",
+        counts_line(&f.new_by_village, "件")
+    ));
     if !f.new_high_risk.is_empty() {
         t.push_str(&sec.next(&format!("新增高风险{}件", f.new_high_risk.len())));
         for c in &f.new_high_risk {
@@ -222,7 +224,11 @@ fn rollcall_lines(r: &RollcallFigures, t: &mut String) {
         }
     }
     if !r.zero.is_empty() {
-        t.push_str(&format!("零报告{}个：{}\n", r.zero.len(), r.zero.join("、")));
+        t.push_str(&format!(
+            "零报告{}个：{}\n",
+            r.zero.len(),
+            r.zero.join("、")
+        ));
     }
     if r.missing.is_empty() {
         t.push_str("未报：无\n");

@@ -154,10 +154,7 @@ pub fn build(since: Option<Time>, data: &Data) -> Report {
     if f.due_soon.is_empty() {
         t.push_str(&sec.next(&format!("今明两天无到期案件{overdue}")));
     } else {
-        t.push_str(&sec.next(&format!(
-            "今明两天到期{}件{overdue}",
-            f.due_soon.len()
-        )));
+        t.push_str(&sec.next(&format!("今明两天到期{}件{overdue}", f.due_soon.len())));
         for c in &f.due_soon {
             let day = match c.deadline {
                 Some(d) if d == today => "今天到期".to_string(),

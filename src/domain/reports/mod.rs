@@ -182,8 +182,15 @@ pub fn md_cn(d: NaiveDate) -> String {
 }
 
 pub fn weekday_cn(d: NaiveDate) -> &'static str {
-    ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
-        [d.weekday().num_days_from_monday() as usize]
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][d.weekday().num_days_from_monday() as usize]
 }
 
 /// One case as reports list it.

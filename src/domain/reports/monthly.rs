@@ -77,7 +77,10 @@ pub fn figures(to: NaiveDate, data: &Data) -> MonthlyFigures {
     let carried: Vec<&Summary> = soonest.iter().take(CARRIED).map(|s| **s).collect();
     let ctx = context_for(data, to, &carried);
     let earlier_cases: Vec<CaseLine> = carried.iter().map(|s| CaseLine::of(s, &ctx)).collect();
-    let year_resolved = year.iter().filter(|s| closed_by(s) && is_resolved(s)).count() as u32;
+    let year_resolved = year
+        .iter()
+        .filter(|s| closed_by(s) && is_resolved(s))
+        .count() as u32;
     let year_mediated = year_closed.iter().filter(|s| is_mediated(s)).count() as u32;
     MonthlyFigures {
         from,
@@ -86,7 +89,10 @@ pub fn figures(to: NaiveDate, data: &Data) -> MonthlyFigures {
         new_total: new.len() as u32,
         new_by_category: counts(new.iter().map(|s| s.category.as_str())),
         new_by_village: counts(new.iter().map(|s| s.village.as_str())),
-        new_resolved: new.iter().filter(|s| closed_by(s) && is_resolved(s)).count() as u32,
+        new_resolved: new
+            .iter()
+            .filter(|s| closed_by(s) && is_resolved(s))
+            .count() as u32,
         new_open: new.iter().filter(|s| s.status.is_open()).count() as u32,
         year_from,
         year_total: year.len() as u32,
@@ -119,8 +125,14 @@ pub fn build(to: NaiveDate, data: &Data) -> Report {
     let mut sec = Sections::default();
     t.push_str(&sec.next(&format!("本月新增{}件", f.new_total)));
     if f.new_total > 0 {
-        t.push_str(&format!("类型：{}\n", counts_line(&f.new_by_category, "件")));
-        t.push_str(&format!("村(社区)：{}\n", counts_line(&f.new_by_village, "件")));
+        t.push_str(&format!(
+            "类型：{}\n",
+            counts_line(&f.new_by_category, "件")
+        ));
+        t.push_str(&format!(
+            "村(社区)：{}\n",
+            counts_line(&f.new_by_village, "件")
+        ));
         t.push_str(&format!(
             "已化解{}件，在办{}件\n",
             f.new_resolved, f.new_open
