@@ -243,11 +243,11 @@ impl Request {
                 | Request::Audit { .. }
                 | Request::Check
                 | Request::Draft { .. }
+                | Request::LastAction
                 | Request::RiskSetup
                 | Request::Periods
                 | Request::Rollcall { .. }
                 | Request::Report { .. }
-                | Request::LastAction
         )
     }
 }

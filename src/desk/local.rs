@@ -129,6 +129,10 @@ impl Local {
                 super::ledger::export_persons(self, &me, include_ended, now)
             }
             Request::ImportLedger { batch } => super::ledger::import(self, &me, batch, now),
+            Request::LastAction => Ok(Reply::plain(Response::Undoable(super::undo::last_action(
+                self, &me, now,
+            )?))),
+            Request::Undo => super::undo::undo(self, &me, now),
             duty @ (Request::RiskSetup
             | Request::SetWeight { .. }
             | Request::ResetWeights
@@ -139,10 +143,6 @@ impl Local {
             | Request::RecordRollcall { .. }
             | Request::SetRollcall { .. }
             | Request::Report { .. }) => super::duty::handle(self, &me, duty, now),
-            Request::LastAction => Ok(Reply::plain(Response::Undoable(super::undo::last_action(
-                self, &me, now,
-            )?))),
-            Request::Undo => super::undo::undo(self, &me, now),
             command => super::commands::run(self, &me, command, now),
         }
     }
