@@ -2,6 +2,7 @@
 //! Percentiles over many samples, printed as a table or (with `--json`) as one
 //! JSON object of named figures. Never asserted in tests: measured here.
 
+mod duty;
 mod tui;
 
 use std::collections::BTreeMap;
@@ -126,6 +127,9 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         let mut c = commits(&local, &caller, 400)?;
         progress(&format!("在 {n} 件上测搜索…"));
         tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
+        progress(&format!("在 {n} 件上测日报与重新排序…"));
+        duty::daily_report(&local, &caller, tag, &mut figures)?;
+        duty::rank_after_change(&local, tag, &mut figures)?;
         figures.insert(
             format!("commit_p50_ms_{tag}"),
             round2(percentile(&mut c, 50.0)),

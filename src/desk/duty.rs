@@ -299,7 +299,6 @@ fn report(
             "报表日期 {date} 还没到，只能统计今天（{today}）及以前"
         )));
     }
-    let summaries = local.store().summaries()?;
     let weights = local.weights()?;
     let periods = local.periods()?;
     let visits: Vec<VisitRow> = if spec.kind == Kind::Daily {
@@ -355,21 +354,24 @@ fn report(
     } else {
         Vec::new()
     };
-    let data = Data {
-        summaries: &summaries,
-        weights: &weights,
-        periods: &periods,
-        visits: &visits,
-        rollcall: rollcall.as_ref(),
-        changes: &changes,
-        now,
-        by: me.name.clone(),
-    };
     let spec = reports::Spec {
         date: Some(date),
         ..spec.clone()
     };
-    Ok(plain(Response::Report(Box::new(reports::build(
-        &spec, &data,
-    )))))
+    let report = local.summary_cache.with(local.store(), |summaries| {
+        reports::build(
+            &spec,
+            &Data {
+                summaries,
+                weights: &weights,
+                periods: &periods,
+                visits: &visits,
+                rollcall: rollcall.as_ref(),
+                changes: &changes,
+                now,
+                by: me.name.clone(),
+            },
+        )
+    })?;
+    Ok(plain(Response::Report(Box::new(report))))
 }

@@ -43,6 +43,8 @@ pub struct Local {
     store: Store,
     /// Import rows waiting for their last batch.
     pub(crate) imports: super::ledger::Staging,
+    /// Decoded summaries for the reports, refreshed from the stored bytes.
+    pub(crate) summary_cache: super::summary_cache::SummaryCache,
 }
 
 impl Local {
@@ -50,6 +52,7 @@ impl Local {
         Ok(Local {
             store: Store::open(path)?,
             imports: Default::default(),
+            summary_cache: Default::default(),
         })
     }
 

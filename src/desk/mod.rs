@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod local;
 pub mod paths;
 pub mod remote;
+mod summary_cache;
 mod undo;
 pub mod wire;
 

@@ -305,6 +305,42 @@ impl RiskContext {
 }
 
 impl RiskContext {
+    /// A context that counts repeat parties only for `cases`: a report that
+    /// scores a handful of cases need not count every party in the township.
+    /// Only the scores of `cases` are right under it.
+    pub fn for_cases(
+        items: &[Summary],
+        cases: &[&Summary],
+        today: NaiveDate,
+        weights: &RiskWeights,
+        sensitive: bool,
+    ) -> Self {
+        let wanted: std::collections::HashSet<u64> = cases
+            .iter()
+            .flat_map(|s| s.parties.iter().map(|p| party_key(&s.village, p)))
+            .collect();
+        let villages: std::collections::HashSet<&str> =
+            cases.iter().map(|s| s.village.as_str()).collect();
+        let mut party_counts = HashMap::with_capacity(wanted.len());
+        for s in items
+            .iter()
+            .filter(|s| villages.contains(s.village.as_str()))
+        {
+            for p in &s.parties {
+                let k = party_key(&s.village, p);
+                if wanted.contains(&k) {
+                    *party_counts.entry(k).or_insert(0) += 1;
+                }
+            }
+        }
+        RiskContext {
+            today,
+            weights: weights.clone(),
+            sensitive,
+            party_counts,
+        }
+    }
+
     /// Keeps the repeat-party counts in step after one case changed (`old`
     /// is its previous state, `None` for a new case), so a change costs one
     /// re-rank instead of a rebuild of the counts.
@@ -728,5 +764,11 @@ mod tests {
         let fresh = RiskContext::new(&items, today, &w, false);
         assert_eq!(ranked(&items, &ctx), ranked(&items, &fresh));
         assert!(ranked(&items, &ctx).contains(&"R-重复1 40".to_string()));
+        // Counting for a few cases scores those cases as the full count does.
+        let few: Vec<&Summary> = vec![&items[1], &items[3], &items[8]];
+        let part = RiskContext::for_cases(&items, &few, today, &w, false);
+        for s in few {
+            assert_eq!(score(s, &part), score(s, &fresh), "{}", s.id);
+        }
     }
 }

@@ -213,7 +213,7 @@ pub fn rollcall_record(
     desk.call(Request::RecordRollcall { new })?;
     Ok(printed(
         json!({"unit": unit.trim(), "kind": kind.label(), "channel": channel.trim()}),
-        format!("已登记{}报告：{}", kind.label(), unit.trim()),
+        format!("已登记点名报告（{}）：{}", kind.label(), unit.trim()),
     ))
 }
 

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    active_names, context, counts, counts_line, day_cn, is_resolved, weekday_cn, CaseLine, Count,
-    Data, Figures, Kind, Report, Sections,
+    active_names, context_for, counts, counts_line, day_cn, is_resolved, weekday_cn, CaseLine,
+    Count, Data, Figures, Kind, Report, Sections,
 };
 use crate::domain::lists::{RiskLevel, RollcallKind, WarningFlag};
 use crate::domain::summary::Summary;
@@ -106,14 +106,11 @@ pub fn figures(date: NaiveDate, data: &Data) -> DailyFigures {
     }
 }
 
-/// The new high-risk cases with their scores; the risk context (a pass over
-/// every case) is only built when there is one.
+/// The new high-risk cases with their scores; repeat parties are counted
+/// for these cases only.
 fn high_risk(new: &[&Summary], date: NaiveDate, data: &Data) -> Vec<CaseLine> {
-    let high: Vec<&&Summary> = new.iter().filter(|s| is_high_risk(s)).collect();
-    if high.is_empty() {
-        return Vec::new();
-    }
-    let ctx = context(data, date);
+    let high: Vec<&Summary> = new.iter().copied().filter(|s| is_high_risk(s)).collect();
+    let ctx = context_for(data, date, &high);
     high.into_iter().map(|s| CaseLine::of(s, &ctx)).collect()
 }
 

@@ -277,6 +277,12 @@ pub fn context(data: &Data, day: NaiveDate) -> RiskContext {
     RiskContext::new(data.summaries, day, data.weights, sensitive)
 }
 
+/// A context for scoring only `cases` (see `RiskContext::for_cases`).
+pub fn context_for(data: &Data, day: NaiveDate, cases: &[&Summary]) -> RiskContext {
+    let sensitive = data.periods.iter().any(|p| p.is_active(day));
+    RiskContext::for_cases(data.summaries, cases, day, data.weights, sensitive)
+}
+
 /// The `n` open cases with the highest score, with their reasons.
 pub fn top_risks(data: &Data, ctx: &RiskContext, n: usize) -> Vec<CaseLine> {
     rank(data.summaries, ctx)

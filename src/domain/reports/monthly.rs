@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    context, counts, counts_line, day_cn, is_mediated, is_resolved, md_cn, rate, rate_text,
+    context_for, counts, counts_line, day_cn, is_mediated, is_resolved, md_cn, rate, rate_text,
     CaseLine, Count, Data, Figures, Kind, Report, Sections,
 };
 use crate::domain::summary::Summary;
@@ -74,12 +74,9 @@ pub fn figures(to: NaiveDate, data: &Data) -> MonthlyFigures {
     soonest.sort_by(|a, b| {
         (a.deadline.is_none(), a.deadline, &a.id).cmp(&(b.deadline.is_none(), b.deadline, &b.id))
     });
-    let ctx = context(data, to);
-    let earlier_cases: Vec<CaseLine> = soonest
-        .iter()
-        .take(CARRIED)
-        .map(|s| CaseLine::of(s, &ctx))
-        .collect();
+    let carried: Vec<&Summary> = soonest.iter().take(CARRIED).map(|s| **s).collect();
+    let ctx = context_for(data, to, &carried);
+    let earlier_cases: Vec<CaseLine> = carried.iter().map(|s| CaseLine::of(s, &ctx)).collect();
     let year_resolved = year
         .iter()
         .filter(|s| closed_by(s) && is_resolved(s))
