@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod client;
+mod command;
 pub mod duty;
 mod duty_view;
 pub mod flows;
