@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 
-use duty_desk::desk::api::ListName;
+use duty_desk::desk::api::{unexpected, ListName, UndoInfo};
 use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{clock, paths, Desk, DeskError, DeskExt, Request, Response};
 use duty_desk::domain::dispute::{NewDispute, Party, PlanStep};
@@ -101,6 +101,12 @@ enum Cmd {
     },
     /// 签收交办的案件
     Accept { id: String },
+    /// 撤销本人最近一次操作（10 分钟内，操作日志两条都保留）
+    Undo {
+        /// 只查看可以撤销什么，不撤销
+        #[arg(long)]
+        show: bool,
+    },
     /// 退回交办的案件
     Reject {
         id: String,
@@ -250,12 +256,52 @@ enum Cmd {
     /// 导入：ledger（台账，xlsx/xls 或 CSV）
     #[command(subcommand)]
     Import(ImportCmd),
+    /// 风险权重：show 查看（默认）、set 名称 分值 修改、reset 恢复默认（修改须管理员）
+    Weights {
+        #[command(subcommand)]
+        cmd: Option<WeightsCmd>,
+    },
+    /// 敏感时期：add 设置、list 列出（默认）、remove 删除（设置和删除须管理员）
+    Period {
+        #[command(subcommand)]
+        cmd: Option<PeriodCmd>,
+    },
+    /// 每日点名：不带子命令时显示当天谁已报（有情况/零报告）、谁未报；record 代村(单位)登记报告
+    Rollcall {
+        #[command(subcommand)]
+        cmd: Option<RollcallCmd>,
+        /// 哪一天（默认今天）
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+    },
+    /// 报表：daily 日报/零报告、monthly 月度台账更新、analysis 研判会分析、handover 交接班
+    Report {
+        #[arg(value_name = "daily|monthly|analysis|handover")]
+        kind: String,
+        /// 统计到哪一天（默认今天）
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+        /// 研判会：统计期间从哪天起（默认本半月的第一天）
+        #[arg(long, value_name = "日期")]
+        from: Option<String>,
+        /// 交接班：本班从何时起（如 08:00、昨天 20:00；默认 12 小时前）
+        #[arg(long, value_name = "时间")]
+        since: Option<String>,
+        /// 研判会：另存为 Excel 文件
+        #[arg(long, value_name = "文件")]
+        xlsx: Option<PathBuf>,
+    },
+    /// 风险队列：在办案件按风险分排序，列出每项得分原因
+    Queue {
+        #[arg(long, default_value_t = 20, value_name = "件数")]
+        limit: usize,
+    },
     /// 性能测试（生成数据，输出分位数）
     Bench {
         /// 只跑 1 万件的小规模
         #[arg(long)]
         quick: bool,
-        /// 只测其中几组，逗号分隔：load、commit、search、served、screen、ledger
+        /// 只测其中几组，逗号分隔：load、commit、search、duty、served、screen、ledger
         /// （ledger 还可细分为 xlsx、csv、export、import，如 ledger-xlsx、import-csv）
         #[arg(long, value_name = "组")]
         only: Option<String>,
@@ -413,6 +459,77 @@ enum RosterCmd {
 }
 
 #[derive(Subcommand)]
+enum WeightsCmd {
+    /// 列出全部权重：名称、分值、键、说明
+    Show,
+    /// 修改一项权重（管理员）：名称可写中文名或英文键，如 desk weights set 风险高 60
+    Set {
+        #[arg(value_name = "名称")]
+        key: String,
+        #[arg(value_name = "分值", allow_hyphen_values = true)]
+        value: String,
+    },
+    /// 全部恢复为内置默认值（管理员）
+    Reset,
+}
+
+#[derive(Subcommand)]
+enum PeriodCmd {
+    /// 设置敏感时期（管理员），如 desk period add 春节 --from 2027-02-01 --to 2027-02-20
+    Add {
+        #[arg(value_name = "名称")]
+        name: String,
+        #[arg(long, value_name = "日期")]
+        from: String,
+        #[arg(long, value_name = "日期")]
+        to: String,
+        /// 期间新交办案件的默认化解时限乘以此系数（0.1–1，或 50%；默认 0.5）
+        #[arg(long, value_name = "系数")]
+        deadline_factor: Option<String>,
+    },
+    /// 列出敏感时期，标明今天哪些在进行中
+    List,
+    /// 删除敏感时期（管理员）；同名的有几个时用 --from 指明
+    Remove {
+        #[arg(value_name = "名称")]
+        name: String,
+        #[arg(long, value_name = "日期")]
+        from: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RollcallCmd {
+    /// 代村(社区)或单位登记当天报告：--zero 零报告，或 --news 情况
+    Record {
+        #[arg(value_name = "村(社区)或单位")]
+        unit: String,
+        /// 零报告（今日无新增矛盾纠纷）
+        #[arg(long)]
+        zero: bool,
+        /// 有情况：报告的内容
+        #[arg(long, value_name = "情况")]
+        news: Option<String>,
+        /// 零报告时的补充说明
+        #[arg(long, value_name = "说明")]
+        note: Option<String>,
+        #[arg(long, default_value = "电话", value_name = "电话|微信|当面")]
+        channel: String,
+        /// 补登哪一天的报告（默认今天）
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+    },
+    /// 点名设置（管理员）：截止时刻、是否在敏感时期以外也每天点名；不带参数时显示当前设置
+    Setup {
+        /// 过了几点仍未报的标为督办（0–23，默认 17）
+        #[arg(long, value_name = "时")]
+        hour: Option<u32>,
+        #[arg(long, value_name = "yes|no")]
+        every_day: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ListsCmd {
     /// 新增一项：village|unit|category 名称
     Add {
@@ -443,7 +560,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            // Not eprintln!: with the terminal gone (SSH dropped) it would panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "错误：{e:#}");
             ExitCode::FAILURE
         }
     }
@@ -1094,8 +1213,118 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             )
         }
+        Cmd::Weights { cmd } => {
+            use duty_desk::report::duty;
+            let p = match cmd.unwrap_or(WeightsCmd::Show) {
+                WeightsCmd::Show => duty::weights_show(desk)?,
+                WeightsCmd::Set { key, value } => duty::weights_set(desk, &key, &value)?,
+                WeightsCmd::Reset => duty::weights_reset(desk)?,
+            };
+            say(json, p.json, &p.text)
+        }
+        Cmd::Period { cmd } => {
+            use duty_desk::report::duty;
+            let p = match cmd.unwrap_or(PeriodCmd::List) {
+                PeriodCmd::Add {
+                    name,
+                    from,
+                    to,
+                    deadline_factor,
+                } => duty::period_add(
+                    desk,
+                    &name,
+                    date(&from)?,
+                    date(&to)?,
+                    deadline_factor
+                        .as_deref()
+                        .map(duty_desk::domain::period::parse_factor)
+                        .transpose()?,
+                )?,
+                PeriodCmd::List => duty::period_list(desk, today)?,
+                PeriodCmd::Remove { name, from } => {
+                    duty::period_remove(desk, &name, from.as_deref().map(date).transpose()?)?
+                }
+            };
+            say(json, p.json, &p.text)
+        }
+        Cmd::Rollcall { cmd, date: day } => {
+            use duty_desk::report::duty;
+            let day = day.as_deref().map(date).transpose()?;
+            let p = match cmd {
+                None => duty::rollcall_show(desk, day)?,
+                Some(RollcallCmd::Record {
+                    unit,
+                    zero,
+                    news,
+                    note,
+                    channel,
+                    date: when,
+                }) => {
+                    let when = when.as_deref().map(date).transpose()?.or(day);
+                    duty::rollcall_record(desk, &unit, zero, news, note, &channel, when)?
+                }
+                Some(RollcallCmd::Setup { hour, every_day }) => {
+                    let every_day = match every_day.as_deref().map(str::trim) {
+                        None => None,
+                        Some("yes" | "y" | "是") => Some(true),
+                        Some("no" | "n" | "否") => Some(false),
+                        Some(other) => {
+                            anyhow::bail!("--every-day 只能是 yes 或 no（是/否），不是“{other}”")
+                        }
+                    };
+                    duty::rollcall_setup(desk, hour, every_day)?
+                }
+            };
+            say(json, p.json, &p.text)
+        }
+        Cmd::Report {
+            kind,
+            date: day,
+            from,
+            since,
+            xlsx,
+        } => {
+            let spec = duty_desk::domain::reports::Spec {
+                kind: duty_desk::domain::reports::Kind::parse(&kind)?,
+                date: day.as_deref().map(date).transpose()?,
+                from: from.as_deref().map(date).transpose()?,
+                since: since
+                    .as_deref()
+                    .map(|s| duty_desk::domain::text::parse_time(s, clock::now()))
+                    .transpose()?,
+            };
+            let p = duty_desk::report::duty::report(desk, spec, xlsx.as_deref())?;
+            say(json, p.json, &p.text)
+        }
+        Cmd::Queue { limit } => {
+            let p = duty_desk::report::duty::queue(desk, limit)?;
+            say(json, p.json, &p.text)
+        }
         Cmd::Export(cmd) => export_cmd(desk, json, cmd, today),
         Cmd::Import(cmd) => import_cmd(desk, json, cmd),
+        Cmd::Undo { show: true } => match desk.call(Request::LastAction)? {
+            Response::Undoable(info) => {
+                let text = match &info {
+                    None => "没有可以撤销的操作".to_string(),
+                    Some(i) => undo_line(i),
+                };
+                say(json, json!({ "undoable": info }), &text)
+            }
+            other => Err(unexpected(other).into()),
+        },
+        Cmd::Undo { show: false } => match desk.call(Request::Undo).map_err(explain)? {
+            Response::Undone(i) => say(
+                json,
+                json!({"id": i.target, "result": "已撤销", "action": i.action}),
+                &format!(
+                    "已撤销 {} 的「{}」：{}",
+                    i.at.format("%H:%M"),
+                    i.action,
+                    i.target
+                ),
+            ),
+            other => Err(unexpected(other).into()),
+        },
         Cmd::Whoami => {
             let me = desk.whoami()?;
             say(
@@ -1285,6 +1514,14 @@ fn yes_no(s: &str) -> anyhow::Result<bool> {
         "yes" | "y" | "是" | "履行" => Ok(true),
         "no" | "n" | "否" | "未履行" => Ok(false),
         other => anyhow::bail!("--honoured 只能是 yes 或 no（是/否），不是“{other}”"),
+    }
+}
+
+fn undo_line(i: &UndoInfo) -> String {
+    let head = format!("{} 的「{}」：{}", i.at.format("%H:%M"), i.action, i.target);
+    match &i.blocked {
+        None => format!("可以撤销 {head}（desk undo）"),
+        Some(why) => format!("不能撤销：{why}"),
     }
 }
 

@@ -45,10 +45,12 @@ pub fn since_start(what: &str) {
     let uptime = std::fs::read_to_string("/proc/uptime")
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok());
-    let started = std::fs::read_to_string("/proc/self/stat").ok().and_then(|s| {
-        let rest = s.rsplit_once(')')?.1;
-        rest.split_whitespace().nth(19)?.parse::<f64>().ok()
-    });
+    let started = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            rest.split_whitespace().nth(19)?.parse::<f64>().ok()
+        });
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
     if let (Some(up), Some(start)) = (uptime, started) {

@@ -393,3 +393,42 @@ fn person_add_args<'a>(reason: &'a str, review: &'a str, extra: &[&'a str]) -> V
     args.extend_from_slice(extra);
     args
 }
+
+#[test]
+fn undo_from_the_cli_within_ten_minutes_only() {
+    let cli = Cli::with_roster();
+    let at = |t: &str| {
+        let mut c = cli.cmd();
+        c.env("DESK_NOW", format!("2026-11-22T{t}:00+08:00"));
+        c
+    };
+    let run = |t: &str, args: &[&str]| {
+        let out = at(t).args(args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let add = common::cli::add_dispute_args("东河村", "群众来访", "两户因排水沟争吵", "孙玉兰");
+    let (ok, id) = run("09:00", &add);
+    assert!(ok, "{id}");
+    let id = id.trim().to_string();
+    let (ok, out) = run("09:01", &["triage", &id, "--risk", "中"]);
+    assert!(ok, "{out}");
+    let (ok, out) = run("09:05", &["undo", "--show"]);
+    assert!(ok && out.contains("可以撤销 09:01 的「研判」"), "{out}");
+    let (ok, out) = run("09:12", &["undo"]);
+    assert!(!ok && out.contains("超过 10 分钟不能撤销"), "{out}");
+    let (ok, out) = run("09:10", &["undo", "--json"]);
+    assert!(ok, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["action"], "研判");
+    let d = cli.json(&["show", &id]);
+    assert_eq!(d["status"], "登记");
+    let log = cli.ok(&["log"]);
+    assert!(
+        log.lines().any(|l| l.contains("撤销") && l.contains(&id)),
+        "{log}"
+    );
+}

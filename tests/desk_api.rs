@@ -622,3 +622,159 @@ fn dispute_phones_are_masked_for_those_off_the_case() {
     assert_eq!(phone("zb1"), "199****1234");
     assert_eq!(phone("ld1"), "19900001234");
 }
+
+fn triage(f: &common::Fixture, who: &str, id: &str) {
+    f.call(
+        who,
+        Request::Triage {
+            id: id.to_string(),
+            seen: None,
+            risk: RiskLevel::Medium,
+            flags: vec![],
+            tier: None,
+        },
+    )
+    .unwrap();
+}
+
+fn undo(f: &common::Fixture, who: &str) -> Result<Response, DeskError> {
+    f.call(who, Request::Undo)
+}
+
+#[test]
+fn undo_reverts_the_officers_own_last_change_and_the_log_keeps_both() {
+    let f = fixture();
+    let id = f.register("zb1", "东河村", &["王建国"]).unwrap();
+    triage(&f, "zb1", &id);
+    f.call(
+        "zb1",
+        Request::Assign {
+            id: id.clone(),
+            seen: None,
+            leader: "ld1".into(),
+            unit: "司法所".into(),
+            person: "tj1".into(),
+            deadline: Some(in_days(9)),
+        },
+    )
+    .unwrap();
+    let mut s = Session {
+        local: f.local,
+        caller: caller("zb1"),
+    };
+    assert_eq!(s.dispute(&id).unwrap().status, Status::Assigned);
+    match s.call(Request::LastAction).unwrap() {
+        Response::Undoable(Some(i)) => {
+            assert_eq!(
+                (i.action.as_str(), i.target.as_str()),
+                ("交办", id.as_str())
+            );
+            assert_eq!(i.blocked, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    match s.call(Request::Undo).unwrap() {
+        Response::Undone(i) => assert_eq!(i.action, "交办"),
+        other => panic!("{other:?}"),
+    }
+    let d = s.dispute(&id).unwrap();
+    assert_eq!(d.status, Status::Triaged);
+    assert_eq!(d.assignment, None);
+    // The case's own history keeps the step and says it was undone.
+    let last = &d.history.last().unwrap().what;
+    assert!(last.starts_with("撤销「交办」"), "{last}");
+    assert!(d.history.iter().any(|h| h.what.contains("交办")));
+    // Only one step back: a second undo has nothing to undo.
+    let e = s.call(Request::Undo).unwrap_err();
+    assert!(e.to_string().contains("没有可以撤销的操作"), "{e}");
+    let f = common::Fixture {
+        dir: tempfile::tempdir().unwrap(),
+        local: s.local,
+    };
+    let actions: Vec<String> = audit_actions(&f)
+        .into_iter()
+        .filter(|(_, _, t)| *t == id)
+        .map(|(_, a, _)| a)
+        .collect();
+    assert_eq!(actions, ["登记", "研判", "交办", "撤销"]);
+    assert!(f.local.store().check().unwrap().faults.is_empty());
+}
+
+#[test]
+fn undoing_a_registration_removes_the_record_and_its_number_is_not_reused() {
+    let f = fixture();
+    let first = f.register("zb1", "西岗村", &["赵春生"]).unwrap();
+    undo(&f, "zb1").unwrap();
+    let e = f
+        .call("zb1", Request::Dispute { id: first.clone() })
+        .unwrap_err();
+    assert!(matches!(e, DeskError::NotFound(_)), "{e:?}");
+    let second = f.register("zb1", "西岗村", &["赵春生"]).unwrap();
+    assert_ne!(first, second);
+    let check = f.local.store().check().unwrap();
+    assert!(check.faults.is_empty(), "{:?}", check.faults);
+    assert_eq!(check.disputes, 1);
+    let log = audit_actions(&f);
+    assert!(log.contains(&("zb1".into(), "登记".into(), first.clone())));
+    assert!(log.contains(&("zb1".into(), "撤销".into(), first)));
+}
+
+#[test]
+fn undo_is_refused_after_someone_else_changed_the_record_and_is_per_officer() {
+    let f = fixture();
+    let id = f.register("zb1", "赵庄村", &["孙玉兰"]).unwrap();
+    // admin1 has nothing of their own to undo, and cannot undo zb1's change.
+    let e = undo(&f, "admin1").unwrap_err();
+    assert!(e.to_string().contains("没有可以撤销的操作"), "{e}");
+    triage(&f, "admin1", &id);
+    let e = undo(&f, "zb1").unwrap_err();
+    assert!(e.to_string().contains("新的改动"), "{e}");
+    // The refusal changed nothing; admin1 may still undo their own step.
+    assert!(f.call("zb1", Request::Dispute { id: id.clone() }).is_ok());
+    undo(&f, "admin1").unwrap();
+    match f.call("zb1", Request::Dispute { id }).unwrap() {
+        Response::Dispute(d) => assert_eq!((d.status, d.risk), (Status::Registered, None)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn undo_reverts_a_key_person_visit() {
+    let f = fixture();
+    let pid = match f
+        .call(
+            "zb1",
+            Request::AddPerson {
+                new: new_person("tj1"),
+            },
+        )
+        .unwrap()
+    {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    };
+    f.call(
+        "tj1",
+        Request::VisitPerson {
+            id: pid.clone(),
+            seen: None,
+            date: today(),
+            method: VisitMethod::Home,
+            finding: "情绪稳定，家中老人身体尚可".into(),
+        },
+    )
+    .unwrap();
+    undo(&f, "tj1").unwrap();
+    match f
+        .call("admin1", Request::Person { id: pid.clone() })
+        .unwrap()
+    {
+        Response::Person(p) => assert!(p.visits.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    // zb1's registration is zb1's last action, but the record has moved on
+    // since (a visit and its undoing): refused, the person stays.
+    let e = undo(&f, "zb1").unwrap_err();
+    assert!(e.to_string().contains("新的改动"), "{e}");
+    assert!(f.call("admin1", Request::Person { id: pid }).is_ok());
+}

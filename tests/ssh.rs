@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::server::{account, can_make_accounts, Server};
+use common::tmux::Tmux;
 
 struct Sshd {
     child: Child,
@@ -218,4 +219,84 @@ fn two_officers_over_ssh_get_their_own_identity_and_each_others_changes() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+/// The desk's full screen over `ssh -tt`, as an officer at the police
+/// station runs it, for tmux to host.
+fn tty_login(sshd: &Sshd, user: &str, desk: &str) -> String {
+    format!(
+        "ssh -tt -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+         -o BatchMode=yes -o LogLevel=ERROR -i {} -p {} {user}@127.0.0.1 {desk}",
+        sshd.dir.join("client_key").display(),
+        sshd.port
+    )
+}
+
+#[test]
+fn a_killed_ssh_session_mid_registration_keeps_the_form_for_the_next_login() {
+    if !can_make_accounts() {
+        return;
+    }
+    let zb = account("desktest_zb");
+    let mut s = Server::start();
+    let out = s
+        .desk(&[
+            "roster",
+            "add",
+            &zb.login,
+            "--name",
+            "宋雪梅",
+            "--unit",
+            "派出所",
+            "--role",
+            "值班员",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    s.share_with_group(zb.gid);
+    let desk = s.bin().display().to_string();
+    let sshd = start_sshd(&s, &[&zb.login], ("nobody", "true"));
+    let login = tty_login(&sshd, &zb.login, &desk);
+
+    let t = Tmux::run((100, 30), &login);
+    t.past_handover();
+    t.wait_for("宋雪梅（值班员）");
+    t.keys(&["n", "Enter"]);
+    t.text("西岗");
+    t.keys(&["Enter", "Enter"]);
+    t.text("劳资");
+    t.keys(&["Enter", "Tab"]);
+    t.text("工地拖欠三个月工资，工人聚集讨薪");
+    t.keys(&["Tab"]);
+    t.text("韩大勇");
+    t.wait_for("韩大勇");
+    // The link drops: the SSH client dies without a word to the server.
+    let pattern = format!("ssh -tt .* -p {} {}@127.0.0.1", sshd.port, zb.login);
+    let killed = Command::new("pkill")
+        .args(["-KILL", "-f", &pattern])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "no ssh client matched {pattern}");
+    drop(t);
+    std::thread::sleep(Duration::from_secs(2));
+
+    let again = Tmux::run((100, 30), &login);
+    let offer = again.wait_for("没有提交的「登记矛盾纠纷」");
+    assert!(offer.contains("Enter 继续填写"), "{offer}");
+    again.keys(&["Enter"]);
+    let form = again.wait_for("韩大勇");
+    assert!(
+        form.contains("西岗村") && form.contains("工地拖欠三个月工资"),
+        "{form}"
+    );
+    again.keys(&["C-s"]);
+    let done = again.wait_for("已登记 MD-");
+    let at = done.find("已登记 MD-").unwrap() + "已登记 ".len();
+    let id = &done[at..at + "MD-2026-000000".len()];
+    again.keys(&["q"]);
+    let out = s.desk(&["show", id, "--json"]).output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["registered_by"], zb.login.as_str());
+    assert_eq!(shown["category"], "劳资/欠薪");
 }

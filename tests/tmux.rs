@@ -6,97 +6,11 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::cli::{Cli, BIN};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(cli: &Cli, size: (u16, u16), extra: &str) -> Tmux {
-        let t = Tmux {
-            socket: format!("desk-test-{}-{}", std::process::id(), size.0),
-        };
-        let cmd = format!(
-            "env DESK_DB={} DESK_SOCKET={} HOME={} {BIN} {extra}",
-            cli.db().display(),
-            cli.dir.path().join("run/desk.sock").display(),
-            cli.dir.path().display()
-        );
-        let ok = Command::new("tmux")
-            .args([
-                "-L",
-                &t.socket,
-                "new-session",
-                "-d",
-                "-s",
-                "desk",
-                "-x",
-                &size.0.to_string(),
-                "-y",
-                &size.1.to_string(),
-                &cmd,
-            ])
-            .status()
-            .expect("tmux is installed by .ci/run")
-            .success();
-        assert!(ok);
-        t
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            Command::new("tmux")
-                .args(["-L", &self.socket, "send-keys", "-t", "desk", k])
-                .status()
-                .unwrap();
-            // Separate keys, as a person types: Esc followed at once by a key reads as Alt+key.
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "desk"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "screen never showed “{text}”:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "has-session", "-t", "desk"])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
+use common::cli::Cli;
+use common::tmux::Tmux;
 
 fn stop_server(cli: &Cli) {
-    let sock = cli.dir.path().join("run/desk.sock");
+    let sock = cli.dir.path().join("desk.sock");
     let _ = Command::new("pkill")
         .args([
             "-TERM",
@@ -123,6 +37,7 @@ fn an_officer_moves_through_the_desk_in_tmux() {
         "3",
     ]);
     let t = Tmux::start(&cli, (80, 24), "");
+    t.past_handover();
     let first = t.wait_for("风险队列 共");
     assert!(first.contains("● 已连接"), "{first}");
     assert!(first.contains("系统管理员（管理员）"), "{first}");
@@ -227,9 +142,186 @@ fn a_bad_keymap_file_is_reported_and_the_default_used() {
     .unwrap();
     let t = Tmux::start(&cli, (160, 30), &format!("--keymap {}", bad.display()));
     let s = t.wait_for("已用默认键位");
+    t.past_handover();
     assert!(s.contains("第 2 行：没有“fly”这个动作"), "{s}");
     t.keys(&["4"]);
     t.wait_for("重点人员 共");
     t.keys(&["q"]);
+    stop_server(&cli);
+}
+
+/// The id on the status line after 已登记.
+fn registered_id(screen: &str) -> String {
+    let at = screen.find("已登记 MD-").expect("registered") + "已登记 ".len();
+    screen[at..at + "MD-2026-000000".len()].to_string()
+}
+
+#[test]
+fn one_dispute_from_registration_to_follow_up_by_keyboard_in_tmux() {
+    let cli = Cli::new();
+    cli.ok(&["demo", "--disputes", "30", "--persons", "5", "--seed", "4"]);
+    let me = cli.json(&["whoami"])["login"].as_str().unwrap().to_string();
+    let t = Tmux::start(&cli, (100, 30), "");
+    t.past_handover();
+    t.wait_for("风险队列 共");
+
+    // 登记: Chinese typed straight into the pickers and fields.
+    t.keys(&["n"]);
+    t.wait_for("登记矛盾纠纷");
+    t.keys(&["Enter"]);
+    t.text("赵庄");
+    t.keys(&["Enter", "Enter"]);
+    t.text("邻里");
+    t.keys(&["Enter", "Tab"]);
+    t.text("两户因宅前排水沟堵塞争吵");
+    t.keys(&["Tab"]);
+    t.text("陈卫东");
+    t.keys(&["C-s"]);
+    let id = registered_id(&t.wait_for("已登记 MD-"));
+
+    t.keys(&[":"]);
+    t.text(&format!("go {id}"));
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("{id} 详情"));
+
+    // 研判 with the score live, then 交办 to myself as leader and person.
+    t.keys(&["t"]);
+    t.wait_for("风险分");
+    t.keys(&["Right", "C-s"]);
+    t.wait_for("已研判");
+    t.keys(&["a", "Enter"]);
+    t.text(&me);
+    t.keys(&["Enter", "Enter"]);
+    t.text("司法所");
+    t.keys(&["Enter", "Enter"]);
+    t.text(&me);
+    t.keys(&["Enter", "C-s"]);
+    t.wait_for("已交办");
+    t.keys(&["s"]);
+    t.wait_for("已签收");
+
+    // 包案 with a two-step plan, 进展, 销号 and the leader's approval.
+    t.keys(&["p", "Enter"]);
+    t.text(&me);
+    t.keys(&["Enter", "Tab"]);
+    t.text("2026.12.01 召开联合调解会");
+    t.keys(&["Enter"]);
+    t.text("2026年12月05日 回访双方");
+    t.keys(&["Tab"]);
+    t.text("2026-12-20");
+    t.keys(&["C-s"]);
+    t.wait_for("已包案");
+    t.keys(&["e", "Tab"]);
+    t.text("到现场查看排水沟，约双方周五调解");
+    t.keys(&["C-s"]);
+    t.wait_for("已添加进展");
+    t.keys(&["c", "Tab"]);
+    t.text("双方签订书面协议，共同出资疏通");
+    t.keys(&["C-s"]);
+    t.wait_for("已提交销号");
+    t.keys(&["o", "Tab"]);
+    t.text("同意");
+    t.keys(&["C-s"]);
+    t.wait_for("已审批");
+
+    // 回访.
+    t.keys(&["v"]);
+    t.wait_for("回访情况及所做工作");
+    for _ in 0..4 {
+        t.keys(&["Tab"]);
+    }
+    t.text("排水沟畅通，双方关系缓和");
+    t.keys(&["C-s"]);
+    t.wait_for("已记录回访");
+
+    // The ledger from the desk, narrowed to the village the queue shows.
+    let out = cli.dir.path().join("赵庄村台账.xlsx");
+    t.keys(&["Escape", "2", ":"]);
+    t.text("village 赵庄村");
+    t.keys(&["Enter", ":"]);
+    t.text(&format!("export {}", out.display()));
+    t.keys(&["Enter"]);
+    let done = t.wait_for("件案件到");
+    assert!(done.contains("已导出"), "{done}");
+    assert!(out.exists());
+    t.keys(&["q"]);
+    let check = cli.ok(&["import", "ledger", out.to_str().unwrap(), "--dry-run"]);
+    // Every row is one of 赵庄村's cases, this one among them, none bad.
+    let village = cli.json(&["list", "disputes", "--village", "赵庄村", "--all"]);
+    let n = village.as_array().unwrap().len();
+    assert!(check.contains(&format!("共 {n} 行")), "{n}: {check}");
+    assert!(check.contains(&format!("编号 {id} 已在库中")), "{check}");
+    assert!(check.contains("有错误 0 行"), "{check}");
+
+    let d = cli.json(&["show", &id]);
+    assert_eq!(d["village"], "赵庄村");
+    assert_eq!(d["parties"][0]["name"], "陈卫东");
+    assert_eq!(d["assignment"]["person"], me.as_str());
+    assert_eq!(d["package"]["plan"].as_array().unwrap().len(), 2);
+    assert_eq!(d["notes"][0]["text"], "到现场查看排水沟，约双方周五调解");
+    assert_eq!(d["closing"]["outcome"], "调解成功-书面协议");
+    let visited = d["follow_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["visit"].is_null())
+        .count();
+    assert_eq!(visited, 1, "{d}");
+    assert_eq!(d["status"], "回访中");
+    let log = cli.ok(&["log"]);
+    for action in [
+        "登记",
+        "研判",
+        "交办",
+        "签收",
+        "包案",
+        "添加进展",
+        "销号",
+        "审批",
+        "回访",
+    ] {
+        assert!(
+            log.lines().any(|l| l.contains(&id) && l.contains(action)),
+            "log lacks {action} for {id}:\n{log}"
+        );
+    }
+    assert!(log.contains("导出台账"), "{log}");
+    stop_server(&cli);
+}
+
+#[test]
+fn a_form_survives_the_terminal_dying_mid_registration() {
+    let cli = Cli::new();
+    cli.ok(&["demo", "--disputes", "20", "--persons", "5", "--seed", "5"]);
+    let t = Tmux::start(&cli, (80, 24), "");
+    t.past_handover();
+    t.wait_for("风险队列 共");
+    t.keys(&["n", "Enter"]);
+    t.text("赵庄");
+    t.keys(&["Enter", "Enter"]);
+    t.text("山林");
+    t.keys(&["Enter", "Tab"]);
+    t.text("两户因山林界址争执，扬言要动手");
+    t.keys(&["Tab"]);
+    t.text("何秋菊");
+    // The terminal goes the moment the last keystroke is on screen.
+    t.wait_for("何秋菊");
+    t.hang_up();
+    drop(t);
+    // The officer logs in again a moment later.
+    std::thread::sleep(Duration::from_secs(1));
+
+    let again = Tmux::start(&cli, (80, 24), "");
+    let offer = again.wait_for("没有提交的「登记矛盾纠纷」");
+    assert!(offer.contains("Enter 继续填写"), "{offer}");
+    again.keys(&["Enter"]);
+    let form = again.wait_for("何秋菊");
+    assert!(form.contains("赵庄村"), "{form}");
+    assert!(form.contains("两户因山林界址争执"), "{form}");
+    again.keys(&["C-s"]);
+    let id = registered_id(&again.wait_for("已登记 MD-"));
+    again.keys(&["q"]);
+    let d = cli.json(&["show", &id]);
+    assert_eq!(d["parties"][0]["name"], "何秋菊");
     stop_server(&cli);
 }

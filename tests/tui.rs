@@ -1,20 +1,23 @@
 //! The desk's screens on a TestBackend: snapshots of every screen with
 //! Chinese fixtures at 80×24 and 160×48, and key handling.
 
+mod common;
+
 use chrono::{Duration, FixedOffset, TimeZone};
 use duty_desk::demo::{self, Rng};
-use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::api::{Request, Response, RiskSetup};
 use duty_desk::domain::lists::Role;
+use duty_desk::domain::lists::{Channel, RollcallKind};
 use duty_desk::domain::officer::Officer;
+use duty_desk::domain::period::SensitivePeriod;
+use duty_desk::domain::risk::RiskWeights;
+use duty_desk::domain::rollcall::{self, RollcallEntry, RollcallSettings};
 use duty_desk::domain::settings::Settings;
 use duty_desk::domain::summary::Summary;
 use duty_desk::search::Index;
 use duty_desk::tui::app::{App, Corpus, Out, Want};
 use duty_desk::tui::keymap::Keymap;
-use duty_desk::tui::views;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 
 fn now() -> duty_desk::domain::dispute::Time {
     FixedOffset::east_opt(8 * 3600)
@@ -77,6 +80,58 @@ impl Harness {
             Ok(Response::Summaries { revision: 7, items }),
         );
         app.on_reply(Want::Persons, Ok(Response::Persons(persons)));
+        // 全国两会 is on: the banner shows, two villages have reported, one
+        // is missing past the due hour.
+        let period = SensitivePeriod::new(
+            "全国两会",
+            now().date_naive() - Duration::days(2),
+            now().date_naive() + Duration::days(5),
+            None,
+        )
+        .unwrap();
+        let setup = RiskSetup {
+            weights: RiskWeights::default(),
+            today: now().date_naive(),
+            active: vec![period.clone()],
+            rollcall: RollcallSettings {
+                due_hour: 9,
+                every_day: false,
+            },
+        };
+        app.on_reply(
+            Want::RiskSetup,
+            Ok(Response::RiskSetup(Box::new(setup.clone()))),
+        );
+        let expected: Vec<String> = ["东河村", "西岗村", "赵庄村", "司法所"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let entry = |unit: &str, kind, text: &str, minutes| RollcallEntry {
+            unit: unit.into(),
+            kind,
+            channel: Channel::Phone,
+            text: text.into(),
+            by: "zb1".into(),
+            at: now() - Duration::minutes(minutes),
+        };
+        let entries = vec![
+            entry("东河村", RollcallKind::Zero, "", 50),
+            entry(
+                "司法所",
+                RollcallKind::News,
+                "两户因宅基地争执，已派人到场",
+                20,
+            ),
+        ];
+        let sheet = rollcall::sheet(
+            now().date_naive(),
+            &expected,
+            &entries,
+            &setup.rollcall,
+            &[period],
+            now(),
+        );
+        app.on_reply(Want::Rollcall, Ok(Response::Rollcall(Box::new(sheet))));
         app.online = true;
         app.deferred();
         let mut h = Harness {
@@ -119,7 +174,7 @@ impl Harness {
                     self.app
                         .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
                 }
-                Out::Request(..) => {}
+                Out::Request(..) | Out::Export(_) => {}
             }
         }
     }
@@ -146,26 +201,8 @@ impl Harness {
             .clone()
     }
 
-    /// The screen as text: one line per row, wide chars once.
     fn screen(&mut self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::draw(f, &mut self.app)).unwrap();
-        let buf = t.backend().buffer();
-        let mut out = String::new();
-        for y in 0..h {
-            let mut skip = 0;
-            for x in 0..w {
-                let c = &buf[(x, y)];
-                if skip == 0 {
-                    out.push_str(c.symbol());
-                }
-                skip = skip
-                    .max(unicode_width::UnicodeWidthStr::width(c.symbol()))
-                    .saturating_sub(1);
-            }
-            out.push('\n');
-        }
-        out
+        common::screen::render(&mut self.app, w, h)
     }
 }
 
@@ -180,6 +217,7 @@ fn every_screen_at_80x24_and_160x48() {
             "watchlist",
             "followups",
             "dashboard",
+            "rollcall",
         ]
         .iter()
         .enumerate()
@@ -307,13 +345,13 @@ fn a_notice_refetches_what_changed() {
         .out
         .iter()
         .filter_map(|o| match o {
-            Out::Request(Want::SummariesOf, Request::SummariesOf { ids }) => Some(ids.join(",")),
+            Out::Request(Want::SummariesOf(_), Request::SummariesOf { ids }) => Some(ids.join(",")),
             _ => None,
         })
         .collect();
     assert_eq!(asked, vec!["MD-2026-000005".to_string()]);
     assert!(
-        s.screen(80, 24).contains("交办 MD-2026-000005"),
+        s.screen(120, 24).contains("交办 MD-2026-000005"),
         "status line names the change"
     );
 }

@@ -2,6 +2,7 @@
 //! Percentiles over many samples, printed as a table or (with `--json`) as one
 //! JSON object of named figures. Never asserted in tests: measured here.
 
+mod duty;
 mod tui;
 
 use std::collections::BTreeMap;
@@ -86,7 +87,9 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
 }
 
 /// Groups of figures `--only` can pick.
-const GROUPS: &[&str] = &["load", "commit", "search", "served", "screen", "ledger"];
+const GROUPS: &[&str] = &[
+    "load", "commit", "search", "duty", "served", "screen", "ledger",
+];
 /// Finer picks inside the ledger group.
 const LEDGER_PICKS: &[&str] = &["xlsx", "csv", "export", "import"];
 
@@ -134,9 +137,9 @@ impl Plan {
             Some(Only(names)) => {
                 names.iter().any(|n| n == group)
                     || (group == "ledger"
-                        && names.iter().any(|n| {
-                            LEDGER_PICKS.contains(&n.as_str()) || n.contains('-')
-                        }))
+                        && names
+                            .iter()
+                            .any(|n| LEDGER_PICKS.contains(&n.as_str()) || n.contains('-')))
             }
         }
     }
@@ -161,8 +164,7 @@ impl Plan {
 pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Figures> {
     let dir = match &plan.keep {
         Some(d) => {
-            std::fs::create_dir_all(d)
-                .with_context(|| format!("无法创建目录 {}", d.display()))?;
+            std::fs::create_dir_all(d).with_context(|| format!("无法创建目录 {}", d.display()))?;
             d.clone()
         }
         None => tempfile_dir()?,
@@ -171,7 +173,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     let mut figures = Figures::new();
     let mut ids_10k = Vec::new();
     let big = if plan.quick { "10k" } else { "100k" };
-    let per_size = ["load", "commit", "search"]
+    let per_size = ["load", "commit", "search", "duty"]
         .iter()
         .any(|g| plan.wants(g));
     let sizes: &[(u64, &str)] = if plan.quick {
@@ -234,6 +236,11 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         if plan.wants("search") {
             progress(&format!("在 {n} 件上测搜索…"));
             tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
+        }
+        if plan.wants("duty") {
+            progress(&format!("在 {n} 件上测日报与重新排序…"));
+            duty::daily_report(&local, &caller, tag, &mut figures)?;
+            duty::rank_after_change(&local, tag, &mut figures)?;
         }
         drop(local);
         figures.insert(

@@ -170,6 +170,9 @@ pub fn screen_figures(
     std::thread::sleep(Duration::from_secs(3));
     figures.insert(format!("rss_mb_{tag}"), round2(pty.rss_mb()));
 
+    // A new shift opens on the handover report: put it away first.
+    pty.send(b"\x1b")?;
+    std::thread::sleep(Duration::from_millis(500));
     // One cursor move: everything written within half a second of the key.
     let before = Instant::now();
     pty.send(b"\x1b[B")?;

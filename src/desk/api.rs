@@ -9,7 +9,11 @@ use super::ledger::{ImportBatch, ImportReport, LedgerFilter};
 use crate::domain::dispute::{Dispute, NewDispute, PlanStep};
 use crate::domain::lists::{ContactKind, Outcome, RiskLevel, Tier, VisitMethod, WarningFlag};
 use crate::domain::officer::Officer;
+use crate::domain::period::SensitivePeriod;
 use crate::domain::person::{KeyPerson, NewPerson};
+use crate::domain::reports::{Report, Spec};
+use crate::domain::risk::RiskWeights;
+use crate::domain::rollcall::{NewRollcall, RollcallSettings, RollcallSheet};
 use crate::domain::settings::Settings;
 use crate::domain::summary::Summary;
 use crate::domain::DomainError;
@@ -156,6 +160,12 @@ pub enum Request {
         value: String,
     },
 
+    /// The caller's own last change, if it can still be undone.
+    LastAction,
+    /// Undoes the caller's own last change (within 10 minutes) with a
+    /// compensating change; the audit log keeps both.
+    Undo,
+
     /// Keep an unsent form for the caller (`key` names the form).
     SaveDraft {
         key: String,
@@ -179,6 +189,44 @@ pub enum Request {
     ImportLedger {
         batch: ImportBatch,
     },
+
+    /// The live risk weights and the sensitive periods active today: what a
+    /// client needs to rank the queue and show the 敏感时期 banner.
+    RiskSetup,
+    /// Changes one risk weight (管理员); `key` is its key or Chinese name.
+    SetWeight {
+        key: String,
+        value: i32,
+    },
+    /// Puts every risk weight back to the built-in default (管理员).
+    ResetWeights,
+    /// Every defined sensitive period.
+    Periods,
+    AddPeriod {
+        period: SensitivePeriod,
+    },
+    /// Removes a period by name (and start, when the name recurs).
+    RemovePeriod {
+        name: String,
+        from: Option<NaiveDate>,
+    },
+    /// One day's roll-call (today when not given): reported, missing, flagged.
+    Rollcall {
+        date: Option<NaiveDate>,
+    },
+    /// Records a village's or unit's daily report on its behalf.
+    RecordRollcall {
+        new: NewRollcall,
+    },
+    /// The roll-call's due hour and whether it runs outside sensitive periods (管理员).
+    SetRollcall {
+        due_hour: Option<u32>,
+        every_day: Option<bool>,
+    },
+    /// A report (日报, 月度台账, 研判会, 交接班): text and figures.
+    Report {
+        spec: Spec,
+    },
 }
 
 impl Request {
@@ -195,6 +243,11 @@ impl Request {
                 | Request::Audit { .. }
                 | Request::Check
                 | Request::Draft { .. }
+                | Request::LastAction
+                | Request::RiskSetup
+                | Request::Periods
+                | Request::Rollcall { .. }
+                | Request::Report { .. }
         )
     }
 }
@@ -230,6 +283,27 @@ pub struct Lists {
     pub units: Vec<String>,
     pub categories: Vec<String>,
     pub settings: Settings,
+}
+
+/// What ranking needs from the desk: the weights in force and the periods
+/// active today (the TUI shows `banner()` on every screen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskSetup {
+    pub weights: RiskWeights,
+    pub today: NaiveDate,
+    pub active: Vec<SensitivePeriod>,
+    pub rollcall: RollcallSettings,
+}
+
+impl RiskSetup {
+    /// 春节、全国两会 while periods are active.
+    pub fn banner(&self) -> Option<String> {
+        crate::domain::period::banner(&self.active)
+    }
+
+    pub fn sensitive(&self) -> bool {
+        !self.active.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -272,6 +346,23 @@ pub enum Response {
     /// Import rows received so far.
     Staged(u64),
     Imported(Box<ImportReport>),
+    RiskSetup(Box<RiskSetup>),
+    Periods(Vec<SensitivePeriod>),
+    Rollcall(Box<RollcallSheet>),
+    Report(Box<Report>),
+    /// What `Undo` would undo (None: nothing).
+    Undoable(Option<UndoInfo>),
+    Undone(UndoInfo),
+}
+
+/// An undoable (or undone) change, as the officer is told about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoInfo {
+    pub action: String,
+    pub target: String,
+    pub at: crate::domain::dispute::Time,
+    /// Why it can no longer be undone, when it cannot.
+    pub blocked: Option<String>,
 }
 
 /// What a committed change touched; the server pushes it to every client.
@@ -380,6 +471,27 @@ pub trait DeskExt: Desk {
     fn lists(&mut self) -> Result<Lists, DeskError> {
         match self.call(Request::Lists)? {
             Response::Lists(l) => Ok(l),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn risk_setup(&mut self) -> Result<RiskSetup, DeskError> {
+        match self.call(Request::RiskSetup)? {
+            Response::RiskSetup(r) => Ok(*r),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn report(&mut self, spec: Spec) -> Result<Report, DeskError> {
+        match self.call(Request::Report { spec })? {
+            Response::Report(r) => Ok(*r),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn rollcall(&mut self, date: Option<NaiveDate>) -> Result<RollcallSheet, DeskError> {
+        match self.call(Request::Rollcall { date })? {
+            Response::Rollcall(r) => Ok(*r),
             other => Err(unexpected(other)),
         }
     }

@@ -3,12 +3,13 @@
 //! transaction with its audit event.
 
 use super::api::{DeskError, Request, Response};
-use super::local::{committed, default_deadline, Local, Reply};
+use super::local::{committed, Local, Reply};
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::text::clean_line;
+use crate::store::Before;
 
 pub(crate) fn run(
     local: &Local,
@@ -36,6 +37,7 @@ pub(crate) fn run(
                 let id = format!("MD-{year}-{n:06}");
                 let mut d = Dispute::register(id.clone(), new, &by, now)?;
                 tx.put_dispute(&mut d)?;
+                tx.remember_undo("登记", &id, Before::Dispute(None))?;
                 tx.audit(
                     "登记",
                     &id,
@@ -77,9 +79,14 @@ pub(crate) fn run(
             let person = officers.worker(&person)?;
             let unit = in_list(&lists.units, "责任单位", &unit)?;
             local.change_dispute(me, &id, seen, "交办", now, |d| {
-                let deadline =
-                    deadline.unwrap_or_else(|| default_deadline(&lists.settings, d, today));
+                let (deadline, note) = match deadline {
+                    Some(given) => (given, String::new()),
+                    None => super::duty::assignment_deadline(local, &lists.settings, d, today)?,
+                };
                 d.assign(&leader, &unit, &person, deadline, &me.login, now)?;
+                if let Some(h) = d.history.last_mut() {
+                    h.what.push_str(&note);
+                }
                 Ok(last_history(d))
             })
         }
@@ -254,6 +261,7 @@ pub(crate) fn run(
                 let id = format!("RY-{n:06}");
                 let mut p = KeyPerson::register(id.clone(), new, &me.login, now)?;
                 tx.put_person(&mut p)?;
+                tx.remember_undo("登记重点人员", &id, Before::Person(None))?;
                 tx.audit(
                     "登记重点人员",
                     &id,

@@ -283,12 +283,10 @@ pub(crate) fn import(
         r.sheet = clean_line(&r.sheet);
     }
     let built = build_all(&rows, &ctx);
-    let (count, all) = local.imports.add(
-        &me.login,
-        batch.token,
-        (rows, built, ctx),
-        finish.is_some(),
-    )?;
+    let (count, all) =
+        local
+            .imports
+            .add(&me.login, batch.token, (rows, built, ctx), finish.is_some())?;
     let (Some(finish), Some(pending)) = (finish, all) else {
         return Ok(Reply {
             response: Response::Staged(count),
@@ -355,12 +353,7 @@ fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<BuiltRow> {
         let workers: Vec<_> = rows
             .chunks(per)
             .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|r| build_one(r, ctx))
-                        .collect::<Vec<_>>()
-                })
+                scope.spawn(move || chunk.iter().map(|r| build_one(r, ctx)).collect::<Vec<_>>())
             })
             .collect();
         workers
@@ -430,7 +423,11 @@ fn run_import(
         .map(|r| std::mem::take(&mut r.cells))
         .collect();
     drop_later(cells);
-    for (row, built) in rows.into_iter().flatten().zip(built_rows.into_iter().flatten()) {
+    for (row, built) in rows
+        .into_iter()
+        .flatten()
+        .zip(built_rows.into_iter().flatten())
+    {
         let problem = |reason: String| RowProblem {
             sheet: row.sheet.clone(),
             row: row.row,

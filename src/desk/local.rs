@@ -16,7 +16,7 @@ use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::settings::Settings;
 use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
-use crate::store::{Store, StoreError};
+use crate::store::{Before, Store, StoreError};
 
 /// Who is calling: the login the OS vouches for (peer credentials or own uid).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub struct Local {
     store: Store,
     /// Import rows waiting for their last batch.
     pub(crate) imports: super::ledger::Staging,
+    /// Decoded summaries for the reports, refreshed from the stored bytes.
+    pub(crate) summary_cache: super::summary_cache::SummaryCache,
 }
 
 impl Local {
@@ -50,6 +52,7 @@ impl Local {
         Ok(Local {
             store: Store::open(path)?,
             imports: Default::default(),
+            summary_cache: Default::default(),
         })
     }
 
@@ -137,6 +140,20 @@ impl Local {
                 super::ledger::export_persons(self, &me, include_ended, now)
             }
             Request::ImportLedger { batch } => super::ledger::import(self, &me, batch, now),
+            Request::LastAction => Ok(Reply::plain(Response::Undoable(super::undo::last_action(
+                self, &me, now,
+            )?))),
+            Request::Undo => super::undo::undo(self, &me, now),
+            duty @ (Request::RiskSetup
+            | Request::SetWeight { .. }
+            | Request::ResetWeights
+            | Request::Periods
+            | Request::AddPeriod { .. }
+            | Request::RemovePeriod { .. }
+            | Request::Rollcall { .. }
+            | Request::RecordRollcall { .. }
+            | Request::SetRollcall { .. }
+            | Request::Report { .. }) => super::duty::handle(self, &me, duty, now),
             command => super::commands::run(self, &me, command, now),
         }
     }
@@ -319,8 +336,10 @@ impl Local {
                     fresh: Some(Box::new(d)),
                 });
             }
+            let before = d.clone();
             let detail = f(&mut d)?;
             tx.put_dispute(&mut d)?;
+            tx.remember_undo(action, &id, Before::Dispute(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
             Ok(())
         })?;
@@ -351,8 +370,10 @@ impl Local {
                     fresh: None,
                 });
             }
+            let before = p.clone();
             let detail = f(&mut p)?;
             tx.put_person(&mut p)?;
+            tx.remember_undo(action, &id, Before::Person(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
             Ok(())
         })?;

@@ -4,11 +4,14 @@
 pub mod api;
 pub mod clock;
 mod commands;
+mod duty;
 pub mod identity;
 pub mod ledger;
 pub mod local;
 pub mod paths;
 pub mod remote;
+mod summary_cache;
+mod undo;
 pub mod wire;
 
 pub use api::{Desk, DeskError, DeskExt, Notice, Request, Response};

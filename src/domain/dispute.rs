@@ -771,6 +771,29 @@ impl Dispute {
     }
 
     /// 化解时限: the package deadline when packaged, else the assignment's.
+    /// Undo: every field back as it was before `action`, except the history,
+    /// which keeps the undone step and records that it was undone.
+    pub fn revert_to(&mut self, before: Dispute, action: &str, by: &str, now: Time) {
+        let history = std::mem::take(&mut self.history);
+        let from = self.status;
+        *self = before;
+        self.history = history;
+        let what = if from != self.status {
+            format!(
+                "撤销「{action}」（{} → {}）",
+                from.label(),
+                self.status.label()
+            )
+        } else {
+            format!("撤销「{action}」")
+        };
+        self.history.push(HistoryEntry {
+            at: now,
+            by: by.to_string(),
+            what,
+        });
+    }
+
     pub fn deadline(&self) -> Option<NaiveDate> {
         self.package
             .as_ref()

@@ -182,6 +182,23 @@ labelled!(
     }
 );
 
+labelled!(
+    /// How a village's daily report reached the desk (点名).
+    Channel, "报告方式" {
+        Phone => "电话",
+        WeChat => "微信",
+        InPerson => "当面",
+    }
+);
+
+labelled!(
+    /// 有情况 or 零报告: the daily report's answer.
+    RollcallKind, "报告类型" {
+        News => "有情况",
+        Zero => "零报告",
+    }
+);
+
 /// The dispute categories named in the plans. Categories are data (a township
 /// may add its own), so this is only the default list seeded into the store.
 pub const DEFAULT_CATEGORIES: &[&str] = &[

@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::lists::{RiskLevel, Tier, WarningFlag};
 use super::summary::Summary;
+use super::DomainError;
 
-/// Points per input; a township's 管理员 may change them.
+/// Points per input; a township's 管理员 may change them (`desk weights`).
+/// Stored in the database; a field added later reads as its default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RiskWeights {
     /// 未研判, 低, 中, 高, 极高.
     pub level: [i32; 5],
@@ -28,6 +31,9 @@ pub struct RiskWeights {
     pub repeat_max: i32,
     pub due_in_3_days: i32,
     pub due_in_7_days: i32,
+    /// Added for each day closer than 3 days, so urgency keeps rising up to
+    /// the deadline and then on into the overdue points.
+    pub due_per_day: i32,
     pub overdue_base: i32,
     pub overdue_per_day: i32,
     pub overdue_max: i32,
@@ -52,11 +58,191 @@ impl Default for RiskWeights {
             repeat_max: 30,
             due_in_3_days: 15,
             due_in_7_days: 5,
+            due_per_day: 5,
             overdue_base: 30,
             overdue_per_day: 2,
             overdue_max: 80,
             sensitive_percent: 20,
         }
+    }
+}
+
+/// One editable weight: its clear key, the Chinese name officers use, and
+/// what it scores. Both the key and the name are accepted by `desk weights set`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightKey {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub help: &'static str,
+    /// Largest value accepted (the smallest is 0).
+    pub max: i32,
+}
+
+const fn wk(key: &'static str, name: &'static str, help: &'static str, max: i32) -> WeightKey {
+    WeightKey {
+        key,
+        name,
+        help,
+        max,
+    }
+}
+
+/// Every weight, in the order `desk weights show` lists them.
+pub const WEIGHT_KEYS: &[WeightKey] = &[
+    wk("level_none", "未研判", "尚未研判的案件", 500),
+    wk("level_low", "风险低", "风险等级低", 500),
+    wk("level_medium", "风险中", "风险等级中", 500),
+    wk("level_high", "风险高", "风险等级高", 500),
+    wk("level_critical", "风险极高", "风险等级极高", 500),
+    wk("flag_criminal", "民转刑倾向", "预警情形", 500),
+    wk("flag_threat", "扬言极端", "预警情形", 500),
+    wk("flag_mass", "可能引发群体性事件", "预警情形", 500),
+    wk("flag_grievance", "积怨较深", "预警情形", 500),
+    wk("flag_agitated", "情绪激烈", "预警情形", 500),
+    wk("flag_repeat_petition", "重复信访", "预警情形", 500),
+    wk("flag_bypass_petition", "越级上访", "预警情形", 500),
+    wk(
+        "key_person",
+        "当事人为重点人员",
+        "当事人在重点人员名册上",
+        500,
+    ),
+    wk("people_5", "涉及5人以上", "涉及 5 至 29 人", 500),
+    wk("people_30", "涉及30人以上", "涉及 30 人及以上", 500),
+    wk(
+        "amount_50k",
+        "金额5万元以上",
+        "涉及金额 5 万至 50 万元",
+        500,
+    ),
+    wk(
+        "amount_500k",
+        "金额50万元以上",
+        "涉及金额 50 万元及以上",
+        500,
+    ),
+    wk("tier_township", "镇级调处", "调处层级为镇", 500),
+    wk("tier_county", "县级调处", "调处层级为县", 500),
+    wk(
+        "repeat_each",
+        "重复纠纷每件",
+        "同一当事人在同村每多一件纠纷",
+        500,
+    ),
+    wk("repeat_max", "重复纠纷上限", "重复纠纷最多计多少分", 500),
+    wk("due_in_7_days", "7天内到期", "离化解时限 4 至 7 天", 500),
+    wk(
+        "due_in_3_days",
+        "3天内到期",
+        "离化解时限 3 天以内（含）",
+        500,
+    ),
+    wk("due_per_day", "临期每天加分", "3 天以内每近一天再加", 500),
+    wk("overdue_base", "逾期基础分", "已过化解时限", 500),
+    wk("overdue_per_day", "逾期每天加分", "逾期每多一天再加", 500),
+    wk("overdue_max", "逾期上限", "逾期最多计多少分", 1000),
+    wk(
+        "sensitive_percent",
+        "敏感时期加成",
+        "敏感时期总分加百分之几",
+        200,
+    ),
+];
+
+impl RiskWeights {
+    fn slot(&mut self, i: usize) -> Option<&mut i32> {
+        Some(match i {
+            0..=4 => &mut self.level[i],
+            5..=11 => &mut self.flags[i - 5],
+            12 => &mut self.key_person,
+            13 => &mut self.people_5,
+            14 => &mut self.people_30,
+            15 => &mut self.amount_50k,
+            16 => &mut self.amount_500k,
+            17 => &mut self.tier_township,
+            18 => &mut self.tier_county,
+            19 => &mut self.repeat_each,
+            20 => &mut self.repeat_max,
+            21 => &mut self.due_in_7_days,
+            22 => &mut self.due_in_3_days,
+            23 => &mut self.due_per_day,
+            24 => &mut self.overdue_base,
+            25 => &mut self.overdue_per_day,
+            26 => &mut self.overdue_max,
+            27 => &mut self.sensitive_percent,
+            _ => return None,
+        })
+    }
+
+    /// Every weight with its current value, in `WEIGHT_KEYS` order.
+    pub fn entries(&self) -> Vec<(WeightKey, i32)> {
+        let mut copy = self.clone();
+        WEIGHT_KEYS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, copy.slot(i).map(|v| *v).unwrap_or(0)))
+            .collect()
+    }
+
+    /// Finds a weight by its key or Chinese name.
+    pub fn find(name: &str) -> Result<(usize, WeightKey), DomainError> {
+        let name = name.trim();
+        WEIGHT_KEYS
+            .iter()
+            .enumerate()
+            .find(|(_, k)| k.key.eq_ignore_ascii_case(name) || k.name == name)
+            .map(|(i, k)| (i, *k))
+            .ok_or_else(|| {
+                DomainError::invalid(format!(
+                    "没有名为“{name}”的权重。可用的名称（中文名或英文键均可）：{}",
+                    WEIGHT_KEYS
+                        .iter()
+                        .map(|k| k.name)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ))
+            })
+    }
+
+    /// Sets one weight; returns its key and the old value. The whole set is
+    /// checked afterwards, so a change that makes it inconsistent is refused.
+    pub fn set(&mut self, name: &str, value: i32) -> Result<(WeightKey, i32), DomainError> {
+        let (i, key) = Self::find(name)?;
+        if !(0..=key.max).contains(&value) {
+            return Err(DomainError::invalid(format!(
+                "“{}”应在 0 到 {} 之间，不能是 {value}",
+                key.name, key.max
+            )));
+        }
+        let slot = self.slot(i).expect("index from WEIGHT_KEYS");
+        let old = std::mem::replace(slot, value);
+        self.validate()?;
+        Ok((key, old))
+    }
+
+    /// Rules between weights, so the score stays explainable.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        for (k, v) in self.entries() {
+            if !(0..=k.max).contains(&v) {
+                return Err(DomainError::invalid(format!(
+                    "“{}”应在 0 到 {} 之间，现为 {v}",
+                    k.name, k.max
+                )));
+            }
+        }
+        if self.overdue_max < self.overdue_base {
+            return Err(DomainError::invalid(format!(
+                "“逾期上限”（{}）不能小于“逾期基础分”（{}）",
+                self.overdue_max, self.overdue_base
+            )));
+        }
+        if self.repeat_max < self.repeat_each {
+            return Err(DomainError::invalid(format!(
+                "“重复纠纷上限”（{}）不能小于“重复纠纷每件”（{}）",
+                self.repeat_max, self.repeat_each
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -154,6 +340,77 @@ impl RiskContext {
     }
 }
 
+impl RiskContext {
+    /// A context that counts repeat parties only for `cases`: a report that
+    /// scores a handful of cases need not count every party in the township.
+    /// Only the scores of `cases` are right under it.
+    pub fn for_cases(
+        items: &[Summary],
+        cases: &[&Summary],
+        today: NaiveDate,
+        weights: &RiskWeights,
+        sensitive: bool,
+    ) -> Self {
+        let wanted: std::collections::HashSet<u64> = cases
+            .iter()
+            .flat_map(|s| s.parties.iter().map(|p| party_key(&s.village, p)))
+            .collect();
+        let villages: std::collections::HashSet<&str> =
+            cases.iter().map(|s| s.village.as_str()).collect();
+        let mut party_counts =
+            HashMap::with_capacity_and_hasher(wanted.len(), BuildHasherDefault::default());
+        for s in items
+            .iter()
+            .filter(|s| villages.contains(s.village.as_str()))
+        {
+            for p in &s.parties {
+                let k = party_key(&s.village, p);
+                if wanted.contains(&k) {
+                    *party_counts.entry(k).or_insert(0) += 1;
+                }
+            }
+        }
+        RiskContext {
+            today,
+            weights: weights.clone(),
+            sensitive,
+            party_counts,
+        }
+    }
+
+    /// Keeps the repeat-party counts in step after one case changed (`old`
+    /// is its previous state, `None` for a new case), so a change costs one
+    /// re-rank instead of a rebuild of the counts.
+    pub fn replace(&mut self, old: Option<&Summary>, new: &Summary) {
+        if let Some(old) = old {
+            for p in &old.parties {
+                if let Some(n) = self.party_counts.get_mut(&party_key(&old.village, p)) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+        for p in &new.parties {
+            *self
+                .party_counts
+                .entry(party_key(&new.village, p))
+                .or_insert(0) += 1;
+        }
+    }
+}
+
+/// The open cases ranked: (index into `items`, total), highest first; equal
+/// totals keep `items` order (编号 order), so the queue never shuffles.
+pub fn rank(items: &[Summary], ctx: &RiskContext) -> Vec<(usize, i32)> {
+    let mut out: Vec<(usize, i32)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.status.is_open())
+        .map(|(i, s)| (i, total(s, ctx)))
+        .collect();
+    out.sort_unstable_by_key(|&(i, t)| (std::cmp::Reverse(t), i));
+    out
+}
+
 /// The total alone, for ranking every case without building the reasons.
 pub fn total(s: &Summary, ctx: &RiskContext) -> i32 {
     score_with(s, ctx, None)
@@ -242,7 +499,12 @@ fn score_with(s: &Summary, ctx: &RiskContext, mut out: Option<&mut Vec<(String, 
             let pts = (w.overdue_base + late * w.overdue_per_day).min(w.overdue_max);
             add(&|| format!("逾期{late}天"), pts);
         } else if days <= 3 {
-            add(&|| format!("{days}天内到期"), w.due_in_3_days);
+            let pts = w.due_in_3_days + (3 - days as i32) * w.due_per_day;
+            if days == 0 {
+                add(&|| "今天到期".to_string(), pts);
+            } else {
+                add(&|| format!("{days}天内到期"), pts);
+            }
         } else if days <= 7 {
             add(&|| format!("{days}天后到期"), w.due_in_7_days);
         }
@@ -364,5 +626,186 @@ mod tests {
         assert_eq!(calm.total, 50);
         assert_eq!(tense.total, 60);
         assert!(tense.reasons.contains(&("敏感时期".to_string(), 10)));
+    }
+
+    /// One case for each input the score knows, ranked by `rank`.
+    fn every_input(today: NaiveDate) -> Vec<Summary> {
+        let d = |n: i64| Some(today + chrono::Duration::days(n));
+        let mut k = case("K-重点人员", Some(RiskLevel::Medium), vec![], d(5));
+        k.person_ids = vec!["RY-000001".into()];
+        let mut p = case(
+            "P-群体",
+            Some(RiskLevel::Low),
+            vec![WarningFlag::MassIncident],
+            None,
+        );
+        p.people_involved = 40;
+        let mut m = case("M-金额", Some(RiskLevel::Medium), vec![], None);
+        m.amount = Some(600_000);
+        m.tier = Tier::County;
+        let repeat = |id: &str| {
+            let mut r = case(id, Some(RiskLevel::Low), vec![], None);
+            r.parties = vec!["常来人".into()];
+            r
+        };
+        let mut z = case("Z-已化解", Some(RiskLevel::Critical), vec![], d(-30));
+        z.status = Status::Resolved;
+        vec![
+            k,
+            p,
+            m,
+            repeat("R-重复1"),
+            repeat("R-重复2"),
+            repeat("R-重复3"),
+            case("U-今天到期", Some(RiskLevel::High), vec![], d(0)),
+            case("U-两天", Some(RiskLevel::High), vec![], d(2)),
+            case("O-逾期20天", Some(RiskLevel::Medium), vec![], d(-20)),
+            case(
+                "X-民转刑",
+                Some(RiskLevel::High),
+                vec![WarningFlag::CriminalTendency],
+                None,
+            ),
+            z,
+        ]
+    }
+
+    fn ranked(items: &[Summary], ctx: &RiskContext) -> Vec<String> {
+        rank(items, ctx)
+            .into_iter()
+            .map(|(i, t)| format!("{} {t}", items[i].id))
+            .collect()
+    }
+
+    #[test]
+    fn every_input_counts_and_the_order_is_pinned() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let items = every_input(today);
+        let w = RiskWeights::default();
+        let ctx = RiskContext::new(&items, today, &w, false);
+        assert_eq!(
+            ranked(&items, &ctx),
+            vec![
+                "O-逾期20天 95",
+                "X-民转刑 90",
+                "U-今天到期 80",
+                "U-两天 70",
+                "P-群体 65",
+                "K-重点人员 50",
+                "M-金额 50",
+                "R-重复1 30",
+                "R-重复2 30",
+                "R-重复3 30",
+            ]
+        );
+        let reasons = |id: &str| {
+            let s = items.iter().find(|s| s.id == id).unwrap();
+            score(s, &ctx).reasons
+        };
+        assert!(reasons("K-重点人员").contains(&("当事人为重点人员".into(), 20)));
+        assert!(reasons("K-重点人员").contains(&("5天后到期".into(), 5)));
+        assert!(reasons("P-群体").contains(&("涉及40人".into(), 25)));
+        assert!(reasons("M-金额").contains(&("涉及金额60万元".into(), 15)));
+        assert!(reasons("M-金额").contains(&("县级调处".into(), 10)));
+        assert!(reasons("R-重复2").contains(&("同一当事人另有2件纠纷".into(), 20)));
+        assert!(reasons("U-今天到期").contains(&("今天到期".into(), 30)));
+        assert!(reasons("U-两天").contains(&("2天内到期".into(), 20)));
+        assert!(reasons("O-逾期20天").contains(&("逾期20天".into(), 70)));
+        // Urgency rises day by day into the deadline and on past it.
+        let mut last = 0;
+        for n in [7, 5, 3, 2, 1, 0, -1, -5, -30] {
+            let one = vec![case(
+                "T",
+                Some(RiskLevel::Low),
+                vec![],
+                Some(today + chrono::Duration::days(n)),
+            )];
+            let t = total(&one[0], &RiskContext::new(&one, today, &w, false));
+            assert!(t >= last, "{n} days: {t} < {last}");
+            last = t;
+        }
+    }
+
+    #[test]
+    fn changing_a_weight_changes_the_order() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let items = every_input(today);
+        let mut w = RiskWeights::default();
+        w.set("当事人为重点人员", 100).unwrap();
+        let ctx = RiskContext::new(&items, today, &w, false);
+        assert_eq!(ranked(&items, &ctx)[0], "K-重点人员 130");
+
+        let mut w = RiskWeights::default();
+        assert_eq!(w.set("overdue_per_day", 0).unwrap().1, 2);
+        let order = ranked(&items, &RiskContext::new(&items, today, &w, false));
+        assert_eq!(
+            &order[..5],
+            [
+                "X-民转刑 90",
+                "U-今天到期 80",
+                "U-两天 70",
+                "P-群体 65",
+                "O-逾期20天 55"
+            ]
+        );
+
+        // The sensitive share scales every case: the order stays.
+        let w = RiskWeights::default();
+        let calm = ranked(&items, &RiskContext::new(&items, today, &w, false));
+        let tense = ranked(&items, &RiskContext::new(&items, today, &w, true));
+        let ids = |v: &[String]| {
+            v.iter()
+                .map(|s| s.split(' ').next().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&calm), ids(&tense));
+        assert_eq!(tense[0], "O-逾期20天 114");
+    }
+
+    #[test]
+    fn weights_are_found_by_name_or_key_and_checked() {
+        let mut w = RiskWeights::default();
+        assert_eq!(w.set("风险高", 60).unwrap(), (WEIGHT_KEYS[3], 50));
+        assert_eq!(w.level[3], 60);
+        assert_eq!(w.set("FLAG_THREAT", 45).unwrap().1, 40);
+        assert_eq!(w.flags[1], 45);
+        let e = w.set("风险很高", 1).unwrap_err().to_string();
+        assert!(e.starts_with("没有名为“风险很高”的权重"), "{e}");
+        let e = w.set("风险高", -1).unwrap_err().to_string();
+        assert_eq!(e, "“风险高”应在 0 到 500 之间，不能是 -1");
+        let e = w.set("逾期上限", 10).unwrap_err().to_string();
+        assert_eq!(e, "“逾期上限”（10）不能小于“逾期基础分”（30）");
+        assert_eq!(WEIGHT_KEYS.len(), w.entries().len());
+        // Every slot is reachable and distinct.
+        let mut probe = RiskWeights::default();
+        for (i, k) in WEIGHT_KEYS.iter().enumerate() {
+            *probe.slot(i).unwrap() = 1000 + i as i32;
+            assert_eq!(probe.entries()[i].1, 1000 + i as i32, "{}", k.key);
+        }
+        assert!(probe.slot(WEIGHT_KEYS.len()).is_none());
+        // Stored before a field existed: reads as its default.
+        let old: RiskWeights = serde_json::from_str(r#"{"key_person": 33}"#).unwrap();
+        assert_eq!(old.key_person, 33);
+        assert_eq!(old.due_per_day, 5);
+    }
+
+    #[test]
+    fn one_change_re_ranks_as_a_rebuild_would() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut items = every_input(today);
+        let w = RiskWeights::default();
+        let mut ctx = RiskContext::new(&items, today, &w, false);
+        let old = items[1].clone();
+        items[1].parties = vec!["常来人".into()];
+        ctx.replace(Some(&old), &items[1]);
+        let fresh = RiskContext::new(&items, today, &w, false);
+        assert_eq!(ranked(&items, &ctx), ranked(&items, &fresh));
+        assert!(ranked(&items, &ctx).contains(&"R-重复1 40".to_string()));
+        // Counting for a few cases scores those cases as the full count does.
+        let few: Vec<&Summary> = vec![&items[1], &items[3], &items[8]];
+        let part = RiskContext::for_cases(&items, &few, today, &w, false);
+        for s in few {
+            assert_eq!(score(s, &part), score(s, &fresh), "{}", s.id);
+        }
     }
 }

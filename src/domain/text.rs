@@ -194,6 +194,55 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DomainErro
         .ok_or_else(|| DomainError::invalid(format!("日期不存在：{y}年{m}月没有{d}日")))
 }
 
+/// Parses a moment as officers type it: `08:00` (today), `昨天 20:00`,
+/// `2026-11-20 08:00`, `2026-11-20T08:00`, or a date alone (its midnight).
+/// `now` anchors the relative forms; the result is China time.
+pub fn parse_time(
+    input: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, DomainError> {
+    use chrono::{NaiveTime, TimeZone};
+    let text: String = clean_line(input)
+        .chars()
+        .map(|c| {
+            if c == '：' {
+                ':'
+            } else {
+                fullwidth_to_ascii(c)
+            }
+        })
+        .collect();
+    let text = text.trim();
+    let bad = || {
+        DomainError::invalid(format!(
+            "无法识别的时间“{text}”，请写成 08:00、昨天 20:00 或 2026-11-20 08:00"
+        ))
+    };
+    let (day, clock) = match text.rsplit_once([' ', 'T']) {
+        Some((d, c)) if c.contains(':') => (Some(d.trim()), Some(c)),
+        _ if text.contains(':') => (None, Some(text)),
+        _ => (Some(text), None),
+    };
+    let date = match day.filter(|d| !d.is_empty()) {
+        Some(d) => parse_date(d, now.date_naive())?,
+        None => now.date_naive(),
+    };
+    let time = match clock {
+        Some(c) => {
+            let (h, m) = c.split_once(':').ok_or_else(bad)?;
+            let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+            NaiveTime::from_hms_opt(h, m, 0).ok_or_else(|| {
+                DomainError::invalid(format!("时间“{text}”不存在：应为 00:00 到 23:59"))
+            })?
+        }
+        None => NaiveTime::MIN,
+    };
+    now.offset()
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .ok_or_else(bad)
+}
+
 /// Parses an amount of money as ledgers write it: `30000`, `3万`, `3.5万元`,
 /// `1,200元`. Returns whole yuan.
 pub fn parse_amount(input: &str) -> Result<u64, DomainError> {
@@ -220,7 +269,7 @@ pub fn parse_amount(input: &str) -> Result<u64, DomainError> {
     Ok((value * scale).round() as u64)
 }
 
-fn fullwidth_to_ascii(c: char) -> char {
+pub(crate) fn fullwidth_to_ascii(c: char) -> char {
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
         '－' => '-',
@@ -352,5 +401,30 @@ mod tests {
     fn masks() {
         assert_eq!(mask_digits("13800001234", 3, 4), "138****1234");
         assert_eq!(mask_digits("12", 3, 4), "**");
+    }
+
+    #[test]
+    fn times_as_officers_type_them() {
+        use chrono::{FixedOffset, TimeZone};
+        let cst = FixedOffset::east_opt(8 * 3600).unwrap();
+        let now = cst.with_ymd_and_hms(2026, 11, 20, 21, 5, 0).unwrap();
+        let at = |s: &str| parse_time(s, now).map(|t| t.to_rfc3339());
+        assert_eq!(at("08:00").unwrap(), "2026-11-20T08:00:00+08:00");
+        assert_eq!(at("昨天 20:30").unwrap(), "2026-11-19T20:30:00+08:00");
+        assert_eq!(at("2026-11-18T7:05").unwrap(), "2026-11-18T07:05:00+08:00");
+        assert_eq!(
+            at("2026/11/18 ０７：０５").unwrap(),
+            "2026-11-18T07:05:00+08:00"
+        );
+        assert_eq!(at("11月19日").unwrap(), "2026-11-19T00:00:00+08:00");
+        assert_eq!(
+            at("25:00").unwrap_err().to_string(),
+            "时间“25:00”不存在：应为 00:00 到 23:59"
+        );
+        assert!(at("早上")
+            .unwrap_err()
+            .to_string()
+            .starts_with("无法识别的日期"));
+        assert!(at("8点").is_err());
     }
 }

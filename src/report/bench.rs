@@ -48,12 +48,7 @@ pub fn measure(
             continue;
         }
         let t = Instant::now();
-        let n = export(
-            &mut desk,
-            format,
-            &file,
-            LedgerFilter::default(),
-        )?;
+        let n = export(&mut desk, format, &file, LedgerFilter::default())?;
         anyhow::ensure!(n == all.len(), "导出的行数不对");
         if !wanted {
             continue;

@@ -3,8 +3,10 @@
 //! in the client: it talks to the desk through the Desk API and never opens
 //! the store, so an export or import works the same through `desk serve`.
 
+pub mod analysis_xlsx;
 pub mod bench;
 pub mod csv;
+pub mod duty;
 pub mod ledger;
 pub mod persons;
 mod progress;

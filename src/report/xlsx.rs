@@ -63,7 +63,10 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
         Wrap,
         Plain,
     }
-    let columns = table.header.len().max(table.rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    let columns = table
+        .header
+        .len()
+        .max(table.rows.iter().map(|r| r.len()).max().unwrap_or(0));
     let kinds: Vec<Kind> = (0..columns)
         .map(|c| {
             let first = table
@@ -468,7 +471,11 @@ mod merges {
     /// Sheet name → merged regions, for every worksheet the workbook names.
     pub fn scan(bytes: &[u8]) -> anyhow::Result<HashMap<String, Vec<Dimensions>>> {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
-        let entries: Vec<String> = zip.file_names().filter_map(|n| n.ok()).map(|n| n.into_owned()).collect();
+        let entries: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok())
+            .map(|n| n.into_owned())
+            .collect();
         let find = |path: &str| {
             entries
                 .iter()
@@ -486,7 +493,10 @@ mod merges {
             Some(p) => (&workbook[..=p], &workbook[p + 1..]),
             None => ("", workbook.as_str()),
         };
-        let rels = read_text(&mut zip, &find(&format!("{dir}_rels/{file}.rels")).ok_or_else(missing)?)?;
+        let rels = read_text(
+            &mut zip,
+            &find(&format!("{dir}_rels/{file}.rels")).ok_or_else(missing)?,
+        )?;
         let rels = relationships(&rels)?;
         let book = read_text(&mut zip, &find(&workbook).ok_or_else(missing)?)?;
         let mut out = HashMap::new();
@@ -538,9 +548,7 @@ mod merges {
         let mut out = HashMap::new();
         loop {
             match reader.read_event()? {
-                Event::Start(e) | Event::Empty(e)
-                    if e.local_name().as_ref() == "Relationship" =>
-                {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                     let a = attrs(&e)?;
                     let get = |k: &str| {
                         a.iter()
@@ -630,7 +638,9 @@ mod merges {
         let mut i = at;
         if i > 0 && w[i - 1] == b':' {
             i -= 1;
-            while i > 0 && (w[i - 1].is_ascii_alphanumeric() || matches!(w[i - 1], b'_' | b'-' | b'.')) {
+            while i > 0
+                && (w[i - 1].is_ascii_alphanumeric() || matches!(w[i - 1], b'_' | b'-' | b'.'))
+            {
                 i -= 1;
             }
         }

@@ -55,6 +55,20 @@ fn build(doc: &Doc) -> Item {
 
 const PINYIN_BASE: i64 = 100_000;
 
+/// A name as its full pinyin, lowercased: names that sound the same (张三,
+/// 章三) get the same key.
+pub fn pinyin_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 2);
+    for c in name.trim().to_lowercase().chars() {
+        match c.to_pinyin() {
+            Some(p) => out.push_str(p.plain()),
+            None if c.is_whitespace() => {}
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Where `q` runs in the pinyin of the names: (full pinyin?, start char, len),
 /// start and len in chars of the full or initials string.
 fn pinyin_run(item: &Item, q: &str) -> Option<(bool, usize, usize)> {

@@ -128,10 +128,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let local =
         Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
     // Every client start-up asks for all summaries: keep them in memory.
-    local
-        .store()
-        .keep_summaries()
-        .context("无法读取案件摘要")?;
+    local.store().keep_summaries().context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;
     stop_on_signals(opts.socket.clone())?;
     let db = crate::desk::paths::absolute(&opts.db)

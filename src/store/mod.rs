@@ -105,6 +105,27 @@ pub struct Touched {
     pub id: String,
 }
 
+/// The state a record had before an officer's last change, kept so that
+/// change can be undone (a compensating change; the audit log keeps both).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct UndoEntry {
+    pub at: Time,
+    /// What was done (交办, 登记 …).
+    pub action: String,
+    pub target: String,
+    /// The record's revision right after the change: undo is refused once
+    /// anyone changed it again.
+    pub after_rev: u64,
+    pub before: Before,
+}
+
+/// `None`: the change created the record.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub enum Before {
+    Dispute(Option<Box<Dispute>>),
+    Person(Option<Box<KeyPerson>>),
+}
+
 pub struct Committed<R> {
     pub value: R,
     pub revision: u64,
@@ -261,7 +282,12 @@ impl Store {
                 if !written.is_empty() {
                     c.blob = None;
                 }
-                c.entries.extend(written);
+                for (id, bytes) in written {
+                    match bytes {
+                        Some(b) => c.entries.insert(id, b),
+                        None => c.entries.remove(&id),
+                    };
+                }
             }
         }
         Ok(Committed {
@@ -331,6 +357,15 @@ impl Store {
         // change landing in between is seen twice by the client, never missed.
         let (count, blob) = self.summary_blob()?;
         Ok((revision, count, blob))
+    }
+
+    /// The officer's undoable action, if any.
+    pub fn undo_entry(&self, login: &str) -> Result<Option<UndoEntry>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(META)?;
+        t.get(undo_key(login).as_str())?
+            .map(|v| decode("撤销记录", v.value()))
+            .transpose()
     }
 
     pub fn revision(&self) -> Result<u64, StoreError> {
@@ -542,6 +577,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Audit events at or after `since`, oldest first. Read from the end of
+    /// the log backwards (events are appended in time order), so a shift's
+    /// worth costs the shift, not the whole history.
+    pub fn audit_since_time(&self, since: Time) -> Result<Vec<AuditEvent>, StoreError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(AUDIT)?;
+        let mut out = Vec::new();
+        for row in t.iter()?.rev() {
+            let (_, v) = row?;
+            let e: AuditEvent = decode("审计记录", v.value())?;
+            if e.at < since {
+                break;
+            }
+            out.push(e);
+        }
+        out.reverse();
+        Ok(out)
+    }
+
     /// Checks tables, indexes and the audit chain. Returns every fault found.
     pub fn check(&self) -> Result<CheckReport, StoreError> {
         let r = self.db.begin_read()?;
@@ -738,6 +792,10 @@ fn index_keys(s: &Summary) -> [Vec<String>; 4] {
     ]
 }
 
+fn undo_key(login: &str) -> String {
+    format!("undo:{login}")
+}
+
 fn not_found_dispute(id: &str) -> StoreError {
     StoreError::NotFound(format!("找不到编号为 {id} 的案件"))
 }
@@ -918,8 +976,9 @@ pub struct Tx<'a> {
     touched: Vec<Touched>,
     /// `touched` as a set: a bulk import touches 100 000 records.
     touched_keys: std::collections::HashSet<(String, String)>,
-    /// Summaries written, for the store's cache (when it keeps one).
-    summaries: Option<Vec<(String, Vec<u8>)>>,
+    /// Summaries written (None: removed), in order, for the store's cache
+    /// when it keeps one.
+    summaries: Option<Vec<(String, Option<Vec<u8>>)>>,
 }
 
 impl Tx<'_> {
@@ -988,9 +1047,7 @@ impl Tx<'_> {
         ids: impl IntoIterator<Item = &'i str>,
     ) -> Result<Vec<bool>, StoreError> {
         let t = self.txn.open_table(DISPUTES)?;
-        ids.into_iter()
-            .map(|id| Ok(t.get(id)?.is_some()))
-            .collect()
+        ids.into_iter().map(|id| Ok(t.get(id)?.is_some())).collect()
     }
 
     /// Writes a dispute with this transaction's revision and keeps summary
@@ -1007,7 +1064,7 @@ impl Tx<'_> {
         summaries.insert(d.id.as_str(), compact.as_slice())?;
         drop(summaries);
         if let Some(kept) = self.summaries.as_mut() {
-            kept.push((d.id.clone(), compact));
+            kept.push((d.id.clone(), Some(compact)));
         }
         let new_keys = index_keys(&summary);
         let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
@@ -1073,7 +1130,8 @@ impl Tx<'_> {
             Ok(())
         };
         let keep = self.summaries.is_some();
-        let write_summaries = move || -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        type Kept = Vec<(String, Option<Vec<u8>>)>;
+        let write_summaries = move || -> Result<Kept, StoreError> {
             let mut t = crate::timing::Phases::new("put_disputes");
             let _gone = HelperGone(helper);
             let mut kept = Vec::with_capacity(if keep { ds.len() } else { 0 });
@@ -1091,7 +1149,7 @@ impl Tx<'_> {
                 let compact = encode_compact(&summary);
                 summaries.insert(d.id.as_str(), compact.as_slice())?;
                 if keep {
-                    kept.push((d.id.clone(), compact));
+                    kept.push((d.id.clone(), Some(compact)));
                 }
                 let new_keys = index_keys(&summary);
                 let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
@@ -1179,6 +1237,65 @@ impl Tx<'_> {
             .insert(name, encode(value).as_slice())?;
         self.touch("list", name);
         Ok(())
+    }
+
+    /// Removes a dispute with its summary and index entries (undoing its
+    /// registration). Its 编号 is not handed out again.
+    pub fn delete_dispute(&mut self, id: &str) -> Result<(), StoreError> {
+        let old: Option<Summary> = match self.txn.open_table(SUMMARIES)?.remove(id)? {
+            Some(v) => Some(decode_compact("案件摘要", v.value())?),
+            None => None,
+        };
+        if let Some(old) = old {
+            for (def, keys) in INDEXES.iter().zip(index_keys(&old)) {
+                let mut t = self.txn.open_multimap_table(*def)?;
+                for k in &keys {
+                    t.remove(k.as_str(), id)?;
+                }
+            }
+        }
+        if self.txn.open_table(DISPUTES)?.remove(id)?.is_none() {
+            return Err(not_found_dispute(id));
+        }
+        if let Some(kept) = self.summaries.as_mut() {
+            kept.push((id.to_string(), None));
+        }
+        self.touch("dispute", id);
+        Ok(())
+    }
+
+    pub fn delete_person(&mut self, id: &str) -> Result<(), StoreError> {
+        if self.txn.open_table(PERSONS)?.remove(id)?.is_none() {
+            return Err(not_found_person(id));
+        }
+        self.touch("person", id);
+        Ok(())
+    }
+
+    /// Keeps what `target` was before this transaction's change as the
+    /// actor's one undoable action, replacing the previous one.
+    pub fn remember_undo(
+        &mut self,
+        action: &str,
+        target: &str,
+        before: Before,
+    ) -> Result<(), StoreError> {
+        let entry = UndoEntry {
+            at: self.now,
+            action: action.to_string(),
+            target: target.to_string(),
+            after_rev: self.revision,
+            before,
+        };
+        meta_put(self.txn, &undo_key(&self.actor), &entry)
+    }
+
+    /// The actor's undoable action, removed (kept if the transaction aborts).
+    pub fn take_undo(&mut self) -> Result<Option<UndoEntry>, StoreError> {
+        let key = undo_key(&self.actor);
+        let entry = meta_get(self.txn, &key)?;
+        self.txn.open_table(META)?.remove(key.as_str())?;
+        Ok(entry)
     }
 
     fn touch(&mut self, kind: &str, id: &str) {

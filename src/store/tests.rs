@@ -248,3 +248,48 @@ fn a_second_open_of_the_same_file_is_refused_in_chinese() {
     assert!(matches!(err, StoreError::Busy(_)));
     assert!(err.to_string().starts_with("数据库文件正被另一个程序使用"));
 }
+
+#[test]
+fn kept_summaries_follow_every_commit() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    assert!(store.kept_summary_blob().unwrap().is_none());
+    store.keep_summaries().unwrap();
+    let same_as_table = |store: &Store| {
+        let (revision, count, blob) = store.kept_summary_blob().unwrap().expect("kept");
+        assert_eq!(revision, store.revision().unwrap());
+        assert_eq!((count, blob.to_vec()), store.summary_blob().unwrap());
+    };
+    same_as_table(&store);
+    let b = register(&store, "西岗村");
+    same_as_table(&store);
+    // Many at once (an import), then a change and a removal in one commit.
+    store
+        .write("zb1", now(), |tx| {
+            let mut many: Vec<Dispute> = (3..2103)
+                .map(|n| {
+                    let mut d = tx.dispute(&a).unwrap();
+                    d.id = format!("MD-2026-{n:06}");
+                    d
+                })
+                .collect();
+            tx.put_disputes(&mut many)?;
+            tx.audit("导入台账", "", "");
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    same_as_table(&store);
+    store
+        .write("zb1", now(), |tx| {
+            let mut d = tx.dispute(&a)?;
+            d.summary = "改过的矛盾情况".into();
+            tx.put_dispute(&mut d)?;
+            tx.delete_dispute(&b)?;
+            tx.audit("改动", &a, "");
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    same_as_table(&store);
+    let (_, count, _) = store.current_summary_blob().unwrap();
+    assert_eq!(count, 2101);
+}

@@ -6,14 +6,19 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Days, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::flows::{Ask, Batch, DRAFT_KEY};
+use super::form::{Form, FormKind};
 use super::input::Input;
 use super::keymap::{Action, Key, Keymap, Layer};
-use crate::desk::api::{DeskError, Request, Response};
+use super::picker::Picker;
+use crate::desk::api::{DeskError, Lists, Request, Response, RiskSetup};
 use crate::desk::Notice;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::Officer;
 use crate::domain::person::KeyPerson;
+use crate::domain::reports::analysis::AnalysisFigures;
 use crate::domain::risk::{score, total, RiskContext, RiskWeights, Score};
+use crate::domain::rollcall::RollcallSheet;
 use crate::domain::summary::Summary;
 use crate::domain::workflow::Status;
 use crate::search::Doc;
@@ -26,16 +31,22 @@ pub enum View {
     Watchlist,
     FollowUps,
     Dashboard,
+    /// 每日点名: who has reported today.
+    Rollcall,
 }
 
+/// How many screens there are.
+pub const VIEWS: usize = 7;
+
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; VIEWS] = [
         View::Inbox,
         View::Queue,
         View::Supervision,
         View::Watchlist,
         View::FollowUps,
         View::Dashboard,
+        View::Rollcall,
     ];
 
     pub fn label(self) -> &'static str {
@@ -46,6 +57,7 @@ impl View {
             View::Watchlist => "重点人员",
             View::FollowUps => "回访",
             View::Dashboard => "研判",
+            View::Rollcall => "点名",
         }
     }
 
@@ -53,7 +65,7 @@ impl View {
         View::ALL.iter().position(|v| *v == self).unwrap_or(0)
     }
 
-    fn parse(name: &str) -> Option<View> {
+    pub(super) fn parse(name: &str) -> Option<View> {
         View::ALL
             .iter()
             .copied()
@@ -66,11 +78,27 @@ impl View {
 pub enum Want {
     Whoami,
     Summaries,
-    SummariesOf,
+    /// The ids asked for: one missing from the answer was removed.
+    SummariesOf(Vec<String>),
     Persons,
     Officers,
+    Lists,
     Dispute(String),
     Person(String),
+    Draft,
+    SaveDraft,
+    LastAction,
+    Undo,
+    /// A form's request for one target (empty for a registration).
+    Flow(FormKind, String),
+    /// A one-key action (签收, 督办) on one record.
+    Direct(String),
+    RiskSetup,
+    Rollcall,
+    /// A report asked for with `:report`.
+    Report,
+    /// When this officer last opened the desk (a new shift gets the handover).
+    ShiftMark,
 }
 
 /// Which index a search runs on.
@@ -82,6 +110,8 @@ pub enum Corpus {
 
 pub enum Out {
     Request(Want, Request),
+    /// Write the ledger or the key-person register to a file.
+    Export(super::client::ExportJob),
     /// Rebuild a search index from these docs (same order as the data).
     Index(Corpus, Vec<Doc>),
     /// Replace one doc.
@@ -112,9 +142,24 @@ pub struct Detail {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Detail(Detail),
-    Help { filter: Input, scroll: u16 },
-    Command { input: Input, hint: Option<String> },
+    Help {
+        filter: Input,
+        scroll: u16,
+    },
+    Command {
+        input: Input,
+        hint: Option<String>,
+    },
     Message(String),
+    Form(Box<Form>),
+    Picker(Picker),
+    Ask(Ask),
+    /// A report's text (日报, 交接班 …), scrollable.
+    Report {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -143,14 +188,22 @@ pub struct Data {
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
     pub officers: HashMap<String, Officer>,
+    /// Villages, units, categories and settings, for the forms.
+    pub lists: Lists,
     /// Base rows of each list view, in display order.
-    pub rows: [Vec<usize>; 6],
+    pub rows: [Vec<usize>; VIEWS],
+    /// The weights in force, today's sensitive periods, the roll-call's rules.
+    pub setup: Option<RiskSetup>,
+    /// Today's roll-call, when loaded.
+    pub rollcall: Option<RollcallSheet>,
+    /// The 研判 figures, worked out when the dashboard is drawn after a change.
+    pub analysis: Option<AnalysisFigures>,
 }
 
 pub struct App {
     pub data: Data,
     pub view: View,
-    pub lists: [ListState; 6],
+    pub lists: [ListState; VIEWS],
     pub overlays: Vec<Overlay>,
     pub keymap: Keymap,
     pub ascii: bool,
@@ -168,6 +221,11 @@ pub struct App {
     /// Body rows visible, for paging (set by the draw code's layout).
     pub page: usize,
     search_gen: u64,
+    /// Replies expected for a one-key action on several rows.
+    pub(super) batch: Option<Batch>,
+    /// A draft is on the server (cleared when its form is sent or dropped).
+    pub(super) draft_saved: bool,
+    asked_draft: bool,
 }
 
 pub fn doc_of(s: &Summary) -> Doc {
@@ -211,6 +269,9 @@ impl App {
             index_pending: false,
             page: 10,
             search_gen: 0,
+            batch: None,
+            draft_saved: false,
+            asked_draft: false,
         }
     }
 
@@ -223,6 +284,27 @@ impl App {
         self.out.push(Out::Request(Want::Whoami, Request::Whoami));
         self.out
             .push(Out::Request(Want::Officers, Request::Officers));
+        self.out.push(Out::Request(Want::Lists, Request::Lists));
+        self.out
+            .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
+        self.out.push(Out::Request(
+            Want::Rollcall,
+            Request::Rollcall { date: None },
+        ));
+        if !std::mem::replace(&mut self.asked_draft, true) {
+            self.out.push(Out::Request(
+                Want::ShiftMark,
+                Request::Draft {
+                    key: super::duty::SHIFT_KEY.into(),
+                },
+            ));
+            self.out.push(Out::Request(
+                Want::Draft,
+                Request::Draft {
+                    key: DRAFT_KEY.into(),
+                },
+            ));
+        }
         // The small lists first: the first frame waits only for the summaries.
         self.out.push(Out::Request(
             Want::Persons,
@@ -265,8 +347,28 @@ impl App {
         true
     }
 
-    /// Upserts changed summaries (after a notice).
-    pub fn merge_summaries(&mut self, items: Vec<Summary>) {
+    /// Upserts changed summaries (after a notice); an asked-for id missing
+    /// from the answer was removed (an undone registration).
+    pub fn merge_summaries(&mut self, asked: &[String], items: Vec<Summary>) {
+        let gone: Vec<&String> = asked
+            .iter()
+            .filter(|id| self.data.by_id.contains_key(*id) && !items.iter().any(|s| &s.id == *id))
+            .collect();
+        if !gone.is_empty() {
+            self.data.summaries.retain(|s| !gone.contains(&&s.id));
+            self.data.by_id = self
+                .data
+                .summaries
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect();
+            for l in &mut self.lists {
+                l.filtered = None;
+            }
+            let docs = self.data.summaries.iter().map(doc_of).collect();
+            self.out.push(Out::Index(Corpus::Disputes, docs));
+        }
         for s in items {
             let doc = doc_of(&s);
             let i = match self.data.by_id.get(&s.id) {
@@ -298,6 +400,12 @@ impl App {
 
     /// Re-ranks every open case; the inputs of one case's score include the
     /// others (repeat parties), so all are recomputed.
+    /// Re-ranks after the weights or the sensitive periods changed.
+    pub(super) fn rescore_all(&mut self) {
+        self.rescore();
+        self.refresh_filters();
+    }
+
     fn rescore(&mut self) {
         let today = self.today();
         let ctx = RiskContext::new(
@@ -370,7 +478,17 @@ impl App {
             .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
             .collect();
         follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
-        self.data.rows = [inbox, queue, supervision, watch, follow, Vec::new()];
+        let rollcall = (0..self.rollcall_rows().len()).collect();
+        self.data.rows = [
+            inbox,
+            queue,
+            supervision,
+            watch,
+            follow,
+            Vec::new(),
+            rollcall,
+        ];
+        self.data.analysis = None;
         for (i, l) in self.lists.iter_mut().enumerate() {
             let n = l
                 .filtered
@@ -396,7 +514,7 @@ impl App {
         }
     }
 
-    fn run_search(&mut self, view: View) {
+    pub(super) fn run_search(&mut self, view: View) {
         self.search_gen += 1;
         let l = &mut self.lists[view.index()];
         l.searching = true;
@@ -411,7 +529,7 @@ impl App {
 
     /// A search result; only the newest for its view is kept.
     pub fn on_search(&mut self, gen: u64, rows: Vec<usize>) {
-        let view = View::ALL[(gen % 8) as usize % 6];
+        let view = View::ALL[(gen % 8) as usize % VIEWS];
         if gen / 8 != self.lists[view.index()].gen {
             return;
         }
@@ -438,7 +556,9 @@ impl App {
     pub fn selected_id(&self) -> Option<String> {
         let rows = self.visible_rows(self.view);
         let i = *rows.get(self.lists[self.view.index()].selected)?;
-        if self.view == View::Watchlist {
+        if self.view == View::Rollcall {
+            None
+        } else if self.view == View::Watchlist {
             self.data.persons.get(i).map(|p| p.id.clone())
         } else {
             self.data.summaries.get(i).map(|s| s.id.clone())
@@ -456,10 +576,27 @@ impl App {
             (Want::Summaries, Ok(Response::Summaries { revision, items })) => {
                 self.set_summaries(revision, items)
             }
-            (Want::SummariesOf, Ok(Response::Summaries { revision, items })) => {
+            (Want::SummariesOf(asked), Ok(Response::Summaries { revision, items })) => {
                 self.data.revision = self.data.revision.max(revision);
-                self.merge_summaries(items);
+                self.merge_summaries(&asked, items);
             }
+            (Want::Lists, Ok(Response::Lists(l))) => self.data.lists = l,
+            (Want::Draft, Ok(Response::Draft(d))) => {
+                if !self.overlays.iter().any(|o| matches!(o, Overlay::Form(_))) {
+                    self.on_draft(d)
+                }
+            }
+            (Want::SaveDraft, Ok(_)) => {}
+            (Want::LastAction, Ok(Response::Undoable(info))) => self.on_last_action(info),
+            (Want::Undo, Ok(Response::Undone(i))) => {
+                self.say(format!("已撤销「{}」{}", i.action, i.target), false)
+            }
+            (Want::Flow(kind, target), result) => self.on_flow(kind, target, result),
+            (Want::RiskSetup, Ok(Response::RiskSetup(setup))) => self.set_setup(*setup),
+            (Want::Rollcall, Ok(Response::Rollcall(sheet))) => self.set_rollcall(*sheet),
+            (Want::Report, Ok(Response::Report(r))) => self.show_report(*r),
+            (Want::ShiftMark, Ok(Response::Draft(mark))) => self.on_shift_mark(mark),
+            (Want::Direct(id), result) => self.on_direct(id, result),
             (Want::Persons, Ok(Response::Persons(p))) => self.set_persons(p),
             (Want::Dispute(id), Ok(Response::Dispute(d))) => {
                 self.fill_detail(&id, Record::Dispute(d))
@@ -500,7 +637,7 @@ impl App {
             .collect();
         if !disputes.is_empty() {
             self.out.push(Out::Request(
-                Want::SummariesOf,
+                Want::SummariesOf(disputes.clone()),
                 Request::SummariesOf {
                     ids: disputes.clone(),
                 },
@@ -512,6 +649,15 @@ impl App {
                 Request::Persons {
                     include_ended: false,
                 },
+            ));
+        }
+        if n.touched.iter().any(|t| t.kind == "list") {
+            self.out.push(Out::Request(Want::Lists, Request::Lists));
+            self.out
+                .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
+            self.out.push(Out::Request(
+                Want::Rollcall,
+                Request::Rollcall { date: None },
             ));
         }
         if n.touched.iter().any(|t| t.kind == "officer") {
@@ -536,6 +682,10 @@ impl App {
             .get(&n.actor)
             .map(|o| o.name.clone())
             .unwrap_or(n.actor.clone());
+        // The officer's own change already has its message.
+        if self.me.as_ref().is_some_and(|m| m.login == n.actor) {
+            return;
+        }
         let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
         self.say(format!("{who} {} {}", n.action, ids.join(" ")), false);
     }
@@ -558,10 +708,19 @@ impl App {
         match self.overlays.last() {
             Some(Overlay::Help { .. }) => vec![Layer::Help],
             Some(Overlay::Command { .. }) => vec![Layer::Command],
+            Some(Overlay::Detail(d)) if d.id.starts_with("RY-") => {
+                vec![Layer::Detail, Layer::Person, Layer::Global]
+            }
             Some(Overlay::Detail(_)) => vec![Layer::Detail, Layer::Case, Layer::Global],
             Some(Overlay::Message(_)) => vec![Layer::Global],
+            Some(Overlay::Form(_)) => vec![Layer::Form],
+            Some(Overlay::Picker(_)) => vec![Layer::Picker],
+            Some(Overlay::Ask(_)) => vec![Layer::Ask],
+            Some(Overlay::Report { .. }) => vec![Layer::Detail, Layer::Global],
             None if self.lists[self.view.index()].editing => vec![Layer::Search],
             None if self.view == View::Dashboard => vec![Layer::Global],
+            None if self.view == View::Rollcall => vec![Layer::Rollcall, Layer::Global],
+            None if self.view == View::Watchlist => vec![Layer::List, Layer::Person, Layer::Global],
             None => vec![Layer::List, Layer::Case, Layer::Global],
         }
     }
@@ -570,9 +729,13 @@ impl App {
         let layers = self.layers();
         let action = self.keymap.lookup(&layers, &Key::from_event(&key));
         // Text fields take printable keys their layer does not bind.
-        let typing = matches!(layers[0], Layer::Help | Layer::Command | Layer::Search);
+        let typing = matches!(
+            layers[0],
+            Layer::Help | Layer::Command | Layer::Search | Layer::Picker
+        );
         match action {
             Some(a) => self.act(a),
+            None if layers[0] == Layer::Form => self.form_key(&key),
             None if typing => self.type_key(&key),
             // Over a slow SSH link Esc and the next key arrive together and
             // read as Alt+key; nothing binds Alt+key by default, so undo that.
@@ -602,6 +765,11 @@ impl App {
                     *hint = None;
                 }
             }
+            Some(Overlay::Picker(p)) => {
+                if p.filter.edit(key) {
+                    p.refilter();
+                }
+            }
             _ => {
                 let l = &mut self.lists[view.index()];
                 if l.filter.edit(key) {
@@ -621,8 +789,24 @@ impl App {
     }
 
     fn move_cursor(&mut self, delta: i64) {
+        match self.overlays.last_mut() {
+            Some(Overlay::Picker(p)) => return p.move_by(delta),
+            Some(Overlay::Form(f)) => {
+                if delta < 0 {
+                    f.prev()
+                } else {
+                    f.next()
+                }
+                return;
+            }
+            _ => {}
+        }
         if let Some(Overlay::Detail(d)) = self.overlays.last_mut() {
             d.scroll = (d.scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
+            return;
+        }
+        if let Some(Overlay::Report { scroll, .. }) = self.overlays.last_mut() {
+            *scroll = (*scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
             return;
         }
         if let Some(Overlay::Help { scroll, .. }) = self.overlays.last_mut() {
@@ -658,6 +842,10 @@ impl App {
             Action::PageDown => self.move_cursor(page),
             Action::Top => self.move_cursor(i64::MIN / 2),
             Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::Open if self.view == View::Rollcall => self.flow(Action::Register),
+            Action::Search if matches!(self.view, View::Rollcall | View::Dashboard) => {
+                self.say("这一屏不能筛选", true)
+            }
             Action::Open => {
                 if let Some(id) = self.selected_id() {
                     self.open_detail(&id);
@@ -669,6 +857,12 @@ impl App {
             }
             Action::Confirm => self.confirm(),
             Action::Complete => self.complete(),
+            Action::ToggleMark if matches!(self.overlays.last(), Some(Overlay::Picker(_))) => {
+                if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
+                    p.toggle();
+                    p.move_by(1);
+                }
+            }
             Action::ToggleMark => {
                 if let Some(id) = self.selected_id() {
                     let l = &mut self.lists[self.view.index()];
@@ -678,53 +872,36 @@ impl App {
                     self.move_cursor(1);
                 }
             }
-            Action::NextView => self.switch((self.view.index() + 1) % 6),
-            Action::PrevView => self.switch((self.view.index() + 5) % 6),
+            Action::NextView => self.switch((self.view.index() + 1) % VIEWS),
+            Action::PrevView => self.switch((self.view.index() + VIEWS - 1) % VIEWS),
             Action::ViewInbox => self.switch(0),
             Action::ViewQueue => self.switch(1),
             Action::ViewSupervision => self.switch(2),
             Action::ViewWatchlist => self.switch(3),
             Action::ViewFollowups => self.switch(4),
             Action::ViewDashboard => self.switch(5),
+            Action::ViewRollcall => self.switch(6),
             Action::Refresh => {
                 self.load();
                 self.say("正在刷新…", false);
             }
-            Action::NextField | Action::PrevField => {}
+            Action::NextField => self.move_cursor(1),
+            Action::PrevField => self.move_cursor(-1),
+            Action::OpenExisting => self.open_existing(),
             flow => self.flow(flow),
         }
     }
 
-    /// The keyboard forms of the flows arrive with issue #5; until then each
-    /// key says so and names the CLI command that does the same.
-    fn flow(&mut self, action: Action) {
-        let (name, cli) = match action {
-            Action::Register => ("登记", "desk add dispute --village 村 --category 类型 --source 来源 --summary 情况 --party 姓名"),
-            Action::Triage => ("研判", "desk triage 编号 --risk 高 --flag 预警情形"),
-            Action::Assign => ("交办", "desk assign 编号 --leader 登录名 --unit 单位 --person 登录名"),
-            Action::Accept => ("签收", "desk accept 编号"),
-            Action::Reject => ("退回", "desk reject 编号 --reason 理由"),
-            Action::Package => ("包案", "desk package 编号 --leader 登录名 --deadline 日期"),
-            Action::Note => ("进展", "desk note 编号 内容"),
-            Action::Supervise => ("督办", "desk supervise 编号"),
-            Action::Escalate => ("上报", "desk escalate 编号 --to 县 --reason 理由"),
-            Action::Close => ("销号", "desk close 编号 --outcome 结果 --summary 情况"),
-            Action::Visit => ("回访", "desk visit 编号 --method 入户 --honoured yes --finding 情况"),
-            Action::Undo => ("撤销", "（暂无）"),
-            _ => return,
-        };
-        self.overlays.push(Overlay::Message(format!(
-            "「{name}」的键盘表单尚在开发中。\n现在请在命令行办理：\n\n  {cli}\n\n按 Esc 返回"
-        )));
-    }
-
-    fn switch(&mut self, i: usize) {
+    pub(super) fn switch(&mut self, i: usize) {
         self.overlays
             .retain(|o| !matches!(o, Overlay::Detail(_) | Overlay::Message(_)));
         self.view = View::ALL[i];
     }
 
     fn back(&mut self) {
+        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+            return self.cancel_form();
+        }
         if self.overlays.pop().is_some() {
             return;
         }
@@ -749,6 +926,10 @@ impl App {
         self.fetch_detail(id);
     }
 
+    pub(super) fn fetch(&mut self, id: &str) {
+        self.fetch_detail(id)
+    }
+
     fn fetch_detail(&mut self, id: &str) {
         if id.starts_with("RY-") {
             self.out.push(Out::Request(
@@ -764,6 +945,12 @@ impl App {
     }
 
     fn confirm(&mut self) {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => return self.submit(),
+            Some(Overlay::Picker(_)) => return self.picker_confirm(),
+            Some(Overlay::Ask(_)) => return self.ask_yes(),
+            _ => {}
+        }
         if let Some(Overlay::Command { input, .. }) = self.overlays.last() {
             let line = input.text();
             self.overlays.pop();
@@ -773,150 +960,4 @@ impl App {
         let l = &mut self.lists[self.view.index()];
         l.editing = false;
     }
-
-    /// `:` commands: go 编号, village 村名, person 姓名, view 屏名, help, q.
-    pub fn run_command(&mut self, line: &str) {
-        let line = line.trim().trim_start_matches(':');
-        let (cmd, arg) = line
-            .split_once(char::is_whitespace)
-            .map(|(c, a)| (c, a.trim()))
-            .unwrap_or((line, ""));
-        match cmd {
-            "" => {}
-            "go" | "g" => {
-                let id = arg.to_uppercase();
-                if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
-                    self.open_detail(&id);
-                } else {
-                    self.say(format!("找不到编号 {arg}"), true);
-                }
-            }
-            "village" | "v" | "cun" => self.filter_view(View::Queue, arg),
-            "person" | "p" => self.filter_view(View::Watchlist, arg),
-            "view" => match View::parse(arg) {
-                Some(v) => self.switch(v.index()),
-                None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
-            },
-            "help" | "h" => self.act(Action::Help),
-            "q" | "quit" => self.quit = true,
-            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、help、q"), true),
-        }
-    }
-
-    fn filter_view(&mut self, view: View, text: &str) {
-        self.switch(view.index());
-        let l = &mut self.lists[view.index()];
-        l.filter.set(text);
-        l.editing = false;
-        if text.is_empty() {
-            l.filtered = None;
-        } else {
-            self.run_search(view);
-        }
-    }
-
-    /// Tab in the command line: the command word, then its argument.
-    fn complete(&mut self) {
-        let candidates = self.completions();
-        if let Some(Overlay::Command { input, hint }) = self.overlays.last_mut() {
-            match candidates.as_slice() {
-                [] => *hint = Some("没有可补全的内容".into()),
-                [one] => input.set(one),
-                many => {
-                    let prefix = common_prefix(many);
-                    if prefix.chars().count() > input.text().chars().count() {
-                        input.set(&prefix);
-                    }
-                    *hint = Some(
-                        many.iter()
-                            .take(8)
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join("  "),
-                    );
-                }
-            }
-        }
-    }
-
-    pub fn completions(&self) -> Vec<String> {
-        let Some(Overlay::Command { input, .. }) = self.overlays.last() else {
-            return Vec::new();
-        };
-        let text = input.text();
-        let commands = ["go ", "village ", "person ", "view ", "help", "q"];
-        match text.split_once(' ') {
-            None => commands
-                .iter()
-                .filter(|c| c.starts_with(&text))
-                .map(|c| c.to_string())
-                .collect(),
-            Some((cmd, arg)) => {
-                let arg_up = arg.to_uppercase();
-                let options: Vec<String> = match cmd {
-                    "go" => {
-                        let mut ids: Vec<String> = self
-                            .data
-                            .summaries
-                            .iter()
-                            .filter(|s| s.id.contains(&arg_up))
-                            .take(50)
-                            .map(|s| s.id.clone())
-                            .collect();
-                        ids.extend(
-                            self.data
-                                .persons
-                                .iter()
-                                .filter(|p| p.id.contains(&arg_up))
-                                .take(10)
-                                .map(|p| p.id.clone()),
-                        );
-                        ids
-                    }
-                    "village" => {
-                        let mut v: Vec<String> = self
-                            .data
-                            .summaries
-                            .iter()
-                            .map(|s| s.village.clone())
-                            .filter(|v| v.contains(arg))
-                            .collect::<BTreeSet<_>>()
-                            .into_iter()
-                            .collect();
-                        v.truncate(50);
-                        v
-                    }
-                    "person" => self
-                        .data
-                        .persons
-                        .iter()
-                        .filter(|p| p.name.contains(arg))
-                        .map(|p| p.name.clone())
-                        .take(50)
-                        .collect(),
-                    "view" => View::ALL
-                        .iter()
-                        .map(|v| v.label().to_string())
-                        .filter(|v| v.starts_with(arg))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                options.into_iter().map(|o| format!("{cmd} {o}")).collect()
-            }
-        }
-    }
-}
-
-fn common_prefix(items: &[String]) -> String {
-    let first: Vec<char> = items[0].chars().collect();
-    let mut n = first.len();
-    for s in &items[1..] {
-        n = n.min(
-            s.chars()
-                .zip(first.iter())
-                .take_while(|(a, b)| a == *b)
-                .count(),
-        );
-    }
-    first[..n].iter().collect()
 }

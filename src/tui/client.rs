@@ -19,6 +19,7 @@ pub struct Client {
     /// big one starts at once instead of after the small ones.
     bulk: Sender<(Want, Request)>,
     gate: Arc<Gate>,
+    socket: PathBuf,
 }
 
 /// Full summary loads in flight. A request for some summaries waits until
@@ -44,6 +45,15 @@ impl Gate {
     }
 }
 
+/// A file to write from the TUI: the ledger (台账) or the key-person register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportJob {
+    pub persons: bool,
+    pub path: PathBuf,
+    /// The village the officer's view is narrowed to, for the ledger.
+    pub village: Option<String>,
+}
+
 impl Client {
     pub fn start(socket: PathBuf, events: Sender<Event>) -> Client {
         let (tx, rx) = channel::<(Want, Request)>();
@@ -60,11 +70,29 @@ impl Client {
                 .spawn(move || calls(calls_socket, rx, calls_events, &gate))
                 .expect("spawn call thread");
         }
+        let notice_socket = socket.clone();
         std::thread::Builder::new()
             .name("desk-notices".into())
-            .spawn(move || notices(socket, events))
+            .spawn(move || notices(notice_socket, events))
             .expect("spawn notice thread");
-        Client { tx, bulk, gate }
+        Client {
+            tx,
+            bulk,
+            gate,
+            socket,
+        }
+    }
+
+    /// Writes an export on its own connection and thread: 100 000 rows take
+    /// seconds, and the screen must not wait. The server records the export.
+    pub fn export(&self, job: ExportJob, today: chrono::NaiveDate, events: Sender<Event>) {
+        let socket = self.socket.clone();
+        let _ = std::thread::Builder::new()
+            .name("desk-export".into())
+            .spawn(move || {
+                let result = run_export(&socket, &job, today).map_err(|e| format!("{e:#}"));
+                let _ = events.send(Event::Exported(job, result));
+            });
     }
 
     pub fn send(&self, want: Want, req: Request) {
@@ -77,6 +105,24 @@ impl Client {
             let _ = self.tx.send((want, req));
         }
     }
+}
+
+fn run_export(
+    socket: &std::path::Path,
+    job: &ExportJob,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<usize> {
+    use crate::report::{self, Format};
+    let format = Format::choose(None, &job.path)?;
+    let mut remote = Remote::connect(socket, false)?;
+    if job.persons {
+        return report::persons::export(&mut remote, format, &job.path, false, today);
+    }
+    let filter = crate::desk::ledger::LedgerFilter {
+        village: job.village.clone(),
+        ..Default::default()
+    };
+    report::ledger::export(&mut remote, format, &job.path, filter)
 }
 
 fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>, gate: &Gate) {
@@ -110,8 +156,7 @@ fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>, 
                 // here, off the screen's thread, straight from the frame.
                 r.load_summaries()
             } else {
-                r.call(req.clone())
-                    .and_then(crate::desk::api::decode_blob)
+                r.call(req.clone()).and_then(crate::desk::api::decode_blob)
             };
             t.mark(if load { "load summaries" } else { "call" });
             if matches!(result, Err(DeskError::Connection(_))) && req.is_query() {

@@ -48,6 +48,24 @@ impl Input {
         self.caret += 1;
     }
 
+    /// A line break, for multi-line fields (typed text never brings one).
+    pub fn newline(&mut self) {
+        self.chars.insert(self.caret, '\n');
+        self.caret += 1;
+    }
+
+    /// Line and display column of the caret in a multi-line field.
+    pub fn caret_line_column(&self) -> (u16, u16) {
+        let before = &self.chars[..self.caret];
+        let line = before.iter().filter(|c| **c == '\n').count() as u16;
+        let start = before.iter().rposition(|c| *c == '\n').map_or(0, |i| i + 1);
+        let column = before[start..]
+            .iter()
+            .map(|c| c.width().unwrap_or(0) as u16)
+            .sum();
+        (line, column)
+    }
+
     pub fn backspace(&mut self) {
         if self.caret > 0 {
             self.caret -= 1;

@@ -35,6 +35,7 @@ pub enum Action {
     ViewWatchlist,
     ViewFollowups,
     ViewDashboard,
+    ViewRollcall,
     Register,
     Triage,
     Assign,
@@ -47,6 +48,10 @@ pub enum Action {
     Close,
     Visit,
     Undo,
+    Approve,
+    Extend,
+    Review,
+    OpenExisting,
     Confirm,
     Complete,
     NextField,
@@ -64,19 +69,25 @@ pub enum Layer {
     Search,
     Form,
     Picker,
+    Ask,
+    Person,
+    Rollcall,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 9] = [
+    pub const ALL: [Layer; 12] = [
         Layer::Global,
         Layer::List,
         Layer::Case,
+        Layer::Person,
+        Layer::Rollcall,
         Layer::Detail,
         Layer::Help,
         Layer::Command,
         Layer::Search,
         Layer::Form,
         Layer::Picker,
+        Layer::Ask,
     ];
 
     fn key(self) -> &'static str {
@@ -90,6 +101,9 @@ impl Layer {
             Layer::Search => "search",
             Layer::Form => "form",
             Layer::Picker => "picker",
+            Layer::Ask => "ask",
+            Layer::Person => "person",
+            Layer::Rollcall => "rollcall",
         }
     }
 
@@ -104,6 +118,9 @@ impl Layer {
             Layer::Search => "筛选",
             Layer::Form => "表单",
             Layer::Picker => "选择",
+            Layer::Ask => "确认",
+            Layer::Person => "重点人员操作",
+            Layer::Rollcall => "点名",
         }
     }
 }
@@ -376,11 +393,18 @@ impl Keymap {
     /// "key 说明" pairs for the hint bar: help first, then the layers' own
     /// actions in order. Cursor movement and view numbers are left out of a
     /// list's hints: the arrows are obvious and the tabs show the numbers.
-    pub fn hints(&self, layers: &[Layer]) -> Vec<(String, String)> {
+    pub fn hints(&self, layers: &[Layer]) -> Vec<(Action, String, String)> {
         use Action as A;
         let modal = matches!(
             layers.first(),
-            Some(Layer::Help | Layer::Command | Layer::Search | Layer::Form | Layer::Picker)
+            Some(
+                Layer::Help
+                    | Layer::Command
+                    | Layer::Search
+                    | Layer::Form
+                    | Layer::Picker
+                    | Layer::Ask
+            )
         );
         let obvious = |a: Action| {
             !modal
@@ -400,6 +424,7 @@ impl Keymap {
                         | A::ViewWatchlist
                         | A::ViewFollowups
                         | A::ViewDashboard
+                        | A::ViewRollcall
                 )
         };
         let all: Vec<&Binding> = layers.iter().flat_map(|l| self.bindings(*l)).collect();
@@ -408,7 +433,7 @@ impl Keymap {
             .iter()
             .filter(|b| b.action != A::Help && !obvious(b.action));
         help.chain(rest)
-            .map(|b| (b.keys[0].label(), b.desc.clone()))
+            .map(|b| (b.action, b.keys[0].label(), b.desc.clone()))
             .collect()
     }
 }

@@ -3,9 +3,16 @@
 //! Draws only when something changed, one synchronized frame at a time.
 
 pub mod app;
-mod client;
+pub mod client;
+mod command;
+pub mod duty;
+mod duty_view;
+pub mod flows;
+pub mod form;
+mod form_view;
 pub mod input;
 pub mod keymap;
+pub mod picker;
 pub mod views;
 
 use std::io::{BufWriter, Write};
@@ -39,6 +46,8 @@ pub enum Event {
     Search(u64, Vec<usize>),
     /// The terminal went away (SSH dropped) or a stop signal came.
     Hangup,
+    /// An export finished: rows written, or why not.
+    Exported(client::ExportJob, Result<usize, String>),
 }
 
 pub struct Options {
@@ -114,6 +123,8 @@ fn release_memory() {
     // SAFETY: mi_collect only walks and trims this thread's allocator heap.
     unsafe { mi_collect(true) };
 }
+/// How often an unsent form is sent to the server while the officer types.
+const DRAFT_EVERY: Duration = Duration::from_millis(300);
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -188,8 +199,21 @@ fn event_loop(
     std::thread::Builder::new()
         .name("desk-input".into())
         .spawn(move || loop {
-            match event::read() {
-                Ok(e) => {
+            // Polled, so a hang-up signal wakes the loop at once: with the
+            // terminal gone a read may never return.
+            if STOP.load(Ordering::SeqCst) {
+                let _ = input_tx.send(Event::Hangup);
+                return;
+            }
+            match event::poll(Duration::from_millis(100)).and_then(|ready| {
+                if ready {
+                    event::read().map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(None) => {}
+                Ok(Some(e)) => {
                     if input_tx.send(Event::Term(e)).is_err() {
                         return;
                     }
@@ -217,11 +241,27 @@ fn event_loop(
     let mut timed = false;
     // Idle moments left in which to hand freed memory back (see below).
     let mut collect = 0;
+    let mut last_draft = std::time::Instant::now();
+    // Drafts sent and not yet answered: the desk waits for them on its way out.
+    let mut drafts_in_flight = 0usize;
     loop {
+        // An unsent form goes to the server as the officer types (at most
+        // every DRAFT_EVERY), so a dropped session loses nothing.
+        if last_draft.elapsed() >= DRAFT_EVERY {
+            if let Some(req) = app.draft_request() {
+                app.out.push(Out::Request(Want::SaveDraft, req));
+                last_draft = std::time::Instant::now();
+            }
+        }
         // Effects first: requests and searches leave before we draw.
+        let today = app.today();
         for o in app.out.drain(..) {
             match o {
-                Out::Request(want, req) => client.send(want, req),
+                Out::Request(want, req) => {
+                    drafts_in_flight += usize::from(want == Want::SaveDraft);
+                    client.send(want, req)
+                }
+                Out::Export(job) => client.export(job, today, tx.clone()),
                 Out::Index(c, docs) => {
                     let _ = search_tx.send(SearchMsg::Index(c, docs));
                 }
@@ -244,10 +284,16 @@ fn event_loop(
             }
         }
         if app.quit || STOP.load(Ordering::SeqCst) {
+            save_last_draft(&mut app, &client, &rx, drafts_in_flight);
             return Ok(());
         }
         if dirty {
-            draw(terminal, &mut app)?;
+            if let Err(e) = draw(terminal, &mut app) {
+                // The terminal went away (the SSH session dropped): the form
+                // being typed reaches the server before the desk ends.
+                save_last_draft(&mut app, &client, &rx, drafts_in_flight);
+                return Err(e);
+            }
             dirty = false;
             if app.data.loaded && !timed {
                 timed = true;
@@ -262,8 +308,12 @@ fn event_loop(
         }
         // Sleep until an event or the next minute (the clock shows minutes).
         let now = clock::now();
-        let to_minute = Duration::from_secs(60 - now.second() as u64).min(Duration::from_secs(1));
-        let first = match rx.recv_timeout(to_minute) {
+        let mut wait = Duration::from_secs(60 - now.second() as u64).min(Duration::from_secs(1));
+        if app.draft_pending() {
+            // Wake to send the form's last keystrokes even if no key follows.
+            wait = wait.min(DRAFT_EVERY.saturating_sub(last_draft.elapsed()));
+        }
+        let first = match rx.recv_timeout(wait) {
             Ok(e) => Some(e),
             Err(RecvTimeoutError::Timeout) => {
                 if collect > 0 {
@@ -286,10 +336,39 @@ fn event_loop(
             .into_iter()
             .chain(std::iter::from_fn(|| rx.try_recv().ok()))
         {
+            if matches!(e, Event::Reply(Want::SaveDraft, _)) {
+                drafts_in_flight = drafts_in_flight.saturating_sub(1);
+            }
             dirty |= handle(&mut app, e);
             if batch.elapsed() > Duration::from_millis(16) {
                 break;
             }
+        }
+    }
+}
+
+/// On the way out (the terminal went away): the last keystrokes of a form
+/// reach the server, and drafts already sent are answered, before the
+/// process ends.
+fn save_last_draft(
+    app: &mut App,
+    client: &client::Client,
+    rx: &Receiver<Event>,
+    mut in_flight: usize,
+) {
+    if let Some(req) = app.draft_request() {
+        client.send(Want::SaveDraft, req);
+        in_flight += 1;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_millis(800);
+    while in_flight > 0 {
+        let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+            return;
+        };
+        match rx.recv_timeout(left) {
+            Ok(Event::Reply(Want::SaveDraft, _)) => in_flight -= 1,
+            Ok(_) => {}
+            Err(_) => return,
         }
     }
 }
@@ -318,6 +397,7 @@ fn handle(app: &mut App, e: Event) -> bool {
         }
         Event::Search(gen, rows) => app.on_search(gen, rows),
         Event::Hangup => app.quit = true,
+        Event::Exported(job, result) => app.on_exported(&job, result),
     }
     true
 }

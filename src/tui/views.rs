@@ -1,20 +1,17 @@
 //! Drawing, purely from `App`. Every text from the store goes through
 //! `clean_line` again here, so nothing in a record can drive the terminal.
 
-use std::collections::BTreeMap;
-
-use chrono::{Datelike, Days};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{doc_of, person_doc, App, Overlay, Record, View};
-use super::keymap::Layer;
-use crate::domain::lists::Tier;
+use super::keymap::{Action, Layer};
+use super::{duty_view, form_view};
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 use crate::domain::workflow::Status;
@@ -36,7 +33,7 @@ const ASCII_BORDER: border::Set = border::Set {
     horizontal_bottom: "-",
 };
 
-fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
+pub(super) fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
     let b = Block::default().borders(Borders::ALL).title(title);
     if app.ascii {
         b.border_set(ASCII_BORDER)
@@ -45,13 +42,13 @@ fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
     }
 }
 
-fn accent() -> Style {
+pub(super) fn accent() -> Style {
     Style::default()
         .fg(Color::Cyan)
         .add_modifier(Modifier::BOLD)
 }
 
-fn warn() -> Style {
+pub(super) fn warn() -> Style {
     Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 
@@ -63,7 +60,7 @@ fn hl() -> Style {
 
 /// Cuts `text` to `width` columns with `…`, padding to exactly `width`;
 /// chars at `marks` (char indices) are highlighted.
-fn cell(text: &str, width: usize, marks: &[usize], style: Style) -> Vec<Span<'static>> {
+pub(super) fn cell(text: &str, width: usize, marks: &[usize], style: Style) -> Vec<Span<'static>> {
     let text = clean_line(text);
     let fits = text.width() <= width;
     let mut spans = Vec::new();
@@ -135,7 +132,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         _ => None,
     }) {
         Some(d) => draw_detail(f, app, &d, body),
-        None if app.view == View::Dashboard => draw_dashboard(f, app, body),
+        None if app.view == View::Dashboard => duty_view::draw_dashboard(f, app, body),
+        None if app.view == View::Rollcall => duty_view::draw_rollcall(f, app, body),
         None if body.width >= SPLIT_WIDTH => {
             let [list, side] =
                 Layout::horizontal([Constraint::Percentage(62), Constraint::Fill(1)]).areas(body);
@@ -144,7 +142,27 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         }
         None => draw_list(f, app, body),
     }
+    let form_at = app
+        .overlays
+        .iter()
+        .rposition(|o| matches!(o, Overlay::Form(_)));
+    let detail_at = app
+        .overlays
+        .iter()
+        .rposition(|o| matches!(o, Overlay::Detail(_)));
+    if let Some(i) = form_at.filter(|i| detail_at.is_none_or(|d| d < *i)) {
+        if let Overlay::Form(form) = &app.overlays[i] {
+            form_view::draw_form(f, app, form, body);
+        }
+    }
     match app.overlays.last() {
+        Some(Overlay::Picker(p)) => form_view::draw_picker(f, app, p, body),
+        Some(Overlay::Ask(a)) => form_view::draw_ask(f, app, a, body),
+        Some(Overlay::Report {
+            title,
+            text,
+            scroll,
+        }) => duty_view::draw_report(f, app, title, text, *scroll, body),
         Some(Overlay::Help { .. }) => draw_help(f, app, body),
         Some(Overlay::Message(m)) => draw_message(f, app, m, body),
         Some(Overlay::Command { .. }) => draw_command(f, app, hints),
@@ -165,6 +183,10 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
             Overlay::Help { .. } => "帮助".into(),
             Overlay::Command { .. } => "命令行".into(),
             Overlay::Message(_) => "提示".into(),
+            Overlay::Form(form) => form.kind.title().into(),
+            Overlay::Picker(p) => format!("选择{}", p.title),
+            Overlay::Ask(_) => "确认".into(),
+            Overlay::Report { title, .. } => clean_line(title),
         });
     }
     let l = &app.lists[app.view.index()];
@@ -178,19 +200,36 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
 }
 
 fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
-    let mut spans = Vec::new();
-    for (i, v) in View::ALL.iter().enumerate() {
+    let tab = |i: usize, v: &View, wide: bool| {
         let count = match v {
             View::Dashboard => String::new(),
+            View::Rollcall => match &app.data.rollcall {
+                Some(s) if !s.missing.is_empty() => format!("(缺{})", s.missing.len()),
+                _ => String::new(),
+            },
             _ => format!("({})", app.data.rows[i].len()),
         };
-        let text = format!(" {} {}{} ", i + 1, v.label(), count);
+        if wide {
+            format!(" {} {}{} ", i + 1, v.label(), count)
+        } else {
+            format!("{}{}{} ", i + 1, v.label(), count)
+        }
+    };
+    // Narrow terminals (80 columns) get the tabs without their spacing.
+    let wide = View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| tab(i, v, true).width())
+        .sum::<usize>()
+        <= area.width as usize;
+    let mut spans = Vec::new();
+    for (i, v) in View::ALL.iter().enumerate() {
         let style = if *v == app.view {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::default()
         };
-        spans.push(Span::styled(text, style));
+        spans.push(Span::styled(tab(i, v, wide), style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -238,7 +277,7 @@ fn columns(view: View, total: usize) -> Vec<Column> {
             ("剩余", 8),
             ("村(社区)", 10),
         ],
-        View::Dashboard => &[],
+        View::Dashboard | View::Rollcall => &[],
     };
     let last = match view {
         View::Watchlist => "提示",
@@ -419,7 +458,7 @@ fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<(String, V
                 (s.title.clone(), t_marks, plain),
             ]
         }
-        View::Watchlist | View::Dashboard => Vec::new(),
+        View::Watchlist | View::Dashboard | View::Rollcall => Vec::new(),
     }
 }
 
@@ -694,145 +733,7 @@ fn styled_detail_line(text: &str) -> Line<'static> {
 }
 
 /// 研判: counts by status, tier, category and village; overdue; 化解率; trend.
-fn draw_dashboard(f: &mut Frame, app: &App, area: Rect) {
-    let today = app.today();
-    let s = &app.data.summaries;
-    let total = s.len();
-    let mut by_status: BTreeMap<Status, usize> = BTreeMap::new();
-    let mut by_tier: BTreeMap<Tier, usize> = BTreeMap::new();
-    let mut by_cat: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_village: BTreeMap<&str, usize> = BTreeMap::new();
-    let (mut overdue, mut closed, mut resolved, mut mediated, mut criminal) = (0, 0, 0, 0, 0);
-    for x in s {
-        *by_status.entry(x.status).or_default() += 1;
-        *by_tier.entry(x.tier).or_default() += 1;
-        *by_cat.entry(x.category.as_str()).or_default() += 1;
-        *by_village.entry(x.village.as_str()).or_default() += 1;
-        if x.is_overdue(today) {
-            overdue += 1;
-        }
-        if let Some(o) = x.outcome {
-            closed += 1;
-            resolved += o.is_resolved() as usize;
-            mediated += o.is_mediated() as usize;
-        }
-        if x.flags
-            .contains(&crate::domain::lists::WarningFlag::CriminalTendency)
-            && x.status.is_open()
-        {
-            criminal += 1;
-        }
-    }
-    let pct = |a: usize, b: usize| {
-        if b == 0 {
-            "—".to_string()
-        } else {
-            format!("{:.1}%", a as f64 * 100.0 / b as f64)
-        }
-    };
-    let outer = block(app, Span::styled(" 研判 ", accent()));
-    let inner = outer.inner(area);
-    f.render_widget(outer, area);
-    let [top, chart] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(8.min(inner.height / 2)),
-    ])
-    .areas(inner);
-    let [left, mid, right] = Layout::horizontal([
-        Constraint::Percentage(34),
-        Constraint::Percentage(33),
-        Constraint::Fill(1),
-    ])
-    .areas(top);
-    let mut a = vec![
-        Line::styled(format!("纠纷总数 {total}"), accent()),
-        Line::styled(
-            format!("逾期未化解 {overdue}"),
-            if overdue > 0 {
-                warn()
-            } else {
-                Style::default()
-            },
-        ),
-        Line::raw(format!(
-            "化解率 {}（{resolved}/{total}）",
-            pct(resolved, total)
-        )),
-        Line::raw(format!(
-            "调解成功率 {}（{mediated}/{closed}）",
-            pct(mediated, closed)
-        )),
-        Line::styled(
-            format!("在办民转刑倾向 {criminal}"),
-            if criminal > 0 {
-                warn()
-            } else {
-                Style::default()
-            },
-        ),
-        Line::raw(""),
-        Line::styled("按层级", Style::default().add_modifier(Modifier::BOLD)),
-    ];
-    for (t, n) in &by_tier {
-        a.push(Line::raw(format!("  {}级 {n}", t.label())));
-    }
-    f.render_widget(Paragraph::new(a), left);
-    let mut b = vec![Line::styled(
-        "按状态",
-        Style::default().add_modifier(Modifier::BOLD),
-    )];
-    for (st, n) in &by_status {
-        b.push(Line::raw(format!("  {} {n}", st.label())));
-    }
-    f.render_widget(Paragraph::new(b), mid);
-    let mut cats: Vec<(&str, usize)> = by_cat.into_iter().collect();
-    cats.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-    let mut villages: Vec<(&str, usize)> = by_village.into_iter().collect();
-    villages.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-    let mut c = vec![Line::styled(
-        "按类型（前 5）",
-        Style::default().add_modifier(Modifier::BOLD),
-    )];
-    for (k, n) in cats.iter().take(5) {
-        c.push(Line::raw(format!("  {} {n}", clean_line(k))));
-    }
-    c.push(Line::styled(
-        "按村(社区)（前 5）",
-        Style::default().add_modifier(Modifier::BOLD),
-    ));
-    for (k, n) in villages.iter().take(5) {
-        c.push(Line::raw(format!("  {} {n}", clean_line(k))));
-    }
-    f.render_widget(Paragraph::new(c), right);
-
-    // Weekly trend: registrations in each of the last 8 weeks (Monday starts).
-    let monday = today - Days::new(today.weekday().num_days_from_monday() as u64);
-    let weeks: Vec<(String, u64)> = (0..8u64)
-        .rev()
-        .map(|w| {
-            let start = monday - Days::new(7 * w);
-            let end = start + Days::new(7);
-            let n = s.iter().filter(|x| {
-                let d = x.registered_at.date_naive();
-                d >= start && d < end
-            });
-            (start.format("%m-%d").to_string(), n.count() as u64)
-        })
-        .collect();
-    let bars: Vec<Bar> = weeks
-        .iter()
-        .map(|(label, n)| Bar::default().value(*n).label(Line::raw(label.clone())))
-        .collect();
-    let chart_widget = BarChart::default()
-        .block(Block::default().title("近 8 周新登记"))
-        .data(BarGroup::default().bars(&bars))
-        .bar_width(5)
-        .bar_gap(1)
-        .bar_style(Style::default().fg(Color::Cyan));
-    f.render_widget(chart_widget, chart);
-}
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect::new(
@@ -910,6 +811,11 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
         ("village 村名", "风险队列按村筛选"),
         ("person 姓名", "重点人员按姓名筛选"),
         ("view 屏名", "切换到某一屏"),
+        (
+            "export 文件",
+            "导出台账（.xlsx/.csv；风险队列按村筛选时只导该村）",
+        ),
+        ("export persons 文件", "导出重点人员名单（记入日志）"),
         ("q", "退出"),
     ] {
         if q.is_empty() || c.contains(&q) || d.contains(&q) {
@@ -956,7 +862,12 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let layers = app.layers();
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (key, desc) in app.keymap.hints(&layers) {
+    // F3 only means something while the form warns of a duplicate.
+    let duplicate = matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.duplicate.is_some());
+    for (action, key, desc) in app.keymap.hints(&layers) {
+        if action == Action::OpenExisting && !duplicate {
+            continue;
+        }
         let piece = format!("{key} {desc}");
         let w = piece.width() + 2;
         if used + w > area.width as usize {
@@ -996,8 +907,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     if let Some((m, err)) = &app.status {
+        // Its own span: cutting the message must not eat the gap before it.
+        spans.push(Span::raw("  "));
         spans.push(Span::styled(
-            format!("  {}", clean_line(m)),
+            clean_line(m),
             if *err {
                 warn()
             } else {

@@ -95,4 +95,6 @@ impl Fixture {
     }
 }
 pub mod cli;
+pub mod screen;
 pub mod server;
+pub mod tmux;

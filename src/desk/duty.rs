@@ -1,0 +1,377 @@
+//! The duty routine through the Desk API: risk weights, sensitive periods,
+//! the daily roll-call and the reports. Configuration lives in the `lists`
+//! table beside the other settings, one JSON value per key; each roll-call
+//! day is one value (`rollcall:2026-11-20`).
+
+use chrono::NaiveDate;
+
+use super::api::{DeskError, Request, Response, RiskSetup};
+use super::local::{committed, Local, Reply};
+use crate::domain::dispute::{Dispute, Time};
+use crate::domain::officer::{check, Capability, Officer};
+use crate::domain::period::{self, SensitivePeriod};
+use crate::domain::reports::{self, Change, Data, Kind, VisitRow};
+use crate::domain::risk::RiskWeights;
+use crate::domain::rollcall::{self, RollcallEntry, RollcallSettings, RollcallSheet};
+use crate::domain::settings::Settings;
+use crate::store::StoreError;
+
+const WEIGHTS: &str = "risk_weights";
+const PERIODS: &str = "periods";
+const ROLLCALL: &str = "rollcall_settings";
+
+fn rollcall_key(date: NaiveDate) -> String {
+    format!("rollcall:{date}")
+}
+
+fn plain(response: Response) -> Reply {
+    Reply {
+        response,
+        notice: None,
+    }
+}
+
+impl Local {
+    /// The weights in force (the built-in default until a 管理员 changes one).
+    pub fn weights(&self) -> Result<RiskWeights, DeskError> {
+        Ok(self.store().list(WEIGHTS)?.unwrap_or_default())
+    }
+
+    pub fn periods(&self) -> Result<Vec<SensitivePeriod>, DeskError> {
+        Ok(self.store().list(PERIODS)?.unwrap_or_default())
+    }
+
+    pub fn rollcall_settings(&self) -> Result<RollcallSettings, DeskError> {
+        Ok(self.store().list(ROLLCALL)?.unwrap_or_default())
+    }
+
+    pub fn risk_setup(&self, today: NaiveDate) -> Result<RiskSetup, DeskError> {
+        Ok(RiskSetup {
+            weights: self.weights()?,
+            today,
+            active: period::active_on(&self.periods()?, today),
+            rollcall: self.rollcall_settings()?,
+        })
+    }
+
+    /// One day's roll-call as of `now`.
+    pub fn rollcall_sheet(&self, date: NaiveDate, now: Time) -> Result<RollcallSheet, DeskError> {
+        let lists = self.lists()?;
+        let expected = rollcall::expected(&lists.villages, &lists.units);
+        let entries: Vec<RollcallEntry> =
+            self.store().list(&rollcall_key(date))?.unwrap_or_default();
+        let active = period::active_on(&self.periods()?, date);
+        Ok(rollcall::sheet(
+            date,
+            &expected,
+            &entries,
+            &self.rollcall_settings()?,
+            &active,
+            now,
+        ))
+    }
+}
+
+/// The default 化解时限 of a new assignment: the usual days for its risk
+/// level, tightened while a sensitive period is active. Returns the date and
+/// a note for the history when it was tightened.
+pub(crate) fn assignment_deadline(
+    local: &Local,
+    settings: &Settings,
+    d: &Dispute,
+    today: NaiveDate,
+) -> Result<(NaiveDate, String), DeskError> {
+    let usual = d
+        .risk
+        .map(|r| settings.deadline_days_for(r))
+        .unwrap_or(settings.deadline_days[0]);
+    let active = period::active_on(&local.periods()?, today);
+    let percent = period::deadline_percent(&active);
+    let days = if percent < 100 {
+        period::tighten(usual, percent)
+    } else {
+        usual
+    };
+    let note = if days < usual {
+        format!(
+            "（敏感时期{}：时限从严，{usual}天改为{days}天）",
+            period::banner(&active).unwrap_or_default()
+        )
+    } else {
+        String::new()
+    };
+    Ok((today + chrono::Days::new(u64::from(days)), note))
+}
+
+pub(crate) fn handle(
+    local: &Local,
+    me: &Officer,
+    req: Request,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    let today = now.date_naive();
+    match req {
+        Request::RiskSetup => Ok(plain(Response::RiskSetup(Box::new(
+            local.risk_setup(today)?,
+        )))),
+        Request::SetWeight { key, value } => {
+            check(me, Capability::Admin, false, "修改风险权重")?;
+            let mut w = local.weights()?;
+            let (k, old) = w.set(&key, value)?;
+            let detail = format!("{}：{old} → {value}", k.name);
+            write_config(local, me, now, "修改风险权重", k.key, &detail, WEIGHTS, &w)
+        }
+        Request::ResetWeights => {
+            check(me, Capability::Admin, false, "修改风险权重")?;
+            let w = RiskWeights::default();
+            write_config(
+                local,
+                me,
+                now,
+                "恢复默认风险权重",
+                WEIGHTS,
+                "全部权重恢复为内置默认值",
+                WEIGHTS,
+                &w,
+            )
+        }
+        Request::Periods => Ok(plain(Response::Periods(local.periods()?))),
+        Request::AddPeriod { period: p } => {
+            check(me, Capability::Admin, false, "设置敏感时期")?;
+            // Checked again here: a client may send anything.
+            let p = SensitivePeriod::new(&p.name, p.from, p.to, Some(p.deadline_percent))?;
+            let mut all = local.periods()?;
+            period::check_new(&all, &p)?;
+            let detail = format!(
+                "{} 至 {}，新交办案件默认时限按{}%",
+                p.from, p.to, p.deadline_percent
+            );
+            let name = p.name.clone();
+            all.push(p);
+            all.sort_by(|a, b| (a.from, &a.name).cmp(&(b.from, &b.name)));
+            write_config(
+                local,
+                me,
+                now,
+                "设置敏感时期",
+                &name,
+                &detail,
+                PERIODS,
+                &all,
+            )
+        }
+        Request::RemovePeriod { name, from } => {
+            check(me, Capability::Admin, false, "删除敏感时期")?;
+            let mut all = local.periods()?;
+            let i = period::find(&all, &name, from)?;
+            let gone = all.remove(i);
+            let detail = format!("{} 至 {}", gone.from, gone.to);
+            write_config(
+                local,
+                me,
+                now,
+                "删除敏感时期",
+                &gone.name,
+                &detail,
+                PERIODS,
+                &all,
+            )
+        }
+        Request::Rollcall { date } => Ok(plain(Response::Rollcall(Box::new(
+            local.rollcall_sheet(date.unwrap_or(today), now)?,
+        )))),
+        Request::RecordRollcall { new } => {
+            check(me, Capability::Desk, false, "登记点名报告")?;
+            let lists = local.lists()?;
+            let expected = rollcall::expected(&lists.villages, &lists.units);
+            let entry = RollcallEntry::new(&new, &expected, &me.login, now)?;
+            let date = new.date.unwrap_or(today);
+            let key = rollcall_key(date);
+            let c = local.store().write(&me.login, now, |tx| {
+                let mut day: Vec<RollcallEntry> = tx.list(&key)?.unwrap_or_default();
+                let detail = format!(
+                    "{date} {}（{}）{}",
+                    entry.kind.label(),
+                    entry.channel.label(),
+                    if entry.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", entry.text)
+                    }
+                );
+                let unit = entry.unit.clone();
+                let action = if rollcall::record(&mut day, entry) {
+                    "更正点名报告"
+                } else {
+                    "点名登记"
+                };
+                tx.put_list(&key, &day)?;
+                tx.audit(action, &unit, &detail);
+                Ok::<_, DeskError>(action)
+            })?;
+            Ok(committed(
+                Response::Done,
+                c.value,
+                &me.login,
+                c.revision,
+                c.touched,
+            ))
+        }
+        Request::SetRollcall {
+            due_hour,
+            every_day,
+        } => {
+            check(me, Capability::Admin, false, "设置每日点名")?;
+            let mut s = local.rollcall_settings()?;
+            if let Some(h) = due_hour {
+                s.due_hour = h;
+            }
+            if let Some(e) = every_day {
+                s.every_day = e;
+            }
+            s.check()?;
+            let detail = format!(
+                "{}:00 截止，{}",
+                s.due_hour,
+                if s.every_day {
+                    "每天点名"
+                } else {
+                    "仅敏感时期点名"
+                }
+            );
+            write_config(
+                local,
+                me,
+                now,
+                "设置每日点名",
+                ROLLCALL,
+                &detail,
+                ROLLCALL,
+                &s,
+            )
+        }
+        Request::Report { spec } => report(local, me, &spec, now),
+        _ => unreachable!("only duty requests reach here"),
+    }
+}
+
+/// Writes one configuration value with its audit event.
+#[allow(clippy::too_many_arguments)]
+fn write_config<T: serde::Serialize>(
+    local: &Local,
+    me: &Officer,
+    now: Time,
+    action: &str,
+    target: &str,
+    detail: &str,
+    key: &str,
+    value: &T,
+) -> Result<Reply, DeskError> {
+    let c = local.store().write(&me.login, now, |tx| {
+        tx.put_list(key, value)?;
+        tx.audit(action, target, detail);
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(committed(
+        Response::Done,
+        action,
+        &me.login,
+        c.revision,
+        c.touched,
+    ))
+}
+
+/// Gathers what the report needs (only that: a monthly report reads no
+/// audit log) and builds it.
+fn report(
+    local: &Local,
+    me: &Officer,
+    spec: &reports::Spec,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    if spec.kind == Kind::Handover {
+        check(me, Capability::Desk, false, "查看交接班")?;
+    }
+    let today = now.date_naive();
+    let date = spec.date.unwrap_or(today);
+    if date > today {
+        return Err(DeskError::Invalid(format!(
+            "报表日期 {date} 还没到，只能统计今天（{today}）及以前"
+        )));
+    }
+    let weights = local.weights()?;
+    let periods = local.periods()?;
+    let visits: Vec<VisitRow> = if spec.kind == Kind::Daily {
+        // Counts only, no names: reading the register for a count is not
+        // a 查阅 of anyone.
+        local
+            .store()
+            .persons()?
+            .iter()
+            .flat_map(|p| {
+                p.visits.iter().map(|v| VisitRow {
+                    date: v.date,
+                    person_id: p.id.clone(),
+                    village: p.village.clone(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let rollcall = match spec.kind {
+        Kind::Daily => Some(local.rollcall_sheet(date, now)?),
+        Kind::Handover => Some(local.rollcall_sheet(today, now)?),
+        _ => None,
+    };
+    let changes: Vec<Change> = if spec.kind == Kind::Handover {
+        let since = spec
+            .since
+            .unwrap_or(now - chrono::Duration::hours(reports::handover::DEFAULT_SHIFT_HOURS));
+        if since > now {
+            return Err(DeskError::Invalid(
+                "交接班的开始时间不能晚于现在".to_string(),
+            ));
+        }
+        let names: std::collections::HashMap<String, String> = local
+            .store()
+            .officers()?
+            .into_iter()
+            .map(|o| (o.login, o.name))
+            .collect();
+        local
+            .store()
+            .audit_since_time(since)?
+            .into_iter()
+            .map(|e| Change {
+                actor: names.get(&e.actor).cloned().unwrap_or(e.actor),
+                at: e.at,
+                action: e.action,
+                target: e.target,
+                detail: e.detail,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let spec = reports::Spec {
+        date: Some(date),
+        ..spec.clone()
+    };
+    let report = local.summary_cache.with(local.store(), |summaries| {
+        reports::build(
+            &spec,
+            &Data {
+                summaries,
+                weights: &weights,
+                periods: &periods,
+                visits: &visits,
+                rollcall: rollcall.as_ref(),
+                changes: &changes,
+                now,
+                by: me.name.clone(),
+            },
+        )
+    })?;
+    Ok(plain(Response::Report(Box::new(report))))
+}

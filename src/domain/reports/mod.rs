@@ -1,0 +1,363 @@
+//! The reports the township sends up and hands over: 日报 / 零报告, 月度台账更新,
+//! 研判会 analysis and 交接班. Pure functions of the data and a date, so the
+//! desk answers them over the API and the TUI can show the same text.
+//! (They live in `domain`, not `report`, because the desk itself builds them;
+//! `report` is the client side that writes files.)
+
+pub mod analysis;
+pub mod daily;
+pub mod handover;
+pub mod monthly;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::dispute::Time;
+use super::lists::{RiskLevel, WarningFlag};
+use super::period::SensitivePeriod;
+use super::risk::{rank, score, RiskContext, RiskWeights};
+use super::rollcall::RollcallSheet;
+use super::summary::Summary;
+use super::text::clean_line;
+use super::workflow::Status;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    Daily,
+    Monthly,
+    Analysis,
+    Handover,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Daily => "日报",
+            Kind::Monthly => "月度台账更新",
+            Kind::Analysis => "研判会分析",
+            Kind::Handover => "交接班",
+        }
+    }
+
+    /// `daily`, `日报` …, as the CLI takes them.
+    pub fn parse(text: &str) -> Result<Kind, super::DomainError> {
+        match text.trim() {
+            "daily" | "日报" | "零报告" => Ok(Kind::Daily),
+            "monthly" | "月报" | "台账" | "月度台账更新" => Ok(Kind::Monthly),
+            "analysis" | "研判" | "研判会" => Ok(Kind::Analysis),
+            "handover" | "交接班" | "交班" => Ok(Kind::Handover),
+            other => Err(super::DomainError::invalid(format!(
+                "没有“{other}”这种报表，可选：daily（日报）、monthly（月度台账）、analysis（研判会）、handover（交接班）"
+            ))),
+        }
+    }
+}
+
+/// A key-person visit, as much as a report needs: no names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRow {
+    pub date: NaiveDate,
+    pub person_id: String,
+    pub village: String,
+}
+
+/// One line of the audit log, for the handover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub at: Time,
+    /// The officer's name (or login when not on the roster).
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// Everything a report may draw on. Each builder takes what it needs.
+pub struct Data<'a> {
+    pub summaries: &'a [Summary],
+    pub weights: &'a RiskWeights,
+    /// Every defined sensitive period; each report picks those active on its date.
+    pub periods: &'a [SensitivePeriod],
+    pub visits: &'a [VisitRow],
+    /// The roll-call of the report's date.
+    pub rollcall: Option<&'a RollcallSheet>,
+    /// Audit lines of the shift (handover only).
+    pub changes: &'a [Change],
+    pub now: Time,
+    /// Name of the officer the report is made for (signs the daily report).
+    pub by: String,
+}
+
+/// What a report asks for. `date` defaults to today; `from` starts an
+/// analysis period; `since` starts a shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spec {
+    pub kind: Kind,
+    pub date: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub since: Option<Time>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub kind: Kind,
+    pub title: String,
+    /// Plain text, ready to paste (WeChat for the daily report).
+    pub text: String,
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Figures {
+    Daily(daily::DailyFigures),
+    Monthly(monthly::MonthlyFigures),
+    Analysis(analysis::AnalysisFigures),
+    Handover(handover::HandoverFigures),
+}
+
+/// Builds the report `spec` asks for.
+pub fn build(spec: &Spec, data: &Data) -> Report {
+    let date = spec.date.unwrap_or_else(|| data.now.date_naive());
+    match spec.kind {
+        Kind::Daily => daily::build(date, data),
+        Kind::Monthly => monthly::build(date, data),
+        Kind::Analysis => analysis::build(spec.from, date, data),
+        Kind::Handover => handover::build(spec.since, data),
+    }
+}
+
+/// A count under a name (类型, 村, 状态 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub name: String,
+    pub n: u32,
+}
+
+/// Counts by key, largest first; equal counts in name order, so the text is stable.
+pub fn counts<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<Count> {
+    let mut map: std::collections::BTreeMap<&str, u32> = Default::default();
+    for k in keys {
+        *map.entry(k).or_insert(0) += 1;
+    }
+    let mut out: Vec<Count> = map
+        .into_iter()
+        .map(|(name, n)| Count {
+            name: name.to_string(),
+            n,
+        })
+        .collect();
+    out.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// 邻里2件、婚姻家庭1件.
+pub fn counts_line(counts: &[Count], unit: &str) -> String {
+    counts
+        .iter()
+        .map(|c| format!("{}{}{unit}", clean_line(&c.name), c.n))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A percentage to one decimal; `None` when nothing to divide by.
+pub fn rate(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+pub fn rate_text(r: Option<f64>) -> String {
+    match r {
+        Some(r) => format!("{r:.1}%"),
+        None => "—（无数据）".to_string(),
+    }
+}
+
+/// 2026年11月20日.
+pub fn day_cn(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// 11月20日.
+pub fn md_cn(d: NaiveDate) -> String {
+    d.format("%-m月%-d日").to_string()
+}
+
+pub fn weekday_cn(d: NaiveDate) -> &'static str {
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][d.weekday().num_days_from_monday() as usize]
+}
+
+/// One case as reports list it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseLine {
+    pub id: String,
+    pub village: String,
+    pub category: String,
+    pub title: String,
+    pub status: Status,
+    pub risk: Option<RiskLevel>,
+    pub flags: Vec<WarningFlag>,
+    pub deadline: Option<NaiveDate>,
+    pub person: Option<String>,
+    pub score: i32,
+    /// (reason, points), largest first.
+    pub reasons: Vec<(String, i32)>,
+}
+
+impl CaseLine {
+    pub fn of(s: &Summary, ctx: &RiskContext) -> CaseLine {
+        let sc = score(s, ctx);
+        CaseLine {
+            id: s.id.clone(),
+            village: s.village.clone(),
+            category: s.category.clone(),
+            title: s.title.clone(),
+            status: s.status,
+            risk: s.risk,
+            flags: s.flags.clone(),
+            deadline: s.deadline,
+            person: s.person.clone(),
+            score: sc.total,
+            reasons: sc.reasons,
+        }
+    }
+
+    /// MD-2026-000012 东河村 邻里
+    pub fn head(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.id,
+            clean_line(&self.village),
+            clean_line(&self.category)
+        )
+    }
+
+    /// 风险高、民转刑倾向 (no names: fit for the WeChat group).
+    pub fn risk_text(&self) -> String {
+        let mut parts = vec![match self.risk {
+            Some(r) => format!("风险{}", r.label()),
+            None => "未研判".to_string(),
+        }];
+        parts.extend(self.flags.iter().map(|f| f.label().to_string()));
+        parts.join("，")
+    }
+
+    /// 风险高+50、民转刑倾向+40
+    pub fn reasons_text(&self, n: usize) -> String {
+        self.reasons
+            .iter()
+            .take(n)
+            .map(|(r, p)| format!("{}+{p}", clean_line(r)))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// 时限11月15日，逾期5天 / 时限11月25日 / 未定时限
+    pub fn deadline_text(&self, today: NaiveDate) -> String {
+        match self.deadline {
+            Some(d) if d < today && self.status.is_open() => {
+                format!("时限{}，逾期{}天", md_cn(d), (today - d).num_days())
+            }
+            Some(d) => format!("时限{}", md_cn(d)),
+            None => "未定时限".to_string(),
+        }
+    }
+}
+
+/// The risk context of `day`: the live weights, the sensitive share when a
+/// period is active that day.
+pub fn context(data: &Data, day: NaiveDate) -> RiskContext {
+    let sensitive = data.periods.iter().any(|p| p.is_active(day));
+    RiskContext::new(data.summaries, day, data.weights, sensitive)
+}
+
+/// A context for scoring only `cases` (see `RiskContext::for_cases`).
+pub fn context_for(data: &Data, day: NaiveDate, cases: &[&Summary]) -> RiskContext {
+    let sensitive = data.periods.iter().any(|p| p.is_active(day));
+    RiskContext::for_cases(data.summaries, cases, day, data.weights, sensitive)
+}
+
+/// The `n` open cases with the highest score, with their reasons.
+pub fn top_risks(data: &Data, ctx: &RiskContext, n: usize) -> Vec<CaseLine> {
+    rank(data.summaries, ctx)
+        .into_iter()
+        .take(n)
+        .map(|(i, _)| CaseLine::of(&data.summaries[i], ctx))
+        .collect()
+}
+
+/// Names of the periods active on `day`.
+pub fn active_names(periods: &[SensitivePeriod], day: NaiveDate) -> Vec<String> {
+    periods
+        .iter()
+        .filter(|p| p.is_active(day))
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+/// 一、二、三 … for numbered sections.
+pub fn section(n: usize) -> &'static str {
+    const NUMS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    NUMS.get(n.saturating_sub(1)).copied().unwrap_or("十")
+}
+
+/// Numbers sections as they are added, so an omitted one leaves no gap.
+#[derive(Default)]
+pub struct Sections {
+    n: usize,
+}
+
+impl Sections {
+    pub fn next(&mut self, title: &str) -> String {
+        self.n += 1;
+        format!("{}、{title}\n", section(self.n))
+    }
+}
+
+/// The resolved / closed counts of a set of summaries.
+pub fn is_resolved(s: &Summary) -> bool {
+    s.outcome.is_some_and(|o| o.is_resolved())
+}
+
+pub fn is_mediated(s: &Summary) -> bool {
+    s.outcome.is_some_and(|o| o.is_mediated())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_largest_first_then_by_name() {
+        let c = counts(["邻里", "婚姻家庭", "邻里", "物业"].into_iter());
+        assert_eq!(counts_line(&c, "件"), "邻里2件、婚姻家庭1件、物业1件");
+        assert_eq!(rate(2, 3), Some(66.7));
+        assert_eq!(rate_text(rate(0, 0)), "—（无数据）");
+        assert_eq!(Kind::parse("交接班").unwrap(), Kind::Handover);
+        assert!(Kind::parse("weekly")
+            .unwrap_err()
+            .to_string()
+            .starts_with("没有“weekly”这种报表"));
+        let mut s = Sections::default();
+        assert_eq!(s.next("甲"), "一、甲\n");
+        assert_eq!(s.next("乙"), "二、乙\n");
+    }
+
+    #[test]
+    fn half_months() {
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(
+            analysis::half_month(d(11, 20)),
+            (d(11, 16), d(11, 30), "11月下半月".to_string())
+        );
+        assert_eq!(analysis::half_month(d(2, 15)).0, d(2, 1));
+        assert_eq!(analysis::half_month(d(2, 16)).1, d(2, 28));
+        assert_eq!(analysis::half_month(d(12, 31)).1, d(12, 31));
+    }
+}

@@ -1,0 +1,211 @@
+//! The `:` command line: go, village, person, view, report, export, with
+//! completion.
+
+use std::collections::BTreeSet;
+
+use super::app::{App, Out, Overlay, View};
+use super::keymap::Action;
+
+impl App {
+    /// `:` commands: go 编号, village 村名, person 姓名, view 屏名, help, q.
+    pub fn run_command(&mut self, line: &str) {
+        let line = line.trim().trim_start_matches(':');
+        let (cmd, arg) = line
+            .split_once(char::is_whitespace)
+            .map(|(c, a)| (c, a.trim()))
+            .unwrap_or((line, ""));
+        match cmd {
+            "" => {}
+            "go" | "g" => {
+                let id = arg.to_uppercase();
+                if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
+                    self.open_detail(&id);
+                } else {
+                    self.say(format!("找不到编号 {arg}"), true);
+                }
+            }
+            "village" | "v" | "cun" => self.filter_view(View::Queue, arg),
+            "person" | "p" => self.filter_view(View::Watchlist, arg),
+            "view" => match View::parse(arg) {
+                Some(v) => self.switch(v.index()),
+                None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
+            },
+            "export" | "导出" => self.export(arg),
+            "report" | "报表" => self.ask_report(arg),
+            "help" | "h" => self.act(Action::Help),
+            "q" | "quit" => self.quit = true,
+            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、report 报表、export 文件、help、q"), true),
+        }
+    }
+
+    /// `:export 台账.xlsx` writes the ledger (narrowed to the village the
+    /// risk queue is filtered to, when it is one); `:export persons 文件`
+    /// the key-person register. xlsx or csv by the file's ending.
+    fn export(&mut self, arg: &str) {
+        let (persons, path) = match arg.split_once(char::is_whitespace) {
+            Some(("persons" | "重点人员", p)) => (true, p.trim()),
+            _ => (false, arg),
+        };
+        if path.is_empty() {
+            return self.say(
+                "请写出文件名，如 :export 台账.xlsx 或 :export persons 重点人员.csv",
+                true,
+            );
+        }
+        if !(path.ends_with(".xlsx") || path.ends_with(".csv")) {
+            return self.say(format!("“{path}”：文件名须以 .xlsx 或 .csv 结尾"), true);
+        }
+        let filter = self.lists[View::Queue.index()].filter.text();
+        let village = self
+            .data
+            .lists
+            .villages
+            .iter()
+            .find(|v| **v == filter.trim())
+            .cloned();
+        let what = match (&village, persons) {
+            (_, true) => "重点人员名单".to_string(),
+            (Some(v), false) => format!("{v}的台账"),
+            (None, false) => "台账".to_string(),
+        };
+        self.out.push(Out::Export(super::client::ExportJob {
+            persons,
+            path: std::path::PathBuf::from(path),
+            village,
+        }));
+        self.say(format!("正在导出{what}到 {path}…"), false);
+    }
+
+    pub fn on_exported(&mut self, job: &super::client::ExportJob, result: Result<usize, String>) {
+        let path = job.path.display();
+        match result {
+            Ok(n) if job.persons => self.say(format!("已导出 {n} 名重点人员到 {path}"), false),
+            Ok(n) => self.say(format!("已导出 {n} 件案件到 {path}"), false),
+            Err(e) => self.say(format!("导出失败：{e}"), true),
+        }
+    }
+
+    fn filter_view(&mut self, view: View, text: &str) {
+        self.switch(view.index());
+        let l = &mut self.lists[view.index()];
+        l.filter.set(text);
+        l.editing = false;
+        if text.is_empty() {
+            l.filtered = None;
+        } else {
+            self.run_search(view);
+        }
+    }
+
+    /// Tab in the command line: the command word, then its argument.
+    pub(super) fn complete(&mut self) {
+        let candidates = self.completions();
+        if let Some(Overlay::Command { input, hint }) = self.overlays.last_mut() {
+            match candidates.as_slice() {
+                [] => *hint = Some("没有可补全的内容".into()),
+                [one] => input.set(one),
+                many => {
+                    let prefix = common_prefix(many);
+                    if prefix.chars().count() > input.text().chars().count() {
+                        input.set(&prefix);
+                    }
+                    *hint = Some(
+                        many.iter()
+                            .take(8)
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("  "),
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn completions(&self) -> Vec<String> {
+        let Some(Overlay::Command { input, .. }) = self.overlays.last() else {
+            return Vec::new();
+        };
+        let text = input.text();
+        let commands = [
+            "go ", "village ", "person ", "view ", "report ", "export ", "help", "q",
+        ];
+        match text.split_once(' ') {
+            None => commands
+                .iter()
+                .filter(|c| c.starts_with(&text))
+                .map(|c| c.to_string())
+                .collect(),
+            Some((cmd, arg)) => {
+                let arg_up = arg.to_uppercase();
+                let options: Vec<String> = match cmd {
+                    "go" => {
+                        let mut ids: Vec<String> = self
+                            .data
+                            .summaries
+                            .iter()
+                            .filter(|s| s.id.contains(&arg_up))
+                            .take(50)
+                            .map(|s| s.id.clone())
+                            .collect();
+                        ids.extend(
+                            self.data
+                                .persons
+                                .iter()
+                                .filter(|p| p.id.contains(&arg_up))
+                                .take(10)
+                                .map(|p| p.id.clone()),
+                        );
+                        ids
+                    }
+                    "village" => {
+                        let mut v: Vec<String> = self
+                            .data
+                            .summaries
+                            .iter()
+                            .map(|s| s.village.clone())
+                            .filter(|v| v.contains(arg))
+                            .collect::<BTreeSet<_>>()
+                            .into_iter()
+                            .collect();
+                        v.truncate(50);
+                        v
+                    }
+                    "person" => self
+                        .data
+                        .persons
+                        .iter()
+                        .filter(|p| p.name.contains(arg))
+                        .map(|p| p.name.clone())
+                        .take(50)
+                        .collect(),
+                    "report" => ["daily", "monthly", "analysis", "handover"]
+                        .iter()
+                        .filter(|r| r.starts_with(arg))
+                        .map(|r| r.to_string())
+                        .collect(),
+                    "view" => View::ALL
+                        .iter()
+                        .map(|v| v.label().to_string())
+                        .filter(|v| v.starts_with(arg))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                options.into_iter().map(|o| format!("{cmd} {o}")).collect()
+            }
+        }
+    }
+}
+
+fn common_prefix(items: &[String]) -> String {
+    let first: Vec<char> = items[0].chars().collect();
+    let mut n = first.len();
+    for s in &items[1..] {
+        n = n.min(
+            s.chars()
+                .zip(first.iter())
+                .take_while(|(a, b)| a == *b)
+                .count(),
+        );
+    }
+    first[..n].iter().collect()
+}

@@ -1,0 +1,152 @@
+//! The sensitive-period side of the desk: the live risk weights and banner,
+//! the daily roll-call screen, reports on request, the handover when a
+//! shift starts, and the 研判 figures the dashboard draws.
+
+use chrono::{DateTime, Duration, FixedOffset};
+
+use super::app::{App, Out, Overlay, Want};
+use crate::desk::api::{Request, RiskSetup};
+use crate::domain::reports::analysis::{self, AnalysisFigures};
+use crate::domain::reports::{self, Kind, Report, Spec};
+use crate::domain::rollcall::{RollcallEntry, RollcallSheet};
+
+/// The server keeps, per officer, when the desk was last opened.
+pub const SHIFT_KEY: &str = "shift";
+/// Opening the desk this long after the last time starts a new shift: the
+/// handover report is shown.
+const SHIFT_HOURS: i64 = 8;
+
+/// One line of the roll-call screen.
+pub struct RollRow<'a> {
+    pub unit: &'a str,
+    pub entry: Option<&'a RollcallEntry>,
+    /// Still missing after the due hour: for 督办.
+    pub flagged: bool,
+}
+
+impl App {
+    pub(super) fn set_setup(&mut self, setup: RiskSetup) {
+        self.weights = setup.weights.clone();
+        self.sensitive = setup.banner();
+        self.data.setup = Some(setup);
+        self.rescore_all();
+    }
+
+    pub(super) fn set_rollcall(&mut self, sheet: RollcallSheet) {
+        self.data.rollcall = Some(sheet);
+        self.rebuild_rows();
+    }
+
+    /// The roll-call in screen order: flagged first, then the rest still
+    /// missing, then those who reported (有情况 before 零报告).
+    pub fn rollcall_rows(&self) -> Vec<RollRow<'_>> {
+        let Some(s) = &self.data.rollcall else {
+            return Vec::new();
+        };
+        let mut rows: Vec<RollRow> = s
+            .missing
+            .iter()
+            .map(|u| RollRow {
+                unit: u,
+                entry: None,
+                flagged: s.flagged.contains(u),
+            })
+            .collect();
+        rows.sort_by_key(|r| !r.flagged);
+        let mut reported: Vec<&RollcallEntry> = s.reported.iter().collect();
+        reported.sort_by_key(|e| (e.kind, e.at));
+        rows.extend(reported.into_iter().map(|e| RollRow {
+            unit: &e.unit,
+            entry: Some(e),
+            flagged: false,
+        }));
+        rows
+    }
+
+    /// The reporting unit under the cursor on the roll-call screen.
+    pub(super) fn selected_unit(&self) -> Option<String> {
+        let i = self.lists[super::app::View::Rollcall.index()].selected;
+        self.rollcall_rows().get(i).map(|r| r.unit.to_string())
+    }
+
+    /// `:report daily|monthly|analysis|handover`.
+    pub(super) fn ask_report(&mut self, arg: &str) {
+        let kind = match Kind::parse(if arg.is_empty() { "daily" } else { arg }) {
+            Ok(k) => k,
+            Err(e) => return self.say(e.to_string(), true),
+        };
+        self.request_report(kind);
+        self.say(format!("正在生成{}…", kind.label()), false);
+    }
+
+    fn request_report(&mut self, kind: Kind) {
+        let spec = Spec {
+            kind,
+            date: None,
+            from: None,
+            since: None,
+        };
+        self.out
+            .push(Out::Request(Want::Report, Request::Report { spec }));
+    }
+
+    pub(super) fn show_report(&mut self, r: Report) {
+        self.overlays
+            .retain(|o| !matches!(o, Overlay::Report { .. }));
+        self.overlays.push(Overlay::Report {
+            title: r.title,
+            text: r.text,
+            scroll: 0,
+        });
+        // The "正在生成…" note is done; anything else (a keymap warning) stays.
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("正在生成"))
+        {
+            self.status = None;
+        }
+    }
+
+    /// The desk opened: a new shift (first time, or hours since the last)
+    /// starts with the handover report.
+    pub(super) fn on_shift_mark(&mut self, mark: Option<String>) {
+        let last = mark.and_then(|m| DateTime::<FixedOffset>::parse_from_rfc3339(&m).ok());
+        let new_shift = last.is_none_or(|t| self.now - t >= Duration::hours(SHIFT_HOURS));
+        if new_shift {
+            self.request_report(Kind::Handover);
+        }
+        self.out.push(Out::Request(
+            Want::SaveDraft,
+            Request::SaveDraft {
+                key: SHIFT_KEY.into(),
+                value: Some(self.now.to_rfc3339()),
+            },
+        ));
+    }
+
+    /// The 研判 figures for the dashboard: the same builder as the 研判会
+    /// report, over the summaries this desk holds, so the two always agree.
+    pub fn analysis(&mut self) -> &AnalysisFigures {
+        if self.data.analysis.is_none() {
+            let periods = self
+                .data
+                .setup
+                .as_ref()
+                .map(|s| s.active.clone())
+                .unwrap_or_default();
+            let data = reports::Data {
+                summaries: &self.data.summaries,
+                weights: &self.weights,
+                periods: &periods,
+                visits: &[],
+                rollcall: None,
+                changes: &[],
+                now: self.now,
+                by: String::new(),
+            };
+            self.data.analysis = Some(analysis::figures(None, self.now.date_naive(), &data));
+        }
+        self.data.analysis.as_ref().expect("just computed")
+    }
+}

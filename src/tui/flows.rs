@@ -1,0 +1,640 @@
+//! What the flow keys do: open a form or picker, take keys into it, submit
+//! it as Desk API requests, and handle the answers; drafts, bulk actions on
+//! marked rows, and undo. The forms themselves are in `form`.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use chrono::NaiveDate;
+
+use super::app::{App, Data, Out, Overlay, View, Want};
+use super::form::{option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Target};
+use super::keymap::Action;
+use super::picker::Picker;
+use crate::desk::api::{DeskError, Request, Response, UndoInfo};
+use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
+use crate::domain::risk::score;
+use crate::search::pinyin_key;
+
+/// The server keeps one unsent form per officer under this name.
+pub const DRAFT_KEY: &str = "form";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ask {
+    pub text: String,
+    pub yes: AskYes,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AskYes {
+    ResumeDraft(Box<Draft>),
+    CancelForm,
+    Undo,
+}
+
+/// Replies still expected for a one-key action on several rows (签收, 督办).
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub word: String,
+    pub pending: usize,
+    pub ok: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+/// Flows that may act on every marked row at once.
+fn bulk(kind: FormKind) -> bool {
+    matches!(kind, FormKind::Assign | FormKind::Escalate)
+}
+
+/// What a form needs, borrowed from the data alone, so the overlays (where
+/// the form lives) can be borrowed mutably at the same time.
+fn ctx_of(data: &Data, today: NaiveDate) -> Ctx<'_> {
+    Ctx {
+        today,
+        lists: &data.lists,
+        officers: &data.officers,
+        persons: &data.persons,
+    }
+}
+
+impl App {
+    fn ctx(&self) -> Ctx<'_> {
+        ctx_of(&self.data, self.today())
+    }
+
+    /// The record a flow key acts on: the open detail, else the row under
+    /// the cursor.
+    fn current_target(&self) -> Option<String> {
+        match self.overlays.last() {
+            Some(Overlay::Detail(d)) => Some(d.id.clone()),
+            _ => self.selected_id(),
+        }
+    }
+
+    fn target(&self, id: &str) -> Target {
+        let seen = if id.starts_with("RY-") {
+            self.data.persons.iter().find(|p| p.id == id).map(|p| p.rev)
+        } else {
+            self.data.by_id.get(id).map(|&i| self.data.summaries[i].rev)
+        };
+        Target {
+            id: id.to_string(),
+            seen,
+        }
+    }
+
+    /// The marked rows of the current list, or the current record.
+    fn targets(&self, allow_bulk: bool) -> Vec<Target> {
+        let marks = &self.lists[self.view.index()].marks;
+        let detail_open = matches!(self.overlays.last(), Some(Overlay::Detail(_)));
+        if allow_bulk && !detail_open && !marks.is_empty() {
+            return marks.iter().map(|id| self.target(id)).collect();
+        }
+        self.current_target()
+            .map(|id| vec![self.target(&id)])
+            .unwrap_or_default()
+    }
+
+    /// A flow key.
+    pub fn flow(&mut self, action: Action) {
+        let on_person = match self.overlays.last() {
+            Some(Overlay::Detail(d)) => d.id.starts_with("RY-"),
+            _ => self.view == View::Watchlist,
+        };
+        if self.view == View::Rollcall && self.overlays.is_empty() {
+            if action == Action::Register {
+                return self.open_rollcall_form();
+            }
+            return self.say("点名屏只能登记上报：按 n 或 Enter", true);
+        }
+        let kind = match (action, on_person) {
+            (Action::Undo, _) => {
+                self.out
+                    .push(Out::Request(Want::LastAction, Request::LastAction));
+                return;
+            }
+            (Action::Register, false) => FormKind::Register,
+            (Action::Register, true) => FormKind::PersonAdd,
+            (Action::Visit, true) => FormKind::PersonVisit,
+            (Action::Review, true) => FormKind::PersonReview,
+            (Action::Accept, false) => return self.direct("签收", false),
+            (Action::Supervise, false) => return self.direct("督办", true),
+            (Action::Triage, false) => FormKind::Triage,
+            (Action::Assign, false) => FormKind::Assign,
+            (Action::Reject, false) => FormKind::Reject,
+            (Action::Package, false) => FormKind::Package,
+            (Action::Note, false) => FormKind::Note,
+            (Action::Escalate, false) => FormKind::Escalate,
+            (Action::Close, false) => FormKind::Close,
+            (Action::Approve, false) => FormKind::Approve,
+            (Action::Extend, false) => FormKind::Extend,
+            (Action::Visit, false) => FormKind::Visit,
+            (_, true) => {
+                return self.say("这一操作针对矛盾纠纷，请在案件列表中选择案件", true);
+            }
+            (_, false) => return self.say("这一操作针对重点人员，请在重点人员屏中选择", true),
+        };
+        let targets = match kind {
+            FormKind::Register | FormKind::PersonAdd => Vec::new(),
+            k => {
+                let t = self.targets(bulk(k));
+                if t.is_empty() {
+                    let what = if k.on_person() {
+                        "一位重点人员"
+                    } else {
+                        "一件案件"
+                    };
+                    return self.say(format!("请先选择{what}"), true);
+                }
+                t
+            }
+        };
+        self.open_form(kind, targets);
+    }
+
+    /// 点名: the report of the village (unit) under the cursor.
+    fn open_rollcall_form(&mut self) {
+        let unit = self.selected_unit();
+        let mut form = Form::new(FormKind::Rollcall, Vec::new(), None, None, &self.ctx());
+        if let Some(u) = unit {
+            form.set("unit", &u);
+            form.focus = 1;
+            form.dirty = false;
+        }
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    fn open_form(&mut self, kind: FormKind, targets: Vec<Target>) {
+        let first = targets.first().map(|t| t.id.clone()).unwrap_or_default();
+        let summary = self
+            .data
+            .by_id
+            .get(&first)
+            .map(|&i| &self.data.summaries[i]);
+        let person = self.data.persons.iter().find(|p| p.id == first);
+        let mut form = Form::new(kind, targets, summary, person, &self.ctx());
+        self.refresh_live(&mut form);
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    /// 签收 and 督办 need no form: one key, every marked row (督办 toggles).
+    fn direct(&mut self, word: &str, allow_bulk: bool) {
+        let targets = self.targets(allow_bulk);
+        if targets.is_empty() {
+            return self.say("请先选择一件案件", true);
+        }
+        self.batch = Some(Batch {
+            word: word.to_string(),
+            pending: targets.len(),
+            ..Default::default()
+        });
+        for t in targets {
+            let on = self
+                .data
+                .by_id
+                .get(&t.id)
+                .is_none_or(|&i| !self.data.summaries[i].supervised);
+            let req = if word == "签收" {
+                Request::Accept {
+                    id: t.id.clone(),
+                    seen: t.seen,
+                }
+            } else {
+                Request::Supervise {
+                    id: t.id.clone(),
+                    seen: t.seen,
+                    on,
+                }
+            };
+            self.out.push(Out::Request(Want::Direct(t.id), req));
+        }
+        self.say(format!("正在{word}…"), false);
+    }
+
+    pub(super) fn on_direct(&mut self, id: String, result: Result<Response, DeskError>) {
+        let Some(b) = self.batch.as_mut() else {
+            return;
+        };
+        b.pending = b.pending.saturating_sub(1);
+        match result {
+            Ok(_) => b.ok.push(id),
+            Err(e) => b.failed.push(format!("{id}：{e}")),
+        }
+        if b.pending > 0 {
+            return;
+        }
+        let b = self.batch.take().unwrap_or_default();
+        self.lists[self.view.index()].marks.clear();
+        if b.failed.is_empty() {
+            self.say(format!("已{} {}", b.word, b.ok.join(" ")), false);
+        } else {
+            let head = if b.ok.is_empty() {
+                String::new()
+            } else {
+                format!("已{} {} 件；", b.word, b.ok.len())
+            };
+            self.say(format!("{head}未成功：{}", b.failed.join("；")), true);
+        }
+    }
+
+    /// Keys a form does not bind go to its focused field.
+    pub(super) fn form_key(&mut self, key: &KeyEvent) {
+        let ctx = ctx_of(&self.data, self.now.date_naive());
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let kind = form.focused().kind.clone();
+        match (&kind, key.code) {
+            (FieldKind::Submit, KeyCode::Enter) => return self.submit(),
+            (FieldKind::AddParty, KeyCode::Enter | KeyCode::Char(' ')) => form.add_party(),
+            (FieldKind::Lines, KeyCode::Enter) => {
+                form.focused_mut().input.newline();
+                form.dirty = true;
+            }
+            (FieldKind::Text | FieldKind::Date | FieldKind::Number, KeyCode::Enter) => form.next(),
+            (
+                FieldKind::Toggle,
+                KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right,
+            ) => form.step(1, &ctx),
+            (FieldKind::Choice(_), KeyCode::Left | KeyCode::Right) => {
+                form.step(if key.code == KeyCode::Left { -1 } else { 1 }, &ctx);
+            }
+            (FieldKind::Choice(_) | FieldKind::Multi(_), KeyCode::Backspace | KeyCode::Delete) => {
+                let k = form.focused().key.clone();
+                form.set(&k, "");
+            }
+            (FieldKind::Choice(_) | FieldKind::Multi(_), KeyCode::Enter) => {
+                return self.open_picker(None)
+            }
+            (FieldKind::Choice(_) | FieldKind::Multi(_), KeyCode::Char(c)) if !ctrl => {
+                return self.open_picker(Some(c))
+            }
+            (FieldKind::Text | FieldKind::Lines | FieldKind::Date | FieldKind::Number, _) => {
+                let f = form.focused_mut();
+                if f.input.edit(key) {
+                    f.error = None;
+                    form.dirty = true;
+                }
+            }
+            _ => return,
+        }
+        self.after_form_change();
+    }
+
+    /// Live lines after any change: the risk score while triaging, the
+    /// duplicate warning while registering.
+    fn after_form_change(&mut self) {
+        let Some(Overlay::Form(mut form)) = self.overlays.pop() else {
+            return;
+        };
+        self.refresh_live(&mut form);
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    fn refresh_live(&self, form: &mut Form) {
+        match form.kind {
+            FormKind::Triage => form.live = self.triage_preview(form),
+            FormKind::Register => {
+                form.duplicate = self.duplicate_of(form);
+                form.live = form
+                    .duplicate
+                    .as_ref()
+                    .map(|id| {
+                        let s = &self.data.summaries[self.data.by_id[id]];
+                        vec![format!(
+                            "注意：{} 已有未办结的 {}（{}）涉及同一当事人。按 F3 打开该件；继续填写则另立新案",
+                            s.village, s.id, s.title
+                        )]
+                    })
+                    .unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+
+    /// The score the case would have with the form's values.
+    fn triage_preview(&self, form: &Form) -> Vec<String> {
+        let (Some(t), Some(ctx)) = (form.targets.first(), self.data.risk.as_ref()) else {
+            return Vec::new();
+        };
+        let Some(&i) = self.data.by_id.get(&t.id) else {
+            return Vec::new();
+        };
+        let mut s = self.data.summaries[i].clone();
+        s.risk = RiskLevel::parse(&form.get("risk")).ok();
+        if let Ok(tier) = Tier::parse(&form.get("tier")) {
+            s.tier = tier;
+        }
+        s.flags = split_multi(&form.get("flags"))
+            .iter()
+            .filter_map(|f| WarningFlag::parse(f).ok())
+            .collect();
+        let sc = score(&s, ctx);
+        let reasons: Vec<String> = sc
+            .reasons
+            .iter()
+            .map(|(r, p)| format!("{r} {p:+}"))
+            .collect();
+        vec![format!("风险分 {}：{}", sc.total, reasons.join("、"))]
+    }
+
+    /// An open dispute in the same village with a party of the same name,
+    /// or of the same pinyin (章三 / 张三 typed in a hurry).
+    fn duplicate_of(&self, form: &Form) -> Option<String> {
+        let village = form.get("village");
+        let keys: Vec<String> = form.party_names().iter().map(|n| pinyin_key(n)).collect();
+        if village.is_empty() || keys.is_empty() {
+            return None;
+        }
+        self.data
+            .summaries
+            .iter()
+            .filter(|s| s.village == village && s.status.is_open())
+            .find(|s| s.parties.iter().any(|p| keys.contains(&pinyin_key(p))))
+            .map(|s| s.id.clone())
+    }
+
+    pub(super) fn open_existing(&mut self) {
+        let dup = match self.overlays.last() {
+            Some(Overlay::Form(f)) => f.duplicate.clone(),
+            _ => None,
+        };
+        match dup {
+            Some(id) => {
+                self.overlays.push(Overlay::Detail(super::app::Detail {
+                    id: id.clone(),
+                    record: None,
+                    error: None,
+                    scroll: 0,
+                }));
+                self.fetch(&id);
+            }
+            None => self.say("没有发现同村同当事人的未办结案件", false),
+        }
+    }
+
+    fn open_picker(&mut self, first: Option<char>) {
+        let Some(Overlay::Form(form)) = self.overlays.last() else {
+            return;
+        };
+        let f = form.focused();
+        let (options, multi) = match &f.kind {
+            FieldKind::Choice(o) => (option_values(o, &self.ctx()), false),
+            FieldKind::Multi(o) => (option_values(o, &self.ctx()), true),
+            _ => return,
+        };
+        if options.is_empty() {
+            // No list kept (e.g. no villages entered yet): the field is typed.
+            let msg = format!(
+                "{}没有可选项，请管理员先用 desk lists add 维护名录",
+                f.label
+            );
+            return self.say(msg, true);
+        }
+        let current = if multi {
+            split_multi(&f.text())
+        } else {
+            vec![f.text()]
+        };
+        let mut p = Picker::new(&f.label, form.focus, options, multi, &current);
+        if let Some(c) = first {
+            p.filter.insert(c);
+            p.refilter();
+        }
+        self.overlays.push(Overlay::Picker(p));
+    }
+
+    pub(super) fn picker_confirm(&mut self) {
+        let Some(Overlay::Picker(p)) = self.overlays.pop() else {
+            return;
+        };
+        let values = p.result();
+        if values.is_empty() {
+            self.overlays.push(Overlay::Picker(p));
+            return self.say("没有匹配的选项，请改一改输入", true);
+        }
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            let key = form.fields[p.field].key.clone();
+            form.set(&key, &values.join("、"));
+            form.focus = p.field;
+            form.next();
+        }
+        self.after_form_change();
+    }
+
+    /// Ctrl-S: check the form and send its requests.
+    pub(super) fn submit(&mut self) {
+        let ctx = ctx_of(&self.data, self.now.date_naive());
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        if form.pending > 0 {
+            return;
+        }
+        let Some(reqs) = form.requests(&ctx) else {
+            form.error = Some("有几项需要修改，见标红处".into());
+            if let Some(i) = form.fields.iter().position(|f| f.error.is_some()) {
+                form.focus = i;
+            }
+            return;
+        };
+        form.pending = reqs.len();
+        form.failures.clear();
+        let kind = form.kind;
+        for (target, req) in reqs {
+            self.out.push(Out::Request(Want::Flow(kind, target), req));
+        }
+        self.say("正在提交…", false);
+    }
+
+    pub(super) fn on_flow(
+        &mut self,
+        kind: FormKind,
+        target: String,
+        result: Result<Response, DeskError>,
+    ) {
+        let Some(pos) = self
+            .overlays
+            .iter()
+            .rposition(|o| matches!(o, Overlay::Form(f) if f.kind == kind && f.pending > 0))
+        else {
+            return match result {
+                Ok(_) => self.say(format!("{} {target}", kind.done_word()), false),
+                Err(e) => self.say(e.to_string(), true),
+            };
+        };
+        let Overlay::Form(form) = &mut self.overlays[pos] else {
+            return;
+        };
+        form.pending -= 1;
+        match result {
+            Ok(Response::Created(id)) => form.successes.push(id),
+            Ok(_) => {
+                form.successes.push(target.clone());
+                form.targets.retain(|t| t.id != target);
+            }
+            Err(e) => {
+                // A stale form may be sent again over the fresh state.
+                if let DeskError::Conflict { fresh: Some(d), .. } = &e {
+                    for t in &mut form.targets {
+                        if t.id == d.id {
+                            t.seen = Some(d.rev);
+                        }
+                    }
+                }
+                let who = if target.is_empty() {
+                    String::new()
+                } else {
+                    format!("{target}：")
+                };
+                form.failures.push(format!("{who}{e}"));
+            }
+        }
+        if form.pending > 0 {
+            return;
+        }
+        let done = std::mem::take(&mut form.successes);
+        if form.failures.is_empty() {
+            self.overlays.remove(pos);
+            self.lists[self.view.index()].marks.clear();
+            self.clear_draft();
+            self.say(format!("{} {}", kind.done_word(), done.join(" ")), false);
+        } else {
+            let mut text = form.failures.join("\n");
+            if !done.is_empty() {
+                text = format!(
+                    "{} {} 件；以下未成功，可修改后再提交：\n{text}",
+                    kind.done_word(),
+                    done.len()
+                );
+            }
+            form.error = Some(text);
+            self.say("未能全部完成，见表单下方说明", true);
+        }
+    }
+
+    /// Esc on a form: a filled-in form asks first.
+    pub(super) fn cancel_form(&mut self) {
+        let touched = matches!(self.overlays.last(), Some(Overlay::Form(f)) if f.touched());
+        if touched {
+            self.overlays.push(Overlay::Ask(Ask {
+                text: "放弃这张表？已填的内容不保存。\n\nEnter 放弃　Esc 继续填写".into(),
+                yes: AskYes::CancelForm,
+            }));
+        } else {
+            self.overlays.pop();
+            self.clear_draft();
+        }
+    }
+
+    pub(super) fn ask_yes(&mut self) {
+        let Some(Overlay::Ask(ask)) = self.overlays.pop() else {
+            return;
+        };
+        match ask.yes {
+            AskYes::CancelForm => {
+                if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+                    self.overlays.pop();
+                }
+                self.clear_draft();
+            }
+            AskYes::ResumeDraft(d) => {
+                let first = d.targets.first().map(|t| t.id.clone()).unwrap_or_default();
+                let summary = self
+                    .data
+                    .by_id
+                    .get(&first)
+                    .map(|&i| &self.data.summaries[i]);
+                let person = self.data.persons.iter().find(|p| p.id == first);
+                let mut form = Form::from_draft(&d, summary, person, &self.ctx());
+                self.refresh_live(&mut form);
+                self.overlays.push(Overlay::Form(Box::new(form)));
+            }
+            AskYes::Undo => self.out.push(Out::Request(Want::Undo, Request::Undo)),
+        }
+    }
+
+    fn clear_draft(&mut self) {
+        if self.draft_saved {
+            self.draft_saved = false;
+            self.out.push(Out::Request(
+                Want::SaveDraft,
+                Request::SaveDraft {
+                    key: DRAFT_KEY.into(),
+                    value: None,
+                },
+            ));
+        }
+    }
+
+    /// Whether a form changed since its draft was last sent.
+    pub fn draft_pending(&self) -> bool {
+        self.overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Form(f) if f.dirty))
+    }
+
+    /// The unsent form to keep on the server, if it changed since last time.
+    /// The loop calls this a few times a second at most while the officer types.
+    pub fn draft_request(&mut self) -> Option<Request> {
+        let form = self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Form(f) if f.dirty => Some(f),
+            _ => None,
+        })?;
+        form.dirty = false;
+        let value = serde_json::to_string(&form.draft()).ok()?;
+        self.draft_saved = true;
+        Some(Request::SaveDraft {
+            key: DRAFT_KEY.into(),
+            value: Some(value),
+        })
+    }
+
+    /// A draft found at start: offer to continue it.
+    pub(super) fn on_draft(&mut self, text: Option<String>) {
+        let Some(d) = text.and_then(|t| serde_json::from_str::<Draft>(&t).ok()) else {
+            return;
+        };
+        if d.is_empty() {
+            return;
+        }
+        self.draft_saved = true;
+        let target = d
+            .targets
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.overlays.push(Overlay::Ask(Ask {
+            text: format!(
+                "上次有一张没有提交的「{}」{}，内容已由值班台保存。\n\n\
+                 Enter 继续填写　Esc 暂不处理（草稿保留到下次开表）",
+                d.kind.title(),
+                if target.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{target}）")
+                }
+            ),
+            yes: AskYes::ResumeDraft(Box::new(d)),
+        }));
+    }
+
+    pub(super) fn on_last_action(&mut self, info: Option<UndoInfo>) {
+        match info {
+            None => self.say("没有可以撤销的操作：只能撤销本人最近一次的操作", true),
+            Some(UndoInfo {
+                blocked: Some(why), ..
+            }) => self.say(why, true),
+            Some(i) => self.overlays.push(Overlay::Ask(Ask {
+                text: format!(
+                    "撤销您 {} 的「{}」{}？\n记录回到操作之前；操作日志两条都保留。\n\nEnter 撤销　Esc 不撤销",
+                    i.at.format("%H:%M"),
+                    i.action,
+                    i.target
+                ),
+                yes: AskYes::Undo,
+            })),
+        }
+    }
+}

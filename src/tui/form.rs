@@ -1,0 +1,541 @@
+//! The keyboard forms of the flows: fields, focus, checking and drafts.
+//! Which fields each flow has is in `fields`, how its values become
+//! requests in `requests`. Pure: no drawing, no I/O. Every value is kept as
+//! the text the officer sees, so a draft is just (field, text) pairs and
+//! survives any change of the form's shape.
+
+mod fields;
+mod requests;
+
+use fields::party_fields;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::input::Input;
+use crate::desk::api::{Lists, Request};
+use crate::domain::dispute::{NewDispute, Party, PlanStep};
+use crate::domain::lists::{
+    Channel, ContactKind, Outcome, PartyRole, PersonCategory, RiskLevel, Role, RollcallKind,
+    Source, Tier, VisitMethod, WarningFlag,
+};
+use crate::domain::officer::Officer;
+use crate::domain::person::{KeyPerson, NewPerson};
+use crate::domain::rollcall::NewRollcall;
+use crate::domain::summary::Summary;
+use crate::domain::text::{clean_line, parse_amount, parse_date};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormKind {
+    Register,
+    Triage,
+    Assign,
+    Reject,
+    Package,
+    Note,
+    Escalate,
+    Close,
+    Approve,
+    Extend,
+    Visit,
+    PersonAdd,
+    PersonVisit,
+    PersonReview,
+    /// A village's or unit's daily report, taken by the duty officer.
+    Rollcall,
+}
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Register => "登记矛盾纠纷",
+            FormKind::Triage => "研判",
+            FormKind::Assign => "交办（四定）",
+            FormKind::Reject => "退回",
+            FormKind::Package => "领导包案（一案一策）",
+            FormKind::Note => "添加进展",
+            FormKind::Escalate => "上报 / 交办下级",
+            FormKind::Close => "化解销号",
+            FormKind::Approve => "包案领导审批",
+            FormKind::Extend => "申请延期",
+            FormKind::Visit => "回访",
+            FormKind::PersonAdd => "登记重点人员",
+            FormKind::PersonVisit => "走访重点人员",
+            FormKind::PersonReview => "复核重点人员",
+            FormKind::Rollcall => "登记点名上报",
+        }
+    }
+
+    /// The word for the status line once done (已交办 …).
+    pub fn done_word(self) -> &'static str {
+        match self {
+            FormKind::Register => "已登记",
+            FormKind::Triage => "已研判",
+            FormKind::Assign => "已交办",
+            FormKind::Reject => "已退回",
+            FormKind::Package => "已包案",
+            FormKind::Note => "已添加进展",
+            FormKind::Escalate => "已调整层级",
+            FormKind::Close => "已提交销号",
+            FormKind::Approve => "已审批",
+            FormKind::Extend => "已申请延期",
+            FormKind::Visit => "已记录回访",
+            FormKind::PersonAdd => "已登记重点人员",
+            FormKind::PersonVisit => "已记录走访",
+            FormKind::PersonReview => "已复核",
+            FormKind::Rollcall => "已登记上报",
+        }
+    }
+
+    /// Whether the form acts on a key person rather than a dispute.
+    pub fn on_person(self) -> bool {
+        matches!(self, FormKind::PersonVisit | FormKind::PersonReview)
+    }
+}
+
+/// Where a choice's options come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Options {
+    Fixed(Vec<String>),
+    Villages,
+    Categories,
+    Units,
+    /// 领导 and 管理员: 牵头领导, 包案领导.
+    Leaders,
+    /// Everyone but 只读: 责任人, 包案工作组, 联系干部.
+    Workers,
+    /// Key persons on the register (to link as parties).
+    Persons,
+    /// Villages and units that owe the daily report.
+    Reporters,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Text,
+    /// Several lines: Enter starts a new line.
+    Lines,
+    Date,
+    Number,
+    /// One value from a list; Enter opens the picker, ←/→ step through.
+    Choice(Options),
+    /// Several values from a list, shown joined by 、.
+    Multi(Options),
+    /// 是 / 否.
+    Toggle,
+    /// A row that adds another party.
+    AddParty,
+    Submit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: String,
+    pub label: String,
+    pub required: bool,
+    pub kind: FieldKind,
+    pub input: Input,
+    pub error: Option<String>,
+    /// Grey help shown after the label (default deadline, format …).
+    pub hint: Option<String>,
+}
+
+impl Field {
+    fn new(key: &str, label: &str, required: bool, kind: FieldKind) -> Field {
+        Field {
+            key: key.to_string(),
+            label: label.to_string(),
+            required,
+            kind,
+            input: Input::default(),
+            error: None,
+            hint: None,
+        }
+    }
+
+    fn value(mut self, text: &str) -> Field {
+        self.input.set(text);
+        self
+    }
+
+    fn hint(mut self, text: impl Into<String>) -> Field {
+        self.hint = Some(text.into());
+        self
+    }
+
+    pub fn text(&self) -> String {
+        self.input.text()
+    }
+
+    /// Whether the field takes typed text directly.
+    pub fn is_typed(&self) -> bool {
+        matches!(
+            self.kind,
+            FieldKind::Text | FieldKind::Lines | FieldKind::Date | FieldKind::Number
+        )
+    }
+}
+
+/// A record a form acts on, with the revision the officer saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub id: String,
+    pub seen: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub kind: FormKind,
+    /// Empty for a registration; several for a bulk action.
+    pub targets: Vec<Target>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The server's refusal, shown under the form; the form stays open.
+    pub error: Option<String>,
+    /// Live lines: the risk score while triaging, a duplicate warning.
+    pub live: Vec<String>,
+    /// An open dispute with the same party in the same village.
+    pub duplicate: Option<String>,
+    /// Requests sent and not yet answered.
+    pub pending: usize,
+    pub failures: Vec<String>,
+    pub successes: Vec<String>,
+    /// Changed since the draft was last sent.
+    pub dirty: bool,
+}
+
+/// What the form needs to know about the desk.
+pub struct Ctx<'a> {
+    pub today: NaiveDate,
+    pub lists: &'a Lists,
+    pub officers: &'a HashMap<String, Officer>,
+    pub persons: &'a [KeyPerson],
+}
+
+pub const YES: &str = "是";
+pub const NO: &str = "否";
+
+impl Form {
+    fn with(kind: FormKind, targets: Vec<Target>, mut fields: Vec<Field>) -> Form {
+        fields.push(Field::new("submit", "提交", false, FieldKind::Submit));
+        Form {
+            kind,
+            targets,
+            fields,
+            focus: 0,
+            error: None,
+            live: Vec::new(),
+            duplicate: None,
+            pending: 0,
+            failures: Vec::new(),
+            successes: Vec::new(),
+            dirty: false,
+        }
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.field(key)
+            .map(|f| clean_line(&f.text()))
+            .unwrap_or_default()
+    }
+
+    /// A multi-line value: lines kept, each cleaned.
+    fn lines(&self, key: &str) -> String {
+        self.field(key)
+            .map(|f| {
+                f.text()
+                    .split('\n')
+                    .map(clean_line)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn set(&mut self, key: &str, text: &str) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
+            f.input.set(text);
+            f.error = None;
+            self.dirty = true;
+        }
+    }
+
+    fn fail(&mut self, key: &str, message: impl Into<String>) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
+            f.error = Some(message.into());
+        }
+    }
+
+    pub fn focused(&self) -> &Field {
+        &self.fields[self.focus]
+    }
+
+    pub fn focused_mut(&mut self) -> &mut Field {
+        &mut self.fields[self.focus]
+    }
+
+    /// The next field; from 提交 round to the first.
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len();
+    }
+
+    pub fn prev(&mut self) {
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+    }
+
+    /// Whether anything was typed or chosen (a cancel then asks first).
+    pub fn touched(&self) -> bool {
+        self.dirty
+    }
+
+    /// Adds a party's three rows before the add-party row and moves there.
+    pub fn add_party(&mut self) {
+        let Some(at) = self
+            .fields
+            .iter()
+            .position(|f| f.kind == FieldKind::AddParty)
+        else {
+            return;
+        };
+        let n = self
+            .fields
+            .iter()
+            .filter(|f| f.key.starts_with("party") && f.key.ends_with(".name"))
+            .count()
+            + 1;
+        for (i, f) in party_fields(n).into_iter().enumerate() {
+            self.fields.insert(at + i, f);
+        }
+        self.focus = at;
+        self.dirty = true;
+    }
+
+    /// Steps a choice or toggle by `delta` through its options.
+    pub fn step(&mut self, delta: i64, ctx: &Ctx) {
+        let f = &self.fields[self.focus];
+        let options = match &f.kind {
+            FieldKind::Choice(o) => option_values(o, ctx),
+            FieldKind::Toggle => vec![YES.to_string(), NO.to_string()],
+            _ => return,
+        };
+        if options.is_empty() {
+            return;
+        }
+        let text = f.text();
+        let n = options.len() as i64;
+        let next = match options.iter().position(|o| *o == text) {
+            Some(i) => (i as i64 + delta).rem_euclid(n),
+            None if delta > 0 => 0,
+            None => n - 1,
+        };
+        let value = options[next as usize].clone();
+        let key = f.key.clone();
+        self.set(&key, &value);
+    }
+
+    /// Checks every field and builds the requests: one per target (one for
+    /// a registration). On a problem the fields say what, and None.
+    pub fn requests(&mut self, ctx: &Ctx) -> Option<Vec<(String, Request)>> {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        self.error = None;
+        let missing: Vec<String> = self
+            .fields
+            .iter()
+            .filter(|f| f.required && clean_line(&f.text()).is_empty())
+            .map(|f| f.key.clone())
+            .collect();
+        for key in &missing {
+            let label = self.field(key).map(|f| f.label.clone()).unwrap_or_default();
+            self.fail(key, format!("{label}为必填项"));
+        }
+        let built = self.build(ctx);
+        if !missing.is_empty() {
+            return None;
+        }
+        let make = built?;
+        if self.targets.is_empty() {
+            return Some(vec![(
+                String::new(),
+                make(&Target {
+                    id: String::new(),
+                    seen: None,
+                }),
+            )]);
+        }
+        Some(
+            self.targets
+                .iter()
+                .map(|t| (t.id.clone(), make(t)))
+                .collect(),
+        )
+    }
+
+    fn date(&mut self, key: &str, ctx: &Ctx) -> Result<Option<NaiveDate>, ()> {
+        let text = self.get(key);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match parse_date(&text, ctx.today) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) => {
+                self.fail(key, e.to_string());
+                Err(())
+            }
+        }
+    }
+
+    fn choice<T>(
+        &mut self,
+        key: &str,
+        parse: fn(&str) -> Result<T, crate::domain::DomainError>,
+    ) -> Option<T> {
+        match parse(&self.get(key)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(key, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn choice_text<T>(
+        &mut self,
+        key: &str,
+        text: &str,
+        parse: fn(&str) -> Result<T, crate::domain::DomainError>,
+    ) -> Option<T> {
+        match parse(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(key, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// The parties as typed, for the duplicate check.
+    pub fn party_names(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| f.key.starts_with("party") && f.key.ends_with(".name"))
+            .map(|f| clean_line(&f.text()))
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    pub fn draft(&self) -> Draft {
+        Draft {
+            kind: self.kind,
+            targets: self.targets.clone(),
+            values: self
+                .fields
+                .iter()
+                .filter(|f| !matches!(f.kind, FieldKind::Submit | FieldKind::AddParty))
+                .map(|f| (f.key.clone(), f.text()))
+                .collect(),
+            focus: self.focus,
+        }
+    }
+
+    /// A form rebuilt from its draft.
+    pub fn from_draft(
+        d: &Draft,
+        summary: Option<&Summary>,
+        person: Option<&KeyPerson>,
+        ctx: &Ctx,
+    ) -> Form {
+        let mut f = Form::new(d.kind, d.targets.clone(), summary, person, ctx);
+        for (key, _) in &d.values {
+            while f.field(key).is_none()
+                && key.starts_with("party")
+                && f.fields.iter().any(|x| x.kind == FieldKind::AddParty)
+            {
+                let before = f.fields.len();
+                f.add_party();
+                if f.fields.len() == before {
+                    break;
+                }
+            }
+        }
+        for (key, value) in &d.values {
+            f.set(key, value);
+        }
+        f.focus = d.focus.min(f.fields.len() - 1);
+        f.dirty = false;
+        f
+    }
+}
+
+/// An unsent form as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub kind: FormKind,
+    pub targets: Vec<Target>,
+    pub values: Vec<(String, String)>,
+    pub focus: usize,
+}
+
+impl Draft {
+    /// Whether anything was filled in.
+    pub fn is_empty(&self) -> bool {
+        self.values.iter().all(|(_, v)| v.trim().is_empty())
+    }
+}
+
+pub fn split_multi(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ';', '；'])
+        .map(clean_line)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// "郑国庆（ld1）" → "ld1"; text without the bracket is passed on as typed
+/// (the server accepts a login or a name).
+pub fn login_of(text: &str) -> String {
+    match (text.rfind('（'), text.rfind('）')) {
+        (Some(a), Some(b)) if b > a => text[a + '（'.len_utf8()..b].trim().to_string(),
+        _ => text.trim().to_string(),
+    }
+}
+
+/// The values a choice offers, as shown and stored in the field.
+pub fn option_values(o: &Options, ctx: &Ctx) -> Vec<String> {
+    let officers = |keep: fn(&Officer) -> bool| {
+        let mut v: Vec<&Officer> = ctx
+            .officers
+            .values()
+            .filter(|o| o.active && keep(o))
+            .collect();
+        v.sort_by(|a, b| a.login.cmp(&b.login));
+        v.into_iter()
+            .map(|o| format!("{}（{}）", o.name, o.login))
+            .collect()
+    };
+    match o {
+        Options::Fixed(v) => v.clone(),
+        Options::Villages => ctx.lists.villages.clone(),
+        Options::Categories => ctx.lists.categories.clone(),
+        Options::Units => ctx.lists.units.clone(),
+        Options::Leaders => officers(|o| matches!(o.role, Role::Leader | Role::Admin)),
+        Options::Workers => officers(|o| o.role != Role::ReadOnly),
+        Options::Reporters => {
+            crate::domain::rollcall::expected(&ctx.lists.villages, &ctx.lists.units)
+        }
+        Options::Persons => ctx
+            .persons
+            .iter()
+            .filter(|p| p.is_active())
+            .map(|p| format!("{} {}（{}）", p.village, p.name, p.id))
+            .collect(),
+    }
+}

@@ -1,0 +1,886 @@
+//! The flows through the TUI: key events on a real `App` whose requests go
+//! to a real `Local` on a temp database, so every form really commits (or is
+//! really refused) and its answer comes back as the server's would.
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::TimeZone;
+use common::{caller, fixture};
+use duty_desk::desk::api::{decode_blob, Request, Response};
+use duty_desk::desk::{clock, Caller, Local, Notice};
+use duty_desk::domain::dispute::Dispute;
+use duty_desk::domain::lists::{Outcome, RiskLevel, Tier};
+use duty_desk::domain::workflow::Status;
+use duty_desk::search::Index;
+use duty_desk::tui::app::{App, Corpus, Out, Overlay, Want};
+use duty_desk::tui::form::FormKind;
+use duty_desk::tui::keymap::Keymap;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The shared database and the change notices every desk gets, as the
+/// server broadcasts them.
+struct Server {
+    local: Local,
+    notices: RefCell<Vec<Notice>>,
+}
+
+impl Server {
+    /// A change made elsewhere (another officer's CLI): its notice goes out.
+    fn call(&self, who: &str, req: Request) -> Response {
+        let reply = self.local.handle(&caller(who), req).unwrap();
+        self.notices.borrow_mut().extend(reply.notice);
+        reply.response
+    }
+}
+
+/// One officer's desk on the shared database.
+struct Desk {
+    app: App,
+    local: Rc<Server>,
+    /// Notices already delivered to this desk.
+    seen: usize,
+    who: Caller,
+    disputes: Index,
+    persons: Index,
+}
+
+impl Desk {
+    fn open(local: &Rc<Server>, login: &str) -> Desk {
+        let mut d = Desk {
+            app: App::new(Keymap::default_map(), clock::now(), false),
+            local: local.clone(),
+            seen: local.notices.borrow().len(),
+            who: caller(login),
+            disputes: Index::default(),
+            persons: Index::default(),
+        };
+        d.app.online = true;
+        d.app.load();
+        d.pump();
+        d.app.deferred();
+        d.pump();
+        // A new shift opens on the handover; Esc puts it away.
+        if let Some(Overlay::Report { title, .. }) = d.app.overlays.last() {
+            assert_eq!(title, "交接班");
+            d.key(KeyCode::Esc);
+        }
+        d
+    }
+
+    /// Does what the loop's threads and the server do: answers requests
+    /// with the real `Local`, hands back the change notices, runs searches.
+    fn pump(&mut self) {
+        loop {
+            let notices: Vec<Notice> = self.local.notices.borrow()[self.seen..].to_vec();
+            self.seen += notices.len();
+            let status = self.app.status.clone();
+            for n in notices {
+                self.app.on_notice(n);
+            }
+            // The flow's own message stays on the status line.
+            if status.is_some() {
+                self.app.status = status;
+            }
+            let out: Vec<Out> = self.app.out.drain(..).collect();
+            if out.is_empty() {
+                return;
+            }
+            for o in out {
+                match o {
+                    Out::Request(want, req) => {
+                        let result = self.local.local.handle(&self.who, req).and_then(|r| {
+                            self.local.notices.borrow_mut().extend(r.notice);
+                            decode_blob(r.response)
+                        });
+                        self.app.on_reply(want, result);
+                    }
+                    Out::Export(job) => panic!("no export expected: {job:?}"),
+                    Out::Index(Corpus::Disputes, docs) => self.disputes = Index::new(docs),
+                    Out::Index(Corpus::Persons, docs) => self.persons = Index::new(docs),
+                    Out::IndexSet(c, i, doc) => match c {
+                        Corpus::Disputes => self.disputes.set(i, &doc),
+                        Corpus::Persons => self.persons.set(i, &doc),
+                    },
+                    Out::Search {
+                        gen,
+                        corpus,
+                        query,
+                        scope,
+                    } => {
+                        let ix = if corpus == Corpus::Disputes {
+                            &self.disputes
+                        } else {
+                            &self.persons
+                        };
+                        let rows = ix.search(&query, Some(&scope));
+                        self.app.on_search(gen, rows);
+                    }
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.press(code, KeyModifiers::NONE)
+    }
+
+    fn press(&mut self, code: KeyCode, m: KeyModifiers) -> &mut Self {
+        self.pump();
+        self.app.on_key(KeyEvent::new(code, m));
+        self.pump();
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn submit(&mut self) -> &mut Self {
+        self.press(KeyCode::Char('s'), KeyModifiers::CONTROL)
+    }
+
+    /// Moves the focus to the field labelled `label`.
+    fn field(&mut self, label: &str) -> &mut Self {
+        for _ in 0..60 {
+            if self.form().focused().label == label {
+                return self;
+            }
+            self.key(KeyCode::Tab);
+        }
+        panic!(
+            "no field {label} in {:?}; error {:?}; status {:?}",
+            self.form().kind,
+            self.form().error,
+            self.app.status
+        );
+    }
+
+    /// Picks in the focused choice by typing `query` (pinyin works).
+    fn pick(&mut self, query: &str) -> &mut Self {
+        self.key(KeyCode::Enter);
+        assert!(
+            matches!(self.app.overlays.last(), Some(Overlay::Picker(_))),
+            "no picker: {:?} {:?}",
+            self.app.status,
+            self.app.overlays.last().map(|o| match o {
+                Overlay::Form(f) => f.focused().label.clone(),
+                _ => "?".into(),
+            })
+        );
+        self.typed(query).key(KeyCode::Enter)
+    }
+
+    fn form(&self) -> &duty_desk::tui::form::Form {
+        match self.app.overlays.last() {
+            Some(Overlay::Form(f)) => f,
+            other => panic!("no form on top: {other:?}"),
+        }
+    }
+
+    fn has_form(&self) -> bool {
+        self.app
+            .overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Form(_)))
+    }
+
+    fn status(&self) -> String {
+        self.app
+            .status
+            .as_ref()
+            .map(|s| s.0.clone())
+            .unwrap_or_default()
+    }
+
+    fn screen(&mut self, w: u16, h: u16) -> String {
+        common::screen::render(&mut self.app, w, h)
+    }
+
+    fn dispute(&self, id: &str) -> Dispute {
+        match self
+            .local
+            .local
+            .handle(&caller("admin1"), Request::Dispute { id: id.into() })
+            .unwrap()
+            .response
+        {
+            Response::Dispute(d) => *d,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Opens `id` in the detail view (the flows act on it).
+    fn go(&mut self, id: &str) -> &mut Self {
+        self.key(KeyCode::Char(':'))
+            .typed(&format!("go {id}"))
+            .key(KeyCode::Enter)
+    }
+}
+
+fn shared() -> (Rc<Server>, tempfile::TempDir) {
+    let f = fixture();
+    let server = Server {
+        local: f.local,
+        notices: RefCell::new(Vec::new()),
+    };
+    (Rc::new(server), f.dir)
+}
+
+/// Registers through the form: village by pinyin, category by pinyin,
+/// summary on two lines, one party with a phone.
+fn register(d: &mut Desk, party: &str) -> String {
+    d.key(KeyCode::Char('n'));
+    assert_eq!(d.form().kind, FormKind::Register);
+    d.pick("zz") // 赵庄村
+        .pick("ll") // 邻里
+        .field("矛盾情况")
+        .typed("两家因宅前排水沟堵塞争吵，已到现场查看")
+        .field("当事人1 姓名")
+        .typed(party)
+        .field("当事人1 电话")
+        .typed("19900001234")
+        .submit();
+    assert!(!d.has_form(), "form still open: {:?}", d.form().error);
+    let status = d.status();
+    assert!(status.starts_with("已登记 MD-"), "{status}");
+    status.trim_start_matches("已登记 ").to_string()
+}
+
+#[test]
+fn registration_form_with_pinyin_pickers_saves_one_record() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n')).pick("zz");
+    // The status line's clock, fixed for the snapshot.
+    d.app.now = clock::china()
+        .with_ymd_and_hms(2026, 11, 22, 9, 30, 0)
+        .unwrap();
+    insta::assert_snapshot!("register_form_80x24", d.screen(80, 24));
+    d.key(KeyCode::Esc).key(KeyCode::Enter); // confirm dropping it
+    assert!(!d.has_form());
+    let id = register(&mut d, "王建国");
+    let r = d.dispute(&id);
+    assert_eq!(r.village, "赵庄村");
+    assert_eq!(r.category, "邻里");
+    assert_eq!(r.summary, "两家因宅前排水沟堵塞争吵，已到现场查看");
+    assert_eq!(r.parties[0].name, "王建国");
+    assert_eq!(r.parties[0].phone.as_deref(), Some("19900001234"));
+    // The new case is on this desk's inbox without a reload.
+    d.key(KeyCode::Char('1'));
+    assert!(d.screen(120, 30).contains(&id));
+}
+
+#[test]
+fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n')).submit();
+    let screen = d.screen(100, 40);
+    assert!(screen.contains("村(社区)为必填项"), "{screen}");
+    assert!(screen.contains("当事人1 姓名为必填项"), "{screen}");
+    assert!(screen.contains("有几项需要修改"), "{screen}");
+    // A 500-character name, letters for people, an impossible amount.
+    let long: String = "张".repeat(500);
+    d.pick("dh")
+        .pick("ll")
+        .field("矛盾情况")
+        .typed("排水沟纠纷")
+        .field("当事人1 姓名")
+        .typed(&long)
+        .field("涉及人数")
+        .typed("五个")
+        .field("涉及金额")
+        .typed("很多钱")
+        .submit();
+    let f = d.form();
+    let err = |key: &str| f.field(key).unwrap().error.clone().unwrap_or_default();
+    assert!(
+        err("party1.name").contains("当事人姓名"),
+        "{}",
+        err("party1.name")
+    );
+    assert!(err("people").contains("整数"), "{}", err("people"));
+    assert!(!err("amount").is_empty());
+    let (_, items) = summaries(&local);
+    assert!(items.is_empty(), "nothing may be saved");
+    // Escape sequences typed into a field never enter it.
+    d.field("当事人1 姓名")
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("\u{1b}[2J赵\u{7}春生");
+    assert_eq!(d.form().get("party1.name"), "[2J赵春生");
+}
+
+fn summaries(local: &Server) -> (u64, Vec<duty_desk::domain::summary::Summary>) {
+    match decode_blob(
+        local
+            .local
+            .handle(&caller("admin1"), Request::Summaries)
+            .unwrap()
+            .response,
+    )
+    .unwrap()
+    {
+        Response::Summaries { revision, items } => (revision, items),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_dispute_goes_through_every_flow_by_keyboard() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "孙玉兰");
+
+    // 研判: the score and its reasons follow the choices live.
+    zb.go(&id).key(KeyCode::Char('t'));
+    assert_eq!(zb.form().kind, FormKind::Triage);
+    let before = zb.form().live[0].clone();
+    zb.field("风险等级").key(KeyCode::Right); // 中 → 高
+    zb.field("预警情形").pick("mzx"); // 民转刑倾向
+    let after = zb.form().live[0].clone();
+    assert_ne!(before, after);
+    assert!(after.contains("民转刑倾向"), "{after}");
+    zb.submit();
+    let d = zb.dispute(&id);
+    assert_eq!((d.status, d.risk), (Status::Triaged, Some(RiskLevel::High)));
+
+    // 交办 with a deadline typed the way officers write dates.
+    zb.key(KeyCode::Char('a'))
+        .pick("zgq") // 郑国庆（ld1）
+        .pick("sfs") // 司法所
+        .pick("fzq") // 冯志强（tj1）
+        .field("化解时限");
+    let deadline = clock::now().date_naive() + chrono::Days::new(10);
+    zb.typed(&deadline.format("%Y年%m月%d日").to_string())
+        .submit();
+    let d = zb.dispute(&id);
+    let a = d.assignment.clone().unwrap();
+    assert_eq!(
+        (
+            a.leader.as_str(),
+            a.unit.as_str(),
+            a.person.as_str(),
+            a.deadline
+        ),
+        ("ld1", "司法所", "tj1", deadline)
+    );
+
+    // 签收 by the responsible person: one key.
+    let mut tj = Desk::open(&local, "tj1");
+    tj.go(&id).key(KeyCode::Char('s'));
+    assert!(tj.status().contains("已签收"), "{}", tj.status());
+    assert_eq!(tj.dispute(&id).status, Status::InProgress);
+
+    // 包案 by the leader with a plan of dated steps.
+    let mut ld = Desk::open(&local, "ld1");
+    ld.go(&id)
+        .key(KeyCode::Char('p'))
+        .pick("zgq")
+        .field("工作专班")
+        .key(KeyCode::Enter)
+        .typed("fzq")
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Enter)
+        .field("一案一策");
+    let step1 = clock::now().date_naive() + chrono::Days::new(2);
+    ld.typed(&format!("{} 召开联合调解会", step1.format("%Y.%m.%d")))
+        .key(KeyCode::Enter)
+        .typed(&format!(
+            "{} 回访双方",
+            (step1 + chrono::Days::new(5)).format("%Y-%m-%d")
+        ))
+        .field("包案时限")
+        .typed(&(step1 + chrono::Days::new(20)).to_string())
+        .submit();
+    assert!(
+        !ld.has_form(),
+        "{:?}",
+        ld.form()
+            .fields
+            .iter()
+            .filter_map(|f| f.error.clone())
+            .collect::<Vec<_>>()
+    );
+    let p = ld.dispute(&id).package.unwrap();
+    assert_eq!(p.team, ["tj1"]);
+    assert_eq!(p.plan.len(), 2);
+    assert_eq!(p.plan[0].text, "召开联合调解会");
+
+    // 进展, then 销号 — a packaged case waits for the leader.
+    tj.key(KeyCode::Char('e'))
+        .field("方式")
+        .key(KeyCode::Right) // 走访 → 电话
+        .field("进展情况")
+        .typed("电话联系双方，约定周五调解")
+        .submit();
+    tj.key(KeyCode::Char('c'))
+        .field("化解情况")
+        .typed("双方签订书面调解协议")
+        .submit();
+    let d = tj.dispute(&id);
+    assert_eq!(d.notes.len(), 1);
+    assert_eq!(d.status, Status::PendingClose);
+    assert_eq!(
+        d.closing.as_ref().unwrap().outcome,
+        Outcome::WrittenAgreement
+    );
+
+    // 审批 by the package leader.
+    ld.key(KeyCode::Char('o'))
+        .field("批示")
+        .typed("同意销号")
+        .submit();
+    let d = ld.dispute(&id);
+    assert_eq!(d.status, Status::Resolved);
+    assert_eq!(d.follow_ups.len(), 3);
+
+    // 回访 that finds it flaring again reopens it with one key.
+    tj.key(KeyCode::Char('v'))
+        .field("有无反弹迹象")
+        .key(KeyCode::Char(' '))
+        .field("回访情况及所做工作")
+        .typed("双方又因排水沟争吵")
+        .field("重新办理")
+        .key(KeyCode::Char(' '))
+        .submit();
+    assert!(!tj.has_form(), "{:?}", tj.form().error);
+    assert_eq!(tj.dispute(&id).status, Status::InProgress);
+
+    // 上报: the form offers the tier above; the tier moves with a reason.
+    zb.key(KeyCode::Char('g'))
+        .field("理由")
+        .typed("涉及多户，需镇级协调")
+        .submit();
+    assert_eq!(zb.dispute(&id).tier, Tier::Township);
+}
+
+#[test]
+fn marked_rows_are_supervised_and_assigned_together() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let ids: Vec<String> = ["甲一", "乙二", "丙三"]
+        .iter()
+        .map(|p| register(&mut zb, p))
+        .collect();
+    for id in &ids {
+        zb.go(id).key(KeyCode::Char('t')).submit().key(KeyCode::Esc);
+    }
+    // Risk queue: mark two rows, 督办 both.
+    zb.key(KeyCode::Char('2'))
+        .key(KeyCode::Home)
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char('d'));
+    let supervised: Vec<bool> = ids.iter().map(|i| zb.dispute(i).supervised).collect();
+    assert_eq!(
+        supervised.iter().filter(|s| **s).count(),
+        2,
+        "{}",
+        zb.status()
+    );
+    // Mark two again and assign them in one form.
+    zb.key(KeyCode::Home)
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char('a'));
+    assert!(zb.screen(100, 30).contains("批量 2 件"));
+    zb.pick("zgq").pick("sfs").pick("txy").submit(); // 唐秀英（tj2）
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let assigned = ids
+        .iter()
+        .filter(|i| zb.dispute(i).assignment.is_some_and(|a| a.person == "tj2"))
+        .count();
+    assert_eq!(assigned, 2);
+}
+
+#[test]
+fn a_same_sounding_party_in_the_same_village_is_flagged_and_can_be_opened() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let first = register(&mut zb, "张三");
+    zb.key(KeyCode::Char('n'))
+        .pick("zz")
+        .field("当事人1 姓名")
+        .typed("章三");
+    let live = zb.form().live.join("");
+    assert!(live.contains(&first), "{live}");
+    assert!(zb.screen(120, 40).contains("按 F3 打开该件"));
+    zb.key(KeyCode::F(3));
+    assert!(matches!(zb.app.overlays.last(), Some(Overlay::Detail(d)) if d.id == first));
+    // Esc goes back to the unfinished form, not past it.
+    zb.key(KeyCode::Esc);
+    assert_eq!(zb.form().get("party1.name"), "章三");
+}
+
+#[test]
+fn an_unsent_form_is_offered_again_on_the_next_start() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    zb.key(KeyCode::Char('n'))
+        .pick("xg")
+        .field("矛盾情况")
+        .typed("两户因山林界址争执")
+        .field("当事人1 姓名")
+        .typed("赵春生");
+    // The loop sends the draft while the officer types; then the session dies.
+    let req = zb.app.draft_request().expect("a draft to save");
+    zb.app.out.push(Out::Request(Want::SaveDraft, req));
+    zb.pump();
+    drop(zb);
+
+    let mut again = Desk::open(&local, "zb1");
+    let screen = again.screen(80, 24);
+    assert!(screen.contains("没有提交的「登记矛盾纠纷」"), "{screen}");
+    again.key(KeyCode::Enter);
+    let f = again.form();
+    assert_eq!(f.get("village"), "西岗村");
+    assert_eq!(f.get("party1.name"), "赵春生");
+    assert_eq!(f.get("summary"), "两户因山林界址争执");
+    // Sent: the draft is gone, nothing is offered next time.
+    again.field("纠纷类型").pick("ll").submit();
+    assert!(!again.has_form(), "{:?}", again.form().error);
+    let third = Desk::open(&local, "zb1");
+    assert!(third.app.overlays.is_empty());
+    // Another officer never sees zb1's draft.
+    let other = Desk::open(&local, "admin1");
+    assert!(other.app.overlays.is_empty());
+}
+
+#[test]
+fn undo_asks_first_and_reverts_the_last_change() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "刘桂兰");
+    zb.go(&id).key(KeyCode::Char('t')).submit();
+    assert_eq!(zb.dispute(&id).status, Status::Triaged);
+    zb.key(KeyCode::Char('u'));
+    assert!(zb.screen(80, 24).contains("撤销您"));
+    zb.key(KeyCode::Enter);
+    assert!(zb.status().contains("已撤销「研判」"), "{}", zb.status());
+    assert_eq!(zb.dispute(&id).status, Status::Registered);
+    zb.key(KeyCode::Char('u'));
+    assert!(
+        zb.status().contains("没有可以撤销的操作"),
+        "{}",
+        zb.status()
+    );
+}
+
+#[test]
+fn a_stale_form_is_refused_in_the_form_and_can_be_sent_again() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "周海涛");
+    zb.go(&id).key(KeyCode::Char('t'));
+    // Meanwhile another officer triages the same case.
+    local
+        .local
+        .handle(
+            &caller("admin1"),
+            Request::Triage {
+                id: id.clone(),
+                seen: None,
+                risk: RiskLevel::Low,
+                flags: vec![],
+                tier: None,
+            },
+        )
+        .unwrap();
+    zb.submit();
+    let err = zb.form().error.clone().unwrap_or_default();
+    assert!(err.contains("已被他人修改"), "{err}");
+    zb.submit();
+    assert!(!zb.has_form());
+    assert_eq!(zb.dispute(&id).risk, Some(RiskLevel::Medium));
+}
+
+#[test]
+fn refusals_by_role_are_shown_and_keep_the_form() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "吴晓峰");
+    let mut ro = Desk::open(&local, "ck1");
+    ro.go(&id).key(KeyCode::Char('t')).submit();
+    let err = ro.form().error.clone().unwrap_or_default();
+    assert!(err.contains("无权"), "{err}");
+    assert_eq!(ro.dispute(&id).status, Status::Registered);
+}
+
+#[test]
+fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    zb.key(KeyCode::Char('4')).key(KeyCode::Char('n'));
+    assert_eq!(zb.form().kind, FormKind::PersonAdd);
+    let review = clock::now().date_naive() + chrono::Days::new(90);
+    zb.typed("钱小红")
+        .field("村(社区)")
+        .pick("dh")
+        .pick("sh") // 生活困难人员
+        .field("联系干部")
+        .pick("fzq")
+        .field("列管理由")
+        .typed("独居老人，子女在外务工，需定期走访帮扶")
+        .field("复核日期")
+        .typed(&review.format("%Y.%m.%d").to_string())
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let pid = zb
+        .status()
+        .trim_start_matches("已登记重点人员 ")
+        .to_string();
+    assert!(pid.starts_with("RY-"), "{pid}");
+
+    let mut tj = Desk::open(&local, "tj1");
+    tj.go(&pid)
+        .key(KeyCode::Char('v'))
+        .field("走访情况")
+        .typed("入户走访，生活用品充足")
+        .submit();
+    assert!(!tj.has_form(), "{:?}", tj.form().error);
+
+    // A dispute names her as a party: linked to the register.
+    zb.key(KeyCode::Esc)
+        .key(KeyCode::Char('2'))
+        .key(KeyCode::Char('n'))
+        .pick("dh")
+        .pick("ll")
+        .field("矛盾情况")
+        .typed("与邻居因院墙漏雨争执")
+        .field("当事人1 姓名")
+        .typed("钱小红")
+        .field("涉及重点人员")
+        .key(KeyCode::Enter)
+        .typed("qxh")
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Enter)
+        .submit();
+    let did = zb.status().trim_start_matches("已登记 ").to_string();
+    let linked = zb.dispute(&did);
+    assert_eq!(linked.parties[0].person_id.as_deref(), Some(pid.as_str()));
+    // It counts in the risk score as a key person's case.
+    let i = zb.app.data.by_id[&did];
+    let reasons = zb.app.score_of(i).reasons;
+    assert!(
+        reasons.iter().any(|(r, _)| r.contains("重点人员")),
+        "{reasons:?}"
+    );
+
+    zb.go(&pid)
+        .key(KeyCode::Char('r'))
+        .field("复核结论")
+        .key(KeyCode::Right) // 解除列管
+        .field("理由")
+        .typed("子女已返乡照料")
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let p = match local
+        .local
+        .handle(&caller("admin1"), Request::Person { id: pid.clone() })
+        .unwrap()
+        .response
+    {
+        Response::Person(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(p.visits.len(), 1);
+    assert!(!p.is_active());
+    // Ended entries leave the watchlist; the history stays.
+    zb.key(KeyCode::Esc).key(KeyCode::Char('4'));
+    assert!(!zb.screen(120, 30).contains("钱小红"));
+}
+
+#[test]
+fn impossible_and_past_deadlines_are_refused_in_the_form() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "郭建军");
+    zb.go(&id).key(KeyCode::Char('t')).submit();
+    zb.key(KeyCode::Char('a'))
+        .pick("zgq")
+        .pick("sfs")
+        .pick("fzq")
+        .field("化解时限")
+        .typed("2026年2月30日")
+        .submit();
+    let e = zb
+        .form()
+        .field("deadline")
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(e.contains("2026年2月没有30日"), "{e}");
+    zb.press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("2024.11.28")
+        .submit();
+    let e = zb
+        .form()
+        .field("deadline")
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(e.contains("已过"), "{e}");
+    assert!(zb.dispute(&id).assignment.is_none());
+    // Left empty, the deadline follows the risk level (中: 15 days).
+    zb.press(KeyCode::Char('u'), KeyModifiers::CONTROL).submit();
+    let due = zb.dispute(&id).deadline().unwrap();
+    assert_eq!(due, clock::now().date_naive() + chrono::Days::new(15));
+}
+
+fn start_period(local: &Server, name: &str) {
+    let today = clock::now().date_naive();
+    let period = duty_desk::domain::period::SensitivePeriod::new(
+        name,
+        today - chrono::Days::new(1),
+        today + chrono::Days::new(6),
+        None,
+    )
+    .unwrap();
+    local.call("admin1", Request::AddPeriod { period });
+}
+
+#[test]
+fn a_sensitive_period_brings_the_banner_and_the_roll_call_by_keyboard() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    assert!(!zb.screen(120, 30).contains("敏感时期"));
+    // The 管理员 starts 春节 elsewhere: the banner follows on every screen.
+    start_period(&local, "春节");
+    zb.pump();
+    assert!(zb.screen(120, 30).contains("【敏感时期：春节】"));
+    zb.key(KeyCode::Char('4'));
+    assert!(zb.screen(120, 30).contains("【敏感时期：春节】"));
+
+    // 点名: every village and unit owes today's report.
+    zb.key(KeyCode::Char('7'));
+    let screen = zb.screen(120, 30);
+    assert!(screen.contains("已报 0/"), "{screen}");
+    assert!(
+        screen.contains("西岗村") && screen.contains("未报"),
+        "{screen}"
+    );
+    // The cursor's village, 零报告 by phone.
+    let first = zb.app.rollcall_rows()[0].unit.to_string();
+    zb.key(KeyCode::Char('n'));
+    assert_eq!(zb.form().get("unit"), first);
+    zb.submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    // 有情况 needs what was said; 微信 for the next one.
+    zb.key(KeyCode::Down).key(KeyCode::Enter);
+    let second = zb.form().get("unit");
+    zb.field("报告类型")
+        .key(KeyCode::Left)
+        .field("报告方式")
+        .key(KeyCode::Right)
+        .submit();
+    let e = zb
+        .form()
+        .field("text")
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(e.contains("写明情况"), "{e}");
+    zb.field("报告内容")
+        .typed("两户因宅基地界址争执，已派人到场")
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let sheet = zb.app.data.rollcall.clone().unwrap();
+    let got: Vec<(String, &str, &str)> = sheet
+        .reported
+        .iter()
+        .map(|e| (e.unit.clone(), e.kind.label(), e.channel.label()))
+        .collect();
+    assert!(got.contains(&(first.clone(), "零报告", "电话")), "{got:?}");
+    assert!(got.contains(&(second.clone(), "有情况", "微信")), "{got:?}");
+    let screen = zb.screen(120, 30);
+    assert!(screen.contains("已报 2/"), "{screen}");
+
+    // 日报 from the command line of the desk: the zero report names the village.
+    zb.key(KeyCode::Char(':'))
+        .typed("report daily")
+        .key(KeyCode::Enter);
+    let report = match zb.app.overlays.last() {
+        Some(Overlay::Report { title, text, .. }) => (title.clone(), text.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert!(report.0.contains("日报"), "{report:?}");
+    assert!(report.1.contains(&first), "{report:?}");
+    assert!(zb.screen(100, 40).contains("Esc 关闭"));
+    zb.key(KeyCode::Esc);
+    assert!(zb.app.overlays.is_empty());
+    zb.key(KeyCode::Char(':'))
+        .typed("report weekly")
+        .key(KeyCode::Enter);
+    assert!(
+        zb.status().contains("没有“weekly”这种报表"),
+        "{}",
+        zb.status()
+    );
+}
+
+#[test]
+fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let a = register(&mut zb, "甲一");
+    let b = register(&mut zb, "乙二");
+    // b gets 民转刑倾向 (40 points by default); a the 扬言极端 flag (40).
+    for (id, flag) in [(&a, "yyjd"), (&b, "mzx")] {
+        zb.go(id)
+            .key(KeyCode::Char('t'))
+            .field("预警情形")
+            .pick(flag)
+            .submit();
+        zb.key(KeyCode::Esc);
+    }
+    let order = |d: &Desk| {
+        let q = &d.app.data.rows[1];
+        q.iter()
+            .map(|&i| d.app.data.summaries[i].id.clone())
+            .collect::<Vec<_>>()
+    };
+    let before = order(&zb);
+    assert_eq!(before[0], a, "equal points: the older case first");
+    // The 管理员 makes 民转刑倾向 weigh more: b goes first on this desk now.
+    local.call(
+        "admin1",
+        Request::SetWeight {
+            key: "民转刑倾向".into(),
+            value: 90,
+        },
+    );
+    zb.pump();
+    assert_eq!(order(&zb)[0], b, "before {before:?}");
+
+    // A new officer's first desk opens on the handover; the next one, an
+    // hour later in the same shift, does not.
+    let ld = Desk {
+        app: App::new(Keymap::default_map(), clock::now(), false),
+        local: local.clone(),
+        seen: local.notices.borrow().len(),
+        who: caller("ld1"),
+        disputes: Index::default(),
+        persons: Index::default(),
+    };
+    let mut ld = ld;
+    ld.app.online = true;
+    ld.app.load();
+    ld.pump();
+    let screen = ld.screen(100, 40);
+    assert!(screen.contains("交接班"), "{screen}");
+    assert!(
+        screen.contains(&b),
+        "the shift's changes name the case:\n{screen}"
+    );
+    let again = Desk::open(&local, "ld1");
+    assert!(again.app.overlays.is_empty());
+}
