@@ -719,12 +719,13 @@ pub fn import(
             }
             Ok(infos)
         });
-        let sent = send_batches(desk, receive.iter(), path, opts, || {
+        // The receiver goes with the batches: should sending fail, the
+        // reader's next send fails too and it stops.
+        send_batches(desk, receive.into_iter(), path, opts, || {
             reader
                 .join()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("读取文件的线程崩溃")))
-        });
-        sent.map(|(infos, report)| (infos, report))
+        })
     })?;
     t.mark("read and send");
     Ok((infos, report))
