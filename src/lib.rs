@@ -14,4 +14,5 @@ pub mod report;
 pub mod search;
 pub mod server;
 pub mod store;
+pub mod timing;
 pub mod tui;

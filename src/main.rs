@@ -301,6 +301,13 @@ enum Cmd {
         /// 只跑 1 万件的小规模
         #[arg(long)]
         quick: bool,
+        /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger
+        /// （ledger 还可细分为 xlsx、csv、export、import，如 ledger-xlsx、import-csv）
+        #[arg(long, value_name = "组")]
+        only: Option<String>,
+        /// 生成的库放在这个目录并保留，下次直接复用（省去生成时间）
+        #[arg(long, value_name = "目录")]
+        keep: Option<PathBuf>,
         /// Measures one client start-up (open + load every summary) in this
         /// fresh process and prints milliseconds; used by the bench itself.
         #[arg(long, hide = true, value_name = "文件")]
@@ -653,7 +660,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Bench {
             load: Some(path), ..
         } => return bench::load_once(&path),
-        Cmd::Bench { quick, .. } => return bench::run(quick, json),
+        Cmd::Bench {
+            quick, only, keep, ..
+        } => {
+            return bench::run(
+                bench::Plan {
+                    quick,
+                    only: only.as_deref().map(bench::Only::parse).transpose()?,
+                    keep,
+                },
+                json,
+            )
+        }
         Cmd::Serve { detach } => {
             let socket = paths::socket(cli.socket.clone());
             if detach {

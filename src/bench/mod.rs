@@ -6,7 +6,7 @@ mod duty;
 mod tui;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -86,74 +86,179 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
     Ok(out)
 }
 
-pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Figures> {
-    let dir = tempfile_dir()?;
+/// Groups of figures `--only` can pick.
+const GROUPS: &[&str] = &[
+    "load", "commit", "search", "report", "served", "screen", "ledger",
+];
+/// Finer picks inside the ledger group.
+const LEDGER_PICKS: &[&str] = &["xlsx", "csv", "export", "import"];
+
+/// `--only`: the groups of figures to measure (all when absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Only(Vec<String>);
+
+impl Only {
+    pub fn parse(text: &str) -> anyhow::Result<Only> {
+        let names: Vec<String> = text
+            .split([',', '，', ' '])
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        for n in &names {
+            let known = GROUPS.contains(&n.as_str())
+                || LEDGER_PICKS.contains(&n.as_str())
+                || n.split_once('-').is_some_and(|(a, b)| {
+                    (a == "ledger" || LEDGER_PICKS.contains(&a)) && LEDGER_PICKS.contains(&b)
+                });
+            anyhow::ensure!(
+                known,
+                "不认识的测试组“{n}”，可选：{}，以及 xlsx、csv、export、import 或其组合（如 import-xlsx）",
+                GROUPS.join("、")
+            );
+        }
+        anyhow::ensure!(!names.is_empty(), "--only 后面要写测试组名");
+        Ok(Only(names))
+    }
+}
+
+/// What `desk bench` runs.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub quick: bool,
+    pub only: Option<Only>,
+    /// Keep the generated databases here and reuse them next time.
+    pub keep: Option<PathBuf>,
+}
+
+impl Plan {
+    fn wants(&self, group: &str) -> bool {
+        match &self.only {
+            None => true,
+            Some(Only(names)) => {
+                names.iter().any(|n| n == group)
+                    || (group == "ledger"
+                        && names
+                            .iter()
+                            .any(|n| LEDGER_PICKS.contains(&n.as_str()) || n.contains('-')))
+            }
+        }
+    }
+
+    /// A ledger figure: `format` is xlsx or csv, `way` export or import.
+    pub fn wants_ledger(&self, format: &str, way: &str) -> bool {
+        match &self.only {
+            None => true,
+            Some(Only(names)) => names.iter().any(|n| {
+                let n = n.as_str();
+                n == "ledger"
+                    || n == format
+                    || n == way
+                    || n.split_once('-').is_some_and(|(a, b)| {
+                        (a == "ledger" || a == way || a == format) && (b == format || b == way)
+                    })
+            }),
+        }
+    }
+}
+
+pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Figures> {
+    let dir = match &plan.keep {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("无法创建目录 {}", d.display()))?;
+            d.clone()
+        }
+        None => tempfile_dir()?,
+    };
     let caller = identity::current_caller();
     let mut figures = Figures::new();
     let mut ids_10k = Vec::new();
-    let sizes: &[(u64, &str)] = if quick {
+    let big = if plan.quick { "10k" } else { "100k" };
+    let per_size = ["load", "commit", "search", "report"]
+        .iter()
+        .any(|g| plan.wants(g));
+    let sizes: &[(u64, &str)] = if plan.quick {
         &[(10_000, "10k")]
     } else {
         &[(10_000, "10k"), (100_000, "100k")]
     };
     for (n, tag) in sizes {
-        let path = dir.join(format!("bench-{tag}.redb"));
-        progress(&format!("生成 {n} 件案件…"));
-        let secs = generate(&path, *n)?;
-        figures.insert(
-            format!("generate_rows_per_s_{tag}"),
-            (*n as f64 / secs).round(),
-        );
-
-        // Open + load all summaries, as a client does at start; best of 3 cold-ish opens.
-        let mut loads = Vec::new();
-        for _ in 0..3 {
-            let t = Instant::now();
-            let store = Store::open(&path)?;
-            let items = store.summaries()?;
-            anyhow::ensure!(items.len() as u64 == *n, "摘要条数不符");
-            loads.push(ms(t));
+        let needed = per_size
+            || (*tag == "10k" && plan.wants("served"))
+            || (*tag == big && (plan.wants("screen") || plan.wants("ledger")));
+        if !needed {
+            continue;
         }
-        figures.insert(
-            format!("load_summaries_ms_{tag}"),
-            round2(percentile(&mut loads, 50.0)),
-        );
+        let path = dir.join(format!("bench-{tag}.redb"));
+        if plan.keep.is_some() && path.exists() {
+            progress(&format!("复用已生成的 {}", path.display()));
+        } else {
+            let _ = std::fs::remove_file(&path);
+            progress(&format!("生成 {n} 件案件…"));
+            let secs = generate(&path, *n)?;
+            figures.insert(
+                format!("generate_rows_per_s_{tag}"),
+                (*n as f64 / secs).round(),
+            );
+        }
 
-        progress(&format!("在 {n} 件的库上测持久提交…"));
+        if plan.wants("load") {
+            // Open + load all summaries, as a client does at start; median of 3.
+            let mut loads = Vec::new();
+            for _ in 0..3 {
+                let t = Instant::now();
+                let store = Store::open(&path)?;
+                let items = store.summaries()?;
+                anyhow::ensure!(items.len() as u64 == *n, "摘要条数不符");
+                loads.push(ms(t));
+            }
+            figures.insert(
+                format!("load_summaries_ms_{tag}"),
+                round2(percentile(&mut loads, 50.0)),
+            );
+        }
+
         let local = Local::open(&path)?;
         if ids_10k.is_empty() {
             ids_10k = noteable(&local)?;
         }
-        let mut c = commits(&local, &caller, 400)?;
-        progress(&format!("在 {n} 件上测搜索…"));
-        tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
-        progress(&format!("在 {n} 件上测日报与重新排序…"));
-        duty::daily_report(&local, &caller, tag, &mut figures)?;
-        duty::rank_after_change(&local, tag, &mut figures)?;
-        figures.insert(
-            format!("commit_p50_ms_{tag}"),
-            round2(percentile(&mut c, 50.0)),
-        );
-        figures.insert(
-            format!("commit_p99_ms_{tag}"),
-            round2(percentile(&mut c, 99.0)),
-        );
+        if plan.wants("commit") {
+            progress(&format!("在 {n} 件的库上测持久提交…"));
+            let mut c = commits(&local, &caller, 400)?;
+            figures.insert(
+                format!("commit_p50_ms_{tag}"),
+                round2(percentile(&mut c, 50.0)),
+            );
+            figures.insert(
+                format!("commit_p99_ms_{tag}"),
+                round2(percentile(&mut c, 99.0)),
+            );
+        }
+        if plan.wants("search") {
+            progress(&format!("在 {n} 件上测搜索…"));
+            tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
+        }
+        if plan.wants("report") {
+            progress(&format!("在 {n} 件上测日报与重新排序…"));
+            duty::daily_report(&local, &caller, tag, &mut figures)?;
+            duty::rank_after_change(&local, tag, &mut figures)?;
+        }
         drop(local);
         figures.insert(
             format!("db_bytes_{tag}"),
             std::fs::metadata(&path)?.len() as f64,
         );
     }
-    progress("经服务端测多客户端并发与变更推送…");
-    served(
-        &dir.join("bench-10k.redb"),
-        &dir.join("desk.sock"),
-        &ids_10k,
-        &mut figures,
-    )?;
-    let big = if quick { "10k" } else { "100k" };
-    progress(&format!("在伪终端里驱动值班台（{big}）…"));
-    {
+    if plan.wants("served") {
+        progress("经服务端测多客户端并发与变更推送…");
+        served(
+            &dir.join("bench-10k.redb"),
+            &dir.join("desk.sock"),
+            &ids_10k,
+            &mut figures,
+        )?;
+    }
+    if plan.wants("screen") {
+        progress(&format!("在伪终端里驱动值班台（{big}）…"));
         let db = dir.join(format!("bench-{big}.redb"));
         let socket = dir.join("screen.sock");
         let _server = ServerProc::start(&db, &socket)?;
@@ -165,9 +270,13 @@ pub fn measure(quick: bool, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             figures.insert(name.to_string(), v);
         }
     }
-    let ledger_db = dir.join(format!("bench-{big}.redb"));
-    crate::report::bench::measure(&ledger_db, &dir, &mut figures, progress)?;
-    let _ = std::fs::remove_dir_all(&dir);
+    if plan.wants("ledger") {
+        let ledger_db = dir.join(format!("bench-{big}.redb"));
+        crate::report::bench::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
+    }
+    if plan.keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(figures)
 }
 
@@ -289,9 +398,9 @@ pub fn load_once(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(quick: bool, json: bool) -> anyhow::Result<()> {
+pub fn run(plan: Plan, json: bool) -> anyhow::Result<()> {
     let mut progress = |m: &str| eprintln!("{m}");
-    let figures = measure(quick, &mut progress)?;
+    let figures = measure(&plan, &mut progress)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&figures)?);
     } else {

@@ -13,10 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::api::{DeskError, Response};
 use super::local::{committed, mask_person, sees_contacts, Local, Reply};
-use crate::domain::dispute::{HistoryEntry, Time};
+use crate::domain::dispute::{Dispute, HistoryEntry, Time};
 use crate::domain::ledger::{same_dispute_key, Column, LedgerRow};
 use crate::domain::officer::{check, Capability, Officer};
-use crate::domain::summary::Summary;
 use crate::domain::text::{clean_line, mask_digits};
 use crate::domain::workflow::Status;
 use crate::store::StoreError;
@@ -31,12 +30,12 @@ pub struct LedgerFilter {
 }
 
 impl LedgerFilter {
-    fn keeps(&self, s: &Summary) -> bool {
-        let day = s.registered_at.date_naive();
+    fn keeps(&self, d: &Dispute) -> bool {
+        let day = d.registered_at.date_naive();
         self.from.is_none_or(|f| day >= f)
             && self.to.is_none_or(|t| day <= t)
-            && self.village.as_deref().is_none_or(|v| s.village == v)
-            && self.status.is_none_or(|st| s.status == st)
+            && self.village.as_deref().is_none_or(|v| d.village == v)
+            && self.status.is_none_or(|st| d.status == st)
     }
 
     /// For the audit log: what was asked for.
@@ -106,46 +105,76 @@ const MAX_IMPORT_ROWS: usize = 1_000_000;
 /// Unfinished imports kept at once; the oldest is dropped past this.
 const MAX_STAGED: usize = 16;
 
-/// An unfinished import: (login, token) and the rows so far.
-type Staged = ((String, u64), Vec<LedgerRow>);
+/// Unfinished imports older than this are dropped (a client that died or
+/// gave up half-way never sends its last batch).
+const STAGED_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// An unfinished import. Each batch is checked and rebuilt as it arrives,
+/// so that work overlaps the client reading the rest of its file; the
+/// context the rows were built against is kept, and the rows themselves in
+/// case the lists or roster change before the last batch.
+struct Pending {
+    key: (String, u64),
+    /// Batch by batch (one vector growing to 100 000 records would be
+    /// copied over and over as it grew).
+    rows: Vec<Vec<LedgerRow>>,
+    built: Vec<Vec<BuiltRow>>,
+    count: usize,
+    ctx: rebuild::Context,
+    /// A batch was built against a different context than the first.
+    mixed: bool,
+    since: std::time::Instant,
+}
 
 /// Import batches waiting for their last one, oldest first.
 #[derive(Default)]
-pub struct Staging(Mutex<Vec<Staged>>);
+pub struct Staging(Mutex<Vec<Pending>>);
 
 impl Staging {
-    /// Adds rows; returns the count so far, or all of them when `take`.
+    /// Adds rows (built against `ctx`); returns the count so far, or the
+    /// whole import when `take`.
     fn add(
         &self,
         login: &str,
         token: u64,
-        rows: Vec<LedgerRow>,
+        (rows, built, ctx): (Vec<LedgerRow>, Vec<BuiltRow>, rebuild::Context),
         take: bool,
-    ) -> Result<(u64, Option<Vec<LedgerRow>>), DeskError> {
+    ) -> Result<(u64, Option<Pending>), DeskError> {
         let mut staged = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        staged.retain(|p| p.since.elapsed() < STAGED_FOR);
         let key = (login.to_string(), token);
-        let pos = match staged.iter().position(|(k, _)| *k == key) {
+        let pos = match staged.iter().position(|p| p.key == key) {
             Some(p) => p,
             None => {
                 if staged.len() >= MAX_STAGED {
                     staged.remove(0);
                 }
-                staged.push((key, Vec::new()));
+                staged.push(Pending {
+                    key,
+                    rows: Vec::new(),
+                    built: Vec::new(),
+                    count: 0,
+                    ctx: ctx.clone(),
+                    mixed: false,
+                    since: std::time::Instant::now(),
+                });
                 staged.len() - 1
             }
         };
-        let held = &mut staged[pos].1;
-        if held.len() + rows.len() > MAX_IMPORT_ROWS {
+        let held = &mut staged[pos];
+        if held.count + rows.len() > MAX_IMPORT_ROWS {
             staged.remove(pos);
             return Err(DeskError::Invalid(format!(
                 "一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入"
             )));
         }
-        held.extend(rows);
-        let count = held.len() as u64;
+        held.mixed |= held.ctx != ctx;
+        held.count += rows.len();
+        held.rows.push(rows);
+        held.built.push(built);
+        let count = held.count as u64;
         if take {
-            let (_, all) = staged.remove(pos);
-            return Ok((count, Some(all)));
+            return Ok((count, Some(staged.remove(pos))));
         }
         Ok((count, None))
     }
@@ -163,8 +192,11 @@ pub(crate) fn export(
         .village
         .map(|v| clean_line(&v))
         .filter(|v| !v.is_empty());
+    let mut t = crate::timing::Phases::new("export(desk)");
     let mut disputes = local.store().disputes()?;
-    disputes.retain(|d| filter.keeps(&Summary::of(d)));
+    t.mark("store.disputes");
+    disputes.retain(|d| filter.keeps(d));
+    t.mark("filter");
     for d in &mut disputes {
         if !sees_contacts(me, d.is_assignee(&me.login)) {
             for p in &mut d.parties {
@@ -243,16 +275,35 @@ pub(crate) fn import(
         )));
     }
     let finish = batch.finish;
-    let (count, all) = local
-        .imports
-        .add(&me.login, batch.token, batch.rows, finish.is_some())?;
-    let (Some(finish), Some(rows)) = (finish, all) else {
+    let ctx = context(local, me, now)?;
+    let mut rows = batch.rows;
+    // Sheet names come from the file: clean them before they reach the
+    // history, the report and a terminal.
+    for r in &mut rows {
+        r.sheet = clean_line(&r.sheet);
+    }
+    let built = build_all(&rows, &ctx);
+    let (count, all) =
+        local
+            .imports
+            .add(&me.login, batch.token, (rows, built, ctx), finish.is_some())?;
+    let (Some(finish), Some(pending)) = (finish, all) else {
         return Ok(Reply {
             response: Response::Staged(count),
             notice: None,
         });
     };
-    run_import(local, me, rows, finish, now)
+    run_import(local, me, pending, finish, now)
+}
+
+/// What rows are checked against: the lists, the roster, the importer, today.
+fn context(local: &Local, me: &Officer, now: Time) -> Result<rebuild::Context, DeskError> {
+    Ok(rebuild::Context {
+        lists: local.lists()?,
+        officers: local.store().officers()?,
+        me: me.login.clone(),
+        today: now.date_naive(),
+    })
 }
 
 /// A checked row ready to write: its record and where it came from.
@@ -264,27 +315,45 @@ struct Ready {
     row: u32,
 }
 
+/// Frees a large value on another thread, off the import's critical path.
+fn drop_later<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value))
+        .is_err()
+    {
+        // No thread to be had: the value was moved into the failed closure
+        // and is dropped here all the same.
+    }
+}
+
+/// A rebuilt row and its `same_dispute_key`.
+type BuiltRow = Result<(rebuild::Built, String), String>;
+
+fn build_one(row: &LedgerRow, ctx: &rebuild::Context) -> BuiltRow {
+    let built = rebuild::build(row, ctx)?;
+    let d = &built.dispute;
+    let names: Vec<String> = d.parties.iter().map(|p| p.name.clone()).collect();
+    let key = same_dispute_key(&d.village, d.registered_at.date_naive(), &names, &d.summary);
+    Ok((built, key))
+}
+
 /// Checks and rebuilds every row, on a few threads for a large file: the
 /// rows are independent and this is most of an import's work.
-fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<Result<rebuild::Built, String>> {
+fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<BuiltRow> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(4);
     if threads < 2 || rows.len() < 2000 {
-        return rows.iter().map(|r| rebuild::build(r, ctx)).collect();
+        return rows.iter().map(|r| build_one(r, ctx)).collect();
     }
     let per = rows.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let workers: Vec<_> = rows
             .chunks(per)
             .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|r| rebuild::build(r, ctx))
-                        .collect::<Vec<_>>()
-                })
+                scope.spawn(move || chunk.iter().map(|r| build_one(r, ctx)).collect::<Vec<_>>())
             })
             .collect();
         workers
@@ -305,17 +374,29 @@ fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<Result<rebuild::
 fn run_import(
     local: &Local,
     me: &Officer,
-    rows: Vec<LedgerRow>,
+    pending: Pending,
     finish: ImportFinish,
     now: Time,
 ) -> Result<Reply, DeskError> {
+    let mut t = crate::timing::Phases::new("run_import");
     let source = clean_line(&finish.source);
-    let ctx = rebuild::Context {
-        lists: local.lists()?,
-        officers: local.store().officers()?,
-        me: me.login.clone(),
-        today: now.date_naive(),
-    };
+    let ctx = context(local, me, now)?;
+    let Pending {
+        mut rows,
+        built: mut built_rows,
+        ctx: built_with,
+        mixed,
+        count,
+        ..
+    } = pending;
+    // The lists, the roster or the day changed while the batches came in:
+    // check every row again against what holds now.
+    if mixed || built_with != ctx {
+        let all: Vec<LedgerRow> = rows.into_iter().flatten().collect();
+        built_rows = vec![build_all(&all, &ctx)];
+        rows = vec![all];
+    }
+    t.mark("context+rebuild");
     let mut existing_keys = HashSet::new();
     let mut existing_ids = HashSet::new();
     for s in local.store().summaries()? {
@@ -327,27 +408,32 @@ fn run_import(
         ));
         existing_ids.insert(s.id);
     }
+    t.mark("existing");
     let mut report = ImportReport {
-        rows: rows.len() as u64,
+        rows: count as u64,
         dry_run: finish.dry_run,
         ..Default::default()
     };
-    let mut seen: HashMap<String, (String, u32)> = HashMap::new();
-    let mut ready = Vec::new();
-    // Sheet names come from the file: clean them before they reach the
-    // history, the report and a terminal.
-    let mut rows = rows;
-    for r in &mut rows {
-        r.sheet = clean_line(&r.sheet);
-    }
-    let built_rows = build_all(&rows, &ctx);
-    for (row, built) in rows.into_iter().zip(built_rows) {
+    let mut seen: HashMap<String, (String, u32)> = HashMap::with_capacity(2 * count);
+    let mut ready = Vec::with_capacity(count);
+    // Millions of cell strings: freed beside the rest of the import.
+    let cells: Vec<Vec<String>> = rows
+        .iter_mut()
+        .flatten()
+        .map(|r| std::mem::take(&mut r.cells))
+        .collect();
+    drop_later(cells);
+    for (row, built) in rows
+        .into_iter()
+        .flatten()
+        .zip(built_rows.into_iter().flatten())
+    {
         let problem = |reason: String| RowProblem {
             sheet: row.sheet.clone(),
             row: row.row,
             reason,
         };
-        let built = match built {
+        let (built, key) = match built {
             Ok(b) => b,
             Err(reason) => {
                 report.bad.push(problem(reason));
@@ -357,13 +443,6 @@ fn run_import(
         report
             .warnings
             .extend(built.warnings.iter().map(|w| problem(w.clone())));
-        let d = &built.dispute;
-        let key = same_dispute_key(
-            &d.village,
-            d.registered_at.date_naive(),
-            &d.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-            &d.summary,
-        );
         let id_key = built.own_id.as_ref().map(|(id, ..)| format!("#{id}"));
         if let Some((id, ..)) = built
             .own_id
@@ -398,6 +477,7 @@ fn run_import(
         });
     }
     report.accepted = ready.len() as u64;
+    t.mark("dedupe");
     if finish.dry_run || (!report.bad.is_empty() && !finish.skip_bad) || ready.is_empty() {
         return Ok(Reply {
             response: Response::Imported(Box::new(report)),
@@ -406,10 +486,37 @@ fn run_import(
     }
     let by = me.login.clone();
     let c = local.store().write(&me.login, now, |tx| {
-        for r in &ready {
-            if let Some((_, year, n)) = &r.own_id {
-                tx.raise_seq(&format!("dispute:{year}"), *n)?;
-            }
+        // Own numbers brought in move their year's sequence past them.
+        let mut highest: HashMap<i32, u64> = HashMap::new();
+        for (_, year, n) in ready.iter().filter_map(|r| r.own_id.as_ref()) {
+            let h = highest.entry(*year).or_insert(0);
+            *h = (*h).max(*n);
+        }
+        let mut years: Vec<(i32, u64)> = highest.into_iter().collect();
+        years.sort_unstable();
+        for (year, n) in years {
+            tx.raise_seq(&format!("dispute:{year}"), n)?;
+        }
+        // Registered by someone else since the check above.
+        let taken = tx.disputes_exist(
+            ready
+                .iter()
+                .filter_map(|r| r.own_id.as_ref().map(|(id, ..)| id.as_str())),
+        )?;
+        let mut taken = taken.into_iter();
+        // New numbers, in row order within each year, reserved per year.
+        let mut fresh: HashMap<String, u64> = HashMap::new();
+        for r in ready.iter().filter(|r| r.own_id.is_none()) {
+            *fresh
+                .entry(r.dispute.registered_at.format("%Y").to_string())
+                .or_insert(0) += 1;
+        }
+        let mut next: HashMap<String, u64> = HashMap::new();
+        let mut years: Vec<(String, u64)> = fresh.into_iter().collect();
+        years.sort_unstable();
+        for (year, count) in years {
+            let first = tx.reserve_seq(&format!("dispute:{year}"), count)?;
+            next.insert(year, first);
         }
         let mut ids = Vec::with_capacity(ready.len());
         let mut records = Vec::with_capacity(ready.len());
@@ -418,8 +525,7 @@ fn run_import(
             let mut d = r.dispute;
             d.id = match r.own_id {
                 Some((id, ..)) => {
-                    // Registered by someone else since the check above.
-                    if tx.dispute_exists(&id)? {
+                    if taken.next().unwrap_or(false) {
                         raced.push(RowProblem {
                             sheet: r.sheet,
                             row: r.row,
@@ -431,7 +537,9 @@ fn run_import(
                 }
                 None => {
                     let year = d.registered_at.format("%Y").to_string();
-                    let n = tx.next_seq(&format!("dispute:{year}"))?;
+                    let slot = next.get_mut(&year).expect("reserved above");
+                    let n = *slot;
+                    *slot += 1;
                     format!("MD-{year}-{n:06}")
                 }
             };
@@ -443,7 +551,10 @@ fn run_import(
             ids.push(d.id.clone());
             records.push(d);
         }
+        t.mark("ids+history");
         tx.put_disputes(&mut records)?;
+        t.mark("put_disputes");
+        drop_later(records);
         tx.audit(
             "导入台账",
             "",
@@ -457,6 +568,7 @@ fn run_import(
         );
         Ok::<_, DeskError>((ids, raced))
     })?;
+    t.mark("commit");
     let (ids, raced) = c.value;
     report.accepted = ids.len() as u64;
     report.ids = ids;

@@ -61,9 +61,10 @@ pub struct Assignment {
     pub unit: String,
     pub person: String,
     pub deadline: NaiveDate,
+    #[serde(with = "super::iso_time")]
     pub assigned_at: Time,
     pub assigned_by: String,
-    #[serde(default)]
+    #[serde(default, with = "super::iso_time::option")]
     pub accepted_at: Option<Time>,
 }
 
@@ -85,6 +86,7 @@ pub struct Package {
     #[serde(default)]
     pub plan: Vec<PlanStep>,
     pub deadline: NaiveDate,
+    #[serde(with = "super::iso_time")]
     pub packaged_at: Time,
     pub packaged_by: String,
 }
@@ -102,6 +104,7 @@ pub enum ApprovalKind {
 pub struct Approval {
     pub kind: ApprovalKind,
     pub requested_by: String,
+    #[serde(with = "super::iso_time")]
     pub requested_at: Time,
     #[serde(default)]
     pub reason: String,
@@ -109,7 +112,7 @@ pub struct Approval {
     pub new_deadline: Option<NaiveDate>,
     #[serde(default)]
     pub decided_by: Option<String>,
-    #[serde(default)]
+    #[serde(default, with = "super::iso_time::option")]
     pub decided_at: Option<Time>,
     #[serde(default)]
     pub approved: Option<bool>,
@@ -120,6 +123,7 @@ pub struct Approval {
 /// 进展: a dated contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
+    #[serde(with = "super::iso_time")]
     pub at: Time,
     pub by: String,
     pub kind: ContactKind,
@@ -131,9 +135,10 @@ pub struct Note {
 pub struct Closing {
     pub outcome: Outcome,
     pub summary: String,
+    #[serde(with = "super::iso_time")]
     pub requested_at: Time,
     pub requested_by: String,
-    #[serde(default)]
+    #[serde(default, with = "super::iso_time::option")]
     pub closed_at: Option<Time>,
 }
 
@@ -147,6 +152,7 @@ pub struct FollowUp {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpVisit {
+    #[serde(with = "super::iso_time")]
     pub at: Time,
     pub by: String,
     pub method: VisitMethod,
@@ -161,6 +167,7 @@ pub struct FollowUpVisit {
 /// A line of the case's own history: status moves and the reasons given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    #[serde(with = "super::iso_time")]
     pub at: Time,
     pub by: String,
     pub what: String,
@@ -173,6 +180,7 @@ pub struct Dispute {
     /// Store revision of the last change; a change must name the revision it saw.
     #[serde(default)]
     pub rev: u64,
+    #[serde(with = "super::iso_time")]
     pub registered_at: Time,
     pub registered_by: String,
     pub source: Source,

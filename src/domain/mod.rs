@@ -2,6 +2,7 @@
 //! sockets or terminals.
 
 pub mod dispute;
+pub mod iso_time;
 pub mod ledger;
 pub mod lists;
 pub mod officer;

@@ -29,13 +29,30 @@ fn sanitise(input: &str, multiline: bool) -> String {
     out
 }
 
+/// Whether `sanitise` would change anything but the ends. Most text is
+/// clean, and an import cleans millions of cells: checking bytes first
+/// skips decoding characters except after the few lead bytes that can
+/// start an unsafe one (C0/DEL, C1 U+0080–9F, U+061C, U+200E–206F, U+FEFF).
+fn needs_sanitising(input: &str) -> bool {
+    let suspicious = input
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || matches!(b, 0xC2 | 0xD8 | 0xE2 | 0xEF));
+    suspicious && input.chars().any(is_unsafe)
+}
+
 /// One-line text (names, summaries in lists, reasons): trimmed, no newlines.
 pub fn clean_line(input: &str) -> String {
+    if !needs_sanitising(input) {
+        return input.trim().to_string();
+    }
     sanitise(input, false).trim().to_string()
 }
 
 /// Multi-line text (progress notes, plans): keeps line breaks, trims the ends.
 pub fn clean_text(input: &str) -> String {
+    if !needs_sanitising(input) {
+        return input.trim().to_string();
+    }
     let text = sanitise(input, true);
     text.trim().to_string()
 }
@@ -298,6 +315,23 @@ mod tests {
         assert_eq!(clean_line("  多\n行\r\n文本\t "), "多 行 文本");
         assert_eq!(clean_text("第一行\r\n第二行\n"), "第一行\n第二行");
         assert_eq!(clean_line("\u{1b}c重置"), "重置");
+    }
+
+    #[test]
+    fn the_clean_text_shortcut_agrees_with_sanitising() {
+        for s in [
+            " 东河村 ",
+            "“引号”…—",
+            "a\tb\r\nc",
+            "x\u{200e}y\u{2066}z\u{feff}",
+            "\u{9b}31m红",
+            "\u{061c}阿",
+            "é ü ©",
+            "",
+        ] {
+            assert_eq!(clean_line(s), sanitise(s, false).trim(), "{s:?}");
+            assert_eq!(clean_text(s), sanitise(s, true).trim(), "{s:?}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::desk::{clock, identity, DeskExt, Local, Session};
 pub fn measure(
     db: &Path,
     dir: &Path,
+    plan: &crate::bench::Plan,
     figures: &mut BTreeMap<String, f64>,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<()> {
@@ -41,14 +42,17 @@ pub fn measure(
         ),
     ];
     for (format, ext, name, _) in files {
+        let file = dir.join(format!("ledger.{ext}"));
+        let wanted = plan.wants_ledger(ext, "export");
+        if !wanted && (file.exists() || !plan.wants_ledger(ext, "import")) {
+            continue;
+        }
         let t = Instant::now();
-        let n = export(
-            &mut desk,
-            format,
-            &dir.join(format!("ledger.{ext}")),
-            LedgerFilter::default(),
-        )?;
+        let n = export(&mut desk, format, &file, LedgerFilter::default())?;
         anyhow::ensure!(n == all.len(), "导出的行数不对");
+        if !wanted {
+            continue;
+        }
         figures.insert(name.into(), (n as f64 / t.elapsed().as_secs_f64()).round());
     }
     drop(desk);
@@ -58,8 +62,12 @@ pub fn measure(
         encoding: None,
     };
     for (_, ext, _, name) in files {
+        if !plan.wants_ledger(ext, "import") {
+            continue;
+        }
         progress(&format!("把台账 {ext} 导入空库…"));
         let fresh = dir.join(format!("import-{ext}.redb"));
+        let _ = std::fs::remove_file(&fresh);
         connect::demo(&fresh, 0, 0, 1, clock::now().date_naive(), false)?;
         let mut desk = Session {
             local: Local::open(&fresh)?,

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
-use super::{Sheet, Table};
+use super::ledger::RowReader;
+use super::Table;
 use crate::domain::text::clean_text;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -107,23 +108,33 @@ fn delimiter(text: &str) -> u8 {
     best.0
 }
 
-pub fn read(bytes: &[u8], encoding: Option<&str>, name: &str) -> anyhow::Result<Sheet> {
+/// Reads a CSV file as one sheet into `rows`, record by record.
+pub fn read_into(
+    bytes: &[u8],
+    encoding: Option<&str>,
+    name: &str,
+    rows: &mut RowReader,
+    estimate: &mut dyn FnMut(u64),
+) -> anyhow::Result<()> {
     let (text, _) = decode(bytes, encoding)?;
+    estimate(memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| anyhow::anyhow!("CSV 第 {} 行格式有误：{e}", i + 1))?;
-        rows.push(record.iter().map(|f| unguard(f).to_string()).collect());
+    rows.start_sheet(name, 0)?;
+    let mut record = ::csv::StringRecord::new();
+    let mut line = 0;
+    loop {
+        line += 1;
+        match reader.read_record(&mut record) {
+            Ok(true) => rows.row(record.iter().map(|f| unguard(f).to_string()).collect())?,
+            Ok(false) => break,
+            Err(e) => anyhow::bail!("CSV 第 {line} 行格式有误：{e}"),
+        }
     }
-    Ok(Sheet {
-        name: name.to_string(),
-        rows,
-        first_row: 0,
-    })
+    Ok(())
 }
 
 #[cfg(test)]

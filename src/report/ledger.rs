@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::progress::Progress;
-use super::{read_sheets, write_table, Format, Sheet, Table};
+use super::{read_file, write_table, Format, Sheet, Table};
 use crate::desk::api::unexpected;
 use crate::desk::ledger::{ImportBatch, ImportFinish, ImportReport, LedgerFilter, RowProblem};
 use crate::desk::{Desk, DeskExt, Request, Response};
@@ -419,85 +419,201 @@ fn is_note_row(cells: &[String]) -> bool {
     !filled.is_empty() && (footer || merged_note)
 }
 
-/// Every ledger row of a file, and what each sheet held.
-pub fn read_rows(
-    path: &Path,
-    encoding: Option<&str>,
-) -> anyhow::Result<(Vec<LedgerRow>, Vec<SheetInfo>)> {
-    let sheets = read_sheets(path, encoding)?;
-    let syn = Synonyms::new();
-    let mut rows = Vec::new();
-    let mut infos = Vec::new();
-    for sheet in &sheets {
-        let Some(layout) = layout(&syn, sheet) else {
-            infos.push(SheetInfo {
-                name: clean_line(&sheet.name),
+/// Turns the rows of a file, as they are read, into ledger rows: finds each
+/// sheet's header in its first rows, then maps every data row beneath.
+/// The rows of a sheet arrive in order, gaps included.
+pub struct RowReader<'a> {
+    syn: Synonyms,
+    sheet: Option<SheetState>,
+    infos: Vec<SheetInfo>,
+    out: &'a mut dyn FnMut(LedgerRow) -> anyhow::Result<()>,
+}
+
+struct SheetState {
+    name: String,
+    first_row: u32,
+    /// Rows until the header is found (a header is looked for in the first
+    /// 30 rows, and the row under it may be a second header row).
+    prefix: Vec<Vec<String>>,
+    /// Once decided: the layout, or None when the sheet has no header.
+    layout: Option<Option<Layout>>,
+    /// Index of the next row fed, counted from `first_row`.
+    next: usize,
+    info: SheetInfo,
+}
+
+/// Rows enough to decide the header as the whole sheet would.
+const PREFIX_ROWS: usize = 31;
+
+impl<'a> RowReader<'a> {
+    pub fn new(out: &'a mut dyn FnMut(LedgerRow) -> anyhow::Result<()>) -> RowReader<'a> {
+        RowReader {
+            syn: Synonyms::new(),
+            sheet: None,
+            infos: Vec::new(),
+            out,
+        }
+    }
+
+    /// Starts a sheet whose first row is the spreadsheet's row `first_row`
+    /// (0-based).
+    pub fn start_sheet(&mut self, name: &str, first_row: u32) -> anyhow::Result<()> {
+        self.end_sheet()?;
+        self.sheet = Some(SheetState {
+            name: name.to_string(),
+            first_row,
+            prefix: Vec::new(),
+            layout: None,
+            next: 0,
+            info: SheetInfo {
+                name: clean_line(name),
                 header_row: None,
                 rows: 0,
                 passed_over: vec![],
-            });
-            continue;
+            },
+        });
+        Ok(())
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) -> anyhow::Result<()> {
+        let Some(sheet) = self.sheet.as_mut() else {
+            anyhow::bail!("内部错误：没有工作表就读到了行");
+        };
+        match &sheet.layout {
+            None => {
+                sheet.prefix.push(cells);
+                sheet.next += 1;
+                if sheet.prefix.len() >= PREFIX_ROWS {
+                    Self::decide(&self.syn, sheet, self.out)?;
+                }
+            }
+            Some(Some(_)) => {
+                let i = sheet.next;
+                sheet.next += 1;
+                Self::data_row(sheet, i, cells, self.out)?;
+            }
+            Some(None) => sheet.next += 1,
+        }
+        Ok(())
+    }
+
+    fn decide(
+        syn: &Synonyms,
+        sheet: &mut SheetState,
+        out: &mut dyn FnMut(LedgerRow) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let whole = Sheet {
+            name: sheet.name.clone(),
+            rows: std::mem::take(&mut sheet.prefix),
+            first_row: sheet.first_row,
+        };
+        let Some(layout) = layout(syn, &whole) else {
+            sheet.layout = Some(None);
+            return Ok(());
         };
         for needed in [Column::Date, Column::Village] {
             if !layout.columns.iter().any(|(_, c)| *c == needed) {
                 anyhow::bail!(
                     "工作表“{}”第 {} 行的表头里没有“{}”列（也没有它的别名），无法导入",
-                    clean_line(&sheet.name),
+                    clean_line(&whole.name),
                     layout.header_row,
                     needed.label()
                 );
             }
         }
-        let mut info = SheetInfo {
-            name: clean_line(&sheet.name),
-            header_row: Some(layout.header_row),
-            rows: 0,
-            passed_over: vec![],
-        };
-        for (i, cells) in sheet.rows.iter().enumerate().skip(layout.data_from) {
-            let number = sheet.first_row + i as u32 + 1;
-            if is_blank(cells, &layout.ignored) {
-                continue;
-            }
-            if is_note_row(cells) {
-                info.passed_over.push(number);
-                continue;
-            }
-            let mut out = vec![String::new(); Column::ALL.len()];
-            for (src, col) in &layout.columns {
-                if let Some(text) = cells.get(*src) {
-                    // Longer than any field may be: cut, and the desk says so.
-                    out[col.index()] = if text.len() <= MAX_TEXT_CHARS {
-                        text.clone()
-                    } else {
-                        text.chars().take(MAX_TEXT_CHARS + 1).collect()
-                    };
-                }
-            }
-            rows.push(LedgerRow {
-                sheet: sheet.name.clone(),
-                row: number,
-                year_hint: layout.year_hint,
-                cells: out,
-            });
-            info.rows += 1;
+        sheet.info.header_row = Some(layout.header_row);
+        let data_from = layout.data_from;
+        sheet.layout = Some(Some(layout));
+        for (i, cells) in whole.rows.into_iter().enumerate().skip(data_from) {
+            Self::data_row(sheet, i, cells, out)?;
         }
-        infos.push(info);
+        Ok(())
     }
-    if infos.iter().all(|i| i.header_row.is_none()) {
-        anyhow::bail!(
-            "文件里没有找到台账表头：表头应包含“矛盾情况”以及“排查时间”“村名”等列（可在标题行之下）"
-        );
+
+    fn data_row(
+        sheet: &mut SheetState,
+        i: usize,
+        mut cells: Vec<String>,
+        out: &mut dyn FnMut(LedgerRow) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let Some(Some(layout)) = &sheet.layout else {
+            return Ok(());
+        };
+        let number = sheet.first_row + i as u32 + 1;
+        if is_blank(&cells, &layout.ignored) {
+            return Ok(());
+        }
+        if is_note_row(&cells) {
+            sheet.info.passed_over.push(number);
+            return Ok(());
+        }
+        let mut row = vec![String::new(); Column::ALL.len()];
+        // Each file column feeds one ledger column: the text moves over.
+        for (src, col) in &layout.columns {
+            if let Some(text) = cells.get_mut(*src) {
+                // Longer than any field may be: cut, and the desk says so.
+                row[col.index()] = if text.len() <= MAX_TEXT_CHARS {
+                    std::mem::take(text)
+                } else {
+                    text.chars().take(MAX_TEXT_CHARS + 1).collect()
+                };
+            }
+        }
+        sheet.info.rows += 1;
+        out(LedgerRow {
+            sheet: sheet.name.clone(),
+            row: number,
+            year_hint: layout.year_hint,
+            cells: row,
+        })
     }
+
+    fn end_sheet(&mut self) -> anyhow::Result<()> {
+        if let Some(mut sheet) = self.sheet.take() {
+            if sheet.layout.is_none() {
+                Self::decide(&self.syn, &mut sheet, self.out)?;
+            }
+            self.infos.push(sheet.info);
+        }
+        Ok(())
+    }
+
+    /// Ends the file: what each sheet held.
+    pub fn finish(mut self) -> anyhow::Result<Vec<SheetInfo>> {
+        self.end_sheet()?;
+        if self.infos.iter().all(|i| i.header_row.is_none()) {
+            anyhow::bail!(
+                "文件里没有找到台账表头：表头应包含“矛盾情况”以及“排查时间”“村名”等列（可在标题行之下）"
+            );
+        }
+        Ok(self.infos)
+    }
+}
+
+/// Every ledger row of a file, and what each sheet held.
+pub fn read_rows(
+    path: &Path,
+    encoding: Option<&str>,
+) -> anyhow::Result<(Vec<LedgerRow>, Vec<SheetInfo>)> {
+    let mut rows = Vec::new();
+    let mut push = |r: LedgerRow| {
+        rows.push(r);
+        Ok(())
+    };
+    let mut reader = RowReader::new(&mut push);
+    read_file(path, encoding, &mut reader, &mut |_| {})?;
+    let infos = reader.finish()?;
     Ok((rows, infos))
 }
 
 /// The ledger as a table, one row per dispute.
 pub fn ledger_table(desk: &mut dyn Desk, filter: LedgerFilter) -> anyhow::Result<Table> {
+    let mut t = crate::timing::Phases::new("ledger_table");
     let disputes = match desk.call(Request::ExportLedger { filter })? {
         Response::Disputes(d) => d,
         other => return Err(unexpected(other).into()),
     };
+    t.mark("ExportLedger call");
     let names: HashMap<String, String> = desk
         .officers()?
         .into_iter()
@@ -538,8 +654,11 @@ pub fn export(
     out: &Path,
     filter: LedgerFilter,
 ) -> anyhow::Result<usize> {
+    let mut t = crate::timing::Phases::new("export");
     let table = ledger_table(desk, filter)?;
+    t.mark("ledger_table");
     write_table(format, out, &table)?;
+    t.mark("write_table");
     Ok(table.rows.len())
 }
 
@@ -556,18 +675,62 @@ fn row_bytes(r: &LedgerRow) -> usize {
     r.sheet.len() + r.cells.iter().map(|c| c.len() + 2).sum::<usize>() + 16
 }
 
-/// `desk import ledger`: reads the file and sends its rows; the desk checks
-/// them and writes all in one transaction (or nothing).
+/// What the file reader hands the sender: rows, or a better guess of how
+/// many there will be (for the progress bar).
+enum Read {
+    Rows(Vec<LedgerRow>),
+    Estimate(u64),
+}
+
+/// `desk import ledger`: reads the file on one thread and sends its rows in
+/// batches from this one as they come, so the desk checks a batch while the
+/// next is read; the desk writes all in one transaction (or nothing) when
+/// the last batch is in.
 pub fn import(
     desk: &mut dyn Desk,
     path: &Path,
     opts: &ImportOptions,
 ) -> anyhow::Result<(Vec<SheetInfo>, ImportReport)> {
-    let (rows, infos) = read_rows(path, opts.encoding.as_deref())?;
-    let report = send_rows(desk, rows, path, opts)?;
+    let mut t = crate::timing::Phases::new("import");
+    let (send, receive) = std::sync::mpsc::sync_channel::<Read>(8);
+    let encoding = opts.encoding.clone();
+    let (infos, report) = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> anyhow::Result<Vec<SheetInfo>> {
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            let closed = || anyhow::anyhow!("导入已中止");
+            let mut push = |r: LedgerRow| -> anyhow::Result<()> {
+                bytes += row_bytes(&r);
+                batch.push(r);
+                if bytes >= BATCH_BYTES {
+                    bytes = 0;
+                    send.send(Read::Rows(std::mem::take(&mut batch)))
+                        .map_err(|_| closed())?;
+                }
+                Ok(())
+            };
+            let mut rows = RowReader::new(&mut push);
+            read_file(path, encoding.as_deref(), &mut rows, &mut |n| {
+                let _ = send.send(Read::Estimate(n));
+            })?;
+            let infos = rows.finish()?;
+            if !batch.is_empty() {
+                send.send(Read::Rows(batch)).map_err(|_| closed())?;
+            }
+            Ok(infos)
+        });
+        let sent = send_batches(desk, receive.iter(), path, opts, || {
+            reader
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("读取文件的线程崩溃")))
+        });
+        sent
+    })?;
+    t.mark("read and send");
     Ok((infos, report))
 }
 
+/// Sends rows already read, in batches (a test hook and the API's own use).
 pub fn send_rows(
     desk: &mut dyn Desk,
     rows: Vec<LedgerRow>,
@@ -575,6 +738,35 @@ pub fn send_rows(
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportReport> {
     let total = rows.len() as u64;
+    let mut batches = Vec::new();
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    for r in rows {
+        bytes += row_bytes(&r);
+        batch.push(r);
+        if bytes >= BATCH_BYTES {
+            bytes = 0;
+            batches.push(Read::Rows(std::mem::take(&mut batch)));
+        }
+    }
+    if !batch.is_empty() {
+        batches.push(Read::Rows(batch));
+    }
+    let reads = std::iter::once(Read::Estimate(total)).chain(batches);
+    send_batches(desk, reads, path, opts, || Ok(())).map(|(_, r)| r)
+}
+
+/// Sends each batch as it comes; once the rows end and `done` says the
+/// whole file was read, sends the last (empty) batch that makes the desk
+/// check and write. A file that failed half-way is never finished: the desk
+/// drops its batches.
+fn send_batches<T>(
+    desk: &mut dyn Desk,
+    reads: impl Iterator<Item = Read>,
+    path: &Path,
+    opts: &ImportOptions,
+    done: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<(T, ImportReport)> {
     let token = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -588,41 +780,38 @@ pub fn send_rows(
         skip_bad: opts.skip_bad,
         dry_run: opts.dry_run,
     };
-    let mut progress = Progress::new("导入", total);
-    let mut batch = Vec::new();
-    let mut bytes = 0;
+    let mut progress = Progress::new("导入", 0);
     let mut sent = 0u64;
-    let mut rows = rows.into_iter().peekable();
-    loop {
-        let next = rows.next();
-        let last = rows.peek().is_none();
-        if let Some(r) = next {
-            bytes += row_bytes(&r);
-            batch.push(r);
-        }
-        if !last && bytes < BATCH_BYTES {
-            continue;
-        }
-        sent += batch.len() as u64;
+    let mut call = |rows: Vec<LedgerRow>, last: bool| -> anyhow::Result<Option<ImportReport>> {
         let req = Request::ImportLedger {
             batch: ImportBatch {
                 token,
-                rows: std::mem::take(&mut batch),
+                rows,
                 finish: last.then(|| finish.clone()),
             },
         };
-        bytes = 0;
-        let reply = desk.call(req)?;
-        progress.set(sent);
-        match reply {
-            Response::Staged(_) if !last => {}
-            Response::Imported(r) if last => {
-                progress.finish();
-                return Ok(*r);
+        match desk.call(req)? {
+            Response::Staged(_) if !last => Ok(None),
+            Response::Imported(r) if last => Ok(Some(*r)),
+            other => Err(unexpected(other).into()),
+        }
+    };
+    for read in reads {
+        match read {
+            Read::Estimate(n) => progress.set_total(n.max(sent)),
+            Read::Rows(rows) => {
+                sent += rows.len() as u64;
+                call(rows, false)?;
+                progress.set(sent);
             }
-            other => return Err(unexpected(other).into()),
         }
     }
+    let value = done()?;
+    let report = call(Vec::new(), true)?.expect("the last batch answers with a report");
+    progress.set_total(sent);
+    progress.set(sent);
+    progress.finish();
+    Ok((value, report))
 }
 
 /// Lists problem rows; `limit` cuts long lists of the harmless kinds

@@ -67,20 +67,26 @@ pub struct Sheet {
     pub first_row: u32,
 }
 
-/// Reads every sheet of an xlsx/xls workbook, or a CSV file as one sheet.
+/// Reads every sheet of an xlsx/xls workbook, or a CSV file as one sheet,
+/// into `rows` as it goes; `estimate` hears how many rows to expect.
 /// The content decides, not the file name: offices rename files freely.
-pub fn read_sheets(path: &Path, encoding: Option<&str>) -> anyhow::Result<Vec<Sheet>> {
+pub fn read_file(
+    path: &Path,
+    encoding: Option<&str>,
+    rows: &mut ledger::RowReader,
+    estimate: &mut dyn FnMut(u64),
+) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", path.display()))?;
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     if is_zip || is_ole {
-        xlsx::read(bytes)
+        xlsx::read_into(&bytes, rows, estimate)
     } else {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "CSV".into());
-        Ok(vec![csv::read(&bytes, encoding, &name)?])
+        csv::read_into(&bytes, encoding, &name, rows, estimate)
     }
 }

@@ -25,6 +25,15 @@ impl Progress {
         }
     }
 
+    /// A better idea of the total (a file is counted as it is read).
+    pub fn set_total(&mut self, total: u64) {
+        if total != self.total {
+            self.total = total;
+            self.on = total >= MIN_ROWS;
+            self.shown = u64::MAX;
+        }
+    }
+
     pub fn set(&mut self, done: u64) {
         if !self.on || self.total == 0 {
             return;

@@ -7,6 +7,8 @@ pub mod codec;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use redb::{
     Database, Durability, MultimapTableDefinition, ReadableDatabase, ReadableMultimapTable,
@@ -797,6 +799,60 @@ struct PendingEvent {
     detail: String,
 }
 
+/// Records the summaries thread of `put_disputes` encodes for the records
+/// thread, claimed from the far end: `claims` is (front, back), the records
+/// thread owning the indexes below `front`, the helper those from `back`.
+struct Helper {
+    claims: Mutex<(usize, usize)>,
+    slots: Vec<OnceLock<Vec<u8>>>,
+    /// The helper stopped (done, or failed before filling a claimed slot).
+    gone: AtomicBool,
+}
+
+impl Helper {
+    /// The records thread takes index `i` to encode itself, unless the
+    /// helper has it.
+    fn claim_front(&self, i: usize) -> bool {
+        let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        if i < c.1 {
+            c.0 = i + 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn claim_back(&self) -> Option<usize> {
+        let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        (c.1 > c.0).then(|| {
+            c.1 -= 1;
+            c.1
+        })
+    }
+
+    /// The helper's encoding of `i`, once there; None if it never will be.
+    fn wait(&self, i: usize) -> Option<&[u8]> {
+        loop {
+            if let Some(b) = self.slots[i].get() {
+                return Some(b);
+            }
+            if self.gone.load(Ordering::Acquire) {
+                return self.slots[i].get().map(|b| b.as_slice());
+            }
+            std::thread::yield_now();
+        }
+    }
+}
+
+/// Marks the helper gone however its thread leaves.
+struct HelperGone<'h>(&'h Helper);
+
+impl Drop for HelperGone<'_> {
+    fn drop(&mut self) {
+        self.0.gone.store(true, Ordering::Release);
+    }
+}
+
 /// One write transaction in progress.
 pub struct Tx<'a> {
     txn: &'a WriteTransaction,
@@ -837,6 +893,17 @@ impl Tx<'_> {
         Ok(n)
     }
 
+    /// Reserves `count` consecutive numbers of a sequence at once and
+    /// returns the first (a bulk import numbers thousands of records).
+    pub fn reserve_seq(&mut self, key: &str, count: u64) -> Result<u64, StoreError> {
+        let key = format!("seq:{key}");
+        let last: u64 = meta_get(self.txn, &key)?.unwrap_or(0);
+        if count > 0 {
+            meta_put(self.txn, &key, &(last + count))?;
+        }
+        Ok(last + 1)
+    }
+
     /// Moves a sequence past `at_least`, so numbers an import brought in
     /// (MD-2024-000123) are never handed out again.
     pub fn raise_seq(&mut self, key: &str, at_least: u64) -> Result<(), StoreError> {
@@ -856,6 +923,15 @@ impl Tx<'_> {
 
     pub fn dispute_exists(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self.txn.open_table(DISPUTES)?.get(id)?.is_some())
+    }
+
+    /// `dispute_exists` for many ids, opening the table once.
+    pub fn disputes_exist<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> Result<Vec<bool>, StoreError> {
+        let t = self.txn.open_table(DISPUTES)?;
+        ids.into_iter().map(|id| Ok(t.get(id)?.is_some())).collect()
     }
 
     /// Writes a dispute with this transaction's revision and keeps summary
@@ -895,61 +971,92 @@ impl Tx<'_> {
     /// each table opened once instead of once per record: at 100 000 rows
     /// the opening was most of the time.
     pub fn put_disputes(&mut self, ds: &mut [Dispute]) -> Result<(), StoreError> {
-        let mut summaries = self.txn.open_table(SUMMARIES)?;
-        let mut records = self.txn.open_table(DISPUTES)?;
-        let mut indexes = Vec::with_capacity(INDEXES.len());
-        for def in INDEXES {
-            indexes.push(self.txn.open_multimap_table(def)?);
-        }
         for d in ds.iter_mut() {
             d.rev = self.revision;
         }
-        // Encoding is a third of the work and needs no table: two threads.
-        let encode_all = |part: &[Dispute]| -> Vec<(Summary, Vec<u8>, Vec<u8>)> {
-            part.iter()
-                .map(|d| {
-                    let summary = Summary::of(d);
-                    let compact = encode_compact(&summary);
-                    (summary, compact, encode(d))
-                })
-                .collect()
+        let ds: &[Dispute] = ds;
+        let txn = self.txn;
+        // The records (JSON) and the summaries with their indexes are
+        // separate tables: a large import writes them on two threads. The
+        // records are the longer half, so the summaries thread, once done,
+        // encodes records from the far end for the other to insert.
+        let helper = Helper {
+            claims: Mutex::new((0, ds.len())),
+            slots: (0..ds.len()).map(|_| OnceLock::new()).collect(),
+            gone: AtomicBool::new(false),
         };
-        let encoded = if ds.len() < 2000 {
-            encode_all(ds)
-        } else {
-            let (front, back) = ds.split_at(ds.len() / 2);
-            std::thread::scope(|scope| {
-                let back = scope.spawn(|| encode_all(back));
-                let mut all = encode_all(front);
-                match back.join() {
-                    Ok(rest) => {
-                        all.extend(rest);
-                        Ok(all)
+        let helper = &helper;
+        let write_records = move || -> Result<(), StoreError> {
+            let mut t = crate::timing::Phases::new("put_disputes");
+            let mut records = txn.open_table(DISPUTES)?;
+            for (i, d) in ds.iter().enumerate() {
+                let mine;
+                let bytes: &[u8] = match helper.claim_front(i) {
+                    true => {
+                        mine = encode(d);
+                        &mine
                     }
-                    Err(_) => Err(StoreError::Db("编码案件的线程崩溃".into())),
-                }
-            })?
+                    false => match helper.wait(i) {
+                        Some(b) => b,
+                        None => {
+                            mine = encode(d);
+                            &mine
+                        }
+                    },
+                };
+                records.insert(d.id.as_str(), bytes)?;
+            }
+            t.mark("records thread");
+            Ok(())
         };
-        for (d, (summary, compact, record)) in ds.iter().zip(encoded) {
-            let old: Option<Summary> = match summaries.get(d.id.as_str())? {
-                Some(v) => Some(decode_compact("案件摘要", v.value())?),
-                None => None,
-            };
-            summaries.insert(d.id.as_str(), compact.as_slice())?;
-            let new_keys = index_keys(&summary);
-            let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
-            for ((t, old), new) in indexes.iter_mut().zip(old_keys).zip(new_keys) {
-                if old == new {
-                    continue;
-                }
-                for k in &old {
-                    t.remove(k.as_str(), d.id.as_str())?;
-                }
-                for k in &new {
-                    t.insert(k.as_str(), d.id.as_str())?;
+        let write_summaries = move || -> Result<(), StoreError> {
+            let mut t = crate::timing::Phases::new("put_disputes");
+            let _gone = HelperGone(helper);
+            let mut summaries = txn.open_table(SUMMARIES)?;
+            let mut indexes = Vec::with_capacity(INDEXES.len());
+            for def in INDEXES {
+                indexes.push(txn.open_multimap_table(def)?);
+            }
+            for d in ds {
+                let summary = Summary::of(d);
+                let old: Option<Summary> = match summaries.get(d.id.as_str())? {
+                    Some(v) => Some(decode_compact("案件摘要", v.value())?),
+                    None => None,
+                };
+                summaries.insert(d.id.as_str(), encode_compact(&summary).as_slice())?;
+                let new_keys = index_keys(&summary);
+                let old_keys = old.as_ref().map(index_keys).unwrap_or_default();
+                for ((t, old), new) in indexes.iter_mut().zip(old_keys).zip(new_keys) {
+                    if old == new {
+                        continue;
+                    }
+                    for k in &old {
+                        t.remove(k.as_str(), d.id.as_str())?;
+                    }
+                    for k in &new {
+                        t.insert(k.as_str(), d.id.as_str())?;
+                    }
                 }
             }
-            records.insert(d.id.as_str(), record.as_slice())?;
+            t.mark("summaries thread");
+            while let Some(j) = helper.claim_back() {
+                let _ = helper.slots[j].set(encode(&ds[j]));
+            }
+            t.mark("helping");
+            Ok(())
+        };
+        if ds.len() < 2000 {
+            write_summaries()?;
+            write_records()?;
+        } else {
+            std::thread::scope(|scope| -> Result<(), StoreError> {
+                let records = scope.spawn(write_records);
+                let summaries = write_summaries();
+                let records = records
+                    .join()
+                    .unwrap_or_else(|_| Err(StoreError::Db("写入案件的线程崩溃".into())));
+                summaries.and(records)
+            })?;
         }
         for d in ds.iter() {
             self.touch("dispute", &d.id);

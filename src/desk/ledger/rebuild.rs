@@ -19,6 +19,7 @@ use crate::domain::text::{clean_line, clean_text, parse_amount};
 use crate::domain::workflow::Status;
 use crate::domain::DomainError;
 
+#[derive(Clone, PartialEq)]
 pub(super) struct Context {
     pub lists: Lists,
     pub officers: Vec<Officer>,
