@@ -301,7 +301,7 @@ enum Cmd {
         /// 只跑 1 万件的小规模
         #[arg(long)]
         quick: bool,
-        /// 只测其中几组，逗号分隔：load、commit、search、duty、served、screen、ledger
+        /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger
         /// （ledger 还可细分为 xlsx、csv、export、import，如 ledger-xlsx、import-csv）
         #[arg(long, value_name = "组")]
         only: Option<String>,

@@ -88,7 +88,7 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
 
 /// Groups of figures `--only` can pick.
 const GROUPS: &[&str] = &[
-    "load", "commit", "search", "duty", "served", "screen", "ledger",
+    "load", "commit", "search", "report", "served", "screen", "ledger",
 ];
 /// Finer picks inside the ledger group.
 const LEDGER_PICKS: &[&str] = &["xlsx", "csv", "export", "import"];
@@ -173,7 +173,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     let mut figures = Figures::new();
     let mut ids_10k = Vec::new();
     let big = if plan.quick { "10k" } else { "100k" };
-    let per_size = ["load", "commit", "search", "duty"]
+    let per_size = ["load", "commit", "search", "report"]
         .iter()
         .any(|g| plan.wants(g));
     let sizes: &[(u64, &str)] = if plan.quick {
@@ -237,7 +237,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             progress(&format!("在 {n} 件上测搜索…"));
             tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
         }
-        if plan.wants("duty") {
+        if plan.wants("report") {
             progress(&format!("在 {n} 件上测日报与重新排序…"));
             duty::daily_report(&local, &caller, tag, &mut figures)?;
             duty::rank_after_change(&local, tag, &mut figures)?;
