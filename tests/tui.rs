@@ -14,8 +14,7 @@ use duty_desk::domain::risk::RiskWeights;
 use duty_desk::domain::rollcall::{self, RollcallEntry, RollcallSettings};
 use duty_desk::domain::settings::Settings;
 use duty_desk::domain::summary::Summary;
-use duty_desk::search::Index;
-use duty_desk::tui::app::{App, Corpus, Out, Want};
+use duty_desk::tui::app::{App, Out, Want};
 use duty_desk::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -28,8 +27,7 @@ fn now() -> duty_desk::domain::dispute::Time {
 
 struct Harness {
     app: App,
-    disputes: Index,
-    persons: Index,
+    searches: common::screen::Searches,
     records: Vec<duty_desk::domain::dispute::Dispute>,
 }
 
@@ -136,8 +134,7 @@ impl Harness {
         app.deferred();
         let mut h = Harness {
             app,
-            disputes: Index::default(),
-            persons: Index::default(),
+            searches: Default::default(),
             records,
         };
         h.pump();
@@ -148,33 +145,13 @@ impl Harness {
     fn pump(&mut self) {
         let out: Vec<Out> = self.app.out.drain(..).collect();
         for o in out {
-            match o {
-                Out::Index(Corpus::Disputes, docs) => self.disputes = Index::new(docs),
-                Out::Index(Corpus::Persons, docs) => self.persons = Index::new(docs),
-                Out::IndexSet(c, i, doc) => match c {
-                    Corpus::Disputes => self.disputes.set(i, &doc),
-                    Corpus::Persons => self.persons.set(i, &doc),
-                },
-                Out::Search {
-                    gen,
-                    corpus,
-                    query,
-                    scope,
-                } => {
-                    let ix = if corpus == Corpus::Disputes {
-                        &self.disputes
-                    } else {
-                        &self.persons
-                    };
-                    let rows = ix.search(&query, Some(&scope));
-                    self.app.on_search(gen, rows);
-                }
-                Out::Request(Want::Dispute(id), Request::Dispute { .. }) => {
-                    let d = self.records.iter().find(|d| d.id == id).cloned().unwrap();
-                    self.app
-                        .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
-                }
-                Out::Request(..) | Out::Export(_) => {}
+            // Only a detail is answered here; the fixtures stand in for the rest.
+            if let Some(Out::Request(Want::Dispute(id), Request::Dispute { .. })) =
+                self.searches.take(&mut self.app, o)
+            {
+                let d = self.records.iter().find(|d| d.id == id).cloned().unwrap();
+                self.app
+                    .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
             }
         }
     }

@@ -14,8 +14,7 @@ use duty_desk::desk::{clock, Caller, Local, Notice};
 use duty_desk::domain::dispute::Dispute;
 use duty_desk::domain::lists::{Outcome, RiskLevel, Tier};
 use duty_desk::domain::workflow::Status;
-use duty_desk::search::Index;
-use duty_desk::tui::app::{App, Corpus, Out, Overlay, Want};
+use duty_desk::tui::app::{App, Out, Overlay, Want};
 use duty_desk::tui::form::FormKind;
 use duty_desk::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -43,8 +42,7 @@ struct Desk {
     /// Notices already delivered to this desk.
     seen: usize,
     who: Caller,
-    disputes: Index,
-    persons: Index,
+    searches: common::screen::Searches,
 }
 
 impl Desk {
@@ -54,8 +52,7 @@ impl Desk {
             local: local.clone(),
             seen: local.notices.borrow().len(),
             who: caller(login),
-            disputes: Index::default(),
-            persons: Index::default(),
+            searches: Default::default(),
         };
         d.app.online = true;
         d.app.load();
@@ -97,26 +94,10 @@ impl Desk {
                         });
                         self.app.on_reply(want, result);
                     }
-                    Out::Export(job) => panic!("no export expected: {job:?}"),
-                    Out::Index(Corpus::Disputes, docs) => self.disputes = Index::new(docs),
-                    Out::Index(Corpus::Persons, docs) => self.persons = Index::new(docs),
-                    Out::IndexSet(c, i, doc) => match c {
-                        Corpus::Disputes => self.disputes.set(i, &doc),
-                        Corpus::Persons => self.persons.set(i, &doc),
-                    },
-                    Out::Search {
-                        gen,
-                        corpus,
-                        query,
-                        scope,
-                    } => {
-                        let ix = if corpus == Corpus::Disputes {
-                            &self.disputes
-                        } else {
-                            &self.persons
-                        };
-                        let rows = ix.search(&query, Some(&scope));
-                        self.app.on_search(gen, rows);
+                    other => {
+                        if self.searches.take(&mut self.app, other).is_some() {
+                            panic!("no export expected in these tests");
+                        }
                     }
                 }
             }
@@ -868,8 +849,7 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
         local: local.clone(),
         seen: local.notices.borrow().len(),
         who: caller("ld1"),
-        disputes: Index::default(),
-        persons: Index::default(),
+        searches: Default::default(),
     };
     let mut ld = ld;
     ld.app.online = true;
