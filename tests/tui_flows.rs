@@ -513,6 +513,11 @@ fn an_unsent_form_is_offered_again_on_the_next_start() {
     let req = zb.app.draft_request().expect("a draft to save");
     zb.app.out.push(Out::Request(Want::SaveDraft, req));
     zb.pump();
+    // Saved as a draft, the form is still the officer's work: Esc asks first.
+    zb.key(KeyCode::Esc);
+    assert!(matches!(zb.app.overlays.last(), Some(Overlay::Ask(_))));
+    zb.key(KeyCode::Esc);
+    assert_eq!(zb.form().get("party1.name"), "赵春生");
     drop(zb);
 
     let mut again = Desk::open(&local, "zb1");

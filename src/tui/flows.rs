@@ -159,6 +159,7 @@ impl App {
             form.set("unit", &u);
             form.focus = 1;
             form.dirty = false;
+            form.edited = false;
         }
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
@@ -249,7 +250,7 @@ impl App {
             (FieldKind::AddParty, KeyCode::Enter | KeyCode::Char(' ')) => form.add_party(),
             (FieldKind::Lines, KeyCode::Enter) => {
                 form.focused_mut().input.newline();
-                form.dirty = true;
+                form.changed();
             }
             (FieldKind::Text | FieldKind::Date | FieldKind::Number, KeyCode::Enter) => form.next(),
             (
@@ -273,7 +274,7 @@ impl App {
                 let f = form.focused_mut();
                 if f.input.edit(key) {
                     f.error = None;
-                    form.dirty = true;
+                    form.changed();
                 }
             }
             _ => return,

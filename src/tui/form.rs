@@ -204,6 +204,9 @@ pub struct Form {
     pub successes: Vec<String>,
     /// Changed since the draft was last sent.
     pub dirty: bool,
+    /// Anything typed or chosen since the form opened (a cancel asks first).
+    /// Unlike `dirty`, sending the draft does not clear it.
+    pub edited: bool,
 }
 
 /// What the form needs to know about the desk.
@@ -232,6 +235,7 @@ impl Form {
             failures: Vec::new(),
             successes: Vec::new(),
             dirty: false,
+            edited: false,
         }
     }
 
@@ -264,7 +268,7 @@ impl Form {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.input.set(text);
             f.error = None;
-            self.dirty = true;
+            self.changed();
         }
     }
 
@@ -293,7 +297,13 @@ impl Form {
 
     /// Whether anything was typed or chosen (a cancel then asks first).
     pub fn touched(&self) -> bool {
-        self.dirty
+        self.edited
+    }
+
+    /// Records a change: the draft is due and a cancel will ask.
+    pub fn changed(&mut self) {
+        self.dirty = true;
+        self.edited = true;
     }
 
     /// Adds a party's three rows before the add-party row and moves there.
@@ -315,7 +325,7 @@ impl Form {
             self.fields.insert(at + i, f);
         }
         self.focus = at;
-        self.dirty = true;
+        self.changed();
     }
 
     /// Steps a choice or toggle by `delta` through its options.
