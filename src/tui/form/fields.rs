@@ -11,6 +11,11 @@ const SATISFACTION: [&str; 3] = ["满意", "基本满意", "不满意"];
 pub(super) const DECISIONS: [&str; 2] = ["同意", "不同意"];
 pub(super) const REVIEWS: [&str; 2] = ["延期列管", "解除列管"];
 
+/// A required choice that starts on `default`.
+fn choice(key: &str, label: &str, options: Options, default: &str) -> Field {
+    Field::new(key, label, true, FieldKind::Choice(options)).value(default)
+}
+
 pub(super) fn party_fields(n: usize) -> Vec<Field> {
     let role = if n == 1 {
         PartyRole::Applicant
@@ -68,13 +73,12 @@ impl Form {
                         true,
                         FieldKind::Choice(Options::Categories),
                     ),
-                    Field::new(
+                    choice(
                         "source",
                         "来源",
-                        true,
-                        FieldKind::Choice(labels(Source::ALL, Source::label)),
-                    )
-                    .value(Source::Visit.label()),
+                        labels(Source::ALL, Source::label),
+                        Source::Visit.label(),
+                    ),
                     Field::new("summary", "矛盾情况", true, FieldKind::Text),
                 ];
                 f.extend(party_fields(1));
@@ -179,13 +183,12 @@ impl Form {
                 Field::new("deadline", "包案时限", true, FieldKind::Date),
             ],
             FormKind::Note => vec![
-                Field::new(
+                choice(
                     "kind",
                     "方式",
-                    true,
-                    FieldKind::Choice(labels(ContactKind::ALL, ContactKind::label)),
-                )
-                .value(ContactKind::Visit.label()),
+                    labels(ContactKind::ALL, ContactKind::label),
+                    ContactKind::Visit.label(),
+                ),
                 Field::new("text", "进展情况", true, FieldKind::Lines),
             ],
             FormKind::Escalate => vec![
@@ -201,23 +204,21 @@ impl Form {
                 Field::new("reason", "理由", true, FieldKind::Text),
             ],
             FormKind::Close => vec![
-                Field::new(
+                choice(
                     "outcome",
                     "化解结果",
-                    true,
-                    FieldKind::Choice(labels(Outcome::ALL, Outcome::label)),
-                )
-                .value(Outcome::WrittenAgreement.label()),
+                    labels(Outcome::ALL, Outcome::label),
+                    Outcome::WrittenAgreement.label(),
+                ),
                 Field::new("summary", "化解情况", true, FieldKind::Text),
             ],
             FormKind::Approve => vec![
-                Field::new(
+                choice(
                     "decision",
                     "审批意见",
-                    true,
-                    FieldKind::Choice(Options::Fixed(owned(&DECISIONS))),
-                )
-                .value(DECISIONS[0]),
+                    Options::Fixed(owned(&DECISIONS)),
+                    DECISIONS[0],
+                ),
                 Field::new("comment", "批示", false, FieldKind::Text),
             ],
             FormKind::Extend => vec![
@@ -225,21 +226,19 @@ impl Form {
                 Field::new("reason", "延期理由", true, FieldKind::Text),
             ],
             FormKind::Visit => vec![
-                Field::new(
+                choice(
                     "method",
                     "回访方式",
-                    true,
-                    FieldKind::Choice(labels(VisitMethod::ALL, VisitMethod::label)),
-                )
-                .value(VisitMethod::Home.label()),
+                    labels(VisitMethod::ALL, VisitMethod::label),
+                    VisitMethod::Home.label(),
+                ),
                 Field::new("honoured", "协议是否履行", true, FieldKind::Toggle).value(YES),
-                Field::new(
+                choice(
                     "satisfaction",
                     "当事人满意度",
-                    true,
-                    FieldKind::Choice(Options::Fixed(owned(&SATISFACTION))),
-                )
-                .value(SATISFACTION[0]),
+                    Options::Fixed(owned(&SATISFACTION)),
+                    SATISFACTION[0],
+                ),
                 Field::new("rebound", "有无反弹迹象", true, FieldKind::Toggle).value(NO),
                 Field::new("finding", "回访情况及所做工作", true, FieldKind::Text),
                 Field::new("reopen", "重新办理", true, FieldKind::Toggle)
@@ -276,23 +275,21 @@ impl Form {
             ],
             FormKind::PersonVisit => vec![
                 Field::new("date", "走访日期", true, FieldKind::Date).value(&ctx.today.to_string()),
-                Field::new(
+                choice(
                     "method",
                     "方式",
-                    true,
-                    FieldKind::Choice(labels(VisitMethod::ALL, VisitMethod::label)),
-                )
-                .value(VisitMethod::Home.label()),
+                    labels(VisitMethod::ALL, VisitMethod::label),
+                    VisitMethod::Home.label(),
+                ),
                 Field::new("finding", "走访情况", true, FieldKind::Text),
             ],
             FormKind::PersonReview => vec![
-                Field::new(
+                choice(
                     "decision",
                     "复核结论",
-                    true,
-                    FieldKind::Choice(Options::Fixed(owned(&REVIEWS))),
-                )
-                .value(REVIEWS[0]),
+                    Options::Fixed(owned(&REVIEWS)),
+                    REVIEWS[0],
+                ),
                 Field::new("reason", "理由", true, FieldKind::Text),
                 Field::new("next", "下次复核日期", false, FieldKind::Date).hint(
                     person
@@ -307,20 +304,18 @@ impl Form {
                     true,
                     FieldKind::Choice(Options::Reporters),
                 ),
-                Field::new(
+                choice(
                     "kind",
                     "报告类型",
-                    true,
-                    FieldKind::Choice(labels(RollcallKind::ALL, RollcallKind::label)),
-                )
-                .value(RollcallKind::Zero.label()),
-                Field::new(
+                    labels(RollcallKind::ALL, RollcallKind::label),
+                    RollcallKind::Zero.label(),
+                ),
+                choice(
                     "channel",
                     "报告方式",
-                    true,
-                    FieldKind::Choice(labels(Channel::ALL, Channel::label)),
-                )
-                .value(Channel::Phone.label()),
+                    labels(Channel::ALL, Channel::label),
+                    Channel::Phone.label(),
+                ),
                 Field::new("text", "报告内容", false, FieldKind::Text)
                     .hint("有情况时必填：说了什么"),
             ],
