@@ -1,16 +1,16 @@
 //! duty-desk: the township 综治中心 duty desk.
 //!
-//! One direction of dependence: `connect`, `server`, `output`, `report` and
-//! `bench` use `desk`;
-//! `desk` uses `domain` and `store`; `domain` uses nothing of ours.
+//! One direction of dependence: `tui`, `cli`, `files` (ledger import and
+//! export), `connect` and `server` use `desk`; `desk` uses `domain` and
+//! `store`; `domain` uses nothing of ours.
 
 pub mod bench;
+pub mod cli;
 pub mod connect;
 pub mod demo;
 pub mod desk;
 pub mod domain;
-pub mod output;
-pub mod report;
+pub mod files;
 pub mod search;
 pub mod server;
 pub mod store;

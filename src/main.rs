@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 
+use duty_desk::cli::print as output;
 use duty_desk::desk::api::{unexpected, ListName, UndoInfo};
 use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{clock, paths, Desk, DeskError, DeskExt, Request, Response};
@@ -18,7 +19,7 @@ use duty_desk::domain::officer::Officer;
 use duty_desk::domain::person::NewPerson;
 use duty_desk::domain::text::{parse_amount, parse_date};
 use duty_desk::domain::workflow::Status;
-use duty_desk::{bench, connect, output, server};
+use duty_desk::{bench, connect, server};
 
 /// Loading 100 000 summaries is allocation-bound; mimalloc halves it.
 #[global_allocator]
@@ -1214,23 +1215,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )
         }
         Cmd::Weights { cmd } => {
-            use duty_desk::report::duty;
+            use duty_desk::cli::routine;
             let p = match cmd.unwrap_or(WeightsCmd::Show) {
-                WeightsCmd::Show => duty::weights_show(desk)?,
-                WeightsCmd::Set { key, value } => duty::weights_set(desk, &key, &value)?,
-                WeightsCmd::Reset => duty::weights_reset(desk)?,
+                WeightsCmd::Show => routine::weights_show(desk)?,
+                WeightsCmd::Set { key, value } => routine::weights_set(desk, &key, &value)?,
+                WeightsCmd::Reset => routine::weights_reset(desk)?,
             };
             say(json, p.json, &p.text)
         }
         Cmd::Period { cmd } => {
-            use duty_desk::report::duty;
+            use duty_desk::cli::routine;
             let p = match cmd.unwrap_or(PeriodCmd::List) {
                 PeriodCmd::Add {
                     name,
                     from,
                     to,
                     deadline_factor,
-                } => duty::period_add(
+                } => routine::period_add(
                     desk,
                     &name,
                     date(&from)?,
@@ -1240,18 +1241,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         .map(duty_desk::domain::period::parse_factor)
                         .transpose()?,
                 )?,
-                PeriodCmd::List => duty::period_list(desk, today)?,
+                PeriodCmd::List => routine::period_list(desk, today)?,
                 PeriodCmd::Remove { name, from } => {
-                    duty::period_remove(desk, &name, from.as_deref().map(date).transpose()?)?
+                    routine::period_remove(desk, &name, from.as_deref().map(date).transpose()?)?
                 }
             };
             say(json, p.json, &p.text)
         }
         Cmd::Rollcall { cmd, date: day } => {
-            use duty_desk::report::duty;
+            use duty_desk::cli::routine;
             let day = day.as_deref().map(date).transpose()?;
             let p = match cmd {
-                None => duty::rollcall_show(desk, day)?,
+                None => routine::rollcall_show(desk, day)?,
                 Some(RollcallCmd::Record {
                     unit,
                     zero,
@@ -1261,7 +1262,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     date: when,
                 }) => {
                     let when = when.as_deref().map(date).transpose()?.or(day);
-                    duty::rollcall_record(desk, &unit, zero, news, note, &channel, when)?
+                    routine::rollcall_record(desk, &unit, zero, news, note, &channel, when)?
                 }
                 Some(RollcallCmd::Setup { hour, every_day }) => {
                     let every_day = match every_day.as_deref().map(str::trim) {
@@ -1272,7 +1273,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             anyhow::bail!("--every-day 只能是 yes 或 no（是/否），不是“{other}”")
                         }
                     };
-                    duty::rollcall_setup(desk, hour, every_day)?
+                    routine::rollcall_setup(desk, hour, every_day)?
                 }
             };
             say(json, p.json, &p.text)
@@ -1293,11 +1294,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(|s| duty_desk::domain::text::parse_time(s, clock::now()))
                     .transpose()?,
             };
-            let p = duty_desk::report::duty::report(desk, spec, xlsx.as_deref())?;
+            let p = duty_desk::cli::routine::report(desk, spec, xlsx.as_deref())?;
             say(json, p.json, &p.text)
         }
         Cmd::Queue { limit } => {
-            let p = duty_desk::report::duty::queue(desk, limit)?;
+            let p = duty_desk::cli::routine::queue(desk, limit)?;
             say(json, p.json, &p.text)
         }
         Cmd::Export(cmd) => export_cmd(desk, json, cmd, today),
@@ -1450,7 +1451,7 @@ fn export_cmd(
     cmd: ExportCmd,
     today: chrono::NaiveDate,
 ) -> anyhow::Result<()> {
-    use duty_desk::report::{self, Format};
+    use duty_desk::files::{self, Format};
     let date = |s: &str| parse_date(s, today);
     let (what, out, n) = match cmd {
         ExportCmd::Ledger {
@@ -1468,12 +1469,12 @@ fn export_cmd(
                 village,
                 status: status.as_deref().map(Status::parse).transpose()?,
             };
-            let n = report::ledger::export(desk, format, &out, filter)?;
+            let n = files::ledger::export(desk, format, &out, filter)?;
             ("件案件", out, n)
         }
         ExportCmd::Persons { format, out, all } => {
             let format = Format::choose(format.as_deref(), &out)?;
-            let n = report::persons::export(desk, format, &out, all, today)?;
+            let n = files::persons::export(desk, format, &out, all, today)?;
             ("名重点人员", out, n)
         }
     };
@@ -1485,7 +1486,7 @@ fn export_cmd(
 }
 
 fn import_cmd(desk: &mut dyn Desk, json: bool, cmd: ImportCmd) -> anyhow::Result<()> {
-    use duty_desk::report::ledger::{import, report_text, ImportOptions};
+    use duty_desk::files::ledger::{import, report_text, ImportOptions};
     let ImportCmd::Ledger {
         file,
         dry_run,

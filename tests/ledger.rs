@@ -14,7 +14,7 @@ use duty_desk::desk::api::{Request, Response};
 use duty_desk::desk::ledger::{ImportReport, LedgerFilter};
 use duty_desk::desk::{DeskError, DeskExt, Session};
 use duty_desk::domain::workflow::Status;
-use duty_desk::report::ledger::{import, ImportOptions};
+use duty_desk::files::ledger::{import, ImportOptions};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 fn write_utf8_csv(path: &Path, text: &str) {

@@ -2,7 +2,7 @@
 //! Percentiles over many samples, printed as a table or (with `--json`) as one
 //! JSON object of named figures. Never asserted in tests: measured here.
 
-mod duty;
+mod routine;
 mod tui;
 
 use std::collections::BTreeMap;
@@ -239,8 +239,8 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         }
         if plan.wants("report") {
             progress(&format!("在 {n} 件上测日报与重新排序…"));
-            duty::daily_report(&local, &caller, tag, &mut figures)?;
-            duty::rank_after_change(&local, tag, &mut figures)?;
+            routine::daily_report(&local, &caller, tag, &mut figures)?;
+            routine::rank_after_change(&local, tag, &mut figures)?;
         }
         drop(local);
         figures.insert(
@@ -272,7 +272,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     }
     if plan.wants("ledger") {
         let ledger_db = dir.join(format!("bench-{big}.redb"));
-        crate::report::bench::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
+        crate::files::bench::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
     }
     if plan.keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -81,7 +81,7 @@ pub(crate) fn run(
             local.change_dispute(me, &id, seen, "交办", now, |d| {
                 let (deadline, note) = match deadline {
                     Some(given) => (given, String::new()),
-                    None => super::duty::assignment_deadline(local, &lists.settings, d, today)?,
+                    None => super::routine::assignment_deadline(local, &lists.settings, d, today)?,
                 };
                 d.assign(&leader, &unit, &person, deadline, &me.login, now)?;
                 if let Some(h) = d.history.last_mut() {

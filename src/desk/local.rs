@@ -153,7 +153,7 @@ impl Local {
             | Request::Rollcall { .. }
             | Request::RecordRollcall { .. }
             | Request::SetRollcall { .. }
-            | Request::Report { .. }) => super::duty::handle(self, &me, duty, now),
+            | Request::Report { .. }) => super::routine::handle(self, &me, duty, now),
             command => super::commands::run(self, &me, command, now),
         }
     }

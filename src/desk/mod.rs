@@ -4,12 +4,12 @@
 pub mod api;
 pub mod clock;
 mod commands;
-mod duty;
 pub mod identity;
 pub mod ledger;
 pub mod local;
 pub mod paths;
 pub mod remote;
+mod routine;
 mod summary_cache;
 mod undo;
 pub mod wire;

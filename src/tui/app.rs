@@ -298,7 +298,7 @@ impl App {
             self.out.push(Out::Request(
                 Want::ShiftMark,
                 Request::Draft {
-                    key: super::duty::SHIFT_KEY.into(),
+                    key: super::routine::SHIFT_KEY.into(),
                 },
             ));
             self.out.push(Out::Request(

@@ -112,17 +112,17 @@ fn run_export(
     job: &ExportJob,
     today: chrono::NaiveDate,
 ) -> anyhow::Result<usize> {
-    use crate::report::{self, Format};
+    use crate::files::{self, Format};
     let format = Format::choose(None, &job.path)?;
     let mut remote = Remote::connect(socket, false)?;
     if job.persons {
-        return report::persons::export(&mut remote, format, &job.path, false, today);
+        return files::persons::export(&mut remote, format, &job.path, false, today);
     }
     let filter = crate::desk::ledger::LedgerFilter {
         village: job.village.clone(),
         ..Default::default()
     };
-    report::ledger::export(&mut remote, format, &job.path, filter)
+    files::ledger::export(&mut remote, format, &job.path, filter)
 }
 
 fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>, gate: &Gate) {

@@ -5,14 +5,14 @@
 pub mod app;
 pub mod client;
 mod command;
-pub mod duty;
-mod duty_view;
 pub mod flows;
 pub mod form;
 mod form_view;
 pub mod input;
 pub mod keymap;
 pub mod picker;
+pub mod routine;
+mod routine_view;
 pub mod views;
 
 use std::io::{BufWriter, Write};

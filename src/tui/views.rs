@@ -11,11 +11,11 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{doc_of, person_doc, App, Overlay, Record, View};
 use super::keymap::{Action, Layer};
-use super::{duty_view, form_view};
+use super::{form_view, routine_view};
+use crate::cli::print;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 use crate::domain::workflow::Status;
-use crate::output;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
@@ -132,8 +132,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         _ => None,
     }) {
         Some(d) => draw_detail(f, app, &d, body),
-        None if app.view == View::Dashboard => duty_view::draw_dashboard(f, app, body),
-        None if app.view == View::Rollcall => duty_view::draw_rollcall(f, app, body),
+        None if app.view == View::Dashboard => routine_view::draw_dashboard(f, app, body),
+        None if app.view == View::Rollcall => routine_view::draw_rollcall(f, app, body),
         None if body.width >= SPLIT_WIDTH => {
             let [list, side] =
                 Layout::horizontal([Constraint::Percentage(62), Constraint::Fill(1)]).areas(body);
@@ -162,7 +162,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             title,
             text,
             scroll,
-        }) => duty_view::draw_report(f, app, title, text, *scroll, body),
+        }) => routine_view::draw_report(f, app, title, text, *scroll, body),
         Some(Overlay::Help { .. }) => draw_help(f, app, body),
         Some(Overlay::Message(m)) => draw_message(f, app, m, body),
         Some(Overlay::Command { .. }) => draw_command(f, app, hints),
@@ -693,12 +693,12 @@ fn draw_detail(f: &mut Frame, app: &App, d: &super::app::Detail, area: Rect) {
                     warn(),
                 ));
             }
-            for text in output::dispute_text(dispute, today).lines() {
+            for text in print::dispute_text(dispute, today).lines() {
                 lines.push(styled_detail_line(text));
             }
         }
         Some(Record::Person(p)) => {
-            for text in output::person_text(p, today).lines() {
+            for text in print::person_text(p, today).lines() {
                 lines.push(styled_detail_line(text));
             }
         }

@@ -7,13 +7,13 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
+use crate::cli::print::table;
 use crate::desk::api::{unexpected, Desk, DeskExt, Request, Response};
 use crate::domain::lists::{Channel, RollcallKind};
 use crate::domain::period::SensitivePeriod;
 use crate::domain::reports::{Figures, Kind, Report, Spec};
 use crate::domain::risk::{rank, score, RiskContext};
 use crate::domain::rollcall::{sheet_text, NewRollcall};
-use crate::output::table;
 
 /// What a command prints: JSON for `--json`, else the text.
 pub struct Printed {
@@ -299,7 +299,7 @@ pub fn report(desk: &mut dyn Desk, spec: Spec, xlsx: Option<&Path>) -> anyhow::R
     let r = desk.report(spec)?;
     let mut text = r.text.trim_end().to_string();
     if let (Some(path), Figures::Analysis(f)) = (xlsx, &r.figures) {
-        super::analysis_xlsx::write(path, f)?;
+        crate::files::analysis_xlsx::write(path, f)?;
         text.push_str(&format!("\n（已另存为 {}）", path.display()));
     }
     Ok(printed(report_json(&r)?, text))

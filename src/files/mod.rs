@@ -6,7 +6,6 @@
 pub mod analysis_xlsx;
 pub mod bench;
 pub mod csv;
-pub mod duty;
 pub mod ledger;
 pub mod persons;
 mod progress;
