@@ -4,6 +4,8 @@
 
 use super::api::{DeskError, Request, Response};
 use super::local::{committed, Local, Reply};
+use chrono::Datelike;
+
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::officer::{check, Capability, Officer};
@@ -34,7 +36,7 @@ pub(crate) fn run(
                     }
                 }
                 let n = tx.next_seq(&format!("dispute:{year}"))?;
-                let id = format!("MD-{year}-{n:06}");
+                let id = crate::domain::record::dispute_id(now.year(), n);
                 let mut d = Dispute::register(id.clone(), new, &by, now)?;
                 tx.put_dispute(&mut d)?;
                 tx.remember_undo("登记", &id, Before::Dispute(None))?;
@@ -258,7 +260,7 @@ pub(crate) fn run(
             new.officer = officers.worker(&new.officer)?;
             let c = local.store().write(&me.login, now, |tx| {
                 let n = tx.next_seq("person")?;
-                let id = format!("RY-{n:06}");
+                let id = crate::domain::record::person_id(n);
                 let mut p = KeyPerson::register(id.clone(), new, &me.login, now)?;
                 tx.put_person(&mut p)?;
                 tx.remember_undo("登记重点人员", &id, Before::Person(None))?;

@@ -8,7 +8,7 @@ mod rebuild;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::api::{DeskError, Response};
@@ -540,7 +540,7 @@ fn run_import(
                     let slot = next.get_mut(&year).expect("reserved above");
                     let n = *slot;
                     *slot += 1;
-                    format!("MD-{year}-{n:06}")
+                    crate::domain::record::dispute_id(d.registered_at.year(), n)
                 }
             };
             d.history.push(HistoryEntry {

@@ -8,6 +8,7 @@ pub mod lists;
 pub mod officer;
 pub mod period;
 pub mod person;
+pub mod record;
 pub mod reports;
 pub mod risk;
 pub mod rollcall;

@@ -37,14 +37,8 @@ pub(super) struct Built {
 /// The desk's own numbers: MD-2024-000123.
 fn own_id(text: &str) -> Option<(String, i32, u64)> {
     let t = text.trim().to_uppercase();
-    let rest = t.strip_prefix("MD-")?;
-    let (year, n) = rest.split_once('-')?;
-    if year.len() != 4 || n.len() != 6 {
-        return None;
-    }
-    let y: i32 = year.parse().ok()?;
-    let n: u64 = n.parse().ok()?;
-    (n > 0).then_some((t, y, n))
+    let (y, n) = crate::domain::record::parse_dispute_id(&t)?;
+    Some((t, y, n))
 }
 
 fn at(day: NaiveDate, hour: u32) -> Time {

@@ -1,0 +1,64 @@
+//! What kind of record an id or a change names. The id formats (编号) live
+//! here and nowhere else: MD-2026-000001 for a dispute, RY-000001 for a key
+//! person.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RecordKind {
+    Dispute,
+    Person,
+    Officer,
+    /// A village, unit or category list, or a setting stored beside them.
+    List,
+}
+
+const DISPUTE_PREFIX: &str = "MD-";
+const PERSON_PREFIX: &str = "RY-";
+
+impl RecordKind {
+    /// The kind an officer-facing id (编号) names; officers and lists have no
+    /// 编号, so any other text is taken as a dispute's.
+    pub fn of_id(id: &str) -> RecordKind {
+        if id.starts_with(PERSON_PREFIX) {
+            RecordKind::Person
+        } else {
+            RecordKind::Dispute
+        }
+    }
+}
+
+/// The 编号 of the `n`th dispute registered in `year`.
+pub fn dispute_id(year: i32, n: u64) -> String {
+    format!("{DISPUTE_PREFIX}{year}-{n:06}")
+}
+
+/// The 编号 of the `n`th key person registered.
+pub fn person_id(n: u64) -> String {
+    format!("{PERSON_PREFIX}{n:06}")
+}
+
+/// The year and number of a dispute's 编号 (MD-2026-000123 → (2026, 123)).
+pub fn parse_dispute_id(id: &str) -> Option<(i32, u64)> {
+    let rest = id.strip_prefix(DISPUTE_PREFIX)?;
+    let (year, n) = rest.split_once('-')?;
+    if year.len() != 4 || n.len() != 6 {
+        return None;
+    }
+    let n: u64 = n.parse().ok()?;
+    (n > 0).then_some((year.parse().ok()?, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_name_their_kind() {
+        assert_eq!(dispute_id(2026, 12), "MD-2026-000012");
+        assert_eq!(parse_dispute_id("MD-2026-000012"), Some((2026, 12)));
+        assert_eq!(parse_dispute_id("RY-000012"), None);
+        assert_eq!(RecordKind::of_id(&person_id(3)), RecordKind::Person);
+        assert_eq!(RecordKind::of_id("MD-2026-000001"), RecordKind::Dispute);
+    }
+}
