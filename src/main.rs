@@ -8,6 +8,7 @@ use serde_json::json;
 
 use duty_desk::cli::print as output;
 use duty_desk::desk::api::{unexpected, ListName, UndoInfo};
+use duty_desk::desk::ops::{self, CaseOp, PersonOp};
 use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{clock, paths, Desk, DeskError, DeskExt, Request, Response};
 use duty_desk::domain::dispute::{NewDispute, Party, PlanStep};
@@ -808,16 +809,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已研判",
-            Request::Triage {
-                id: id.clone(),
-                seen: None,
+            ops::Triage {
                 risk: RiskLevel::parse(&risk)?,
                 flags: flags
                     .iter()
                     .map(|f| WarningFlag::parse(f))
                     .collect::<Result<_, _>>()?,
                 tier: tier.as_deref().map(Tier::parse).transpose()?,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Assign {
             id,
@@ -830,35 +830,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已交办",
-            Request::Assign {
-                id: id.clone(),
-                seen: None,
+            ops::Assign {
                 leader,
                 unit,
                 person,
                 deadline: deadline.as_deref().map(date).transpose()?,
-            },
+            }
+            .on(id.clone(), None),
         ),
-        Cmd::Accept { id } => done(
-            desk,
-            json,
-            &id,
-            "已签收",
-            Request::Accept {
-                id: id.clone(),
-                seen: None,
-            },
-        ),
+        Cmd::Accept { id } => done(desk, json, &id, "已签收", ops::Accept.on(id.clone(), None)),
         Cmd::Reject { id, reason } => done(
             desk,
             json,
             &id,
             "已退回",
-            Request::Reject {
-                id: id.clone(),
-                seen: None,
-                reason,
-            },
+            ops::Reject { reason }.on(id.clone(), None),
         ),
         Cmd::Package {
             id,
@@ -883,14 +869,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 json,
                 &id,
                 "已包案",
-                Request::Package {
-                    id: id.clone(),
-                    seen: None,
+                ops::Package {
                     leader,
                     team: team.into_iter().filter(|t| !t.trim().is_empty()).collect(),
                     plan,
                     deadline: date(&deadline)?,
-                },
+                }
+                .on(id.clone(), None),
             )
         }
         Cmd::Note { id, text, kind } => done(
@@ -898,12 +883,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已添加进展",
-            Request::Note {
-                id: id.clone(),
-                seen: None,
+            ops::Note {
                 kind: ContactKind::parse(&kind)?,
                 text,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Supervise { id, off } => done(
             desk,
@@ -914,23 +898,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 "已挂牌督办"
             },
-            Request::Supervise {
-                id: id.clone(),
-                seen: None,
-                on: !off,
-            },
+            ops::Supervise { on: !off }.on(id.clone(), None),
         ),
         Cmd::Escalate { id, to, reason } => done(
             desk,
             json,
             &id,
             "已调整层级",
-            Request::ChangeTier {
-                id: id.clone(),
-                seen: None,
+            ops::ChangeTier {
                 to: Tier::parse(&to)?,
                 reason,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Close {
             id,
@@ -941,12 +920,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已提交销号",
-            Request::Close {
-                id: id.clone(),
-                seen: None,
+            ops::Close {
                 outcome: Outcome::parse(&outcome)?,
                 summary,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Approve {
             id,
@@ -957,12 +935,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             if reject { "已驳回" } else { "已批准" },
-            Request::Decide {
-                id: id.clone(),
-                seen: None,
+            ops::Decide {
                 approve: !reject,
                 comment,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Extend {
             id,
@@ -973,12 +950,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已申请延期",
-            Request::Extend {
-                id: id.clone(),
-                seen: None,
+            ops::Extend {
                 deadline: date(&deadline)?,
                 reason,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Visit {
             id,
@@ -992,27 +968,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已登记回访",
-            Request::FollowUp {
-                id: id.clone(),
-                seen: None,
+            ops::FollowUp {
                 method: VisitMethod::parse(&method)?,
                 honoured: yes_no(&honoured)?,
                 satisfaction,
                 rebound: reopen,
                 finding,
                 reopen,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Reopen { id, reason } => done(
             desk,
             json,
             &id,
             "已重新打开",
-            Request::Reopen {
-                id: id.clone(),
-                seen: None,
-                reason,
-            },
+            ops::Reopen { reason }.on(id.clone(), None),
         ),
         Cmd::Person(PersonCmd::Add {
             name,
@@ -1051,16 +1022,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             &id,
             "已登记走访",
-            Request::VisitPerson {
-                id: id.clone(),
-                seen: None,
+            ops::VisitPerson {
                 date: match day {
                     Some(d) => date(&d)?,
                     None => today,
                 },
                 method: VisitMethod::parse(&method)?,
                 finding,
-            },
+            }
+            .on(id.clone(), None),
         ),
         Cmd::Person(PersonCmd::Review {
             id,
@@ -1080,12 +1050,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 } else {
                     "已延长列管"
                 },
-                Request::ReviewPerson {
-                    id: id.clone(),
-                    seen: None,
+                ops::ReviewPerson {
                     reason,
                     next_review: until.as_deref().map(date).transpose()?,
-                },
+                }
+                .on(id.clone(), None),
             )
         }
         Cmd::List {

@@ -5,6 +5,7 @@ mod common;
 use chrono::Days;
 use common::{caller, fixture};
 use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::ops::{self, CaseOp, PersonOp};
 use duty_desk::desk::{clock, Desk, DeskError, DeskExt, Session};
 use duty_desk::domain::lists::{
     ContactKind, Outcome, PersonCategory, RiskLevel, Tier, VisitMethod, WarningFlag,
@@ -43,26 +44,24 @@ fn a_dispute_goes_from_registration_to_archive() {
 
     f.call(
         "zb1",
-        Request::Triage {
-            id: id.clone(),
-            seen: None,
+        ops::Triage {
             risk: RiskLevel::High,
             flags: vec![WarningFlag::CriminalTendency],
             tier: Some(Tier::Township),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     // No deadline given: 高 → 7 days by default.
     f.call(
         "zb1",
-        Request::Assign {
-            id: id.clone(),
-            seen: None,
+        ops::Assign {
             leader: "ld1".into(),
             unit: "司法所".into(),
             person: "tj1".into(),
             deadline: None,
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     let mut s = Session {
@@ -70,20 +69,14 @@ fn a_dispute_goes_from_registration_to_archive() {
         caller: caller("tj1"),
     };
     assert_eq!(s.dispute(&id).unwrap().deadline(), Some(in_days(7)));
-    s.call(Request::Accept {
-        id: id.clone(),
-        seen: None,
-    })
-    .unwrap();
+    s.call(ops::Accept.on(id.clone(), None)).unwrap();
     let f = common::Fixture {
         dir: f.dir,
         local: s.local,
     };
     f.call(
         "ld1",
-        Request::Package {
-            id: id.clone(),
-            seen: None,
+        ops::Package {
             leader: "ld1".into(),
             team: vec!["tj1".into(), "tj2".into()],
             plan: vec![duty_desk::domain::dispute::PlanStep {
@@ -92,27 +85,26 @@ fn a_dispute_goes_from_registration_to_archive() {
                 done: false,
             }],
             deadline: in_days(10),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     f.call(
         "tj1",
-        Request::Note {
-            id: id.clone(),
-            seen: None,
+        ops::Note {
             kind: ContactKind::MediationMeeting,
             text: "组织双方在村委会调解\n初步达成一致".into(),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     f.call(
         "tj1",
-        Request::Close {
-            id: id.clone(),
-            seen: None,
+        ops::Close {
             outcome: Outcome::WrittenAgreement,
             summary: "签订书面调解协议".into(),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
 
@@ -120,12 +112,11 @@ fn a_dispute_goes_from_registration_to_archive() {
     let err = f
         .call(
             "ld2",
-            Request::Decide {
-                id: id.clone(),
-                seen: None,
+            ops::Decide {
                 approve: true,
                 comment: String::new(),
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap_err();
     assert!(
@@ -134,27 +125,25 @@ fn a_dispute_goes_from_registration_to_archive() {
     );
     f.call(
         "ld1",
-        Request::Decide {
-            id: id.clone(),
-            seen: None,
+        ops::Decide {
             approve: true,
             comment: "同意销号".into(),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     for i in 0..3 {
         f.call(
             "tj1",
-            Request::FollowUp {
-                id: id.clone(),
-                seen: None,
+            ops::FollowUp {
                 method: VisitMethod::Home,
                 honoured: true,
                 satisfaction: "满意".into(),
                 rebound: false,
                 finding: format!("第{}次回访，协议履行正常", i + 1),
                 reopen: false,
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap();
     }
@@ -206,37 +195,27 @@ fn each_role_is_refused_what_it_may_not_do() {
     let id = f.register("zb1", "东河村", &["王建国"]).unwrap();
     f.call(
         "zb1",
-        Request::Triage {
-            id: id.clone(),
-            seen: None,
+        ops::Triage {
             risk: RiskLevel::Medium,
             flags: vec![],
             tier: None,
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     f.call(
         "zb1",
-        Request::Assign {
-            id: id.clone(),
-            seen: None,
+        ops::Assign {
             leader: "ld1".into(),
             unit: "司法所".into(),
             person: "tj1".into(),
             deadline: Some(in_days(5)),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     // tj2 is not on this case.
-    let err = f
-        .call(
-            "tj2",
-            Request::Accept {
-                id: id.clone(),
-                seen: None,
-            },
-        )
-        .unwrap_err();
+    let err = f.call("tj2", ops::Accept.on(id.clone(), None)).unwrap_err();
     assert!(
         err.to_string().contains("责任人只能处理交办给自己的案件"),
         "{err}"
@@ -244,35 +223,26 @@ fn each_role_is_refused_what_it_may_not_do() {
     let err = f
         .call(
             "tj2",
-            Request::Note {
-                id: id.clone(),
-                seen: None,
+            ops::Note {
                 kind: ContactKind::Phone,
                 text: "电话联系".into(),
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap_err();
     assert!(matches!(err, DeskError::Forbidden(_)));
-    f.call(
-        "tj1",
-        Request::Accept {
-            id: id.clone(),
-            seen: None,
-        },
-    )
-    .unwrap();
+    f.call("tj1", ops::Accept.on(id.clone(), None)).unwrap();
     // Packaging needs a leader.
     let err = f
         .call(
             "zb1",
-            Request::Package {
-                id: id.clone(),
-                seen: None,
+            ops::Package {
                 leader: "ld1".into(),
                 team: vec![],
                 plan: vec![],
                 deadline: in_days(9),
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap_err();
     assert!(err.to_string().contains("需要领导或管理员角色"), "{err}");
@@ -323,25 +293,23 @@ fn a_stale_change_is_refused_with_the_fresh_state() {
     // Another officer triages first.
     f.call(
         "admin1",
-        Request::Triage {
-            id: id.clone(),
-            seen: Some(seen),
+        ops::Triage {
             risk: RiskLevel::High,
             flags: vec![],
             tier: None,
-        },
+        }
+        .on(id.clone(), Some(seen)),
     )
     .unwrap();
     let err = f
         .call(
             "zb1",
-            Request::Triage {
-                id: id.clone(),
-                seen: Some(seen),
+            ops::Triage {
                 risk: RiskLevel::Low,
                 flags: vec![],
                 tier: None,
-            },
+            }
+            .on(id.clone(), Some(seen)),
         )
         .unwrap_err();
     match err {
@@ -394,55 +362,51 @@ fn bad_input_gets_a_clear_chinese_message_and_saves_nothing() {
     let id = f.register("zb1", "东河村", &["王建国"]).unwrap();
     f.call(
         "zb1",
-        Request::Triage {
-            id: id.clone(),
-            seen: None,
+        ops::Triage {
             risk: RiskLevel::Low,
             flags: vec![],
             tier: None,
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     let yesterday = today() - Days::new(1);
     let err = f
         .call(
             "zb1",
-            Request::Assign {
-                id: id.clone(),
-                seen: None,
+            ops::Assign {
                 leader: "ld1".into(),
                 unit: "司法所".into(),
                 person: "tj1".into(),
                 deadline: Some(yesterday),
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap_err();
     assert!(err.to_string().contains("已经过去"), "{err}");
     let err = f
         .call(
             "zb1",
-            Request::Assign {
-                id: id.clone(),
-                seen: None,
+            ops::Assign {
                 leader: "tj2".into(),
                 unit: "司法所".into(),
                 person: "tj1".into(),
                 deadline: None,
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap_err();
     assert!(err.to_string().contains("须为“领导”角色"), "{err}");
     let err = f
         .call(
             "zb1",
-            Request::Assign {
-                id: id.clone(),
-                seen: None,
+            ops::Assign {
                 leader: "ld1".into(),
                 unit: "司法局".into(),
                 person: "tj1".into(),
                 deadline: None,
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap_err();
     assert!(
@@ -450,13 +414,7 @@ fn bad_input_gets_a_clear_chinese_message_and_saves_nothing() {
         "{err}"
     );
     let err = f
-        .call(
-            "zb1",
-            Request::Accept {
-                id: "MD-2026-999999".into(),
-                seen: None,
-            },
-        )
+        .call("zb1", ops::Accept.on("MD-2026-999999", None))
         .unwrap_err();
     assert_eq!(err.to_string(), "找不到编号为 MD-2026-999999 的案件");
 }
@@ -572,13 +530,12 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
     let visit = |who: &str| {
         f.call(
             who,
-            Request::VisitPerson {
-                id: id.clone(),
-                seen: None,
+            ops::VisitPerson {
                 date: today(),
                 method: VisitMethod::Home,
                 finding: "情绪稳定".into(),
-            },
+            }
+            .on(id.clone(), None),
         )
     };
     visit("tj1").unwrap();
@@ -586,12 +543,11 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
     // Ending the entry keeps its history and takes it off the watchlist.
     f.call(
         "zb1",
-        Request::ReviewPerson {
-            id: id.clone(),
-            seen: None,
+        ops::ReviewPerson {
             reason: "诉求已解决，解除列管".into(),
             next_review: None,
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     match f
@@ -626,13 +582,12 @@ fn dispute_phones_are_masked_for_those_off_the_case() {
 fn triage(f: &common::Fixture, who: &str, id: &str) {
     f.call(
         who,
-        Request::Triage {
-            id: id.to_string(),
-            seen: None,
+        ops::Triage {
             risk: RiskLevel::Medium,
             flags: vec![],
             tier: None,
-        },
+        }
+        .on(id.to_string(), None),
     )
     .unwrap();
 }
@@ -648,14 +603,13 @@ fn undo_reverts_the_officers_own_last_change_and_the_log_keeps_both() {
     triage(&f, "zb1", &id);
     f.call(
         "zb1",
-        Request::Assign {
-            id: id.clone(),
-            seen: None,
+        ops::Assign {
             leader: "ld1".into(),
             unit: "司法所".into(),
             person: "tj1".into(),
             deadline: Some(in_days(9)),
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     let mut s = Session {
@@ -755,13 +709,12 @@ fn undo_reverts_a_key_person_visit() {
     };
     f.call(
         "tj1",
-        Request::VisitPerson {
-            id: pid.clone(),
-            seen: None,
+        ops::VisitPerson {
             date: today(),
             method: VisitMethod::Home,
             finding: "情绪稳定，家中老人身体尚可".into(),
-        },
+        }
+        .on(pid.clone(), None),
     )
     .unwrap();
     undo(&f, "tj1").unwrap();

@@ -7,6 +7,7 @@ mod common;
 use chrono::Days;
 use common::fixture;
 use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::ops::{self, CaseOp};
 use duty_desk::desk::{clock, DeskError};
 use duty_desk::domain::lists::{Channel, RiskLevel, RollcallKind, WarningFlag};
 use duty_desk::domain::period::SensitivePeriod;
@@ -143,25 +144,23 @@ fn an_active_period_shows_tightens_deadlines_and_weighs_in() {
     let id = f.register("zb1", "东河村", &["王某", "李某"]).unwrap();
     f.call(
         "zb1",
-        Request::Triage {
-            id: id.clone(),
-            seen: None,
+        ops::Triage {
             risk: RiskLevel::High,
             flags: vec![WarningFlag::Agitated],
             tier: None,
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     f.call(
         "zb1",
-        Request::Assign {
-            id: id.clone(),
-            seen: None,
+        ops::Assign {
             leader: "ld1".into(),
             unit: "司法所".into(),
             person: "tj1".into(),
             deadline: None,
-        },
+        }
+        .on(id.clone(), None),
     )
     .unwrap();
     let d = match f.call("zb1", Request::Dispute { id: id.clone() }).unwrap() {

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::server::{account, can_make_accounts, Server, GROUP};
 use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::ops::{self, CaseOp};
 use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{Desk, DeskError, DeskExt};
 use duty_desk::domain::dispute::{NewDispute, Party};
@@ -49,13 +50,14 @@ fn two_clients_see_each_others_changes() {
         .expect("a notice");
     assert_eq!(n.action, "登记");
     assert_eq!(n.touched[0].id, id);
-    a.call(Request::Triage {
-        id: id.clone(),
-        seen: None,
-        risk: RiskLevel::High,
-        flags: vec![],
-        tier: None,
-    })
+    a.call(
+        ops::Triage {
+            risk: RiskLevel::High,
+            flags: vec![],
+            tier: None,
+        }
+        .on(id.clone(), None),
+    )
     .unwrap();
     // b sees its own registration first, then a's triage.
     let mut seen = Vec::new();

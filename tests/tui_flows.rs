@@ -10,6 +10,13 @@ use std::rc::Rc;
 use chrono::TimeZone;
 use common::{caller, fixture};
 use duty_desk::desk::api::{decode_blob, Request, Response};
+use duty_desk::desk::ops::{self, CaseOp};
+use duty_desk::tui::form::Key;
+
+/// A form field by the name its draft keeps it under.
+fn k(name: &str) -> Key {
+    Key::parse(name).expect("a field of the form")
+}
 use duty_desk::desk::{clock, Caller, Local, Notice};
 use duty_desk::domain::dispute::Dispute;
 use duty_desk::domain::lists::{Outcome, RiskLevel, Tier};
@@ -280,7 +287,7 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
         .typed("很多钱")
         .submit();
     let f = d.form();
-    let err = |key: &str| f.field(key).unwrap().error.clone().unwrap_or_default();
+    let err = |key: &str| f.field(k(key)).unwrap().error.clone().unwrap_or_default();
     assert!(
         err("party1.name").contains("当事人姓名"),
         "{}",
@@ -294,7 +301,7 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
     d.field("当事人1 姓名")
         .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
         .typed("\u{1b}[2J赵\u{7}春生");
-    assert_eq!(d.form().get("party1.name"), "[2J赵春生");
+    assert_eq!(d.form().get(k("party1.name")), "[2J赵春生");
 }
 
 fn summaries(local: &Server) -> (u64, Vec<duty_desk::domain::summary::Summary>) {
@@ -496,7 +503,7 @@ fn a_same_sounding_party_in_the_same_village_is_flagged_and_can_be_opened() {
     assert!(matches!(zb.app.overlays.last(), Some(Overlay::Detail(d)) if d.id == first));
     // Esc goes back to the unfinished form, not past it.
     zb.key(KeyCode::Esc);
-    assert_eq!(zb.form().get("party1.name"), "章三");
+    assert_eq!(zb.form().get(k("party1.name")), "章三");
 }
 
 #[test]
@@ -517,7 +524,7 @@ fn an_unsent_form_is_offered_again_on_the_next_start() {
     zb.key(KeyCode::Esc);
     assert!(matches!(zb.app.overlays.last(), Some(Overlay::Ask(_))));
     zb.key(KeyCode::Esc);
-    assert_eq!(zb.form().get("party1.name"), "赵春生");
+    assert_eq!(zb.form().get(k("party1.name")), "赵春生");
     drop(zb);
 
     let mut again = Desk::open(&local, "zb1");
@@ -525,9 +532,9 @@ fn an_unsent_form_is_offered_again_on_the_next_start() {
     assert!(screen.contains("没有提交的「登记矛盾纠纷」"), "{screen}");
     again.key(KeyCode::Enter);
     let f = again.form();
-    assert_eq!(f.get("village"), "西岗村");
-    assert_eq!(f.get("party1.name"), "赵春生");
-    assert_eq!(f.get("summary"), "两户因山林界址争执");
+    assert_eq!(f.get(k("village")), "西岗村");
+    assert_eq!(f.get(k("party1.name")), "赵春生");
+    assert_eq!(f.get(k("summary")), "两户因山林界址争执");
     // Sent: the draft is gone, nothing is offered next time.
     again.field("纠纷类型").pick("ll").submit();
     assert!(!again.has_form(), "{:?}", again.form().error);
@@ -569,13 +576,12 @@ fn a_stale_form_is_refused_in_the_form_and_can_be_sent_again() {
         .local
         .handle(
             &caller("admin1"),
-            Request::Triage {
-                id: id.clone(),
-                seen: None,
+            ops::Triage {
                 risk: RiskLevel::Low,
                 flags: vec![],
                 tier: None,
-            },
+            }
+            .on(id.clone(), None),
         )
         .unwrap();
     zb.submit();
@@ -697,7 +703,7 @@ fn impossible_and_past_deadlines_are_refused_in_the_form() {
         .submit();
     let e = zb
         .form()
-        .field("deadline")
+        .field(k("deadline"))
         .unwrap()
         .error
         .clone()
@@ -708,7 +714,7 @@ fn impossible_and_past_deadlines_are_refused_in_the_form() {
         .submit();
     let e = zb
         .form()
-        .field("deadline")
+        .field(k("deadline"))
         .unwrap()
         .error
         .clone()
@@ -756,12 +762,12 @@ fn a_sensitive_period_brings_the_banner_and_the_roll_call_by_keyboard() {
     // The cursor's village, 零报告 by phone.
     let first = zb.app.rollcall_rows()[0].unit.to_string();
     zb.key(KeyCode::Char('n'));
-    assert_eq!(zb.form().get("unit"), first);
+    assert_eq!(zb.form().get(k("unit")), first);
     zb.submit();
     assert!(!zb.has_form(), "{:?}", zb.form().error);
     // 有情况 needs what was said; 微信 for the next one.
     zb.key(KeyCode::Down).key(KeyCode::Enter);
-    let second = zb.form().get("unit");
+    let second = zb.form().get(k("unit"));
     zb.field("报告类型")
         .key(KeyCode::Left)
         .field("报告方式")
@@ -769,7 +775,7 @@ fn a_sensitive_period_brings_the_banner_and_the_roll_call_by_keyboard() {
         .submit();
     let e = zb
         .form()
-        .field("text")
+        .field(k("text"))
         .unwrap()
         .error
         .clone()

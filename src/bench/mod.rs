@@ -12,8 +12,9 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::demo::{self, DemoPlan, Rng};
+use crate::desk::ops::{self, CaseOp};
 use crate::desk::remote::Remote;
-use crate::desk::{clock, identity, Caller, Desk, Local, Request};
+use crate::desk::{clock, identity, Caller, Desk, Local};
 use crate::domain::lists::ContactKind;
 use crate::store::Store;
 
@@ -74,12 +75,11 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
         let t = Instant::now();
         local.handle(
             caller,
-            Request::Note {
-                id,
-                seen: None,
+            ops::Note {
                 kind: ContactKind::Phone,
                 text: format!("电话回访当事人，第{i}次联系"),
-            },
+            }
+            .on(id, None),
         )?;
         out.push(ms(t));
     }
@@ -325,12 +325,13 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
                     let mut rng = Rng::new(c);
                     for i in 0..200 {
                         let id = rng.pick(&ids).clone();
-                        r.call(Request::Note {
-                            id,
-                            seen: None,
-                            kind: ContactKind::Visit,
-                            text: format!("并发测试{c}-{i}"),
-                        })?;
+                        r.call(
+                            ops::Note {
+                                kind: ContactKind::Visit,
+                                text: format!("并发测试{c}-{i}"),
+                            }
+                            .on(id, None),
+                        )?;
                     }
                     Ok(())
                 })
@@ -351,12 +352,13 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
         for i in 0..300 {
             let id = rng.pick(ids).clone();
             let t = Instant::now();
-            actor.call(Request::Note {
-                id,
-                seen: None,
-                kind: ContactKind::Phone,
-                text: format!("推送测试{i}"),
-            })?;
+            actor.call(
+                ops::Note {
+                    kind: ContactKind::Phone,
+                    text: format!("推送测试{i}"),
+                }
+                .on(id, None),
+            )?;
             loop {
                 match watcher.next_notice(Some(std::time::Duration::from_secs(5)))? {
                     Some(n) if n.actor == caller_login() && n.action == "添加进展" => break,

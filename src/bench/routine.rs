@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::{ms, percentile, round2, Figures};
 use crate::demo::Rng;
+use crate::desk::ops::{self, CaseOp};
 use crate::desk::{clock, Caller, Local, Request};
 use crate::domain::lists::{Channel, RollcallKind, WarningFlag};
 use crate::domain::period::SensitivePeriod;
@@ -81,12 +82,11 @@ pub fn daily_report(
         // Each report follows a change, as on a working desk.
         local.handle(
             caller,
-            Request::Note {
-                id: rng.pick(&open).clone(),
-                seen: None,
+            ops::Note {
                 kind: crate::domain::lists::ContactKind::Phone,
                 text: format!("日报测试前的进展{i}"),
-            },
+            }
+            .on(rng.pick(&open).clone(), None),
         )?;
         let t = Instant::now();
         local.handle(caller, daily())?;

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{ImportBatch, ImportReport, LedgerFilter};
-use crate::domain::dispute::{Dispute, NewDispute, PlanStep};
-use crate::domain::lists::{ContactKind, Outcome, RiskLevel, Tier, VisitMethod, WarningFlag};
+use super::ops::Change;
+use crate::domain::dispute::{Dispute, NewDispute};
 use crate::domain::officer::Officer;
 use crate::domain::period::SensitivePeriod;
 use crate::domain::person::{KeyPerson, NewPerson};
@@ -52,106 +52,17 @@ pub enum Request {
     Register {
         new: NewDispute,
     },
-    Triage {
+    /// One of the operations in `ops` on an existing dispute or key person.
+    /// `seen` is the revision the officer saw.
+    Change {
         id: String,
         seen: Option<u64>,
-        risk: RiskLevel,
-        flags: Vec<WarningFlag>,
-        tier: Option<Tier>,
-    },
-    Assign {
-        id: String,
-        seen: Option<u64>,
-        leader: String,
-        unit: String,
-        person: String,
-        deadline: Option<NaiveDate>,
-    },
-    Accept {
-        id: String,
-        seen: Option<u64>,
-    },
-    Reject {
-        id: String,
-        seen: Option<u64>,
-        reason: String,
-    },
-    Package {
-        id: String,
-        seen: Option<u64>,
-        leader: String,
-        team: Vec<String>,
-        plan: Vec<PlanStep>,
-        deadline: NaiveDate,
-    },
-    Note {
-        id: String,
-        seen: Option<u64>,
-        kind: ContactKind,
-        text: String,
-    },
-    Supervise {
-        id: String,
-        seen: Option<u64>,
-        on: bool,
-    },
-    ChangeTier {
-        id: String,
-        seen: Option<u64>,
-        to: Tier,
-        reason: String,
-    },
-    Close {
-        id: String,
-        seen: Option<u64>,
-        outcome: Outcome,
-        summary: String,
-    },
-    Decide {
-        id: String,
-        seen: Option<u64>,
-        approve: bool,
-        comment: String,
-    },
-    Extend {
-        id: String,
-        seen: Option<u64>,
-        deadline: NaiveDate,
-        reason: String,
-    },
-    FollowUp {
-        id: String,
-        seen: Option<u64>,
-        method: VisitMethod,
-        honoured: bool,
-        satisfaction: String,
-        rebound: bool,
-        finding: String,
-        reopen: bool,
-    },
-    Reopen {
-        id: String,
-        seen: Option<u64>,
-        reason: String,
+        change: Change,
     },
 
     AddPerson {
         new: NewPerson,
     },
-    VisitPerson {
-        id: String,
-        seen: Option<u64>,
-        date: NaiveDate,
-        method: VisitMethod,
-        finding: String,
-    },
-    ReviewPerson {
-        id: String,
-        seen: Option<u64>,
-        reason: String,
-        next_review: Option<NaiveDate>,
-    },
-
     RosterAdd {
         officer: Officer,
     },

@@ -6,10 +6,9 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use chrono::{Days, NaiveDate};
-
 use super::api::{CheckResult, DeskError, ListName, Lists, Notice, Request, Response};
 use super::clock;
+use super::ops::Cx;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::{Role, DEFAULT_CATEGORIES, DEFAULT_UNITS};
 use crate::domain::officer::{check, Capability, Officer};
@@ -154,7 +153,11 @@ impl Local {
             | Request::RecordRollcall { .. }
             | Request::SetRollcall { .. }
             | Request::Report { .. }) => super::routine::handle(self, &me, duty, now),
-            command => super::commands::run(self, &me, command, now),
+            Request::Register { new } => super::ops::register(&Cx::new(self, &me, now)?, new),
+            Request::AddPerson { new } => super::ops::add_person(&Cx::new(self, &me, now)?, new),
+            Request::Change { id, seen, change } => {
+                super::ops::run(self, &me, &id, seen, change, now)
+            }
         }
     }
 
@@ -429,13 +432,4 @@ pub(crate) fn mask_person(me: &Officer, p: &mut KeyPerson) {
         p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
         p.id_number = p.id_number.as_deref().map(|x| mask_digits(x, 6, 4));
     }
-}
-
-/// The default 化解时限 for a risk level, counted from today.
-pub fn default_deadline(settings: &Settings, d: &Dispute, today: NaiveDate) -> NaiveDate {
-    let days = d
-        .risk
-        .map(|r| settings.deadline_days_for(r))
-        .unwrap_or(settings.deadline_days[0]);
-    today + Days::new(u64::from(days))
 }

@@ -3,10 +3,10 @@
 
 pub mod api;
 pub mod clock;
-mod commands;
 pub mod identity;
 pub mod ledger;
 pub mod local;
+pub mod ops;
 pub mod paths;
 pub mod remote;
 mod routine;

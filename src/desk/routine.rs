@@ -7,13 +7,12 @@ use chrono::NaiveDate;
 
 use super::api::{DeskError, Request, Response, RiskSetup};
 use super::local::{committed, Local, Reply};
-use crate::domain::dispute::{Dispute, Time};
+use crate::domain::dispute::Time;
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::reports::{self, Change, Data, Kind, VisitRow};
 use crate::domain::risk::RiskWeights;
 use crate::domain::rollcall::{self, RollcallEntry, RollcallSettings, RollcallSheet};
-use crate::domain::settings::Settings;
 use crate::store::StoreError;
 
 const WEIGHTS: &str = "risk_weights";
@@ -70,37 +69,6 @@ impl Local {
             now,
         ))
     }
-}
-
-/// The default 化解时限 of a new assignment: the usual days for its risk
-/// level, tightened while a sensitive period is active. Returns the date and
-/// a note for the history when it was tightened.
-pub(crate) fn assignment_deadline(
-    local: &Local,
-    settings: &Settings,
-    d: &Dispute,
-    today: NaiveDate,
-) -> Result<(NaiveDate, String), DeskError> {
-    let usual = d
-        .risk
-        .map(|r| settings.deadline_days_for(r))
-        .unwrap_or(settings.deadline_days[0]);
-    let active = period::active_on(&local.periods()?, today);
-    let percent = period::deadline_percent(&active);
-    let days = if percent < 100 {
-        period::tighten(usual, percent)
-    } else {
-        usual
-    };
-    let note = if days < usual {
-        format!(
-            "（敏感时期{}：时限从严，{usual}天改为{days}天）",
-            period::banner(&active).unwrap_or_default()
-        )
-    } else {
-        String::new()
-    };
-    Ok((today + chrono::Days::new(u64::from(days)), note))
 }
 
 pub(crate) fn handle(

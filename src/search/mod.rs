@@ -2,6 +2,9 @@
 //! or `zhaozhuang` for 赵庄村: the name fields are matched as Chinese, as
 //! full pinyin and as pinyin initials; the rest (编号, 矛盾情况) as typed.
 
+mod suggest;
+pub use suggest::{hint as not_listed_hint, suggest};
+
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use pinyin::ToPinyin;

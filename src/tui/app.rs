@@ -90,7 +90,12 @@ pub enum Want {
     LastAction,
     Undo,
     /// A form's request for one target (empty for a registration).
-    Flow(FormKind, String),
+    /// A form's request for one target; `done` is what to say once it is done.
+    Flow {
+        kind: FormKind,
+        target: String,
+        done: &'static str,
+    },
     /// A one-key action (签收, 督办) on one record.
     Direct(String),
     RiskSetup,
@@ -608,7 +613,9 @@ impl App {
             (Want::Undo, Ok(Response::Undone(i))) => {
                 self.say(format!("已撤销「{}」{}", i.action, i.target), false)
             }
-            (Want::Flow(kind, target), result) => self.on_flow(kind, target, result),
+            (Want::Flow { kind, target, done }, result) => {
+                self.on_flow((kind, target, done), result)
+            }
             (Want::RiskSetup, Ok(Response::RiskSetup(setup))) => self.set_setup(*setup),
             (Want::Rollcall, Ok(Response::Rollcall(sheet))) => self.set_rollcall(*sheet),
             (Want::Report, Ok(Response::Report(r))) => self.show_report(*r),

@@ -7,10 +7,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::NaiveDate;
 
 use super::app::{App, Data, Out, Overlay, View, Want};
-use super::form::{option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Target};
+use super::form::{option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, Target};
 use super::keymap::Action;
 use super::picker::Picker;
 use crate::desk::api::{DeskError, Request, Response, UndoInfo};
+use crate::desk::ops::{self, Change, Entry, Op};
 use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
 use crate::domain::risk::score;
 use crate::search::pinyin_key;
@@ -34,15 +35,67 @@ pub enum AskYes {
 /// Replies still expected for a one-key action on several rows (签收, 督办).
 #[derive(Debug, Default)]
 pub struct Batch {
-    pub word: String,
+    /// What the officer is told of the rows done (已签收).
+    pub done: &'static str,
     pub pending: usize,
     pub ok: Vec<String>,
     pub failed: Vec<String>,
 }
 
-/// Flows that may act on every marked row at once.
-fn bulk(kind: FormKind) -> bool {
-    matches!(kind, FormKind::Assign | FormKind::Escalate)
+/// Operations that may act on every marked row at once.
+fn bulk(op: Op) -> bool {
+    matches!(op, Op::Assign | Op::ChangeTier | Op::Supervise)
+}
+
+/// The operations a flow key asks for: on a dispute, on a key person.
+/// None: not a flow key.
+fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
+    use Action as A;
+    Some(match action {
+        A::Register => (Some(Op::Register), Some(Op::AddPerson)),
+        A::Triage => (Some(Op::Triage), None),
+        A::Assign => (Some(Op::Assign), None),
+        A::Accept => (Some(Op::Accept), None),
+        A::Reject => (Some(Op::Reject), None),
+        A::Package => (Some(Op::Package), None),
+        A::Note => (Some(Op::Note), None),
+        A::Supervise => (Some(Op::Supervise), None),
+        A::Escalate => (Some(Op::ChangeTier), None),
+        A::Close => (Some(Op::Close), None),
+        A::Visit => (Some(Op::FollowUp), Some(Op::VisitPerson)),
+        A::Approve => (Some(Op::Decide), None),
+        A::Extend => (Some(Op::Extend), None),
+        A::Review => (None, Some(Op::ReviewPerson)),
+        A::Quit
+        | A::Help
+        | A::Command
+        | A::Search
+        | A::Refresh
+        | A::Back
+        | A::Up
+        | A::Down
+        | A::PageUp
+        | A::PageDown
+        | A::Top
+        | A::Bottom
+        | A::Open
+        | A::ToggleMark
+        | A::NextView
+        | A::PrevView
+        | A::ViewInbox
+        | A::ViewQueue
+        | A::ViewSupervision
+        | A::ViewWatchlist
+        | A::ViewFollowups
+        | A::ViewDashboard
+        | A::ViewRollcall
+        | A::Undo
+        | A::OpenExisting
+        | A::Confirm
+        | A::Complete
+        | A::NextField
+        | A::PrevField => return None,
+    })
 }
 
 /// What a form needs, borrowed from the data alone, so the overlays (where
@@ -53,6 +106,7 @@ fn ctx_of(data: &Data, today: NaiveDate) -> Ctx<'_> {
         lists: &data.lists,
         officers: &data.officers,
         persons: &data.persons,
+        periods: data.setup.as_ref().map_or(&[], |s| s.active.as_slice()),
     }
 }
 
@@ -106,39 +160,39 @@ impl App {
             }
             return self.say("点名屏只能登记上报：按 n 或 Enter", true);
         }
-        let kind = match (action, on_person) {
-            (Action::Undo, _) => {
-                self.out
-                    .push(Out::Request(Want::LastAction, Request::LastAction));
-                return;
-            }
-            (Action::Register, false) => FormKind::Register,
-            (Action::Register, true) => FormKind::PersonAdd,
-            (Action::Visit, true) => FormKind::PersonVisit,
-            (Action::Review, true) => FormKind::PersonReview,
-            (Action::Accept, false) => return self.direct("签收", false),
-            (Action::Supervise, false) => return self.direct("督办", true),
-            (Action::Triage, false) => FormKind::Triage,
-            (Action::Assign, false) => FormKind::Assign,
-            (Action::Reject, false) => FormKind::Reject,
-            (Action::Package, false) => FormKind::Package,
-            (Action::Note, false) => FormKind::Note,
-            (Action::Escalate, false) => FormKind::Escalate,
-            (Action::Close, false) => FormKind::Close,
-            (Action::Approve, false) => FormKind::Approve,
-            (Action::Extend, false) => FormKind::Extend,
-            (Action::Visit, false) => FormKind::Visit,
-            (_, true) => {
+        if action == Action::Undo {
+            self.out
+                .push(Out::Request(Want::LastAction, Request::LastAction));
+            return;
+        }
+        let Some((on_case, on_key_person)) = flow_ops(action) else {
+            return;
+        };
+        let op = match (on_person, on_case, on_key_person) {
+            (false, Some(op), _) | (true, _, Some(op)) => op,
+            (true, _, None) => {
                 return self.say("这一操作针对矛盾纠纷，请在案件列表中选择案件", true);
             }
-            (_, false) => return self.say("这一操作针对重点人员，请在重点人员屏中选择", true),
+            (false, None, _) => {
+                return self.say("这一操作针对重点人员，请在重点人员屏中选择", true)
+            }
         };
-        let targets = match kind {
-            FormKind::Register | FormKind::PersonAdd => Vec::new(),
-            k => {
-                let t = self.targets(bulk(k));
+        match (op.spec().entry, FormKind::of(op)) {
+            (Entry::OneKey, _) => self.direct(op),
+            (Entry::Form(_), Some(kind)) => self.start_form(op, kind),
+            (Entry::Form(_) | Entry::CliOnly, None) | (Entry::CliOnly, Some(_)) => {
+                self.say(format!("“{}”请在命令行中办理", op.spec().action), true)
+            }
+        }
+    }
+
+    fn start_form(&mut self, op: Op, kind: FormKind) {
+        let targets = match op {
+            Op::Register | Op::AddPerson => Vec::new(),
+            _ => {
+                let t = self.targets(bulk(op));
                 if t.is_empty() {
-                    let what = if k.on_person() {
+                    let what = if kind.on_person() {
                         "一位重点人员"
                     } else {
                         "一件案件"
@@ -156,7 +210,7 @@ impl App {
         let unit = self.selected_unit();
         let mut form = Form::new(FormKind::Rollcall, Vec::new(), None, None, &self.ctx());
         if let Some(u) = unit {
-            form.set("unit", &u);
+            form.set(Key::Unit, &u);
             form.focus = 1;
             form.dirty = false;
             form.edited = false;
@@ -178,37 +232,37 @@ impl App {
     }
 
     /// 签收 and 督办 need no form: one key, every marked row (督办 toggles).
-    fn direct(&mut self, word: &str, allow_bulk: bool) {
-        let targets = self.targets(allow_bulk);
+    fn direct(&mut self, op: Op) {
+        let targets = self.targets(bulk(op));
         if targets.is_empty() {
             return self.say("请先选择一件案件", true);
         }
-        self.batch = Some(Batch {
-            word: word.to_string(),
-            pending: targets.len(),
-            ..Default::default()
-        });
+        let mut done = op.spec().done;
+        let pending = targets.len();
         for t in targets {
             let on = self
                 .data
                 .by_id
                 .get(&t.id)
                 .is_none_or(|&i| !self.data.summaries[i].supervised);
-            let req = if word == "签收" {
-                Request::Accept {
-                    id: t.id.clone(),
-                    seen: t.seen,
-                }
-            } else {
-                Request::Supervise {
-                    id: t.id.clone(),
-                    seen: t.seen,
-                    on,
-                }
+            let change: Change = match op {
+                Op::Supervise => ops::Supervise { on }.into(),
+                _ => ops::Accept.into(),
+            };
+            done = change.done();
+            let req = Request::Change {
+                id: t.id.clone(),
+                seen: t.seen,
+                change,
             };
             self.out.push(Out::Request(Want::Direct(t.id), req));
         }
-        self.say(format!("正在{word}…"), false);
+        self.batch = Some(Batch {
+            done,
+            pending,
+            ..Default::default()
+        });
+        self.say(format!("正在{}…", op.spec().verb), false);
     }
 
     pub(super) fn on_direct(&mut self, id: String, result: Result<Response, DeskError>) {
@@ -226,12 +280,12 @@ impl App {
         let b = self.batch.take().unwrap_or_default();
         self.lists[self.view.index()].marks.clear();
         if b.failed.is_empty() {
-            self.say(format!("已{} {}", b.word, b.ok.join(" ")), false);
+            self.say(format!("{} {}", b.done, b.ok.join(" ")), false);
         } else {
             let head = if b.ok.is_empty() {
                 String::new()
             } else {
-                format!("已{} {} 件；", b.word, b.ok.len())
+                format!("{} {} 件；", b.done, b.ok.len())
             };
             self.say(format!("{head}未成功：{}", b.failed.join("；")), true);
         }
@@ -261,8 +315,8 @@ impl App {
                 form.step(if key.code == KeyCode::Left { -1 } else { 1 }, &ctx);
             }
             (FieldKind::Choice(_) | FieldKind::Multi(_), KeyCode::Backspace | KeyCode::Delete) => {
-                let k = form.focused().key.clone();
-                form.set(&k, "");
+                let k = form.focused().key;
+                form.set(k, "");
             }
             (FieldKind::Choice(_) | FieldKind::Multi(_), KeyCode::Enter) => {
                 return self.open_picker(None)
@@ -322,11 +376,11 @@ impl App {
             return Vec::new();
         };
         let mut s = self.data.summaries[i].clone();
-        s.risk = RiskLevel::parse(&form.get("risk")).ok();
-        if let Ok(tier) = Tier::parse(&form.get("tier")) {
+        s.risk = RiskLevel::parse(&form.get(Key::Risk)).ok();
+        if let Ok(tier) = Tier::parse(&form.get(Key::Tier)) {
             s.tier = tier;
         }
-        s.flags = split_multi(&form.get("flags"))
+        s.flags = split_multi(&form.get(Key::Flags))
             .iter()
             .filter_map(|f| WarningFlag::parse(f).ok())
             .collect();
@@ -342,7 +396,7 @@ impl App {
     /// An open dispute in the same village with a party of the same name,
     /// or of the same pinyin (章三 / 张三 typed in a hurry).
     fn duplicate_of(&self, form: &Form) -> Option<String> {
-        let village = form.get("village");
+        let village = form.get(Key::Village);
         let keys: Vec<String> = form.party_names().iter().map(|n| pinyin_key(n)).collect();
         if village.is_empty() || keys.is_empty() {
             return None;
@@ -415,8 +469,8 @@ impl App {
             return self.say("没有匹配的选项，请改一改输入", true);
         }
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
-            let key = form.fields[p.field].key.clone();
-            form.set(&key, &values.join("、"));
+            let key = form.fields[p.field].key;
+            form.set(key, &values.join("、"));
             form.focus = p.field;
             form.next();
         }
@@ -441,17 +495,17 @@ impl App {
         };
         form.pending = reqs.len();
         form.failures.clear();
-        let kind = form.kind;
+        let (kind, done) = (form.kind, form.done);
         for (target, req) in reqs {
-            self.out.push(Out::Request(Want::Flow(kind, target), req));
+            self.out
+                .push(Out::Request(Want::Flow { kind, target, done }, req));
         }
         self.say("正在提交…", false);
     }
 
     pub(super) fn on_flow(
         &mut self,
-        kind: FormKind,
-        target: String,
+        (kind, target, done_word): (FormKind, String, &'static str),
         result: Result<Response, DeskError>,
     ) {
         let Some(pos) = self
@@ -460,7 +514,7 @@ impl App {
             .rposition(|o| matches!(o, Overlay::Form(f) if f.kind == kind && f.pending > 0))
         else {
             return match result {
-                Ok(_) => self.say(format!("{} {target}", kind.done_word()), false),
+                Ok(_) => self.say(format!("{done_word} {target}"), false),
                 Err(e) => self.say(e.to_string(), true),
             };
         };
@@ -499,13 +553,12 @@ impl App {
             self.overlays.remove(pos);
             self.lists[self.view.index()].marks.clear();
             self.clear_draft();
-            self.say(format!("{} {}", kind.done_word(), done.join(" ")), false);
+            self.say(format!("{done_word} {}", done.join(" ")), false);
         } else {
             let mut text = form.failures.join("\n");
             if !done.is_empty() {
                 text = format!(
-                    "{} {} 件；以下未成功，可修改后再提交：\n{text}",
-                    kind.done_word(),
+                    "{done_word} {} 件；以下未成功，可修改后再提交：\n{text}",
                     done.len()
                 );
             }

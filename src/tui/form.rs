@@ -1,13 +1,15 @@
 //! The keyboard forms of the flows: fields, focus, checking and drafts.
-//! Which fields each flow has is in `fields`, how its values become
-//! requests in `requests`. Pure: no drawing, no I/O. Every value is kept as
-//! the text the officer sees, so a draft is just (field, text) pairs and
+//! Each form's fields and request are described in `kinds`; fields are
+//! named by the typed `Key`. Pure: no drawing, no I/O. Every value is kept
+//! as the text the officer sees, so a draft is just (field, text) pairs and
 //! survives any change of the form's shape.
 
-mod fields;
-mod requests;
+mod key;
+mod kinds;
 
-use fields::party_fields;
+pub use key::{Key, PartyPart};
+pub use kinds::Built;
+use kinds::{party_fields, Start};
 
 use std::collections::HashMap;
 
@@ -16,16 +18,13 @@ use serde::{Deserialize, Serialize};
 
 use super::input::Input;
 use crate::desk::api::{Lists, Request};
-use crate::domain::dispute::{NewDispute, Party, PlanStep};
-use crate::domain::lists::{
-    Channel, ContactKind, Outcome, PartyRole, PersonCategory, RiskLevel, Role, RollcallKind,
-    Source, Tier, VisitMethod, WarningFlag,
-};
+use crate::desk::ops::{Entry, Op};
+use crate::domain::lists::{Role, WarningFlag};
 use crate::domain::officer::Officer;
-use crate::domain::person::{KeyPerson, NewPerson};
-use crate::domain::rollcall::NewRollcall;
+use crate::domain::period::SensitivePeriod;
+use crate::domain::person::KeyPerson;
 use crate::domain::summary::Summary;
-use crate::domain::text::{clean_line, parse_amount, parse_date};
+use crate::domain::text::{clean_line, parse_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FormKind {
@@ -48,44 +47,55 @@ pub enum FormKind {
 }
 
 impl FormKind {
-    pub fn title(self) -> &'static str {
-        match self {
-            FormKind::Register => "登记矛盾纠纷",
-            FormKind::Triage => "研判",
-            FormKind::Assign => "交办（四定）",
-            FormKind::Reject => "退回",
-            FormKind::Package => "领导包案（一案一策）",
-            FormKind::Note => "添加进展",
-            FormKind::Escalate => "上报 / 交办下级",
-            FormKind::Close => "化解销号",
-            FormKind::Approve => "包案领导审批",
-            FormKind::Extend => "申请延期",
-            FormKind::Visit => "回访",
-            FormKind::PersonAdd => "登记重点人员",
-            FormKind::PersonVisit => "走访重点人员",
-            FormKind::PersonReview => "复核重点人员",
-            FormKind::Rollcall => "登记点名上报",
-        }
+    /// The operation the form makes; None for the roll-call report, which
+    /// is the routine's, not a case's.
+    pub fn op(self) -> Option<Op> {
+        Some(match self {
+            FormKind::Register => Op::Register,
+            FormKind::Triage => Op::Triage,
+            FormKind::Assign => Op::Assign,
+            FormKind::Reject => Op::Reject,
+            FormKind::Package => Op::Package,
+            FormKind::Note => Op::Note,
+            FormKind::Escalate => Op::ChangeTier,
+            FormKind::Close => Op::Close,
+            FormKind::Approve => Op::Decide,
+            FormKind::Extend => Op::Extend,
+            FormKind::Visit => Op::FollowUp,
+            FormKind::PersonAdd => Op::AddPerson,
+            FormKind::PersonVisit => Op::VisitPerson,
+            FormKind::PersonReview => Op::ReviewPerson,
+            FormKind::Rollcall => return None,
+        })
     }
 
-    /// The word for the status line once done (已交办 …).
-    pub fn done_word(self) -> &'static str {
-        match self {
-            FormKind::Register => "已登记",
-            FormKind::Triage => "已研判",
-            FormKind::Assign => "已交办",
-            FormKind::Reject => "已退回",
-            FormKind::Package => "已包案",
-            FormKind::Note => "已添加进展",
-            FormKind::Escalate => "已调整层级",
-            FormKind::Close => "已提交销号",
-            FormKind::Approve => "已审批",
-            FormKind::Extend => "已申请延期",
-            FormKind::Visit => "已记录回访",
-            FormKind::PersonAdd => "已登记重点人员",
-            FormKind::PersonVisit => "已记录走访",
-            FormKind::PersonReview => "已复核",
-            FormKind::Rollcall => "已登记上报",
+    /// The form of an operation; None for those without one (签收, 督办 are
+    /// one key; 重新打开 is on the command line).
+    pub fn of(op: Op) -> Option<FormKind> {
+        let kind = match op {
+            Op::Register => FormKind::Register,
+            Op::Triage => FormKind::Triage,
+            Op::Assign => FormKind::Assign,
+            Op::Reject => FormKind::Reject,
+            Op::Package => FormKind::Package,
+            Op::Note => FormKind::Note,
+            Op::ChangeTier => FormKind::Escalate,
+            Op::Close => FormKind::Close,
+            Op::Decide => FormKind::Approve,
+            Op::Extend => FormKind::Extend,
+            Op::FollowUp => FormKind::Visit,
+            Op::AddPerson => FormKind::PersonAdd,
+            Op::VisitPerson => FormKind::PersonVisit,
+            Op::ReviewPerson => FormKind::PersonReview,
+            Op::Accept | Op::Supervise | Op::Reopen => return None,
+        };
+        Some(kind)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self.op().map(|op| op.spec().entry) {
+            Some(Entry::Form(title)) => title,
+            Some(Entry::OneKey | Entry::CliOnly) | None => "登记点名上报",
         }
     }
 
@@ -132,7 +142,7 @@ pub enum FieldKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    pub key: String,
+    pub key: Key,
     pub label: String,
     pub required: bool,
     pub kind: FieldKind,
@@ -143,9 +153,9 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(key: &str, label: &str, required: bool, kind: FieldKind) -> Field {
+    fn new(key: Key, label: &str, required: bool, kind: FieldKind) -> Field {
         Field {
-            key: key.to_string(),
+            key,
             label: label.to_string(),
             required,
             kind,
@@ -200,6 +210,8 @@ pub struct Form {
     pub duplicate: Option<String>,
     /// Requests sent and not yet answered.
     pub pending: usize,
+    /// What the officer is told once the sent requests are done (已交办).
+    pub done: &'static str,
     pub failures: Vec<String>,
     pub successes: Vec<String>,
     /// Changed since the draft was last sent.
@@ -215,14 +227,29 @@ pub struct Ctx<'a> {
     pub lists: &'a Lists,
     pub officers: &'a HashMap<String, Officer>,
     pub persons: &'a [KeyPerson],
+    /// The sensitive periods active today (they shorten default deadlines).
+    pub periods: &'a [SensitivePeriod],
 }
 
 pub const YES: &str = "是";
 pub const NO: &str = "否";
 
 impl Form {
-    fn with(kind: FormKind, targets: Vec<Target>, mut fields: Vec<Field>) -> Form {
-        fields.push(Field::new("submit", "提交", false, FieldKind::Submit));
+    /// A new form. `summary` is the dispute a form acts on (the first, for a
+    /// bulk action), `person` the key person.
+    pub fn new(
+        kind: FormKind,
+        targets: Vec<Target>,
+        summary: Option<&Summary>,
+        person: Option<&KeyPerson>,
+        ctx: &Ctx,
+    ) -> Form {
+        let mut fields = kind.fields(&Start {
+            summary,
+            person,
+            ctx,
+        });
+        fields.push(Field::new(Key::Submit, "提交", false, FieldKind::Submit));
         Form {
             kind,
             targets,
@@ -232,6 +259,7 @@ impl Form {
             live: Vec::new(),
             duplicate: None,
             pending: 0,
+            done: "",
             failures: Vec::new(),
             successes: Vec::new(),
             dirty: false,
@@ -239,18 +267,18 @@ impl Form {
         }
     }
 
-    pub fn field(&self, key: &str) -> Option<&Field> {
+    pub fn field(&self, key: Key) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
     }
 
-    pub fn get(&self, key: &str) -> String {
+    pub fn get(&self, key: Key) -> String {
         self.field(key)
             .map(|f| clean_line(&f.text()))
             .unwrap_or_default()
     }
 
     /// A multi-line value: lines kept, each cleaned.
-    fn lines(&self, key: &str) -> String {
+    fn lines(&self, key: Key) -> String {
         self.field(key)
             .map(|f| {
                 f.text()
@@ -264,7 +292,7 @@ impl Form {
             .unwrap_or_default()
     }
 
-    pub fn set(&mut self, key: &str, text: &str) {
+    pub fn set(&mut self, key: Key, text: &str) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.input.set(text);
             f.error = None;
@@ -272,7 +300,7 @@ impl Form {
         }
     }
 
-    fn fail(&mut self, key: &str, message: impl Into<String>) {
+    fn fail(&mut self, key: Key, message: impl Into<String>) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.error = Some(message.into());
         }
@@ -318,9 +346,10 @@ impl Form {
         let n = self
             .fields
             .iter()
-            .filter(|f| f.key.starts_with("party") && f.key.ends_with(".name"))
+            .filter(|f| f.key.party_name().is_some())
             .count()
             + 1;
+        let n = u8::try_from(n).unwrap_or(u8::MAX);
         for (i, f) in party_fields(n).into_iter().enumerate() {
             self.fields.insert(at + i, f);
         }
@@ -347,8 +376,8 @@ impl Form {
             None => n - 1,
         };
         let value = options[next as usize].clone();
-        let key = f.key.clone();
-        self.set(&key, &value);
+        let key = f.key;
+        self.set(key, &value);
     }
 
     /// Checks every field and builds the requests: one per target (one for
@@ -358,39 +387,60 @@ impl Form {
             f.error = None;
         }
         self.error = None;
-        let missing: Vec<String> = self
+        let missing: Vec<Key> = self
             .fields
             .iter()
             .filter(|f| f.required && clean_line(&f.text()).is_empty())
-            .map(|f| f.key.clone())
+            .map(|f| f.key)
             .collect();
-        for key in &missing {
+        for &key in &missing {
             let label = self.field(key).map(|f| f.label.clone()).unwrap_or_default();
             self.fail(key, format!("{label}为必填项"));
         }
-        let built = self.build(ctx);
+        let built = self.kind.build(self, ctx);
         if !missing.is_empty() {
             return None;
         }
-        let make = built?;
-        if self.targets.is_empty() {
-            return Some(vec![(
-                String::new(),
-                make(&Target {
-                    id: String::new(),
-                    seen: None,
-                }),
-            )]);
+        match built? {
+            Built::Once { request, done } => {
+                self.done = done;
+                Some(vec![(String::new(), request)])
+            }
+            Built::PerTarget(change) => {
+                self.done = change.done();
+                Some(
+                    self.targets
+                        .iter()
+                        .map(|t| {
+                            let req = Request::Change {
+                                id: t.id.clone(),
+                                seen: t.seen,
+                                change: change.clone(),
+                            };
+                            (t.id.clone(), req)
+                        })
+                        .collect(),
+                )
+            }
         }
-        Some(
-            self.targets
-                .iter()
-                .map(|t| (t.id.clone(), make(t)))
-                .collect(),
-        )
     }
 
-    fn date(&mut self, key: &str, ctx: &Ctx) -> Result<Option<NaiveDate>, ()> {
+    /// The warning signs chosen, each checked.
+    fn flags(&mut self) -> Option<Vec<WarningFlag>> {
+        let mut out = Vec::new();
+        for name in split_multi(&self.get(Key::Flags)) {
+            match WarningFlag::parse(&name) {
+                Ok(flag) => out.push(flag),
+                Err(e) => {
+                    self.fail(Key::Flags, e.to_string());
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn date(&mut self, key: Key, ctx: &Ctx) -> Result<Option<NaiveDate>, ()> {
         let text = self.get(key);
         if text.is_empty() {
             return Ok(None);
@@ -406,25 +456,10 @@ impl Form {
 
     fn choice<T>(
         &mut self,
-        key: &str,
+        key: Key,
         parse: fn(&str) -> Result<T, crate::domain::DomainError>,
     ) -> Option<T> {
         match parse(&self.get(key)) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.fail(key, e.to_string());
-                None
-            }
-        }
-    }
-
-    fn choice_text<T>(
-        &mut self,
-        key: &str,
-        text: &str,
-        parse: fn(&str) -> Result<T, crate::domain::DomainError>,
-    ) -> Option<T> {
-        match parse(text) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.fail(key, e.to_string());
@@ -437,7 +472,7 @@ impl Form {
     pub fn party_names(&self) -> Vec<String> {
         self.fields
             .iter()
-            .filter(|f| f.key.starts_with("party") && f.key.ends_with(".name"))
+            .filter(|f| f.key.party_name().is_some())
             .map(|f| clean_line(&f.text()))
             .filter(|n| !n.is_empty())
             .collect()
@@ -451,7 +486,7 @@ impl Form {
                 .fields
                 .iter()
                 .filter(|f| !matches!(f.kind, FieldKind::Submit | FieldKind::AddParty))
-                .map(|f| (f.key.clone(), f.text()))
+                .map(|f| (f.key.name(), f.text()))
                 .collect(),
             focus: self.focus,
         }
@@ -465,9 +500,14 @@ impl Form {
         ctx: &Ctx,
     ) -> Form {
         let mut f = Form::new(d.kind, d.targets.clone(), summary, person, ctx);
-        for (key, _) in &d.values {
+        let values: Vec<(Key, &str)> = d
+            .values
+            .iter()
+            .filter_map(|(name, value)| Some((Key::parse(name)?, value.as_str())))
+            .collect();
+        for &(key, _) in &values {
             while f.field(key).is_none()
-                && key.starts_with("party")
+                && matches!(key, Key::Party(..))
                 && f.fields.iter().any(|x| x.kind == FieldKind::AddParty)
             {
                 let before = f.fields.len();
@@ -477,7 +517,7 @@ impl Form {
                 }
             }
         }
-        for (key, value) in &d.values {
+        for (key, value) in values {
             f.set(key, value);
         }
         f.focus = d.focus.min(f.fields.len() - 1);
@@ -500,6 +540,10 @@ impl Draft {
     pub fn is_empty(&self) -> bool {
         self.values.iter().all(|(_, v)| v.trim().is_empty())
     }
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.collect::<Vec<_>>().join("、")
 }
 
 pub fn split_multi(text: &str) -> Vec<String> {

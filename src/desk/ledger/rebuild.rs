@@ -77,20 +77,6 @@ fn category_forms(item: &str) -> Vec<String> {
     forms
 }
 
-fn near_hint(list: &[String], value: &str) -> String {
-    let near: Vec<&str> = list
-        .iter()
-        .filter(|v| v.chars().any(|c| value.contains(c)))
-        .take(5)
-        .map(|v| v.as_str())
-        .collect();
-    if near.is_empty() {
-        "请先由管理员加入名录".to_string()
-    } else {
-        format!("是不是：{}", near.join("、"))
-    }
-}
-
 fn match_village(list: &[String], value: &str) -> Result<String, String> {
     if list.is_empty() || list.iter().any(|v| v == value) {
         return Ok(value.to_string());
@@ -101,7 +87,7 @@ fn match_village(list: &[String], value: &str) -> Result<String, String> {
         [one] => Ok((*one).clone()),
         _ => Err(format!(
             "村(社区)“{value}”不在名录中，{}",
-            near_hint(list, value)
+            crate::search::not_listed_hint(list, value)
         )),
     }
 }
@@ -122,7 +108,7 @@ fn match_category(list: &[String], value: &str) -> Result<String, String> {
         [one] => Ok((*one).clone()),
         _ => Err(format!(
             "纠纷类型“{value}”不在名录中，{}",
-            near_hint(list, want)
+            crate::search::not_listed_hint(list, want)
         )),
     }
 }

@@ -1,0 +1,122 @@
+//! What every operation may consult: the caller, the clock, the lists and
+//! the roster, read once per request; and the checks several share.
+
+use chrono::NaiveDate;
+
+use super::super::api::{DeskError, Lists};
+use super::super::local::Local;
+use crate::domain::dispute::{Dispute, Time};
+use crate::domain::lists::Role;
+use crate::domain::officer::Officer;
+use crate::domain::text::clean_line;
+use crate::search::not_listed_hint;
+
+pub struct Cx<'a> {
+    pub local: &'a Local,
+    pub me: &'a Officer,
+    pub now: Time,
+    pub lists: Lists,
+    pub roster: Roster,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(local: &'a Local, me: &'a Officer, now: Time) -> Result<Cx<'a>, DeskError> {
+        Ok(Cx {
+            local,
+            me,
+            now,
+            lists: local.lists()?,
+            roster: Roster(local.store().officers()?),
+        })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    pub fn by(&self) -> &str {
+        &self.me.login
+    }
+}
+
+/// A value must come from its list, when the township keeps one.
+pub(crate) fn in_list(list: &[String], what: &str, value: &str) -> Result<String, DeskError> {
+    let value = clean_line(value);
+    if value.is_empty() {
+        return Err(DeskError::Invalid(format!("{what}不能为空")));
+    }
+    if list.is_empty() || list.contains(&value) {
+        return Ok(value);
+    }
+    let hint = not_listed_hint(list, &value);
+    Err(DeskError::Invalid(format!(
+        "{what}“{value}”不在名录中，{hint}"
+    )))
+}
+
+/// The case history's newest line: what the audit log keeps for most moves.
+pub(crate) fn last_history(d: &Dispute) -> String {
+    d.history.last().map(|h| h.what.clone()).unwrap_or_default()
+}
+
+/// A long text's first 60 characters, for the audit log.
+pub(crate) fn preview(text: &str) -> String {
+    let one = clean_line(text);
+    let mut s: String = one.chars().take(60).collect();
+    if one.chars().count() > 60 {
+        s.push('…');
+    }
+    s
+}
+
+/// The roster as the operations check names against it.
+pub struct Roster(pub Vec<Officer>);
+
+impl Roster {
+    fn find(&self, login: &str) -> Result<&Officer, DeskError> {
+        let login = login.trim();
+        self.0
+            .iter()
+            .find(|o| o.login == login || o.name == login)
+            .filter(|o| o.active)
+            .ok_or_else(|| {
+                DeskError::Invalid(format!(
+                    "名册中没有“{login}”，请用 desk roster list 查看登录名"
+                ))
+            })
+    }
+
+    /// 牵头领导 / 包案领导 must hold the 领导 role.
+    pub fn leader(&self, login: &str) -> Result<String, DeskError> {
+        let o = self.find(login)?;
+        if !matches!(o.role, Role::Leader | Role::Admin) {
+            return Err(DeskError::Invalid(format!(
+                "{}（{}）是“{}”，牵头或包案领导须为“领导”角色",
+                o.name,
+                o.login,
+                o.role.label()
+            )));
+        }
+        Ok(o.login.clone())
+    }
+
+    /// Someone who can do the work: anyone on the roster but 只读.
+    pub fn worker(&self, login: &str) -> Result<String, DeskError> {
+        let o = self.find(login)?;
+        if o.role == Role::ReadOnly {
+            return Err(DeskError::Invalid(format!(
+                "{}（{}）是只读账号，不能承办案件",
+                o.name, o.login
+            )));
+        }
+        Ok(o.login.clone())
+    }
+
+    pub fn name(&self, login: &str) -> String {
+        self.0
+            .iter()
+            .find(|o| o.login == login)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| login.to_string())
+    }
+}
