@@ -875,3 +875,33 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
     let again = Desk::open(&local, "ld1");
     assert!(again.app.overlays.is_empty());
 }
+
+#[test]
+fn the_assign_forms_default_deadline_is_the_one_the_server_assigns_in_a_sensitive_period() {
+    let (local, _dir) = shared();
+    start_period(&local, "全国两会");
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "侯春燕");
+    zb.go(&id).key(KeyCode::Char('t')).submit(); // 中
+    zb.key(KeyCode::Char('a'))
+        .pick("zgq")
+        .pick("sfs")
+        .pick("fzq");
+    let hint = zb
+        .form()
+        .field(k("deadline"))
+        .and_then(|f| f.hint.clone())
+        .unwrap_or_default();
+    zb.submit();
+    let due = zb.dispute(&id).deadline().unwrap();
+    // The period shortens 中's 15 days; the hint names the same date.
+    assert!(
+        due < clock::now().date_naive() + chrono::Days::new(15),
+        "{due}"
+    );
+    assert!(
+        hint.contains(&due.to_string()),
+        "hint {hint}, assigned {due}"
+    );
+    assert!(hint.contains("全国两会"), "{hint}");
+}
