@@ -335,8 +335,63 @@ pub trait Desk {
     fn call(&mut self, req: Request) -> Result<Response, DeskError>;
 }
 
+/// A reply of one shape: what a typed call expects back.
+pub trait FromReply: Sized {
+    fn from_reply(r: Response) -> Result<Self, DeskError>;
+}
+
+/// Each reply type, once: the variant that carries it.
+macro_rules! replies {
+    ($($ty:ty => $variant:ident $(($unbox:tt))?),* $(,)?) => {$(
+        impl FromReply for $ty {
+            fn from_reply(r: Response) -> Result<Self, DeskError> {
+                match r {
+                    Response::$variant(v) => Ok(replies!(@take v $($unbox)?)),
+                    other => Err(unexpected(other)),
+                }
+            }
+        }
+    )*};
+    (@take $v:ident box) => { *$v };
+    (@take $v:ident) => { $v };
+}
+
+replies! {
+    Dispute => Dispute(box),
+    KeyPerson => Person(box),
+    Vec<KeyPerson> => Persons,
+    Officer => Officer,
+    Vec<Officer> => Officers,
+    Lists => Lists,
+    RiskSetup => RiskSetup(box),
+    Report => Report(box),
+    RollcallSheet => Rollcall(box),
+    Vec<AuditEvent> => Audit,
+    Vec<SensitivePeriod> => Periods,
+    CheckResult => Check,
+    Option<UndoInfo> => Undoable,
+    UndoInfo => Undone,
+}
+
+/// A new record's 编号.
+pub struct Created(pub String);
+
+impl FromReply for Created {
+    fn from_reply(r: Response) -> Result<Self, DeskError> {
+        match r {
+            Response::Created(id) => Ok(Created(id)),
+            other => Err(unexpected(other)),
+        }
+    }
+}
+
 /// Typed helpers over `call`, so callers need not match responses.
 pub trait DeskExt: Desk {
+    /// A call whose reply has one shape.
+    fn ask<T: FromReply>(&mut self, req: Request) -> Result<T, DeskError> {
+        T::from_reply(self.call(req)?)
+    }
+
     fn summaries(&mut self) -> Result<(u64, Vec<Summary>), DeskError> {
         match decode_blob(self.call(Request::Summaries)?)? {
             Response::Summaries { revision, items } => Ok((revision, items)),
@@ -345,74 +400,44 @@ pub trait DeskExt: Desk {
     }
 
     fn dispute(&mut self, id: &str) -> Result<Dispute, DeskError> {
-        match self.call(Request::Dispute { id: id.to_string() })? {
-            Response::Dispute(d) => Ok(*d),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Dispute { id: id.to_string() })
     }
 
     fn person(&mut self, id: &str) -> Result<KeyPerson, DeskError> {
-        match self.call(Request::Person { id: id.to_string() })? {
-            Response::Person(p) => Ok(*p),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Person { id: id.to_string() })
     }
 
     fn persons(&mut self, include_ended: bool) -> Result<Vec<KeyPerson>, DeskError> {
-        match self.call(Request::Persons { include_ended })? {
-            Response::Persons(p) => Ok(p),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Persons { include_ended })
     }
 
     fn whoami(&mut self) -> Result<Officer, DeskError> {
-        match self.call(Request::Whoami)? {
-            Response::Officer(o) => Ok(o),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Whoami)
     }
 
     fn officers(&mut self) -> Result<Vec<Officer>, DeskError> {
-        match self.call(Request::Officers)? {
-            Response::Officers(o) => Ok(o),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Officers)
     }
 
     fn lists(&mut self) -> Result<Lists, DeskError> {
-        match self.call(Request::Lists)? {
-            Response::Lists(l) => Ok(l),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Lists)
     }
 
     fn risk_setup(&mut self) -> Result<RiskSetup, DeskError> {
-        match self.call(Request::RiskSetup)? {
-            Response::RiskSetup(r) => Ok(*r),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::RiskSetup)
     }
 
     fn report(&mut self, spec: Spec) -> Result<Report, DeskError> {
-        match self.call(Request::Report { spec })? {
-            Response::Report(r) => Ok(*r),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Report { spec })
     }
 
     fn rollcall(&mut self, date: Option<NaiveDate>) -> Result<RollcallSheet, DeskError> {
-        match self.call(Request::Rollcall { date })? {
-            Response::Rollcall(r) => Ok(*r),
-            other => Err(unexpected(other)),
-        }
+        self.ask(Request::Rollcall { date })
     }
 
     /// A command that creates a record; returns its id.
     fn create(&mut self, req: Request) -> Result<String, DeskError> {
-        match self.call(req)? {
-            Response::Created(id) => Ok(id),
-            other => Err(unexpected(other)),
-        }
+        self.ask::<Created>(req).map(|c| c.0)
     }
 }
 

@@ -9,10 +9,12 @@ use std::path::Path;
 use super::api::{CheckResult, DeskError, ListName, Lists, Notice, Request, Response};
 use super::clock;
 use super::ops::Cx;
+use super::routine;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::{Role, DEFAULT_CATEGORIES, DEFAULT_UNITS};
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
+use crate::domain::record::Read;
 use crate::domain::settings::Settings;
 use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
 use crate::store::{Before, Store, StoreError};
@@ -77,8 +79,14 @@ impl Local {
         if let Request::RosterAdd { officer } = req {
             return self.roster_add(caller, officer);
         }
-        if matches!(req, Request::Check | Request::Backup { .. }) && self.is_db_owner(caller) {
-            return self.maintenance(req);
+        // The database's owner maintains it without being on the roster.
+        if self.is_db_owner(caller) {
+            if req == Request::Check {
+                return self.check();
+            }
+            if let Request::Backup { out } = &req {
+                return self.backup(out);
+            }
         }
         let me = self.officer(caller)?;
         let now = clock::now();
@@ -120,9 +128,13 @@ impl Local {
                 }
                 Ok(Reply::plain(Response::Audit(events)))
             }
-            Request::Check | Request::Backup { .. } => {
+            Request::Check => {
                 check(&me, Capability::Admin, false, "检查或备份数据库")?;
-                self.maintenance(req)
+                self.check()
+            }
+            Request::Backup { out } => {
+                check(&me, Capability::Admin, false, "检查或备份数据库")?;
+                self.backup(&out)
             }
             Request::Draft { key } => Ok(Reply::plain(Response::Draft(
                 self.store.draft(&draft_key(&me, &key))?,
@@ -143,16 +155,25 @@ impl Local {
                 self, &me, now,
             )?))),
             Request::Undo => super::undo::undo(self, &me, now),
-            duty @ (Request::RiskSetup
-            | Request::SetWeight { .. }
-            | Request::ResetWeights
-            | Request::Periods
-            | Request::AddPeriod { .. }
-            | Request::RemovePeriod { .. }
-            | Request::Rollcall { .. }
-            | Request::RecordRollcall { .. }
-            | Request::SetRollcall { .. }
-            | Request::Report { .. }) => super::routine::handle(self, &me, duty, now),
+            Request::RiskSetup => Ok(Reply::plain(Response::RiskSetup(Box::new(
+                self.risk_setup(now.date_naive())?,
+            )))),
+            Request::SetWeight { key, value } => routine::set_weight(self, &me, &key, value, now),
+            Request::ResetWeights => routine::reset_weights(self, &me, now),
+            Request::Periods => Ok(Reply::plain(Response::Periods(self.periods()?))),
+            Request::AddPeriod { period } => routine::add_period(self, &me, period, now),
+            Request::RemovePeriod { name, from } => {
+                routine::remove_period(self, &me, &name, from, now)
+            }
+            Request::Rollcall { date } => Ok(Reply::plain(Response::Rollcall(Box::new(
+                self.rollcall_sheet(date.unwrap_or(now.date_naive()), now)?,
+            )))),
+            Request::RecordRollcall { new } => routine::record_rollcall(self, &me, new, now),
+            Request::SetRollcall {
+                due_hour,
+                every_day,
+            } => routine::set_rollcall(self, &me, due_hour, every_day, now),
+            Request::Report { spec } => routine::report(self, &me, &spec, now),
             Request::Register { new } => super::ops::register(&Cx::new(self, &me, now)?, new),
             Request::AddPerson { new } => super::ops::add_person(&Cx::new(self, &me, now)?, new),
             Request::Change { id, seen, change } => {
@@ -182,23 +203,19 @@ impl Local {
         caller.uid == 0 || std::fs::metadata(self.store.path()).is_ok_and(|m| m.uid() == caller.uid)
     }
 
-    fn maintenance(&self, req: Request) -> Result<Reply, DeskError> {
-        match req {
-            Request::Check => {
-                let r = self.store.check()?;
-                Ok(Reply::plain(Response::Check(CheckResult {
-                    disputes: r.disputes,
-                    persons: r.persons,
-                    audit_events: r.audit_events,
-                    faults: r.faults,
-                })))
-            }
-            Request::Backup { out } => {
-                let bytes = self.store.backup(Path::new(&out))?;
-                Ok(Reply::plain(Response::Bytes(bytes)))
-            }
-            _ => unreachable!("only maintenance requests"),
-        }
+    fn check(&self) -> Result<Reply, DeskError> {
+        let r = self.store.check()?;
+        Ok(Reply::plain(Response::Check(CheckResult {
+            disputes: r.disputes,
+            persons: r.persons,
+            audit_events: r.audit_events,
+            faults: r.faults,
+        })))
+    }
+
+    fn backup(&self, out: &str) -> Result<Reply, DeskError> {
+        let bytes = self.store.backup(Path::new(out))?;
+        Ok(Reply::plain(Response::Bytes(bytes)))
     }
 
     fn roster_add(&self, caller: &Caller, officer: Officer) -> Result<Reply, DeskError> {
@@ -296,7 +313,7 @@ impl Local {
         let mut persons = self.store.persons()?;
         persons.retain(|p| include_ended || p.is_active());
         self.store.write(&me.login, now, |tx| {
-            tx.audit("查阅重点人员名单", "", &format!("{} 人", persons.len()));
+            tx.audit(Read::Persons.action(), "", &format!("{} 人", persons.len()));
             Ok::<_, StoreError>(())
         })?;
         for p in &mut persons {
@@ -308,7 +325,7 @@ impl Local {
     fn read_person(&self, me: &Officer, id: &str, now: Time) -> Result<Reply, DeskError> {
         let mut p = self.store.person(id)?;
         self.store.write(&me.login, now, |tx| {
-            tx.audit("查阅重点人员", id, &p.name);
+            tx.audit(Read::Person.action(), id, &p.name);
             Ok::<_, StoreError>(())
         })?;
         mask_person(me, &mut p);

@@ -5,14 +5,14 @@
 
 use chrono::NaiveDate;
 
-use super::api::{DeskError, Request, Response, RiskSetup};
+use super::api::{DeskError, Response, RiskSetup};
 use super::local::{committed, Local, Reply};
 use crate::domain::dispute::Time;
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::reports::{self, Change, Data, Kind, VisitRow};
 use crate::domain::risk::RiskWeights;
-use crate::domain::rollcall::{self, RollcallEntry, RollcallSettings, RollcallSheet};
+use crate::domain::rollcall::{self, NewRollcall, RollcallEntry, RollcallSettings, RollcallSheet};
 use crate::store::StoreError;
 
 const WEIGHTS: &str = "risk_weights";
@@ -71,156 +71,167 @@ impl Local {
     }
 }
 
-pub(crate) fn handle(
+pub(crate) fn set_weight(
     local: &Local,
     me: &Officer,
-    req: Request,
+    key: &str,
+    value: i32,
     now: Time,
 ) -> Result<Reply, DeskError> {
-    let today = now.date_naive();
-    match req {
-        Request::RiskSetup => Ok(plain(Response::RiskSetup(Box::new(
-            local.risk_setup(today)?,
-        )))),
-        Request::SetWeight { key, value } => {
-            check(me, Capability::Admin, false, "修改风险权重")?;
-            let mut w = local.weights()?;
-            let (k, old) = w.set(&key, value)?;
-            let detail = format!("{}：{old} → {value}", k.name);
-            write_config(local, me, now, "修改风险权重", k.key, &detail, WEIGHTS, &w)
-        }
-        Request::ResetWeights => {
-            check(me, Capability::Admin, false, "修改风险权重")?;
-            let w = RiskWeights::default();
-            write_config(
-                local,
-                me,
-                now,
-                "恢复默认风险权重",
-                WEIGHTS,
-                "全部权重恢复为内置默认值",
-                WEIGHTS,
-                &w,
-            )
-        }
-        Request::Periods => Ok(plain(Response::Periods(local.periods()?))),
-        Request::AddPeriod { period: p } => {
-            check(me, Capability::Admin, false, "设置敏感时期")?;
-            // Checked again here: a client may send anything.
-            let p = SensitivePeriod::new(&p.name, p.from, p.to, Some(p.deadline_percent))?;
-            let mut all = local.periods()?;
-            period::check_new(&all, &p)?;
-            let detail = format!(
-                "{} 至 {}，新交办案件默认时限按{}%",
-                p.from, p.to, p.deadline_percent
-            );
-            let name = p.name.clone();
-            all.push(p);
-            all.sort_by(|a, b| (a.from, &a.name).cmp(&(b.from, &b.name)));
-            write_config(
-                local,
-                me,
-                now,
-                "设置敏感时期",
-                &name,
-                &detail,
-                PERIODS,
-                &all,
-            )
-        }
-        Request::RemovePeriod { name, from } => {
-            check(me, Capability::Admin, false, "删除敏感时期")?;
-            let mut all = local.periods()?;
-            let i = period::find(&all, &name, from)?;
-            let gone = all.remove(i);
-            let detail = format!("{} 至 {}", gone.from, gone.to);
-            write_config(
-                local,
-                me,
-                now,
-                "删除敏感时期",
-                &gone.name,
-                &detail,
-                PERIODS,
-                &all,
-            )
-        }
-        Request::Rollcall { date } => Ok(plain(Response::Rollcall(Box::new(
-            local.rollcall_sheet(date.unwrap_or(today), now)?,
-        )))),
-        Request::RecordRollcall { new } => {
-            check(me, Capability::Desk, false, "登记点名报告")?;
-            let lists = local.lists()?;
-            let expected = rollcall::expected(&lists.villages, &lists.units);
-            let entry = RollcallEntry::new(&new, &expected, &me.login, now)?;
-            let date = new.date.unwrap_or(today);
-            let key = rollcall_key(date);
-            let c = local.store().write(&me.login, now, |tx| {
-                let mut day: Vec<RollcallEntry> = tx.list(&key)?.unwrap_or_default();
-                let detail = format!(
-                    "{date} {}（{}）{}",
-                    entry.kind.label(),
-                    entry.channel.label(),
-                    if entry.text.is_empty() {
-                        String::new()
-                    } else {
-                        format!("：{}", entry.text)
-                    }
-                );
-                let unit = entry.unit.clone();
-                let action = if rollcall::record(&mut day, entry) {
-                    "更正点名报告"
-                } else {
-                    "点名登记"
-                };
-                tx.put_list(&key, &day)?;
-                tx.audit(action, &unit, &detail);
-                Ok::<_, DeskError>(action)
-            })?;
-            Ok(committed(
-                Response::Done,
-                c.value,
-                &me.login,
-                c.revision,
-                c.touched,
-            ))
-        }
-        Request::SetRollcall {
-            due_hour,
-            every_day,
-        } => {
-            check(me, Capability::Admin, false, "设置每日点名")?;
-            let mut s = local.rollcall_settings()?;
-            if let Some(h) = due_hour {
-                s.due_hour = h;
+    check(me, Capability::Admin, false, "修改风险权重")?;
+    let mut w = local.weights()?;
+    let (k, old) = w.set(key, value)?;
+    let detail = format!("{}：{old} → {value}", k.name);
+    write_config(local, me, now, "修改风险权重", k.key, &detail, WEIGHTS, &w)
+}
+
+pub(crate) fn reset_weights(local: &Local, me: &Officer, now: Time) -> Result<Reply, DeskError> {
+    check(me, Capability::Admin, false, "修改风险权重")?;
+    let w = RiskWeights::default();
+    write_config(
+        local,
+        me,
+        now,
+        "恢复默认风险权重",
+        WEIGHTS,
+        "全部权重恢复为内置默认值",
+        WEIGHTS,
+        &w,
+    )
+}
+
+pub(crate) fn add_period(
+    local: &Local,
+    me: &Officer,
+    p: SensitivePeriod,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    check(me, Capability::Admin, false, "设置敏感时期")?;
+    // Checked again here: a client may send anything.
+    let p = SensitivePeriod::new(&p.name, p.from, p.to, Some(p.deadline_percent))?;
+    let mut all = local.periods()?;
+    period::check_new(&all, &p)?;
+    let detail = format!(
+        "{} 至 {}，新交办案件默认时限按{}%",
+        p.from, p.to, p.deadline_percent
+    );
+    let name = p.name.clone();
+    all.push(p);
+    all.sort_by(|a, b| (a.from, &a.name).cmp(&(b.from, &b.name)));
+    write_config(
+        local,
+        me,
+        now,
+        "设置敏感时期",
+        &name,
+        &detail,
+        PERIODS,
+        &all,
+    )
+}
+
+pub(crate) fn remove_period(
+    local: &Local,
+    me: &Officer,
+    name: &str,
+    from: Option<NaiveDate>,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    check(me, Capability::Admin, false, "删除敏感时期")?;
+    let mut all = local.periods()?;
+    let i = period::find(&all, name, from)?;
+    let gone = all.remove(i);
+    let detail = format!("{} 至 {}", gone.from, gone.to);
+    write_config(
+        local,
+        me,
+        now,
+        "删除敏感时期",
+        &gone.name,
+        &detail,
+        PERIODS,
+        &all,
+    )
+}
+
+pub(crate) fn record_rollcall(
+    local: &Local,
+    me: &Officer,
+    new: NewRollcall,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    check(me, Capability::Desk, false, "登记点名报告")?;
+    let lists = local.lists()?;
+    let expected = rollcall::expected(&lists.villages, &lists.units);
+    let entry = RollcallEntry::new(&new, &expected, &me.login, now)?;
+    let date = new.date.unwrap_or(now.date_naive());
+    let key = rollcall_key(date);
+    let c = local.store().write(&me.login, now, |tx| {
+        let mut day: Vec<RollcallEntry> = tx.list(&key)?.unwrap_or_default();
+        let detail = format!(
+            "{date} {}（{}）{}",
+            entry.kind.label(),
+            entry.channel.label(),
+            if entry.text.is_empty() {
+                String::new()
+            } else {
+                format!("：{}", entry.text)
             }
-            if let Some(e) = every_day {
-                s.every_day = e;
-            }
-            s.check()?;
-            let detail = format!(
-                "{}:00 截止，{}",
-                s.due_hour,
-                if s.every_day {
-                    "每天点名"
-                } else {
-                    "仅敏感时期点名"
-                }
-            );
-            write_config(
-                local,
-                me,
-                now,
-                "设置每日点名",
-                ROLLCALL,
-                &detail,
-                ROLLCALL,
-                &s,
-            )
-        }
-        Request::Report { spec } => report(local, me, &spec, now),
-        _ => unreachable!("only duty requests reach here"),
+        );
+        let unit = entry.unit.clone();
+        let action = if rollcall::record(&mut day, entry) {
+            "更正点名报告"
+        } else {
+            "点名登记"
+        };
+        tx.put_list(&key, &day)?;
+        tx.audit(action, &unit, &detail);
+        Ok::<_, DeskError>(action)
+    })?;
+    Ok(committed(
+        Response::Done,
+        c.value,
+        &me.login,
+        c.revision,
+        c.touched,
+    ))
+}
+
+pub(crate) fn set_rollcall(
+    local: &Local,
+    me: &Officer,
+    due_hour: Option<u32>,
+    every_day: Option<bool>,
+    now: Time,
+) -> Result<Reply, DeskError> {
+    check(me, Capability::Admin, false, "设置每日点名")?;
+    let mut s = local.rollcall_settings()?;
+    if let Some(h) = due_hour {
+        s.due_hour = h;
     }
+    if let Some(e) = every_day {
+        s.every_day = e;
+    }
+    s.check()?;
+    let detail = format!(
+        "{}:00 截止，{}",
+        s.due_hour,
+        if s.every_day {
+            "每天点名"
+        } else {
+            "仅敏感时期点名"
+        }
+    );
+    write_config(
+        local,
+        me,
+        now,
+        "设置每日点名",
+        ROLLCALL,
+        &detail,
+        ROLLCALL,
+        &s,
+    )
 }
 
 /// Writes one configuration value with its audit event.
@@ -251,7 +262,7 @@ fn write_config<T: serde::Serialize>(
 
 /// Gathers what the report needs (only that: a monthly report reads no
 /// audit log) and builds it.
-fn report(
+pub(crate) fn report(
     local: &Local,
     me: &Officer,
     spec: &reports::Spec,

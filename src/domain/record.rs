@@ -28,6 +28,33 @@ impl RecordKind {
     }
 }
 
+/// A look at the register that the audit log records (every look is
+/// logged). Reads are not changes: the handover leaves them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// The key-person list.
+    Persons,
+    /// One key person.
+    Person,
+}
+
+impl Read {
+    pub const ALL: [Read; 2] = [Read::Persons, Read::Person];
+
+    /// The audit log's word for it.
+    pub fn action(self) -> &'static str {
+        match self {
+            Read::Persons => "查阅重点人员名单",
+            Read::Person => "查阅重点人员",
+        }
+    }
+
+    /// The read an audit action records, if it records one.
+    pub fn of_action(action: &str) -> Option<Read> {
+        Read::ALL.into_iter().find(|r| r.action() == action)
+    }
+}
+
 /// The 编号 of the `n`th dispute registered in `year`.
 pub fn dispute_id(year: i32, n: u64) -> String {
     format!("{DISPUTE_PREFIX}{year}-{n:06}")

@@ -13,6 +13,7 @@ use super::picker::Picker;
 use crate::desk::api::{DeskError, Request, Response, UndoInfo};
 use crate::desk::ops::{self, Change, Entry, Op};
 use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
+use crate::domain::record::RecordKind;
 use crate::domain::risk::score;
 use crate::search::pinyin_key;
 
@@ -125,10 +126,11 @@ impl App {
     }
 
     fn target(&self, id: &str) -> Target {
-        let seen = if id.starts_with("RY-") {
-            self.data.persons.iter().find(|p| p.id == id).map(|p| p.rev)
-        } else {
-            self.data.by_id.get(id).map(|&i| self.data.summaries[i].rev)
+        let seen = match RecordKind::of_id(id) {
+            RecordKind::Person => self.data.persons.iter().find(|p| p.id == id).map(|p| p.rev),
+            RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
+                self.data.by_id.get(id).map(|&i| self.data.summaries[i].rev)
+            }
         };
         Target {
             id: id.to_string(),
@@ -151,7 +153,7 @@ impl App {
     /// A flow key.
     pub fn flow(&mut self, action: Action) {
         let on_person = match self.overlays.last() {
-            Some(Overlay::Detail(d)) => d.id.starts_with("RY-"),
+            Some(Overlay::Detail(d)) => RecordKind::of_id(&d.id) == RecordKind::Person,
             _ => self.view == View::Watchlist,
         };
         if self.view == View::Rollcall && self.overlays.is_empty() {

@@ -51,6 +51,15 @@ struct Row {
     caret: Option<u16>,
 }
 
+/// Where a field's rows go: the label column, the value column, the theme.
+struct Place {
+    i: usize,
+    focused: bool,
+    ascii: bool,
+    label_w: usize,
+    value_w: usize,
+}
+
 fn field_rows(
     app: &App,
     i: usize,
@@ -59,138 +68,21 @@ fn field_rows(
     label_w: usize,
     value_w: usize,
 ) -> Vec<Row> {
-    let marker = if focused {
-        if app.ascii {
-            ">"
-        } else {
-            "›"
-        }
-    } else {
-        " "
+    let at = Place {
+        i,
+        focused,
+        ascii: app.ascii,
+        label_w,
+        value_w,
     };
-    let star = if field.required { "*" } else { " " };
-    let label_style = if focused { accent() } else { Style::default() };
-    let label = format!("{marker}{star}{}", field.label);
-    let mut head = vec![Span::styled(
-        format!(
-            "{label}{}",
-            " ".repeat(label_w.saturating_sub(label.width()))
-        ),
-        label_style,
-    )];
-    let mut rows = Vec::new();
-    let text = field.text();
-    let chars: Vec<char> = text.chars().collect();
-    match &field.kind {
-        FieldKind::Submit => {
-            let b = if focused {
-                "[ 提交 ]  Enter 或 Ctrl-S"
-            } else {
-                "[ 提交 ]  Ctrl-S"
-            };
-            rows.push(Row {
-                line: Line::from(Span::styled(
-                    format!("  {b}"),
-                    if focused {
-                        accent().add_modifier(Modifier::REVERSED)
-                    } else {
-                        accent()
-                    },
-                )),
-                field: i,
-                caret: None,
-            });
-            return rows;
-        }
-        FieldKind::AddParty => {
-            rows.push(Row {
-                line: Line::from(Span::styled(
-                    format!(" {}{}", if focused { marker } else { " " }, field.label),
-                    if focused { accent() } else { dim() },
-                )),
-                field: i,
-                caret: None,
-            });
-            return rows;
-        }
-        FieldKind::Lines => {
-            let lines: Vec<&[char]> = chars.split(|c| *c == '\n').collect();
-            let (caret_line, _) = field.input.caret_line_column();
-            let first = (caret_line as usize + 1).saturating_sub(LINES_SHOWN);
-            let mut offset: usize = lines[..first].iter().map(|l| l.len() + 1).sum();
-            for (n, l) in lines.iter().enumerate().skip(first).take(LINES_SHOWN) {
-                let here = focused && n == caret_line as usize;
-                let (shown, col) = if here {
-                    window(l, field.input.caret() - offset, value_w)
-                } else {
-                    (l.iter().collect::<String>(), 0)
-                };
-                let mut spans = if n == first {
-                    std::mem::take(&mut head)
-                } else {
-                    vec![Span::raw(" ".repeat(label_w))]
-                };
-                spans.extend(cell(&shown, value_w, &[], Style::default()));
-                rows.push(Row {
-                    line: Line::from(spans),
-                    field: i,
-                    caret: here.then_some(col),
-                });
-                offset += l.len() + 1;
-            }
-            if text.is_empty() {
-                if let (Some(h), Some(r)) = (&field.hint, rows.first_mut()) {
-                    r.line = Line::from(vec![
-                        r.line.spans[0].clone(),
-                        Span::styled(clean_line(h), dim()),
-                    ]);
-                }
-            }
-        }
-        kind => {
-            let typed = field.is_typed();
-            let (shown, col) = if typed {
-                window(&chars, field.input.caret(), value_w.saturating_sub(1))
-            } else {
-                (text.clone(), 0)
-            };
-            let mut value = match kind {
-                FieldKind::Choice(_) | FieldKind::Multi(_) => {
-                    let arrow = if app.ascii { " v" } else { " ▾" };
-                    if shown.is_empty() {
-                        vec![Span::styled(format!("（请选择）{arrow}"), dim())]
-                    } else {
-                        vec![
-                            Span::raw(clean_line(&shown)),
-                            Span::styled(arrow.to_string(), dim()),
-                        ]
-                    }
-                }
-                FieldKind::Toggle => vec![Span::styled(format!("[{shown}]"), accent())],
-                _ => vec![Span::raw(shown.clone())],
-            };
-            if text.is_empty() || !typed {
-                if let Some(h) = &field.hint {
-                    if text.is_empty() || matches!(kind, FieldKind::Toggle) {
-                        value.push(Span::styled(format!("  {}", clean_line(h)), dim()));
-                    }
-                }
-            }
-            let used: usize = value.iter().map(|s| s.content.width()).sum();
-            if used > value_w {
-                let joined: String = value.iter().map(|s| s.content.as_ref()).collect();
-                value = cell(&joined, value_w, &[], Style::default());
-            }
-            head.extend(value);
-            rows.push(Row {
-                line: Line::from(std::mem::take(&mut head)),
-                field: i,
-                caret: (focused && typed).then_some(col),
-            });
-        }
-    }
+    let mut rows = match &field.kind {
+        FieldKind::Submit => return vec![submit_row(&at)],
+        FieldKind::AddParty => return vec![add_party_row(&at, field)],
+        FieldKind::Lines => lines_rows(&at, field),
+        kind => vec![value_row(&at, field, kind)],
+    };
     if let Some(e) = &field.error {
-        let arrow = if app.ascii { "->" } else { "↳" };
+        let arrow = if at.ascii { "->" } else { "↳" };
         rows.push(Row {
             line: Line::from(vec![
                 Span::raw(" ".repeat(label_w)),
@@ -201,6 +93,153 @@ fn field_rows(
         });
     }
     rows
+}
+
+fn marker(at: &Place) -> &'static str {
+    match (at.focused, at.ascii) {
+        (true, true) => ">",
+        (true, false) => "›",
+        (false, _) => " ",
+    }
+}
+
+/// The label cell: focus marker, required star, label, padded.
+fn head(at: &Place, field: &Field) -> Vec<Span<'static>> {
+    let star = if field.required { "*" } else { " " };
+    let label_style = if at.focused {
+        accent()
+    } else {
+        Style::default()
+    };
+    let label = format!("{}{star}{}", marker(at), field.label);
+    vec![Span::styled(
+        format!(
+            "{label}{}",
+            " ".repeat(at.label_w.saturating_sub(label.width()))
+        ),
+        label_style,
+    )]
+}
+
+fn submit_row(at: &Place) -> Row {
+    let b = if at.focused {
+        "[ 提交 ]  Enter 或 Ctrl-S"
+    } else {
+        "[ 提交 ]  Ctrl-S"
+    };
+    let style = if at.focused {
+        accent().add_modifier(Modifier::REVERSED)
+    } else {
+        accent()
+    };
+    Row {
+        line: Line::from(Span::styled(format!("  {b}"), style)),
+        field: at.i,
+        caret: None,
+    }
+}
+
+fn add_party_row(at: &Place, field: &Field) -> Row {
+    Row {
+        line: Line::from(Span::styled(
+            format!(" {}{}", marker(at), field.label),
+            if at.focused { accent() } else { dim() },
+        )),
+        field: at.i,
+        caret: None,
+    }
+}
+
+/// A multi-line field: the lines around the caret, the label on the first.
+fn lines_rows(at: &Place, field: &Field) -> Vec<Row> {
+    let text = field.text();
+    let chars: Vec<char> = text.chars().collect();
+    let mut head = head(at, field);
+    let mut rows = Vec::new();
+    let lines: Vec<&[char]> = chars.split(|c| *c == '\n').collect();
+    let (caret_line, _) = field.input.caret_line_column();
+    let first = (caret_line as usize + 1).saturating_sub(LINES_SHOWN);
+    let mut offset: usize = lines[..first].iter().map(|l| l.len() + 1).sum();
+    for (n, l) in lines.iter().enumerate().skip(first).take(LINES_SHOWN) {
+        let here = at.focused && n == caret_line as usize;
+        let (shown, col) = if here {
+            window(l, field.input.caret() - offset, at.value_w)
+        } else {
+            (l.iter().collect::<String>(), 0)
+        };
+        let mut spans = if n == first {
+            std::mem::take(&mut head)
+        } else {
+            vec![Span::raw(" ".repeat(at.label_w))]
+        };
+        spans.extend(cell(&shown, at.value_w, &[], Style::default()));
+        rows.push(Row {
+            line: Line::from(spans),
+            field: at.i,
+            caret: here.then_some(col),
+        });
+        offset += l.len() + 1;
+    }
+    if text.is_empty() {
+        if let (Some(h), Some(r)) = (&field.hint, rows.first_mut()) {
+            r.line = Line::from(vec![
+                r.line.spans[0].clone(),
+                Span::styled(clean_line(h), dim()),
+            ]);
+        }
+    }
+    rows
+}
+
+/// A one-line field: typed text with its caret, or a choice or toggle.
+fn value_row(at: &Place, field: &Field, kind: &FieldKind) -> Row {
+    let text = field.text();
+    let chars: Vec<char> = text.chars().collect();
+    let typed = field.is_typed();
+    let (shown, col) = if typed {
+        window(&chars, field.input.caret(), at.value_w.saturating_sub(1))
+    } else {
+        (text.clone(), 0)
+    };
+    let mut value = match kind {
+        FieldKind::Choice(_) | FieldKind::Multi(_) => {
+            let arrow = if at.ascii { " v" } else { " ▾" };
+            if shown.is_empty() {
+                vec![Span::styled(format!("（请选择）{arrow}"), dim())]
+            } else {
+                vec![
+                    Span::raw(clean_line(&shown)),
+                    Span::styled(arrow.to_string(), dim()),
+                ]
+            }
+        }
+        FieldKind::Toggle => vec![Span::styled(format!("[{shown}]"), accent())],
+        FieldKind::Text
+        | FieldKind::Lines
+        | FieldKind::Date
+        | FieldKind::Number
+        | FieldKind::AddParty
+        | FieldKind::Submit => vec![Span::raw(shown.clone())],
+    };
+    if text.is_empty() || !typed {
+        if let Some(h) = &field.hint {
+            if text.is_empty() || matches!(kind, FieldKind::Toggle) {
+                value.push(Span::styled(format!("  {}", clean_line(h)), dim()));
+            }
+        }
+    }
+    let used: usize = value.iter().map(|s| s.content.width()).sum();
+    if used > at.value_w {
+        let joined: String = value.iter().map(|s| s.content.as_ref()).collect();
+        value = cell(&joined, at.value_w, &[], Style::default());
+    }
+    let mut line = head(at, field);
+    line.extend(value);
+    Row {
+        line: Line::from(line),
+        field: at.i,
+        caret: (at.focused && typed).then_some(col),
+    }
 }
 
 pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect) {

@@ -39,7 +39,7 @@ pub struct HandoverFigures {
 
 /// The changes of a shift: reads (查阅…) are not changes.
 pub fn is_change(c: &Change) -> bool {
-    !c.action.starts_with("查阅")
+    crate::domain::record::Read::of_action(&c.action).is_none()
 }
 
 pub fn figures(since: Option<Time>, data: &Data) -> HandoverFigures {
