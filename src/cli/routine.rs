@@ -2,29 +2,54 @@
 //! periods, the roll-call, the ranked queue and the reports, printed as
 //! text or JSON. Everything goes through the Desk API.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use crate::cli::print::table;
+use super::print::table;
+use super::{date, dates, today, Printed};
 use crate::desk::api::{unexpected, Desk, DeskExt, Request, Response};
+use crate::desk::clock;
 use crate::domain::lists::{Channel, RollcallKind};
-use crate::domain::period::SensitivePeriod;
+use crate::domain::period::{parse_factor, SensitivePeriod};
 use crate::domain::reports::{Figures, Kind, Report, Spec};
 use crate::domain::risk::{rank, score, RiskContext};
 use crate::domain::rollcall::{sheet_text, NewRollcall};
-
-/// What a command prints: JSON for `--json`, else the text.
-pub struct Printed {
-    pub json: Value,
-    pub text: String,
-}
+use crate::domain::text::parse_time;
 
 fn printed(json: Value, text: impl Into<String>) -> Printed {
-    Printed {
-        json,
-        text: text.into(),
+    Printed::new(json, text)
+}
+
+#[derive(Args)]
+pub struct Weights {
+    #[command(subcommand)]
+    cmd: Option<WeightsCmd>,
+}
+
+#[derive(Subcommand)]
+enum WeightsCmd {
+    /// 列出全部权重：名称、分值、键、说明
+    Show,
+    /// 修改一项权重（管理员）：名称可写中文名或英文键，如 desk weights set 风险高 60
+    Set {
+        #[arg(value_name = "名称")]
+        key: String,
+        #[arg(value_name = "分值", allow_hyphen_values = true)]
+        value: String,
+    },
+    /// 全部恢复为内置默认值（管理员）
+    Reset,
+}
+
+/// `desk weights [show|set|reset]`; show by default.
+pub fn weights(desk: &mut dyn Desk, a: Weights) -> anyhow::Result<Printed> {
+    match a.cmd.unwrap_or(WeightsCmd::Show) {
+        WeightsCmd::Show => weights_show(desk),
+        WeightsCmd::Set { key, value } => weights_set(desk, &key, &value),
+        WeightsCmd::Reset => weights_reset(desk),
     }
 }
 
@@ -76,6 +101,57 @@ pub fn weights_reset(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
         json!({"reset": true}),
         "风险权重已恢复为内置默认值",
     ))
+}
+
+#[derive(Args)]
+pub struct Period {
+    #[command(subcommand)]
+    cmd: Option<PeriodCmd>,
+}
+
+#[derive(Subcommand)]
+enum PeriodCmd {
+    /// 设置敏感时期（管理员），如 desk period add 春节 --from 2027-02-01 --to 2027-02-20
+    Add {
+        #[arg(value_name = "名称")]
+        name: String,
+        #[arg(long, value_name = "日期")]
+        from: String,
+        #[arg(long, value_name = "日期")]
+        to: String,
+        /// 期间新交办案件的默认化解时限乘以此系数（0.1–1，或 50%；默认 0.5）
+        #[arg(long, value_name = "系数")]
+        deadline_factor: Option<String>,
+    },
+    /// 列出敏感时期，标明今天哪些在进行中
+    List,
+    /// 删除敏感时期（管理员）；同名的有几个时用 --from 指明
+    Remove {
+        #[arg(value_name = "名称")]
+        name: String,
+        #[arg(long, value_name = "日期")]
+        from: Option<String>,
+    },
+}
+
+/// `desk period [add|list|remove]`; list by default.
+pub fn period(desk: &mut dyn Desk, a: Period) -> anyhow::Result<Printed> {
+    match a.cmd.unwrap_or(PeriodCmd::List) {
+        PeriodCmd::Add {
+            name,
+            from,
+            to,
+            deadline_factor,
+        } => period_add(
+            desk,
+            &name,
+            date(&from)?,
+            date(&to)?,
+            deadline_factor.as_deref().map(parse_factor).transpose()?,
+        ),
+        PeriodCmd::List => period_list(desk, today()),
+        PeriodCmd::Remove { name, from } => period_remove(desk, &name, dates(from.as_deref())?),
+    }
 }
 
 pub fn period_add(
@@ -176,6 +252,76 @@ pub fn period_remove(
     ))
 }
 
+#[derive(Args)]
+pub struct Rollcall {
+    #[command(subcommand)]
+    cmd: Option<RollcallCmd>,
+    /// 哪一天（默认今天）
+    #[arg(long, value_name = "日期")]
+    date: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum RollcallCmd {
+    /// 代村(社区)或单位登记当天报告：--zero 零报告，或 --news 情况
+    Record {
+        #[arg(value_name = "村(社区)或单位")]
+        unit: String,
+        /// 零报告（今日无新增矛盾纠纷）
+        #[arg(long)]
+        zero: bool,
+        /// 有情况：报告的内容
+        #[arg(long, value_name = "情况")]
+        news: Option<String>,
+        /// 零报告时的补充说明
+        #[arg(long, value_name = "说明")]
+        note: Option<String>,
+        #[arg(long, default_value = "电话", value_name = "电话|微信|当面")]
+        channel: String,
+        /// 补登哪一天的报告（默认今天）
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+    },
+    /// 点名设置（管理员）：截止时刻、是否在敏感时期以外也每天点名；不带参数时显示当前设置
+    Setup {
+        /// 过了几点仍未报的标为督办（0–23，默认 17）
+        #[arg(long, value_name = "时")]
+        hour: Option<u32>,
+        #[arg(long, value_name = "yes|no")]
+        every_day: Option<String>,
+    },
+}
+
+/// `desk rollcall [record|setup]`; the day's sheet by default.
+pub fn rollcall(desk: &mut dyn Desk, a: Rollcall) -> anyhow::Result<Printed> {
+    let day = dates(a.date.as_deref())?;
+    match a.cmd {
+        None => rollcall_show(desk, day),
+        Some(RollcallCmd::Record {
+            unit,
+            zero,
+            news,
+            note,
+            channel,
+            date: when,
+        }) => {
+            let when = dates(when.as_deref())?.or(day);
+            rollcall_record(desk, &unit, zero, news, note, &channel, when)
+        }
+        Some(RollcallCmd::Setup { hour, every_day }) => {
+            let every_day = match every_day.as_deref().map(str::trim) {
+                None => None,
+                Some("yes" | "y" | "是") => Some(true),
+                Some("no" | "n" | "否") => Some(false),
+                Some(other) => {
+                    anyhow::bail!("--every-day 只能是 yes 或 no（是/否），不是“{other}”")
+                }
+            };
+            rollcall_setup(desk, hour, every_day)
+        }
+    }
+}
+
 pub fn rollcall_show(desk: &mut dyn Desk, date: Option<NaiveDate>) -> anyhow::Result<Printed> {
     let sheet = desk.rollcall(date)?;
     let text = sheet_text(&sheet);
@@ -244,6 +390,16 @@ pub fn rollcall_setup(
     rollcall_setup(desk, None, None)
 }
 
+#[derive(Args)]
+pub struct Queue {
+    #[arg(long, default_value_t = 20, value_name = "件数")]
+    limit: usize,
+}
+
+pub fn queue_cmd(desk: &mut dyn Desk, a: Queue) -> anyhow::Result<Printed> {
+    queue(desk, a.limit)
+}
+
 /// The open cases by risk score, with every reason: the queue the TUI shows.
 pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
     let setup = desk.risk_setup()?;
@@ -290,6 +446,39 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
     ));
     text.push_str(&format!("在办 {} 件，列出前 {}", ranked.len(), rows.len()));
     Ok(printed(Value::Array(json), text))
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[arg(value_name = "daily|monthly|analysis|handover")]
+    kind: String,
+    /// 统计到哪一天（默认今天）
+    #[arg(long, value_name = "日期")]
+    date: Option<String>,
+    /// 研判会：统计期间从哪天起（默认本半月的第一天）
+    #[arg(long, value_name = "日期")]
+    from: Option<String>,
+    /// 交接班：本班从何时起（如 08:00、昨天 20:00；默认 12 小时前）
+    #[arg(long, value_name = "时间")]
+    since: Option<String>,
+    /// 研判会：另存为 Excel 文件
+    #[arg(long, value_name = "文件")]
+    xlsx: Option<PathBuf>,
+}
+
+/// `desk report KIND`: parses the period, then [`report`].
+pub fn report_cmd(desk: &mut dyn Desk, a: ReportArgs) -> anyhow::Result<Printed> {
+    let spec = Spec {
+        kind: Kind::parse(&a.kind)?,
+        date: dates(a.date.as_deref())?,
+        from: dates(a.from.as_deref())?,
+        since: a
+            .since
+            .as_deref()
+            .map(|s| parse_time(s, clock::now()))
+            .transpose()?,
+    };
+    report(desk, spec, a.xlsx.as_deref())
 }
 
 pub fn report(desk: &mut dyn Desk, spec: Spec, xlsx: Option<&Path>) -> anyhow::Result<Printed> {
