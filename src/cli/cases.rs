@@ -430,15 +430,21 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
     match a.what.as_str() {
         "disputes" | "纠纷" | "案件" => {
             let status = a.status.as_deref().map(Status::parse).transpose()?;
-            let (_, items) = desk.summaries()?;
-            let items: Vec<_> = items
-                .iter()
-                .filter(|s| status.is_none_or(|st| s.status == st))
-                .filter(|s| a.village.as_deref().is_none_or(|v| s.village == v.trim()))
-                .collect();
-            let rows: Vec<_> = items.iter().map(|s| summary_json(s, today)).collect();
-            let text = format!("{}共 {} 件", disputes_table(&items, today), items.len());
-            Ok(Printed::new(rows.into(), text))
+            let (_, mut items) = desk.summaries()?;
+            items.retain(|s| {
+                status.is_none_or(|st| s.status == st)
+                    && a.village.as_deref().is_none_or(|v| s.village == v.trim())
+            });
+            Ok(Printed::render(move |json| {
+                let items: Vec<_> = items.iter().collect();
+                Ok(if json {
+                    let rows: Vec<_> = items.iter().map(|s| summary_json(s, today)).collect();
+                    serde_json::to_string_pretty(&rows)?
+                } else {
+                    let table = disputes_table(&items, today);
+                    format!("{table}共 {} 件", items.len())
+                })
+            }))
         }
         "persons" | "重点人员" => {
             if a.status.is_some() {
@@ -449,9 +455,14 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
                 items.retain(|p| p.village == v.trim());
             }
             items.sort_by_key(|p| (p.next_visit_due(), p.id.clone()));
-            let rows: Vec<_> = items.iter().map(|p| person_json(p, today)).collect();
-            let text = format!("{}共 {} 人", persons_table(&items, today), items.len());
-            Ok(Printed::new(rows.into(), text))
+            Ok(Printed::render(move |json| {
+                Ok(if json {
+                    let rows: Vec<_> = items.iter().map(|p| person_json(p, today)).collect();
+                    serde_json::to_string_pretty(&rows)?
+                } else {
+                    format!("{}共 {} 人", persons_table(&items, today), items.len())
+                })
+            }))
         }
         other => {
             anyhow::bail!("不能列出“{other}”，可选：disputes（矛盾纠纷）或 persons（重点人员）")

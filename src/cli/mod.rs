@@ -144,10 +144,12 @@ impl Cli {
     }
 }
 
-/// What a command prints: JSON for `--json`, else the text.
+/// What a command prints: JSON for `--json`, else the text. Every command
+/// returns one, and [`Printed::print`] is the one place results reach stdout.
 pub struct Printed {
-    pub json: Value,
-    pub text: String,
+    /// Renders the form asked for (`true`: JSON), so a long list builds
+    /// only that one.
+    render: Box<dyn FnOnce(bool) -> anyhow::Result<String>>,
     /// Printed first, then the command still fails with this (a check that
     /// found faults, an import that wrote nothing).
     failure: Option<String>,
@@ -155,9 +157,21 @@ pub struct Printed {
 
 impl Printed {
     pub fn new(json: Value, text: impl Into<String>) -> Printed {
+        let text = text.into();
+        Printed::render(move |as_json| {
+            Ok(if as_json {
+                serde_json::to_string_pretty(&json)?
+            } else {
+                text
+            })
+        })
+    }
+
+    /// Builds the JSON or the text only when asked, for output that is
+    /// costly to build twice (a list of 100 000 cases).
+    pub fn render(render: impl FnOnce(bool) -> anyhow::Result<String> + 'static) -> Printed {
         Printed {
-            json,
-            text: text.into(),
+            render: Box::new(render),
             failure: None,
         }
     }
@@ -168,13 +182,8 @@ impl Printed {
         self
     }
 
-    /// The one place results reach stdout.
     pub fn print(self, json: bool) -> anyhow::Result<()> {
-        if json {
-            println!("{}", serde_json::to_string_pretty(&self.json)?);
-        } else {
-            println!("{}", self.text);
-        }
+        println!("{}", (self.render)(json)?);
         match self.failure {
             Some(why) => Err(anyhow::anyhow!(why)),
             None => Ok(()),

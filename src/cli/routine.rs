@@ -19,10 +19,6 @@ use crate::domain::risk::{rank, score, RiskContext};
 use crate::domain::rollcall::{sheet_text, NewRollcall};
 use crate::domain::text::parse_time;
 
-fn printed(json: Value, text: impl Into<String>) -> Printed {
-    Printed::new(json, text)
-}
-
 #[derive(Args)]
 pub struct Weights {
     #[command(subcommand)]
@@ -76,7 +72,7 @@ pub fn weights_show(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
         .iter()
         .map(|(k, v)| (k.key.to_string(), json!(v)))
         .collect();
-    Ok(printed(Value::Object(json), text))
+    Ok(Printed::new(Value::Object(json), text))
 }
 
 pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Result<Printed> {
@@ -89,7 +85,7 @@ pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Resul
         value,
     })?;
     let (_, k) = crate::domain::risk::RiskWeights::find(key)?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"key": k.key, "name": k.name, "value": value}),
         format!("已将“{}”设为 {value}", k.name),
     ))
@@ -97,7 +93,7 @@ pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Resul
 
 pub fn weights_reset(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
     desk.call(Request::ResetWeights)?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"reset": true}),
         "风险权重已恢复为内置默认值",
     ))
@@ -163,7 +159,7 @@ pub fn period_add(
 ) -> anyhow::Result<Printed> {
     let p = SensitivePeriod::new(name, from, to, percent)?;
     desk.call(Request::AddPeriod { period: p.clone() })?;
-    Ok(printed(
+    Ok(Printed::new(
         serde_json::to_value(&p)?,
         format!(
             "已设置敏感时期：{}，期间新交办案件的默认时限按 {}%",
@@ -234,7 +230,7 @@ pub fn period_list(desk: &mut dyn Desk, today: NaiveDate) -> anyhow::Result<Prin
             v
         })
         .collect();
-    Ok(printed(Value::Array(json), text))
+    Ok(Printed::new(Value::Array(json), text))
 }
 
 pub fn period_remove(
@@ -246,7 +242,7 @@ pub fn period_remove(
         name: name.to_string(),
         from,
     })?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"removed": name.trim()}),
         format!("已删除敏感时期：{}", name.trim()),
     ))
@@ -325,7 +321,7 @@ pub fn rollcall(desk: &mut dyn Desk, a: Rollcall) -> anyhow::Result<Printed> {
 pub fn rollcall_show(desk: &mut dyn Desk, date: Option<NaiveDate>) -> anyhow::Result<Printed> {
     let sheet = desk.rollcall(date)?;
     let text = sheet_text(&sheet);
-    Ok(printed(
+    Ok(Printed::new(
         serde_json::to_value(&sheet)?,
         text.trim_end().to_string(),
     ))
@@ -357,7 +353,7 @@ pub fn rollcall_record(
         text,
     };
     desk.call(Request::RecordRollcall { new })?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"unit": unit.trim(), "kind": kind.label(), "channel": channel.trim()}),
         format!("已登记点名报告（{}）：{}", kind.label(), unit.trim()),
     ))
@@ -370,7 +366,7 @@ pub fn rollcall_setup(
 ) -> anyhow::Result<Printed> {
     if hour.is_none() && every_day.is_none() {
         let s = desk.risk_setup()?.rollcall;
-        return Ok(printed(
+        return Ok(Printed::new(
             serde_json::to_value(&s)?,
             format!(
                 "每日点名：{}:00 截止，{}",
@@ -445,7 +441,7 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
         &rows,
     ));
     text.push_str(&format!("在办 {} 件，列出前 {}", ranked.len(), rows.len()));
-    Ok(printed(Value::Array(json), text))
+    Ok(Printed::new(Value::Array(json), text))
 }
 
 #[derive(Args)]
@@ -491,7 +487,7 @@ pub fn report(desk: &mut dyn Desk, spec: Spec, xlsx: Option<&Path>) -> anyhow::R
         crate::files::analysis_xlsx::write(path, f)?;
         text.push_str(&format!("\n（已另存为 {}）", path.display()));
     }
-    Ok(printed(report_json(&r)?, text))
+    Ok(Printed::new(report_json(&r)?, text))
 }
 
 pub fn report_json(r: &Report) -> anyhow::Result<Value> {
