@@ -10,7 +10,7 @@ use duty_desk::cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match cli::parse::parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,
     };

@@ -12,6 +12,8 @@ pub mod persons;
 pub mod print;
 pub mod routine;
 
+pub use parse::parse;
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
