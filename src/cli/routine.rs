@@ -2,29 +2,50 @@
 //! periods, the roll-call, the ranked queue and the reports, printed as
 //! text or JSON. Everything goes through the Desk API.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use crate::cli::print::table;
+use super::print::table;
+use super::{date, dates, today, Printed};
 use crate::desk::api::{unexpected, Desk, DeskExt, Request, Response};
+use crate::desk::clock;
 use crate::domain::lists::{Channel, RollcallKind};
-use crate::domain::period::SensitivePeriod;
+use crate::domain::period::{parse_factor, SensitivePeriod};
 use crate::domain::reports::{Figures, Kind, Report, Spec};
 use crate::domain::risk::{rank, score, RiskContext};
 use crate::domain::rollcall::{sheet_text, NewRollcall};
+use crate::domain::text::parse_time;
 
-/// What a command prints: JSON for `--json`, else the text.
-pub struct Printed {
-    pub json: Value,
-    pub text: String,
+#[derive(Args)]
+pub struct Weights {
+    #[command(subcommand)]
+    cmd: Option<WeightsCmd>,
 }
 
-fn printed(json: Value, text: impl Into<String>) -> Printed {
-    Printed {
-        json,
-        text: text.into(),
+#[derive(Subcommand)]
+enum WeightsCmd {
+    /// 列出全部权重：名称、分值、键、说明
+    Show,
+    /// 修改一项权重（管理员）：名称可写中文名或英文键，如 desk weights set 风险高 60
+    Set {
+        #[arg(value_name = "名称")]
+        key: String,
+        #[arg(value_name = "分值", allow_hyphen_values = true)]
+        value: String,
+    },
+    /// 全部恢复为内置默认值（管理员）
+    Reset,
+}
+
+/// `desk weights [show|set|reset]`; show by default.
+pub fn weights(desk: &mut dyn Desk, a: Weights) -> anyhow::Result<Printed> {
+    match a.cmd.unwrap_or(WeightsCmd::Show) {
+        WeightsCmd::Show => weights_show(desk),
+        WeightsCmd::Set { key, value } => weights_set(desk, &key, &value),
+        WeightsCmd::Reset => weights_reset(desk),
     }
 }
 
@@ -51,7 +72,7 @@ pub fn weights_show(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
         .iter()
         .map(|(k, v)| (k.key.to_string(), json!(v)))
         .collect();
-    Ok(printed(Value::Object(json), text))
+    Ok(Printed::new(Value::Object(json), text))
 }
 
 pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Result<Printed> {
@@ -64,7 +85,7 @@ pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Resul
         value,
     })?;
     let (_, k) = crate::domain::risk::RiskWeights::find(key)?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"key": k.key, "name": k.name, "value": value}),
         format!("已将“{}”设为 {value}", k.name),
     ))
@@ -72,10 +93,61 @@ pub fn weights_set(desk: &mut dyn Desk, key: &str, value: &str) -> anyhow::Resul
 
 pub fn weights_reset(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
     desk.call(Request::ResetWeights)?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"reset": true}),
         "风险权重已恢复为内置默认值",
     ))
+}
+
+#[derive(Args)]
+pub struct Period {
+    #[command(subcommand)]
+    cmd: Option<PeriodCmd>,
+}
+
+#[derive(Subcommand)]
+enum PeriodCmd {
+    /// 设置敏感时期（管理员），如 desk period add 春节 --from 2027-02-01 --to 2027-02-20
+    Add {
+        #[arg(value_name = "名称")]
+        name: String,
+        #[arg(long, value_name = "日期")]
+        from: String,
+        #[arg(long, value_name = "日期")]
+        to: String,
+        /// 期间新交办案件的默认化解时限乘以此系数（0.1–1，或 50%；默认 0.5）
+        #[arg(long, value_name = "系数")]
+        deadline_factor: Option<String>,
+    },
+    /// 列出敏感时期，标明今天哪些在进行中
+    List,
+    /// 删除敏感时期（管理员）；同名的有几个时用 --from 指明
+    Remove {
+        #[arg(value_name = "名称")]
+        name: String,
+        #[arg(long, value_name = "日期")]
+        from: Option<String>,
+    },
+}
+
+/// `desk period [add|list|remove]`; list by default.
+pub fn period(desk: &mut dyn Desk, a: Period) -> anyhow::Result<Printed> {
+    match a.cmd.unwrap_or(PeriodCmd::List) {
+        PeriodCmd::Add {
+            name,
+            from,
+            to,
+            deadline_factor,
+        } => period_add(
+            desk,
+            &name,
+            date(&from)?,
+            date(&to)?,
+            deadline_factor.as_deref().map(parse_factor).transpose()?,
+        ),
+        PeriodCmd::List => period_list(desk, today()),
+        PeriodCmd::Remove { name, from } => period_remove(desk, &name, dates(from.as_deref())?),
+    }
 }
 
 pub fn period_add(
@@ -87,7 +159,7 @@ pub fn period_add(
 ) -> anyhow::Result<Printed> {
     let p = SensitivePeriod::new(name, from, to, percent)?;
     desk.call(Request::AddPeriod { period: p.clone() })?;
-    Ok(printed(
+    Ok(Printed::new(
         serde_json::to_value(&p)?,
         format!(
             "已设置敏感时期：{}，期间新交办案件的默认时限按 {}%",
@@ -158,7 +230,7 @@ pub fn period_list(desk: &mut dyn Desk, today: NaiveDate) -> anyhow::Result<Prin
             v
         })
         .collect();
-    Ok(printed(Value::Array(json), text))
+    Ok(Printed::new(Value::Array(json), text))
 }
 
 pub fn period_remove(
@@ -170,16 +242,86 @@ pub fn period_remove(
         name: name.to_string(),
         from,
     })?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"removed": name.trim()}),
         format!("已删除敏感时期：{}", name.trim()),
     ))
 }
 
+#[derive(Args)]
+pub struct Rollcall {
+    #[command(subcommand)]
+    cmd: Option<RollcallCmd>,
+    /// 哪一天（默认今天）
+    #[arg(long, value_name = "日期")]
+    date: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum RollcallCmd {
+    /// 代村(社区)或单位登记当天报告：--zero 零报告，或 --news 情况
+    Record {
+        #[arg(value_name = "村(社区)或单位")]
+        unit: String,
+        /// 零报告（今日无新增矛盾纠纷）
+        #[arg(long)]
+        zero: bool,
+        /// 有情况：报告的内容
+        #[arg(long, value_name = "情况")]
+        news: Option<String>,
+        /// 零报告时的补充说明
+        #[arg(long, value_name = "说明")]
+        note: Option<String>,
+        #[arg(long, default_value = "电话", value_name = "电话|微信|当面")]
+        channel: String,
+        /// 补登哪一天的报告（默认今天）
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+    },
+    /// 点名设置（管理员）：截止时刻、是否在敏感时期以外也每天点名；不带参数时显示当前设置
+    Setup {
+        /// 过了几点仍未报的标为督办（0–23，默认 17）
+        #[arg(long, value_name = "时")]
+        hour: Option<u32>,
+        #[arg(long, value_name = "yes|no")]
+        every_day: Option<String>,
+    },
+}
+
+/// `desk rollcall [record|setup]`; the day's sheet by default.
+pub fn rollcall(desk: &mut dyn Desk, a: Rollcall) -> anyhow::Result<Printed> {
+    let day = dates(a.date.as_deref())?;
+    match a.cmd {
+        None => rollcall_show(desk, day),
+        Some(RollcallCmd::Record {
+            unit,
+            zero,
+            news,
+            note,
+            channel,
+            date: when,
+        }) => {
+            let when = dates(when.as_deref())?.or(day);
+            rollcall_record(desk, &unit, zero, news, note, &channel, when)
+        }
+        Some(RollcallCmd::Setup { hour, every_day }) => {
+            let every_day = match every_day.as_deref().map(str::trim) {
+                None => None,
+                Some("yes" | "y" | "是") => Some(true),
+                Some("no" | "n" | "否") => Some(false),
+                Some(other) => {
+                    anyhow::bail!("--every-day 只能是 yes 或 no（是/否），不是“{other}”")
+                }
+            };
+            rollcall_setup(desk, hour, every_day)
+        }
+    }
+}
+
 pub fn rollcall_show(desk: &mut dyn Desk, date: Option<NaiveDate>) -> anyhow::Result<Printed> {
     let sheet = desk.rollcall(date)?;
     let text = sheet_text(&sheet);
-    Ok(printed(
+    Ok(Printed::new(
         serde_json::to_value(&sheet)?,
         text.trim_end().to_string(),
     ))
@@ -211,7 +353,7 @@ pub fn rollcall_record(
         text,
     };
     desk.call(Request::RecordRollcall { new })?;
-    Ok(printed(
+    Ok(Printed::new(
         json!({"unit": unit.trim(), "kind": kind.label(), "channel": channel.trim()}),
         format!("已登记点名报告（{}）：{}", kind.label(), unit.trim()),
     ))
@@ -224,7 +366,7 @@ pub fn rollcall_setup(
 ) -> anyhow::Result<Printed> {
     if hour.is_none() && every_day.is_none() {
         let s = desk.risk_setup()?.rollcall;
-        return Ok(printed(
+        return Ok(Printed::new(
             serde_json::to_value(&s)?,
             format!(
                 "每日点名：{}:00 截止，{}",
@@ -242,6 +384,16 @@ pub fn rollcall_setup(
         every_day,
     })?;
     rollcall_setup(desk, None, None)
+}
+
+#[derive(Args)]
+pub struct Queue {
+    #[arg(long, default_value_t = 20, value_name = "件数")]
+    limit: usize,
+}
+
+pub fn queue_cmd(desk: &mut dyn Desk, a: Queue) -> anyhow::Result<Printed> {
+    queue(desk, a.limit)
 }
 
 /// The open cases by risk score, with every reason: the queue the TUI shows.
@@ -289,7 +441,40 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
         &rows,
     ));
     text.push_str(&format!("在办 {} 件，列出前 {}", ranked.len(), rows.len()));
-    Ok(printed(Value::Array(json), text))
+    Ok(Printed::new(Value::Array(json), text))
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[arg(value_name = "daily|monthly|analysis|handover")]
+    kind: String,
+    /// 统计到哪一天（默认今天）
+    #[arg(long, value_name = "日期")]
+    date: Option<String>,
+    /// 研判会：统计期间从哪天起（默认本半月的第一天）
+    #[arg(long, value_name = "日期")]
+    from: Option<String>,
+    /// 交接班：本班从何时起（如 08:00、昨天 20:00；默认 12 小时前）
+    #[arg(long, value_name = "时间")]
+    since: Option<String>,
+    /// 研判会：另存为 Excel 文件
+    #[arg(long, value_name = "文件")]
+    xlsx: Option<PathBuf>,
+}
+
+/// `desk report KIND`: parses the period, then [`report`].
+pub fn report_cmd(desk: &mut dyn Desk, a: ReportArgs) -> anyhow::Result<Printed> {
+    let spec = Spec {
+        kind: Kind::parse(&a.kind)?,
+        date: dates(a.date.as_deref())?,
+        from: dates(a.from.as_deref())?,
+        since: a
+            .since
+            .as_deref()
+            .map(|s| parse_time(s, clock::now()))
+            .transpose()?,
+    };
+    report(desk, spec, a.xlsx.as_deref())
 }
 
 pub fn report(desk: &mut dyn Desk, spec: Spec, xlsx: Option<&Path>) -> anyhow::Result<Printed> {
@@ -302,7 +487,7 @@ pub fn report(desk: &mut dyn Desk, spec: Spec, xlsx: Option<&Path>) -> anyhow::R
         crate::files::analysis_xlsx::write(path, f)?;
         text.push_str(&format!("\n（已另存为 {}）", path.display()));
     }
-    Ok(printed(report_json(&r)?, text))
+    Ok(Printed::new(report_json(&r)?, text))
 }
 
 pub fn report_json(r: &Report) -> anyhow::Result<Value> {

@@ -50,7 +50,7 @@ fn bulk(op: Op) -> bool {
 
 /// The operations a flow key asks for: on a dispute, on a key person.
 /// None: not a flow key.
-fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
+pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
     use Action as A;
     Some(match action {
         A::Register => (Some(Op::Register), Some(Op::AddPerson)),

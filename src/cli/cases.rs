@@ -1,0 +1,497 @@
+//! 矛盾纠纷 on the command line: register, triage, assign, accept, reject,
+//! package, note, supervise, escalate, close, approve, extend, follow-up,
+//! reopen, and the list and show that read them back. Each command parses
+//! its arguments into one operation's parameters (`desk::ops`) and says
+//! what it did in that operation's words.
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::print::{
+    dispute_json, dispute_text, disputes_table, person_json, person_text, persons_table,
+    summary_json,
+};
+use super::{date, dates, today, Printed};
+use crate::desk::ops::{self, Change};
+use crate::desk::{Desk, DeskError, DeskExt, Request};
+use crate::domain::dispute::{NewDispute, Party, PlanStep};
+use crate::domain::lists::{
+    ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
+};
+use crate::domain::record::RecordKind;
+use crate::domain::text::parse_amount;
+use crate::domain::workflow::Status;
+
+#[derive(Subcommand)]
+pub enum AddCmd {
+    /// 登记矛盾纠纷，输出编号
+    Dispute(Register),
+}
+
+#[derive(Args)]
+pub struct Register {
+    #[arg(long, value_name = "村(社区)")]
+    village: String,
+    #[arg(long, value_name = "纠纷类型")]
+    category: String,
+    #[arg(long, value_name = "来源")]
+    source: String,
+    #[arg(long, value_name = "矛盾情况")]
+    summary: String,
+    /// 当事人：姓名，或 姓名/身份/电话；第一位默认申请方，第二位被申请方
+    #[arg(long = "party", value_name = "姓名", required = true)]
+    parties: Vec<String>,
+    #[arg(long, value_name = "人数")]
+    people: Option<u32>,
+    #[arg(long, value_name = "金额")]
+    amount: Option<String>,
+    #[arg(long = "flag", value_name = "预警情形")]
+    flags: Vec<String>,
+    #[arg(long, value_name = "村|镇|县")]
+    tier: Option<String>,
+    /// 第一位当事人是在册重点人员（编号）
+    #[arg(long, value_name = "RY-…")]
+    link: Option<String>,
+}
+
+pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
+    let mut parties = Vec::new();
+    for (i, spec) in a.parties.iter().enumerate() {
+        let mut parts = spec.split(['/', '／']);
+        let name = parts.next().unwrap_or_default();
+        let role = match parts.next().filter(|s| !s.trim().is_empty()) {
+            Some(r) => PartyRole::parse(r)?,
+            None if i == 0 => PartyRole::Applicant,
+            None if i == 1 => PartyRole::Respondent,
+            None => PartyRole::Other,
+        };
+        let mut party = Party::new(name, role, parts.next())?;
+        if i == 0 {
+            party.person_id = a.link.as_deref().map(|s| s.trim().to_uppercase());
+        }
+        parties.push(party);
+    }
+    let new = NewDispute {
+        village: a.village,
+        category: a.category,
+        source: Some(Source::parse(&a.source)?),
+        summary: a.summary,
+        parties,
+        people_involved: a.people.unwrap_or(0),
+        amount: a.amount.as_deref().map(parse_amount).transpose()?,
+        flags: warning_flags(&a.flags)?,
+        tier: a.tier.as_deref().map(Tier::parse).transpose()?,
+    };
+    let id = desk.create(Request::Register { new })?;
+    Ok(Printed::new(json!({"id": id}), id))
+}
+
+fn warning_flags(flags: &[String]) -> anyhow::Result<Vec<WarningFlag>> {
+    Ok(flags
+        .iter()
+        .map(|f| WarningFlag::parse(f))
+        .collect::<Result<_, _>>()?)
+}
+
+#[derive(Args)]
+pub struct Triage {
+    id: String,
+    #[arg(long, value_name = "低|中|高|极高")]
+    risk: String,
+    #[arg(long = "flag", value_name = "预警情形")]
+    flags: Vec<String>,
+    #[arg(long, value_name = "村|镇|县")]
+    tier: Option<String>,
+}
+
+pub fn triage(desk: &mut dyn Desk, a: Triage) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::Triage {
+            risk: RiskLevel::parse(&a.risk)?,
+            flags: warning_flags(&a.flags)?,
+            tier: a.tier.as_deref().map(Tier::parse).transpose()?,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Assign {
+    id: String,
+    #[arg(long, value_name = "登录名")]
+    leader: String,
+    #[arg(long, value_name = "单位")]
+    unit: String,
+    #[arg(long, value_name = "登录名")]
+    person: String,
+    /// 化解时限（不填按风险等级默认）
+    #[arg(long, value_name = "日期")]
+    deadline: Option<String>,
+}
+
+pub fn assign(desk: &mut dyn Desk, a: Assign) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::Assign {
+            leader: a.leader,
+            unit: a.unit,
+            person: a.person,
+            deadline: dates(a.deadline.as_deref())?,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Accept {
+    id: String,
+}
+
+pub fn accept(desk: &mut dyn Desk, a: Accept) -> anyhow::Result<Printed> {
+    change(desk, &a.id, ops::Accept.into())
+}
+
+#[derive(Args)]
+pub struct Reject {
+    id: String,
+    #[arg(long, value_name = "理由")]
+    reason: String,
+}
+
+pub fn reject(desk: &mut dyn Desk, a: Reject) -> anyhow::Result<Printed> {
+    change(desk, &a.id, ops::Reject { reason: a.reason }.into())
+}
+
+#[derive(Args)]
+pub struct Package {
+    id: String,
+    #[arg(long, value_name = "登录名")]
+    leader: String,
+    /// 专班成员，逗号分隔
+    #[arg(long, value_delimiter = ',', value_name = "登录名,…")]
+    team: Vec<String>,
+    /// 方案步骤，如 "2026-11-25 约谈双方"
+    #[arg(long = "step", value_name = "日期 内容")]
+    steps: Vec<String>,
+    #[arg(long, value_name = "日期")]
+    deadline: String,
+}
+
+pub fn package(desk: &mut dyn Desk, a: Package) -> anyhow::Result<Printed> {
+    let plan = a
+        .steps
+        .iter()
+        .map(|s| {
+            let (d, text) = s.trim().split_once([' ', '　']).unwrap_or((s.as_str(), ""));
+            Ok(PlanStep {
+                date: date(d)?,
+                text: text.to_string(),
+                done: false,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    change(
+        desk,
+        &a.id,
+        ops::Package {
+            leader: a.leader,
+            team: a
+                .team
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect(),
+            plan,
+            deadline: date(&a.deadline)?,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Note {
+    id: String,
+    text: String,
+    #[arg(
+        long,
+        default_value = "走访",
+        value_name = "走访|电话|调解会|联合调解|其他"
+    )]
+    kind: String,
+}
+
+pub fn note(desk: &mut dyn Desk, a: Note) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::Note {
+            kind: ContactKind::parse(&a.kind)?,
+            text: a.text,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Supervise {
+    id: String,
+    #[arg(long)]
+    off: bool,
+}
+
+pub fn supervise(desk: &mut dyn Desk, a: Supervise) -> anyhow::Result<Printed> {
+    change(desk, &a.id, ops::Supervise { on: !a.off }.into())
+}
+
+#[derive(Args)]
+pub struct Escalate {
+    id: String,
+    #[arg(long, value_name = "村|镇|县")]
+    to: String,
+    #[arg(long, value_name = "理由")]
+    reason: String,
+}
+
+pub fn escalate(desk: &mut dyn Desk, a: Escalate) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::ChangeTier {
+            to: Tier::parse(&a.to)?,
+            reason: a.reason,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Close {
+    id: String,
+    #[arg(long, value_name = "化解结果")]
+    outcome: String,
+    #[arg(long, value_name = "化解情况")]
+    summary: String,
+}
+
+pub fn close(desk: &mut dyn Desk, a: Close) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::Close {
+            outcome: Outcome::parse(&a.outcome)?,
+            summary: a.summary,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Approve {
+    id: String,
+    #[arg(long)]
+    reject: bool,
+    #[arg(long, default_value = "", value_name = "意见")]
+    comment: String,
+}
+
+pub fn approve(desk: &mut dyn Desk, a: Approve) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::Decide {
+            approve: !a.reject,
+            comment: a.comment,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct Extend {
+    id: String,
+    #[arg(long, value_name = "日期")]
+    deadline: String,
+    #[arg(long, value_name = "理由")]
+    reason: String,
+}
+
+pub fn extend(desk: &mut dyn Desk, a: Extend) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::Extend {
+            deadline: date(&a.deadline)?,
+            reason: a.reason,
+        }
+        .into(),
+    )
+}
+
+#[derive(Args)]
+pub struct FollowUp {
+    id: String,
+    #[arg(long, value_name = "入户|电话|到所")]
+    method: String,
+    /// 协议是否履行
+    #[arg(long, value_name = "yes|no")]
+    honoured: String,
+    #[arg(long, value_name = "回访情况")]
+    finding: String,
+    #[arg(long, default_value = "", value_name = "满意度")]
+    satisfaction: String,
+    /// 纠纷反弹，重新打开案件
+    #[arg(long)]
+    reopen: bool,
+}
+
+pub fn follow_up(desk: &mut dyn Desk, a: FollowUp) -> anyhow::Result<Printed> {
+    change(
+        desk,
+        &a.id,
+        ops::FollowUp {
+            method: VisitMethod::parse(&a.method)?,
+            honoured: yes_no(&a.honoured)?,
+            satisfaction: a.satisfaction,
+            rebound: a.reopen,
+            finding: a.finding,
+            reopen: a.reopen,
+        }
+        .into(),
+    )
+}
+
+fn yes_no(s: &str) -> anyhow::Result<bool> {
+    match s.trim() {
+        "yes" | "y" | "是" | "履行" => Ok(true),
+        "no" | "n" | "否" | "未履行" => Ok(false),
+        other => anyhow::bail!("--honoured 只能是 yes 或 no（是/否），不是“{other}”"),
+    }
+}
+
+#[derive(Args)]
+pub struct Reopen {
+    id: String,
+    #[arg(long, value_name = "理由")]
+    reason: String,
+}
+
+pub fn reopen(desk: &mut dyn Desk, a: Reopen) -> anyhow::Result<Printed> {
+    change(desk, &a.id, ops::Reopen { reason: a.reason }.into())
+}
+
+/// Sends one change and says "<done-word>：<编号>".
+/// Sends one change to case or person `id` and says what was done, in the
+/// same words the TUI uses (the operation's description).
+pub(super) fn change(desk: &mut dyn Desk, id: &str, change: Change) -> anyhow::Result<Printed> {
+    let what = change.done();
+    desk.call(Request::Change {
+        id: id.to_string(),
+        seen: None,
+        change,
+    })
+    .map_err(explain)?;
+    let id = id.trim().to_uppercase();
+    Ok(Printed::new(
+        json!({"id": id, "result": what}),
+        format!("{what}：{id}"),
+    ))
+}
+
+/// A conflict also shows the fresh state, so the officer sees what changed.
+pub(super) fn explain(e: DeskError) -> anyhow::Error {
+    if let DeskError::Conflict {
+        message,
+        fresh: Some(d),
+    } = &e
+    {
+        return anyhow::anyhow!("{message}\n\n最新情况：\n{}", dispute_text(d, today()));
+    }
+    e.into()
+}
+
+#[derive(Args)]
+pub struct List {
+    #[arg(value_name = "disputes|persons")]
+    what: String,
+    #[arg(long, value_name = "状态")]
+    status: Option<String>,
+    #[arg(long, value_name = "村(社区)")]
+    village: Option<String>,
+    /// 包括已解除列管的人员
+    #[arg(long)]
+    all: bool,
+}
+
+pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
+    let today = today();
+    match a.what.as_str() {
+        "disputes" | "纠纷" | "案件" => {
+            let status = a.status.as_deref().map(Status::parse).transpose()?;
+            let (_, mut items) = desk.summaries()?;
+            items.retain(|s| {
+                status.is_none_or(|st| s.status == st)
+                    && a.village.as_deref().is_none_or(|v| s.village == v.trim())
+            });
+            Ok(Printed::render(move |json| {
+                let items: Vec<_> = items.iter().collect();
+                Ok(if json {
+                    let rows: Vec<_> = items.iter().map(|s| summary_json(s, today)).collect();
+                    serde_json::to_string_pretty(&rows)?
+                } else {
+                    let table = disputes_table(&items, today);
+                    format!("{table}共 {} 件", items.len())
+                })
+            }))
+        }
+        "persons" | "重点人员" => {
+            if a.status.is_some() {
+                anyhow::bail!("重点人员列表不按状态筛选；已解除列管的人员用 --all 一并列出");
+            }
+            let mut items = desk.persons(a.all)?;
+            if let Some(v) = a.village.as_deref() {
+                items.retain(|p| p.village == v.trim());
+            }
+            items.sort_by_key(|p| (p.next_visit_due(), p.id.clone()));
+            Ok(Printed::render(move |json| {
+                Ok(if json {
+                    let rows: Vec<_> = items.iter().map(|p| person_json(p, today)).collect();
+                    serde_json::to_string_pretty(&rows)?
+                } else {
+                    format!("{}共 {} 人", persons_table(&items, today), items.len())
+                })
+            }))
+        }
+        other => {
+            anyhow::bail!("不能列出“{other}”，可选：disputes（矛盾纠纷）或 persons（重点人员）")
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct Show {
+    id: String,
+}
+
+/// One case (MD-…) or one key person (RY-…).
+pub fn show(desk: &mut dyn Desk, a: Show) -> anyhow::Result<Printed> {
+    let today = today();
+    let id = a.id.trim().to_uppercase();
+    match RecordKind::of_id(&id) {
+        RecordKind::Person => {
+            let p = desk.person(&id)?;
+            Ok(Printed::new(
+                person_json(&p, today),
+                person_text(&p, today).trim_end(),
+            ))
+        }
+        RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
+            let d = desk.dispute(&id)?;
+            Ok(Printed::new(
+                dispute_json(&d, today),
+                dispute_text(&d, today).trim_end(),
+            ))
+        }
+    }
+}

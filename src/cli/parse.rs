@@ -1,0 +1,93 @@
+//! Parsing the command line with clap, in Chinese: headings, the help flag,
+//! and error messages an officer can act on.
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use super::Cli;
+
+/// The parsed command line, or the exit code once help or an error has been
+/// printed (0 for help, 2 for a bad command line).
+pub fn parse() -> Result<Cli, ExitCode> {
+    let cmd = localise(Cli::command());
+    let matches = cmd.try_get_matches().map_err(|e| {
+        use clap::error::ErrorKind;
+        if matches!(
+            e.kind(),
+            ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ) {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        eprintln!(
+            "错误：{}\n用 desk --help 或 desk 命令 --help 查看用法",
+            describe(&e)
+        );
+        ExitCode::from(2)
+    })?;
+    Cli::from_arg_matches(&matches).map_err(|e| {
+        eprintln!("错误：{e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Chinese headings and a Chinese help flag, on every subcommand.
+fn localise(cmd: clap::Command) -> clap::Command {
+    let cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help("显示帮助"),
+        )
+        .mut_args(|a| {
+            if a.is_positional() {
+                a.help_heading("参数")
+            } else if a.get_help_heading().is_none() {
+                a.help_heading("选项")
+            } else {
+                a
+            }
+        });
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    names
+        .into_iter()
+        .fold(cmd, |cmd, name| cmd.mut_subcommand(name, localise))
+}
+
+/// "<what went wrong> <the offending words>".
+fn describe(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => "缺少必填参数",
+        ErrorKind::UnknownArgument => "不认识的参数",
+        ErrorKind::InvalidSubcommand => "没有这个命令",
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数值不对",
+        ErrorKind::ArgumentConflict => "参数不能同时使用",
+        ErrorKind::MissingSubcommand => "缺少命令",
+        ErrorKind::TooManyValues => "参数太多",
+        _ => "命令行有误",
+    };
+    let detail = [
+        ContextKind::InvalidArg,
+        ContextKind::InvalidSubcommand,
+        ContextKind::InvalidValue,
+    ]
+    .iter()
+    .filter_map(|k| e.get(*k).map(|v| v.to_string()))
+    .collect::<Vec<_>>()
+    .join(" ");
+    format!("{what} {detail}")
+}
