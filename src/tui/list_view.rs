@@ -1,6 +1,8 @@
 //! Drawing the list views (待处理, 风险队列, 督办, 重点人员, 回访): their
 //! columns, rows with the search marks, and the wide screen's preview pane.
 
+use std::collections::BTreeSet;
+
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -88,12 +90,23 @@ fn days_text(days: i64) -> String {
     }
 }
 
+/// A cell's text, its search marks (char indices) and its style.
+type Cell = (String, Vec<usize>, Style);
+
 /// The cells of one row, with the search marks mapped onto the columns that
 /// came from the searched text.
-fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<(String, Vec<usize>, Style)> {
+fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> {
+    if view == View::Watchlist {
+        person_cells(app, i, marks)
+    } else {
+        dispute_cells(app, view, i, marks)
+    }
+}
+
+fn person_cells(app: &App, i: usize, marks: &[usize]) -> Vec<Cell> {
     let today = app.today();
     let plain = Style::default();
-    if view == View::Watchlist {
+    {
         let p = &app.data.persons[i];
         let due = p.next_visit_due();
         let mut tip = Vec::new();
@@ -115,7 +128,7 @@ fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<(String, V
             .filter(|m| **m >= vstart)
             .map(|m| m - vstart)
             .collect();
-        return vec![
+        vec![
             (p.id.clone(), vec![], plain),
             (p.name.clone(), name_marks, plain),
             (p.village.clone(), v_marks, plain),
@@ -123,8 +136,13 @@ fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<(String, V
             (p.risk.label().into(), vec![], plain),
             (due.format("%m-%d").to_string(), vec![], style),
             (tip.join("，"), vec![], style),
-        ];
+        ]
     }
+}
+
+fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> {
+    let today = app.today();
+    let plain = Style::default();
     let s = &app.data.summaries[i];
     // Offsets of the fields inside the searched text (see `doc_of`).
     let parties = s.parties.join(" ");
@@ -315,46 +333,13 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     let (offset, selected) = (l.offset, l.selected);
     let query = l.filter.text();
     let marks_set = l.marks.clone();
-    let mut lines = Vec::new();
-    for (pos, &i) in rows.iter().enumerate().skip(offset).take(height) {
-        let marks = if query.is_empty() {
-            Vec::new()
-        } else if view == View::Watchlist {
-            crate::search::highlight(&person_doc(&app.data.persons[i]), &query)
-        } else {
-            crate::search::highlight(&doc_of(&app.data.summaries[i]), &query)
-        };
-        let id = if view == View::Watchlist {
-            app.data.persons[i].id.clone()
-        } else {
-            app.data.summaries[i].id.clone()
-        };
-        let marked = marks_set.contains(&id);
-        let is_sel = pos == selected;
-        let pointer = match (is_sel, marked, app.ascii) {
-            (true, true, _) => "▶✓",
-            (true, false, false) => "▶ ",
-            (true, false, true) => "> ",
-            (false, true, false) => " ✓",
-            (false, true, true) => " *",
-            (false, false, _) => "  ",
-        };
-        let pointer = if app.ascii {
-            pointer.replace('▶', ">").replace('✓', "*")
-        } else {
-            pointer.to_string()
-        };
-        let mut spans = vec![Span::raw(pointer)];
-        for (c, (text, m, style)) in cols.iter().zip(row_cells(app, view, i, &marks)) {
-            spans.extend(cell(&text, c.width, &m, style));
-            spans.push(Span::raw(" "));
-        }
-        let mut line = Line::from(spans);
-        if is_sel {
-            line = line.style(Style::default().add_modifier(Modifier::REVERSED));
-        }
-        lines.push(line);
-    }
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, &i)| list_line(app, view, &cols, i, &query, &marks_set, pos == selected))
+        .collect();
     f.render_widget(Paragraph::new(lines), body);
 
     if search_line {
@@ -366,6 +351,55 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
             let x = foot.x + prefix.width() as u16 + l.filter.caret_column();
             f.set_cursor_position(Position::new(x.min(foot.right().saturating_sub(1)), foot.y));
         }
+    }
+}
+
+/// One row of a list: the pointer and mark, then its cells.
+fn list_line(
+    app: &App,
+    view: View,
+    cols: &[Column],
+    i: usize,
+    query: &str,
+    marks_set: &BTreeSet<String>,
+    is_sel: bool,
+) -> Line<'static> {
+    let marks = if query.is_empty() {
+        Vec::new()
+    } else if view == View::Watchlist {
+        crate::search::highlight(&person_doc(&app.data.persons[i]), query)
+    } else {
+        crate::search::highlight(&doc_of(&app.data.summaries[i]), query)
+    };
+    let id = if view == View::Watchlist {
+        &app.data.persons[i].id
+    } else {
+        &app.data.summaries[i].id
+    };
+    let marked = marks_set.contains(id);
+    let pointer = match (is_sel, marked, app.ascii) {
+        (true, true, _) => "▶✓",
+        (true, false, false) => "▶ ",
+        (true, false, true) => "> ",
+        (false, true, false) => " ✓",
+        (false, true, true) => " *",
+        (false, false, _) => "  ",
+    };
+    let pointer = if app.ascii {
+        pointer.replace('▶', ">").replace('✓', "*")
+    } else {
+        pointer.to_string()
+    };
+    let mut spans = vec![Span::raw(pointer)];
+    for (c, (text, m, style)) in cols.iter().zip(row_cells(app, view, i, &marks)) {
+        spans.extend(cell(&text, c.width, &m, style));
+        spans.push(Span::raw(" "));
+    }
+    let line = Line::from(spans);
+    if is_sel {
+        line.style(Style::default().add_modifier(Modifier::REVERSED))
+    } else {
+        line
     }
 }
 
