@@ -89,14 +89,14 @@ impl App {
         self.refresh_filters();
     }
 
-    /// Re-ranks every open case; the inputs of one case's score include the
-    /// others (repeat parties), so all are recomputed.
     /// Re-ranks after the weights or the sensitive periods changed.
     pub(super) fn rescore_all(&mut self) {
         self.rescore();
         self.refresh_filters();
     }
 
+    /// Re-ranks every case; the inputs of one case's score include the
+    /// others (repeat parties), so all are recomputed.
     pub(super) fn rescore(&mut self) {
         let today = self.today();
         let ctx = RiskContext::new(

@@ -69,7 +69,7 @@ impl Overlay {
     }
 
     /// Whether the hint bar offers `action` right now.
-    pub fn hints(&self, action: Action) -> bool {
+    pub fn offers(&self, action: Action) -> bool {
         match self {
             // F3 only means something while the form warns of a duplicate.
             Overlay::Form(f) => action != Action::OpenExisting || f.duplicate.is_some(),
