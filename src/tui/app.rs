@@ -21,6 +21,7 @@ use crate::domain::rollcall::RollcallSheet;
 use crate::domain::summary::Summary;
 use crate::search::Doc;
 
+pub use super::id_index::IdIndex;
 pub use super::overlay::detail::{Detail, Record};
 pub use super::overlay::Overlay;
 
@@ -145,7 +146,7 @@ pub struct Data {
     pub loaded: bool,
     pub revision: u64,
     pub summaries: Vec<Summary>,
-    pub by_id: HashMap<String, usize>,
+    pub by_id: IdIndex,
     /// Risk totals, for ranking; the reasons are built for the rows on screen.
     pub scores: Vec<i32>,
     pub risk: Option<RiskContext>,

@@ -1,32 +1,20 @@
 //! What arriving data does to the model: summaries and persons taken in,
 //! scores and the rows of each list derived from them, and searches.
 
-use std::collections::HashMap;
-
 use chrono::{Days, NaiveDate};
 
 use super::app::{doc_of, person_doc, App, Corpus, Out, View, VIEWS};
+use super::id_index::IdIndex;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{total, RiskContext};
 use crate::domain::summary::Summary;
 use crate::domain::workflow::Status;
 
-/// The 编号 → row table. Built whole whenever the summaries are replaced, so
-/// every reader may rely on it; pre-sized, as growing it while filling would
-/// rehash 100 000 ids several times on the way to the first frame.
-fn index_ids(summaries: &[Summary]) -> HashMap<String, usize> {
-    let mut by_id = HashMap::with_capacity(summaries.len());
-    for (i, s) in summaries.iter().enumerate() {
-        by_id.insert(s.id.clone(), i);
-    }
-    by_id
-}
-
 impl App {
     pub fn set_summaries(&mut self, revision: u64, items: Vec<Summary>) {
         self.data.revision = revision;
         self.data.summaries = items;
-        self.data.by_id = index_ids(&self.data.summaries);
+        self.data.by_id = IdIndex::of(&self.data.summaries);
         self.data.loaded = true;
         self.rescore();
         // The search index is built after the first frame with data is drawn.
@@ -49,11 +37,11 @@ impl App {
     pub fn merge_summaries(&mut self, asked: &[String], items: Vec<Summary>) {
         let gone: Vec<&String> = asked
             .iter()
-            .filter(|id| self.data.by_id.contains_key(*id) && !items.iter().any(|s| &s.id == *id))
+            .filter(|id| self.data.by_id.contains_key(id) && !items.iter().any(|s| &s.id == *id))
             .collect();
         if !gone.is_empty() {
             self.data.summaries.retain(|s| !gone.contains(&&s.id));
-            self.data.by_id = index_ids(&self.data.summaries);
+            self.data.by_id = IdIndex::of(&self.data.summaries);
             for l in &mut self.lists {
                 l.filtered = None;
             }
@@ -68,9 +56,7 @@ impl App {
                     i
                 }
                 None => {
-                    self.data
-                        .by_id
-                        .insert(s.id.clone(), self.data.summaries.len());
+                    self.data.by_id.insert(&s.id, self.data.summaries.len());
                     self.data.summaries.push(s);
                     self.data.summaries.len() - 1
                 }

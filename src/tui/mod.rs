@@ -8,6 +8,7 @@ mod data;
 pub mod flows;
 pub mod form;
 mod form_view;
+mod id_index;
 pub mod input;
 pub mod keymap;
 mod keys;
