@@ -31,7 +31,7 @@ pub struct Detail {
 }
 
 impl Detail {
-    fn new(id: &str) -> Detail {
+    pub(in crate::tui) fn new(id: &str) -> Detail {
         Detail {
             id: id.to_string(),
             record: None,
