@@ -146,12 +146,12 @@ impl Harness {
         let out: Vec<Out> = self.app.out.drain(..).collect();
         for o in out {
             // Only a detail is answered here; the fixtures stand in for the rest.
-            if let Some(Out::Request(Want::Dispute(id), Request::Dispute { .. })) =
+            if let Some(Out::Request(Want::Record(id), Request::Dispute { .. })) =
                 self.searches.take(&mut self.app, o)
             {
                 let d = self.records.iter().find(|d| d.id == id).cloned().unwrap();
                 self.app
-                    .on_reply(Want::Dispute(id), Ok(Response::Dispute(Box::new(d))));
+                    .on_reply(Want::Record(id), Ok(Response::Dispute(Box::new(d))));
             }
         }
     }

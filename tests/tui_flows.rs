@@ -182,7 +182,7 @@ impl Desk {
         self.app
             .status
             .as_ref()
-            .map(|s| s.0.clone())
+            .map(|s| s.text.clone())
             .unwrap_or_default()
     }
 

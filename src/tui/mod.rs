@@ -4,13 +4,19 @@
 
 pub mod app;
 pub mod client;
-mod command;
+mod data;
 pub mod flows;
 pub mod form;
 mod form_view;
+mod id_index;
 pub mod input;
 pub mod keymap;
+mod keys;
+mod list_view;
+mod notice;
+pub mod overlay;
 pub mod picker;
+mod reply;
 pub mod routine;
 mod routine_view;
 pub mod views;

@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 
-use super::app::{App, Out, Overlay, Want};
+use super::app::{App, NoteKind, Out, View, Want};
 use crate::desk::api::{Request, RiskSetup};
 use crate::domain::reports::analysis::{self, AnalysisFigures};
-use crate::domain::reports::{self, Kind, Report, Spec};
+use crate::domain::reports::{self, Kind, Spec};
 use crate::domain::rollcall::{RollcallEntry, RollcallSheet};
 
 /// The server keeps, per officer, when the desk was last opened.
@@ -65,7 +65,7 @@ impl App {
 
     /// The reporting unit under the cursor on the roll-call screen.
     pub(super) fn selected_unit(&self) -> Option<String> {
-        let i = self.lists[super::app::View::Rollcall.index()].selected;
+        let i = self.lists[View::Rollcall.index()].selected;
         self.rollcall_rows().get(i).map(|r| r.unit.to_string())
     }
 
@@ -76,7 +76,7 @@ impl App {
             Err(e) => return self.say(e.to_string(), true),
         };
         self.request_report(kind);
-        self.say(format!("正在生成{}…", kind.label()), false);
+        self.note(format!("正在生成{}…", kind.label()), NoteKind::Generating);
     }
 
     fn request_report(&mut self, kind: Kind) {
@@ -88,24 +88,6 @@ impl App {
         };
         self.out
             .push(Out::Request(Want::Report, Request::Report { spec }));
-    }
-
-    pub(super) fn show_report(&mut self, r: Report) {
-        self.overlays
-            .retain(|o| !matches!(o, Overlay::Report { .. }));
-        self.overlays.push(Overlay::Report {
-            title: r.title,
-            text: r.text,
-            scroll: 0,
-        });
-        // The "正在生成…" note is done; anything else (a keymap warning) stays.
-        if self
-            .status
-            .as_ref()
-            .is_some_and(|(m, _)| m.starts_with("正在生成"))
-        {
-            self.status = None;
-        }
     }
 
     /// The desk opened: a new shift (first time, or hours since the last)

@@ -1,10 +1,10 @@
-//! Drawing the roll-call screen, a report's text and the 研判 dashboard.
+//! Drawing the roll-call screen and the 研判 dashboard.
 
 use chrono::Datelike;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, View};
@@ -135,26 +135,6 @@ pub fn draw_rollcall(f: &mut Frame, app: &mut App, area: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), body);
-}
-
-pub fn draw_report(f: &mut Frame, app: &App, title: &str, text: &str, scroll: u16, area: Rect) {
-    f.render_widget(Clear, area);
-    let outer = block(
-        app,
-        Span::styled(
-            format!(" {}（↑↓ 翻看，Esc 关闭） ", clean_line(title)),
-            accent(),
-        ),
-    );
-    let inner = outer.inner(area);
-    f.render_widget(outer, area);
-    let lines: Vec<Line> = text.lines().map(|l| Line::raw(clean_line(l))).collect();
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
 }
 
 fn count_lines(title: &str, counts: &[Count], n: usize) -> Vec<Line<'static>> {

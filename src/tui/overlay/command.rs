@@ -1,12 +1,61 @@
 //! The `:` command line: go, village, person, view, report, export, with
-//! completion.
+//! completion. It sits in the hint bar's row while open.
 
 use std::collections::BTreeSet;
 
-use super::app::{App, Out, Overlay, View};
-use super::keymap::Action;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::tui::app::{App, Out, Overlay, View};
+use crate::tui::client::ExportJob;
+use crate::tui::input::Input;
+use crate::tui::keymap::Action;
+use crate::tui::views::accent;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommandLine {
+    pub input: Input,
+    /// What Tab found, shown after the line.
+    pub hint: Option<String>,
+}
+
+impl CommandLine {
+    pub fn type_key(&mut self, key: &KeyEvent) {
+        if self.input.edit(key) {
+            self.hint = None;
+        }
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect) {
+        let text = format!(":{}", self.input.text());
+        let mut spans = vec![Span::styled(text, accent())];
+        if let Some(h) = &self.hint {
+            spans.push(Span::styled(
+                format!("    {h}"),
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        f.render_widget(Clear, area);
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        f.set_cursor_position(Position::new(
+            area.x + 1 + self.input.caret_column(),
+            area.y,
+        ));
+    }
+}
 
 impl App {
+    /// Enter on the command line: it closes, then its command runs.
+    pub(in crate::tui) fn run_command_line(&mut self) {
+        if let Some(Overlay::Command(c)) = self.overlays.pop() {
+            self.run_command(&c.input.text());
+        }
+    }
+
     /// `:` commands: go 编号, village 村名, person 姓名, view 屏名, help, q.
     pub fn run_command(&mut self, line: &str) {
         let line = line.trim().trim_start_matches(':');
@@ -68,7 +117,7 @@ impl App {
             (Some(v), false) => format!("{v}的台账"),
             (None, false) => "台账".to_string(),
         };
-        self.out.push(Out::Export(super::client::ExportJob {
+        self.out.push(Out::Export(ExportJob {
             persons,
             path: std::path::PathBuf::from(path),
             village,
@@ -76,7 +125,7 @@ impl App {
         self.say(format!("正在导出{what}到 {path}…"), false);
     }
 
-    pub fn on_exported(&mut self, job: &super::client::ExportJob, result: Result<usize, String>) {
+    pub fn on_exported(&mut self, job: &ExportJob, result: Result<usize, String>) {
         let path = job.path.display();
         match result {
             Ok(n) if job.persons => self.say(format!("已导出 {n} 名重点人员到 {path}"), false),
@@ -98,9 +147,9 @@ impl App {
     }
 
     /// Tab in the command line: the command word, then its argument.
-    pub(super) fn complete(&mut self) {
+    pub(in crate::tui) fn complete(&mut self) {
         let candidates = self.completions();
-        if let Some(Overlay::Command { input, hint }) = self.overlays.last_mut() {
+        if let Some(Overlay::Command(CommandLine { input, hint })) = self.overlays.last_mut() {
             match candidates.as_slice() {
                 [] => *hint = Some("没有可补全的内容".into()),
                 [one] => input.set(one),
@@ -122,7 +171,7 @@ impl App {
     }
 
     pub fn completions(&self) -> Vec<String> {
-        let Some(Overlay::Command { input, .. }) = self.overlays.last() else {
+        let Some(Overlay::Command(CommandLine { input, .. })) = self.overlays.last() else {
             return Vec::new();
         };
         let text = input.text();

@@ -1,0 +1,212 @@
+//! What arriving data does to the model: summaries and persons taken in,
+//! scores and the rows of each list derived from them, and searches.
+
+use chrono::{Days, NaiveDate};
+
+use super::app::{doc_of, person_doc, App, Corpus, Out, View, VIEWS};
+use super::id_index::IdIndex;
+use crate::domain::person::KeyPerson;
+use crate::domain::risk::{total, RiskContext};
+use crate::domain::summary::Summary;
+use crate::domain::workflow::Status;
+
+impl App {
+    pub fn set_summaries(&mut self, revision: u64, items: Vec<Summary>) {
+        self.data.revision = revision;
+        self.data.summaries = items;
+        self.data.by_id = IdIndex::of(&self.data.summaries);
+        self.data.loaded = true;
+        self.rescore();
+        // The search index is built after the first frame with data is drawn.
+        self.index_pending = true;
+    }
+
+    /// Work that may wait until the screen is drawn; true when some was queued.
+    pub fn deferred(&mut self) -> bool {
+        if !std::mem::take(&mut self.index_pending) {
+            return false;
+        }
+        let docs = self.data.summaries.iter().map(doc_of).collect();
+        self.out.push(Out::Index(Corpus::Disputes, docs));
+        self.refresh_filters();
+        true
+    }
+
+    /// Upserts changed summaries (after a notice); an asked-for id missing
+    /// from the answer was removed (an undone registration).
+    pub fn merge_summaries(&mut self, asked: &[String], items: Vec<Summary>) {
+        let gone: Vec<&String> = asked
+            .iter()
+            .filter(|id| self.data.by_id.contains_key(id) && !items.iter().any(|s| &s.id == *id))
+            .collect();
+        if !gone.is_empty() {
+            self.data.summaries.retain(|s| !gone.contains(&&s.id));
+            self.data.by_id = IdIndex::of(&self.data.summaries);
+            for l in &mut self.lists {
+                l.filtered = None;
+            }
+            let docs = self.data.summaries.iter().map(doc_of).collect();
+            self.out.push(Out::Index(Corpus::Disputes, docs));
+        }
+        for s in items {
+            let doc = doc_of(&s);
+            let i = match self.data.by_id.get(&s.id) {
+                Some(&i) => {
+                    self.data.summaries[i] = s;
+                    i
+                }
+                None => {
+                    self.data.by_id.insert(&s.id, self.data.summaries.len());
+                    self.data.summaries.push(s);
+                    self.data.summaries.len() - 1
+                }
+            };
+            self.out.push(Out::IndexSet(Corpus::Disputes, i, doc));
+        }
+        self.rescore();
+        self.refresh_filters();
+    }
+
+    pub fn set_persons(&mut self, persons: Vec<KeyPerson>) {
+        self.data.persons = persons;
+        let docs = self.data.persons.iter().map(person_doc).collect();
+        self.out.push(Out::Index(Corpus::Persons, docs));
+        self.rebuild_rows();
+        self.refresh_filters();
+    }
+
+    /// Re-ranks after the weights or the sensitive periods changed.
+    pub(super) fn rescore_all(&mut self) {
+        self.rescore();
+        self.refresh_filters();
+    }
+
+    /// Re-ranks every case; the inputs of one case's score include the
+    /// others (repeat parties), so all are recomputed.
+    pub(super) fn rescore(&mut self) {
+        let today = self.today();
+        let ctx = RiskContext::new(
+            &self.data.summaries,
+            today,
+            &self.weights,
+            self.sensitive.is_some(),
+        );
+        self.data.scores = self.data.summaries.iter().map(|s| total(s, &ctx)).collect();
+        self.data.risk = Some(ctx);
+        self.rebuild_rows();
+    }
+
+    pub fn rebuild_rows(&mut self) {
+        let today = self.today();
+        let soon = today + Days::new(3);
+        let week = today + Days::new(7);
+        let d = &self.data;
+        let s = &d.summaries;
+        let mut inbox: Vec<usize> = (0..s.len())
+            .filter(|&i| {
+                matches!(
+                    s[i].status,
+                    Status::Registered | Status::Triaged | Status::Returned
+                ) || (s[i].status == Status::Assigned && !s[i].accepted)
+            })
+            .collect();
+        let inbox_rank = |st: Status| match st {
+            Status::Returned => 0,
+            Status::Registered => 1,
+            Status::Triaged => 2,
+            _ => 3,
+        };
+        inbox.sort_by(|&a, &b| {
+            inbox_rank(s[a].status)
+                .cmp(&inbox_rank(s[b].status))
+                .then(s[a].registered_at.cmp(&s[b].registered_at))
+        });
+        let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
+        queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
+        let mut supervision: Vec<usize> = (0..s.len())
+            .filter(|&i| {
+                s[i].status.is_open()
+                    && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
+            })
+            .collect();
+        // Keys borrow the 编号: sorting 100 000 rows must not clone strings.
+        supervision.sort_by_key(|&i| {
+            (
+                s[i].deadline.unwrap_or(NaiveDate::MAX),
+                !s[i].supervised,
+                s[i].id.as_str(),
+            )
+        });
+        let p = &d.persons;
+        let mut watch: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_active()).collect();
+        watch.sort_by_key(|&i| (p[i].next_visit_due(), p[i].id.as_str()));
+        let mut follow: Vec<usize> = (0..s.len())
+            .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
+            .collect();
+        follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
+        let rollcall = (0..self.rollcall_rows().len()).collect();
+        self.data.rows = [
+            inbox,
+            queue,
+            supervision,
+            watch,
+            follow,
+            Vec::new(),
+            rollcall,
+        ];
+        self.data.analysis = None;
+        for (i, l) in self.lists.iter_mut().enumerate() {
+            let n = l
+                .filtered
+                .as_ref()
+                .map_or(self.data.rows[i].len(), |f| f.len());
+            l.selected = l.selected.min(n.saturating_sub(1));
+        }
+    }
+
+    pub(super) fn refresh_filters(&mut self) {
+        for v in View::ALL {
+            if !self.lists[v.index()].filter.is_empty() {
+                self.run_search(v);
+            }
+        }
+    }
+
+    fn corpus(view: View) -> Corpus {
+        if view == View::Watchlist {
+            Corpus::Persons
+        } else {
+            Corpus::Disputes
+        }
+    }
+
+    pub(super) fn run_search(&mut self, view: View) {
+        self.search_gen += 1;
+        let l = &mut self.lists[view.index()];
+        l.searching = true;
+        l.gen = self.search_gen;
+        self.out.push(Out::Search {
+            gen: self.search_gen * 8 + view.index() as u64,
+            corpus: App::corpus(view),
+            query: l.filter.text(),
+            scope: self.data.rows[view.index()].clone(),
+        });
+    }
+
+    /// A search result; only the newest for its view is kept.
+    pub fn on_search(&mut self, gen: u64, rows: Vec<usize>) {
+        let view = View::ALL[(gen % 8) as usize % VIEWS];
+        if gen / 8 != self.lists[view.index()].gen {
+            return;
+        }
+        let l = &mut self.lists[view.index()];
+        l.searching = false;
+        l.filtered = if l.filter.is_empty() {
+            None
+        } else {
+            Some(rows)
+        };
+        l.selected = 0;
+        l.offset = 0;
+    }
+}

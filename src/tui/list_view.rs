@@ -1,0 +1,483 @@
+//! Drawing the list views (待处理, 风险队列, 督办, 重点人员, 回访): their
+//! columns, rows with the search marks, and the wide screen's preview pane.
+
+use std::collections::BTreeSet;
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::app::{doc_of, person_doc, App, View};
+use super::views::{accent, block, cell, warn};
+use crate::domain::summary::Summary;
+use crate::domain::text::clean_line;
+use crate::domain::workflow::Status;
+
+struct Column {
+    title: &'static str,
+    width: usize,
+}
+
+fn columns(view: View, total: usize) -> Vec<Column> {
+    let fixed: &[(&'static str, usize)] = match view {
+        View::Inbox => &[
+            ("编号", 14),
+            ("状态", 6),
+            ("风险", 6),
+            ("村(社区)", 10),
+            ("类型", 10),
+            ("登记时间", 11),
+        ],
+        View::Queue => &[
+            ("分值", 4),
+            ("编号", 14),
+            ("风险", 4),
+            ("村(社区)", 10),
+            ("主要原因", 22),
+        ],
+        View::Supervision => &[
+            ("督办", 4),
+            ("编号", 14),
+            ("化解时限", 10),
+            ("剩余", 8),
+            ("责任人", 8),
+        ],
+        View::Watchlist => &[
+            ("编号", 9),
+            ("姓名", 8),
+            ("村(社区)", 10),
+            ("类别", 14),
+            ("风险", 4),
+            ("下次走访", 10),
+        ],
+        View::FollowUps => &[
+            ("编号", 14),
+            ("回访日期", 10),
+            ("剩余", 8),
+            ("村(社区)", 10),
+        ],
+        View::Dashboard | View::Rollcall => &[],
+    };
+    let last = match view {
+        View::Watchlist => "提示",
+        View::FollowUps => "标题",
+        _ => "标题",
+    };
+    // Mark column (2) + one space between columns.
+    let used: usize = 2 + fixed.iter().map(|(_, w)| w + 1).sum::<usize>();
+    let mut cols: Vec<Column> = fixed
+        .iter()
+        .map(|(t, w)| Column {
+            title: t,
+            width: *w,
+        })
+        .collect();
+    cols.push(Column {
+        title: last,
+        width: total.saturating_sub(used).max(4),
+    });
+    cols
+}
+
+fn days_text(days: i64) -> String {
+    match days {
+        d if d < 0 => format!("逾期{}天", -d),
+        0 => "今天".into(),
+        d => format!("{d}天"),
+    }
+}
+
+/// A cell's text, its search marks (char indices) and its style.
+type Cell = (String, Vec<usize>, Style);
+
+/// The cells of one row, with the search marks mapped onto the columns that
+/// came from the searched text.
+fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> {
+    if view == View::Watchlist {
+        person_cells(app, i, marks)
+    } else {
+        dispute_cells(app, view, i, marks)
+    }
+}
+
+fn person_cells(app: &App, i: usize, marks: &[usize]) -> Vec<Cell> {
+    let today = app.today();
+    let plain = Style::default();
+    {
+        let p = &app.data.persons[i];
+        let due = p.next_visit_due();
+        let mut tip = Vec::new();
+        if p.visit_overdue(today) {
+            tip.push(format!("走访逾期{}天", (today - due).num_days()));
+        }
+        if p.past_review(today) {
+            tip.push("已过复核日期".into());
+        }
+        let style = if tip.is_empty() { plain } else { warn() };
+        let name_marks: Vec<usize> = marks
+            .iter()
+            .copied()
+            .filter(|m| *m < p.name.chars().count())
+            .collect();
+        let vstart = p.name.chars().count() + 1;
+        let v_marks: Vec<usize> = marks
+            .iter()
+            .filter(|m| **m >= vstart)
+            .map(|m| m - vstart)
+            .collect();
+        vec![
+            (p.id.clone(), vec![], plain),
+            (p.name.clone(), name_marks, plain),
+            (p.village.clone(), v_marks, plain),
+            (p.category.label().into(), vec![], plain),
+            (p.risk.label().into(), vec![], plain),
+            (due.format("%m-%d").to_string(), vec![], style),
+            (tip.join("，"), vec![], style),
+        ]
+    }
+}
+
+fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> {
+    let today = app.today();
+    let plain = Style::default();
+    let s = &app.data.summaries[i];
+    // Offsets of the fields inside the searched text (see `doc_of`).
+    let parties = s.parties.join(" ");
+    let p_len = parties.chars().count();
+    let v_start = p_len + 1;
+    let t_start = v_start + s.village.chars().count() + 1;
+    let c_start = t_start + s.title.chars().count() + 1;
+    let id_start = c_start + s.category.chars().count() + 1;
+    let slice = |start: usize, len: usize| -> Vec<usize> {
+        marks
+            .iter()
+            .filter(|m| **m >= start && **m < start + len)
+            .map(|m| m - start)
+            .collect()
+    };
+    let id_marks = slice(id_start, s.id.chars().count());
+    let v_marks = slice(v_start, s.village.chars().count());
+    let t_marks = slice(t_start, s.title.chars().count());
+    let c_marks = slice(c_start, s.category.chars().count());
+    let risk = s.risk.map(|r| r.label()).unwrap_or("未研判").to_string();
+    let risk_style = match s.risk {
+        Some(crate::domain::lists::RiskLevel::Critical)
+        | Some(crate::domain::lists::RiskLevel::High) => warn(),
+        _ => plain,
+    };
+    match view {
+        View::Inbox => vec![
+            (s.id.clone(), id_marks, plain),
+            (
+                if s.status == Status::Assigned {
+                    "待签收".into()
+                } else {
+                    s.status.label().into()
+                },
+                vec![],
+                plain,
+            ),
+            (risk, vec![], risk_style),
+            (s.village.clone(), v_marks, plain),
+            (s.category.clone(), c_marks, plain),
+            (
+                s.registered_at.format("%m-%d %H:%M").to_string(),
+                vec![],
+                plain,
+            ),
+            (s.title.clone(), t_marks, plain),
+        ],
+        View::Queue => {
+            let sc = app.score_of(i);
+            vec![
+                (
+                    sc.total.to_string(),
+                    vec![],
+                    if sc.total >= 100 { warn() } else { plain },
+                ),
+                (s.id.clone(), id_marks, plain),
+                (risk, vec![], risk_style),
+                (s.village.clone(), v_marks, plain),
+                (sc.brief(3), vec![], plain),
+                (s.title.clone(), t_marks, plain),
+            ]
+        }
+        View::Supervision => {
+            let days = s.deadline.map(|d| (d - today).num_days()).unwrap_or(99);
+            let style = if days < 0 { warn() } else { plain };
+            let person = s
+                .person
+                .as_ref()
+                .map(|p| {
+                    app.data
+                        .officers
+                        .get(p)
+                        .map(|o| o.name.clone())
+                        .unwrap_or(p.clone())
+                })
+                .unwrap_or_default();
+            vec![
+                (
+                    if s.supervised {
+                        if app.ascii {
+                            "*挂".into()
+                        } else {
+                            "★挂".into()
+                        }
+                    } else {
+                        String::new()
+                    },
+                    vec![],
+                    warn(),
+                ),
+                (s.id.clone(), id_marks, plain),
+                (
+                    s.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    vec![],
+                    style,
+                ),
+                (days_text(days), vec![], style),
+                (person, vec![], plain),
+                (s.title.clone(), t_marks, plain),
+            ]
+        }
+        View::FollowUps => {
+            let due = s.next_follow_up.unwrap_or(today);
+            let days = (due - today).num_days();
+            let style = if days < 0 { warn() } else { plain };
+            vec![
+                (s.id.clone(), id_marks, plain),
+                (due.to_string(), vec![], style),
+                (days_text(days), vec![], style),
+                (s.village.clone(), v_marks, plain),
+                (s.title.clone(), t_marks, plain),
+            ]
+        }
+        View::Watchlist | View::Dashboard | View::Rollcall => Vec::new(),
+    }
+}
+
+pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
+    let view = app.view;
+    let vi = view.index();
+    let rows = app.visible_rows(view).to_vec();
+    let total = app.data.rows[vi].len();
+    let l = &app.lists[vi];
+    let unit = if view == View::Watchlist {
+        "人"
+    } else {
+        "件"
+    };
+    let mut title = format!(" {} 共 {} {unit} ", view.label(), total);
+    if !l.filter.is_empty() {
+        title = format!(
+            " {} 筛选“{}”：{} / {} {unit}{} ",
+            view.label(),
+            clean_line(&l.filter.text()),
+            rows.len(),
+            total,
+            if l.searching {
+                "（搜索中…）"
+            } else {
+                ""
+            }
+        );
+    }
+    if !l.marks.is_empty() {
+        title.push_str(&format!("已标记 {} ", l.marks.len()));
+    }
+    let outer = block(app, Span::styled(title, accent()));
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    let search_line = l.editing || !l.filter.is_empty();
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(if search_line { 1 } else { 0 }),
+    ])
+    .areas(inner);
+    let cols = columns(view, inner.width as usize);
+    let mut header = vec![Span::raw("  ")];
+    for c in &cols {
+        header.extend(cell(
+            c.title,
+            c.width,
+            &[],
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+        header.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(header)), head);
+
+    if !app.data.loaded {
+        f.render_widget(Paragraph::new("正在载入…"), body);
+    } else if rows.is_empty() {
+        let text = if l.filter.is_empty() {
+            "（没有记录）"
+        } else {
+            "（没有匹配的记录）"
+        };
+        f.render_widget(Paragraph::new(text), body);
+    }
+    // Keep the cursor on screen.
+    let height = body.height as usize;
+    let l = &mut app.lists[vi];
+    if l.selected < l.offset {
+        l.offset = l.selected;
+    } else if height > 0 && l.selected >= l.offset + height {
+        l.offset = l.selected + 1 - height;
+    }
+    let (offset, selected) = (l.offset, l.selected);
+    let query = l.filter.text();
+    let marks_set = l.marks.clone();
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, &i)| list_line(app, view, &cols, i, &query, &marks_set, pos == selected))
+        .collect();
+    f.render_widget(Paragraph::new(lines), body);
+
+    if search_line {
+        let l = &app.lists[vi];
+        let prefix = "筛选/ ";
+        let text = format!("{prefix}{}", l.filter.text());
+        f.render_widget(Paragraph::new(Span::styled(text, accent())), foot);
+        if l.editing {
+            let x = foot.x + prefix.width() as u16 + l.filter.caret_column();
+            f.set_cursor_position(Position::new(x.min(foot.right().saturating_sub(1)), foot.y));
+        }
+    }
+}
+
+/// One row of a list: the pointer and mark, then its cells.
+fn list_line(
+    app: &App,
+    view: View,
+    cols: &[Column],
+    i: usize,
+    query: &str,
+    marks_set: &BTreeSet<String>,
+    is_sel: bool,
+) -> Line<'static> {
+    let marks = if query.is_empty() {
+        Vec::new()
+    } else if view == View::Watchlist {
+        crate::search::highlight(&person_doc(&app.data.persons[i]), query)
+    } else {
+        crate::search::highlight(&doc_of(&app.data.summaries[i]), query)
+    };
+    let id = if view == View::Watchlist {
+        &app.data.persons[i].id
+    } else {
+        &app.data.summaries[i].id
+    };
+    let marked = marks_set.contains(id);
+    let pointer = match (is_sel, marked, app.ascii) {
+        (true, true, _) => "▶✓",
+        (true, false, false) => "▶ ",
+        (true, false, true) => "> ",
+        (false, true, false) => " ✓",
+        (false, true, true) => " *",
+        (false, false, _) => "  ",
+    };
+    let pointer = if app.ascii {
+        pointer.replace('▶', ">").replace('✓', "*")
+    } else {
+        pointer.to_string()
+    };
+    let mut spans = vec![Span::raw(pointer)];
+    for (c, (text, m, style)) in cols.iter().zip(row_cells(app, view, i, &marks)) {
+        spans.extend(cell(&text, c.width, &m, style));
+        spans.push(Span::raw(" "));
+    }
+    let line = Line::from(spans);
+    if is_sel {
+        line.style(Style::default().add_modifier(Modifier::REVERSED))
+    } else {
+        line
+    }
+}
+
+/// The wide screen's side pane: the selected case's key facts and risk reasons.
+pub(super) fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
+    let outer = block(app, " 概要（Enter 看详情） ");
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    let Some(&i) = app
+        .visible_rows(app.view)
+        .get(app.lists[app.view.index()].selected)
+    else {
+        return;
+    };
+    let mut lines = Vec::new();
+    if app.view == View::Watchlist {
+        let p = &app.data.persons[i];
+        lines.push(Line::styled(
+            format!("{} {}", p.id, clean_line(&p.name)),
+            accent(),
+        ));
+        lines.push(Line::raw(format!(
+            "{} · {} · 风险{}",
+            clean_line(&p.village),
+            p.category.label(),
+            p.risk.label()
+        )));
+        lines.push(Line::raw(format!(
+            "下次走访 {} · 复核日期 {}",
+            p.next_visit_due(),
+            p.review_date
+        )));
+        lines.push(Line::raw(format!("列管理由：{}", clean_line(&p.reason))));
+        lines.push(Line::raw("（查看详情会记入查阅日志）"));
+    } else {
+        let s = &app.data.summaries[i];
+        lines.extend(summary_lines(app, s));
+        let sc = app.score_of(i);
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("风险分 {}", sc.total), warn()));
+        for (r, p) in &sc.reasons {
+            lines.push(Line::raw(format!("  {r} +{p}")));
+        }
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn summary_lines(app: &App, s: &Summary) -> Vec<Line<'static>> {
+    let name = |login: &Option<String>| {
+        login
+            .as_ref()
+            .map(|l| {
+                app.data
+                    .officers
+                    .get(l)
+                    .map(|o| o.name.clone())
+                    .unwrap_or(l.clone())
+            })
+            .unwrap_or_else(|| "—".into())
+    };
+    vec![
+        Line::styled(format!("{} {}", s.id, clean_line(&s.title)), accent()),
+        Line::raw(format!(
+            "{} · {} · {} · {}级",
+            s.status.label(),
+            clean_line(&s.village),
+            clean_line(&s.category),
+            s.tier.label()
+        )),
+        Line::raw(format!("当事人：{}", clean_line(&s.parties.join("、")))),
+        Line::raw(format!("矛盾情况：{}", clean_line(&s.summary))),
+        Line::raw(format!(
+            "责任人 {} · 牵头/包案领导 {} · 时限 {}",
+            name(&s.person),
+            name(&s.leader),
+            s.deadline
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into())
+        )),
+    ]
+}

@@ -1,0 +1,84 @@
+//! What another officer's change (a notice from the server) and the
+//! connection coming and going do to the model.
+
+use super::app::{App, Out, Overlay, Want};
+use crate::desk::api::Request;
+use crate::desk::Notice;
+
+impl App {
+    /// Another officer's change: refetch what it touched.
+    pub fn on_notice(&mut self, n: Notice) {
+        let disputes: Vec<String> = n
+            .touched
+            .iter()
+            .filter(|t| t.kind == "dispute")
+            .map(|t| t.id.clone())
+            .collect();
+        if !disputes.is_empty() {
+            self.out.push(Out::Request(
+                Want::SummariesOf(disputes.clone()),
+                Request::SummariesOf {
+                    ids: disputes.clone(),
+                },
+            ));
+        }
+        if n.touched.iter().any(|t| t.kind == "person") {
+            self.out.push(Out::Request(
+                Want::Persons,
+                Request::Persons {
+                    include_ended: false,
+                },
+            ));
+        }
+        if n.touched.iter().any(|t| t.kind == "list") {
+            self.out.push(Out::Request(Want::Lists, Request::Lists));
+            self.out
+                .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
+            self.out.push(Out::Request(
+                Want::Rollcall,
+                Request::Rollcall { date: None },
+            ));
+        }
+        if n.touched.iter().any(|t| t.kind == "officer") {
+            self.out
+                .push(Out::Request(Want::Officers, Request::Officers));
+        }
+        // An open detail of a changed record is refreshed too.
+        let open: Vec<String> = self
+            .overlays
+            .iter()
+            .filter_map(|o| match o {
+                Overlay::Detail(d) if n.touched.iter().any(|t| t.id == d.id) => Some(d.id.clone()),
+                _ => None,
+            })
+            .collect();
+        for id in open {
+            self.fetch(&id);
+        }
+        let who = self
+            .data
+            .officers
+            .get(&n.actor)
+            .map(|o| o.name.clone())
+            .unwrap_or(n.actor.clone());
+        // The officer's own change already has its message.
+        if self.me.as_ref().is_some_and(|m| m.login == n.actor) {
+            return;
+        }
+        let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
+        self.say(format!("{who} {} {}", n.action, ids.join(" ")), false);
+    }
+
+    pub fn set_online(&mut self, online: bool, why: Option<String>) {
+        let was = self.online;
+        self.online = online;
+        if !online {
+            self.say(why.unwrap_or_else(|| "连接中断，正在重连…".into()), true);
+        } else if !was && self.dropped {
+            // Notices may have been missed while away: load everything again.
+            self.say("已重新连接，正在刷新", false);
+            self.load();
+        }
+        self.dropped |= was && !online;
+    }
+}

@@ -1,0 +1,143 @@
+//! The detail of one record (a dispute or a key person), fetched when it
+//! opens and refetched when a notice touches it.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::cli::print;
+use crate::desk::api::Request;
+use crate::domain::dispute::Dispute;
+use crate::domain::person::KeyPerson;
+use crate::domain::record::RecordKind;
+use crate::tui::app::{App, Out, Overlay, Want};
+use crate::tui::views::{accent, block, warn};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Dispute(Box<Dispute>),
+    Person(Box<KeyPerson>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    /// 编号 of a dispute (MD-…) or a person (RY-…).
+    pub id: String,
+    pub record: Option<Record>,
+    pub error: Option<String>,
+    pub scroll: u16,
+}
+
+impl Detail {
+    pub(in crate::tui) fn new(id: &str) -> Detail {
+        Detail {
+            id: id.to_string(),
+            record: None,
+            error: None,
+            scroll: 0,
+        }
+    }
+}
+
+impl App {
+    pub fn open_detail(&mut self, id: &str) {
+        self.overlays.retain(|o| !matches!(o, Overlay::Detail(_)));
+        self.overlays.push(Overlay::Detail(Detail::new(id)));
+        self.fetch(id);
+    }
+
+    /// Asks for the record behind an open detail.
+    pub(in crate::tui) fn fetch(&mut self, id: &str) {
+        let want = Want::Record(id.to_string());
+        let req = match RecordKind::of_id(id) {
+            RecordKind::Person => Request::Person { id: id.to_string() },
+            RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
+                Request::Dispute { id: id.to_string() }
+            }
+        };
+        self.out.push(Out::Request(want, req));
+    }
+
+    /// The record arrived (or could not be read): every open detail of it shows that.
+    pub(in crate::tui) fn fill_detail(&mut self, id: &str, record: Result<Record, String>) {
+        for o in &mut self.overlays {
+            if let Overlay::Detail(d) = o {
+                if d.id == id {
+                    match &record {
+                        Ok(r) => {
+                            d.record = Some(r.clone());
+                            d.error = None;
+                        }
+                        Err(e) => d.error = Some(e.clone()),
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
+    let outer = block(app, Span::styled(format!(" {} 详情 ", d.id), accent()));
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    let today = app.today();
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(e) = &d.error {
+        lines.push(Line::styled(e.clone(), warn()));
+    }
+    match &d.record {
+        None if d.error.is_none() => lines.push(Line::raw("正在读取…")),
+        None => {}
+        Some(Record::Dispute(dispute)) => {
+            if let Some(&i) = app.data.by_id.get(&dispute.id) {
+                let sc = app.score_of(i);
+                let reasons: Vec<String> = sc
+                    .reasons
+                    .iter()
+                    .map(|(r, p)| format!("{r} +{p}"))
+                    .collect();
+                lines.push(Line::styled(
+                    format!("风险分 {}：{}", sc.total, reasons.join("，")),
+                    warn(),
+                ));
+            }
+            for text in print::dispute_text(dispute, today).lines() {
+                lines.push(styled_detail_line(text));
+            }
+        }
+        Some(Record::Person(p)) => {
+            for text in print::person_text(p, today).lines() {
+                lines.push(styled_detail_line(text));
+            }
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        inner,
+    );
+}
+
+fn styled_detail_line(text: &str) -> Line<'static> {
+    let text = text.to_string();
+    if text.contains("【已逾期】") || text.contains("【挂牌督办】") || text.contains("已过复核日期")
+    {
+        Line::styled(text, warn())
+    } else if let Some((head, rest)) = text
+        .split_once('：')
+        .filter(|(h, _)| !h.starts_with(' ') && h.chars().count() <= 6)
+    {
+        Line::from(vec![
+            Span::styled(
+                format!("{head}："),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(rest.to_string()),
+        ])
+    } else {
+        Line::raw(text)
+    }
+}

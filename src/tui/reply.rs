@@ -1,0 +1,83 @@
+//! What a reply from the desk does to the model. Each reply comes back with
+//! the `Want` it was asked with; the match names every `Want`, so a new one
+//! does not compile until its reply is handled here.
+
+use super::app::{App, Overlay, Record, Want};
+use crate::desk::api::{DeskError, Response};
+
+impl App {
+    pub fn on_reply(&mut self, want: Want, result: Result<Response, DeskError>) {
+        use Response as R;
+        match (want, result) {
+            // These take failures too: the form, the batch or the detail shows them.
+            (Want::Flow { kind, target, done }, result) => {
+                self.on_flow((kind, target, done), result)
+            }
+            (Want::Direct(id), result) => self.on_direct(id, result),
+            (Want::Record(id), result) => self.on_record(&id, result),
+            (Want::SaveDraft, Ok(_)) => {}
+            (Want::Whoami, Ok(R::Officer(o))) => self.me = Some(o),
+            (Want::Officers, Ok(R::Officers(list))) => {
+                self.data.officers = list.into_iter().map(|o| (o.login.clone(), o)).collect();
+            }
+            (Want::Summaries, Ok(R::Summaries { revision, items })) => {
+                self.set_summaries(revision, items)
+            }
+            (Want::SummariesOf(asked), Ok(R::Summaries { revision, items })) => {
+                self.data.revision = self.data.revision.max(revision);
+                self.merge_summaries(&asked, items);
+            }
+            (Want::Lists, Ok(R::Lists(l))) => self.data.lists = l,
+            (Want::Draft, Ok(R::Draft(d))) => {
+                if !self.overlays.iter().any(|o| matches!(o, Overlay::Form(_))) {
+                    self.on_draft(d)
+                }
+            }
+            (Want::LastAction, Ok(R::Undoable(info))) => self.on_last_action(info),
+            (Want::Undo, Ok(R::Undone(i))) => {
+                self.say(format!("已撤销「{}」{}", i.action, i.target), false)
+            }
+            (Want::RiskSetup, Ok(R::RiskSetup(setup))) => self.set_setup(*setup),
+            (Want::Rollcall, Ok(R::Rollcall(sheet))) => self.set_rollcall(*sheet),
+            (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
+            (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
+            (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),
+            (
+                Want::SaveDraft
+                | Want::Whoami
+                | Want::Officers
+                | Want::Summaries
+                | Want::SummariesOf(_)
+                | Want::Lists
+                | Want::Draft
+                | Want::LastAction
+                | Want::Undo
+                | Want::RiskSetup
+                | Want::Rollcall
+                | Want::Report
+                | Want::ShiftMark
+                | Want::Persons,
+                result,
+            ) => self.unexpected(result),
+        }
+    }
+
+    /// A failure, or an answer of the wrong kind, to a request nothing else
+    /// reports on: the status line says so.
+    fn unexpected(&mut self, result: Result<Response, DeskError>) {
+        match result {
+            Err(e) => self.say(e.to_string(), true),
+            Ok(_) => self.say("服务端应答异常", true),
+        }
+    }
+
+    /// The record behind an open detail, or why it could not be read.
+    fn on_record(&mut self, id: &str, result: Result<Response, DeskError>) {
+        match result {
+            Ok(Response::Dispute(d)) => self.fill_detail(id, Ok(Record::Dispute(d))),
+            Ok(Response::Person(p)) => self.fill_detail(id, Ok(Record::Person(p))),
+            Err(e) => self.fill_detail(id, Err(e.to_string())),
+            other => self.unexpected(other),
+        }
+    }
+}
