@@ -418,12 +418,7 @@ impl App {
         };
         match dup {
             Some(id) => {
-                self.overlays.push(Overlay::Detail(super::app::Detail {
-                    id: id.clone(),
-                    record: None,
-                    error: None,
-                    scroll: 0,
-                }));
+                self.overlays.push(Overlay::Detail(super::app::Detail::new(&id)));
                 self.fetch(&id);
             }
             None => self.say("没有发现同村同当事人的未办结案件", false),
