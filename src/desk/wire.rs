@@ -11,7 +11,8 @@ use super::api::{DeskError, Notice, Request, Response};
 use crate::domain::officer::Officer;
 
 /// Bumped whenever a message shape changes; client and server must agree.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: a change notice names record kinds by enum (`RecordKind`), not by text.
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;

@@ -16,6 +16,7 @@ use crate::desk::Notice;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::Officer;
 use crate::domain::person::KeyPerson;
+use crate::domain::record::RecordKind;
 use crate::domain::reports::analysis::AnalysisFigures;
 use crate::domain::risk::{score, total, RiskContext, RiskWeights, Score};
 use crate::domain::rollcall::RollcallSheet;
@@ -649,7 +650,7 @@ impl App {
         let disputes: Vec<String> = n
             .touched
             .iter()
-            .filter(|t| t.kind == "dispute")
+            .filter(|t| t.kind == RecordKind::Dispute)
             .map(|t| t.id.clone())
             .collect();
         if !disputes.is_empty() {
@@ -660,7 +661,7 @@ impl App {
                 },
             ));
         }
-        if n.touched.iter().any(|t| t.kind == "person") {
+        if n.touched.iter().any(|t| t.kind == RecordKind::Person) {
             self.out.push(Out::Request(
                 Want::Persons,
                 Request::Persons {
@@ -668,7 +669,7 @@ impl App {
                 },
             ));
         }
-        if n.touched.iter().any(|t| t.kind == "list") {
+        if n.touched.iter().any(|t| t.kind == RecordKind::List) {
             self.out.push(Out::Request(Want::Lists, Request::Lists));
             self.out
                 .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
@@ -677,7 +678,7 @@ impl App {
                 Request::Rollcall { date: None },
             ));
         }
-        if n.touched.iter().any(|t| t.kind == "officer") {
+        if n.touched.iter().any(|t| t.kind == RecordKind::Officer) {
             self.out
                 .push(Out::Request(Want::Officers, Request::Officers));
         }
