@@ -5,6 +5,10 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use nix::sys::resource::{getrusage, UsageWho};
+use nix::sys::time::TimeVal;
+use nix::unistd::{sysconf, SysconfVar};
+
 /// Where timings go: `DESK_TIMING=1` to stderr, `DESK_TIMING=/path` to
 /// the end of that file (for a full-screen process, whose stderr is the screen).
 fn sink() -> &'static Option<Option<std::path::PathBuf>> {
@@ -51,8 +55,7 @@ pub fn since_start(what: &str) {
             let rest = s.rsplit_once(')')?.1;
             rest.split_whitespace().nth(19)?.parse::<f64>().ok()
         });
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let hz = sysconf(SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as f64;
     if let (Some(up), Some(start)) = (uptime, started) {
         emit(&format!(
             "[timing] {what}: {:.1} ms since process start",
@@ -63,11 +66,11 @@ pub fn since_start(what: &str) {
 
 /// CPU seconds this process has used, all threads, user and system.
 fn cpu_secs() -> f64 {
-    // SAFETY: getrusage fills the struct we pass.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
+    let Ok(u) = getrusage(UsageWho::RUSAGE_SELF) else {
+        return 0.0;
+    };
+    let t = |v: TimeVal| v.tv_sec() as f64 + v.tv_usec() as f64 / 1e6;
+    t(u.user_time()) + t(u.system_time())
 }
 
 /// A stopwatch over consecutive phases of one piece of work.

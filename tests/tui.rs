@@ -313,7 +313,7 @@ fn a_notice_refetches_what_changed() {
         action: "交办".into(),
         actor: "zb2".into(),
         touched: vec![duty_desk::store::Touched {
-            kind: "dispute".into(),
+            kind: duty_desk::domain::record::RecordKind::Dispute,
             id: "MD-2026-000005".into(),
         }],
     });

@@ -105,7 +105,7 @@ pub fn watch(socket: &Path, json: bool) -> anyhow::Result<()> {
                 let kind = n
                     .touched
                     .first()
-                    .map(|t| t.kind.clone())
+                    .map(|t| t.kind.as_str())
                     .unwrap_or_default();
                 let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
                 let line = if json {

@@ -98,7 +98,7 @@ enum Cmd {
     Show(cases::Show),
     /// 操作日志
     Log(admin::Log),
-    /// 检查数据库：表、索引、审计链；有问题时以非零退出
+    /// 检查数据库：记录、摘要、审计链；有问题时以非零退出
     Check,
     /// 备份数据库到新文件
     Backup(admin::Backup),

@@ -45,7 +45,7 @@ pub struct Local {
     /// Import rows waiting for their last batch.
     pub(crate) imports: super::ledger::Staging,
     /// Decoded summaries for the reports, refreshed from the stored bytes.
-    pub(crate) summary_cache: super::summary_cache::SummaryCache,
+    pub(crate) report_summaries: super::report_summaries::ReportSummaries,
 }
 
 impl Local {
@@ -53,7 +53,7 @@ impl Local {
         Ok(Local {
             store: Store::open(path)?,
             imports: Default::default(),
-            summary_cache: Default::default(),
+            report_summaries: Default::default(),
         })
     }
 

@@ -9,8 +9,8 @@ pub mod local;
 pub mod ops;
 pub mod paths;
 pub mod remote;
+mod report_summaries;
 mod routine;
-mod summary_cache;
 mod undo;
 pub mod wire;
 

@@ -337,7 +337,7 @@ pub(crate) fn report(
         date: Some(date),
         ..spec.clone()
     };
-    let report = local.summary_cache.with(local.store(), |summaries| {
+    let report = local.report_summaries.with(local.store(), |summaries| {
         reports::build(
             &spec,
             &Data {

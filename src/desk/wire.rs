@@ -11,6 +11,8 @@ use super::api::{DeskError, Notice, Request, Response};
 use crate::domain::officer::Officer;
 
 /// Bumped whenever a message shape changes; client and server must agree.
+/// 4: a change notice names record kinds by enum (`RecordKind`), not by text.
+/// Also 4: case and person changes travel as `Request::Change`.
 pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Requests are small; a larger frame from a client is hostile or broken.

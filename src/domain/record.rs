@@ -17,6 +17,16 @@ const DISPUTE_PREFIX: &str = "MD-";
 const PERSON_PREFIX: &str = "RY-";
 
 impl RecordKind {
+    /// The kind's name where scripts read it (`desk watch --json`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Dispute => "dispute",
+            RecordKind::Person => "person",
+            RecordKind::Officer => "officer",
+            RecordKind::List => "list",
+        }
+    }
+
     /// The kind an officer-facing id (编号) names; officers and lists have no
     /// 编号, so any other text is taken as a dispute's.
     pub fn of_id(id: &str) -> RecordKind {

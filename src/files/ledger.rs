@@ -590,22 +590,6 @@ impl<'a> RowReader<'a> {
     }
 }
 
-/// Every ledger row of a file, and what each sheet held.
-pub fn read_rows(
-    path: &Path,
-    encoding: Option<&str>,
-) -> anyhow::Result<(Vec<LedgerRow>, Vec<SheetInfo>)> {
-    let mut rows = Vec::new();
-    let mut push = |r: LedgerRow| {
-        rows.push(r);
-        Ok(())
-    };
-    let mut reader = RowReader::new(&mut push);
-    read_file(path, encoding, &mut reader, &mut |_| {})?;
-    let infos = reader.finish()?;
-    Ok((rows, infos))
-}
-
 /// The ledger as a table, one row per dispute.
 pub fn ledger_table(desk: &mut dyn Desk, filter: LedgerFilter) -> anyhow::Result<Table> {
     let mut t = crate::timing::Phases::new("ledger_table");
@@ -729,32 +713,6 @@ pub fn import(
     })?;
     t.mark("read and send");
     Ok((infos, report))
-}
-
-/// Sends rows already read, in batches (a test hook and the API's own use).
-pub fn send_rows(
-    desk: &mut dyn Desk,
-    rows: Vec<LedgerRow>,
-    path: &Path,
-    opts: &ImportOptions,
-) -> anyhow::Result<ImportReport> {
-    let total = rows.len() as u64;
-    let mut batches = Vec::new();
-    let mut batch = Vec::new();
-    let mut bytes = 0;
-    for r in rows {
-        bytes += row_bytes(&r);
-        batch.push(r);
-        if bytes >= BATCH_BYTES {
-            bytes = 0;
-            batches.push(Read::Rows(std::mem::take(&mut batch)));
-        }
-    }
-    if !batch.is_empty() {
-        batches.push(Read::Rows(batch));
-    }
-    let reads = std::iter::once(Read::Estimate(total)).chain(batches);
-    send_batches(desk, reads, path, opts, || Ok(())).map(|(_, r)| r)
 }
 
 /// Sends each batch as it comes; once the rows end and `done` says the

@@ -5,9 +5,7 @@
 mod peer;
 
 use std::fs::{File, OpenOptions};
-use std::io;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-use std::os::unix::io::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
+use nix::fcntl::{Flock, FlockArg};
+use nix::sys::signal::{SigSet, Signal};
 
 use crate::desk::api::{DeskError, Notice, Request, Response};
 use crate::desk::wire::{
@@ -73,7 +73,8 @@ pub fn lock_path(socket: &Path) -> PathBuf {
     socket.with_file_name(name)
 }
 
-fn take_lock(socket: &Path) -> anyhow::Result<File> {
+/// The lock is held while the returned value lives.
+fn take_lock(socket: &Path) -> anyhow::Result<Flock<File>> {
     let path = lock_path(socket);
     let file = OpenOptions::new()
         .create(true)
@@ -81,12 +82,8 @@ fn take_lock(socket: &Path) -> anyhow::Result<File> {
         .write(true)
         .open(&path)
         .with_context(|| format!("无法创建锁文件 {}", path.display()))?;
-    // SAFETY: flock on a file descriptor we own.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc != 0 {
-        anyhow::bail!("已有服务端在运行（锁文件 {} 被占用）", path.display());
-    }
-    Ok(file)
+    Flock::lock(file, FlockArg::LockExclusiveNonblock)
+        .map_err(|_| anyhow::anyhow!("已有服务端在运行（锁文件 {} 被占用）", path.display()))
 }
 
 /// The socket's directory, created when missing (group may enter, others not).
@@ -163,22 +160,16 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 /// A thread waits for the stop signals (blocked everywhere else) and leaves
 /// cleanly: every acknowledged change is already on disk.
 fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
-    // SAFETY: plain libc signal-mask calls on a zeroed, initialised sigset.
-    let set = unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for s in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::sigaddset(&mut set, s);
-        }
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-        set
-    };
+    let mut set = SigSet::empty();
+    for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        set.add(s);
+    }
+    // Cannot fail: the set holds only valid signals.
+    let _ = set.thread_block();
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            let mut sig = 0;
-            // SAFETY: sigwait on the set blocked above.
-            unsafe { libc::sigwait(&set, &mut sig) };
+            let sig = set.wait().map_or(0, |s| s as i32);
             log(&format!("收到信号 {sig}，服务端退出"));
             let _ = std::fs::remove_file(&socket);
             std::process::exit(0);
@@ -319,13 +310,14 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
         .stdin(std::process::Stdio::null())
         .stdout(log_file.try_clone()?)
         .stderr(log_file);
-    // SAFETY: setsid in the child before exec only detaches it from our session.
+    // SAFETY: pre_exec is unsafe because its closure runs in the forked
+    // child before exec, where only async-signal-safe calls are allowed;
+    // setsid is one, and it only detaches the child from our session. No
+    // safe std or crate API starts a child in a new session.
     unsafe {
         use std::os::unix::process::CommandExt;
         cmd.pre_exec(|| {
-            if libc::setsid() < 0 {
-                return Err(io::Error::last_os_error());
-            }
+            nix::unistd::setsid()?;
             Ok(())
         });
     }

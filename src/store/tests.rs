@@ -1,7 +1,16 @@
+use super::audit::AuditEvent;
+use super::codec::{decode, encode};
+use super::schema::{AUDIT, DISPUTES, META, SUMMARIES};
 use super::*;
+use crate::domain::dispute::Dispute;
 use crate::domain::dispute::{NewDispute, Party};
 use crate::domain::lists::{PartyRole, RiskLevel, Source};
+use crate::domain::record::RecordKind;
+use crate::domain::summary::Summary;
 use chrono::{FixedOffset, TimeZone};
+use redb::{
+    MultimapTableDefinition, MultimapTableHandle, ReadableDatabase, ReadableTable, WriteTransaction,
+};
 
 fn now() -> Time {
     FixedOffset::east_opt(8 * 3600)
@@ -39,8 +48,18 @@ fn register(store: &Store, village: &str) -> String {
         .value
 }
 
+/// Ids of the stored summaries that pass `f`, in 编号 order.
+fn ids_where(store: &Store, f: impl Fn(&Summary) -> bool) -> Vec<String> {
+    let summaries = store.summaries().unwrap();
+    summaries
+        .into_iter()
+        .filter(|s| f(s))
+        .map(|s| s.id)
+        .collect()
+}
+
 #[test]
-fn records_indexes_and_audit_commit_together() {
+fn records_summaries_and_audit_commit_together() {
     let (_dir, store) = temp();
     let a = register(&store, "东河村");
     let b = register(&store, "西岗村");
@@ -49,12 +68,17 @@ fn records_indexes_and_audit_commit_together() {
         ("MD-2026-000001", "MD-2026-000002")
     );
     assert_eq!(store.revision().unwrap(), 2);
+    let status = |s: &Summary, label: &str| s.status.label() == label;
     assert_eq!(
-        store.ids_by_status("登记").unwrap(),
+        ids_where(&store, |s| status(s, "登记")),
         vec![a.clone(), b.clone()]
     );
-    assert_eq!(store.ids_by_village("西岗村").unwrap(), vec![b.clone()]);
-    assert_eq!(store.ids_by_person("RY-000001").unwrap().len(), 2);
+    assert_eq!(
+        ids_where(&store, |s| s.village == "西岗村"),
+        vec![b.clone()]
+    );
+    let of_person = |s: &Summary| s.person_ids.iter().any(|p| p == "RY-000001");
+    assert_eq!(ids_where(&store, of_person).len(), 2);
 
     let c = store
         .write("zb1", now(), |tx| {
@@ -71,14 +95,20 @@ fn records_indexes_and_audit_commit_together() {
     assert_eq!(
         c.touched,
         vec![Touched {
-            kind: "dispute".into(),
+            kind: RecordKind::Dispute,
             id: a.clone()
         }]
     );
-    assert_eq!(store.ids_by_status("登记").unwrap(), vec![b.clone()]);
-    assert_eq!(store.ids_by_status("已交办").unwrap(), vec![a.clone()]);
-    assert_eq!(store.ids_due_by("2026-11-27").unwrap(), vec![a.clone()]);
-    assert!(store.ids_due_by("2026-11-26").unwrap().is_empty());
+    assert_eq!(ids_where(&store, |s| status(s, "登记")), vec![b.clone()]);
+    assert_eq!(ids_where(&store, |s| status(s, "已交办")), vec![a.clone()]);
+    let due_by = |date: &str| {
+        let date: chrono::NaiveDate = date.parse().unwrap();
+        ids_where(&store, |s| {
+            s.status.is_open() && s.deadline.is_some_and(|d| d <= date)
+        })
+    };
+    assert_eq!(due_by("2026-11-27"), vec![a.clone()]);
+    assert!(due_by("2026-11-26").is_empty());
     let report = store.check().unwrap();
     assert!(report.faults.is_empty(), "{:?}", report.faults);
     assert_eq!((report.disputes, report.audit_events), (2, 3));
@@ -159,25 +189,17 @@ fn check_finds_a_deleted_audit_entry_in_the_middle_and_at_the_end() {
 }
 
 #[test]
-fn check_finds_broken_indexes_and_summaries() {
+fn check_finds_broken_summaries() {
     let (_dir, store) = temp();
     let a = register(&store, "东河村");
+    let b = register(&store, "西岗村");
     tamper(&store, |txn| {
-        let mut t = txn.open_multimap_table(IDX_VILLAGE).unwrap();
-        t.remove("东河村", a.as_str()).unwrap();
-        t.insert("西岗村", a.as_str()).unwrap();
         let mut s = txn.open_table(SUMMARIES).unwrap();
         s.insert(a.as_str(), b"DC\x00".as_slice()).unwrap();
+        s.remove(b.as_str()).unwrap();
     });
     let faults = store.check().unwrap().faults;
-    assert!(
-        faults.contains(&format!("村(社区)索引缺少 东河村 → {a}")),
-        "{faults:?}"
-    );
-    assert!(
-        faults.contains(&format!("村(社区)索引多出 西岗村 → {a}")),
-        "{faults:?}"
-    );
+    assert!(faults.contains(&format!("案件 {b} 缺少摘要")), "{faults:?}");
     assert!(
         faults.contains(&format!("案件 {a} 的摘要与记录不一致")),
         "{faults:?}"
@@ -292,4 +314,72 @@ fn kept_summaries_follow_every_commit() {
     same_as_table(&store);
     let (_, count, _) = store.current_summary_blob().unwrap();
     assert_eq!(count, 2101);
+}
+
+#[test]
+fn opening_a_version_1_file_drops_its_unread_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.redb");
+    let a;
+    {
+        let store = Store::open(&path).unwrap();
+        a = register(&store, "东河村");
+        tamper(&store, |txn| {
+            let mut t = txn
+                .open_multimap_table(MultimapTableDefinition::<&str, &str>::new("idx_village"))
+                .unwrap();
+            t.insert("东河村", a.as_str()).unwrap();
+            drop(t);
+            let mut meta = txn.open_table(META).unwrap();
+            meta.insert("schema_version", encode(&1u64).as_slice())
+                .unwrap();
+        });
+    }
+    let store = Store::open(&path).unwrap();
+    let r = store.db.begin_read().unwrap();
+    let left: Vec<String> = r
+        .list_multimap_tables()
+        .unwrap()
+        .map(|t| t.name().to_string())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let version: u64 = decode(
+        "",
+        r.open_table(META)
+            .unwrap()
+            .get("schema_version")
+            .unwrap()
+            .unwrap()
+            .value(),
+    )
+    .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert_eq!(store.dispute(&a).unwrap().village, "东河村");
+    assert!(store.check().unwrap().faults.is_empty());
+}
+
+#[test]
+fn a_bulk_write_stores_every_record_beside_its_summary() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    store
+        .write("zb1", now(), |tx| {
+            let mut many: Vec<Dispute> = (2..5003)
+                .map(|n| {
+                    let mut d = tx.dispute(&a).unwrap();
+                    d.id = format!("MD-2026-{n:06}");
+                    d.summary = format!("第 {n} 件");
+                    d
+                })
+                .collect();
+            tx.put_disputes(&mut many)?;
+            tx.audit("导入台账", "", "");
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let all = store.disputes().unwrap();
+    assert_eq!(all.len(), 5002);
+    assert_eq!(all[4000].summary, format!("第 {} 件", 4001));
+    let report = store.check().unwrap();
+    assert!(report.faults.is_empty(), "{:?}", report.faults);
 }

@@ -418,7 +418,8 @@ impl App {
         };
         match dup {
             Some(id) => {
-                self.overlays.push(Overlay::Detail(super::app::Detail::new(&id)));
+                self.overlays
+                    .push(Overlay::Detail(super::app::Detail::new(&id)));
                 self.fetch(&id);
             }
             None => self.say("没有发现同村同当事人的未办结案件", false),

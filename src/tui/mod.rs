@@ -25,6 +25,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -37,6 +38,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute};
 use ratatui::Terminal;
+use signal_hook::consts::{SIGHUP, SIGTERM};
 
 use crate::desk::api::{DeskError, Response};
 use crate::desk::{clock, Notice};
@@ -127,16 +129,15 @@ fn release_memory() {
     // Names the allocator's library, so it is linked wherever this is.
     let _linked = libmimalloc_sys::mi_free as unsafe extern "C" fn(_);
     // SAFETY: mi_collect only walks and trims this thread's allocator heap.
+    // Unavoidable: neither the mimalloc crate nor libmimalloc-sys offers a
+    // safe wrapper for it.
     unsafe { mi_collect(true) };
 }
 /// How often an unsent form is sent to the server while the officer types.
 const DRAFT_EVERY: Duration = Duration::from_millis(300);
 
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_stop_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
+/// Set by SIGHUP or SIGTERM.
+static STOP: LazyLock<Arc<AtomicBool>> = LazyLock::new(Default::default);
 
 fn restore_terminal() {
     let mut out = std::io::stdout();
@@ -154,10 +155,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     // Transparent huge pages make the allocator's memory count in 2 MB
     // steps; a desk holding 100 000 cases stays a quarter smaller without
     // them, at no cost in speed. (The desk runs once per officer.)
-    // SAFETY: prctl with these arguments only sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
+    let _ = nix::sys::prctl::set_thp_disable(true);
     crate::server::ensure_running(&opts.db, &opts.socket)?;
     let (keymap, keymap_warning) = Keymap::load(opts.keymap.as_deref());
 
@@ -169,16 +167,9 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     }));
     // SIGHUP (the SSH session dropped) and SIGTERM end the desk cleanly;
     // unsent form drafts are already on the server.
-    // SAFETY: the handler only stores to an atomic.
-    unsafe {
-        libc::signal(
-            libc::SIGHUP,
-            on_stop_signal as *const () as libc::sighandler_t,
-        );
-        libc::signal(
-            libc::SIGTERM,
-            on_stop_signal as *const () as libc::sighandler_t,
-        );
+    for sig in [SIGHUP, SIGTERM] {
+        // Cannot fail: both signals may be caught.
+        let _ = signal_hook::flag::register(sig, Arc::clone(&STOP));
     }
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
     // Clear ourselves: ratatui's clear() asks the terminal where the cursor

@@ -4,6 +4,7 @@
 use super::app::{App, Out, Overlay, Want};
 use crate::desk::api::Request;
 use crate::desk::Notice;
+use crate::domain::record::RecordKind;
 
 impl App {
     /// Another officer's change: refetch what it touched.
@@ -11,7 +12,7 @@ impl App {
         let disputes: Vec<String> = n
             .touched
             .iter()
-            .filter(|t| t.kind == "dispute")
+            .filter(|t| t.kind == RecordKind::Dispute)
             .map(|t| t.id.clone())
             .collect();
         if !disputes.is_empty() {
@@ -22,7 +23,7 @@ impl App {
                 },
             ));
         }
-        if n.touched.iter().any(|t| t.kind == "person") {
+        if n.touched.iter().any(|t| t.kind == RecordKind::Person) {
             self.out.push(Out::Request(
                 Want::Persons,
                 Request::Persons {
@@ -30,7 +31,7 @@ impl App {
                 },
             ));
         }
-        if n.touched.iter().any(|t| t.kind == "list") {
+        if n.touched.iter().any(|t| t.kind == RecordKind::List) {
             self.out.push(Out::Request(Want::Lists, Request::Lists));
             self.out
                 .push(Out::Request(Want::RiskSetup, Request::RiskSetup));
@@ -39,7 +40,7 @@ impl App {
                 Request::Rollcall { date: None },
             ));
         }
-        if n.touched.iter().any(|t| t.kind == "officer") {
+        if n.touched.iter().any(|t| t.kind == RecordKind::Officer) {
             self.out
                 .push(Out::Request(Want::Officers, Request::Officers));
         }

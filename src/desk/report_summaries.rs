@@ -11,7 +11,7 @@ use crate::store::codec::decode_compact;
 use crate::store::{decode_summary_blob, Store, StoreError};
 
 #[derive(Default)]
-pub(crate) struct SummaryCache {
+pub(crate) struct ReportSummaries {
     inner: Mutex<Option<Cached>>,
 }
 
@@ -59,7 +59,7 @@ fn id_of(row: &[u8]) -> &[u8] {
     row.get(i..i + len).unwrap_or(&[])
 }
 
-impl SummaryCache {
+impl ReportSummaries {
     /// Runs `f` over every summary as stored now. Reports run one at a time
     /// over the one copy.
     pub(crate) fn with<R>(
@@ -159,7 +159,7 @@ mod tests {
             admin_login: "admin1".into(),
         };
         fill(&store, &plan(1)).unwrap();
-        let cache = SummaryCache::default();
+        let cache = ReportSummaries::default();
         let first = cache.with(&store, |s| s.to_vec()).unwrap();
         assert_eq!(first, store.summaries().unwrap());
         assert_eq!(
