@@ -371,6 +371,8 @@ fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<BuiltRow> {
     })
 }
 
+/// With the last batch: checks the rows once more, leaves out duplicates, and
+/// writes the rest in one transaction — unless a dry run or a bad row stops it.
 fn run_import(
     local: &Local,
     me: &Officer,

@@ -178,6 +178,7 @@ fn parties_from_situation(summary: &str) -> Option<Vec<Party>> {
         .collect()
 }
 
+/// One row into its case, or every problem the row has in one message.
 pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
     let mut warnings = Vec::new();
     let mut errs = Errors(Vec::new());
