@@ -205,33 +205,29 @@ const DESK: &[&str] = &["zb1", "zb2", "zb3"];
 /// Generates one dispute registered at `at`, moved through the workflow by
 /// `now` to a state that depends on its age.
 pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settings) -> Dispute {
+    let new = new_dispute(rng);
+    let desk = rng.pick(DESK).to_string();
+    let mut d = Dispute::register(id, new, &desk, at).expect("generated dispute is valid");
+    let mut walk = Walk {
+        rng,
+        t: at,
+        now,
+        age_days: (now - at).num_days(),
+        desk,
+        settings,
+    };
+    walk.work_through(&mut d);
+    d
+}
+
+/// What an officer registers: village, category, parties, the situation.
+fn new_dispute(rng: &mut Rng) -> NewDispute {
     let village = rng.pick(VILLAGES).to_string();
     let category = rng.weighted(CATEGORY_WEIGHTS).to_string();
     let (a, b) = (name(rng), name(rng));
-    let mut parties = vec![
-        Party {
-            name: a.clone(),
-            role: PartyRole::Applicant,
-            phone: rng.chance(60).then(|| phone(rng)),
-            person_id: None,
-        },
-        Party {
-            name: b.clone(),
-            role: PartyRole::Respondent,
-            phone: rng.chance(40).then(|| phone(rng)),
-            person_id: None,
-        },
-    ];
-    if rng.chance(10) {
-        parties.push(Party {
-            name: name(rng),
-            role: PartyRole::Other,
-            phone: None,
-            person_id: None,
-        });
-    }
+    let parties = parties(rng, &a, &b);
     let labor = category == "劳资/欠薪";
-    let new = NewDispute {
+    NewDispute {
         village,
         category: category.clone(),
         source: Some(*rng.weighted(SOURCE_WEIGHTS)),
@@ -245,67 +241,142 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
         amount: rng.chance(45).then(|| (1 + rng.below(60)) * 1000),
         flags: vec![],
         tier: None,
-    };
-    let desk = rng.pick(DESK).to_string();
-    let mut d = Dispute::register(id, new, &desk, at).expect("generated dispute is valid");
-    let age_days = (now - at).num_days();
-    let mut t = at;
-    let step = |rng: &mut Rng, t: &mut Time, max_hours: u64| -> bool {
-        *t += Duration::hours(1 + rng.below(max_hours) as i64);
-        *t <= now
-    };
+    }
+}
 
-    // 研判: most cases within a day.
-    if !(step(rng, &mut t, 20) && rng.chance(96)) {
-        return d;
+/// Applicant `a`, respondent `b`, now and then a third party.
+fn parties(rng: &mut Rng, a: &str, b: &str) -> Vec<Party> {
+    let mut parties = vec![
+        Party {
+            name: a.to_string(),
+            role: PartyRole::Applicant,
+            phone: rng.chance(60).then(|| phone(rng)),
+            person_id: None,
+        },
+        Party {
+            name: b.to_string(),
+            role: PartyRole::Respondent,
+            phone: rng.chance(40).then(|| phone(rng)),
+            person_id: None,
+        },
+    ];
+    if rng.chance(10) {
+        parties.push(Party {
+            name: name(rng),
+            role: PartyRole::Other,
+            phone: None,
+            person_id: None,
+        });
     }
-    let risk = *rng.weighted(&[
-        (RiskLevel::Low, 45),
-        (RiskLevel::Medium, 33),
-        (RiskLevel::High, 17),
-        (RiskLevel::Critical, 5),
-    ]);
-    let mut flags = Vec::new();
-    let flag_odds = match risk {
-        RiskLevel::Low => 3,
-        RiskLevel::Medium => 12,
-        RiskLevel::High => 35,
-        RiskLevel::Critical => 70,
-    };
-    for f in WarningFlag::ALL {
-        if rng.chance(flag_odds) {
-            flags.push(*f);
+    parties
+}
+
+/// A generated case on its way through the workflow: the clock `t` moves
+/// on a random number of hours per step, and the case stops where a step
+/// passes `now`. Each stage returns `None` where the case stops.
+struct Walk<'a> {
+    rng: &'a mut Rng,
+    t: Time,
+    now: Time,
+    age_days: i64,
+    /// The duty officer who registered the case.
+    desk: String,
+    settings: &'a Settings,
+}
+
+impl Walk<'_> {
+    fn step(&mut self, max_hours: u64) -> bool {
+        self.t += Duration::hours(1 + self.rng.below(max_hours) as i64);
+        self.t <= self.now
+    }
+
+    fn work_through(&mut self, d: &mut Dispute) -> Option<()> {
+        let risk = self.triage(d)?;
+        let (leader, worker, days) = self.assign(d, risk)?;
+        self.accept(d, &leader, &worker, days)?;
+        self.add_notes(d, &worker)?;
+        self.supervise_if_overdue(d);
+        self.close(d, &leader, &worker)?;
+        self.follow_up(d, &worker);
+        Some(())
+    }
+
+    /// 研判: most cases within a day.
+    fn triage(&mut self, d: &mut Dispute) -> Option<RiskLevel> {
+        if !(self.step(20) && self.rng.chance(96)) {
+            return None;
         }
+        let risk = *self.rng.weighted(&[
+            (RiskLevel::Low, 45),
+            (RiskLevel::Medium, 33),
+            (RiskLevel::High, 17),
+            (RiskLevel::Critical, 5),
+        ]);
+        let flags = self.flags(risk);
+        let tier = if matches!(risk, RiskLevel::High | RiskLevel::Critical) {
+            Tier::Township
+        } else {
+            Tier::Village
+        };
+        d.triage(risk, flags, Some(tier), &self.desk, self.t)
+            .expect("triage");
+        Some(risk)
     }
-    let tier = if matches!(risk, RiskLevel::High | RiskLevel::Critical) {
-        Tier::Township
-    } else {
-        Tier::Village
-    };
-    d.triage(risk, flags, Some(tier), &desk, t).expect("triage");
-    if !(step(rng, &mut t, 30) && rng.chance(93)) {
-        return d;
+
+    /// Warning flags, likelier the higher the risk.
+    fn flags(&mut self, risk: RiskLevel) -> Vec<WarningFlag> {
+        let flag_odds = match risk {
+            RiskLevel::Low => 3,
+            RiskLevel::Medium => 12,
+            RiskLevel::High => 35,
+            RiskLevel::Critical => 70,
+        };
+        let mut flags = Vec::new();
+        for f in WarningFlag::ALL {
+            if self.rng.chance(flag_odds) {
+                flags.push(*f);
+            }
+        }
+        flags
     }
-    let leader = rng.pick(LEADERS).to_string();
-    let worker = rng.pick(WORKERS).to_string();
-    let unit = rng.pick(&DEFAULT_UNITS[1..]).to_string();
-    let days = settings.deadline_days_for(risk) + rng.below(10) as u32;
-    let deadline = t.date_naive() + Days::new(u64::from(days));
-    d.assign(&leader, &unit, &worker, deadline, &desk, t)
-        .expect("assign");
-    if !step(rng, &mut t, 24) {
-        return d;
+
+    /// 交办; returns the leader, the worker and the days given.
+    fn assign(&mut self, d: &mut Dispute, risk: RiskLevel) -> Option<(String, String, u32)> {
+        if !(self.step(30) && self.rng.chance(93)) {
+            return None;
+        }
+        let leader = self.rng.pick(LEADERS).to_string();
+        let worker = self.rng.pick(WORKERS).to_string();
+        let unit = self.rng.pick(&DEFAULT_UNITS[1..]).to_string();
+        let days = self.settings.deadline_days_for(risk) + self.rng.below(10) as u32;
+        let deadline = self.t.date_naive() + Days::new(u64::from(days));
+        d.assign(&leader, &unit, &worker, deadline, &self.desk, self.t)
+            .expect("assign");
+        Some((leader, worker, days))
     }
-    if rng.chance(6) {
-        d.reject("不属于本单位职责范围", &worker, t)
-            .expect("reject");
-        return d;
+
+    /// 签收 (or 退回, or not yet), and 包案 for some.
+    fn accept(&mut self, d: &mut Dispute, leader: &str, worker: &str, days: u32) -> Option<()> {
+        if !self.step(24) {
+            return None;
+        }
+        if self.rng.chance(6) {
+            d.reject("不属于本单位职责范围", worker, self.t)
+                .expect("reject");
+            return None;
+        }
+        if self.rng.chance(4) && self.age_days < 3 {
+            return None; // still waiting for 签收
+        }
+        d.accept(worker, self.t).expect("accept");
+        if self.rng.chance(25) || flags_need_package(d) {
+            self.package(d, leader, worker, days);
+        }
+        Some(())
     }
-    if rng.chance(4) && age_days < 3 {
-        return d; // still waiting for 签收
-    }
-    d.accept(&worker, t).expect("accept");
-    if rng.chance(25) || flags_need_package(&d) {
+
+    fn package(&mut self, d: &mut Dispute, leader: &str, worker: &str, days: u32) {
+        let t = self.t;
         let plan = vec![
             PlanStep {
                 date: t.date_naive() + Days::new(2),
@@ -319,93 +390,117 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
             },
         ];
         let pdl = t.date_naive() + Days::new(u64::from(days.max(10)));
-        d.package(&leader, vec![worker.clone()], plan, pdl, &leader, t)
+        d.package(leader, vec![worker.to_string()], plan, pdl, leader, t)
             .expect("package");
     }
-    let notes = rng.below(4);
-    for _ in 0..notes {
-        if !step(rng, &mut t, 96) {
-            return d;
+
+    /// Up to three progress notes.
+    fn add_notes(&mut self, d: &mut Dispute, worker: &str) -> Option<()> {
+        let notes = self.rng.below(4);
+        for _ in 0..notes {
+            if !self.step(96) {
+                return None;
+            }
+            let kind = *self.rng.pick(&[
+                ContactKind::Visit,
+                ContactKind::Phone,
+                ContactKind::MediationMeeting,
+                ContactKind::JointMediation,
+            ]);
+            let text = *self.rng.pick(&[
+                "入户走访，了解双方诉求",
+                "电话联系当事人，情绪已平稳",
+                "组织双方到村委会面对面调解",
+                "联合司法所、派出所共同调解",
+            ]);
+            d.add_note(kind, text, worker, self.t).expect("note");
         }
-        let kind = *rng.pick(&[
-            ContactKind::Visit,
-            ContactKind::Phone,
-            ContactKind::MediationMeeting,
-            ContactKind::JointMediation,
-        ]);
-        let text = *rng.pick(&[
-            "入户走访，了解双方诉求",
-            "电话联系当事人，情绪已平稳",
-            "组织双方到村委会面对面调解",
-            "联合司法所、派出所共同调解",
-        ]);
-        d.add_note(kind, text, &worker, t).expect("note");
+        Some(())
     }
-    if d.deadline().is_some_and(|dl| dl < now.date_naive()) && rng.chance(30) {
-        d.supervise(true, &desk, t.max(now - Duration::hours(2)))
-            .ok();
-    }
-    // Older cases are mostly closed; young ones mostly open.
-    let close_odds = (age_days * 100 / 45).clamp(5, 88) as u64;
-    if !(step(rng, &mut t, 24 * 12) && rng.chance(close_odds)) {
-        if rng.chance(3) && d.tier != Tier::County {
-            d.change_tier(Tier::County, "涉及多部门，需县级协调", &desk, t.min(now))
+
+    fn supervise_if_overdue(&mut self, d: &mut Dispute) {
+        let now = self.now;
+        if d.deadline().is_some_and(|dl| dl < now.date_naive()) && self.rng.chance(30) {
+            d.supervise(true, &self.desk, self.t.max(now - Duration::hours(2)))
                 .ok();
         }
-        return d;
     }
-    let outcome = *rng.weighted(&[
-        (Outcome::WrittenAgreement, 45),
-        (Outcome::OralAgreement, 30),
-        (Outcome::JudicialConfirmation, 6),
-        (Outcome::Litigation, 7),
-        (Outcome::Arbitration, 2),
-        (Outcome::Declined, 4),
-        (Outcome::Unresolved, 6),
-    ]);
-    d.close(
-        outcome,
-        "经调解双方达成一致，已履行",
-        &settings.follow_up_days,
-        &worker,
-        t,
-    )
-    .expect("close");
-    if d.package.is_some() {
-        // Recent packaged closings are often still on the leader's desk.
-        if !step(rng, &mut t, 48) || (age_days < 40 && rng.chance(40)) {
-            return d;
+
+    /// 销号, approved by the leader for a packaged case.
+    fn close(&mut self, d: &mut Dispute, leader: &str, worker: &str) -> Option<()> {
+        // Older cases are mostly closed; young ones mostly open.
+        let close_odds = (self.age_days * 100 / 45).clamp(5, 88) as u64;
+        if !(self.step(24 * 12) && self.rng.chance(close_odds)) {
+            if self.rng.chance(3) && d.tier != Tier::County {
+                let t = self.t.min(self.now);
+                d.change_tier(Tier::County, "涉及多部门，需县级协调", &self.desk, t)
+                    .ok();
+            }
+            return None;
         }
-        d.decide(true, "同意销号", &settings.follow_up_days, &leader, t)
-            .expect("approve");
-    }
-    // Follow-ups that have come due.
-    while let Some(due) = d.next_follow_up() {
-        let visit_at = china()
-            .from_local_datetime(&due.and_hms_opt(10, 0, 0).expect("valid time"))
-            .single()
-            .expect("fixed offset")
-            + Duration::days(rng.below(3) as i64);
-        if visit_at > now || rng.chance(15) {
-            break;
-        }
-        let rebound = rng.chance(3);
-        d.follow_up(
-            VisitMethod::Home,
-            !rebound,
-            "满意",
-            rebound,
-            "回访双方，协议履行正常",
-            rebound,
-            &worker,
-            visit_at,
+        let outcome = *self.rng.weighted(&[
+            (Outcome::WrittenAgreement, 45),
+            (Outcome::OralAgreement, 30),
+            (Outcome::JudicialConfirmation, 6),
+            (Outcome::Litigation, 7),
+            (Outcome::Arbitration, 2),
+            (Outcome::Declined, 4),
+            (Outcome::Unresolved, 6),
+        ]);
+        let follow_up_days = &self.settings.follow_up_days;
+        d.close(
+            outcome,
+            "经调解双方达成一致，已履行",
+            follow_up_days,
+            worker,
+            self.t,
         )
-        .expect("follow-up");
-        if rebound {
-            break;
+        .expect("close");
+        if d.package.is_some() {
+            // Recent packaged closings are often still on the leader's desk.
+            if !self.step(48) || (self.age_days < 40 && self.rng.chance(40)) {
+                return None;
+            }
+            d.decide(
+                true,
+                "同意销号",
+                &self.settings.follow_up_days,
+                leader,
+                self.t,
+            )
+            .expect("approve");
+        }
+        Some(())
+    }
+
+    /// Follow-ups that have come due.
+    fn follow_up(&mut self, d: &mut Dispute, worker: &str) {
+        while let Some(due) = d.next_follow_up() {
+            let visit_at = china()
+                .from_local_datetime(&due.and_hms_opt(10, 0, 0).expect("valid time"))
+                .single()
+                .expect("fixed offset")
+                + Duration::days(self.rng.below(3) as i64);
+            if visit_at > self.now || self.rng.chance(15) {
+                break;
+            }
+            let rebound = self.rng.chance(3);
+            d.follow_up(
+                VisitMethod::Home,
+                !rebound,
+                "满意",
+                rebound,
+                "回访双方，协议履行正常",
+                rebound,
+                worker,
+                visit_at,
+            )
+            .expect("follow-up");
+            if rebound {
+                break;
+            }
         }
     }
-    d
 }
 
 fn flags_need_package(d: &Dispute) -> bool {

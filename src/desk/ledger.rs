@@ -18,7 +18,7 @@ use crate::domain::ledger::{same_dispute_key, Column, LedgerRow};
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::text::{clean_line, mask_digits};
 use crate::domain::workflow::Status;
-use crate::store::StoreError;
+use crate::store::{StoreError, Tx};
 
 /// Which disputes an export takes. Dates are 排查时间, both ends included.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -371,6 +371,8 @@ fn build_all(rows: &[LedgerRow], ctx: &rebuild::Context) -> Vec<BuiltRow> {
     })
 }
 
+/// With the last batch: checks the rows once more, leaves out duplicates, and
+/// writes the rest in one transaction — unless a dry run or a bad row stops it.
 fn run_import(
     local: &Local,
     me: &Officer,
@@ -381,101 +383,18 @@ fn run_import(
     let mut t = crate::timing::Phases::new("run_import");
     let source = clean_line(&finish.source);
     let ctx = context(local, me, now)?;
-    let Pending {
-        mut rows,
-        built: mut built_rows,
-        ctx: built_with,
-        mixed,
-        count,
-        ..
-    } = pending;
-    // The lists, the roster or the day changed while the batches came in:
-    // check every row again against what holds now.
-    if mixed || built_with != ctx {
-        let all: Vec<LedgerRow> = rows.into_iter().flatten().collect();
-        built_rows = vec![build_all(&all, &ctx)];
-        rows = vec![all];
-    }
+    let count = pending.count;
+    let (mut rows, built) = checked_against(pending, &ctx);
     t.mark("context+rebuild");
-    let mut existing_keys = HashSet::new();
-    let mut existing_ids = HashSet::new();
-    for s in local.store().summaries()? {
-        existing_keys.insert(same_dispute_key(
-            &s.village,
-            s.registered_at.date_naive(),
-            &s.parties,
-            &s.summary,
-        ));
-        existing_ids.insert(s.id);
-    }
+    let existing = Existing::read(local)?;
     t.mark("existing");
     let mut report = ImportReport {
         rows: count as u64,
         dry_run: finish.dry_run,
         ..Default::default()
     };
-    let mut seen: HashMap<String, (String, u32)> = HashMap::with_capacity(2 * count);
-    let mut ready = Vec::with_capacity(count);
-    // Millions of cell strings: freed beside the rest of the import.
-    let cells: Vec<Vec<String>> = rows
-        .iter_mut()
-        .flatten()
-        .map(|r| std::mem::take(&mut r.cells))
-        .collect();
-    drop_later(cells);
-    for (row, built) in rows
-        .into_iter()
-        .flatten()
-        .zip(built_rows.into_iter().flatten())
-    {
-        let problem = |reason: String| RowProblem {
-            sheet: row.sheet.clone(),
-            row: row.row,
-            reason,
-        };
-        let (built, key) = match built {
-            Ok(b) => b,
-            Err(reason) => {
-                report.bad.push(problem(reason));
-                continue;
-            }
-        };
-        report
-            .warnings
-            .extend(built.warnings.iter().map(|w| problem(w.clone())));
-        let id_key = built.own_id.as_ref().map(|(id, ..)| format!("#{id}"));
-        if let Some((id, ..)) = built
-            .own_id
-            .as_ref()
-            .filter(|(id, ..)| existing_ids.contains(id))
-        {
-            report
-                .duplicates
-                .push(problem(format!("编号 {id} 已在库中，未重复导入")));
-            continue;
-        }
-        if existing_keys.contains(&key) {
-            report.duplicates.push(problem(
-                "库中已有同一村、同一天、同样当事人和矛盾情况的案件，未重复导入".to_string(),
-            ));
-            continue;
-        }
-        if let Some((sheet, n)) = id_key.iter().chain([&key]).find_map(|k| seen.get(k)) {
-            report.duplicates.push(problem(format!(
-                "与工作表“{sheet}”第 {n} 行是同一件，只导入一次"
-            )));
-            continue;
-        }
-        for k in id_key.into_iter().chain([key]) {
-            seen.insert(k, (row.sheet.clone(), row.row));
-        }
-        ready.push(Ready {
-            dispute: built.dispute,
-            own_id: built.own_id,
-            sheet: row.sheet,
-            row: row.row,
-        });
-    }
+    free_cells_later(&mut rows);
+    let ready = sort_rows(rows, built, &existing, &mut report);
     report.accepted = ready.len() as u64;
     t.mark("dedupe");
     if finish.dry_run || (!report.bad.is_empty() && !finish.skip_bad) || ready.is_empty() {
@@ -484,77 +403,8 @@ fn run_import(
             notice: None,
         });
     }
-    let by = me.login.clone();
     let c = local.store().write(&me.login, now, |tx| {
-        // Own numbers brought in move their year's sequence past them.
-        let mut highest: HashMap<i32, u64> = HashMap::new();
-        for (_, year, n) in ready.iter().filter_map(|r| r.own_id.as_ref()) {
-            let h = highest.entry(*year).or_insert(0);
-            *h = (*h).max(*n);
-        }
-        let mut years: Vec<(i32, u64)> = highest.into_iter().collect();
-        years.sort_unstable();
-        for (year, n) in years {
-            tx.raise_seq(&format!("dispute:{year}"), n)?;
-        }
-        // Registered by someone else since the check above.
-        let taken = tx.disputes_exist(
-            ready
-                .iter()
-                .filter_map(|r| r.own_id.as_ref().map(|(id, ..)| id.as_str())),
-        )?;
-        let mut taken = taken.into_iter();
-        // New numbers, in row order within each year, reserved per year.
-        let mut fresh: HashMap<String, u64> = HashMap::new();
-        for r in ready.iter().filter(|r| r.own_id.is_none()) {
-            *fresh
-                .entry(r.dispute.registered_at.format("%Y").to_string())
-                .or_insert(0) += 1;
-        }
-        let mut next: HashMap<String, u64> = HashMap::new();
-        let mut years: Vec<(String, u64)> = fresh.into_iter().collect();
-        years.sort_unstable();
-        for (year, count) in years {
-            let first = tx.reserve_seq(&format!("dispute:{year}"), count)?;
-            next.insert(year, first);
-        }
-        let mut ids = Vec::with_capacity(ready.len());
-        let mut records = Vec::with_capacity(ready.len());
-        let mut raced = Vec::new();
-        for r in ready {
-            let mut d = r.dispute;
-            d.id = match r.own_id {
-                Some((id, ..)) => {
-                    if taken.next().unwrap_or(false) {
-                        raced.push(RowProblem {
-                            sheet: r.sheet,
-                            row: r.row,
-                            reason: format!("编号 {id} 已在库中，未重复导入"),
-                        });
-                        continue;
-                    }
-                    id
-                }
-                None => {
-                    let year = d.registered_at.format("%Y").to_string();
-                    let slot = next.get_mut(&year).expect("reserved above");
-                    let n = *slot;
-                    *slot += 1;
-                    crate::domain::record::dispute_id(d.registered_at.year(), n)
-                }
-            };
-            d.history.push(HistoryEntry {
-                at: now,
-                by: by.clone(),
-                what: format!("导入台账：{source} 工作表“{}”第 {} 行", r.sheet, r.row),
-            });
-            ids.push(d.id.clone());
-            records.push(d);
-        }
-        t.mark("ids+history");
-        tx.put_disputes(&mut records)?;
-        t.mark("put_disputes");
-        drop_later(records);
+        let (ids, raced) = number_and_stamp(tx, ready, &me.login, &source, &mut t)?;
         tx.audit(
             "导入台账",
             "",
@@ -581,4 +431,223 @@ fn run_import(
         c.revision,
         c.touched,
     ))
+}
+
+/// The staged rows and their rebuilt records, checked again against `ctx`
+/// when the lists, the roster or the day changed while the batches came in.
+fn checked_against(
+    pending: Pending,
+    ctx: &rebuild::Context,
+) -> (Vec<Vec<LedgerRow>>, Vec<Vec<BuiltRow>>) {
+    let Pending {
+        rows,
+        built,
+        ctx: built_with,
+        mixed,
+        ..
+    } = pending;
+    if mixed || built_with != *ctx {
+        let all: Vec<LedgerRow> = rows.into_iter().flatten().collect();
+        let built = vec![build_all(&all, ctx)];
+        return (vec![all], built);
+    }
+    (rows, built)
+}
+
+/// What the store already holds, to tell a new case from one imported before.
+struct Existing {
+    /// `same_dispute_key` of every case.
+    keys: HashSet<String>,
+    ids: HashSet<String>,
+}
+
+impl Existing {
+    fn read(local: &Local) -> Result<Existing, DeskError> {
+        let mut existing = Existing {
+            keys: HashSet::new(),
+            ids: HashSet::new(),
+        };
+        for s in local.store().summaries()? {
+            existing.keys.insert(same_dispute_key(
+                &s.village,
+                s.registered_at.date_naive(),
+                &s.parties,
+                &s.summary,
+            ));
+            existing.ids.insert(s.id);
+        }
+        Ok(existing)
+    }
+}
+
+/// Millions of cell strings: freed beside the rest of the import.
+fn free_cells_later(rows: &mut [Vec<LedgerRow>]) {
+    let cells: Vec<Vec<String>> = rows
+        .iter_mut()
+        .flatten()
+        .map(|r| std::mem::take(&mut r.cells))
+        .collect();
+    drop_later(cells);
+}
+
+/// Puts each row in the report as bad or a duplicate, or returns it ready
+/// to write; warnings go in the report either way.
+fn sort_rows(
+    rows: Vec<Vec<LedgerRow>>,
+    built: Vec<Vec<BuiltRow>>,
+    existing: &Existing,
+    report: &mut ImportReport,
+) -> Vec<Ready> {
+    let count = report.rows as usize;
+    // Keys of the rows taken so far, and where each was.
+    let mut seen: HashMap<String, (String, u32)> = HashMap::with_capacity(2 * count);
+    let mut ready = Vec::with_capacity(count);
+    for (row, built) in rows.into_iter().flatten().zip(built.into_iter().flatten()) {
+        let problem = |reason: String| RowProblem {
+            sheet: row.sheet.clone(),
+            row: row.row,
+            reason,
+        };
+        let (built, key) = match built {
+            Ok(b) => b,
+            Err(reason) => {
+                report.bad.push(problem(reason));
+                continue;
+            }
+        };
+        report
+            .warnings
+            .extend(built.warnings.iter().map(|w| problem(w.clone())));
+        let id_key = built.own_id.as_ref().map(|(id, ..)| format!("#{id}"));
+        let own = built.own_id.as_ref().map(|(id, ..)| id.as_str());
+        if let Some(reason) = duplicate_of(own, &key, id_key.as_deref(), existing, &seen) {
+            report.duplicates.push(problem(reason));
+            continue;
+        }
+        for k in id_key.into_iter().chain([key]) {
+            seen.insert(k, (row.sheet.clone(), row.row));
+        }
+        ready.push(Ready {
+            dispute: built.dispute,
+            own_id: built.own_id,
+            sheet: row.sheet,
+            row: row.row,
+        });
+    }
+    ready
+}
+
+/// Why a row is not a new case: its 编号 or its content is in the store
+/// already, or an earlier row of this import is the same case.
+fn duplicate_of(
+    own_id: Option<&str>,
+    key: &str,
+    id_key: Option<&str>,
+    existing: &Existing,
+    seen: &HashMap<String, (String, u32)>,
+) -> Option<String> {
+    if let Some(id) = own_id.filter(|id| existing.ids.contains(*id)) {
+        return Some(format!("编号 {id} 已在库中，未重复导入"));
+    }
+    if existing.keys.contains(key) {
+        return Some("库中已有同一村、同一天、同样当事人和矛盾情况的案件，未重复导入".to_string());
+    }
+    let (sheet, n) = id_key.into_iter().chain([key]).find_map(|k| seen.get(k))?;
+    Some(format!("与工作表“{sheet}”第 {n} 行是同一件，只导入一次"))
+}
+
+/// Gives each ready row its 编号 and a history line, and writes them.
+/// Returns the 编号 written and the rows whose own 编号 was taken meanwhile.
+fn number_and_stamp(
+    tx: &mut Tx<'_>,
+    ready: Vec<Ready>,
+    by: &str,
+    source: &str,
+    t: &mut crate::timing::Phases,
+) -> Result<(Vec<String>, Vec<RowProblem>), StoreError> {
+    raise_seqs_past_own_ids(tx, &ready)?;
+    // Registered by someone else since the check above.
+    let taken = tx.disputes_exist(
+        ready
+            .iter()
+            .filter_map(|r| r.own_id.as_ref().map(|(id, ..)| id.as_str())),
+    )?;
+    let mut taken = taken.into_iter();
+    let mut next = reserve_new_ids(tx, &ready)?;
+    let now = tx.now();
+    let mut ids = Vec::with_capacity(ready.len());
+    let mut records = Vec::with_capacity(ready.len());
+    let mut raced = Vec::new();
+    for r in ready {
+        let mut d = r.dispute;
+        d.id = match r.own_id {
+            Some((id, ..)) => {
+                if taken.next().unwrap_or(false) {
+                    raced.push(RowProblem {
+                        sheet: r.sheet,
+                        row: r.row,
+                        reason: format!("编号 {id} 已在库中，未重复导入"),
+                    });
+                    continue;
+                }
+                id
+            }
+            None => next_id(&mut next, d.registered_at),
+        };
+        d.history.push(HistoryEntry {
+            at: now,
+            by: by.to_string(),
+            what: format!("导入台账：{source} 工作表“{}”第 {} 行", r.sheet, r.row),
+        });
+        ids.push(d.id.clone());
+        records.push(d);
+    }
+    t.mark("ids+history");
+    tx.put_disputes(&mut records)?;
+    t.mark("put_disputes");
+    drop_later(records);
+    Ok((ids, raced))
+}
+
+/// Own numbers brought in move their year's sequence past them.
+fn raise_seqs_past_own_ids(tx: &mut Tx<'_>, ready: &[Ready]) -> Result<(), StoreError> {
+    let mut highest: HashMap<i32, u64> = HashMap::new();
+    for (_, year, n) in ready.iter().filter_map(|r| r.own_id.as_ref()) {
+        let h = highest.entry(*year).or_insert(0);
+        *h = (*h).max(*n);
+    }
+    let mut years: Vec<(i32, u64)> = highest.into_iter().collect();
+    years.sort_unstable();
+    for (year, n) in years {
+        tx.raise_seq(&format!("dispute:{year}"), n)?;
+    }
+    Ok(())
+}
+
+/// Reserves the new numbers, per year, for the rows without one of their
+/// own; returns each year's first.
+fn reserve_new_ids(tx: &mut Tx<'_>, ready: &[Ready]) -> Result<HashMap<String, u64>, StoreError> {
+    let mut fresh: HashMap<String, u64> = HashMap::new();
+    for r in ready.iter().filter(|r| r.own_id.is_none()) {
+        *fresh
+            .entry(r.dispute.registered_at.format("%Y").to_string())
+            .or_insert(0) += 1;
+    }
+    let mut next: HashMap<String, u64> = HashMap::new();
+    let mut years: Vec<(String, u64)> = fresh.into_iter().collect();
+    years.sort_unstable();
+    for (year, count) in years {
+        let first = tx.reserve_seq(&format!("dispute:{year}"), count)?;
+        next.insert(year, first);
+    }
+    Ok(next)
+}
+
+/// The next reserved 编号 of the year a case was registered, in row order.
+fn next_id(next: &mut HashMap<String, u64>, registered_at: Time) -> String {
+    let year = registered_at.format("%Y").to_string();
+    let slot = next.get_mut(&year).expect("reserved above");
+    let n = *slot;
+    *slot += 1;
+    crate::domain::record::dispute_id(registered_at.year(), n)
 }

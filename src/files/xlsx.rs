@@ -6,7 +6,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, DataRef, Dimensions, Reader, Sheets};
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use unicode_width::UnicodeWidthStr;
 
 use super::ledger::RowReader;
@@ -35,18 +35,7 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
     // Level 1 deflate: a 100 000-row ledger saves in a third of the time,
     // for a file a few percent larger.
     book.set_zip_compression_level(1);
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color(0xDDEBF7)
-        .set_border(FormatBorder::Thin);
-    let date = Format::new()
-        .set_num_format("yyyy-mm-dd")
-        .set_align(FormatAlign::Top);
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let plain = Format::new().set_align(FormatAlign::Top);
+    let formats = Formats::new();
     // Rows go straight to the sheet's XML as they are written instead of
     // being held as cells until the save. "Low memory" rather than
     // "constant memory" mode: strings still go through the shared-string
@@ -54,20 +43,85 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
     // file more (villages, types and names repeat on every row).
     let sheet = book.add_worksheet_with_low_memory().map_err(xlsx_err)?;
     sheet.set_name(&table.sheet).map_err(xlsx_err)?;
-    // Each column's own format, so most cells are written without one: a
-    // format passed per cell is hashed per cell. A column of dates (its first
-    // filled cell is one) takes the date format, the others wrap or not.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Kind {
-        Date,
-        Wrap,
-        Plain,
+    let kinds = column_kinds(table);
+    for (c, k) in kinds.iter().enumerate() {
+        sheet
+            .set_column_format(c as u16, formats.of(*k))
+            .map_err(xlsx_err)?;
     }
+    let mut widths: Vec<usize> = table.header.iter().map(|h| h.width() + 2).collect();
+    widths.resize(kinds.len(), 0);
+    for (c, h) in table.header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h, &formats.header)
+            .map_err(xlsx_err)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        write_row(sheet, r as u32 + 1, row, &kinds, &formats, &mut widths)?;
+    }
+    finish_sheet(sheet, table, &widths)?;
+    t.mark("cells");
+    let r = book
+        .save(path)
+        .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()));
+    t.mark("save");
+    // Dropping the workbook's tables takes a while; the file is written.
+    std::thread::spawn(move || drop(book));
+    r
+}
+
+/// How a column's cells are formatted.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Date,
+    Wrap,
+    Plain,
+}
+
+/// The header's format and one per column kind.
+struct Formats {
+    header: Format,
+    date: Format,
+    wrap: Format,
+    plain: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(0xDDEBF7)
+                .set_border(FormatBorder::Thin),
+            date: Format::new()
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            plain: Format::new().set_align(FormatAlign::Top),
+        }
+    }
+
+    fn of(&self, k: Kind) -> &Format {
+        match k {
+            Kind::Date => &self.date,
+            Kind::Wrap => &self.wrap,
+            Kind::Plain => &self.plain,
+        }
+    }
+}
+
+/// Each column's own format, so most cells are written without one: a
+/// format passed per cell is hashed per cell. A column of dates (its first
+/// filled cell is one) takes the date format, the others wrap or not.
+fn column_kinds(table: &Table) -> Vec<Kind> {
     let columns = table
         .header
         .len()
         .max(table.rows.iter().map(|r| r.len()).max().unwrap_or(0));
-    let kinds: Vec<Kind> = (0..columns)
+    (0..columns)
         .map(|c| {
             let first = table
                 .rows
@@ -82,81 +136,86 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
                 Kind::Plain
             }
         })
-        .collect();
-    let format_of = |k: Kind| match k {
-        Kind::Date => &date,
-        Kind::Wrap => &wrap,
-        Kind::Plain => &plain,
-    };
-    for (c, k) in kinds.iter().enumerate() {
-        sheet
-            .set_column_format(c as u16, format_of(*k))
-            .map_err(xlsx_err)?;
-    }
-    let mut widths: Vec<usize> = table.header.iter().map(|h| h.width() + 2).collect();
-    widths.resize(columns, 0);
-    for (c, h) in table.header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h, &header)
-            .map_err(xlsx_err)?;
-    }
-    for (r, row) in table.rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let col = c as u16;
-            let column = kinds[c];
-            let wanted = match cell {
-                Cell::Empty => continue,
-                Cell::Text(_) if column == Kind::Date => Kind::Plain,
-                Cell::Text(_) => column,
-                Cell::Date(_) => Kind::Date,
-                Cell::Number(_) => Kind::Plain,
-            };
-            // The column's format applies to a cell written without one.
-            let fmt = (wanted != column).then(|| format_of(wanted));
-            // Past the widest a column gets, widths need not be measured.
-            let measure = widths[c] < MAX_WIDTH;
-            let w = match cell {
-                Cell::Empty => 0,
-                Cell::Text(s) => {
-                    let mut s = clean_text(s);
-                    if s.len() > MAX_CELL_CHARS {
-                        s = s.chars().take(MAX_CELL_CHARS).collect();
-                    }
-                    let w = if measure { width_of(&s) } else { 0 };
-                    match fmt {
-                        Some(f) => sheet.write_string_with_format(r, col, s, f),
-                        None => sheet.write_string(r, col, s),
-                    }
-                    .map_err(xlsx_err)?;
-                    w
-                }
-                Cell::Date(d) => {
-                    use chrono::Datelike;
-                    let dt =
-                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                            .map_err(xlsx_err)?;
-                    match fmt {
-                        Some(f) => sheet.write_datetime_with_format(r, col, &dt, f),
-                        None => sheet.write_datetime(r, col, &dt),
-                    }
-                    .map_err(xlsx_err)?;
-                    10
-                }
-                Cell::Number(n) => {
-                    match fmt {
-                        Some(f) => sheet.write_number_with_format(r, col, *n as f64, f),
-                        None => sheet.write_number(r, col, *n as f64),
-                    }
-                    .map_err(xlsx_err)?;
-                    n.to_string().len()
-                }
-            };
-            if let Some(slot) = widths.get_mut(c) {
-                *slot = (*slot).max(w + 2);
-            }
+        .collect()
+}
+
+/// Writes one data row, widening `widths` to fit it.
+fn write_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    row: &[Cell],
+    kinds: &[Kind],
+    formats: &Formats,
+    widths: &mut [usize],
+) -> anyhow::Result<()> {
+    for (c, cell) in row.iter().enumerate() {
+        let column = kinds[c];
+        let wanted = match cell {
+            Cell::Empty => continue,
+            Cell::Text(_) if column == Kind::Date => Kind::Plain,
+            Cell::Text(_) => column,
+            Cell::Date(_) => Kind::Date,
+            Cell::Number(_) => Kind::Plain,
+        };
+        // The column's format applies to a cell written without one.
+        let fmt = (wanted != column).then(|| formats.of(wanted));
+        // Past the widest a column gets, widths need not be measured.
+        let measure = widths[c] < MAX_WIDTH;
+        let w = write_cell(sheet, (r, c as u16), cell, fmt, measure)?;
+        if let Some(slot) = widths.get_mut(c) {
+            *slot = (*slot).max(w + 2);
         }
     }
+    Ok(())
+}
+
+/// Writes one cell; returns its display width (0 when not `measure`d).
+fn write_cell(
+    sheet: &mut Worksheet,
+    (r, col): (u32, u16),
+    cell: &Cell,
+    fmt: Option<&Format>,
+    measure: bool,
+) -> anyhow::Result<usize> {
+    Ok(match cell {
+        Cell::Empty => 0,
+        Cell::Text(s) => {
+            let mut s = clean_text(s);
+            if s.len() > MAX_CELL_CHARS {
+                s = s.chars().take(MAX_CELL_CHARS).collect();
+            }
+            let w = if measure { width_of(&s) } else { 0 };
+            match fmt {
+                Some(f) => sheet.write_string_with_format(r, col, s, f),
+                None => sheet.write_string(r, col, s),
+            }
+            .map_err(xlsx_err)?;
+            w
+        }
+        Cell::Date(d) => {
+            use chrono::Datelike;
+            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                .map_err(xlsx_err)?;
+            match fmt {
+                Some(f) => sheet.write_datetime_with_format(r, col, &dt, f),
+                None => sheet.write_datetime(r, col, &dt),
+            }
+            .map_err(xlsx_err)?;
+            10
+        }
+        Cell::Number(n) => {
+            match fmt {
+                Some(f) => sheet.write_number_with_format(r, col, *n as f64, f),
+                None => sheet.write_number(r, col, *n as f64),
+            }
+            .map_err(xlsx_err)?;
+            n.to_string().len()
+        }
+    })
+}
+
+/// Column widths, the frozen header and its filter.
+fn finish_sheet(sheet: &mut Worksheet, table: &Table, widths: &[usize]) -> anyhow::Result<()> {
     for (c, w) in widths.iter().enumerate() {
         sheet
             .set_column_width(c as u16, (*w).clamp(MIN_WIDTH, MAX_WIDTH) as f64)
@@ -168,14 +227,7 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
             .autofilter(0, 0, table.rows.len() as u32, table.header.len() as u16 - 1)
             .map_err(xlsx_err)?;
     }
-    t.mark("cells");
-    let r = book
-        .save(path)
-        .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()));
-    t.mark("save");
-    // Dropping the workbook's tables takes a while; the file is written.
-    std::thread::spawn(move || drop(book));
-    r
+    Ok(())
 }
 
 /// A number as a ledger shows it: 30000, not 30000.0.

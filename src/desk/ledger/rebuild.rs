@@ -178,201 +178,20 @@ fn parties_from_situation(summary: &str) -> Option<Vec<Party>> {
         .collect()
 }
 
+/// One row into its case, or every problem the row has in one message.
 pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
     let mut warnings = Vec::new();
     let mut errs = Errors(Vec::new());
-    let get = |c: Column| row.get(c);
-    let date = |s: &str| parse_ledger_date(s, ctx.today, row.year_hint);
-    let loose_date = |s: &str| date(s).ok();
-
-    let registered = match clean_line(get(Column::Date)).as_str() {
-        "" => {
-            errs.0.push("排查时间不能为空".to_string());
-            None
-        }
-        text => errs.take("排查时间", date(text)),
-    };
-    let village = match clean_line(get(Column::Village)).as_str() {
-        "" => {
-            errs.0.push("村名不能为空".to_string());
-            None
-        }
-        v => match_village(&ctx.lists.villages, v)
-            .map_err(|e| errs.0.push(e))
-            .ok(),
-    };
-    let category = match clean_line(get(Column::Category)).as_str() {
-        "" => {
-            warnings.push("没有填纠纷类型，按“其他”导入".to_string());
-            Some("其他".to_string())
-        }
-        c => match_category(&ctx.lists.categories, c)
-            .map_err(|e| errs.0.push(e))
-            .ok(),
-    };
-    let summary = clean_text(get(Column::Situation));
-    if summary.is_empty() {
-        errs.0.push("矛盾情况不能为空".to_string());
-    }
-    let parties = match errs.take("当事人", parse_parties(get(Column::Parties))) {
-        Some((p, masked)) => {
-            if masked {
-                warnings.push("当事人电话已打码，未导入电话".to_string());
-            }
-            if p.is_empty() {
-                match parties_from_situation(&summary) {
-                    Some(p) => {
-                        warnings.push(format!(
-                            "没有填当事人，取自矛盾情况：{}",
-                            p.iter()
-                                .map(|x| x.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        ));
-                        Some(p)
-                    }
-                    None => {
-                        errs.0.push("当事人不能为空".to_string());
-                        None
-                    }
-                }
-            } else {
-                Some(p)
-            }
-        }
-        None => None,
-    };
-    let source = match clean_line(get(Column::Source)).as_str() {
-        "" => Some(Source::Screening),
-        s => errs.take("来源", Source::parse(s)),
-    };
-    let flags = errs.take("预警情形", parse_flags(get(Column::Flags)));
-    let risk = errs.take("风险等级", parse_risk(get(Column::Risk)));
-    let tier = errs.take("调处层级", parse_tier(get(Column::Tier)));
-    let people = errs.take("涉及人数", parse_people(get(Column::People)));
-    let amount = match clean_line(get(Column::Amount)).as_str() {
-        "" | "0" | "无" => Some(None),
-        a => errs.take("涉及金额", parse_amount(a)).map(Some),
-    };
-    let target = match clean_line(get(Column::Status)).as_str() {
-        "" => Some(None),
-        s => errs.take("状态", Status::parse(s)).map(Some),
-    };
-    let packaged = errs.take("领导包案", parse_yes("领导包案", get(Column::Packaged)));
-    let supervised = errs.take("挂牌督办", parse_yes("挂牌督办", get(Column::Supervised)));
-    let deadline = match clean_line(get(Column::Deadline)).as_str() {
-        "" => Some(None),
-        d => errs.take("化解时限", date(d)).map(Some),
-    };
-    let closed_on = match clean_line(get(Column::ClosedOn)).as_str() {
-        "" => Some(None),
-        d => errs.take("销号时间", date(d)).map(Some),
-    };
-    let screened_by = officer(
-        &ctx.officers,
-        "排查单位或排查人",
-        get(Column::ScreenedBy),
-        &mut Vec::new(),
-    );
-    let leader = officer(
-        &ctx.officers,
-        "牵头领导",
-        get(Column::Leader),
-        &mut warnings,
-    );
-    let person = officer(&ctx.officers, "责任人", get(Column::Person), &mut warnings);
-    let mut unit = clean_line(get(Column::Unit));
-    if unit.is_empty() && !person.is_empty() {
-        // The roster knows the person's unit when the ledger leaves it out.
-        if let Some(o) = ctx.officers.iter().find(|o| o.login == person) {
-            unit = o.unit.clone();
-        }
-    }
-    if !unit.is_empty() && !ctx.lists.units.contains(&unit) {
-        warnings.push(format!("责任单位“{unit}”不在名录中，按原文保存"));
-    }
-    let notes = parse_notes(get(Column::Progress), &loose_date);
-    let result = parse_result(get(Column::Result));
-    let visits = parse_visits(get(Column::FollowUps), &loose_date);
-
-    let (
-        Some(registered),
-        Some(village),
-        Some(category),
-        Some(parties),
-        Some(source),
-        Some(flags),
-        Some(risk),
-        Some(tier),
-        Some(people),
-        Some(amount),
-        Some(target),
-        Some(packaged),
-        Some(supervised),
-        Some(deadline),
-        Some(closed_on),
-        true,
-    ) = (
-        registered,
-        village,
-        category,
-        parties,
-        source,
-        flags,
-        risk,
-        tier,
-        people,
-        amount,
-        target,
-        packaged,
-        supervised,
-        deadline,
-        closed_on,
-        errs.0.is_empty(),
-    )
-    else {
+    let case = read_case(row, ctx, &mut errs, &mut warnings);
+    let plan = read_plan(row, ctx, case.as_ref(), &mut errs, &mut warnings);
+    let (Some(case), Some(plan), true) = (case, plan, errs.0.is_empty()) else {
         return Err(errs.0.join("；"));
     };
-
-    let plan = Plan {
-        registered,
-        deadline,
-        closed_on,
-        risk,
-        tier: tier.unwrap_or(Tier::Village),
-        target,
-        packaged: packaged || target == Some(Status::PendingClose),
-        supervised,
-        leader,
-        unit,
-        person,
-        notes,
-        result,
-        visits,
-    };
-    let new = NewDispute {
-        village,
-        category,
-        source: Some(source),
-        summary,
-        parties,
-        people_involved: people,
-        amount,
-        flags: flags.clone(),
-        tier: Some(plan.tier),
-    };
-    let by = if screened_by.is_empty() {
-        ctx.me.clone()
-    } else {
-        screened_by
-    };
-    let mut d =
-        Dispute::register(String::new(), new, &by, at(registered, 9)).map_err(|e| e.to_string())?;
-    d.measures = clean_text(get(Column::Measures));
-    d.remarks = clean_text(get(Column::Remarks));
+    let flags = case.new.flags.clone();
+    let mut d = register(row, ctx, case)?;
     plan.replay(&mut d, flags, ctx, &mut warnings)?;
-    let own = own_id(get(Column::Id));
-    let foreign = clean_line(get(Column::Id));
+    let own = own_id(row.get(Column::Id));
+    let foreign = clean_line(row.get(Column::Id));
     if own.is_none() && !foreign.is_empty() {
         d.history.push(crate::domain::dispute::HistoryEntry {
             at: d.registered_at,
@@ -385,6 +204,228 @@ pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
         own_id: own,
         warnings,
     })
+}
+
+/// A date in one of the row's cells.
+fn row_date(row: &LedgerRow, ctx: &Context, text: &str) -> Result<NaiveDate, DomainError> {
+    parse_ledger_date(text, ctx.today, row.year_hint)
+}
+
+/// The columns that register and assess a case (登记, 研判).
+struct Case {
+    registered: NaiveDate,
+    risk: Option<RiskLevel>,
+    tier: Tier,
+    new: NewDispute,
+}
+
+/// Reads the registering columns, noting what is wrong in `errs`; `None`
+/// when something is.
+fn read_case(
+    row: &LedgerRow,
+    ctx: &Context,
+    errs: &mut Errors,
+    warnings: &mut Vec<String>,
+) -> Option<Case> {
+    let get = |c: Column| row.get(c);
+    let registered = match clean_line(get(Column::Date)).as_str() {
+        "" => {
+            errs.0.push("排查时间不能为空".to_string());
+            None
+        }
+        text => errs.take("排查时间", row_date(row, ctx, text)),
+    };
+    let village = read_village(ctx, get(Column::Village), errs);
+    let category = read_category(ctx, get(Column::Category), errs, warnings);
+    let summary = clean_text(get(Column::Situation));
+    if summary.is_empty() {
+        errs.0.push("矛盾情况不能为空".to_string());
+    }
+    let parties = read_parties(get(Column::Parties), &summary, errs, warnings);
+    let source = match clean_line(get(Column::Source)).as_str() {
+        "" => Some(Source::Screening),
+        s => errs.take("来源", Source::parse(s)),
+    };
+    let flags = errs.take("预警情形", parse_flags(get(Column::Flags)));
+    let risk = errs.take("风险等级", parse_risk(get(Column::Risk)));
+    let tier = errs.take("调处层级", parse_tier(get(Column::Tier)));
+    let people = errs.take("涉及人数", parse_people(get(Column::People)));
+    let amount = match clean_line(get(Column::Amount)).as_str() {
+        "" | "0" | "无" => Some(None),
+        a => errs.take("涉及金额", parse_amount(a)).map(Some),
+    };
+    let tier = tier?.unwrap_or(Tier::Village);
+    Some(Case {
+        registered: registered?,
+        risk: risk?,
+        tier,
+        new: NewDispute {
+            village: village?,
+            category: category?,
+            source: Some(source?),
+            summary,
+            parties: parties?,
+            people_involved: people?,
+            amount: amount?,
+            flags: flags?,
+            tier: Some(tier),
+        },
+    })
+}
+
+fn read_village(ctx: &Context, cell: &str, errs: &mut Errors) -> Option<String> {
+    match clean_line(cell).as_str() {
+        "" => {
+            errs.0.push("村名不能为空".to_string());
+            None
+        }
+        v => match_village(&ctx.lists.villages, v)
+            .map_err(|e| errs.0.push(e))
+            .ok(),
+    }
+}
+
+fn read_category(
+    ctx: &Context,
+    cell: &str,
+    errs: &mut Errors,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    match clean_line(cell).as_str() {
+        "" => {
+            warnings.push("没有填纠纷类型，按“其他”导入".to_string());
+            Some("其他".to_string())
+        }
+        c => match_category(&ctx.lists.categories, c)
+            .map_err(|e| errs.0.push(e))
+            .ok(),
+    }
+}
+
+/// The 当事人 column, or the parties the 矛盾情况 names when it is empty.
+fn read_parties(
+    cell: &str,
+    summary: &str,
+    errs: &mut Errors,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<Party>> {
+    let (p, masked) = errs.take("当事人", parse_parties(cell))?;
+    if masked {
+        warnings.push("当事人电话已打码，未导入电话".to_string());
+    }
+    if !p.is_empty() {
+        return Some(p);
+    }
+    match parties_from_situation(summary) {
+        Some(p) => {
+            warnings.push(format!(
+                "没有填当事人，取自矛盾情况：{}",
+                p.iter()
+                    .map(|x| x.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+            Some(p)
+        }
+        None => {
+            errs.0.push("当事人不能为空".to_string());
+            None
+        }
+    }
+}
+
+/// Reads the columns that say what was done about the case, noting what is
+/// wrong in `errs`; `None` when something is, here or in `case`.
+fn read_plan(
+    row: &LedgerRow,
+    ctx: &Context,
+    case: Option<&Case>,
+    errs: &mut Errors,
+    warnings: &mut Vec<String>,
+) -> Option<Plan> {
+    let get = |c: Column| row.get(c);
+    let target = match clean_line(get(Column::Status)).as_str() {
+        "" => Some(None),
+        s => errs.take("状态", Status::parse(s)).map(Some),
+    };
+    let packaged = errs.take("领导包案", parse_yes("领导包案", get(Column::Packaged)));
+    let supervised = errs.take("挂牌督办", parse_yes("挂牌督办", get(Column::Supervised)));
+    let deadline = read_optional_date(row, ctx, "化解时限", Column::Deadline, errs);
+    let closed_on = read_optional_date(row, ctx, "销号时间", Column::ClosedOn, errs);
+    let leader = officer(&ctx.officers, "牵头领导", get(Column::Leader), warnings);
+    let person = officer(&ctx.officers, "责任人", get(Column::Person), warnings);
+    let unit = read_unit(ctx, get(Column::Unit), &person, warnings);
+    let loose_date = |s: &str| row_date(row, ctx, s).ok();
+    let notes = parse_notes(get(Column::Progress), &loose_date);
+    let result = parse_result(get(Column::Result));
+    let visits = parse_visits(get(Column::FollowUps), &loose_date);
+    let (case, target) = (case?, target?);
+    Some(Plan {
+        registered: case.registered,
+        deadline: deadline?,
+        closed_on: closed_on?,
+        risk: case.risk,
+        tier: case.tier,
+        target,
+        packaged: packaged? || target == Some(Status::PendingClose),
+        supervised: supervised?,
+        leader,
+        unit,
+        person,
+        notes,
+        result,
+        visits,
+    })
+}
+
+/// An optional date column: `Some(None)` when empty, `None` when wrong.
+fn read_optional_date(
+    row: &LedgerRow,
+    ctx: &Context,
+    what: &str,
+    column: Column,
+    errs: &mut Errors,
+) -> Option<Option<NaiveDate>> {
+    match clean_line(row.get(column)).as_str() {
+        "" => Some(None),
+        d => errs.take(what, row_date(row, ctx, d)).map(Some),
+    }
+}
+
+/// The 责任单位, or the person's unit on the roster when the ledger leaves
+/// it out.
+fn read_unit(ctx: &Context, cell: &str, person: &str, warnings: &mut Vec<String>) -> String {
+    let mut unit = clean_line(cell);
+    if unit.is_empty() && !person.is_empty() {
+        if let Some(o) = ctx.officers.iter().find(|o| o.login == person) {
+            unit = o.unit.clone();
+        }
+    }
+    if !unit.is_empty() && !ctx.lists.units.contains(&unit) {
+        warnings.push(format!("责任单位“{unit}”不在名录中，按原文保存"));
+    }
+    unit
+}
+
+/// Registers the case as its 排查单位或排查人 (or the importer) did on the
+/// day it was found.
+fn register(row: &LedgerRow, ctx: &Context, case: Case) -> Result<Dispute, String> {
+    let screened_by = officer(
+        &ctx.officers,
+        "排查单位或排查人",
+        row.get(Column::ScreenedBy),
+        &mut Vec::new(),
+    );
+    let by = if screened_by.is_empty() {
+        ctx.me.clone()
+    } else {
+        screened_by
+    };
+    let mut d = Dispute::register(String::new(), case.new, &by, at(case.registered, 9))
+        .map_err(|e| e.to_string())?;
+    d.measures = clean_text(row.get(Column::Measures));
+    d.remarks = clean_text(row.get(Column::Remarks));
+    Ok(d)
 }
 
 /// What the columns say happened, to be replayed as workflow moves.
@@ -416,7 +457,6 @@ impl Plan {
         let e = |e: DomainError| e.to_string();
         let start = at(self.registered, 9);
         let me = ctx.me.as_str();
-        let assigned = !self.unit.is_empty() || !self.person.is_empty();
         let closing = match &self.result {
             ResultCell::Closed(o, s) => Some((*o, s.clone())),
             _ => None,
@@ -426,80 +466,140 @@ impl Plan {
         }
         let escalate = match self.target {
             Some(t) => t == Status::Escalated,
-            None => self.tier == Tier::County && closing.is_none() && assigned,
+            None => self.tier == Tier::County && closing.is_none() && self.assigned(),
         };
-        let worked = self.risk.is_some()
-            || assigned
-            || self.packaged
-            || self.supervised
-            || closing.is_some()
-            || !self.visits.is_empty()
-            || self.target.is_some_and(|t| t != Status::Registered);
-        if worked {
-            let tier = if escalate && self.tier == Tier::County {
-                Tier::Township
-            } else {
-                self.tier
-            };
-            d.triage(
-                self.risk.unwrap_or(RiskLevel::Low),
-                flags,
-                Some(tier),
-                me,
-                start,
-            )
-            .map_err(e)?;
-            if self.risk.is_none() {
-                warnings.push("没有填风险等级，按“低”导入".to_string());
-            }
+        if self.worked(closing.is_some()) {
+            self.triage(d, flags, escalate, me, warnings)?;
         }
-        let deadline = match self.deadline {
-            Some(dl) if dl < self.registered => {
-                return Err(format!(
-                    "化解时限 {dl} 早于排查时间 {}，请核对",
-                    self.registered
-                ))
-            }
-            Some(dl) => dl,
-            None => {
-                let days = self
-                    .risk
-                    .map(|r| ctx.lists.settings.deadline_days_for(r))
-                    .unwrap_or(ctx.lists.settings.deadline_days[0]);
-                self.registered + chrono::Days::new(u64::from(days))
-            }
-        };
+        let deadline = self.deadline(ctx)?;
         let worker = if self.person.is_empty() {
             me.to_string()
         } else {
             self.person.clone()
         };
-        if assigned {
-            if self.unit.is_empty() {
-                return Err("有责任人但没有责任单位，请填写责任单位".into());
-            }
-            d.assign(&self.leader, &self.unit, &self.person, deadline, me, start)
-                .map_err(e)?;
-            match self.target {
-                Some(Status::Returned) => d
-                    .reject("导入台账：原台账为已退回", &worker, start)
-                    .map_err(e)?,
-                Some(Status::Assigned) => {}
-                _ => d.accept(&worker, start).map_err(e)?,
-            }
+        if self.assigned() {
+            self.assign(d, deadline, &worker, me)?;
         }
         if self.packaged {
-            if self.leader.is_empty() {
-                return Err("领导包案须填写牵头领导".into());
-            }
-            let team = if self.person.is_empty() {
-                vec![]
-            } else {
-                vec![self.person.clone()]
-            };
-            d.package(&self.leader, team, vec![], deadline, &self.leader, start)
+            self.package(d, deadline)?;
+        }
+        let latest = self.add_notes(d, &worker)?;
+        if self.supervised {
+            d.supervise(true, me, start).map_err(e)?;
+        }
+        if escalate {
+            d.change_tier(Tier::County, "导入台账：原台账为已上报县级", me, start)
                 .map_err(e)?;
         }
+        self.close_and_follow_up(d, &closing, latest, &worker, ctx, warnings)?;
+        match self.target {
+            Some(t) if d.status != t => Err(format!(
+                "状态“{}”与其他各列不符：按各列应为“{}”",
+                t.label(),
+                d.status.label()
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A 责任单位 or 责任人 is named: the case was 交办.
+    fn assigned(&self) -> bool {
+        !self.unit.is_empty() || !self.person.is_empty()
+    }
+
+    /// Anything past registering happened, so the case was 研判 first.
+    fn worked(&self, closing: bool) -> bool {
+        self.risk.is_some()
+            || self.assigned()
+            || self.packaged
+            || self.supervised
+            || closing
+            || !self.visits.is_empty()
+            || self.target.is_some_and(|t| t != Status::Registered)
+    }
+
+    /// 研判, at the township when the case goes up to the county later.
+    fn triage(
+        &self,
+        d: &mut Dispute,
+        flags: Vec<crate::domain::lists::WarningFlag>,
+        escalate: bool,
+        me: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let tier = if escalate && self.tier == Tier::County {
+            Tier::Township
+        } else {
+            self.tier
+        };
+        let risk = self.risk.unwrap_or(RiskLevel::Low);
+        d.triage(risk, flags, Some(tier), me, at(self.registered, 9))
+            .map_err(|e| e.to_string())?;
+        if self.risk.is_none() {
+            warnings.push("没有填风险等级，按“低”导入".to_string());
+        }
+        Ok(())
+    }
+
+    /// The 化解时限 given, else the settings' days for the risk level.
+    fn deadline(&self, ctx: &Context) -> Result<NaiveDate, String> {
+        match self.deadline {
+            Some(dl) if dl < self.registered => Err(format!(
+                "化解时限 {dl} 早于排查时间 {}，请核对",
+                self.registered
+            )),
+            Some(dl) => Ok(dl),
+            None => {
+                let days = self
+                    .risk
+                    .map(|r| ctx.lists.settings.deadline_days_for(r))
+                    .unwrap_or(ctx.lists.settings.deadline_days[0]);
+                Ok(self.registered + chrono::Days::new(u64::from(days)))
+            }
+        }
+    }
+
+    /// 交办, then 签收 or 退回 as the 状态 column says.
+    fn assign(
+        &self,
+        d: &mut Dispute,
+        deadline: NaiveDate,
+        worker: &str,
+        me: &str,
+    ) -> Result<(), String> {
+        let e = |e: DomainError| e.to_string();
+        let start = at(self.registered, 9);
+        if self.unit.is_empty() {
+            return Err("有责任人但没有责任单位，请填写责任单位".into());
+        }
+        d.assign(&self.leader, &self.unit, &self.person, deadline, me, start)
+            .map_err(e)?;
+        match self.target {
+            Some(Status::Returned) => d
+                .reject("导入台账：原台账为已退回", worker, start)
+                .map_err(e),
+            Some(Status::Assigned) => Ok(()),
+            _ => d.accept(worker, start).map_err(e),
+        }
+    }
+
+    /// 包案 by the 牵头领导, with the 责任人 on the team.
+    fn package(&self, d: &mut Dispute, deadline: NaiveDate) -> Result<(), String> {
+        if self.leader.is_empty() {
+            return Err("领导包案须填写牵头领导".into());
+        }
+        let team = if self.person.is_empty() {
+            vec![]
+        } else {
+            vec![self.person.clone()]
+        };
+        let start = at(self.registered, 9);
+        d.package(&self.leader, team, vec![], deadline, &self.leader, start)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The 进展 notes; returns the latest day they reach.
+    fn add_notes(&self, d: &mut Dispute, worker: &str) -> Result<NaiveDate, String> {
         let mut latest = self.registered;
         for n in &self.notes {
             let day = n.date.unwrap_or(self.registered);
@@ -509,24 +609,28 @@ impl Plan {
             } else {
                 ContactKind::Other
             };
-            d.add_note(kind, &n.text, &worker, at(day, 10))
+            d.add_note(kind, &n.text, worker, at(day, 10))
                 .map_err(|x| format!("进展：{x}"))?;
         }
-        if self.supervised {
-            d.supervise(true, me, start).map_err(e)?;
-        }
-        if escalate {
-            d.change_tier(Tier::County, "导入台账：原台账为已上报县级", me, start)
-                .map_err(e)?;
-        }
+        Ok(latest)
+    }
 
-        // 销号 and 回访. A visit needs a closed case; a visit that found the
-        // dispute flaring again reopened it, so visits before the last such
-        // one follow an earlier closing the ledger no longer shows.
+    /// 销号 and 回访. A visit needs a closed case; a visit that found the
+    /// dispute flaring again reopened it, so visits before the last such
+    /// one follow an earlier closing the ledger no longer shows.
+    fn close_and_follow_up(
+        &self,
+        d: &mut Dispute,
+        closing: &Option<(Outcome, String)>,
+        latest: NaiveDate,
+        worker: &str,
+        ctx: &Context,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
         let follow_up_days = ctx.lists.settings.follow_up_days.clone();
         let close = |d: &mut Dispute, outcome: Outcome, summary: &str, day: NaiveDate, approve| {
             let t = at(day, 17);
-            d.close(outcome, summary, &follow_up_days, &worker, t)
+            d.close(outcome, summary, &follow_up_days, worker, t)
                 .map_err(|x| format!("销号：{x}"))?;
             if approve && d.status == Status::PendingClose {
                 d.decide(true, "导入台账", &follow_up_days, &self.leader, t)
@@ -539,7 +643,7 @@ impl Plan {
         for (i, v) in self.visits.iter().enumerate() {
             let day = v.date.or(self.closed_on).unwrap_or(latest);
             if d.status.is_open() {
-                match (&closing, last_rebound.is_none_or(|r| i > r)) {
+                match (closing, last_rebound.is_none_or(|r| i > r)) {
                     (Some((o, s)), true) => {
                         close(d, *o, s, self.closed_on.unwrap_or(day), true)?;
                         closed = true;
@@ -553,19 +657,9 @@ impl Plan {
                     )?,
                 }
             }
-            d.follow_up(
-                v.method,
-                v.honoured,
-                &v.satisfaction,
-                v.rebound,
-                &v.finding,
-                v.rebound,
-                &worker,
-                at(day, 10),
-            )
-            .map_err(|x| format!("回访情况：{x}"))?;
+            follow_up(d, v, worker, day)?;
         }
-        if let (Some((o, s)), false) = (&closing, closed) {
+        if let (Some((o, s)), false) = (closing, closed) {
             let day = match self.closed_on {
                 Some(c) => c,
                 None if self.packaged => latest,
@@ -577,15 +671,21 @@ impl Plan {
             // A packaged case without a 销号时间 is still waiting for its leader.
             close(d, *o, s, day, self.closed_on.is_some())?;
         }
-        if let Some(t) = self.target {
-            if d.status != t {
-                return Err(format!(
-                    "状态“{}”与其他各列不符：按各列应为“{}”",
-                    t.label(),
-                    d.status.label()
-                ));
-            }
-        }
         Ok(())
     }
+}
+
+/// One 回访 from the ledger's 回访情况.
+fn follow_up(d: &mut Dispute, v: &VisitCell, worker: &str, day: NaiveDate) -> Result<(), String> {
+    d.follow_up(
+        v.method,
+        v.honoured,
+        &v.satisfaction,
+        v.rebound,
+        &v.finding,
+        v.rebound,
+        worker,
+        at(day, 10),
+    )
+    .map_err(|x| format!("回访情况：{x}"))
 }
