@@ -19,7 +19,7 @@ use duty_desk::domain::officer::Officer;
 use duty_desk::domain::person::NewPerson;
 use duty_desk::domain::text::{parse_amount, parse_date};
 use duty_desk::domain::workflow::Status;
-use duty_desk::{bench, connect, server};
+use duty_desk::{connect, server};
 
 /// Loading 100 000 summaries is allocation-bound; mimalloc halves it.
 #[global_allocator]
@@ -244,13 +244,6 @@ enum Cmd {
     },
     /// 实时显示其他值班员的改动（每条一行；--json 时每行一个 JSON 对象）
     Watch,
-    /// Test hook for the crash test: registers disputes one by one, printing
-    /// each 编号 once its commit returned.
-    #[command(hide = true)]
-    CommitLoop {
-        #[arg(long, default_value_t = 100_000)]
-        count: u64,
-    },
     /// 导出：ledger（矛盾纠纷台账）或 persons（重点人员名单），Excel 或 CSV
     #[command(subcommand)]
     Export(ExportCmd),
@@ -297,22 +290,16 @@ enum Cmd {
         #[arg(long, default_value_t = 20, value_name = "件数")]
         limit: usize,
     },
-    /// 性能测试（生成数据，输出分位数）
+    /// 性能测试（生成数据，输出分位数；参数见 desk bench --help）
+    #[command(disable_help_flag = true)]
     Bench {
-        /// 只跑 1 万件的小规模
-        #[arg(long)]
-        quick: bool,
-        /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger
-        /// （ledger 还可细分为 xlsx、csv、export、import，如 ledger-xlsx、import-csv）
-        #[arg(long, value_name = "组")]
-        only: Option<String>,
-        /// 生成的库放在这个目录并保留，下次直接复用（省去生成时间）
-        #[arg(long, value_name = "目录")]
-        keep: Option<PathBuf>,
-        /// Measures one client start-up (open + load every summary) in this
-        /// fresh process and prints milliseconds; used by the bench itself.
-        #[arg(long, hide = true, value_name = "文件")]
-        load: Option<PathBuf>,
+        /// 交给 desk-bench 的参数：--quick、--json、--only 组,…、--keep 目录
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "参数"
+        )]
+        args: Vec<std::ffi::OsString>,
     },
 }
 
@@ -572,28 +559,34 @@ fn main() -> ExitCode {
 /// clap with Chinese headings and messages.
 fn parse_cli() -> Result<Cli, ExitCode> {
     fn localise(cmd: clap::Command) -> clap::Command {
+        // `bench` hands --help on to desk-bench, which prints its own.
+        let own_help = !cmd.is_disable_help_flag_set();
         let cmd = cmd
             .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
             .subcommand_help_heading("命令")
             .subcommand_value_name("命令")
             .disable_help_subcommand(true)
-            .disable_help_flag(true)
-            .arg(
+            .disable_help_flag(true);
+        let cmd = if own_help {
+            cmd.arg(
                 clap::Arg::new("help")
                     .short('h')
                     .long("help")
                     .action(clap::ArgAction::Help)
                     .help("显示帮助"),
             )
-            .mut_args(|a| {
-                if a.is_positional() {
-                    a.help_heading("参数")
-                } else if a.get_help_heading().is_none() {
-                    a.help_heading("选项")
-                } else {
-                    a
-                }
-            });
+        } else {
+            cmd
+        };
+        let cmd = cmd.mut_args(|a| {
+            if a.is_positional() {
+                a.help_heading("参数")
+            } else if a.get_help_heading().is_none() {
+                a.help_heading("选项")
+            } else {
+                a
+            }
+        });
         let names: Vec<String> = cmd
             .get_subcommands()
             .map(|s| s.get_name().to_string())
@@ -658,21 +651,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         });
     };
     match command {
-        Cmd::Bench {
-            load: Some(path), ..
-        } => return bench::load_once(&path),
-        Cmd::Bench {
-            quick, only, keep, ..
-        } => {
-            return bench::run(
-                bench::Plan {
-                    quick,
-                    only: only.as_deref().map(bench::Only::parse).transpose()?,
-                    keep,
-                },
-                json,
-            )
-        }
+        Cmd::Bench { args } => match duty_desk::cli::bench::exec(args, json)? {},
         Cmd::Serve { detach } => {
             let socket = paths::socket(cli.socket.clone());
             if detach {
@@ -728,30 +707,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         | Cmd::Serve { .. }
         | Cmd::Watch => {
             unreachable!("handled above")
-        }
-        Cmd::CommitLoop { count } => {
-            use std::io::Write;
-            let village = desk
-                .lists()?
-                .villages
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "东河村".into());
-            let mut out = std::io::stdout().lock();
-            for i in 0..count {
-                let new = NewDispute {
-                    village: village.clone(),
-                    category: "邻里".into(),
-                    source: Some(Source::Screening),
-                    summary: format!("压力测试第{i}件"),
-                    parties: vec![Party::new("测试甲", PartyRole::Applicant, None)?],
-                    ..Default::default()
-                };
-                let id = desk.create(Request::Register { new })?;
-                writeln!(out, "{id}")?;
-                out.flush()?;
-            }
-            Ok(())
         }
         Cmd::Add(AddCmd::Dispute {
             village,

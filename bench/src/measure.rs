@@ -1,9 +1,7 @@
-//! `desk bench`: figures measured on generated data in a temporary directory.
-//! Percentiles over many samples, printed as a table or (with `--json`) as one
-//! JSON object of named figures. Never asserted in tests: measured here.
-
-mod routine;
-mod tui;
+//! The figures of `desk bench`, measured on generated data in a temporary
+//! directory. Percentiles over many samples, printed as a table or (with
+//! `--json`) as one JSON object of named figures. Never asserted in tests:
+//! measured here. The names are kept stable: measurement scripts read them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,16 +9,19 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::demo::{self, DemoPlan, Rng};
-use crate::desk::remote::Remote;
-use crate::desk::{clock, identity, Caller, Desk, Local, Request};
-use crate::domain::lists::ContactKind;
-use crate::store::Store;
+use duty_desk::demo::{self, DemoPlan, Rng};
+use duty_desk::desk::remote::Remote;
+use duty_desk::desk::{clock, identity, Caller, Desk, DeskError, Local, Request};
+use duty_desk::domain::lists::ContactKind;
+use duty_desk::domain::workflow::Status;
+use duty_desk::store::Store;
+
+use crate::{ledger, routine, screen, search};
 
 /// Named figures in insertion order of groups; BTreeMap keeps JSON stable.
 pub type Figures = BTreeMap<String, f64>;
 
-pub(crate) fn percentile(samples: &mut [f64], p: f64) -> f64 {
+pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
     if samples.is_empty() {
         return f64::NAN;
     }
@@ -29,7 +30,7 @@ pub(crate) fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples[rank.min(samples.len() - 1)]
 }
 
-pub(crate) fn ms(since: Instant) -> f64 {
+pub fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -58,7 +59,7 @@ fn noteable(local: &Local) -> anyhow::Result<Vec<String>> {
         .store()
         .summaries()?
         .into_iter()
-        .filter(|s| s.status.is_open() && s.status != crate::domain::workflow::Status::PendingClose)
+        .filter(|s| s.status.is_open() && s.status != Status::PendingClose)
         .map(|s| s.id)
         .collect();
     anyhow::ensure!(!open.is_empty(), "生成的数据里没有未结案件");
@@ -235,7 +236,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         }
         if plan.wants("search") {
             progress(&format!("在 {n} 件上测搜索…"));
-            tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
+            search::search_figures(&local.store().summaries()?, tag, &mut figures)?;
         }
         if plan.wants("report") {
             progress(&format!("在 {n} 件上测日报与重新排序…"));
@@ -262,7 +263,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         let db = dir.join(format!("bench-{big}.redb"));
         let socket = dir.join("screen.sock");
         let _server = ServerProc::start(&db, &socket)?;
-        tui::screen_figures(&db, &socket, big, &mut figures)?;
+        screen::screen_figures(&desk_exe()?, &db, &socket, big, &mut figures)?;
     }
     // The headline names the issue asks for: commits on the largest database.
     for name in ["commit_p50_ms", "commit_p99_ms"] {
@@ -272,7 +273,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     }
     if plan.wants("ledger") {
         let ledger_db = dir.join(format!("bench-{big}.redb"));
-        crate::files::bench::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
+        ledger::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
     }
     if plan.keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -287,7 +288,7 @@ struct ServerProc(std::process::Child);
 
 impl ServerProc {
     fn start(db: &Path, socket: &Path) -> anyhow::Result<ServerProc> {
-        let child = std::process::Command::new(std::env::current_exe()?)
+        let child = std::process::Command::new(desk_exe()?)
             .arg("serve")
             .arg("--db")
             .arg(db)
@@ -320,7 +321,7 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
         let workers: Vec<_> = (0..8)
             .map(|c| {
                 let (socket, ids) = (socket.to_path_buf(), ids.to_vec());
-                std::thread::spawn(move || -> Result<(), crate::desk::DeskError> {
+                std::thread::spawn(move || -> Result<(), DeskError> {
                     let mut r = Remote::connect(&socket, false)?;
                     let mut rng = Rng::new(c);
                     for i in 0..200 {
@@ -372,11 +373,23 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
     }
 }
 
+/// The `desk` the figures are of: the one built beside this binary, as
+/// `desk bench` finds `desk-bench` beside itself.
+fn desk_exe() -> anyhow::Result<PathBuf> {
+    let desk = std::env::current_exe()?.with_file_name("desk");
+    anyhow::ensure!(
+        desk.is_file(),
+        "找不到值班台程序 {}：desk-bench 要与 desk 放在同一目录，请在源码目录运行 cargo build --release",
+        desk.display()
+    );
+    Ok(desk)
+}
+
 fn caller_login() -> String {
     identity::current_caller().login
 }
 
-pub(crate) fn round2(x: f64) -> f64 {
+pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -387,15 +400,6 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     let dir = base.join(format!("desk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建临时目录 {}", dir.display()))?;
     Ok(dir)
-}
-
-/// One client start-up in this process: prints "rows milliseconds".
-pub fn load_once(path: &Path) -> anyhow::Result<()> {
-    let t = Instant::now();
-    let store = Store::open(path)?;
-    let items = store.summaries()?;
-    println!("{} {:.2}", items.len(), ms(t));
-    Ok(())
 }
 
 pub fn run(plan: Plan, json: bool) -> anyhow::Result<()> {

@@ -3,14 +3,16 @@
 
 use std::time::Instant;
 
-use super::{ms, percentile, round2, Figures};
-use crate::demo::Rng;
-use crate::desk::{clock, Caller, Local, Request};
-use crate::domain::lists::{Channel, RollcallKind, WarningFlag};
-use crate::domain::period::SensitivePeriod;
-use crate::domain::reports::{Kind, Spec};
-use crate::domain::risk::{rank, RiskContext, RiskWeights};
-use crate::domain::rollcall::NewRollcall;
+use duty_desk::demo::Rng;
+use duty_desk::desk::{clock, Caller, Local, Request};
+use duty_desk::domain::lists::{Channel, ContactKind, RollcallKind, WarningFlag};
+use duty_desk::domain::period::SensitivePeriod;
+use duty_desk::domain::reports::{Kind, Spec};
+use duty_desk::domain::risk::{rank, RiskContext, RiskWeights};
+use duty_desk::domain::rollcall::NewRollcall;
+use duty_desk::domain::workflow::Status;
+
+use crate::measure::{ms, percentile, round2, Figures};
 
 /// A sensitive period running today and half the villages reported, so the
 /// report has a roll-call to write. The first report (every summary decoded)
@@ -72,7 +74,7 @@ pub fn daily_report(
         .store()
         .summaries()?
         .into_iter()
-        .filter(|s| s.status.is_open() && s.status != crate::domain::workflow::Status::PendingClose)
+        .filter(|s| s.status.is_open() && s.status != Status::PendingClose)
         .map(|s| s.id)
         .collect();
     let mut rng = Rng::new(17);
@@ -84,7 +86,7 @@ pub fn daily_report(
             Request::Note {
                 id: rng.pick(&open).clone(),
                 seen: None,
-                kind: crate::domain::lists::ContactKind::Phone,
+                kind: ContactKind::Phone,
                 text: format!("日报测试前的进展{i}"),
             },
         )?;
