@@ -52,7 +52,6 @@ fn generate(path: &Path, n: u64) -> anyhow::Result<f64> {
     Ok(t.elapsed().as_secs_f64())
 }
 
-/// Durable single-change commits through the full Desk API path.
 /// Open cases a progress note can be added to.
 fn noteable(local: &Local) -> anyhow::Result<Vec<String>> {
     let open: Vec<String> = local
@@ -66,6 +65,7 @@ fn noteable(local: &Local) -> anyhow::Result<Vec<String>> {
     Ok(open)
 }
 
+/// Durable single-change commits through the full Desk API path.
 fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec<f64>> {
     let open = noteable(local)?;
     let mut rng = Rng::new(9);
@@ -162,6 +162,58 @@ impl Plan {
     }
 }
 
+/// Open + load all summaries, as a client does at start; median of 3.
+fn load_figure(path: &Path, n: u64, tag: &str, figures: &mut Figures) -> anyhow::Result<()> {
+    let mut loads = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let store = Store::open(path)?;
+        let items = store.summaries()?;
+        anyhow::ensure!(items.len() as u64 == n, "摘要条数不符");
+        loads.push(ms(t));
+    }
+    figures.insert(
+        format!("load_summaries_ms_{tag}"),
+        round2(percentile(&mut loads, 50.0)),
+    );
+    Ok(())
+}
+
+/// The figures measured in this process on one database of `n` cases:
+/// commits, search, the daily report and the re-rank.
+fn in_process(
+    local: &Local,
+    plan: &Plan,
+    n: u64,
+    tag: &str,
+    figures: &mut Figures,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<()> {
+    let caller = identity::current_caller();
+    if plan.wants("commit") {
+        progress(&format!("在 {n} 件的库上测持久提交…"));
+        let mut c = commits(local, &caller, 400)?;
+        figures.insert(
+            format!("commit_p50_ms_{tag}"),
+            round2(percentile(&mut c, 50.0)),
+        );
+        figures.insert(
+            format!("commit_p99_ms_{tag}"),
+            round2(percentile(&mut c, 99.0)),
+        );
+    }
+    if plan.wants("search") {
+        progress(&format!("在 {n} 件上测搜索…"));
+        search::search_figures(&local.store().summaries()?, tag, figures)?;
+    }
+    if plan.wants("report") {
+        progress(&format!("在 {n} 件上测日报与重新排序…"));
+        routine::daily_report(local, &caller, tag, figures)?;
+        routine::rank_after_change(local, tag, figures)?;
+    }
+    Ok(())
+}
+
 pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Figures> {
     let dir = match &plan.keep {
         Some(d) => {
@@ -170,7 +222,6 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         }
         None => tempfile_dir()?,
     };
-    let caller = identity::current_caller();
     let mut figures = Figures::new();
     let mut ids_10k = Vec::new();
     let big = if plan.quick { "10k" } else { "100k" };
@@ -203,46 +254,14 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         }
 
         if plan.wants("load") {
-            // Open + load all summaries, as a client does at start; median of 3.
-            let mut loads = Vec::new();
-            for _ in 0..3 {
-                let t = Instant::now();
-                let store = Store::open(&path)?;
-                let items = store.summaries()?;
-                anyhow::ensure!(items.len() as u64 == *n, "摘要条数不符");
-                loads.push(ms(t));
-            }
-            figures.insert(
-                format!("load_summaries_ms_{tag}"),
-                round2(percentile(&mut loads, 50.0)),
-            );
+            load_figure(&path, *n, tag, &mut figures)?;
         }
 
         let local = Local::open(&path)?;
         if ids_10k.is_empty() {
             ids_10k = noteable(&local)?;
         }
-        if plan.wants("commit") {
-            progress(&format!("在 {n} 件的库上测持久提交…"));
-            let mut c = commits(&local, &caller, 400)?;
-            figures.insert(
-                format!("commit_p50_ms_{tag}"),
-                round2(percentile(&mut c, 50.0)),
-            );
-            figures.insert(
-                format!("commit_p99_ms_{tag}"),
-                round2(percentile(&mut c, 99.0)),
-            );
-        }
-        if plan.wants("search") {
-            progress(&format!("在 {n} 件上测搜索…"));
-            search::search_figures(&local.store().summaries()?, tag, &mut figures)?;
-        }
-        if plan.wants("report") {
-            progress(&format!("在 {n} 件上测日报与重新排序…"));
-            routine::daily_report(&local, &caller, tag, &mut figures)?;
-            routine::rank_after_change(&local, tag, &mut figures)?;
-        }
+        in_process(&local, plan, *n, tag, &mut figures, progress)?;
         drop(local);
         figures.insert(
             format!("db_bytes_{tag}"),
@@ -281,8 +300,6 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     Ok(figures)
 }
 
-/// Starts a real `desk serve` on `db` and measures, through the socket:
-/// 8 clients × 200 durable commands, and commit → notice latency.
 /// A `desk serve` child for the duration of a measurement.
 struct ServerProc(std::process::Child);
 
@@ -314,6 +331,8 @@ impl Drop for ServerProc {
     }
 }
 
+/// Starts a real `desk serve` on `db` and measures, through the socket:
+/// 8 clients × 200 durable commands, and commit → notice latency.
 fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> anyhow::Result<()> {
     let _server = ServerProc::start(db, socket)?;
     {
