@@ -434,3 +434,25 @@ pub fn run(plan: Plan, json: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(only: &str) -> Plan {
+        Plan {
+            only: Some(Only::parse(only).unwrap()),
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn only_picks_groups_and_ledger_parts() {
+        let p = plan("screen，import-xlsx");
+        assert!(p.wants("screen") && p.wants("ledger") && !p.wants("load"));
+        assert!(p.wants_ledger("xlsx", "import"));
+        assert!(!p.wants_ledger("csv", "import") && !p.wants_ledger("xlsx", "export"));
+        assert!(Plan::default().wants("served"));
+        assert!(Only::parse(" , ").is_err());
+    }
+}
