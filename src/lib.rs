@@ -4,7 +4,6 @@
 //! export), `connect` and `server` use `desk`; `desk` uses `domain` and
 //! `store`; `domain` uses nothing of ours.
 
-pub mod bench;
 pub mod cli;
 pub mod connect;
 pub mod demo;

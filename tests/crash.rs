@@ -16,7 +16,7 @@ fn sigkill_mid_commit_loses_no_acknowledged_change() {
     // Kill at different points so some kills land inside a commit.
     for kill_after in [1usize, 37, 120, 251] {
         let mut child = cli
-            .cmd()
+            .bench_cmd()
             .args(["commit-loop"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

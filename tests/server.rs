@@ -179,7 +179,7 @@ fn a_client_killed_mid_request_leaves_the_server_fine() {
     let s = Server::start();
     for _ in 0..3 {
         let mut child = s
-            .desk(&["commit-loop"])
+            .bench(&["commit-loop"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

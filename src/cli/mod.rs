@@ -4,9 +4,9 @@
 //! here according to `--json`.
 
 pub mod admin;
+pub mod bench;
 pub mod cases;
 pub mod files;
-pub mod measure;
 pub mod parse;
 pub mod persons;
 pub mod print;
@@ -114,10 +114,6 @@ enum Cmd {
     Serve(admin::Serve),
     /// 实时显示其他值班员的改动（每条一行；--json 时每行一个 JSON 对象）
     Watch,
-    /// Test hook for the crash test: registers disputes one by one, printing
-    /// each 编号 once its commit returned.
-    #[command(hide = true)]
-    CommitLoop(measure::CommitLoop),
     /// 导出：ledger（矛盾纠纷台账）或 persons（重点人员名单），Excel 或 CSV
     #[command(subcommand)]
     Export(files::ExportCmd),
@@ -134,8 +130,17 @@ enum Cmd {
     Report(routine::ReportArgs),
     /// 风险队列：在办案件按风险分排序，列出每项得分原因
     Queue(routine::Queue),
-    /// 性能测试（生成数据，输出分位数）
-    Bench(measure::Bench),
+    /// 性能测试（生成数据，输出分位数；参数见 desk bench --help）
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// 交给 desk-bench 的参数：--quick、--json、--only 组,…、--keep 目录
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "参数"
+        )]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 impl Cli {
@@ -224,7 +229,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     };
     // Commands that need no open desk, or that print as they go.
     let printed = match command {
-        Cmd::Bench(args) => return measure::bench(args, json),
+        Cmd::Bench { args } => match bench::exec(args, json)? {},
         Cmd::Serve(admin::Serve { detach: false }) => {
             return server::serve(server::ServeOptions { db, socket })
         }
@@ -234,9 +239,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Demo(args) => admin::demo(&db, args)?,
         command => {
             let mut desk = connect::open(&db, explicit_db, cli.socket)?;
-            if let Cmd::CommitLoop(args) = command {
-                return measure::commit_loop(desk.as_mut(), args);
-            }
             on_desk(desk.as_mut(), command)?
         }
     };
@@ -246,12 +248,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// The commands that talk to an open desk, one call each.
 fn on_desk(desk: &mut dyn Desk, command: Cmd) -> anyhow::Result<Printed> {
     match command {
-        Cmd::Init(_)
-        | Cmd::Demo(_)
-        | Cmd::Bench(_)
-        | Cmd::Serve(_)
-        | Cmd::Watch
-        | Cmd::CommitLoop(_) => unreachable!("handled before the desk is opened"),
+        Cmd::Init(_) | Cmd::Demo(_) | Cmd::Bench { .. } | Cmd::Serve(_) | Cmd::Watch => {
+            unreachable!("handled before the desk is opened")
+        }
         Cmd::Add(cases::AddCmd::Dispute(args)) => cases::register(desk, args),
         Cmd::Triage(args) => cases::triage(desk, args),
         Cmd::Assign(args) => cases::assign(desk, args),

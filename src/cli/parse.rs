@@ -36,28 +36,33 @@ pub fn parse() -> Result<Cli, ExitCode> {
 
 /// Chinese headings and a Chinese help flag, on every subcommand.
 fn localise(cmd: clap::Command) -> clap::Command {
-    let cmd = cmd
+    // A command that passes its arguments on (`desk bench`) keeps `--help`
+    // for the program it hands them to.
+    let own_help = !cmd.is_disable_help_flag_set();
+    let mut cmd = cmd
         .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
         .subcommand_help_heading("命令")
         .subcommand_value_name("命令")
         .disable_help_subcommand(true)
-        .disable_help_flag(true)
-        .arg(
+        .disable_help_flag(true);
+    if own_help {
+        cmd = cmd.arg(
             clap::Arg::new("help")
                 .short('h')
                 .long("help")
                 .action(clap::ArgAction::Help)
                 .help("显示帮助"),
-        )
-        .mut_args(|a| {
-            if a.is_positional() {
-                a.help_heading("参数")
-            } else if a.get_help_heading().is_none() {
-                a.help_heading("选项")
-            } else {
-                a
-            }
-        });
+        );
+    }
+    let cmd = cmd.mut_args(|a| {
+        if a.is_positional() {
+            a.help_heading("参数")
+        } else if a.get_help_heading().is_none() {
+            a.help_heading("选项")
+        } else {
+            a
+        }
+    });
     let names: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())

@@ -4,7 +4,6 @@
 //! the store, so an export or import works the same through `desk serve`.
 
 pub mod analysis_xlsx;
-pub mod bench;
 pub mod csv;
 pub mod ledger;
 pub mod persons;

@@ -6,6 +6,19 @@ use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_desk");
 
+/// `desk-bench` (the `bench/` workspace member), built beside `desk`; its
+/// `commit-loop` helper is what the crash tests kill. Cargo builds it for
+/// `cargo test` at the workspace root, as the bench crate has tests of its own.
+pub fn bench_bin() -> PathBuf {
+    let bin = Path::new(BIN).with_file_name("desk-bench");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build` at the workspace root first",
+        bin.display()
+    );
+    bin
+}
+
 pub struct Cli {
     pub dir: tempfile::TempDir,
 }
@@ -22,7 +35,15 @@ impl Cli {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(BIN);
+        self.with_env(Command::new(BIN))
+    }
+
+    /// `desk-bench` with the same database and environment as `cmd`.
+    pub fn bench_cmd(&self) -> Command {
+        self.with_env(Command::new(bench_bin()))
+    }
+
+    fn with_env(&self, mut c: Command) -> Command {
         c.env("DESK_DB", self.db())
             .env("HOME", self.dir.path())
             .env("XDG_RUNTIME_DIR", self.dir.path())

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::cli::BIN;
+use super::cli::{bench_bin, BIN};
 
 pub struct Server {
     pub dir: tempfile::TempDir,
@@ -67,6 +67,18 @@ impl Server {
     /// `desk` as the current user, against this server's socket and database.
     pub fn desk(&self, args: &[&str]) -> Command {
         let mut c = Command::new(self.bin());
+        c.args(args)
+            .env("DESK_DB", self.db())
+            .env("DESK_SOCKET", self.socket())
+            .env("HOME", self.dir.path())
+            .env_remove("DESK_NOW");
+        c
+    }
+
+    /// `desk-bench` as the current user, against this server's socket and
+    /// database, as `desk` would reach them.
+    pub fn bench(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(bench_bin());
         c.args(args)
             .env("DESK_DB", self.db())
             .env("DESK_SOCKET", self.socket())

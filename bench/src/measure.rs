@@ -1,9 +1,7 @@
-//! `desk bench`: figures measured on generated data in a temporary directory.
-//! Percentiles over many samples, printed as a table or (with `--json`) as one
-//! JSON object of named figures. Never asserted in tests: measured here.
-
-mod routine;
-mod tui;
+//! The figures of `desk bench`, measured on generated data in a temporary
+//! directory. Percentiles over many samples, printed as a table or (with
+//! `--json`) as one JSON object of named figures. Never asserted in tests:
+//! measured here. The names are kept stable: measurement scripts read them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,17 +9,20 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::demo::{self, DemoPlan, Rng};
-use crate::desk::ops::{self, CaseOp};
-use crate::desk::remote::Remote;
-use crate::desk::{clock, identity, Caller, Desk, Local};
-use crate::domain::lists::ContactKind;
-use crate::store::Store;
+use duty_desk::demo::{self, DemoPlan, Rng};
+use duty_desk::desk::ops::{self, CaseOp};
+use duty_desk::desk::remote::Remote;
+use duty_desk::desk::{clock, identity, Caller, Desk, DeskError, Local};
+use duty_desk::domain::lists::ContactKind;
+use duty_desk::domain::workflow::Status;
+use duty_desk::store::Store;
+
+use crate::{ledger, routine, screen, search};
 
 /// Named figures in insertion order of groups; BTreeMap keeps JSON stable.
 pub type Figures = BTreeMap<String, f64>;
 
-pub(crate) fn percentile(samples: &mut [f64], p: f64) -> f64 {
+pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
     if samples.is_empty() {
         return f64::NAN;
     }
@@ -30,7 +31,7 @@ pub(crate) fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples[rank.min(samples.len() - 1)]
 }
 
-pub(crate) fn ms(since: Instant) -> f64 {
+pub fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -52,20 +53,20 @@ fn generate(path: &Path, n: u64) -> anyhow::Result<f64> {
     Ok(t.elapsed().as_secs_f64())
 }
 
-/// Durable single-change commits through the full Desk API path.
 /// Open cases a progress note can be added to.
 fn noteable(local: &Local) -> anyhow::Result<Vec<String>> {
     let open: Vec<String> = local
         .store()
         .summaries()?
         .into_iter()
-        .filter(|s| s.status.is_open() && s.status != crate::domain::workflow::Status::PendingClose)
+        .filter(|s| s.status.is_open() && s.status != Status::PendingClose)
         .map(|s| s.id)
         .collect();
     anyhow::ensure!(!open.is_empty(), "生成的数据里没有未结案件");
     Ok(open)
 }
 
+/// Durable single-change commits through the full Desk API path.
 fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec<f64>> {
     let open = noteable(local)?;
     let mut rng = Rng::new(9);
@@ -161,6 +162,58 @@ impl Plan {
     }
 }
 
+/// Open + load all summaries, as a client does at start; median of 3.
+fn load_figure(path: &Path, n: u64, tag: &str, figures: &mut Figures) -> anyhow::Result<()> {
+    let mut loads = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let store = Store::open(path)?;
+        let items = store.summaries()?;
+        anyhow::ensure!(items.len() as u64 == n, "摘要条数不符");
+        loads.push(ms(t));
+    }
+    figures.insert(
+        format!("load_summaries_ms_{tag}"),
+        round2(percentile(&mut loads, 50.0)),
+    );
+    Ok(())
+}
+
+/// The figures measured in this process on one database of `n` cases:
+/// commits, search, the daily report and the re-rank.
+fn in_process(
+    local: &Local,
+    plan: &Plan,
+    n: u64,
+    tag: &str,
+    figures: &mut Figures,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<()> {
+    let caller = identity::current_caller();
+    if plan.wants("commit") {
+        progress(&format!("在 {n} 件的库上测持久提交…"));
+        let mut c = commits(local, &caller, 400)?;
+        figures.insert(
+            format!("commit_p50_ms_{tag}"),
+            round2(percentile(&mut c, 50.0)),
+        );
+        figures.insert(
+            format!("commit_p99_ms_{tag}"),
+            round2(percentile(&mut c, 99.0)),
+        );
+    }
+    if plan.wants("search") {
+        progress(&format!("在 {n} 件上测搜索…"));
+        search::search_figures(&local.store().summaries()?, tag, figures)?;
+    }
+    if plan.wants("report") {
+        progress(&format!("在 {n} 件上测日报与重新排序…"));
+        routine::daily_report(local, &caller, tag, figures)?;
+        routine::rank_after_change(local, tag, figures)?;
+    }
+    Ok(())
+}
+
 pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Figures> {
     let dir = match &plan.keep {
         Some(d) => {
@@ -169,7 +222,6 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         }
         None => tempfile_dir()?,
     };
-    let caller = identity::current_caller();
     let mut figures = Figures::new();
     let mut ids_10k = Vec::new();
     let big = if plan.quick { "10k" } else { "100k" };
@@ -202,46 +254,14 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         }
 
         if plan.wants("load") {
-            // Open + load all summaries, as a client does at start; median of 3.
-            let mut loads = Vec::new();
-            for _ in 0..3 {
-                let t = Instant::now();
-                let store = Store::open(&path)?;
-                let items = store.summaries()?;
-                anyhow::ensure!(items.len() as u64 == *n, "摘要条数不符");
-                loads.push(ms(t));
-            }
-            figures.insert(
-                format!("load_summaries_ms_{tag}"),
-                round2(percentile(&mut loads, 50.0)),
-            );
+            load_figure(&path, *n, tag, &mut figures)?;
         }
 
         let local = Local::open(&path)?;
         if ids_10k.is_empty() {
             ids_10k = noteable(&local)?;
         }
-        if plan.wants("commit") {
-            progress(&format!("在 {n} 件的库上测持久提交…"));
-            let mut c = commits(&local, &caller, 400)?;
-            figures.insert(
-                format!("commit_p50_ms_{tag}"),
-                round2(percentile(&mut c, 50.0)),
-            );
-            figures.insert(
-                format!("commit_p99_ms_{tag}"),
-                round2(percentile(&mut c, 99.0)),
-            );
-        }
-        if plan.wants("search") {
-            progress(&format!("在 {n} 件上测搜索…"));
-            tui::search_figures(&local.store().summaries()?, tag, &mut figures)?;
-        }
-        if plan.wants("report") {
-            progress(&format!("在 {n} 件上测日报与重新排序…"));
-            routine::daily_report(&local, &caller, tag, &mut figures)?;
-            routine::rank_after_change(&local, tag, &mut figures)?;
-        }
+        in_process(&local, plan, *n, tag, &mut figures, progress)?;
         drop(local);
         figures.insert(
             format!("db_bytes_{tag}"),
@@ -262,7 +282,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         let db = dir.join(format!("bench-{big}.redb"));
         let socket = dir.join("screen.sock");
         let _server = ServerProc::start(&db, &socket)?;
-        tui::screen_figures(&db, &socket, big, &mut figures)?;
+        screen::screen_figures(&desk_exe()?, &db, &socket, big, &mut figures)?;
     }
     // The headline names the issue asks for: commits on the largest database.
     for name in ["commit_p50_ms", "commit_p99_ms"] {
@@ -272,7 +292,7 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     }
     if plan.wants("ledger") {
         let ledger_db = dir.join(format!("bench-{big}.redb"));
-        crate::files::bench::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
+        ledger::measure(&ledger_db, &dir, plan, &mut figures, progress)?;
     }
     if plan.keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -280,14 +300,12 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     Ok(figures)
 }
 
-/// Starts a real `desk serve` on `db` and measures, through the socket:
-/// 8 clients × 200 durable commands, and commit → notice latency.
 /// A `desk serve` child for the duration of a measurement.
 struct ServerProc(std::process::Child);
 
 impl ServerProc {
     fn start(db: &Path, socket: &Path) -> anyhow::Result<ServerProc> {
-        let child = std::process::Command::new(std::env::current_exe()?)
+        let child = std::process::Command::new(desk_exe()?)
             .arg("serve")
             .arg("--db")
             .arg(db)
@@ -313,6 +331,8 @@ impl Drop for ServerProc {
     }
 }
 
+/// Starts a real `desk serve` on `db` and measures, through the socket:
+/// 8 clients × 200 durable commands, and commit → notice latency.
 fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> anyhow::Result<()> {
     let _server = ServerProc::start(db, socket)?;
     {
@@ -320,7 +340,7 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
         let workers: Vec<_> = (0..8)
             .map(|c| {
                 let (socket, ids) = (socket.to_path_buf(), ids.to_vec());
-                std::thread::spawn(move || -> Result<(), crate::desk::DeskError> {
+                std::thread::spawn(move || -> Result<(), DeskError> {
                     let mut r = Remote::connect(&socket, false)?;
                     let mut rng = Rng::new(c);
                     for i in 0..200 {
@@ -374,11 +394,23 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
     }
 }
 
+/// The `desk` the figures are of: the one built beside this binary, as
+/// `desk bench` finds `desk-bench` beside itself.
+fn desk_exe() -> anyhow::Result<PathBuf> {
+    let desk = std::env::current_exe()?.with_file_name("desk");
+    anyhow::ensure!(
+        desk.is_file(),
+        "找不到值班台程序 {}：desk-bench 要与 desk 放在同一目录，请在源码目录运行 cargo build --release",
+        desk.display()
+    );
+    Ok(desk)
+}
+
 fn caller_login() -> String {
     identity::current_caller().login
 }
 
-pub(crate) fn round2(x: f64) -> f64 {
+pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -389,15 +421,6 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     let dir = base.join(format!("desk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建临时目录 {}", dir.display()))?;
     Ok(dir)
-}
-
-/// One client start-up in this process: prints "rows milliseconds".
-pub fn load_once(path: &Path) -> anyhow::Result<()> {
-    let t = Instant::now();
-    let store = Store::open(path)?;
-    let items = store.summaries()?;
-    println!("{} {:.2}", items.len(), ms(t));
-    Ok(())
 }
 
 pub fn run(plan: Plan, json: bool) -> anyhow::Result<()> {
@@ -412,4 +435,26 @@ pub fn run(plan: Plan, json: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(only: &str) -> Plan {
+        Plan {
+            only: Some(Only::parse(only).unwrap()),
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn only_picks_groups_and_ledger_parts() {
+        let p = plan("screen，import-xlsx");
+        assert!(p.wants("screen") && p.wants("ledger") && !p.wants("load"));
+        assert!(p.wants_ledger("xlsx", "import"));
+        assert!(!p.wants_ledger("csv", "import") && !p.wants_ledger("xlsx", "export"));
+        assert!(Plan::default().wants("served"));
+        assert!(Only::parse(" , ").is_err());
+    }
 }

@@ -7,16 +7,18 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use super::ledger::{export, import, ImportOptions};
-use super::Format;
-use crate::connect;
-use crate::desk::ledger::LedgerFilter;
-use crate::desk::{clock, identity, DeskExt, Local, Session};
+use duty_desk::connect;
+use duty_desk::desk::ledger::LedgerFilter;
+use duty_desk::desk::{clock, identity, DeskExt, Local, Session};
+use duty_desk::files::ledger::{export, import, ImportOptions};
+use duty_desk::files::Format;
+
+use crate::measure::Plan;
 
 pub fn measure(
     db: &Path,
     dir: &Path,
-    plan: &crate::bench::Plan,
+    plan: &Plan,
     figures: &mut BTreeMap<String, f64>,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<()> {

@@ -3,15 +3,17 @@
 
 use std::time::Instant;
 
-use super::{ms, percentile, round2, Figures};
-use crate::demo::Rng;
-use crate::desk::ops::{self, CaseOp};
-use crate::desk::{clock, Caller, Local, Request};
-use crate::domain::lists::{Channel, RollcallKind, WarningFlag};
-use crate::domain::period::SensitivePeriod;
-use crate::domain::reports::{Kind, Spec};
-use crate::domain::risk::{rank, RiskContext, RiskWeights};
-use crate::domain::rollcall::NewRollcall;
+use duty_desk::demo::Rng;
+use duty_desk::desk::ops::{self, CaseOp};
+use duty_desk::desk::{clock, Caller, Local, Request};
+use duty_desk::domain::lists::{Channel, ContactKind, RollcallKind, WarningFlag};
+use duty_desk::domain::period::SensitivePeriod;
+use duty_desk::domain::reports::{Kind, Spec};
+use duty_desk::domain::risk::{rank, RiskContext, RiskWeights};
+use duty_desk::domain::rollcall::NewRollcall;
+use duty_desk::domain::workflow::Status;
+
+use crate::measure::{ms, percentile, round2, Figures};
 
 /// A sensitive period running today and half the villages reported, so the
 /// report has a roll-call to write. The first report (every summary decoded)
@@ -73,7 +75,7 @@ pub fn daily_report(
         .store()
         .summaries()?
         .into_iter()
-        .filter(|s| s.status.is_open() && s.status != crate::domain::workflow::Status::PendingClose)
+        .filter(|s| s.status.is_open() && s.status != Status::PendingClose)
         .map(|s| s.id)
         .collect();
     let mut rng = Rng::new(17);
@@ -83,7 +85,7 @@ pub fn daily_report(
         local.handle(
             caller,
             ops::Note {
-                kind: crate::domain::lists::ContactKind::Phone,
+                kind: ContactKind::Phone,
                 text: format!("日报测试前的进展{i}"),
             }
             .on(rng.pick(&open).clone(), None),

@@ -1,0 +1,54 @@
+//! The helper processes `desk-bench` can be: a commit loop for the crash
+//! tests, and one client start-up for the load figure.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use duty_desk::connect;
+use duty_desk::desk::{paths, DeskExt, Request};
+use duty_desk::domain::dispute::{NewDispute, Party};
+use duty_desk::domain::lists::{PartyRole, Source};
+use duty_desk::store::Store;
+
+use crate::measure::ms;
+
+/// Registers `count` disputes one at a time, reaching the desk as `desk`
+/// does (`--db`/`DESK_DB`, `--socket`/`DESK_SOCKET`), and prints each 编号
+/// once its commit returned: a line out means the change is durable.
+pub fn commit_loop(count: u64, db: Option<PathBuf>, socket: Option<PathBuf>) -> anyhow::Result<()> {
+    let explicit_db = db.is_some() || std::env::var_os("DESK_DB").is_some_and(|v| !v.is_empty());
+    let db = paths::database(db);
+    let mut desk = connect::open(&db, explicit_db, socket)?;
+    let desk = desk.as_mut();
+    let village = desk
+        .lists()?
+        .villages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "东河村".into());
+    let mut out = std::io::stdout().lock();
+    for i in 0..count {
+        let new = NewDispute {
+            village: village.clone(),
+            category: "邻里".into(),
+            source: Some(Source::Screening),
+            summary: format!("压力测试第{i}件"),
+            parties: vec![Party::new("测试甲", PartyRole::Applicant, None)?],
+            ..Default::default()
+        };
+        let id = desk.create(Request::Register { new })?;
+        writeln!(out, "{id}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// One client start-up in this process: prints "rows milliseconds".
+pub fn load_once(path: &Path) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let store = Store::open(path)?;
+    let items = store.summaries()?;
+    println!("{} {:.2}", items.len(), ms(t));
+    Ok(())
+}
