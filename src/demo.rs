@@ -607,7 +607,7 @@ pub fn fill(store: &Store, plan: &DemoPlan) -> Result<(), StoreError> {
     store.write(actor, now, |tx| {
         for _ in 0..plan.persons {
             let n = tx.next_seq("person")?;
-            let mut p = person(&mut rng, format!("RY-{n:06}"), now);
+            let mut p = person(&mut rng, crate::domain::record::person_id(n), now);
             tx.put_person(&mut p)?;
             person_ids.push((p.id.clone(), p.name.clone()));
         }

@@ -317,6 +317,13 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
                 .join("、")
         ));
     }
+    dispute_work_text(d, &mut o);
+    o
+}
+
+/// What was done about a case: 四定, 包案, 销号, 回访, and its history.
+fn dispute_work_text(d: &Dispute, o: &mut String) {
+    let c = clean_line;
     if let Some(a) = &d.assignment {
         o.push_str(&format!(
             "四定：牵头领导 {}  责任单位 {}  责任人 {}  化解时限 {}  签收 {}\n",
@@ -386,7 +393,6 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
             o.push_str(&format!("  {} {}\n", time(&t), line));
         }
     }
-    o
 }
 
 pub fn person_text(p: &KeyPerson, today: NaiveDate) -> String {

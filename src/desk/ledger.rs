@@ -296,11 +296,13 @@ pub(crate) fn import(
     run_import(local, me, pending, finish, now)
 }
 
-/// What rows are checked against: the lists, the roster, the importer, today.
+/// What rows are checked against: the lists, the roster, the sensitive
+/// periods, the importer, today.
 fn context(local: &Local, me: &Officer, now: Time) -> Result<rebuild::Context, DeskError> {
     Ok(rebuild::Context {
         lists: local.lists()?,
         officers: local.store().officers()?,
+        periods: local.periods()?,
         me: me.login.clone(),
         today: now.date_naive(),
     })

@@ -192,35 +192,7 @@ fn event_loop(
     keymap_warning: Option<String>,
 ) -> anyhow::Result<()> {
     let (tx, rx) = channel::<Event>();
-    let input_tx = tx.clone();
-    std::thread::Builder::new()
-        .name("desk-input".into())
-        .spawn(move || loop {
-            // Polled, so a hang-up signal wakes the loop at once: with the
-            // terminal gone a read may never return.
-            if STOP.load(Ordering::SeqCst) {
-                let _ = input_tx.send(Event::Hangup);
-                return;
-            }
-            match event::poll(Duration::from_millis(100)).and_then(|ready| {
-                if ready {
-                    event::read().map(Some)
-                } else {
-                    Ok(None)
-                }
-            }) {
-                Ok(None) => {}
-                Ok(Some(e)) => {
-                    if input_tx.send(Event::Term(e)).is_err() {
-                        return;
-                    }
-                }
-                Err(_) => {
-                    let _ = input_tx.send(Event::Hangup);
-                    return;
-                }
-            }
-        })?;
+    spawn_input(tx.clone())?;
     let (search_tx, search_rx) = channel::<SearchMsg>();
     let search_events = tx.clone();
     std::thread::Builder::new()
@@ -251,35 +223,7 @@ fn event_loop(
             }
         }
         // Effects first: requests and searches leave before we draw.
-        let today = app.today();
-        for o in app.out.drain(..) {
-            match o {
-                Out::Request(want, req) => {
-                    drafts_in_flight += usize::from(want == Want::SaveDraft);
-                    client.send(want, req)
-                }
-                Out::Export(job) => client.export(job, today, tx.clone()),
-                Out::Index(c, docs) => {
-                    let _ = search_tx.send(SearchMsg::Index(c, docs));
-                }
-                Out::IndexSet(c, i, doc) => {
-                    let _ = search_tx.send(SearchMsg::Set(c, i, doc));
-                }
-                Out::Search {
-                    gen,
-                    corpus,
-                    query,
-                    scope,
-                } => {
-                    let _ = search_tx.send(SearchMsg::Query {
-                        gen,
-                        corpus,
-                        query,
-                        scope,
-                    });
-                }
-            }
-        }
+        drafts_in_flight += send_effects(&mut app, &client, &search_tx, &tx);
         if app.quit || STOP.load(Ordering::SeqCst) {
             save_last_draft(&mut app, &client, &rx, drafts_in_flight);
             return Ok(());
@@ -342,6 +286,81 @@ fn event_loop(
             }
         }
     }
+}
+
+/// Reads the terminal on its own thread. Polled, so a hang-up signal wakes
+/// the loop at once: with the terminal gone a read may never return.
+fn spawn_input(tx: Sender<Event>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("desk-input".into())
+        .spawn(move || loop {
+            if STOP.load(Ordering::SeqCst) {
+                let _ = tx.send(Event::Hangup);
+                return;
+            }
+            let polled = event::poll(Duration::from_millis(100)).and_then(|ready| {
+                if ready {
+                    event::read().map(Some)
+                } else {
+                    Ok(None)
+                }
+            });
+            match polled {
+                Ok(None) => {}
+                Ok(Some(e)) => {
+                    if tx.send(Event::Term(e)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = tx.send(Event::Hangup);
+                    return;
+                }
+            }
+        })
+        .map(drop)
+}
+
+/// Sends what the app queued: requests to the server, exports to their
+/// thread, index updates and queries to the search thread. Returns how many
+/// drafts it sent.
+fn send_effects(
+    app: &mut App,
+    client: &client::Client,
+    search_tx: &Sender<SearchMsg>,
+    events: &Sender<Event>,
+) -> usize {
+    let today = app.today();
+    let mut drafts = 0;
+    for o in app.out.drain(..) {
+        match o {
+            Out::Request(want, req) => {
+                drafts += usize::from(want == Want::SaveDraft);
+                client.send(want, req)
+            }
+            Out::Export(job) => client.export(job, today, events.clone()),
+            Out::Index(c, docs) => {
+                let _ = search_tx.send(SearchMsg::Index(c, docs));
+            }
+            Out::IndexSet(c, i, doc) => {
+                let _ = search_tx.send(SearchMsg::Set(c, i, doc));
+            }
+            Out::Search {
+                gen,
+                corpus,
+                query,
+                scope,
+            } => {
+                let _ = search_tx.send(SearchMsg::Query {
+                    gen,
+                    corpus,
+                    query,
+                    scope,
+                });
+            }
+        }
+    }
+    drafts
 }
 
 /// On the way out (the terminal went away): the last keystrokes of a form

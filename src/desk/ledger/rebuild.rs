@@ -8,6 +8,7 @@ use chrono::{NaiveDate, TimeZone};
 
 use crate::desk::api::Lists;
 use crate::desk::clock::china;
+use crate::domain::deadline::default_deadline;
 use crate::domain::dispute::{Dispute, NewDispute, Party, Time};
 use crate::domain::ledger::{
     parse_flags, parse_ledger_date, parse_notes, parse_parties, parse_people, parse_result,
@@ -15,6 +16,7 @@ use crate::domain::ledger::{
 };
 use crate::domain::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier};
 use crate::domain::officer::Officer;
+use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::text::{clean_line, clean_text, parse_amount};
 use crate::domain::workflow::Status;
 use crate::domain::DomainError;
@@ -23,6 +25,9 @@ use crate::domain::DomainError;
 pub(super) struct Context {
     pub lists: Lists,
     pub officers: Vec<Officer>,
+    /// Every sensitive period: a row without a deadline gets the default of
+    /// the day it was registered, tightened if a period ran then.
+    pub periods: Vec<SensitivePeriod>,
     pub me: String,
     pub today: NaiveDate,
 }
@@ -541,7 +546,8 @@ impl Plan {
         Ok(())
     }
 
-    /// The 化解时限 given, else the settings' days for the risk level.
+    /// The 化解时限 given, else the default rule's (`domain::deadline`) from
+    /// the day the case was registered.
     fn deadline(&self, ctx: &Context) -> Result<NaiveDate, String> {
         match self.deadline {
             Some(dl) if dl < self.registered => Err(format!(
@@ -550,11 +556,9 @@ impl Plan {
             )),
             Some(dl) => Ok(dl),
             None => {
-                let days = self
-                    .risk
-                    .map(|r| ctx.lists.settings.deadline_days_for(r))
-                    .unwrap_or(ctx.lists.settings.deadline_days[0]);
-                Ok(self.registered + chrono::Days::new(u64::from(days)))
+                let active = period::active_on(&ctx.periods, self.registered);
+                let dl = default_deadline(&ctx.lists.settings, self.risk, &active, self.registered);
+                Ok(dl.date)
             }
         }
     }
