@@ -58,5 +58,30 @@ fn time_per_summary() {
         }
     }
     let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * cases.len()) as f64;
-    println!("reading: {per:.1} µs per summary over {} texts", cases.len());
+    println!(
+        "reading: {per:.1} µs per summary over {} texts",
+        cases.len()
+    );
+}
+
+/// Scores another labelled file without asserting, e.g. fresh texts not yet
+/// used to tune the phrases: `READING_SET=path cargo test --test reading -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn score_another_set() {
+    let Ok(path) = std::env::var("READING_SET") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let score = score_set(&text, &Phrases::builtin(), &categories()).unwrap();
+    println!(
+        "cases {} · category {:.3} · danger recall {:.3} · flag precision {:.3} · details {:.3}\n{:?}\n{}",
+        score.cases,
+        score.category_accuracy,
+        score.danger_recall,
+        score.flag_precision,
+        score.detail_accuracy,
+        score.flag_recall,
+        score.mistakes.join("\n")
+    );
 }

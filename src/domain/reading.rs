@@ -9,7 +9,7 @@ mod parties;
 mod phrases;
 mod score;
 
-pub use phrases::{Cues, Negation, Phrases};
+pub use phrases::{CategoryCues, Cues, Negation, Phrases};
 pub use score::{parse_set, score_set, LabelledCase, SetScore};
 
 use serde::Serialize;
@@ -149,22 +149,20 @@ fn read_flags(text: &str, phrases: &Phrases) -> Vec<Suggested<WarningFlag>> {
         .collect()
 }
 
-/// The matched words in text order, dropping any contained in another
+/// The matched words in text order, dropping any that overlap longer ones
 /// ("扬言" inside "扬言要动刀"), at most `MAX_QUOTED`, joined by "、".
 fn quote(mut hits: Vec<phrases::Hit>) -> Option<String> {
     if hits.is_empty() {
         return None;
     }
     hits.sort_by_key(|h| h.at);
-    let words: Vec<&str> = hits.iter().map(|h| h.words.as_str()).collect();
     let mut kept: Vec<&str> = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        let inside_other = words
+    for h in &hits {
+        let shadowed = hits
             .iter()
-            .enumerate()
-            .any(|(j, o)| j != i && o.len() > w.len() && o.contains(w));
-        if !inside_other && !kept.contains(w) {
-            kept.push(w);
+            .any(|o| o.words.len() > h.words.len() && o.overlaps(h));
+        if !shadowed && !kept.contains(&h.words.as_str()) {
+            kept.push(&h.words);
         }
     }
     kept.truncate(MAX_QUOTED);
@@ -173,32 +171,40 @@ fn quote(mut hits: Vec<phrases::Hit>) -> Option<String> {
 
 /// The category whose cues cover most of the text; longer cues weigh more,
 /// and a cue inside a longer matched cue of the same category adds nothing.
-fn read_category(text: &str, phrases: &Phrases, categories: &[String]) -> Option<Suggested<String>> {
-    let mut best: Option<(usize, usize, &str, Vec<phrases::Hit>)> = None;
-    for (label, cues) in &phrases.categories {
-        if !categories.iter().any(|c| c == label) {
+fn read_category(
+    text: &str,
+    phrases: &Phrases,
+    categories: &[String],
+) -> Option<Suggested<String>> {
+    let mut best: Option<(f64, usize, &str, Vec<phrases::Hit>)> = None;
+    for category in &phrases.categories {
+        if !categories.contains(&category.label) {
             continue;
         }
-        let hits: Vec<phrases::Hit> = cues
+        let hits: Vec<phrases::Hit> = category
+            .cues
             .iter()
             .filter_map(|cue| {
-                text.find(cue.as_str()).map(|at| phrases::Hit {
-                    at,
-                    words: cue.clone(),
-                })
+                text.find(cue.as_str())
+                    .map(|at| phrases::Hit::new(text, at, at + cue.len()))
             })
             .collect();
-        let score: usize = hits
+        let inside_longer = |h: &phrases::Hit| {
+            hits.iter()
+                .any(|o| o.words.len() > h.words.len() && o.words.contains(&h.words))
+        };
+        let chars: usize = hits
             .iter()
-            .filter(|h| !hits.iter().any(|o| o.words.len() > h.words.len() && o.words.contains(&h.words)))
+            .filter(|h| !inside_longer(h))
             .map(|h| h.words.chars().count())
             .sum();
+        let score = chars as f64 * category.weight;
         let first = hits.iter().map(|h| h.at).min().unwrap_or(usize::MAX);
         let better = best
             .as_ref()
             .is_none_or(|(s, f, _, _)| score > *s || (score == *s && first < *f));
-        if score > 0 && better {
-            best = Some((score, first, label, hits));
+        if score > 0.0 && better {
+            best = Some((score, first, &category.label, hits));
         }
     }
     let (_, _, label, hits) = best?;

@@ -62,7 +62,8 @@ pub fn amount(text: &str) -> Option<(u64, String)> {
     best
 }
 
-/// "元"/"块" after the number, or "万" not followed by a measure word.
+/// "元"/"块钱" after the number, or "万" not followed by a measure word
+/// ("一块空地" is not money).
 /// Returns the yuan and the char index past the money words.
 fn money_after(chars: &[char], n: &Number) -> Option<(u64, usize)> {
     let mut end = n.end;
@@ -74,12 +75,17 @@ fn money_after(chars: &[char], n: &Number) -> Option<(u64, usize)> {
             end += 1;
         }
         return match chars.get(end) {
-            Some('元' | '块') => Some((yuan(value), end + 1)),
+            Some('元') => Some((yuan(value), end + 1)),
+            Some('块') if chars.get(end + 1) == Some(&'钱') => Some((yuan(value), end + 2)),
             Some(c) if NOT_MONEY_AFTER_WAN.contains(c) => None,
             _ => Some((yuan(value), end)),
         };
     }
-    matches!(chars.get(end), Some('元' | '块')).then_some((yuan(value), end + 1))
+    match chars.get(end..end + 2) {
+        Some(['元', ..]) => Some((yuan(value), end + 1)),
+        Some(['块', '钱']) => Some((yuan(value), end + 2)),
+        _ => (chars.get(end) == Some(&'元')).then_some((yuan(value), end + 1)),
+    }
 }
 
 fn yuan(value: f64) -> u64 {
@@ -94,7 +100,10 @@ fn number_at(chars: &[char], i: usize) -> Option<Number> {
     } else {
         chinese_at(chars, i)?
     };
-    while chars.get(end).is_some_and(|c| matches!(c, '多' | '余' | '来')) {
+    while chars
+        .get(end)
+        .is_some_and(|c| matches!(c, '多' | '余' | '来'))
+    {
         end += 1;
     }
     Some(Number { value, end })
@@ -177,10 +186,14 @@ fn chinese_rest(
         if let Some(d) = cn_digit(c) {
             current = Some(d);
         } else if let Some(unit) = cn_unit(c) {
-            section += current.unwrap_or(1) * unit;
+            section = section.saturating_add(current.unwrap_or(1) * unit);
             current = None;
-        } else if c == '万' && j > start && money_or_count_after_wan(chars, j) {
-            total = (total + section + current.unwrap_or(0)) * 10_000;
+        } else if c == '万' && j > start && scales_before(chars[j - 1]) {
+            // Saturating: "一万一万一万…" typed in a text must not overflow.
+            total = total
+                .saturating_add(section)
+                .saturating_add(current.unwrap_or(0))
+                .saturating_mul(10_000);
             section = 0;
             current = None;
         } else if matches!(c, '几' | '数') {
@@ -196,10 +209,13 @@ fn chinese_rest(
     }
     // A lone "一" in running text ("一起") is harmless: callers require a
     // unit right after the number.
-    Some(((total + section + current.unwrap_or(0)) as f64, j))
+    let value = total
+        .saturating_add(section)
+        .saturating_add(current.unwrap_or(0));
+    Some((value as f64, j))
 }
 
-/// "两万元", "三万多": the 万 belongs to the number.
-fn money_or_count_after_wan(chars: &[char], j: usize) -> bool {
-    j > 0 && (cn_digit(chars[j - 1]).is_some() || cn_unit(chars[j - 1]).is_some())
+/// "两万元", "三十万": 万 right after a numeral belongs to the number.
+fn scales_before(c: char) -> bool {
+    cn_digit(c).is_some() || cn_unit(c).is_some()
 }

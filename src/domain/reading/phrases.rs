@@ -23,8 +23,7 @@ pub struct Phrases {
     pub negation: Negation,
     /// Per flag, in `WarningFlag::ALL` order.
     pub flags: Vec<(WarningFlag, Cues)>,
-    /// Per category label.
-    pub categories: Vec<(String, Vec<String>)>,
+    pub categories: Vec<CategoryCues>,
     pub sources: Vec<(Source, Vec<String>)>,
     /// At this many people the case may turn into a mass incident.
     pub mass_incident_at: u32,
@@ -54,6 +53,22 @@ pub struct Cues {
     pub except: Vec<String>,
 }
 
+/// A category's cues. `weight` below 1 is for categories whose words also
+/// name the path a dispute took (上访) rather than what it is about.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CategoryCues {
+    #[serde(skip)]
+    pub label: String,
+    #[serde(default)]
+    pub cues: Vec<String>,
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
 #[derive(Deserialize)]
 struct File {
     #[serde(default)]
@@ -63,7 +78,7 @@ struct File {
     #[serde(default)]
     flags: BTreeMap<String, Cues>,
     #[serde(default)]
-    categories: BTreeMap<String, Cues>,
+    categories: BTreeMap<String, CategoryCues>,
     #[serde(default)]
     sources: BTreeMap<String, Cues>,
 }
@@ -90,8 +105,18 @@ impl Phrases {
     /// Parses a phrase file; unknown flag or source labels are refused so a
     /// typo in an edited file is seen, not silently ignored.
     pub fn parse(text: &str) -> Result<Phrases, DomainError> {
-        let file: File = toml::from_str(text)
+        let mut file: File = toml::from_str(text)
             .map_err(|e| DomainError::invalid(format!("词表文件格式有误：{}", e.message())))?;
+        tidy(&mut file.negation.words);
+        tidy(&mut file.negation.keep);
+        tidy(&mut file.negation.breaks);
+        for cues in file.flags.values_mut().chain(file.sources.values_mut()) {
+            tidy(&mut cues.cues);
+            tidy(&mut cues.except);
+        }
+        for cues in file.categories.values_mut() {
+            tidy(&mut cues.cues);
+        }
         let mut flags = Vec::new();
         for (label, cues) in file.flags {
             flags.push((WarningFlag::parse(&label)?, cues));
@@ -104,7 +129,7 @@ impl Phrases {
         let categories = file
             .categories
             .into_iter()
-            .map(|(label, cues)| (label, cues.cues))
+            .map(|(label, cues)| CategoryCues { label, ..cues })
             .collect();
         Ok(Phrases {
             negation: file.negation,
@@ -116,24 +141,59 @@ impl Phrases {
     }
 }
 
+/// Trims entries and drops empty ones: an empty cue would match everywhere.
+fn tidy(list: &mut Vec<String>) {
+    for item in list.iter_mut() {
+        *item = item.trim().to_string();
+    }
+    list.retain(|item| !item.is_empty() && !item.starts_with('…'));
+}
+
 /// One place a cue was found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
+    /// Byte range of `words` in the text.
     pub at: usize,
+    pub end: usize,
     /// The words shown as the reason, e.g. "扬言要动刀".
     pub words: String,
 }
 
-/// The first occurrence of `cue` that is neither negated nor part of an
-/// excepted phrase.
-pub fn find_live(text: &str, cue: &str, cues: &Cues, negation: &Negation) -> Option<Hit> {
-    text.match_indices(cue)
-        .map(|(at, _)| at)
-        .find(|&at| !excepted(text, at, cue, &cues.except) && !negated(text, at, negation))
-        .map(|at| Hit {
+impl Hit {
+    pub fn new(text: &str, at: usize, end: usize) -> Hit {
+        Hit {
             at,
-            words: with_lead(text, at, cue),
+            end,
+            words: text[at..end].to_string(),
+        }
+    }
+
+    pub fn overlaps(&self, other: &Hit) -> bool {
+        self.at < other.end && other.at < self.end
+    }
+}
+
+/// The first occurrence of `cue` that is neither negated nor part of an
+/// excepted phrase. A cue "扬言…砸" is "扬言" with "砸" later in the clause;
+/// the reason then quotes the words from one to the other.
+pub fn find_live(text: &str, cue: &str, cues: &Cues, negation: &Negation) -> Option<Hit> {
+    let (head, tail) = cue.split_once('…').unwrap_or((cue, ""));
+    text.match_indices(head)
+        .filter_map(|(at, _)| {
+            let after = at + head.len();
+            let end = after + tail_end(clause_after(text, after), tail)?;
+            Some((at, end))
         })
+        .find(|&(at, _)| !excepted(text, at, head, &cues.except) && !negated(text, at, negation))
+        .map(|(at, end)| Hit::new(text, lead_start(text, at), end))
+}
+
+/// Where `tail` ends in `clause`; an empty tail ends at once.
+fn tail_end(clause: &str, tail: &str) -> Option<usize> {
+    if tail.is_empty() {
+        return Some(0);
+    }
+    clause.find(tail).map(|i| i + tail.len())
 }
 
 /// True when the match at `at` lies inside an excepted phrase. "扬言…上访"
@@ -180,15 +240,14 @@ fn negated(text: &str, at: usize, negation: &Negation) -> bool {
 }
 
 /// Widens a threat cue to the word that introduced it: "动刀" -> "扬言要动刀".
-fn with_lead(text: &str, at: usize, cue: &str) -> String {
-    let clause = &text[clause_start(text, at)..at];
-    let lead = THREAT_LEADS
+/// Returns where the quoted words start.
+fn lead_start(text: &str, at: usize) -> usize {
+    let start = clause_start(text, at);
+    let clause = &text[start..at];
+    THREAT_LEADS
         .iter()
         .filter_map(|lead| clause.rfind(lead))
         .filter(|&i| clause[i..].chars().count() <= 6)
-        .min();
-    match lead {
-        Some(i) => format!("{}{}", &clause[i..], cue),
-        None => cue.to_string(),
-    }
+        .min()
+        .map_or(at, |i| start + i)
 }

@@ -82,7 +82,10 @@ pub fn score_set(
         }
     }
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
-    let danger = t.per_flag.iter().filter(|(f, _, _)| DANGER_FLAGS.contains(f));
+    let danger = t
+        .per_flag
+        .iter()
+        .filter(|(f, _, _)| DANGER_FLAGS.contains(f));
     let (found, expected) = danger.fold((0, 0), |(a, b), (_, f, e)| (a + f, b + e));
     Ok(SetScore {
         cases: cases.len(),
@@ -116,13 +119,16 @@ fn score_case(
         }
     }
     let details = [
-        case.people.map(|p| reading.people.as_ref().map(|s| s.value) == Some(p)),
-        case.amount.map(|a| reading.amount_yuan.as_ref().map(|s| s.value) == Some(a)),
+        case.people
+            .map(|p| reading.people.as_ref().map(|s| s.value) == Some(p)),
+        case.amount
+            .map(|a| reading.amount_yuan.as_ref().map(|s| s.value) == Some(a)),
         case.parties.as_ref().map(|p| {
             let names: Vec<&str> = reading.parties.iter().map(|s| s.value.as_str()).collect();
             names == p.iter().map(String::as_str).collect::<Vec<_>>()
         }),
-        case.source.map(|s| reading.source.as_ref().map(|r| r.value) == Some(s)),
+        case.source
+            .map(|s| reading.source.as_ref().map(|r| r.value) == Some(s)),
     ];
     let details_ok = details.iter().flatten().all(|ok| *ok);
     t.details += details.iter().flatten().count();

@@ -10,7 +10,11 @@ fn reading(text: &str) -> Reading {
 }
 
 fn flags(text: &str) -> Vec<&'static str> {
-    reading(text).flags.iter().map(|f| f.value.label()).collect()
+    reading(text)
+        .flags
+        .iter()
+        .map(|f| f.value.label())
+        .collect()
 }
 
 #[test]
@@ -24,7 +28,10 @@ fn a_threat_is_read_with_its_words() {
         .unwrap();
     assert_eq!(threat.because, "扬言要动刀");
     let reasons: Vec<String> = r.reasons().iter().map(|r| r.to_string()).collect();
-    assert!(reasons.contains(&"扬言要动刀 → 扬言极端".to_string()), "{reasons:?}");
+    assert!(
+        reasons.contains(&"扬言要动刀 → 扬言极端".to_string()),
+        "{reasons:?}"
+    );
     assert!(flags("男方扬言要动刀").contains(&"民转刑倾向"));
     assert!(flags("男方扬言要动刀").contains(&"扬言极端"));
 }
@@ -61,7 +68,10 @@ fn threats_to_petition_are_not_extreme() {
 fn people_in_numerals_and_words() {
     let people = |t: &str| reading(t).people.map(|p| (p.value, p.because));
     assert_eq!(people("拖欠工资3万元，涉及12人"), Some((12, "12人".into())));
-    assert_eq!(people("三十多名工人到镇政府"), Some((30, "三十多名".into())));
+    assert_eq!(
+        people("三十多名工人到镇政府"),
+        Some((30, "三十多名".into()))
+    );
     assert_eq!(people("涉及二十余户村民"), Some((20, "二十余户".into())));
     assert_eq!(people("上百名群众聚集"), Some((100, "上百名".into())));
     assert_eq!(people("几十人围堵"), Some((20, "几十人".into())));
@@ -85,23 +95,30 @@ fn many_people_may_mean_a_mass_incident() {
 #[test]
 fn amounts_as_ledgers_write_them() {
     let amount = |t: &str| reading(t).amount_yuan.map(|a| (a.value, a.because));
-    assert_eq!(amount("拖欠工资3万元，涉及12人"), Some((30_000, "3万元".into())));
+    assert_eq!(
+        amount("拖欠工资3万元，涉及12人"),
+        Some((30_000, "3万元".into()))
+    );
     assert_eq!(amount("借款12000元未还"), Some((12_000, "12000元".into())));
     assert_eq!(amount("欠1.5万"), Some((15_000, "1.5万".into())));
     assert_eq!(amount("欠款12,500元"), Some((12_500, "12,500元".into())));
     assert_eq!(amount("两万多元"), Some((20_000, "两万多元".into())));
     assert_eq!(amount("五千余元"), Some((5_000, "五千余元".into())));
     assert_eq!(amount("3万余元"), Some((30_000, "3万余元".into())));
-    assert_eq!(amount("已付5000元，尚欠2.3万元"), Some((23_000, "2.3万元".into())));
+    assert_eq!(
+        amount("已付5000元，尚欠2.3万元"),
+        Some((23_000, "2.3万元".into()))
+    );
     assert_eq!(amount("流转土地1.2万亩"), None);
+    assert_eq!(amount("给了3000块钱"), Some((3_000, "3000块钱".into())));
+    assert_eq!(amount("院墙外一块空地"), None);
     assert_eq!(amount("2024年3月12日"), None);
 }
 
 #[test]
 fn parties_beside_joining_words() {
-    let names = |t: &str| -> Vec<String> {
-        reading(t).parties.into_iter().map(|p| p.value).collect()
-    };
+    let names =
+        |t: &str| -> Vec<String> { reading(t).parties.into_iter().map(|p| p.value).collect() };
     assert_eq!(names("张某与李某因宅基地发生争执"), ["张某", "李某"]);
     assert_eq!(names("王某借给赵某某5万元"), ["王某", "赵某某"]);
     assert_eq!(names("村民刘某反映其邻居陈某乱堆柴草"), ["刘某", "陈某"]);
@@ -151,8 +168,37 @@ fn an_edited_phrase_file_replaces_the_builtin() {
 fn the_builtin_file_names_real_flags_sources_and_categories() {
     let phrases = Phrases::builtin();
     assert_eq!(phrases.flags.len(), WarningFlag::ALL.len());
-    for (label, cues) in &phrases.categories {
-        assert!(DEFAULT_CATEGORIES.contains(&label.as_str()), "{label}");
-        assert!(!cues.is_empty(), "{label}");
+    for c in &phrases.categories {
+        assert!(
+            DEFAULT_CATEGORIES.contains(&c.label.as_str()),
+            "{}",
+            c.label
+        );
+        assert!(!c.cues.is_empty(), "{}", c.label);
     }
+}
+
+#[test]
+fn odd_input_neither_panics_nor_matches_everything() {
+    let r = reading(&"一万".repeat(20));
+    assert!(r.amount_yuan.is_none());
+    let r = reading(&format!("{}元", "九".repeat(40)));
+    assert_eq!(r.amount_yuan.map(|a| a.value), Some(9));
+    assert!(reading("").is_empty());
+    let phrases = Phrases::parse("[flags.\"扬言极端\"]\ncues = [\"\", \" \", \"…\"]\n").unwrap();
+    assert!(read("随便写点什么", &phrases, &categories())
+        .flags
+        .is_empty());
+}
+
+#[test]
+fn a_cue_with_a_gap_quotes_the_words_between() {
+    let r = reading("邻居扬言要把他家的车砸了");
+    let crime = r
+        .flags
+        .iter()
+        .find(|f| f.value == WarningFlag::CriminalTendency)
+        .unwrap();
+    assert_eq!(crime.because, "扬言要把他家的车砸");
+    assert!(!flags("扬言要去县里上访，要求解决").contains(&"扬言极端"));
 }
