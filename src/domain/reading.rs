@@ -113,7 +113,8 @@ impl Reading {
 /// suggested, and only those with cues in `phrases`.
 pub fn read(text: &str, phrases: &Phrases, categories: &[String]) -> Reading {
     let people = numbers::people(text).map(|(n, words)| Suggested::new(n, words));
-    let mut flags = read_flags(text, phrases);
+    let chars = phrases::CharSet::new(text);
+    let mut flags = read_flags(text, &chars, phrases);
     if let Some(p) = &people {
         let many = p.value >= phrases.mass_incident_at;
         if many && !flags.iter().any(|f| f.value == WarningFlag::MassIncident) {
@@ -122,7 +123,7 @@ pub fn read(text: &str, phrases: &Phrases, categories: &[String]) -> Reading {
         }
     }
     Reading {
-        category: read_category(text, phrases, categories),
+        category: read_category(text, &chars, phrases, categories),
         flags,
         people,
         amount_yuan: numbers::amount(text).map(|(n, words)| Suggested::new(n, words)),
@@ -130,11 +131,15 @@ pub fn read(text: &str, phrases: &Phrases, categories: &[String]) -> Reading {
             .into_iter()
             .map(|(name, words)| Suggested::new(name, words))
             .collect(),
-        source: read_source(text, phrases),
+        source: read_source(text, &chars, phrases),
     }
 }
 
-fn read_flags(text: &str, phrases: &Phrases) -> Vec<Suggested<WarningFlag>> {
+fn read_flags(
+    text: &str,
+    chars: &phrases::CharSet,
+    phrases: &Phrases,
+) -> Vec<Suggested<WarningFlag>> {
     phrases
         .flags
         .iter()
@@ -142,7 +147,7 @@ fn read_flags(text: &str, phrases: &Phrases) -> Vec<Suggested<WarningFlag>> {
             let hits: Vec<phrases::Hit> = cues
                 .cues
                 .iter()
-                .filter_map(|cue| phrases::find_live(text, cue, cues, &phrases.negation))
+                .filter_map(|cue| phrases::find_live(text, chars, cue, cues, &phrases.negation))
                 .collect();
             quote(hits).map(|because| Suggested::new(*flag, because))
         })
@@ -173,6 +178,7 @@ fn quote(mut hits: Vec<phrases::Hit>) -> Option<String> {
 /// and a cue inside a longer matched cue of the same category adds nothing.
 fn read_category(
     text: &str,
+    chars: &phrases::CharSet,
     phrases: &Phrases,
     categories: &[String],
 ) -> Option<Suggested<String>> {
@@ -185,7 +191,8 @@ fn read_category(
             .cues
             .iter()
             .filter_map(|cue| {
-                text.find(cue.as_str())
+                chars
+                    .find(text, cue)
                     .map(|at| phrases::Hit::new(text, at, at + cue.len()))
             })
             .collect();
@@ -212,13 +219,17 @@ fn read_category(
 }
 
 /// The source whose cue comes first in the text.
-fn read_source(text: &str, phrases: &Phrases) -> Option<Suggested<Source>> {
+fn read_source(
+    text: &str,
+    chars: &phrases::CharSet,
+    phrases: &Phrases,
+) -> Option<Suggested<Source>> {
     phrases
         .sources
         .iter()
         .flat_map(|(source, cues)| {
             cues.iter()
-                .filter_map(move |cue| text.find(cue.as_str()).map(|at| (at, *source, cue)))
+                .filter_map(move |cue| chars.find(text, cue).map(|at| (at, *source, cue)))
         })
         .min_by_key(|(at, _, cue)| (*at, usize::MAX - cue.len()))
         .map(|(_, source, cue)| Suggested::new(source, cue.as_str()))

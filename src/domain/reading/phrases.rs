@@ -149,6 +149,30 @@ fn tidy(list: &mut Vec<String>) {
     list.retain(|item| !item.is_empty() && !item.starts_with('…'));
 }
 
+/// The distinct characters of a text: a cue with a character the text lacks
+/// is skipped without a substring search, which most of the few hundred are.
+pub struct CharSet(Vec<char>);
+
+impl CharSet {
+    pub fn new(text: &str) -> CharSet {
+        let mut chars: Vec<char> = text.chars().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        CharSet(chars)
+    }
+
+    pub fn may_hold(&self, cue: &str) -> bool {
+        cue.chars()
+            .filter(|c| *c != '…')
+            .all(|c| self.0.binary_search(&c).is_ok())
+    }
+
+    /// `text.find(cue)`, skipped when it cannot succeed.
+    pub fn find(&self, text: &str, cue: &str) -> Option<usize> {
+        self.may_hold(cue).then(|| text.find(cue)).flatten()
+    }
+}
+
 /// One place a cue was found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -176,7 +200,16 @@ impl Hit {
 /// The first occurrence of `cue` that is neither negated nor part of an
 /// excepted phrase. A cue "扬言…砸" is "扬言" with "砸" later in the clause;
 /// the reason then quotes the words from one to the other.
-pub fn find_live(text: &str, cue: &str, cues: &Cues, negation: &Negation) -> Option<Hit> {
+pub fn find_live(
+    text: &str,
+    chars: &CharSet,
+    cue: &str,
+    cues: &Cues,
+    negation: &Negation,
+) -> Option<Hit> {
+    if !chars.may_hold(cue) {
+        return None;
+    }
     let (head, tail) = cue.split_once('…').unwrap_or((cue, ""));
     text.match_indices(head)
         .filter_map(|(at, _)| {
