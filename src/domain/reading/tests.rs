@@ -55,6 +55,8 @@ fn negation_stops_at_the_clause_and_at_turning_words() {
     assert!(flags("工资无着落，扬言跳楼").contains(&"扬言极端"));
     assert!(flags("无过激言行，但其子扬言报复").contains(&"民转刑倾向"));
     assert!(flags("老板未支付工资，工人扬言跳楼").contains(&"扬言极端"));
+    assert!(flags("张某称无论如何都要和他同归于尽").contains(&"扬言极端"));
+    assert!(flags("李某说没有活路了只能喝农药").contains(&"扬言极端"));
 }
 
 #[test]
