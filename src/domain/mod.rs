@@ -9,6 +9,7 @@ pub mod lists;
 pub mod officer;
 pub mod period;
 pub mod person;
+pub mod reading;
 pub mod record;
 pub mod reports;
 pub mod risk;
