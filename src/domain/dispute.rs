@@ -223,6 +223,12 @@ pub struct Dispute {
     pub measures: String,
     #[serde(default)]
     pub remarks: String,
+    /// When the case last gained a warning sign: danger fades from here.
+    #[serde(default, with = "super::iso_time::option")]
+    pub signal_at: Option<Time>,
+    /// 预警 raised on the case, acknowledged or not.
+    #[serde(default)]
+    pub alerts: Vec<super::alert::Alert>,
 }
 
 /// What an officer fills in at 登记.
@@ -266,12 +272,9 @@ impl Dispute {
             party.person_id = p.person_id;
             parties.push(party);
         }
-        let mut flags = new.flags;
-        flags.sort();
-        flags.dedup();
         let people_involved = new.people_involved.max(parties.len() as u32);
         let title = make_title(&parties, &category);
-        Ok(Dispute {
+        let mut d = Dispute {
             id,
             rev: 0,
             registered_at: now,
@@ -284,7 +287,7 @@ impl Dispute {
             parties,
             people_involved,
             amount: new.amount,
-            flags,
+            flags: Vec::new(),
             risk: None,
             tier: new.tier.unwrap_or(Tier::Village),
             status: Status::Registered,
@@ -298,7 +301,11 @@ impl Dispute {
             history: Vec::new(),
             measures: String::new(),
             remarks: String::new(),
-        })
+            signal_at: None,
+            alerts: Vec::new(),
+        };
+        d.set_flags(new.flags, "登记", by, now);
+        Ok(d)
     }
 
     fn apply(&mut self, mv: Move, by: &str, now: Time, what: String) -> Result<(), DomainError> {
@@ -339,6 +346,7 @@ impl Dispute {
                 .join("、")
         };
         let tier = tier.unwrap_or(self.tier);
+        self.set_flags(flags.clone(), "研判", by, now);
         self.apply(
             Move::Triage,
             by,
@@ -351,7 +359,6 @@ impl Dispute {
             ),
         )?;
         self.risk = Some(risk);
-        self.flags = flags;
         self.tier = tier;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The pure core: types and rules, no I/O. Nothing here knows about redb,
 //! sockets or terminals.
 
+pub mod alert;
 pub mod deadline;
 pub mod dispute;
 pub mod iso_time;

@@ -1,0 +1,106 @@
+//! 预警: a case gained a sign of coming harm (民转刑倾向, 扬言极端, 可能引发
+//! 群体性事件). The alert stays in front of every 值班员 and 领导 until
+//! someone acknowledges it (签收预警); who did, and when, stays in the history.
+
+use serde::{Deserialize, Serialize};
+
+use super::dispute::{Dispute, HistoryEntry, Time};
+use super::lists::WarningFlag;
+use super::DomainError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// The alarm flags the case gained.
+    pub flags: Vec<WarningFlag>,
+    #[serde(with = "super::iso_time")]
+    pub raised_at: Time,
+    pub raised_by: String,
+    #[serde(default)]
+    pub acked_by: Option<String>,
+    #[serde(default, with = "super::iso_time::option")]
+    pub acked_at: Option<Time>,
+}
+
+impl WarningFlag {
+    /// The signs that raise an alert and weigh most while fresh.
+    pub fn is_alarm(self) -> bool {
+        match self {
+            WarningFlag::CriminalTendency | WarningFlag::ThreatExtreme | WarningFlag::MassIncident => {
+                true
+            }
+            WarningFlag::DeepGrievance
+            | WarningFlag::Agitated
+            | WarningFlag::RepeatPetition
+            | WarningFlag::BypassPetition => false,
+        }
+    }
+}
+
+fn labels(flags: &[WarningFlag]) -> String {
+    flags.iter().map(|f| f.label()).collect::<Vec<_>>().join("、")
+}
+
+impl Dispute {
+    /// Sets the case's warning flags. Flags it did not have are a fresh
+    /// signal (`signal_at`); alarm flags among them raise an alert. `why`
+    /// says where they came from (研判, 由文字识别：…), for the history.
+    pub fn set_flags(&mut self, mut flags: Vec<WarningFlag>, why: &str, by: &str, now: Time) {
+        flags.sort();
+        flags.dedup();
+        let gained: Vec<WarningFlag> = flags
+            .iter()
+            .copied()
+            .filter(|f| !self.flags.contains(f))
+            .collect();
+        self.flags = flags;
+        if gained.is_empty() {
+            return;
+        }
+        self.signal_at = Some(now);
+        let alarm: Vec<WarningFlag> = gained.into_iter().filter(|f| f.is_alarm()).collect();
+        if alarm.is_empty() {
+            return;
+        }
+        self.history.push(HistoryEntry {
+            at: now,
+            by: by.to_string(),
+            what: format!("预警：{}（{why}）", labels(&alarm)),
+        });
+        self.alerts.push(Alert {
+            flags: alarm,
+            raised_at: now,
+            raised_by: by.to_string(),
+            acked_by: None,
+            acked_at: None,
+        });
+    }
+
+    /// The alert nobody has acknowledged yet, if any (the latest).
+    pub fn open_alert(&self) -> Option<&Alert> {
+        self.alerts.iter().rev().find(|a| a.acked_at.is_none())
+    }
+
+    /// 签收预警: every open alert of the case is acknowledged by `by`.
+    pub fn ack_alerts(&mut self, by: &str, now: Time) -> Result<(), DomainError> {
+        let mut flags = Vec::new();
+        for a in self.alerts.iter_mut().filter(|a| a.acked_at.is_none()) {
+            a.acked_by = Some(by.to_string());
+            a.acked_at = Some(now);
+            flags.extend(a.flags.iter().copied());
+        }
+        if flags.is_empty() {
+            return Err(DomainError::refused(format!(
+                "{} 没有待签收的预警",
+                self.id
+            )));
+        }
+        flags.sort();
+        flags.dedup();
+        self.history.push(HistoryEntry {
+            at: now,
+            by: by.to_string(),
+            what: format!("签收预警：{}", labels(&flags)),
+        });
+        Ok(())
+    }
+}
