@@ -88,11 +88,12 @@ fn weights_change_the_queue_and_only_the_admin_may_change_them() {
     );
     let threat = dispute(&cli, "甲某", "中", &["扬言极端"]);
     let high = dispute(&cli, "乙某", "高", &[]);
-    // 中 25 + 扬言极端 40 = 65 before 高 50.
+    // 中 25 + 扬言极端 40 = 65 before 高 50; the sign says when it was recorded.
     assert_eq!(queue_ids(&cli), [threat.clone(), high.clone()]);
     let q = ok_at(&cli, MORNING, &["queue"]);
     assert!(
-        q.contains("风险中+25、扬言极端+40") || q.contains("扬言极端+40、风险中+25"),
+        q.contains("风险中+25、扬言极端（今天）+40")
+            || q.contains("扬言极端（今天）+40、风险中+25"),
         "{q}"
     );
 

@@ -54,6 +54,8 @@ fn case(n: u32, village: &str, category: &str, registered: DateTime<FixedOffset>
         amount: None,
         outcome: None,
         closed_on: None,
+        signal_on: None,
+        alert: false,
     }
 }
 
@@ -517,7 +519,8 @@ fn half_monthly_analysis() {
         (7, 1, 1, 1)
     );
     assert_eq!(f.criminal_tendency, 1);
-    assert_eq!(f.top_risks[0].id, "MD-2026-000001");
+    // Danger first: today's threat (9) before the older, overdue case (1).
+    assert_eq!(f.top_risks[0].id, "MD-2026-000009");
     assert_eq!(f.trend.len(), 6);
     assert_eq!(f.trend[5].label, "11月下半月");
     assert_eq!((f.trend[4].new, f.trend[4].resolved), (3, 1));
@@ -568,7 +571,7 @@ fn reports_follow_the_live_weights() {
         Figures::Analysis(f) => f.top_risks[0].id.clone(),
         _ => unreachable!(),
     };
-    assert_eq!(top(&w), "MD-2026-000001");
-    w.weights.set("扬言极端", 300).unwrap();
     assert_eq!(top(&w), "MD-2026-000009");
+    w.weights.set("扬言极端", 0).unwrap();
+    assert_eq!(top(&w), "MD-2026-000001");
 }

@@ -396,7 +396,16 @@ pub fn queue_cmd(desk: &mut dyn Desk, a: Queue) -> anyhow::Result<Printed> {
     queue(desk, a.limit)
 }
 
-/// The open cases by risk score, with every reason: the queue the TUI shows.
+fn reasons_text(reasons: &[(String, i32)]) -> String {
+    reasons
+        .iter()
+        .map(|(r, p)| format!("{r}+{p}"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The open cases by danger, with every reason and the deadline pressure
+/// apart: the queue the TUI shows.
 pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
     let setup = desk.risk_setup()?;
     let (_, items) = desk.summaries()?;
@@ -412,18 +421,22 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
             s.id.clone(),
             s.risk.map(|r| r.label()).unwrap_or("未研判").to_string(),
             s.village.clone(),
-            sc.reasons
-                .iter()
-                .map(|(r, p)| format!("{r}+{p}"))
-                .collect::<Vec<_>>()
-                .join("、"),
+            reasons_text(&sc.reasons),
+            reasons_text(&sc.late_reasons),
         ]);
+        let listed = |r: &[(String, i32)]| {
+            r.iter()
+                .map(|(r, p)| json!({"reason": r, "points": p}))
+                .collect::<Vec<_>>()
+        };
         json.push(json!({
             "id": s.id,
             "score": sc.total,
+            "lateness": sc.lateness,
             "risk": s.risk.map(|r| r.label()),
             "village": s.village,
-            "reasons": sc.reasons.iter().map(|(r, p)| json!({"reason": r, "points": p})).collect::<Vec<_>>(),
+            "reasons": listed(&sc.reasons),
+            "late_reasons": listed(&sc.late_reasons),
         }));
     }
     let mut text = String::new();
@@ -436,7 +449,8 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
             ("编号", 14),
             ("风险", 4),
             ("村(社区)", 10),
-            ("得分原因", 60),
+            ("危险分原因", 44),
+            ("时限", 12),
         ],
         &rows,
     ));

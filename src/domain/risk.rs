@@ -1,5 +1,9 @@
-//! The explainable risk score: a list of (reason, points) whose sum ranks the
-//! queue. Officers see every reason, so the order is never a mystery.
+//! The explainable risk score, in two parts officers can read apart:
+//! **danger** (warning signs, fading with the days since they were last
+//! recorded; risk level; a key person; scale; repeat parties; a fresh threat
+//! not yet triaged) orders 风险队列; **lateness** (deadline pressure) only
+//! breaks ties there, and fully owns 督办. Every part is a list of
+//! (reason, points), so the order is never a mystery.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -39,6 +43,11 @@ pub struct RiskWeights {
     pub overdue_max: i32,
     /// Percent added to the total while a sensitive period is active.
     pub sensitive_percent: i32,
+    /// Days over which a warning sign's points halve (0: they never fade).
+    pub signal_half_life_days: i32,
+    /// A 民转刑倾向, 扬言极端 or 群体性 sign on a case not yet triaged: it
+    /// must reach the top of the queue at once (fading like the sign).
+    pub fresh_alarm: i32,
 }
 
 impl Default for RiskWeights {
@@ -63,6 +72,8 @@ impl Default for RiskWeights {
             overdue_per_day: 2,
             overdue_max: 80,
             sensitive_percent: 20,
+            signal_half_life_days: 30,
+            fresh_alarm: 300,
         }
     }
 }
@@ -144,8 +155,20 @@ pub const WEIGHT_KEYS: &[WeightKey] = &[
     wk(
         "sensitive_percent",
         "敏感时期加成",
-        "敏感时期总分加百分之几",
+        "敏感时期危险分加百分之几",
         200,
+    ),
+    wk(
+        "signal_half_life_days",
+        "预警情形减半天数",
+        "预警情形的分数每过这么多天减半（最低留四分之一；0 为不减）",
+        365,
+    ),
+    wk(
+        "fresh_alarm",
+        "新发现待研判",
+        "有民转刑倾向、扬言极端或群体性迹象而尚未研判的案件，排到队列最前",
+        1000,
     ),
 ];
 
@@ -170,6 +193,8 @@ impl RiskWeights {
             25 => &mut self.overdue_per_day,
             26 => &mut self.overdue_max,
             27 => &mut self.sensitive_percent,
+            28 => &mut self.signal_half_life_days,
+            29 => &mut self.fresh_alarm,
             _ => return None,
         })
     }
@@ -246,11 +271,23 @@ impl RiskWeights {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Score {
+    /// Danger: what orders 风险队列 and is shown as 风险分.
     pub total: i32,
-    /// Largest first.
+    /// Deadline pressure: breaks ties in the queue, orders 督办.
+    pub lateness: i32,
+    /// Danger's reasons, largest first.
     pub reasons: Vec<(String, i32)>,
+    /// Lateness's reasons (逾期3天, 2天内到期).
+    pub late_reasons: Vec<(String, i32)>,
+}
+
+/// Where a case stands in 风险队列: danger first, lateness only after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Rank {
+    pub danger: i32,
+    pub lateness: i32,
 }
 
 impl Score {
@@ -258,6 +295,7 @@ impl Score {
     pub fn brief(&self, n: usize) -> String {
         self.reasons
             .iter()
+            .chain(self.late_reasons.iter())
             .take(n)
             .map(|(r, _)| r.as_str())
             .collect::<Vec<_>>()
@@ -398,82 +436,145 @@ impl RiskContext {
     }
 }
 
-/// The open cases ranked: (index into `items`, total), highest first; equal
-/// totals keep `items` order (编号 order), so the queue never shuffles.
+/// The open cases ranked: (index into `items`, danger), most dangerous
+/// first; equal danger goes to the later deadline pressure, then `items`
+/// order (编号 order), so the queue never shuffles.
 pub fn rank(items: &[Summary], ctx: &RiskContext) -> Vec<(usize, i32)> {
-    let mut out: Vec<(usize, i32)> = items
+    let mut out: Vec<(usize, Rank)> = items
         .iter()
         .enumerate()
         .filter(|(_, s)| s.status.is_open())
-        .map(|(i, s)| (i, total(s, ctx)))
+        .map(|(i, s)| (i, rank_of(s, ctx)))
         .collect();
-    out.sort_unstable_by_key(|&(i, t)| (std::cmp::Reverse(t), i));
-    out
+    out.sort_unstable_by_key(|&(i, r)| (std::cmp::Reverse(r), i));
+    out.into_iter().map(|(i, r)| (i, r.danger)).collect()
 }
 
-/// The total alone, for ranking every case without building the reasons.
+/// Danger and lateness alone, for ranking every case without the reasons.
+pub fn rank_of(s: &Summary, ctx: &RiskContext) -> Rank {
+    Rank {
+        danger: danger(s, ctx, None),
+        lateness: lateness(s, ctx, None),
+    }
+}
+
+/// The danger alone (the 风险分).
 pub fn total(s: &Summary, ctx: &RiskContext) -> i32 {
-    score_with(s, ctx, None)
+    danger(s, ctx, None)
 }
 
 pub fn score(s: &Summary, ctx: &RiskContext) -> Score {
     let mut reasons = Vec::new();
-    let total = score_with(s, ctx, Some(&mut reasons));
-    reasons.retain(|(_, p)| *p != 0);
-    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
-    Score { total, reasons }
+    let mut late_reasons = Vec::new();
+    let total = danger(s, ctx, Some(&mut reasons));
+    let lateness = lateness(s, ctx, Some(&mut late_reasons));
+    for r in [&mut reasons, &mut late_reasons] {
+        r.retain(|(_, p)| *p != 0);
+        r.sort_by_key(|r| std::cmp::Reverse(r.1));
+    }
+    Score {
+        total,
+        lateness,
+        reasons,
+        late_reasons,
+    }
 }
 
-/// Adds up the points; the reason texts are only formatted when wanted.
-fn score_with(s: &Summary, ctx: &RiskContext, mut out: Option<&mut Vec<(String, i32)>>) -> i32 {
-    let mut total = 0;
-    // Adds points (with their reason when wanted) and returns the running total.
-    let mut add = |why: &dyn Fn() -> String, pts: i32| -> i32 {
-        total += pts;
-        if let Some(r) = out.as_deref_mut() {
+/// Adds points, with their reason when reasons are wanted.
+struct Tally<'a> {
+    total: i32,
+    out: Option<&'a mut Vec<(String, i32)>>,
+}
+
+impl Tally<'_> {
+    fn add(&mut self, why: impl FnOnce() -> String, pts: i32) {
+        self.total += pts;
+        if let Some(r) = self.out.as_deref_mut() {
             r.push((why(), pts));
         }
-        total
-    };
+    }
+}
+
+/// Days since the case last gained a warning sign (registration for cases
+/// recorded before the desk kept the day).
+fn signal_age(s: &Summary, today: NaiveDate) -> i64 {
+    let on = s.signal_on.unwrap_or_else(|| s.registered_at.date_naive());
+    (today - on).num_days().max(0)
+}
+
+/// `pts` faded by `days` with the weights' half-life, never below a quarter.
+fn faded(pts: i32, days: i64, half_life: i32) -> i32 {
+    if half_life <= 0 || days <= 0 {
+        return pts;
+    }
+    let share = 0.5f64.powf(days as f64 / f64::from(half_life)).max(0.25);
+    (f64::from(pts) * share).round() as i32
+}
+
+fn ago(days: i64) -> String {
+    if days == 0 {
+        "今天".to_string()
+    } else {
+        format!("{days}天前")
+    }
+}
+
+fn danger(s: &Summary, ctx: &RiskContext, out: Option<&mut Vec<(String, i32)>>) -> i32 {
+    let mut t = Tally { total: 0, out };
     let w = &ctx.weights;
     match s.risk {
-        None => {
-            add(&|| "尚未研判".to_string(), w.level[0]);
-        }
+        None => t.add(|| "尚未研判".to_string(), w.level[0]),
         Some(r) => {
             let i = 1 + RiskLevel::ALL.iter().position(|x| *x == r).unwrap_or(0);
-            add(&|| format!("风险{}", r.label()), w.level[i]);
+            t.add(|| format!("风险{}", r.label()), w.level[i]);
         }
     }
+    signs(s, ctx, &mut t);
+    scale(s, ctx, &mut t);
+    if ctx.sensitive {
+        let extra = t.total * w.sensitive_percent / 100;
+        t.add(|| "敏感时期".to_string(), extra);
+    }
+    t.total
+}
+
+/// Warning signs, fading with the days since the last was recorded; an
+/// alarm on a case not yet triaged goes to the front.
+fn signs(s: &Summary, ctx: &RiskContext, t: &mut Tally) {
+    let w = &ctx.weights;
+    let days = signal_age(s, ctx.today);
     for f in &s.flags {
         let i = WarningFlag::ALL.iter().position(|x| x == f).unwrap_or(0);
-        add(&|| f.label().to_string(), w.flags[i]);
+        let pts = faded(w.flags[i], days, w.signal_half_life_days);
+        t.add(|| format!("{}（{}）", f.label(), ago(days)), pts);
     }
+    let untriaged = s.risk.is_none() || s.status == crate::domain::workflow::Status::Registered;
+    if untriaged && s.flags.iter().any(|f| f.is_alarm()) {
+        let pts = faded(w.fresh_alarm, days, w.signal_half_life_days);
+        t.add(|| format!("新发现，待研判（{}）", ago(days)), pts);
+    }
+}
+
+/// Who and how much is involved: a key person, people, money, tier, repeats.
+fn scale(s: &Summary, ctx: &RiskContext, t: &mut Tally) {
+    let w = &ctx.weights;
     if !s.person_ids.is_empty() {
-        add(&|| "当事人为重点人员".to_string(), w.key_person);
+        t.add(|| "当事人为重点人员".to_string(), w.key_person);
     }
     let people = s.people_involved;
     if people >= 30 {
-        add(&|| format!("涉及{people}人"), w.people_30);
+        t.add(|| format!("涉及{people}人"), w.people_30);
     } else if people >= 5 {
-        add(&|| format!("涉及{people}人"), w.people_5);
+        t.add(|| format!("涉及{people}人"), w.people_5);
     }
     match s.amount {
-        Some(a) if a >= 500_000 => {
-            add(&|| format!("涉及金额{}万元", a / 10_000), w.amount_500k);
-        }
-        Some(a) if a >= 50_000 => {
-            add(&|| format!("涉及金额{}万元", a / 10_000), w.amount_50k);
-        }
+        Some(a) if a >= 500_000 => t.add(|| format!("涉及金额{}万元", a / 10_000), w.amount_500k),
+        Some(a) if a >= 50_000 => t.add(|| format!("涉及金额{}万元", a / 10_000), w.amount_50k),
         _ => {}
     }
     match s.tier {
-        Tier::County => {
-            add(&|| "县级调处".to_string(), w.tier_county);
-        }
-        Tier::Township => {
-            add(&|| "镇级调处".to_string(), w.tier_township);
-        }
+        Tier::County => t.add(|| "县级调处".to_string(), w.tier_county),
+        Tier::Township => t.add(|| "镇级调处".to_string(), w.tier_township),
         Tier::Village => {}
     }
     let repeats: u32 = s
@@ -490,32 +591,33 @@ fn score_with(s: &Summary, ctx: &RiskContext, mut out: Option<&mut Vec<(String, 
         .unwrap_or(0);
     if repeats > 0 {
         let pts = (repeats as i32 * w.repeat_each).min(w.repeat_max);
-        add(&|| format!("同一当事人另有{repeats}件纠纷"), pts);
+        t.add(|| format!("同一当事人另有{repeats}件纠纷"), pts);
     }
-    if let Some(d) = s.deadline.filter(|_| s.status.is_open()) {
-        let days = (d - ctx.today).num_days();
-        if days < 0 {
-            let late = -days as i32;
-            let pts = (w.overdue_base + late * w.overdue_per_day).min(w.overdue_max);
-            add(&|| format!("逾期{late}天"), pts);
-        } else if days <= 3 {
-            let pts = w.due_in_3_days + (3 - days as i32) * w.due_per_day;
-            if days == 0 {
-                add(&|| "今天到期".to_string(), pts);
-            } else {
-                add(&|| format!("{days}天内到期"), pts);
-            }
-        } else if days <= 7 {
-            add(&|| format!("{days}天后到期"), w.due_in_7_days);
+}
+
+/// Deadline pressure: soon due, due today, overdue by so many days.
+fn lateness(s: &Summary, ctx: &RiskContext, out: Option<&mut Vec<(String, i32)>>) -> i32 {
+    let mut t = Tally { total: 0, out };
+    let w = &ctx.weights;
+    let Some(d) = s.deadline.filter(|_| s.status.is_open()) else {
+        return 0;
+    };
+    let days = (d - ctx.today).num_days();
+    if days < 0 {
+        let late = -days as i32;
+        let pts = (w.overdue_base + late * w.overdue_per_day).min(w.overdue_max);
+        t.add(|| format!("逾期{late}天"), pts);
+    } else if days <= 3 {
+        let pts = w.due_in_3_days + (3 - days as i32) * w.due_per_day;
+        if days == 0 {
+            t.add(|| "今天到期".to_string(), pts);
+        } else {
+            t.add(|| format!("{days}天内到期"), pts);
         }
+    } else if days <= 7 {
+        t.add(|| format!("{days}天后到期"), w.due_in_7_days);
     }
-    if ctx.sensitive {
-        // The share is of what was added so far; `add` holds `total` until here.
-        let so_far = add(&String::new, 0);
-        let extra = so_far * w.sensitive_percent / 100;
-        add(&|| "敏感时期".to_string(), extra);
-    }
-    add(&String::new, 0)
+    t.total
 }
 
 #[cfg(test)]
@@ -560,6 +662,8 @@ mod tests {
             amount: None,
             outcome: None,
             closed_on: None,
+            signal_on: None,
+            alert: false,
         }
     }
 
@@ -598,19 +702,21 @@ mod tests {
         let order: Vec<&str> = ranked.iter().map(|(_, id)| *id).collect();
         assert_eq!(
             order,
+            // Danger orders the queue: being late no longer lifts D above B.
             vec![
-                "F-扬言极端逾期",
                 "C-极高",
-                "D-逾期",
+                "F-扬言极端逾期",
                 "B-民转刑",
+                "D-逾期",
                 "A-低",
                 "G-重复",
                 "E-未研判"
             ]
         );
         let f = score(&items[5], &ctx);
-        assert_eq!(f.total, 50 + 40 + 32);
-        assert_eq!(f.brief(3), "风险高、扬言极端、逾期1天");
+        // The threat was recorded 21 days ago: 40 faded to 25.
+        assert_eq!((f.total, f.lateness), (50 + 25, 32));
+        assert_eq!(f.brief(3), "风险高、扬言极端（21天前）、逾期1天");
         assert!(score(&items[6], &ctx)
             .reasons
             .contains(&("同一当事人另有1件纠纷".to_string(), 10)));
@@ -686,21 +792,25 @@ mod tests {
         assert_eq!(
             ranked(&items, &ctx),
             vec![
-                "O-逾期20天 95",
-                "X-民转刑 90",
-                "U-今天到期 80",
-                "U-两天 70",
-                "P-群体 65",
-                "K-重点人员 50",
+                "X-民转刑 75",
+                "P-群体 53",
+                "U-今天到期 50",
+                "U-两天 50",
                 "M-金额 50",
+                "K-重点人员 45",
                 "R-重复1 30",
                 "R-重复2 30",
                 "R-重复3 30",
+                "O-逾期20天 25",
             ]
         );
         let reasons = |id: &str| {
             let s = items.iter().find(|s| s.id == id).unwrap();
-            score(s, &ctx).reasons
+            let sc = score(s, &ctx);
+            sc.reasons
+                .into_iter()
+                .chain(sc.late_reasons)
+                .collect::<Vec<_>>()
         };
         assert!(reasons("K-重点人员").contains(&("当事人为重点人员".into(), 20)));
         assert!(reasons("K-重点人员").contains(&("5天后到期".into(), 5)));
@@ -720,7 +830,7 @@ mod tests {
                 vec![],
                 Some(today + chrono::Duration::days(n)),
             )];
-            let t = total(&one[0], &RiskContext::new(&one, today, &w, false));
+            let t = rank_of(&one[0], &RiskContext::new(&one, today, &w, false)).lateness;
             assert!(t >= last, "{n} days: {t} < {last}");
             last = t;
         }
@@ -733,21 +843,19 @@ mod tests {
         let mut w = RiskWeights::default();
         w.set("当事人为重点人员", 100).unwrap();
         let ctx = RiskContext::new(&items, today, &w, false);
-        assert_eq!(ranked(&items, &ctx)[0], "K-重点人员 130");
+        assert_eq!(ranked(&items, &ctx)[0], "K-重点人员 125");
 
+        // Lateness weights move 督办's pressure, not the danger order.
+        let before = ranked(
+            &items,
+            &RiskContext::new(&items, today, &RiskWeights::default(), false),
+        );
         let mut w = RiskWeights::default();
         assert_eq!(w.set("overdue_per_day", 0).unwrap().1, 2);
-        let order = ranked(&items, &RiskContext::new(&items, today, &w, false));
-        assert_eq!(
-            &order[..5],
-            [
-                "X-民转刑 90",
-                "U-今天到期 80",
-                "U-两天 70",
-                "P-群体 65",
-                "O-逾期20天 55"
-            ]
-        );
+        let ctx = RiskContext::new(&items, today, &w, false);
+        assert_eq!(ranked(&items, &ctx), before);
+        let late = items.iter().find(|s| s.id == "O-逾期20天").unwrap();
+        assert_eq!(rank_of(late, &ctx).lateness, 30);
 
         // The sensitive share scales every case: the order stays.
         let w = RiskWeights::default();
@@ -759,7 +867,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&calm), ids(&tense));
-        assert_eq!(tense[0], "O-逾期20天 114");
+        assert_eq!(tense[0], "X-民转刑 90");
     }
 
     #[test]
@@ -807,5 +915,65 @@ mod tests {
         for s in few {
             assert_eq!(score(s, &part), score(s, &fresh), "{}", s.id);
         }
+    }
+
+    #[test]
+    fn a_fresh_threat_outranks_old_critical_and_overdue_cases() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut items = Vec::new();
+        // Old cases: 极高, both alarm flags recorded months ago, long overdue.
+        for n in 0..50 {
+            let mut old = case(
+                &format!("OLD-{n:02}"),
+                Some(RiskLevel::Critical),
+                vec![WarningFlag::CriminalTendency, WarningFlag::ThreatExtreme],
+                Some(today - chrono::Duration::days(90)),
+            );
+            old.signal_on = Some(today - chrono::Duration::days(150));
+            old.people_involved = 40;
+            old.tier = Tier::County;
+            items.push(old);
+        }
+        let mut fresh = case("NEW", None, vec![WarningFlag::ThreatExtreme], None);
+        fresh.status = crate::domain::workflow::Status::Registered;
+        fresh.signal_on = Some(today);
+        items.push(fresh);
+        let ctx = RiskContext::new(&items, today, &RiskWeights::default(), false);
+        assert_eq!(items[rank(&items, &ctx)[0].0].id, "NEW");
+        let sc = score(&items[50], &ctx);
+        assert!(
+            sc.reasons.contains(&("扬言极端（今天）".to_string(), 40)),
+            "{sc:?}"
+        );
+        assert!(sc
+            .reasons
+            .contains(&("新发现，待研判（今天）".to_string(), 300)));
+    }
+
+    #[test]
+    fn signs_fade_with_the_days_since_they_were_recorded() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let at = |days: i64| {
+            let mut c = case(
+                "T",
+                Some(RiskLevel::High),
+                vec![WarningFlag::ThreatExtreme],
+                None,
+            );
+            c.signal_on = Some(today - chrono::Duration::days(days));
+            c
+        };
+        let (yesterday, months) = (at(1), at(150));
+        let items = vec![yesterday.clone(), months.clone()];
+        let ctx = RiskContext::new(&items, today, &RiskWeights::default(), false);
+        assert!(total(&yesterday, &ctx) > total(&months, &ctx));
+        assert!(score(&at(3), &ctx)
+            .reasons
+            .iter()
+            .any(|(r, _)| r == "扬言极端（3天前）"));
+        // Never below a quarter.
+        assert!(score(&months, &ctx)
+            .reasons
+            .contains(&("扬言极端（150天前）".into(), 10)));
     }
 }

@@ -57,6 +57,12 @@ pub struct Summary {
     /// 销号 date.
     #[serde(default, with = "compact::date")]
     pub closed_on: Option<NaiveDate>,
+    /// The day the case last gained a warning sign (danger fades from it).
+    #[serde(default, with = "compact::date")]
+    pub signal_on: Option<NaiveDate>,
+    /// An alert (预警) nobody has acknowledged yet.
+    #[serde(default)]
+    pub alert: bool,
 }
 
 impl Summary {
@@ -107,6 +113,8 @@ impl Summary {
                 .as_ref()
                 .and_then(|c| c.closed_at)
                 .map(|t| t.date_naive()),
+            signal_on: d.signal_at.map(|t| t.date_naive()),
+            alert: d.open_alert().is_some(),
         }
     }
 

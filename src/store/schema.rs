@@ -13,7 +13,8 @@ use crate::domain::summary::Summary;
 /// gone; nothing read them, and every reader takes all summaries anyway.
 pub const SCHEMA_VERSION: u64 = 2;
 /// Version of the compact summary encoding; a change rebuilds the table.
-const SUMMARY_FORMAT: u64 = 3;
+/// 4: summaries carry the day of the last warning sign and an open alert.
+const SUMMARY_FORMAT: u64 = 4;
 
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub(super) const DISPUTES: TableDefinition<&str, &[u8]> = TableDefinition::new("disputes");

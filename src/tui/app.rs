@@ -16,7 +16,7 @@ use crate::domain::dispute::Time;
 use crate::domain::officer::Officer;
 use crate::domain::person::KeyPerson;
 use crate::domain::reports::analysis::AnalysisFigures;
-use crate::domain::risk::{score, RiskContext, RiskWeights, Score};
+use crate::domain::risk::{score, Rank, RiskContext, RiskWeights, Score};
 use crate::domain::rollcall::RollcallSheet;
 use crate::domain::summary::Summary;
 use crate::search::Doc;
@@ -153,7 +153,7 @@ pub struct Data {
     pub summaries: Vec<Summary>,
     pub by_id: IdIndex,
     /// Risk totals, for ranking; the reasons are built for the rows on screen.
-    pub scores: Vec<i32>,
+    pub scores: Vec<Rank>,
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
     pub officers: HashMap<String, Officer>,
@@ -343,10 +343,7 @@ impl App {
     pub fn score_of(&self, i: usize) -> Score {
         match (&self.data.risk, self.data.summaries.get(i)) {
             (Some(ctx), Some(s)) => score(s, ctx),
-            _ => Score {
-                total: 0,
-                reasons: Vec::new(),
-            },
+            _ => Score::default(),
         }
     }
 }

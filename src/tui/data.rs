@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use super::app::{doc_of, person_doc, App, Corpus, Out, View, VIEWS};
 use super::id_index::IdIndex;
 use crate::domain::person::KeyPerson;
-use crate::domain::risk::{total, RiskContext};
+use crate::domain::risk::{rank_of, RiskContext};
 use crate::domain::summary::Summary;
 use crate::domain::workflow::Status;
 
@@ -91,7 +91,12 @@ impl App {
             &self.weights,
             self.sensitive.is_some(),
         );
-        self.data.scores = self.data.summaries.iter().map(|s| total(s, &ctx)).collect();
+        self.data.scores = self
+            .data
+            .summaries
+            .iter()
+            .map(|s| rank_of(s, &ctx))
+            .collect();
         self.data.risk = Some(ctx);
         self.rebuild_rows();
     }

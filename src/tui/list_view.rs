@@ -443,6 +443,12 @@ pub(super) fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
         for (r, p) in &sc.reasons {
             lines.push(Line::raw(format!("  {r} +{p}")));
         }
+        if sc.lateness > 0 {
+            lines.push(Line::styled(format!("时限压力 {}", sc.lateness), warn()));
+            for (r, p) in &sc.late_reasons {
+                lines.push(Line::raw(format!("  {r} +{p}")));
+            }
+        }
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -206,7 +206,7 @@ pub struct CaseLine {
     pub deadline: Option<NaiveDate>,
     pub person: Option<String>,
     pub score: i32,
-    /// (reason, points), largest first.
+    /// (reason, points): danger's, largest first, then lateness's.
     pub reasons: Vec<(String, i32)>,
 }
 
@@ -224,7 +224,7 @@ impl CaseLine {
             deadline: s.deadline,
             person: s.person.clone(),
             score: sc.total,
-            reasons: sc.reasons,
+            reasons: sc.reasons.into_iter().chain(sc.late_reasons).collect(),
         }
     }
 

@@ -102,6 +102,18 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
                     format!("风险分 {}：{}", sc.total, reasons.join("，")),
                     warn(),
                 ));
+                if sc.lateness > 0 {
+                    let late: Vec<String> = sc
+                        .late_reasons
+                        .iter()
+                        .map(|(r, p)| format!("{r} +{p}"))
+                        .collect();
+                    lines.push(Line::raw(format!(
+                        "时限压力 {}：{}",
+                        sc.lateness,
+                        late.join("，")
+                    )));
+                }
             }
             for text in print::dispute_text(dispute, today).lines() {
                 lines.push(styled_detail_line(text));
