@@ -155,6 +155,15 @@ pub fn accept(desk: &mut dyn Desk, a: Accept) -> anyhow::Result<Printed> {
 }
 
 #[derive(Args)]
+pub struct AckAlert {
+    id: String,
+}
+
+pub fn ack_alert(desk: &mut dyn Desk, a: AckAlert) -> anyhow::Result<Printed> {
+    change(desk, &a.id, ops::AckAlert.into())
+}
+
+#[derive(Args)]
 pub struct Reject {
     id: String,
     #[arg(long, value_name = "理由")]

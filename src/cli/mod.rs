@@ -67,6 +67,8 @@ enum Cmd {
     Assign(cases::Assign),
     /// 签收交办的案件
     Accept(cases::Accept),
+    /// 签收预警：确认已看到本案的预警（民转刑倾向、扬言极端、群体性），记入经过与操作日志
+    Ack(cases::AckAlert),
     /// 撤销本人最近一次操作（10 分钟内，操作日志两条都保留）
     Undo(admin::Undo),
     /// 退回交办的案件
@@ -255,6 +257,7 @@ fn on_desk(desk: &mut dyn Desk, command: Cmd) -> anyhow::Result<Printed> {
         Cmd::Triage(args) => cases::triage(desk, args),
         Cmd::Assign(args) => cases::assign(desk, args),
         Cmd::Accept(args) => cases::accept(desk, args),
+        Cmd::Ack(args) => cases::ack_alert(desk, args),
         Cmd::Reject(args) => cases::reject(desk, args),
         Cmd::Package(args) => cases::package(desk, args),
         Cmd::Note(args) => cases::note(desk, args),

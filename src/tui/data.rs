@@ -48,8 +48,17 @@ impl App {
             let docs = self.data.summaries.iter().map(doc_of).collect();
             self.out.push(Out::Index(Corpus::Disputes, docs));
         }
+        let mut raised = Vec::new();
         for s in items {
             let doc = doc_of(&s);
+            let had_alert = self
+                .data
+                .by_id
+                .get(&s.id)
+                .is_some_and(|&i| self.data.summaries[i].alert);
+            if s.alert && !had_alert {
+                raised.push(s.clone());
+            }
             let i = match self.data.by_id.get(&s.id) {
                 Some(&i) => {
                     self.data.summaries[i] = s;
@@ -65,6 +74,7 @@ impl App {
         }
         self.rescore();
         self.refresh_filters();
+        self.announce_alerts(&raised);
     }
 
     pub fn set_persons(&mut self, persons: Vec<KeyPerson>) {

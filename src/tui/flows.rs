@@ -66,6 +66,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         A::Visit => (Some(Op::FollowUp), Some(Op::VisitPerson)),
         A::Approve => (Some(Op::Decide), None),
         A::Extend => (Some(Op::Extend), None),
+        A::AckAlert => (Some(Op::AckAlert), None),
         A::Review => (None, Some(Op::ReviewPerson)),
         A::Quit
         | A::Help
@@ -248,8 +249,24 @@ impl App {
                 .get(&t.id)
                 .is_none_or(|&i| !self.data.summaries[i].supervised);
             let change: Change = match op {
+                Op::Accept => ops::Accept.into(),
                 Op::Supervise => ops::Supervise { on }.into(),
-                _ => ops::Accept.into(),
+                Op::AckAlert => ops::AckAlert.into(),
+                Op::Register
+                | Op::Triage
+                | Op::Assign
+                | Op::Reject
+                | Op::Package
+                | Op::Note
+                | Op::ChangeTier
+                | Op::Close
+                | Op::Decide
+                | Op::Extend
+                | Op::FollowUp
+                | Op::Reopen
+                | Op::AddPerson
+                | Op::VisitPerson
+                | Op::ReviewPerson => return self.say("这一操作需要填写表单", true),
             };
             done = change.done();
             let req = Request::Change {

@@ -87,7 +87,7 @@ impl FormKind {
             Op::AddPerson => FormKind::PersonAdd,
             Op::VisitPerson => FormKind::PersonVisit,
             Op::ReviewPerson => FormKind::PersonReview,
-            Op::Accept | Op::Supervise | Op::Reopen => return None,
+            Op::Accept | Op::Supervise | Op::AckAlert | Op::Reopen => return None,
         };
         Some(kind)
     }

@@ -50,6 +50,7 @@ pub enum Action {
     Undo,
     Approve,
     Extend,
+    AckAlert,
     Review,
     OpenExisting,
     Confirm,

@@ -2,6 +2,7 @@
 //! once, keeps them current from the change stream, and searches in memory.
 //! Draws only when something changed, one synchronized frame at a time.
 
+mod alert_strip;
 pub mod app;
 pub mod client;
 mod data;

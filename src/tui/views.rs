@@ -14,7 +14,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::app::{App, NoteKind, Overlay, View};
 use super::list_view::{draw_list, draw_preview};
 use super::overlay::{self, detail};
-use super::{form_view, routine_view};
+use super::{alert_strip, form_view, routine_view};
 use crate::domain::text::clean_line;
 
 pub const MIN_WIDTH: u16 = 60;
@@ -120,9 +120,10 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [crumbs, tabs, body, hints, status] = Layout::vertical([
+    let [crumbs, tabs, alerts, body, hints, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
+        Constraint::Length(alert_strip::height(app)),
         Constraint::Fill(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -130,6 +131,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     .areas(area);
     draw_crumbs(f, app, crumbs);
     draw_tabs(f, app, tabs);
+    alert_strip::draw(f, app, alerts);
     // Rows of the list body: border and header take three.
     app.page = body.height.saturating_sub(3).max(1) as usize;
     match app.overlays.iter().rev().find_map(|o| match o {

@@ -1,6 +1,8 @@
 //! What every operation may consult: the caller, the clock, the lists and
 //! the roster, read once per request; and the checks several share.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use super::super::api::{DeskError, Lists};
@@ -8,6 +10,7 @@ use super::super::local::Local;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::officer::Officer;
+use crate::domain::reading::{read, Phrases};
 use crate::domain::text::clean_line;
 use crate::search::not_listed_hint;
 
@@ -37,6 +40,35 @@ impl<'a> Cx<'a> {
     pub fn by(&self) -> &str {
         &self.me.login
     }
+}
+
+/// The phrase lists the desk reads officers' text with (built in).
+pub fn phrases() -> &'static Phrases {
+    static PHRASES: OnceLock<Phrases> = OnceLock::new();
+    PHRASES.get_or_init(Phrases::builtin)
+}
+
+/// Warning signs read from an officer's text that the case does not yet
+/// carry are added, with the words that gave them away in the history: a
+/// threat the desk reads is applied and shown, never silently dropped.
+pub(crate) fn flags_from_text(cx: &Cx, d: &mut Dispute, text: &str) {
+    let reading = read(text, phrases(), &cx.lists.categories);
+    let new: Vec<_> = reading
+        .flags
+        .iter()
+        .filter(|s| !d.flags.contains(&s.value))
+        .collect();
+    if new.is_empty() {
+        return;
+    }
+    let because = new
+        .iter()
+        .map(|s| format!("{} → {}", s.because, s.value.label()))
+        .collect::<Vec<_>>()
+        .join("；");
+    let mut flags = d.flags.clone();
+    flags.extend(new.iter().map(|s| s.value));
+    d.set_flags(flags, &format!("由文字识别：{because}"), cx.by(), cx.now);
 }
 
 /// A value must come from its list, when the township keeps one.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::context::preview;
+use super::context::{flags_from_text, preview};
 use super::{CaseOp, Change, Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::DeskError;
 use crate::domain::dispute::Dispute;
@@ -42,6 +42,7 @@ impl CaseOp for FollowUp {
             cx.by(),
             cx.now,
         )?;
+        flags_from_text(cx, d, &self.finding);
         Ok(format!(
             "{}：{}",
             self.method.label(),

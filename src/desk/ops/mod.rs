@@ -10,6 +10,7 @@
 //! design section has the whole recipe.
 
 mod accept;
+mod ack_alert;
 mod add_person;
 mod assign;
 mod change_tier;
@@ -29,6 +30,7 @@ mod triage;
 mod visit_person;
 
 pub use accept::Accept;
+pub use ack_alert::AckAlert;
 pub use assign::Assign;
 pub use change_tier::ChangeTier;
 pub use close::Close;
@@ -174,6 +176,7 @@ operations! {
     Extend => Extend,
     FollowUp => FollowUp,
     Reopen => Reopen,
+    AckAlert => AckAlert,
     AddPerson => add_person::AddPerson,
     VisitPerson => VisitPerson,
     ReviewPerson => ReviewPerson,
@@ -244,6 +247,7 @@ pub enum Change {
     Extend(Extend),
     FollowUp(FollowUp),
     Reopen(Reopen),
+    AckAlert(AckAlert),
     VisitPerson(VisitPerson),
     ReviewPerson(ReviewPerson),
 }
@@ -268,6 +272,7 @@ impl Change {
             Change::Extend(_) => &Extend::SPEC,
             Change::FollowUp(_) => &FollowUp::SPEC,
             Change::Reopen(_) => &Reopen::SPEC,
+            Change::AckAlert(_) => &AckAlert::SPEC,
             Change::VisitPerson(_) => &VisitPerson::SPEC,
             Change::ReviewPerson(_) => &ReviewPerson::SPEC,
         }
@@ -291,6 +296,7 @@ impl Change {
             | Change::Extend(_)
             | Change::FollowUp(_)
             | Change::Reopen(_)
+            | Change::AckAlert(_)
             | Change::VisitPerson(_) => self.spec().done,
         }
     }
@@ -320,6 +326,7 @@ pub(crate) fn run(
         Change::Extend(c) => case(&cx, id, seen, c),
         Change::FollowUp(c) => case(&cx, id, seen, c),
         Change::Reopen(c) => case(&cx, id, seen, c),
+        Change::AckAlert(c) => case(&cx, id, seen, c),
         Change::VisitPerson(c) => person(&cx, id, seen, c),
         Change::ReviewPerson(c) => person(&cx, id, seen, c),
     }

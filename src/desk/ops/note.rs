@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::context::preview;
+use super::context::{flags_from_text, preview};
 use super::{CaseOp, Change, Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::DeskError;
 use crate::domain::dispute::Dispute;
@@ -29,6 +29,7 @@ impl Described for Note {
 impl CaseOp for Note {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
         d.add_note(self.kind, &self.text, cx.by(), cx.now)?;
+        flags_from_text(cx, d, &self.text);
         Ok(format!("{}：{}", self.kind.label(), preview(&self.text)))
     }
 }

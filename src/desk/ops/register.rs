@@ -2,7 +2,7 @@
 
 use chrono::Datelike;
 
-use super::context::in_list;
+use super::context::{flags_from_text, in_list};
 use super::{Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::{DeskError, Response};
 use crate::desk::local::{committed, Reply};
@@ -38,7 +38,9 @@ pub(crate) fn run(cx: &Cx, mut new: NewDispute) -> Result<Reply, DeskError> {
         }
         let year = cx.now.year();
         let id = dispute_id(year, tx.next_seq(&format!("dispute:{year}"))?);
+        let summary = new.summary.clone();
         let mut d = Dispute::register(id.clone(), new, cx.by(), cx.now)?;
+        flags_from_text(cx, &mut d, &summary);
         tx.put_dispute(&mut d)?;
         tx.remember_undo(spec.action, &id, Before::Dispute(None))?;
         tx.audit(

@@ -1,0 +1,86 @@
+//! The 预警 strip: cases whose alert nobody has acknowledged, in front of
+//! every 值班员, 领导 and 管理员 whatever view they are on, newest first;
+//! and the status line when another officer's change raises one.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::app::App;
+use crate::domain::lists::Role;
+use crate::domain::summary::Summary;
+use crate::domain::text::clean_line;
+
+impl App {
+    /// Whether this officer keeps watch for alerts (not 责任人 or 只读).
+    pub fn watches_alerts(&self) -> bool {
+        self.me
+            .as_ref()
+            .is_some_and(|o| matches!(o.role, Role::DutyOfficer | Role::Leader | Role::Admin))
+    }
+
+    /// The cases with an open alert, newest sign first.
+    pub fn open_alerts(&self) -> Vec<usize> {
+        let s = &self.data.summaries;
+        let mut open: Vec<usize> = (0..s.len()).filter(|&i| s[i].alert).collect();
+        open.sort_by(|&a, &b| {
+            (s[b].signal_on, s[b].id.as_str()).cmp(&(s[a].signal_on, s[a].id.as_str()))
+        });
+        open
+    }
+
+    /// After changed summaries arrive: a case that newly carries an alert
+    /// is said on the status line at once.
+    pub(super) fn announce_alerts(&mut self, raised: &[Summary]) {
+        if !self.watches_alerts() {
+            return;
+        }
+        if let Some(s) = raised.first() {
+            let more = if raised.len() > 1 {
+                format!("等 {} 件", raised.len())
+            } else {
+                String::new()
+            };
+            self.say(
+                format!("预警：{}{more}，请查看并签收（w）", headline(s)),
+                true,
+            );
+        }
+    }
+}
+
+/// MD-2026-000123 东河村 扬言极端、民转刑倾向
+fn headline(s: &Summary) -> String {
+    let alarms: Vec<&str> = s
+        .flags
+        .iter()
+        .filter(|f| f.is_alarm())
+        .map(|f| f.label())
+        .collect();
+    format!("{} {} {}", s.id, clean_line(&s.village), alarms.join("、"))
+}
+
+/// Rows the strip needs: one while alerts are open, none otherwise.
+pub fn height(app: &App) -> u16 {
+    u16::from(app.watches_alerts() && app.data.summaries.iter().any(|s| s.alert))
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let open = app.open_alerts();
+    let Some(&first) = open.first() else {
+        return;
+    };
+    let style = Style::default()
+        .fg(Color::White)
+        .bg(Color::Red)
+        .add_modifier(Modifier::BOLD);
+    let text = format!(
+        " 预警 {} 件 · {} · 选中后按 w 签收",
+        open.len(),
+        headline(&app.data.summaries[first])
+    );
+    let line = Line::from(Span::styled(text, style));
+    f.render_widget(Paragraph::new(line).style(style), area);
+}

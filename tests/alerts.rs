@@ -1,0 +1,89 @@
+//! 预警 through the Desk API: a threat typed in the text is read and flagged,
+//! raises an alert that stays until someone on the desk acknowledges it, and
+//! who acknowledged it goes into the case history and the audit log.
+
+mod common;
+
+use common::fixture;
+use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::ops::{self, CaseOp};
+use duty_desk::desk::DeskError;
+use duty_desk::domain::dispute::{NewDispute, Party};
+use duty_desk::domain::lists::{PartyRole, Source, WarningFlag};
+
+fn register_text(f: &common::Fixture, summary: &str) -> String {
+    let new = NewDispute {
+        village: "东河村".into(),
+        category: "邻里".into(),
+        source: Some(Source::Call),
+        summary: summary.into(),
+        parties: vec![Party::new("甲某", PartyRole::Applicant, None).unwrap()],
+        ..Default::default()
+    };
+    match f.call("zb1", Request::Register { new }).unwrap() {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn dispute(f: &common::Fixture, id: &str) -> duty_desk::domain::dispute::Dispute {
+    match f.call("admin1", Request::Dispute { id: id.into() }).unwrap() {
+        Response::Dispute(d) => *d,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_threat_in_the_text_is_flagged_and_alerts_until_acknowledged() {
+    let f = fixture();
+    let id = register_text(&f, "来电称对方拖欠货款不还，扬言要喝农药和对方同归于尽");
+    let d = dispute(&f, &id);
+    assert!(d.flags.contains(&WarningFlag::ThreatExtreme), "{:?}", d.flags);
+    let alert = d.open_alert().expect("an open alert");
+    assert!(alert.flags.contains(&WarningFlag::ThreatExtreme));
+    let why = d
+        .history
+        .iter()
+        .find(|h| h.what.starts_with("预警："))
+        .map(|h| h.what.clone())
+        .unwrap_or_default();
+    assert!(why.contains("由文字识别") && why.contains("扬言极端"), "{why}");
+
+    // A 责任人 may not acknowledge it; the desk may.
+    let e = f.call("tj1", ops::AckAlert.on(&id, None)).unwrap_err();
+    assert!(matches!(e, DeskError::Forbidden(_)), "{e:?}");
+    f.call("ld2", ops::AckAlert.on(&id, None)).unwrap();
+    let d = dispute(&f, &id);
+    assert!(d.open_alert().is_none());
+    assert_eq!(d.alerts[0].acked_by.as_deref(), Some("ld2"));
+    assert!(d.history.last().unwrap().what.starts_with("签收预警"));
+    let Response::Audit(events) = f.call("admin1", Request::Audit { since: None }).unwrap() else {
+        panic!()
+    };
+    assert!(events
+        .iter()
+        .any(|e| e.actor == "ld2" && e.action == "签收预警" && e.target == id));
+    // Nothing left to acknowledge.
+    let e = f.call("zb1", ops::AckAlert.on(&id, None)).unwrap_err();
+    assert!(e.to_string().contains("没有待签收的预警"), "{e}");
+}
+
+#[test]
+fn calm_text_raises_nothing_and_a_later_note_can() {
+    let f = fixture();
+    let id = register_text(&f, "双方因排水沟堵塞争吵，经调解无过激言行，情绪稳定");
+    let d = dispute(&f, &id);
+    assert!(d.open_alert().is_none(), "{:?}", d.flags);
+    f.call(
+        "zb1",
+        ops::Note {
+            kind: duty_desk::domain::lists::ContactKind::Phone,
+            text: "回访时甲某称再不解决就拿刀去砍对方".into(),
+        }
+        .on(&id, None),
+    )
+    .unwrap();
+    let d = dispute(&f, &id);
+    assert!(d.open_alert().is_some(), "{:?}", d.flags);
+    assert!(d.flags.iter().any(|f| f.is_alarm()));
+}
