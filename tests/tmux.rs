@@ -63,7 +63,11 @@ fn an_officer_moves_through_the_desk_in_tmux() {
     // Pinyin search on the risk queue: the village 赵庄村 by full pinyin.
     t.keys(&["2", "/", "z", "h", "a", "o", "z", "h", "u", "a", "n", "g"]);
     let found = t.wait_for("筛选“zhaozhuang”");
-    let rows: Vec<&str> = found.lines().filter(|l| l.contains("MD-")).collect();
+    // List rows, not the 预警 strip above them.
+    let rows: Vec<&str> = found
+        .lines()
+        .filter(|l| l.contains("MD-") && !l.contains("预警"))
+        .collect();
     assert!(!rows.is_empty(), "{found}");
     assert!(
         rows.iter().all(|l| l.contains("赵庄村")),

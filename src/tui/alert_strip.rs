@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::app::App;
+use super::app::{App, Note, NoteKind};
 use crate::domain::lists::Role;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
@@ -43,10 +43,16 @@ impl App {
             } else {
                 String::new()
             };
-            self.say(
-                format!("预警：{}{more}，请查看并签收（w）", headline(s)),
-                true,
-            );
+            let alert = format!("预警：{}{more}，请查看并签收（w）", headline(s));
+            // What the officer was just told (已登记 …) stays in front of it.
+            let text = match &self.status {
+                Some(Note {
+                    text,
+                    kind: NoteKind::Info,
+                }) => format!("{text}；{alert}"),
+                _ => alert,
+            };
+            self.say(text, true);
         }
     }
 }
