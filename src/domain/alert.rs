@@ -25,9 +25,9 @@ impl WarningFlag {
     /// The signs that raise an alert and weigh most while fresh.
     pub fn is_alarm(self) -> bool {
         match self {
-            WarningFlag::CriminalTendency | WarningFlag::ThreatExtreme | WarningFlag::MassIncident => {
-                true
-            }
+            WarningFlag::CriminalTendency
+            | WarningFlag::ThreatExtreme
+            | WarningFlag::MassIncident => true,
             WarningFlag::DeepGrievance
             | WarningFlag::Agitated
             | WarningFlag::RepeatPetition
@@ -37,7 +37,11 @@ impl WarningFlag {
 }
 
 fn labels(flags: &[WarningFlag]) -> String {
-    flags.iter().map(|f| f.label()).collect::<Vec<_>>().join("、")
+    flags
+        .iter()
+        .map(|f| f.label())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 impl Dispute {
