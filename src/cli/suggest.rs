@@ -2,17 +2,12 @@
 //! suggestion with the words that gave it. Also the category `desk add
 //! dispute` takes when none is given.
 
-use std::sync::LazyLock;
-
 use clap::Args;
 use serde_json::{json, Value};
 
 use super::Printed;
 use crate::desk::{Desk, DeskExt};
 use crate::domain::reading::{read, Phrases, Reading, Suggested};
-
-/// The built-in phrase lists, parsed once.
-pub static PHRASES: LazyLock<Phrases> = LazyLock::new(Phrases::builtin);
 
 #[derive(Args)]
 pub struct Suggest {
@@ -23,7 +18,7 @@ pub struct Suggest {
 
 pub fn suggest(desk: &mut dyn Desk, a: Suggest) -> anyhow::Result<Printed> {
     let categories = desk.lists()?.categories;
-    let reading = read(&a.text, &PHRASES, &categories);
+    let reading = read(&a.text, Phrases::shared(), &categories);
     Ok(Printed::new(reading_json(&reading), reading_text(&reading)))
 }
 
@@ -56,7 +51,11 @@ pub fn reading_text(r: &Reading) -> String {
 /// The category read from `summary`, or a Chinese error asking for
 /// `--category`.
 pub fn category_of(summary: &str, categories: &[String]) -> anyhow::Result<Suggested<String>> {
-    read(summary, &PHRASES, categories).category.ok_or_else(|| {
-        anyhow::anyhow!("没能从矛盾情况中认出纠纷类型，请用 --category 写明（如 --category 邻里）")
-    })
+    read(summary, Phrases::shared(), categories)
+        .category
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "没能从矛盾情况中认出纠纷类型，请用 --category 写明（如 --category 邻里）"
+            )
+        })
 }

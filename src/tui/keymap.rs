@@ -52,6 +52,8 @@ pub enum Action {
     Extend,
     Review,
     OpenExisting,
+    /// Fills the registration form's fields with what the text suggests.
+    AcceptSuggestions,
     Confirm,
     Complete,
     NextField,
