@@ -979,3 +979,34 @@ fn the_summary_is_read_as_typed_flags_ticked_and_the_rest_taken_by_one_key() {
     let live = d.form().live.join("\n");
     assert!(live.contains("由文字识别：扬言要动刀 → "), "{live}");
 }
+
+#[test]
+fn flags_the_form_ticked_go_when_the_words_go_and_the_officers_own_stay() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n'))
+        .field("预警情形")
+        .pick("qxjl") // 情绪激烈, the officer's own
+        .field("矛盾情况")
+        .typed("两户争吵，一方扬言要动刀");
+    let flags = d.form().get(k("flags"));
+    assert!(
+        flags.contains("扬言极端") && flags.contains("情绪激烈"),
+        "{flags}"
+    );
+    // "扬言要动刀" deleted: the flags it gave go, the officer's stays.
+    for _ in 0.."扬言要动刀".chars().count() {
+        d.key(KeyCode::Backspace);
+    }
+    assert_eq!(d.form().get(k("flags")), "情绪激烈");
+    // Said again in other words: ticked again (it was never removed by hand).
+    d.typed("同归于尽");
+    assert!(d.form().get(k("flags")).contains("扬言极端"));
+    // The form's own flags are not removed by the reader on a no-threat text.
+    d.field("矛盾情况")
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("双方情绪稳定，无过激言行");
+    assert_eq!(d.form().get(k("flags")), "情绪激烈");
+    let note = d.form().field(k("flags")).unwrap().note.clone();
+    assert_eq!(note, None, "nothing read from this text");
+}
