@@ -1009,4 +1009,22 @@ fn flags_the_form_ticked_go_when_the_words_go_and_the_officers_own_stay() {
     assert_eq!(d.form().get(k("flags")), "情绪激烈");
     let note = d.form().field(k("flags")).unwrap().note.clone();
     assert_eq!(note, None, "nothing read from this text");
+
+    // A removed flag stays removed in a form taken up again from its draft.
+    d.field("矛盾情况")
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("一方扬言同归于尽");
+    assert!(d.form().get(k("flags")).contains("扬言极端"));
+    d.field("预警情形").key(KeyCode::Backspace);
+    let req = d.app.draft_request().expect("a draft to save");
+    d.app.out.push(Out::Request(Want::SaveDraft, req));
+    d.pump();
+    drop(d);
+    let mut again = Desk::open(&local, "zb1");
+    again.key(KeyCode::Enter);
+    assert_eq!(again.form().get(k("summary")), "一方扬言同归于尽");
+    assert_eq!(again.form().get(k("flags")), "");
+    again.field("矛盾情况").typed("，又扬言要动刀");
+    let flags = again.form().get(k("flags"));
+    assert!(!flags.contains("扬言极端"), "{flags}");
 }

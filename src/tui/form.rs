@@ -531,6 +531,7 @@ impl Form {
         }
         f.focus = d.focus.min(f.fields.len() - 1);
         f.dirty = false;
+        f.read.from_draft = true;
         f
     }
 }

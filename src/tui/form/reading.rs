@@ -18,6 +18,9 @@ pub struct ReadState {
     pub ticked: Vec<WarningFlag>,
     /// Flags the form ticked and the officer removed: never ticked again.
     pub declined: Vec<WarningFlag>,
+    /// Rebuilt from a draft: flags were ticked as the text was typed, so a
+    /// read flag missing from the draft was removed by the officer.
+    pub from_draft: bool,
 }
 
 impl Form {
@@ -44,6 +47,9 @@ impl Form {
         let mut now = self.ticked_flags();
         let before = now.clone();
         let st = &mut self.read;
+        if std::mem::take(&mut st.from_draft) {
+            st.declined = read.iter().filter(|f| !now.contains(f)).copied().collect();
+        }
         // Removed by the officer since the last reading.
         for f in st.ticked.clone() {
             if !now.contains(&f) {
