@@ -432,3 +432,75 @@ fn undo_from_the_cli_within_ten_minutes_only() {
         "{log}"
     );
 }
+
+#[test]
+fn suggest_reads_the_text_with_reasons_and_add_takes_the_category() {
+    let cli = Cli::with_roster();
+    let text = "张某与李某因拖欠工资3万元发生纠纷，张某扬言要动刀，来电反映";
+    let out = cli.ok(&["suggest", text]);
+    assert!(
+        out.contains("纠纷类型：劳资/欠薪（文字“拖欠工资”）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("预警情形：扬言极端（文字“扬言要动刀”）"),
+        "{out}"
+    );
+    assert!(out.contains("当事人：张某"), "{out}");
+    let v = cli.json(&["suggest", text]);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys.len(),
+        6,
+        "exactly category, flags, people, amount_yuan, parties, reasons: {v}"
+    );
+    assert_eq!(v["category"], "劳资/欠薪");
+    assert!(
+        v["flags"].as_array().unwrap().contains(&"扬言极端".into()),
+        "{v}"
+    );
+    assert_eq!(v["amount_yuan"], 30000);
+    assert!(v["people"].is_null(), "{v}");
+    assert_eq!(v["parties"], serde_json::json!(["张某", "李某"]));
+    let threat = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["value"] == "扬言极端")
+        .unwrap();
+    assert_eq!(threat["field"], "预警情形");
+    assert_eq!(threat["because"], "扬言要动刀");
+    let none = cli.ok(&["suggest", "今天例行巡查"]);
+    assert!(none.contains("没有"), "{none}");
+
+    // Registration without --category: the read category, said on stderr.
+    let add = |summary: &'static str| -> Vec<&'static str> {
+        vec![
+            "add",
+            "dispute",
+            "--village",
+            "东河村",
+            "--source",
+            "来电",
+            "--summary",
+            summary,
+            "--party",
+            "王某",
+        ]
+    };
+    let out = cli.run(&add("王某反映被拖欠工资8000元"));
+    assert!(out.status.success());
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(id.starts_with("MD-"), "{id}");
+    let note = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        note.contains("类型按文字“拖欠工资”定为 劳资/欠薪"),
+        "{note}"
+    );
+    assert_eq!(cli.json(&["show", &id])["category"], "劳资/欠薪");
+    let v = cli.json(&add("两户因拖欠工资争吵"));
+    assert_eq!(v["category_read"]["value"], "劳资/欠薪", "{v}");
+    assert_eq!(v["category_read"]["because"], "拖欠工资", "{v}");
+    let err = cli.fails(&add("今天例行巡查"));
+    assert!(err.contains("请用 --category 写明"), "{err}");
+}

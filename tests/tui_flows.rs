@@ -905,3 +905,126 @@ fn the_assign_forms_default_deadline_is_the_one_the_server_assigns_in_a_sensitiv
     );
     assert!(hint.contains("全国两会"), "{hint}");
 }
+
+#[test]
+fn the_summary_is_read_as_typed_flags_ticked_and_the_rest_taken_by_one_key() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n'))
+        .pick("zz")
+        .field("矛盾情况")
+        .typed("张某与李某因拖欠工资3万元发生纠纷，张某扬言要动刀，来电反映");
+    let f = d.form();
+    let flags = f.get(k("flags"));
+    assert!(
+        flags.contains("扬言极端"),
+        "threats are ticked at once: {flags}"
+    );
+    let note = |f: &duty_desk::tui::form::Form, key: &str| {
+        f.field(k(key)).unwrap().note.clone().unwrap_or_default()
+    };
+    assert!(
+        note(f, "flags").contains("由文字识别：扬言要动刀"),
+        "{}",
+        note(f, "flags")
+    );
+    // Nothing else is filled silently; each suggestion stands beside its field.
+    assert_eq!(f.get(k("category")), "");
+    assert_eq!(f.get(k("party1.name")), "");
+    assert_eq!(f.get(k("amount")), "");
+    assert!(note(f, "category").contains("建议 劳资/欠薪（文字“拖欠工资”）"));
+    assert!(note(f, "party1.name").contains("建议 张某"));
+    assert!(note(f, "amount").contains("建议 3万元"));
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("文字建议（F4 采用）"), "{screen}");
+    assert!(screen.contains("建议 劳资/欠薪"), "{screen}");
+
+    // The officer removes the flags; typing on does not tick them again.
+    d.field("预警情形").key(KeyCode::Backspace);
+    assert_eq!(d.form().get(k("flags")), "");
+    d.field("矛盾情况")
+        .key(KeyCode::End)
+        .typed("，要求尽快解决");
+    let flags = d.form().get(k("flags"));
+    assert!(
+        !flags.contains("扬言极端"),
+        "a removed flag stays off: {flags}"
+    );
+
+    // One key takes the rest; each can still be changed.
+    d.key(KeyCode::F(4));
+    assert!(d.status().contains("已采用文字建议"), "{}", d.status());
+    let f = d.form();
+    assert_eq!(f.get(k("category")), "劳资/欠薪");
+    assert_eq!(f.get(k("source")), "来电");
+    assert_eq!(f.get(k("party1.name")), "张某");
+    assert_eq!(f.get(k("party2.name")), "李某");
+    assert_eq!(f.get(k("amount")), "3万元");
+    assert!(f.open_suggestions().is_empty());
+    assert!(note(f, "category").contains("文字“拖欠工资”"));
+    d.field("纠纷类型").pick("ll");
+    assert_eq!(d.form().get(k("category")), "邻里");
+    d.submit();
+    assert!(!d.has_form(), "form still open: {:?}", d.form().error);
+    let id = d.status().trim_start_matches("已登记 ").to_string();
+    let r = d.dispute(&id);
+    assert_eq!(r.category, "邻里");
+    assert_eq!(r.amount, Some(30_000));
+    let names: Vec<&str> = r.parties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["张某", "李某"]);
+
+    // 研判 shows what the text gives, with the words.
+    d.go(&id).key(KeyCode::Char('t'));
+    assert_eq!(d.form().kind, FormKind::Triage);
+    let live = d.form().live.join("\n");
+    assert!(live.contains("由文字识别：扬言要动刀 → "), "{live}");
+}
+
+#[test]
+fn flags_the_form_ticked_go_when_the_words_go_and_the_officers_own_stay() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n'))
+        .field("预警情形")
+        .pick("qxjl") // 情绪激烈, the officer's own
+        .field("矛盾情况")
+        .typed("两户争吵，一方扬言要动刀");
+    let flags = d.form().get(k("flags"));
+    assert!(
+        flags.contains("扬言极端") && flags.contains("情绪激烈"),
+        "{flags}"
+    );
+    // "扬言要动刀" deleted: the flags it gave go, the officer's stays.
+    for _ in 0.."扬言要动刀".chars().count() {
+        d.key(KeyCode::Backspace);
+    }
+    assert_eq!(d.form().get(k("flags")), "情绪激烈");
+    // Said again in other words: ticked again (it was never removed by hand).
+    d.typed("同归于尽");
+    assert!(d.form().get(k("flags")).contains("扬言极端"));
+    // The form's own flags are not removed by the reader on a no-threat text.
+    d.field("矛盾情况")
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("双方情绪稳定，无过激言行");
+    assert_eq!(d.form().get(k("flags")), "情绪激烈");
+    let note = d.form().field(k("flags")).unwrap().note.clone();
+    assert_eq!(note, None, "nothing read from this text");
+
+    // A removed flag stays removed in a form taken up again from its draft.
+    d.field("矛盾情况")
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typed("一方扬言同归于尽");
+    assert!(d.form().get(k("flags")).contains("扬言极端"));
+    d.field("预警情形").key(KeyCode::Backspace);
+    let req = d.app.draft_request().expect("a draft to save");
+    d.app.out.push(Out::Request(Want::SaveDraft, req));
+    d.pump();
+    drop(d);
+    let mut again = Desk::open(&local, "zb1");
+    again.key(KeyCode::Enter);
+    assert_eq!(again.form().get(k("summary")), "一方扬言同归于尽");
+    assert_eq!(again.form().get(k("flags")), "");
+    again.field("矛盾情况").typed("，又扬言要动刀");
+    let flags = again.form().get(k("flags"));
+    assert!(!flags.contains("扬言极端"), "{flags}");
+}

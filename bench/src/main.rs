@@ -11,6 +11,7 @@ mod pty;
 mod routine;
 mod screen;
 mod search;
+mod suggest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +42,7 @@ struct Cli {
     /// 以 JSON 输出（一个对象，键为指标名）
     #[arg(long)]
     json: bool,
-    /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger
+    /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger、suggest
     /// （ledger 还可细分为 xlsx、csv、export、import，如 ledger-xlsx、import-csv）
     #[arg(long, value_name = "组")]
     only: Option<String>,

@@ -17,7 +17,7 @@ use duty_desk::domain::lists::ContactKind;
 use duty_desk::domain::workflow::Status;
 use duty_desk::store::Store;
 
-use crate::{ledger, routine, screen, search};
+use crate::{ledger, routine, screen, search, suggest};
 
 /// Named figures in insertion order of groups; BTreeMap keeps JSON stable.
 pub type Figures = BTreeMap<String, f64>;
@@ -89,7 +89,7 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
 
 /// Groups of figures `--only` can pick.
 const GROUPS: &[&str] = &[
-    "load", "commit", "search", "report", "served", "screen", "ledger",
+    "load", "commit", "search", "report", "served", "screen", "ledger", "suggest",
 ];
 /// Finer picks inside the ledger group.
 const LEDGER_PICKS: &[&str] = &["xlsx", "csv", "export", "import"];
@@ -223,6 +223,10 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         None => tempfile_dir()?,
     };
     let mut figures = Figures::new();
+    if plan.wants("suggest") {
+        progress("在标注集上测文字识别…");
+        suggest::suggest_figures(&mut figures)?;
+    }
     let mut ids_10k = Vec::new();
     let big = if plan.quick { "10k" } else { "100k" };
     let per_size = ["load", "commit", "search", "report"]

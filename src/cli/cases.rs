@@ -11,6 +11,7 @@ use super::print::{
     dispute_json, dispute_text, disputes_table, person_json, person_text, persons_table,
     summary_json,
 };
+use super::suggest::category_of;
 use super::{date, dates, today, Printed};
 use crate::desk::ops::{self, Change};
 use crate::desk::{Desk, DeskError, DeskExt, Request};
@@ -32,8 +33,9 @@ pub enum AddCmd {
 pub struct Register {
     #[arg(long, value_name = "村(社区)")]
     village: String,
+    /// 不填时按矛盾情况的文字认定，并说明依据
     #[arg(long, value_name = "纠纷类型")]
-    category: String,
+    category: Option<String>,
     #[arg(long, value_name = "来源")]
     source: String,
     #[arg(long, value_name = "矛盾情况")]
@@ -71,9 +73,17 @@ pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
         }
         parties.push(party);
     }
+    let read = match a.category {
+        Some(_) => None,
+        None => Some(category_of(&a.summary, &desk.lists()?.categories)?),
+    };
+    let category = match (&a.category, &read) {
+        (Some(c), _) => c.clone(),
+        (None, r) => r.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
+    };
     let new = NewDispute {
         village: a.village,
-        category: a.category,
+        category,
         source: Some(Source::parse(&a.source)?),
         summary: a.summary,
         parties,
@@ -83,7 +93,22 @@ pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
         tier: a.tier.as_deref().map(Tier::parse).transpose()?,
     };
     let id = desk.create(Request::Register { new })?;
-    Ok(Printed::new(json!({"id": id}), id))
+    let Some(read) = read else {
+        return Ok(Printed::new(json!({"id": id}), id));
+    };
+    let note = format!("类型按文字“{}”定为 {}", read.because, read.value);
+    Ok(Printed::render(move |as_json| {
+        Ok(if as_json {
+            serde_json::to_string_pretty(&json!({
+                "id": id,
+                "category_read": {"value": read.value, "because": read.because},
+            }))?
+        } else {
+            // The id stays alone on stdout for scripts; the note goes beside.
+            eprintln!("{note}");
+            id
+        })
+    }))
 }
 
 fn warning_flags(flags: &[String]) -> anyhow::Result<Vec<WarningFlag>> {

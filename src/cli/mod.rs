@@ -11,6 +11,7 @@ pub mod parse;
 pub mod persons;
 pub mod print;
 pub mod routine;
+pub mod suggest;
 
 pub use parse::parse;
 
@@ -132,6 +133,8 @@ enum Cmd {
     Report(routine::ReportArgs),
     /// 风险队列：在办案件按风险分排序，列出每项得分原因
     Queue(routine::Queue),
+    /// 从矛盾情况的文字读出建议：纠纷类型、预警情形、人数、金额、当事人、来源，各附依据
+    Suggest(suggest::Suggest),
     /// 性能测试（生成数据，输出分位数；参数见 desk bench --help）
     #[command(disable_help_flag = true)]
     Bench {
@@ -285,6 +288,7 @@ fn on_desk(desk: &mut dyn Desk, command: Cmd) -> anyhow::Result<Printed> {
         Cmd::Rollcall(args) => routine::rollcall(desk, args),
         Cmd::Report(args) => routine::report_cmd(desk, args),
         Cmd::Queue(args) => routine::queue_cmd(desk, args),
+        Cmd::Suggest(args) => suggest::suggest(desk, args),
     }
 }
 

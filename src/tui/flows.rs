@@ -93,6 +93,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::ViewRollcall
         | A::Undo
         | A::OpenExisting
+        | A::AcceptSuggestions
         | A::Confirm
         | A::Complete
         | A::NextField
@@ -357,7 +358,7 @@ impl App {
 
     /// Live lines after any change: the risk score while triaging, the
     /// duplicate warning while registering.
-    fn after_form_change(&mut self) {
+    pub(super) fn after_form_change(&mut self) {
         let Some(Overlay::Form(mut form)) = self.overlays.pop() else {
             return;
         };
@@ -365,10 +366,15 @@ impl App {
         self.overlays.push(Overlay::Form(form));
     }
 
-    fn refresh_live(&self, form: &mut Form) {
+    pub(super) fn refresh_live(&self, form: &mut Form) {
         match form.kind {
-            FormKind::Triage => form.live = self.triage_preview(form),
+            FormKind::Triage => {
+                self.read_form(form);
+                form.live = self.triage_preview(form);
+                form.live.extend(form.reading_line());
+            }
             FormKind::Register => {
+                self.read_form(form);
                 form.duplicate = self.duplicate_of(form);
                 form.live = form
                     .duplicate
@@ -381,6 +387,7 @@ impl App {
                         )]
                     })
                     .unwrap_or_default();
+                form.live.extend(self.suggestions_line(form));
             }
             _ => {}
         }

@@ -6,10 +6,12 @@
 
 mod key;
 mod kinds;
+mod reading;
 
 pub use key::{Key, PartyPart};
 pub use kinds::Built;
 use kinds::{party_fields, Start};
+pub use reading::ReadState;
 
 use std::collections::HashMap;
 
@@ -150,6 +152,9 @@ pub struct Field {
     pub error: Option<String>,
     /// Grey help shown after the label (default deadline, format …).
     pub hint: Option<String>,
+    /// What the text reader suggests for the field, with its reason; shown
+    /// beside the value, in the hint's place.
+    pub note: Option<String>,
 }
 
 impl Field {
@@ -162,6 +167,7 @@ impl Field {
             input: Input::default(),
             error: None,
             hint: None,
+            note: None,
         }
     }
 
@@ -219,6 +225,8 @@ pub struct Form {
     /// Anything typed or chosen since the form opened (a cancel asks first).
     /// Unlike `dirty`, sending the draft does not clear it.
     pub edited: bool,
+    /// What the reader made of the 矛盾情况 (登记, 研判).
+    pub read: ReadState,
 }
 
 /// What the form needs to know about the desk.
@@ -264,6 +272,7 @@ impl Form {
             successes: Vec::new(),
             dirty: false,
             edited: false,
+            read: ReadState::default(),
         }
     }
 
@@ -522,6 +531,7 @@ impl Form {
         }
         f.focus = d.focus.min(f.fields.len() - 1);
         f.dirty = false;
+        f.read.from_draft = true;
         f
     }
 }

@@ -221,7 +221,12 @@ fn value_row(at: &Place, field: &Field, kind: &FieldKind) -> Row {
         | FieldKind::AddParty
         | FieldKind::Submit => vec![Span::raw(shown.clone())],
     };
-    if text.is_empty() || !typed {
+    if let Some(n) = &field.note {
+        value.push(Span::styled(
+            format!("  {}", clean_line(n)),
+            Style::default().fg(Color::Cyan),
+        ));
+    } else if text.is_empty() || !typed {
         if let Some(h) = &field.hint {
             if text.is_empty() || matches!(kind, FieldKind::Toggle) {
                 value.push(Span::styled(format!("  {}", clean_line(h)), dim()));

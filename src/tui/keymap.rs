@@ -53,6 +53,8 @@ pub enum Action {
     AckAlert,
     Review,
     OpenExisting,
+    /// Fills the registration form's fields with what the text suggests.
+    AcceptSuggestions,
     Confirm,
     Complete,
     NextField,
@@ -536,6 +538,18 @@ mod tests {
             Some(Action::Escalate)
         );
         assert_eq!(vim.lookup(&[Layer::List], &key("k")), Some(Action::Up));
+        // Accepting the text's suggestions: F4 everywhere, Ctrl-y in vim too.
+        for k in ["F4", "Ctrl-y"] {
+            assert_eq!(
+                vim.lookup(&[Layer::Form], &key(k)),
+                Some(Action::AcceptSuggestions)
+            );
+        }
+        let default = Keymap::default_map();
+        assert_eq!(
+            default.lookup(&[Layer::Form], &key("F4")),
+            Some(Action::AcceptSuggestions)
+        );
     }
 
     #[test]

@@ -139,6 +139,7 @@ impl App {
             Action::NextField => self.move_cursor(1),
             Action::PrevField => self.move_cursor(-1),
             Action::OpenExisting => self.open_existing(),
+            Action::AcceptSuggestions => self.accept_suggestions(),
             flow => self.flow(flow),
         }
     }

@@ -17,6 +17,7 @@ mod list_view;
 mod notice;
 pub mod overlay;
 pub mod picker;
+mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;

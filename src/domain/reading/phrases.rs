@@ -102,6 +102,13 @@ impl Phrases {
         Phrases::parse(BUILTIN).expect("the built-in phrases.toml parses")
     }
 
+    /// The built-in lists, parsed once per process (the form reads the
+    /// summary at every keystroke).
+    pub fn shared() -> &'static Phrases {
+        static SHARED: std::sync::LazyLock<Phrases> = std::sync::LazyLock::new(Phrases::builtin);
+        &SHARED
+    }
+
     /// Parses a phrase file; unknown flag or source labels are refused so a
     /// typo in an edited file is seen, not silently ignored.
     pub fn parse(text: &str) -> Result<Phrases, DomainError> {

@@ -71,8 +71,13 @@ impl Overlay {
     /// Whether the hint bar offers `action` right now.
     pub fn offers(&self, action: Action) -> bool {
         match self {
-            // F3 only means something while the form warns of a duplicate.
-            Overlay::Form(f) => action != Action::OpenExisting || f.duplicate.is_some(),
+            // F3 only means something while the form warns of a duplicate,
+            // F4 while the text suggests something the fields do not hold.
+            Overlay::Form(f) => match action {
+                Action::OpenExisting => f.duplicate.is_some(),
+                Action::AcceptSuggestions => !f.open_suggestions().is_empty(),
+                _ => true,
+            },
             Overlay::Detail(_)
             | Overlay::Help(_)
             | Overlay::Command(_)
