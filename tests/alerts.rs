@@ -27,7 +27,10 @@ fn register_text(f: &common::Fixture, summary: &str) -> String {
 }
 
 fn dispute(f: &common::Fixture, id: &str) -> duty_desk::domain::dispute::Dispute {
-    match f.call("admin1", Request::Dispute { id: id.into() }).unwrap() {
+    match f
+        .call("admin1", Request::Dispute { id: id.into() })
+        .unwrap()
+    {
         Response::Dispute(d) => *d,
         other => panic!("{other:?}"),
     }
@@ -38,7 +41,11 @@ fn a_threat_in_the_text_is_flagged_and_alerts_until_acknowledged() {
     let f = fixture();
     let id = register_text(&f, "来电称对方拖欠货款不还，扬言要喝农药和对方同归于尽");
     let d = dispute(&f, &id);
-    assert!(d.flags.contains(&WarningFlag::ThreatExtreme), "{:?}", d.flags);
+    assert!(
+        d.flags.contains(&WarningFlag::ThreatExtreme),
+        "{:?}",
+        d.flags
+    );
     let alert = d.open_alert().expect("an open alert");
     assert!(alert.flags.contains(&WarningFlag::ThreatExtreme));
     let why = d
@@ -47,7 +54,10 @@ fn a_threat_in_the_text_is_flagged_and_alerts_until_acknowledged() {
         .find(|h| h.what.starts_with("预警："))
         .map(|h| h.what.clone())
         .unwrap_or_default();
-    assert!(why.contains("由文字识别") && why.contains("扬言极端"), "{why}");
+    assert!(
+        why.contains("由文字识别") && why.contains("扬言极端"),
+        "{why}"
+    );
 
     // A 责任人 may not acknowledge it; the desk may.
     let e = f.call("tj1", ops::AckAlert.on(&id, None)).unwrap_err();

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::app::{App, Note, NoteKind};
+use super::app::App;
 use crate::domain::lists::Role;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
@@ -32,7 +32,8 @@ impl App {
     }
 
     /// After changed summaries arrive: a case that newly carries an alert
-    /// is said on the status line at once.
+    /// is said on the status line at once (the officer's own change excepted:
+    /// what they were just told stays).
     pub(super) fn announce_alerts(&mut self, raised: &[Summary]) {
         if !self.watches_alerts() {
             return;
@@ -43,16 +44,10 @@ impl App {
             } else {
                 String::new()
             };
-            let alert = format!("预警：{}{more}，请查看并签收（w）", headline(s));
-            // What the officer was just told (已登记 …) stays in front of it.
-            let text = match &self.status {
-                Some(Note {
-                    text,
-                    kind: NoteKind::Info,
-                }) => format!("{text}；{alert}"),
-                _ => alert,
-            };
-            self.say(text, true);
+            self.say(
+                format!("预警：{}{more}，请查看并签收（w）", headline(s)),
+                true,
+            );
         }
     }
 }

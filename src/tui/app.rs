@@ -209,6 +209,8 @@ pub struct App {
     pub(super) search_gen: u64,
     /// Replies expected for a one-key action on several rows.
     pub(super) batch: Option<Batch>,
+    /// Cases this officer just changed: an alert on them is no news to them.
+    pub(super) own_changes: std::collections::HashSet<String>,
     /// A draft is on the server (cleared when its form is sent or dropped).
     pub(super) draft_saved: bool,
     asked_draft: bool,
@@ -256,6 +258,7 @@ impl App {
             page: 10,
             search_gen: 0,
             batch: None,
+            own_changes: Default::default(),
             draft_saved: false,
             asked_draft: false,
         }

@@ -56,7 +56,8 @@ impl App {
                 .by_id
                 .get(&s.id)
                 .is_some_and(|&i| self.data.summaries[i].alert);
-            if s.alert && !had_alert {
+            let own = self.own_changes.remove(&s.id);
+            if s.alert && !had_alert && !own {
                 raised.push(s.clone());
             }
             let i = match self.data.by_id.get(&s.id) {

@@ -15,6 +15,9 @@ impl App {
             .filter(|t| t.kind == RecordKind::Dispute)
             .map(|t| t.id.clone())
             .collect();
+        if self.me.as_ref().is_some_and(|me| me.login == n.actor) {
+            self.own_changes.extend(disputes.iter().cloned());
+        }
         if !disputes.is_empty() {
             self.out.push(Out::Request(
                 Want::SummariesOf(disputes.clone()),

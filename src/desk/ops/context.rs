@@ -1,8 +1,6 @@
 //! What every operation may consult: the caller, the clock, the lists and
 //! the roster, read once per request; and the checks several share.
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
 
 use super::super::api::{DeskError, Lists};
@@ -42,17 +40,11 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The phrase lists the desk reads officers' text with (built in).
-pub fn phrases() -> &'static Phrases {
-    static PHRASES: OnceLock<Phrases> = OnceLock::new();
-    PHRASES.get_or_init(Phrases::builtin)
-}
-
 /// Warning signs read from an officer's text that the case does not yet
 /// carry are added, with the words that gave them away in the history: a
 /// threat the desk reads is applied and shown, never silently dropped.
 pub(crate) fn flags_from_text(cx: &Cx, d: &mut Dispute, text: &str) {
-    let reading = read(text, phrases(), &cx.lists.categories);
+    let reading = read(text, Phrases::shared(), &cx.lists.categories);
     let new: Vec<_> = reading
         .flags
         .iter()
