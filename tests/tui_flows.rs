@@ -1028,3 +1028,37 @@ fn flags_the_form_ticked_go_when_the_words_go_and_the_officers_own_stay() {
     let flags = again.form().get(k("flags"));
     assert!(!flags.contains("扬言极端"), "{flags}");
 }
+
+#[test]
+fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let mut ld = Desk::open(&local, "ld1");
+    // 郑国庆 registers a call whose text carries a threat.
+    ld.key(KeyCode::Char('n'))
+        .pick("zz")
+        .pick("ll")
+        .field("矛盾情况")
+        .typed("来电称邻居扬言要拿刀砍人")
+        .field("当事人1 姓名")
+        .typed("甲某")
+        .submit();
+    let id = ld.status().trim_start_matches("已登记 ").to_string();
+    assert!(id.starts_with("MD-"), "{id}");
+    // 宋雪梅's desk says so at once and shows it in the strip.
+    zb.pump();
+    assert!(
+        zb.status().starts_with(&format!("预警：{id}")),
+        "{}",
+        zb.status()
+    );
+    let screen = zb.screen(80, 24);
+    assert!(screen.contains("预警 1 件"), "{screen}");
+    // w on the case acknowledges it; the strip goes.
+    zb.go(&id).key(KeyCode::Char('w'));
+    assert!(zb.status().contains("已签收预警"), "{}", zb.status());
+    let d = zb.dispute(&id);
+    assert_eq!(d.alerts[0].acked_by.as_deref(), Some("zb1"));
+    zb.key(KeyCode::Esc);
+    assert!(!zb.screen(80, 24).contains("预警 1 件"));
+}

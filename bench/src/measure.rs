@@ -210,6 +210,7 @@ fn in_process(
         progress(&format!("在 {n} 件上测日报与重新排序…"));
         routine::daily_report(local, &caller, tag, figures)?;
         routine::rank_after_change(local, tag, figures)?;
+        routine::fresh_threat_position(local, &caller, tag, figures)?;
     }
     Ok(())
 }

@@ -154,3 +154,38 @@ pub fn rank_after_change(local: &Local, tag: &str, figures: &mut Figures) -> any
     );
     Ok(())
 }
+
+/// Issue 12's figure: where a case registered now, whose threat is only in
+/// its text, lands in 风险队列 over the generated backlog (1 = the top).
+pub fn fresh_threat_position(
+    local: &Local,
+    caller: &Caller,
+    tag: &str,
+    figures: &mut Figures,
+) -> anyhow::Result<()> {
+    use duty_desk::desk::api::Response;
+    use duty_desk::domain::dispute::{NewDispute, Party};
+    use duty_desk::domain::lists::{PartyRole, Source};
+    let village = local.lists()?.villages.first().cloned().unwrap_or_default();
+    let new = NewDispute {
+        village,
+        category: "邻里".into(),
+        source: Some(Source::Call),
+        summary: "来电称与邻居因宅基地争执多年，今天扬言要喝农药和对方同归于尽".into(),
+        parties: vec![Party::new("甲某", PartyRole::Applicant, None)?],
+        ..Default::default()
+    };
+    let Response::Created(id) = local.handle(caller, Request::Register { new })?.response else {
+        anyhow::bail!("登记没有返回编号");
+    };
+    let items = local.store().summaries()?;
+    let setup = local.risk_setup(clock::now().date_naive())?;
+    let ctx = RiskContext::new(&items, setup.today, &setup.weights, setup.sensitive());
+    let position = rank(&items, &ctx)
+        .iter()
+        .position(|&(i, _)| items[i].id == id)
+        .map(|p| p + 1)
+        .ok_or_else(|| anyhow::anyhow!("新登记的案件不在风险队列里"))?;
+    figures.insert(format!("rank_fresh_threat_position_{tag}"), position as f64);
+    Ok(())
+}
