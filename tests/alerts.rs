@@ -97,3 +97,34 @@ fn calm_text_raises_nothing_and_a_later_note_can() {
     assert!(d.open_alert().is_some(), "{:?}", d.flags);
     assert!(d.flags.iter().any(|f| f.is_alarm()));
 }
+
+#[test]
+fn the_daily_report_and_the_handover_list_alerts_still_waiting() {
+    use duty_desk::domain::reports::{Kind, Spec};
+    let f = fixture();
+    let id = register_text(&f, "村民甲某扬言要放火烧了对方的房子");
+    let report = |kind| match f
+        .call(
+            "zb1",
+            Request::Report {
+                spec: Spec {
+                    kind,
+                    date: None,
+                    from: None,
+                    since: None,
+                },
+            },
+        )
+        .unwrap()
+    {
+        Response::Report(r) => r.text,
+        other => panic!("{other:?}"),
+    };
+    for kind in [Kind::Daily, Kind::Handover] {
+        let text = report(kind);
+        assert!(text.contains("未签收预警1件"), "{text}");
+        assert!(text.contains(&id), "{text}");
+    }
+    f.call("zb1", ops::AckAlert.on(&id, None)).unwrap();
+    assert!(!report(Kind::Daily).contains("未签收预警"));
+}

@@ -30,6 +30,9 @@ pub struct DailyFigures {
     pub rollcall: Option<RollcallFigures>,
     /// Nothing new today: the text is a 零报告.
     pub zero_report: bool,
+    /// Cases whose 预警 nobody has acknowledged yet.
+    #[serde(default)]
+    pub open_alerts: Vec<CaseLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +106,27 @@ pub fn figures(date: NaiveDate, data: &Data) -> DailyFigures {
         overdue_total: open.filter(|s| s.is_overdue(date)).count() as u32,
         rollcall,
         zero_report: new.is_empty(),
+        open_alerts: open_alerts(date, data),
+    }
+}
+
+/// The cases whose alert is still waiting for someone to acknowledge it.
+pub fn open_alerts(date: NaiveDate, data: &Data) -> Vec<CaseLine> {
+    let waiting: Vec<&Summary> = data.summaries.iter().filter(|s| s.alert).collect();
+    let ctx = context_for(data, date, &waiting);
+    waiting.into_iter().map(|s| CaseLine::of(s, &ctx)).collect()
+}
+
+/// The alerts still waiting, one line each, for the daily and handover text.
+pub fn alert_lines(alerts: &[CaseLine], t: &mut String) {
+    for c in alerts {
+        let signs: Vec<&str> = c
+            .flags
+            .iter()
+            .filter(|f| f.is_alarm())
+            .map(|f| f.label())
+            .collect();
+        t.push_str(&format!("{}，{}，未签收\n", c.head(), signs.join("、")));
     }
 }
 
@@ -169,6 +193,10 @@ fn news_text(f: &DailyFigures, t: &mut String) {
         t.push_str(&sec.next(&visits_line(f)));
     }
     t.push_str(&sec.next(&open_line(f)));
+    if !f.open_alerts.is_empty() {
+        t.push_str(&sec.next(&format!("未签收预警{}件", f.open_alerts.len())));
+        alert_lines(&f.open_alerts, t);
+    }
     if let Some(r) = &f.rollcall {
         t.push_str(&sec.next(&format!("村(社区)和单位报告（应报{}个）", r.expected)));
         rollcall_lines(r, t);
@@ -188,6 +216,10 @@ fn zero_text(f: &DailyFigures, t: &mut String) {
         t.push_str(&format!("{}。\n", visits_line(f)));
     }
     t.push_str(&format!("{}。\n", open_line(f)));
+    if !f.open_alerts.is_empty() {
+        t.push_str(&format!("未签收预警{}件：\n", f.open_alerts.len()));
+        alert_lines(&f.open_alerts, t);
+    }
     if let Some(r) = &f.rollcall {
         t.push_str(&format!("村(社区)和单位报告：应报{}个\n", r.expected));
         rollcall_lines(r, t);

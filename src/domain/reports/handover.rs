@@ -35,6 +35,9 @@ pub struct HandoverFigures {
     pub rollcall_missing: Option<Vec<String>>,
     pub rollcall_due_hour: u32,
     pub top_risks: Vec<CaseLine>,
+    /// Alerts the next shift inherits unacknowledged.
+    #[serde(default)]
+    pub open_alerts: Vec<CaseLine>,
 }
 
 /// The changes of a shift: reads (查阅…) are not changes.
@@ -81,6 +84,7 @@ pub fn figures(since: Option<Time>, data: &Data) -> HandoverFigures {
             .map(|r| r.missing.clone()),
         rollcall_due_hour: data.rollcall.map(|r| r.due_hour).unwrap_or(17),
         top_risks: top_risks(data, &ctx, TOP),
+        open_alerts: super::daily::open_alerts(today, data),
     }
 }
 
@@ -179,6 +183,10 @@ pub fn build(since: Option<Time>, data: &Data) -> Report {
             )));
             t.push_str(&format!("{}\n", missing.join("、")));
         }
+    }
+    if !f.open_alerts.is_empty() {
+        t.push_str(&sec.next(&format!("未签收预警{}件", f.open_alerts.len())));
+        super::daily::alert_lines(&f.open_alerts, &mut t);
     }
     if !f.top_risks.is_empty() {
         t.push_str(&sec.next(&format!("风险最高的{}件", f.top_risks.len())));
