@@ -751,3 +751,44 @@ fn files_without_a_usable_header_are_refused_in_chinese() {
     assert!(err.contains("没有找到台账表头"), "{err}");
     assert!(disputes(&cli).is_empty());
 }
+
+/// The offices' own 排查表: no 当事人, 类型 or 预警 columns, only the text.
+const PAICHA: &str = "排查时间,村名,排查单位或排查人,矛盾情况,化解措施,备注
+2026-11-02,东河村,司法所,张某与李某因宅基地边界问题发生争执，张某扬言要动刀,已现场调解,
+2026-11-03,西岗村,派出所,某建筑工地拖欠工资3万元，涉及12人，工人扬言要集体上访,已联系劳动监察,
+2026-11-04,赵庄村,综治中心,村民反映村口路灯损坏无人修，情绪稳定,已报村委,
+";
+
+#[test]
+fn a_paicha_ledger_without_parties_imports_every_row_from_its_text() {
+    let cli = Cli::with_roster();
+    let path = cli.dir.path().join("排查表.csv");
+    write_utf8_csv(&path, PAICHA);
+    let file = path.to_str().unwrap();
+    let out = cli.run(&["import", "ledger", file]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("已导入 3 件"), "{stdout}");
+    assert!(stdout.contains("类型按文字“"), "{stdout}");
+    assert!(stdout.contains("当事人待补录 2 件"), "{stdout}");
+    let list = disputes(&cli);
+    assert_eq!(list.len(), 3);
+    // Row 1 names its parties and carries its threat, read from the text.
+    let one = show(&cli, find(&list, "张某与李某")["id"].as_str().unwrap());
+    let flags = one["flags"].to_string();
+    assert!(flags.contains("扬言极端"), "{one}");
+    // Row 2: wages → 劳资/欠薪, 12 people, 30 000 yuan; nobody named: 待补录.
+    let two = find(&list, "某建筑工地");
+    assert_eq!(two["category"], "劳资/欠薪", "{two}");
+    let two = show(&cli, two["id"].as_str().unwrap());
+    assert_eq!(two["people_involved"], 12, "{two}");
+    assert_eq!(two["amount"], 30000, "{two}");
+    assert!(two["parties"].to_string().contains("待补录"), "{two}");
+    // The calm row raises no flag.
+    let three = show(&cli, find(&list, "村民反映")["id"].as_str().unwrap());
+    assert_eq!(
+        three["flags"].as_array().map(|a| a.len()),
+        Some(0),
+        "{three}"
+    );
+}

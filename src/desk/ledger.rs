@@ -98,6 +98,15 @@ pub struct ImportReport {
     pub warnings: Vec<RowProblem>,
     pub dry_run: bool,
     pub written: bool,
+    /// Of the rows accepted: 当事人 marked 待补录.
+    #[serde(default)]
+    pub pending_parties: u64,
+    /// Of the rows accepted: the category read from the 矛盾情况.
+    #[serde(default)]
+    pub categories_from_text: u64,
+    /// Of the rows accepted: warning signs read from the 矛盾情况.
+    #[serde(default)]
+    pub flags_from_text: u64,
 }
 
 /// Rows above this in one import are refused: a township ledger is thousands.
@@ -529,6 +538,9 @@ fn sort_rows(
         for k in id_key.into_iter().chain([key]) {
             seen.insert(k, (row.sheet.clone(), row.row));
         }
+        report.pending_parties += u64::from(built.from_text.pending_parties);
+        report.categories_from_text += u64::from(built.from_text.category);
+        report.flags_from_text += u64::from(built.from_text.flags);
         ready.push(Ready {
             dispute: built.dispute,
             own_id: built.own_id,

@@ -12,7 +12,8 @@ use crate::domain::officer::Officer;
 
 /// Bumped whenever a message shape changes; client and server must agree.
 /// 4: a change notice names record kinds by enum (`RecordKind`), not by text.
-/// Also 4: case and person changes travel as `Request::Change`.
+/// Also 4: case and person changes travel as `Request::Change`; ledger rows
+/// say which columns their file has.
 pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Requests are small; a larger frame from a client is hostile or broken.

@@ -78,12 +78,27 @@ pub struct LedgerRow {
     /// A year named in the sheet's title, for dates written without one.
     pub year_hint: Option<i32>,
     pub cells: Vec<String>,
+    /// Which columns the file has, a bit per `Column::index`; 0 when not
+    /// said (taken as all). A 排查表 has no 当事人, 类型 or 预警 column: those
+    /// are then read from its 矛盾情况.
+    #[serde(default)]
+    pub columns: u64,
 }
 
 impl LedgerRow {
     pub fn get(&self, c: Column) -> &str {
         self.cells.get(c.index()).map(|s| s.as_str()).unwrap_or("")
     }
+
+    /// Whether the file this row came from has column `c`.
+    pub fn has(&self, c: Column) -> bool {
+        self.columns == 0 || self.columns & (1 << c.index()) != 0
+    }
+}
+
+/// The `LedgerRow::columns` bits of a file with these columns.
+pub fn column_bits(columns: impl IntoIterator<Item = Column>) -> u64 {
+    columns.into_iter().fold(0, |bits, c| bits | 1 << c.index())
 }
 
 /// A cell of an exported row: xlsx writes dates and numbers as such.

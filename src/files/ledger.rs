@@ -12,7 +12,7 @@ use super::{read_file, write_table, Format, Sheet, Table};
 use crate::desk::api::unexpected;
 use crate::desk::ledger::{ImportBatch, ImportFinish, ImportReport, LedgerFilter, RowProblem};
 use crate::desk::{Desk, DeskExt, Request, Response};
-use crate::domain::ledger::{ledger_row, Column, LedgerRow};
+use crate::domain::ledger::{column_bits, ledger_row, Column, LedgerRow};
 use crate::domain::text::{clean_line, MAX_TEXT_CHARS};
 
 /// The names township ledgers give each column. Compared after dropping
@@ -565,6 +565,7 @@ impl<'a> RowReader<'a> {
             row: number,
             year_hint: layout.year_hint,
             cells: row,
+            columns: column_bits(layout.columns.iter().map(|(_, c)| *c)),
         })
     }
 
@@ -819,6 +820,12 @@ pub fn report_text(infos: &[SheetInfo], r: &ImportReport) -> String {
     problems("有错误", &r.bad, usize::MAX, &mut out);
     problems("重复", &r.duplicates, 20, &mut out);
     problems("提示", &r.warnings, 20, &mut out);
+    if r.pending_parties + r.categories_from_text + r.flags_from_text > 0 {
+        out.push_str(&format!(
+            "按文字识别：当事人待补录 {} 件，类型取自文字 {} 件，预警情形取自文字 {} 件\n",
+            r.pending_parties, r.categories_from_text, r.flags_from_text
+        ));
+    }
     let tail = if r.dry_run {
         format!(
             "试导入（--dry-run），未写入任何数据：共 {} 行，可导入 {} 件，重复 {} 行，有错误 {} 行",

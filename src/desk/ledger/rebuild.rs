@@ -17,6 +17,7 @@ use crate::domain::ledger::{
 use crate::domain::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier};
 use crate::domain::officer::Officer;
 use crate::domain::period::{self, SensitivePeriod};
+use crate::domain::reading::{read, Phrases};
 use crate::domain::text::{clean_line, clean_text, parse_amount};
 use crate::domain::workflow::Status;
 use crate::domain::DomainError;
@@ -37,6 +38,18 @@ pub(super) struct Built {
     /// (编号, year, number) when the row carries one of the desk's own numbers.
     pub own_id: Option<(String, i32, u64)>,
     pub warnings: Vec<String>,
+    /// What the row's own cells lacked and its 矛盾情况 supplied.
+    pub from_text: FromText,
+}
+
+/// What an import took from the text of a row (the 排查表 has no 当事人,
+/// 类型 or 预警 columns), for the import report's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FromText {
+    /// No party could be named: marked 待补录.
+    pub pending_parties: bool,
+    pub category: bool,
+    pub flags: bool,
 }
 
 /// The desk's own numbers: MD-2024-000123.
@@ -187,7 +200,9 @@ fn parties_from_situation(summary: &str) -> Option<Vec<Party>> {
 pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
     let mut warnings = Vec::new();
     let mut errs = Errors(Vec::new());
-    let case = read_case(row, ctx, &mut errs, &mut warnings);
+    let mut from_text = FromText::default();
+    let case = read_case(row, ctx, &mut errs, &mut warnings)
+        .map(|c| from_the_text(c, row, ctx, &mut from_text, &mut warnings));
     let plan = read_plan(row, ctx, case.as_ref(), &mut errs, &mut warnings);
     let (Some(case), Some(plan), true) = (case, plan, errs.0.is_empty()) else {
         return Err(errs.0.join("；"));
@@ -208,7 +223,59 @@ pub(super) fn build(row: &LedgerRow, ctx: &Context) -> Result<Built, String> {
         dispute: d,
         own_id: own,
         warnings,
+        from_text,
     })
+}
+
+/// Fills what the row's cells left empty from its 矛盾情况, with the words
+/// that gave each away: the category, the warning signs, the number of
+/// people and the amount.
+fn from_the_text(
+    mut case: Case,
+    row: &LedgerRow,
+    ctx: &Context,
+    from_text: &mut FromText,
+    warnings: &mut Vec<String>,
+) -> Case {
+    let reading = read(&case.new.summary, Phrases::shared(), &ctx.lists.categories);
+    // Only what the file has no column for: a cell left empty in a column
+    // the file has keeps its meaning (类型 其他, no flags).
+    let missing = |c: Column| !row.has(c);
+    if missing(Column::Category) {
+        if let Some(c) = &reading.category {
+            warnings.retain(|w| !w.starts_with("没有填纠纷类型"));
+            warnings.push(format!("类型按文字“{}”定为 {}", c.because, c.value));
+            case.new.category = c.value.clone();
+            from_text.category = true;
+        }
+    }
+    if missing(Column::Flags) && !reading.flags.is_empty() {
+        let said: Vec<String> = reading
+            .flags
+            .iter()
+            .map(|f| format!("“{}”→{}", f.because, f.value.label()))
+            .collect();
+        warnings.push(format!("预警情形按文字定为：{}", said.join("、")));
+        case.new.flags = reading.flag_values();
+        from_text.flags = true;
+    }
+    if missing(Column::People) {
+        if let Some(p) = &reading.people {
+            case.new.people_involved = case.new.people_involved.max(p.value);
+        }
+    }
+    if missing(Column::Amount) && case.new.amount.is_none() {
+        case.new.amount = reading.amount_yuan.as_ref().map(|a| a.value);
+    }
+    if case
+        .new
+        .parties
+        .first()
+        .is_some_and(|p| p.name == PENDING_PARTY)
+    {
+        from_text.pending_parties = true;
+    }
+    case
 }
 
 /// A date in one of the row's cells.
@@ -333,11 +400,20 @@ fn read_parties(
             Some(p)
         }
         None => {
-            errs.0.push("当事人不能为空".to_string());
-            None
+            warnings.push(format!(
+                "没有当事人，也没能从矛盾情况中认出，标为“{PENDING_PARTY}”"
+            ));
+            Party::new(PENDING_PARTY, PartyRole::Other, None)
+                .map(|p| vec![p])
+                .map_err(|e| errs.0.push(e.to_string()))
+                .ok()
         }
     }
 }
+
+/// The party of a case whose ledger row named nobody: visible in lists and
+/// in the detail, found by searching 待补录, counted in the import report.
+pub(crate) const PENDING_PARTY: &str = "待补录";
 
 /// Reads the columns that say what was done about the case, noting what is
 /// wrong in `errs`; `None` when something is, here or in `case`.
