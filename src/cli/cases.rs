@@ -453,6 +453,9 @@ pub struct List {
     status: Option<String>,
     #[arg(long, value_name = "村(社区)")]
     village: Option<String>,
+    /// 只列当事人中有此人的案件（--party 待补录：导入时没有当事人的）
+    #[arg(long, value_name = "姓名")]
+    party: Option<String>,
     /// 包括已解除列管的人员
     #[arg(long)]
     all: bool,
@@ -467,6 +470,9 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
             items.retain(|s| {
                 status.is_none_or(|st| s.status == st)
                     && a.village.as_deref().is_none_or(|v| s.village == v.trim())
+                    && a.party
+                        .as_deref()
+                        .is_none_or(|p| s.parties.iter().any(|x| x == p.trim()))
             });
             Ok(Printed::render(move |json| {
                 let items: Vec<_> = items.iter().collect();

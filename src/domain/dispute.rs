@@ -16,6 +16,10 @@ use super::DomainError;
 
 pub type Time = DateTime<FixedOffset>;
 
+/// The party of a case whose ledger row named nobody: visible in lists and
+/// in the detail, found by searching 待补录, counted in the daily report.
+pub const PENDING_PARTY: &str = "待补录";
+
 /// 当事人.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Party {

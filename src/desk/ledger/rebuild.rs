@@ -9,6 +9,7 @@ use chrono::{NaiveDate, TimeZone};
 use crate::desk::api::Lists;
 use crate::desk::clock::china;
 use crate::domain::deadline::default_deadline;
+use crate::domain::dispute::PENDING_PARTY;
 use crate::domain::dispute::{Dispute, NewDispute, Party, Time};
 use crate::domain::ledger::{
     parse_flags, parse_ledger_date, parse_notes, parse_parties, parse_people, parse_result,
@@ -410,10 +411,6 @@ fn read_parties(
         }
     }
 }
-
-/// The party of a case whose ledger row named nobody: visible in lists and
-/// in the detail, found by searching 待补录, counted in the import report.
-pub(crate) const PENDING_PARTY: &str = "待补录";
 
 /// Reads the columns that say what was done about the case, noting what is
 /// wrong in `errs`; `None` when something is, here or in `case`.

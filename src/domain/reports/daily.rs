@@ -8,6 +8,7 @@ use super::{
     active_names, context_for, counts, counts_line, day_cn, is_resolved, weekday_cn, CaseLine,
     Count, Data, Figures, Kind, Report, Sections,
 };
+use crate::domain::dispute::PENDING_PARTY;
 use crate::domain::lists::{RiskLevel, RollcallKind, WarningFlag};
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
@@ -33,6 +34,9 @@ pub struct DailyFigures {
     /// Cases whose 预警 nobody has acknowledged yet.
     #[serde(default)]
     pub open_alerts: Vec<CaseLine>,
+    /// Open cases whose parties are still to be entered (imported 排查表).
+    #[serde(default)]
+    pub pending_parties: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +111,11 @@ pub fn figures(date: NaiveDate, data: &Data) -> DailyFigures {
         rollcall,
         zero_report: new.is_empty(),
         open_alerts: open_alerts(date, data),
+        pending_parties: data
+            .summaries
+            .iter()
+            .filter(|s| s.status.is_open() && s.parties.iter().any(|p| p == PENDING_PARTY))
+            .count() as u32,
     }
 }
 
@@ -238,14 +247,18 @@ fn visits_line(f: &DailyFigures) -> String {
 }
 
 fn open_line(f: &DailyFigures) -> String {
-    if f.overdue_total == 0 {
+    let mut line = if f.overdue_total == 0 {
         format!("在办矛盾纠纷{}件，无逾期", f.open_total)
     } else {
         format!(
             "在办矛盾纠纷{}件，其中逾期{}件",
             f.open_total, f.overdue_total
         )
+    };
+    if f.pending_parties > 0 {
+        line.push_str(&format!("，当事人待补录{}件", f.pending_parties));
     }
+    line
 }
 
 fn rollcall_lines(r: &RollcallFigures, t: &mut String) {
