@@ -67,6 +67,9 @@ pub fn weights_show(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
         &[("名称", 20), ("分值", 6), ("键", 22), ("说明", 30)],
         &rows,
     );
+    text.push_str(
+        "说明里标“时限压力”的几项只在危险分相同时分先后，督办屏按它们排；其余各项相加为危险分，决定风险队列的先后\n",
+    );
     text.push_str("管理员可用 desk weights set 名称 分值 修改，desk weights reset 恢复默认");
     let json: serde_json::Map<String, Value> = entries
         .iter()
