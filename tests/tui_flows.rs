@@ -1034,6 +1034,8 @@ fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() 
     let (local, _dir) = shared();
     let mut zb = Desk::open(&local, "zb1");
     let mut ld = Desk::open(&local, "ld1");
+    let mut tj = Desk::open(&local, "tj1");
+    let mut ck = Desk::open(&local, "ck1");
     // 郑国庆 registers a call whose text carries a threat.
     ld.key(KeyCode::Char('n'))
         .pick("zz")
@@ -1054,6 +1056,12 @@ fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() 
     );
     let screen = zb.screen(80, 24);
     assert!(screen.contains("预警 1 件"), "{screen}");
+    // 责任人 and 只读 keep no watch: no strip, no announcement.
+    for d in [&mut tj, &mut ck] {
+        d.pump();
+        assert!(!d.status().starts_with("预警"), "{}", d.status());
+        assert!(!d.screen(80, 24).contains("预警 1 件"));
+    }
     // w on the case acknowledges it; the strip goes.
     zb.go(&id).key(KeyCode::Char('w'));
     assert!(zb.status().contains("已签收预警"), "{}", zb.status());

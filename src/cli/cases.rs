@@ -420,12 +420,7 @@ pub fn reopen(desk: &mut dyn Desk, a: Reopen) -> anyhow::Result<Printed> {
 /// same words the TUI uses (the operation's description).
 pub(super) fn change(desk: &mut dyn Desk, id: &str, change: Change) -> anyhow::Result<Printed> {
     let what = change.done();
-    desk.call(Request::Change {
-        id: id.to_string(),
-        seen: None,
-        change,
-    })
-    .map_err(explain)?;
+    desk.call(change.on(id, None)).map_err(explain)?;
     let id = id.trim().to_uppercase();
     Ok(Printed::new(
         json!({"id": id, "result": what}),

@@ -270,11 +270,7 @@ impl App {
                 | Op::ReviewPerson => return self.say("这一操作需要填写表单", true),
             };
             done = change.done();
-            let req = Request::Change {
-                id: t.id.clone(),
-                seen: t.seen,
-                change,
-            };
+            let req = change.on(t.id.clone(), t.seen);
             self.out.push(Out::Request(Want::Direct(t.id), req));
         }
         self.batch = Some(Batch {

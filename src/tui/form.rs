@@ -420,14 +420,7 @@ impl Form {
                 Some(
                     self.targets
                         .iter()
-                        .map(|t| {
-                            let req = Request::Change {
-                                id: t.id.clone(),
-                                seen: t.seen,
-                                change: change.clone(),
-                            };
-                            (t.id.clone(), req)
-                        })
+                        .map(|t| (t.id.clone(), change.clone().on(t.id.clone(), t.seen)))
                         .collect(),
                 )
             }

@@ -206,11 +206,7 @@ pub trait CaseOp: Described + Into<Change> {
 
     /// A request for this change to `id`, seen at revision `seen`.
     fn on(self, id: impl Into<String>, seen: Option<u64>) -> Request {
-        Request::Change {
-            id: id.into(),
-            seen,
-            change: self.into(),
-        }
+        self.into().on(id, seen)
     }
 }
 
@@ -223,11 +219,7 @@ pub trait PersonOp: Described + Into<Change> {
     }
 
     fn on(self, id: impl Into<String>, seen: Option<u64>) -> Request {
-        Request::Change {
-            id: id.into(),
-            seen,
-            change: self.into(),
-        }
+        self.into().on(id, seen)
     }
 }
 
@@ -253,6 +245,15 @@ pub enum Change {
 }
 
 impl Change {
+    /// The request for this change to `id`, seen at revision `seen`.
+    pub fn on(self, id: impl Into<String>, seen: Option<u64>) -> Request {
+        Request::Change {
+            id: id.into(),
+            seen,
+            change: self,
+        }
+    }
+
     pub fn op(&self) -> Op {
         self.spec().op
     }
