@@ -228,6 +228,11 @@ pub struct CheckResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     Done,
+    /// A dispute or key person changed; `rev` is its revision now, so the
+    /// officer's next change to it is not taken for someone else's.
+    Changed {
+        rev: u64,
+    },
     /// Every summary, still encoded as stored (see `Store::summary_blob`);
     /// the client decodes it. `DeskExt::summaries` does that for callers.
     SummaryBlob {

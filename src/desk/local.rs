@@ -361,10 +361,10 @@ impl Local {
             tx.put_dispute(&mut d)?;
             tx.remember_undo(action, &id, Before::Dispute(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
-            Ok(())
+            Ok(d.rev)
         })?;
         Ok(committed(
-            Response::Done,
+            Response::Changed { rev: c.value },
             action,
             &me.login,
             c.revision,
@@ -395,10 +395,10 @@ impl Local {
             tx.put_person(&mut p)?;
             tx.remember_undo(action, &id, Before::Person(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
-            Ok(())
+            Ok(p.rev)
         })?;
         Ok(committed(
-            Response::Done,
+            Response::Changed { rev: c.value },
             action,
             &me.login,
             c.revision,

@@ -43,6 +43,27 @@ pub struct Batch {
     pub failed: Vec<String>,
 }
 
+/// The officer's own change moved the record on: its new revision is the
+/// one the next change names, even before the change notice brings the rest.
+fn fresh_rev(data: &mut Data, id: &str, reply: &Response) {
+    let &Response::Changed { rev } = reply else {
+        return;
+    };
+    match RecordKind::of_id(id) {
+        RecordKind::Person => {
+            if let Some(p) = data.persons.iter_mut().find(|p| p.id == id) {
+                p.rev = p.rev.max(rev);
+            }
+        }
+        RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
+            if let Some(&i) = data.by_id.get(id) {
+                let s = &mut data.summaries[i];
+                s.rev = s.rev.max(rev);
+            }
+        }
+    }
+}
+
 /// Operations that may act on every marked row at once.
 fn bulk(op: Op) -> bool {
     matches!(op, Op::Assign | Op::ChangeTier | Op::Supervise)
@@ -287,7 +308,10 @@ impl App {
         };
         b.pending = b.pending.saturating_sub(1);
         match result {
-            Ok(_) => b.ok.push(id),
+            Ok(reply) => {
+                fresh_rev(&mut self.data, &id, &reply);
+                b.ok.push(id)
+            }
             Err(e) => b.failed.push(format!("{id}：{e}")),
         }
         if b.pending > 0 {
@@ -542,7 +566,8 @@ impl App {
         form.pending -= 1;
         match result {
             Ok(Response::Created(id)) => form.successes.push(id),
-            Ok(_) => {
+            Ok(reply) => {
+                fresh_rev(&mut self.data, &target, &reply);
                 form.successes.push(target.clone());
                 form.targets.retain(|t| t.id != target);
             }
