@@ -35,18 +35,27 @@ impl Server {
     }
 
     /// A copy of the binary other accounts can run (the build tree may sit
-    /// in a private directory). Copied once per test process: writing an
-    /// executable while other threads fork makes exec fail with ETXTBSY.
+    /// in a private directory). One copy per build, shared by every test
+    /// process: copied under a temporary name and renamed, because writing an
+    /// executable while other threads fork makes exec fail with ETXTBSY (and
+    /// a copy per process filled /tmp).
     pub fn bin(&self) -> PathBuf {
         static BIN_COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
         BIN_COPY
             .get_or_init(|| {
-                let dir =
-                    std::env::temp_dir().join(format!("desk-test-bin-{}", std::process::id()));
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-                let path = dir.join("desk");
-                std::fs::copy(BIN, &path).unwrap();
+                use std::os::unix::fs::MetadataExt;
+                let meta = std::fs::metadata(BIN).unwrap();
+                let build = format!("{}-{}-{}", meta.ino(), meta.size(), meta.mtime_nsec());
+                let root = std::env::temp_dir().join("desk-test-bin");
+                std::fs::create_dir_all(&root).unwrap();
+                std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+                let path = root.join(format!("desk-{build}"));
+                if !path.exists() {
+                    prune_old_copies(&root);
+                    let part = root.join(format!(".desk-{build}-{}", std::process::id()));
+                    std::fs::copy(BIN, &part).unwrap();
+                    std::fs::rename(&part, &path).unwrap();
+                }
                 path
             })
             .clone()
@@ -210,4 +219,22 @@ fn id_of(login: &str) -> Option<(u32, u32)> {
     let out = Command::new("id").arg("-g").arg(login).output().ok()?;
     let gid = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
     Some((uid, gid))
+}
+
+/// Copies of earlier builds, untouched for an hour, are no longer run by anyone.
+fn prune_old_copies(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(3600));
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
