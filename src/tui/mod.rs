@@ -159,6 +159,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     // them, at no cost in speed. (The desk runs once per officer.)
     let _ = nix::sys::prctl::set_thp_disable(true);
     crate::server::ensure_running(&opts.db, &opts.socket)?;
+    // A server that is not the expected service account is refused here,
+    // in plain words, before the screen opens.
+    if let Err(e @ crate::desk::DeskError::Refused(_)) =
+        crate::desk::remote::Remote::connect(&opts.socket, false)
+    {
+        return Err(e.into());
+    }
     let (keymap, keymap_warning) = Keymap::load(opts.keymap.as_deref());
 
     terminal::enable_raw_mode().context("无法进入全屏模式（标准输入不是终端？）")?;
