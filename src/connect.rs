@@ -48,7 +48,11 @@ pub fn open(
 /// `init` and `demo` write the file themselves. A server of this user's that
 /// serves it on `socket` (one the desk started in the background) is stopped
 /// for that and started again afterwards; the system service is not.
-fn with_file<R>(db: &Path, socket: &Path, work: impl FnOnce(&Store) -> anyhow::Result<R>) -> anyhow::Result<R> {
+fn with_file<R>(
+    db: &Path,
+    socket: &Path,
+    work: impl FnOnce(&Store) -> anyhow::Result<R>,
+) -> anyhow::Result<R> {
     let stopped = stop_own_server(db, socket)?;
     let result = open_for_writing(db).and_then(|store| work(&store));
     if stopped {
@@ -127,11 +131,7 @@ pub fn init(db: &Path, socket: &Path, admin_name: &str, demo: bool) -> anyhow::R
 
 /// `desk demo`: only into a database without disputes. With `if_empty`, a
 /// database that has data is left alone and its size returned.
-pub fn demo(
-    db: &Path,
-    socket: &Path,
-    plan: DemoArgs,
-) -> anyhow::Result<Option<usize>> {
+pub fn demo(db: &Path, socket: &Path, plan: DemoArgs) -> anyhow::Result<Option<usize>> {
     with_file(db, socket, |store| demo_into(store, db, plan))
 }
 
@@ -145,7 +145,13 @@ pub struct DemoArgs {
 }
 
 fn demo_into(store: &Store, db: &Path, a: DemoArgs) -> anyhow::Result<Option<usize>> {
-    let DemoArgs { disputes, persons, seed, today, if_empty } = a;
+    let DemoArgs {
+        disputes,
+        persons,
+        seed,
+        today,
+        if_empty,
+    } = a;
     let existing = store.summaries()?.len();
     if existing > 0 && if_empty {
         return Ok(Some(existing));

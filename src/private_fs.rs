@@ -212,8 +212,7 @@ mod tests {
         create_new(&deep.join("x")).unwrap();
         assert_eq!(mode(&deep.join("x")), 0o600);
         std::fs::write(deep.join("old"), "x").unwrap();
-        std::fs::set_permissions(deep.join("old"), std::fs::Permissions::from_mode(0o644))
-            .unwrap();
+        std::fs::set_permissions(deep.join("old"), std::fs::Permissions::from_mode(0o644)).unwrap();
         create_or_replace(&deep.join("old")).unwrap();
         assert_eq!(mode(&deep.join("old")), 0o600);
     }
@@ -253,7 +252,10 @@ mod tests {
         private_dir(&fresh, me, true).unwrap();
         std::fs::set_permissions(&fresh, std::fs::Permissions::from_mode(0o777)).unwrap();
         assert_eq!(private_dir(&fresh, me, true), Err(NotPrivate::Mode(0o777)));
-        assert_eq!(private_dir(&fresh, me + 1, false), Err(NotPrivate::Owner(me)));
+        assert_eq!(
+            private_dir(&fresh, me + 1, false),
+            Err(NotPrivate::Owner(me))
+        );
         let link = d.path().join("link");
         std::os::unix::fs::symlink(&fresh, &link).unwrap();
         assert_eq!(private_dir(&link, me, true), Err(NotPrivate::Symlink));

@@ -41,9 +41,15 @@ fn expected(socket: &Path) -> Vec<(u32, String)> {
     }
     list.push((0, "root".into()));
     list.push((me, format!("本账号 {}", named(me))));
-    if let Some(login) = std::env::var(SERVER_USER_VAR).ok().filter(|v| !v.is_empty()) {
+    if let Some(login) = std::env::var(SERVER_USER_VAR)
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
         if let Ok(Some(u)) = nix::unistd::User::from_name(&login) {
-            list.push((u.uid.as_raw(), format!("{SERVER_USER_VAR} 指定的 {}", named(u.uid.as_raw()))));
+            list.push((
+                u.uid.as_raw(),
+                format!("{SERVER_USER_VAR} 指定的 {}", named(u.uid.as_raw())),
+            ));
         }
     }
     list

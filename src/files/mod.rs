@@ -63,7 +63,8 @@ pub fn save_workbook(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> anyho
     let file = crate::private_fs::create_or_replace(path)
         .map_err(|e| fail(crate::private_fs::describe(&e)))?;
     let mut out = std::io::BufWriter::new(file);
-    book.save_to_writer(&mut out).map_err(|e| fail(e.to_string()))?;
+    book.save_to_writer(&mut out)
+        .map_err(|e| fail(e.to_string()))?;
     out.into_inner()
         .map_err(|e| fail(crate::private_fs::describe(e.error())))?;
     Ok(())

@@ -76,7 +76,11 @@ pub fn lock_path(socket: &Path) -> PathBuf {
 fn take_lock(socket: &Path) -> anyhow::Result<Flock<File>> {
     let path = lock_path(socket);
     let file = private_fs::open_lock(&path).map_err(|e| {
-        anyhow::anyhow!("无法创建锁文件 {}：{}", path.display(), private_fs::describe(&e))
+        anyhow::anyhow!(
+            "无法创建锁文件 {}：{}",
+            path.display(),
+            private_fs::describe(&e)
+        )
     })?;
     Flock::lock(file, FlockArg::LockExclusiveNonblock)
         .map_err(|_| anyhow::anyhow!("已有服务端在运行（锁文件 {} 被占用）", path.display()))
@@ -94,7 +98,11 @@ fn socket_dir(socket: &Path) -> anyhow::Result<()> {
         _ => Path::new("."),
     };
     private_fs::create_dirs(dir).map_err(|e| {
-        anyhow::anyhow!("无法创建目录 {}：{}", dir.display(), private_fs::describe(&e))
+        anyhow::anyhow!(
+            "无法创建目录 {}：{}",
+            dir.display(),
+            private_fs::describe(&e)
+        )
     })?;
     match private_fs::others_may_replace(dir) {
         Ok(None) => Ok(()),
@@ -105,7 +113,11 @@ fn socket_dir(socket: &Path) -> anyhow::Result<()> {
             dir.display(),
             dir.display()
         ),
-        Err(e) => anyhow::bail!("无法读取目录 {}：{}", dir.display(), private_fs::describe(&e)),
+        Err(e) => anyhow::bail!(
+            "无法读取目录 {}：{}",
+            dir.display(),
+            private_fs::describe(&e)
+        ),
     }
 }
 
@@ -318,7 +330,11 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
     socket_dir(socket)?;
     let log_path = socket.with_file_name("desk-serve.log");
     let log_file = private_fs::open_log(&log_path).map_err(|e| {
-        anyhow::anyhow!("无法打开日志 {}：{}", log_path.display(), private_fs::describe(&e))
+        anyhow::anyhow!(
+            "无法打开日志 {}：{}",
+            log_path.display(),
+            private_fs::describe(&e)
+        )
     })?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("serve")

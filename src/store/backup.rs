@@ -19,9 +19,10 @@ impl Store {
         let r = self.db.begin_read()?;
         {
             // Private from the start, like the database itself.
-            let file = crate::private_fs::create_new(&tmp).map_err(|e| super::fs_error(&tmp, &e))?;
-            let dst = Database::builder()
-                .create_with_backend(redb::backends::FileBackend::new(file)?)?;
+            let file =
+                crate::private_fs::create_new(&tmp).map_err(|e| super::fs_error(&tmp, &e))?;
+            let dst =
+                Database::builder().create_with_backend(redb::backends::FileBackend::new(file)?)?;
             let mut w = dst.begin_write()?;
             w.set_durability(Durability::Immediate)?;
             for def in STR_TABLES {

@@ -409,8 +409,11 @@ fn a_new_database_its_directories_and_its_backups_are_private() {
     assert_eq!(mode(&shared.join("b.redb")), 0o640);
     // An existing file keeps the mode its admin gave it.
     drop(served);
-    std::fs::set_permissions(&shared.join("desk.redb"), std::fs::Permissions::from_mode(0o600))
-        .unwrap();
+    std::fs::set_permissions(
+        &shared.join("desk.redb"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
     drop(Store::open(&shared.join("desk.redb")).unwrap());
     assert_eq!(mode(&shared.join("desk.redb")), 0o600);
 }
