@@ -461,3 +461,57 @@ fn an_empty_village_list_accepts_no_village() {
         "王某",
     ));
 }
+
+#[test]
+fn the_owner_off_the_roster_is_told_to_become_admin_others_to_ask_one() {
+    use duty_desk::desk::api::{Request, Response};
+    use duty_desk::desk::{Caller, DeskError, Local};
+    let dir = tempfile::tempdir().unwrap();
+    let local = Local::open(&dir.path().join("desk.redb")).unwrap();
+    let root = Caller {
+        login: "root".into(),
+        uid: 0,
+    };
+    let Err(DeskError::NotOnRoster(said)) = local.handle(&root, Request::Whoami) else {
+        panic!("root is on no roster yet");
+    };
+    assert!(
+        said.contains("desk roster add root") && said.contains("--role 管理员"),
+        "{said}"
+    );
+    assert!(!said.contains("值班员"), "{said}");
+    let stranger = Caller {
+        login: "zb9".into(),
+        uid: 4_000_009,
+    };
+    let Err(DeskError::NotOnRoster(said)) = local.handle(&stranger, Request::Whoami) else {
+        panic!("zb9 is not on the roster");
+    };
+    assert!(
+        said.contains("请联系综治中心管理员") && said.contains("--role 值班员"),
+        "{said}"
+    );
+    // Following the advice, the first user may add villages at once.
+    let me = duty_desk::domain::officer::Officer::new(
+        "root",
+        "系统管理员",
+        "综治中心",
+        duty_desk::domain::lists::Role::Admin,
+    )
+    .unwrap();
+    local
+        .handle(&root, Request::RosterAdd { officer: me })
+        .unwrap();
+    let added = local.handle(
+        &root,
+        Request::ListAdd {
+            list: duty_desk::desk::api::ListName::Villages,
+            value: "东河村".into(),
+        },
+    );
+    assert!(added.is_ok(), "{:?}", added.err());
+    assert!(matches!(
+        local.handle(&root, Request::Whoami).unwrap().response,
+        Response::Officer(o) if o.role == duty_desk::domain::lists::Role::Admin
+    ));
+}
