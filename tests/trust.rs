@@ -424,7 +424,7 @@ fn init_and_demo_work_while_a_server_runs() {
     assert!(said.contains("已写入演示数据"), "{said}");
     // The server is back, serving the demo data.
     wait_for_socket(&socket);
-    let mut r = duty_desk::desk::remote::Remote::connect(&socket, false).unwrap();
+    let r = duty_desk::desk::remote::Remote::connect(&socket, false).unwrap();
     let me = r.officer.clone().unwrap();
     assert_eq!(me.role, duty_desk::domain::lists::Role::Admin);
     let list = cli.json(&["list", "disputes", "--all"]);

@@ -410,7 +410,7 @@ fn a_new_database_its_directories_and_its_backups_are_private() {
     // An existing file keeps the mode its admin gave it.
     drop(served);
     std::fs::set_permissions(
-        &shared.join("desk.redb"),
+        shared.join("desk.redb"),
         std::fs::Permissions::from_mode(0o600),
     )
     .unwrap();
