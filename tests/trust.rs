@@ -170,6 +170,35 @@ fn a_server_under_another_account_is_refused_and_told_nothing() {
 }
 
 #[test]
+fn the_desk_refuses_a_strange_server_and_says_why_it_cannot_start() {
+    if !is_root() {
+        return;
+    }
+    let fake = FakeServer::start();
+    let home = tempfile::tempdir().unwrap();
+    let desk = |extra: &str| {
+        Tmux::run(
+            (80, 24),
+            &format!(
+                "env -u DESK_DB HOME={} DESK_SOCKET={} {extra} {BIN}; sleep 60",
+                home.path().display(),
+                fake.socket().display()
+            ),
+        )
+    };
+    let t = desk("");
+    let screen = t.wait_for("不是预期的服务账号");
+    assert!(screen.contains("nobody"), "{screen}");
+    assert!(!screen.contains("正在载入"), "{screen}");
+    // Accepted as the service account, the desk says this login is not on
+    // its roster, and how the owner becomes 管理员, instead of loading forever.
+    let t = desk("DESK_SERVER_USER=nobody");
+    let screen = t.wait_for("不在值班名册中");
+    assert!(screen.contains("管理员"), "{screen}");
+    assert!(!screen.contains("正在载入"), "{screen}");
+}
+
+#[test]
 fn the_server_refuses_a_socket_directory_others_may_write() {
     let cli = Cli::new();
     cli.ok(&["init"]);
