@@ -80,11 +80,16 @@ fn stop_own_server(db: &Path, socket: &Path) -> anyhow::Result<bool> {
             socket.display()
         );
     }
+    let pid = remote.server.pid;
+    drop(remote);
     nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(remote.server.pid),
+        nix::unistd::Pid::from_raw(pid),
         nix::sys::signal::Signal::SIGTERM,
     )
-    .map_err(|e| anyhow::anyhow!("无法停止服务端（进程 {}）：{e}", remote.server.pid))?;
+    .map_err(|e| {
+        let why = crate::private_fs::describe(&std::io::Error::from(e));
+        anyhow::anyhow!("无法停止服务端（进程 {pid}）：{why}")
+    })?;
     Ok(true)
 }
 
