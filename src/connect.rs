@@ -7,22 +7,32 @@ use anyhow::Context;
 
 use crate::demo;
 use crate::desk::remote::Remote;
-use crate::desk::{clock, identity, paths, Desk, Local, Session};
+use crate::desk::{clock, identity, paths, Desk, DeskError, Local, Session};
 use crate::store::{Store, StoreError};
 
 /// Opens the desk for this process's user: the server on `socket` when it
 /// serves this database, else the file itself. `explicit_db` says the caller
 /// named a database (`--db` or `DESK_DB`), which a server must then match.
+/// A database is never created here: only `init` and `demo` do that.
 pub fn open(
     db: &Path,
     explicit_db: bool,
     socket: Option<PathBuf>,
 ) -> anyhow::Result<Box<dyn Desk>> {
     let socket = paths::socket(socket);
-    if let Ok(remote) = Remote::connect(&socket, false) {
-        if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
-            return Ok(Box::new(remote));
+    match Remote::connect(&socket, false) {
+        Ok(remote) => {
+            if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
+                return Ok(Box::new(remote));
+            }
         }
+        // No server answers: the file itself, below.
+        Err(DeskError::Connection(_)) => {}
+        // A server we do not trust, or an unsafe runtime directory.
+        Err(e) => return Err(e.into()),
+    }
+    if !db.exists() {
+        anyhow::bail!(paths::missing_database(db, &socket));
     }
     match Local::open(db) {
         Ok(local) => Ok(Box::new(Session { local, caller: identity::current_caller() })),
@@ -35,39 +45,118 @@ pub fn open(
     }
 }
 
-/// `desk init`: the default lists and the caller as 管理员. Returns whether the file was new.
-pub fn init(db: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
-    let created = !db.exists();
-    let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
-    let me = identity::current_caller();
-    let admin = crate::domain::officer::Officer::new(
-        &me.login,
-        admin_name,
-        "综治中心",
-        crate::domain::lists::Role::Admin,
-    )?;
-    store.write(&me.login, clock::now(), |tx| {
-        demo::seed_lists(tx, &me.login, demo)?;
-        if tx.officer(&me.login)?.is_none() {
-            tx.put_officer(&admin)?;
-        }
-        tx.audit("初始化", "", &format!("默认名录，管理员 {}", me.login));
-        Ok::<_, StoreError>(())
+/// `init` and `demo` write the file themselves. A server of this user's that
+/// serves it on `socket` (one the desk started in the background) is stopped
+/// for that and started again afterwards; the system service is not.
+fn with_file<R>(
+    db: &Path,
+    socket: &Path,
+    work: impl FnOnce(&Store) -> anyhow::Result<R>,
+) -> anyhow::Result<R> {
+    let stopped = stop_own_server(db, socket)?;
+    let result = open_for_writing(db).and_then(|store| work(&store));
+    if stopped {
+        crate::server::ensure_running(db, socket)?;
+    }
+    result
+}
+
+fn stop_own_server(db: &Path, socket: &Path) -> anyhow::Result<bool> {
+    let remote = match Remote::connect(socket, false) {
+        Ok(r) => r,
+        Err(DeskError::Connection(_)) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    if Path::new(&remote.db) != paths::absolute(db) {
+        return Ok(false);
+    }
+    let owner = identity::login_of_uid(remote.server.uid)
+        .unwrap_or_else(|| format!("uid {}", remote.server.uid));
+    if remote.server.uid != identity::current_uid() || socket == Path::new(paths::SYSTEM_SOCKET) {
+        anyhow::bail!(
+            "数据库 {} 正由服务端（账号 {owner}，套接字 {}）使用，不能同时直接写入。\
+             请先停止服务端（系统服务：systemctl stop duty-desk），再运行一次",
+            db.display(),
+            socket.display()
+        );
+    }
+    let pid = remote.server.pid;
+    drop(remote);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .map_err(|e| {
+        let why = crate::private_fs::describe(&std::io::Error::from(e));
+        anyhow::anyhow!("无法停止服务端（进程 {pid}）：{why}")
     })?;
-    Ok(created)
+    Ok(true)
+}
+
+/// Opens the file, waiting (up to 5 s) for a stopping server to let go of it.
+fn open_for_writing(db: &Path) -> anyhow::Result<Store> {
+    let mut tries = 0;
+    loop {
+        match Store::open(db) {
+            Err(StoreError::Busy(_)) if tries < 200 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(StoreError::Busy(_)) => anyhow::bail!(
+                "数据库 {} 正被另一个程序使用（多半是另一个套接字上的 desk serve），请先停止它",
+                db.display()
+            ),
+            other => return other.with_context(|| format!("无法打开数据库 {}", db.display())),
+        }
+    }
+}
+
+/// `desk init`: the default lists and the caller as 管理员. Returns whether the file was new.
+pub fn init(db: &Path, socket: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
+    let created = !db.exists();
+    with_file(db, socket, |store| {
+        let me = identity::current_caller();
+        let admin = crate::domain::officer::Officer::new(
+            &me.login,
+            admin_name,
+            "综治中心",
+            crate::domain::lists::Role::Admin,
+        )?;
+        store.write(&me.login, clock::now(), |tx| {
+            demo::seed_lists(tx, &me.login, demo)?;
+            if tx.officer(&me.login)?.is_none() {
+                tx.put_officer(&admin)?;
+            }
+            tx.audit("初始化", "", &format!("默认名录，管理员 {}", me.login));
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(created)
+    })
 }
 
 /// `desk demo`: only into a database without disputes. With `if_empty`, a
 /// database that has data is left alone and its size returned.
-pub fn demo(
-    db: &Path,
-    disputes: u64,
-    persons: u64,
-    seed: u64,
-    today: chrono::NaiveDate,
-    if_empty: bool,
-) -> anyhow::Result<Option<usize>> {
-    let store = Store::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))?;
+pub fn demo(db: &Path, socket: &Path, plan: DemoArgs) -> anyhow::Result<Option<usize>> {
+    with_file(db, socket, |store| demo_into(store, db, plan))
+}
+
+/// What `desk demo` writes.
+pub struct DemoArgs {
+    pub disputes: u64,
+    pub persons: u64,
+    pub seed: u64,
+    pub today: chrono::NaiveDate,
+    pub if_empty: bool,
+}
+
+fn demo_into(store: &Store, db: &Path, a: DemoArgs) -> anyhow::Result<Option<usize>> {
+    let DemoArgs {
+        disputes,
+        persons,
+        seed,
+        today,
+        if_empty,
+    } = a;
     let existing = store.summaries()?.len();
     if existing > 0 && if_empty {
         return Ok(Some(existing));
@@ -86,6 +175,6 @@ pub fn demo(
         span_days: 150,
         admin_login: identity::current_caller().login,
     };
-    demo::fill(&store, &plan)?;
+    demo::fill(store, &plan)?;
     Ok(None)
 }

@@ -2,7 +2,8 @@
 //!
 //! One direction of dependence: `tui`, `cli`, `files` (ledger import and
 //! export), `connect` and `server` use `desk`; `desk` uses `domain` and
-//! `store`; `domain` uses nothing of ours.
+//! `store`; `domain` uses nothing of ours; nor do `private_fs` (the modes
+//! of files desk creates) and `timing`, which any of them may use.
 
 pub mod cli;
 pub mod connect;
@@ -10,6 +11,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod files;
+pub mod private_fs;
 pub mod search;
 pub mod server;
 pub mod store;

@@ -70,7 +70,15 @@ pub fn measure(
         progress(&format!("把台账 {ext} 导入空库…"));
         let fresh = dir.join(format!("import-{ext}.redb"));
         let _ = std::fs::remove_file(&fresh);
-        connect::demo(&fresh, 0, 0, 1, clock::now().date_naive(), false)?;
+        // No server answers on that socket: the file is written directly.
+        let args = connect::DemoArgs {
+            disputes: 0,
+            persons: 0,
+            seed: 1,
+            today: clock::now().date_naive(),
+            if_empty: false,
+        };
+        connect::demo(&fresh, &dir.join("no-server.sock"), args)?;
         let mut desk = Session {
             local: Local::open(&fresh)?,
             caller: caller.clone(),

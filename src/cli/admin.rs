@@ -24,8 +24,8 @@ pub struct Init {
     name: String,
 }
 
-pub fn init(db: &Path, a: Init) -> anyhow::Result<Printed> {
-    let created = connect::init(db, &a.name, false)?;
+pub fn init(db: &Path, socket: &Path, a: Init) -> anyhow::Result<Printed> {
+    let created = connect::init(db, socket, &a.name, false)?;
     Ok(Printed::new(
         json!({"db": db, "created": created}),
         format!(
@@ -52,10 +52,17 @@ pub struct Demo {
     if_empty: bool,
 }
 
-pub fn demo(db: &Path, a: Demo) -> anyhow::Result<Printed> {
+pub fn demo(db: &Path, socket: &Path, a: Demo) -> anyhow::Result<Printed> {
     let day = dates(a.today.as_deref())?.unwrap_or_else(today);
     let (disputes, persons, seed) = (a.disputes, a.persons, a.seed);
-    if let Some(existing) = connect::demo(db, disputes, persons, seed, day, a.if_empty)? {
+    let args = connect::DemoArgs {
+        disputes,
+        persons,
+        seed,
+        today: day,
+        if_empty: a.if_empty,
+    };
+    if let Some(existing) = connect::demo(db, socket, args)? {
         let text = format!(
             "数据库 {} 里已有 {existing} 件案件，未写入演示数据",
             db.display()

@@ -240,8 +240,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::Watch => return admin::watch(&socket, json),
         Cmd::Serve(admin::Serve { detach: true }) => admin::serve_detached(&db, &socket)?,
-        Cmd::Init(args) => admin::init(&db, args)?,
-        Cmd::Demo(args) => admin::demo(&db, args)?,
+        Cmd::Init(args) => admin::init(&db, &socket, args)?,
+        Cmd::Demo(args) => admin::demo(&db, &socket, args)?,
         command => {
             let mut desk = connect::open(&db, explicit_db, cli.socket)?;
             on_desk(desk.as_mut(), command)?

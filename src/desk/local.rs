@@ -189,6 +189,15 @@ impl Local {
                 "账号 {} 已停用，请联系管理员",
                 caller.login
             ))),
+            // The file's owner may add people without being on the roster:
+            // told to add themselves as 管理员, the first user can go on to
+            // add villages and units (as 值班员 they could not).
+            None if self.is_db_owner(caller) => Err(DeskError::NotOnRoster(format!(
+                "您的账号 {} 不在值班名册中。您是数据库的所有者，可以把自己登记为管理员：\
+                 “desk roster add {} --name 姓名 --unit 综治中心 --role 管理员”，\
+                 再添加村(社区)和责任单位（desk lists add village 村名）",
+                caller.login, caller.login
+            ))),
             None => Err(DeskError::NotOnRoster(format!(
                 "您的账号 {} 不在值班名册中，不能使用值班台。请联系综治中心管理员用 \
                  “desk roster add {} --name 姓名 --unit 单位 --role 值班员”添加",

@@ -8,9 +8,11 @@ pub mod ledger;
 pub mod local;
 pub mod ops;
 pub mod paths;
+pub mod peer;
 pub mod remote;
 mod report_summaries;
 mod routine;
+pub mod trust;
 mod undo;
 pub mod wire;
 

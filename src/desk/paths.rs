@@ -54,10 +54,53 @@ pub fn socket(flag: Option<PathBuf>) -> PathBuf {
         // No runtime dir (a plain su/cron session): the system server if it
         // runs, else a private directory of this user's in /tmp.
         None if system.exists() => system,
-        None => std::env::temp_dir()
-            .join(format!("duty-desk-{}", super::identity::current_uid()))
-            .join("desk.sock"),
+        None => tmp_runtime_dir().join("desk.sock"),
     }
+}
+
+/// The personal runtime directory without `XDG_RUNTIME_DIR`:
+/// `/tmp/duty-desk-UID`. Anyone may create that name in /tmp first, so it is
+/// only used once checked (`check_runtime_dir`).
+pub fn tmp_runtime_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("duty-desk-{}", super::identity::current_uid()))
+}
+
+/// When `socket` lies in the /tmp runtime directory: creates it (`create`,
+/// 0700, not following a symlink) and checks it is a directory of this
+/// user's alone, new or old. A client does not create it: no directory, no
+/// server.
+pub fn check_runtime_dir(socket: &std::path::Path, create: bool) -> Result<(), String> {
+    let dir = tmp_runtime_dir();
+    if socket.parent() != Some(dir.as_path()) {
+        return Ok(());
+    }
+    if !create && std::fs::symlink_metadata(&dir).is_err() {
+        return Ok(());
+    }
+    crate::private_fs::private_dir(&dir, super::identity::current_uid(), create).map_err(|why| {
+        format!(
+            "运行目录 {} {}，可能有人想冒充服务端，已拒绝使用。\
+             请删除它（rm -r {}）后重试，或设置 XDG_RUNTIME_DIR",
+            dir.display(),
+            why.describe(),
+            dir.display()
+        )
+    })
+}
+
+/// What to say when no server answers and the database file is missing:
+/// only `desk init` and `desk demo` create one.
+pub fn missing_database(db: &std::path::Path, socket: &std::path::Path) -> String {
+    format!(
+        "没有找到服务端，也没有找到数据库。\n\
+         查找的服务端套接字：{}（没有服务端应答）\n\
+         查找的数据库文件：{}（不存在）\n\
+         第一次使用：desk init 新建空库，您成为管理员，再添加村(社区)和责任单位；\n\
+         \x20 或 desk demo 写入演示数据先看看。\n\
+         已有服务端或数据库：用 --socket 指定服务端的套接字，或用 --db 指定数据库文件。",
+        socket.display(),
+        db.display()
+    )
 }
 
 /// An absolute form of `p` for comparing and for sending to a server whose

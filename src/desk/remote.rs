@@ -25,6 +25,8 @@ pub struct Remote {
     pub db: String,
     /// The store revision at connect time.
     pub revision: u64,
+    /// The server process, as the kernel names it (checked at connect).
+    pub server: super::peer::Peer,
 }
 
 fn lost(e: impl std::fmt::Display) -> DeskError {
@@ -33,10 +35,19 @@ fn lost(e: impl std::fmt::Display) -> DeskError {
 
 impl Remote {
     /// Connects and says hello. `notices`: also receive every change notice.
+    /// No server answering is `DeskError::Connection`; a server that is not
+    /// the expected service account (see `trust`) is `DeskError::Refused`,
+    /// and is told nothing.
     pub fn connect(socket: &Path, notices: bool) -> Result<Remote, DeskError> {
+        super::paths::check_runtime_dir(socket, false).map_err(DeskError::Refused)?;
         let mut stream = UnixStream::connect(socket).map_err(|e| {
-            DeskError::Connection(format!("连不上服务端 {}：{e}", socket.display()))
+            DeskError::Connection(format!(
+                "连不上服务端 {}：{}",
+                socket.display(),
+                crate::private_fs::describe(&e)
+            ))
         })?;
+        let server = super::trust::check_server(&stream, socket)?;
         write_frame(
             &mut stream,
             &ClientMsg::Hello {
@@ -60,6 +71,7 @@ impl Remote {
                 officer,
                 db,
                 revision,
+                server,
             }),
             ServerMsg::Welcome { version, .. } => Err(DeskError::Connection(format!(
                 "服务端协议版本 {version} 与本程序（{PROTOCOL_VERSION}）不同，请把 desk 升级到同一版本"

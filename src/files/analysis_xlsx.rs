@@ -163,6 +163,5 @@ pub fn write(path: &Path, f: &AnalysisFigures) -> anyhow::Result<()> {
         &["半月", "起", "止", "新增", "化解"],
         trend,
     )?;
-    book.save(path)
-        .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))
+    super::save_workbook(&mut book, path)
 }

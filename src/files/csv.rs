@@ -33,7 +33,8 @@ pub fn unguard(text: &str) -> &str {
 
 pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
     let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("无法写入 {}：{e}", path.display());
-    let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
+    let file = crate::private_fs::create_or_replace(path)
+        .map_err(|e| fail(&crate::private_fs::describe(&e)))?;
     let mut out = std::io::BufWriter::new(file);
     out.write_all(BOM).map_err(|e| fail(&e))?;
     let mut w = ::csv::WriterBuilder::new()

@@ -56,6 +56,20 @@ pub fn write_table(format: Format, path: &Path, table: &Table) -> anyhow::Result
     }
 }
 
+/// Saves a workbook into a private file (see `private_fs`): exports hold
+/// names and phones.
+pub fn save_workbook(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> anyhow::Result<()> {
+    let fail = |why: String| anyhow::anyhow!("无法写入 {}：{why}", path.display());
+    let file = crate::private_fs::create_or_replace(path)
+        .map_err(|e| fail(crate::private_fs::describe(&e)))?;
+    let mut out = std::io::BufWriter::new(file);
+    book.save_to_writer(&mut out)
+        .map_err(|e| fail(e.to_string()))?;
+    out.into_inner()
+        .map_err(|e| fail(crate::private_fs::describe(e.error())))?;
+    Ok(())
+}
+
 /// A sheet read from a file: text cells, merged regions already filled in.
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {

@@ -61,9 +61,7 @@ pub fn write(path: &Path, table: &Table) -> anyhow::Result<()> {
     }
     finish_sheet(sheet, table, &widths)?;
     t.mark("cells");
-    let r = book
-        .save(path)
-        .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()));
+    let r = super::save_workbook(&mut book, path);
     t.mark("save");
     // Dropping the workbook's tables takes a while; the file is written.
     std::thread::spawn(move || drop(book));

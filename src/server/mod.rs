@@ -2,10 +2,8 @@
 //! learns each caller from the socket's peer credentials, and pushes a change
 //! notice to every connected client after each commit.
 
-mod peer;
-
-use std::fs::{File, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::fs::File;
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,7 +20,8 @@ use crate::desk::wire::{
     read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
-use crate::desk::{clock, identity, Caller, Local};
+use crate::desk::{clock, identity, paths, peer, Caller, Local};
+use crate::private_fs;
 
 /// Notices a slow client may fall behind by before it is dropped from the stream.
 const NOTICE_BACKLOG: usize = 4096;
@@ -76,29 +75,50 @@ pub fn lock_path(socket: &Path) -> PathBuf {
 /// The lock is held while the returned value lives.
 fn take_lock(socket: &Path) -> anyhow::Result<Flock<File>> {
     let path = lock_path(socket);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("无法创建锁文件 {}", path.display()))?;
+    let file = private_fs::open_lock(&path).map_err(|e| {
+        anyhow::anyhow!(
+            "无法创建锁文件 {}：{}",
+            path.display(),
+            private_fs::describe(&e)
+        )
+    })?;
     Flock::lock(file, FlockArg::LockExclusiveNonblock)
         .map_err(|_| anyhow::anyhow!("已有服务端在运行（锁文件 {} 被占用）", path.display()))
 }
 
-/// The socket's directory, created when missing (group may enter, others not).
+/// The socket's directory, created when missing (private, or open to the
+/// group to enter in the deployed layout). The /tmp runtime directory must
+/// be this user's alone. A directory where others may delete or replace the
+/// socket (group or world writable, no sticky bit) is refused: whoever can
+/// replace the socket can answer as the desk.
 fn socket_dir(socket: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = socket
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
-    {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o750)
-            .create(dir)
-            .with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    paths::check_runtime_dir(socket, true).map_err(anyhow::Error::msg)?;
+    let dir = match socket.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    private_fs::create_dirs(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "无法创建目录 {}：{}",
+            dir.display(),
+            private_fs::describe(&e)
+        )
+    })?;
+    match private_fs::others_may_replace(dir) {
+        Ok(None) => Ok(()),
+        Ok(Some(mode)) => anyhow::bail!(
+            "套接字所在目录 {} 的权限是 {mode:04o}：同组或其他账号可以在里面删除、替换套接字，\
+             冒充服务端。服务端拒绝在这里启动。请改为 0750（chmod 0750 {}），\
+             值班员经目录的组进入、连接套接字，但不能删除或替换它",
+            dir.display(),
+            dir.display()
+        ),
+        Err(e) => anyhow::bail!(
+            "无法读取目录 {}：{}",
+            dir.display(),
+            private_fs::describe(&e)
+        ),
     }
-    Ok(())
 }
 
 /// Binds the socket: a stale file from a dead server is removed, a live one refused.
@@ -120,6 +140,14 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
 
 /// Runs the server in the foreground until SIGINT, SIGTERM or SIGHUP.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
+    if !opts.db.exists() {
+        anyhow::bail!(
+            "数据库文件 {} 不存在。服务端不新建数据库：请先用 desk --db {} init 新建\
+             （或 desk demo 写入演示数据），再启动服务端",
+            opts.db.display(),
+            opts.db.display()
+        );
+    }
     socket_dir(&opts.socket)?;
     let _lock = take_lock(&opts.socket)?;
     let local =
@@ -178,7 +206,7 @@ fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
 }
 
 fn connection(shared: &Shared, stream: UnixStream, conn: u64) {
-    let caller = match peer::uid(&stream) {
+    let caller = match peer::of(&stream).map(|p| p.uid) {
         Ok(uid) => Caller {
             login: identity::login_of_uid(uid).unwrap_or_else(|| format!("uid{uid}")),
             uid,
@@ -294,13 +322,20 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
     if UnixStream::connect(socket).is_ok() {
         return Ok(());
     }
+    // Only `desk init` and `desk demo` create a database.
+    if !db.exists() {
+        anyhow::bail!(paths::missing_database(db, socket));
+    }
     let exe = std::env::current_exe().context("找不到 desk 程序本身")?;
     socket_dir(socket)?;
     let log_path = socket.with_file_name("desk-serve.log");
-    let log_file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)?;
+    let log_file = private_fs::open_log(&log_path).map_err(|e| {
+        anyhow::anyhow!(
+            "无法打开日志 {}：{}",
+            log_path.display(),
+            private_fs::describe(&e)
+        )
+    })?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("serve")
         .arg("--db")

@@ -18,7 +18,11 @@ impl Store {
         let _ = std::fs::remove_file(&tmp);
         let r = self.db.begin_read()?;
         {
-            let dst = Database::create(&tmp)?;
+            // Private from the start, like the database itself.
+            let file =
+                crate::private_fs::create_new(&tmp).map_err(|e| super::fs_error(&tmp, &e))?;
+            let dst =
+                Database::builder().create_with_backend(redb::backends::FileBackend::new(file)?)?;
             let mut w = dst.begin_write()?;
             w.set_durability(Durability::Immediate)?;
             for def in STR_TABLES {

@@ -44,7 +44,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Domain(#[from] DomainError),
-    #[error("数据库文件正被另一个程序使用（多半是 desk serve）：{0}")]
+    /// The file is open in another process; holds where (for the message).
+    #[error("数据库文件正被另一个程序使用（多半是 desk serve）{0}")]
     Busy(String),
     #[error("{0}")]
     Io(String),
@@ -68,7 +69,7 @@ db_errors!(
 impl From<redb::DatabaseError> for StoreError {
     fn from(e: redb::DatabaseError) -> Self {
         match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(e.to_string()),
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(String::new()),
             other => StoreError::Db(other.to_string()),
         }
     }
@@ -128,11 +129,26 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the database file, creating tables and running
     /// migrations in one transaction.
+    /// A new file is made private first (see `private_fs`), so it is never
+    /// readable by others, not even for a moment; redb then lays it out.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let db = Database::create(path)?;
+        let busy = |e: redb::DatabaseError| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => {
+                StoreError::Busy(format!("：{}", path.display()))
+            }
+            other => other.into(),
+        };
+        let db = if path.exists() {
+            Database::create(path).map_err(busy)?
+        } else {
+            if let Some(dir) = path.parent() {
+                crate::private_fs::create_dirs(dir).map_err(|e| fs_error(dir, &e))?;
+            }
+            let file = crate::private_fs::create_new(path).map_err(|e| fs_error(path, &e))?;
+            redb::backends::FileBackend::new(file)
+                .and_then(|b| Database::builder().create_with_backend(b))
+                .map_err(busy)?
+        };
         let store = Store {
             db,
             path: path.to_path_buf(),
@@ -146,6 +162,15 @@ impl Store {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// A file or directory the store could not create, in Chinese.
+pub(crate) fn fs_error(path: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::Io(format!(
+        "无法创建 {}：{}",
+        path.display(),
+        crate::private_fs::describe(e)
+    ))
 }
 
 fn undo_key(login: &str) -> String {

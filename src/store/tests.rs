@@ -383,3 +383,37 @@ fn a_bulk_write_stores_every_record_beside_its_summary() {
     let report = store.check().unwrap();
     assert!(report.faults.is_empty(), "{:?}", report.faults);
 }
+
+#[test]
+fn a_new_database_its_directories_and_its_backups_are_private() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o7777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/duty-desk/desk.redb");
+    let store = Store::open(&db).unwrap();
+    register(&store, "东河村");
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    assert_eq!(mode(&dir.path().join("data/duty-desk")), 0o700);
+    let out = dir.path().join("data/备份.redb");
+    store.backup(&out).unwrap();
+    assert_eq!(mode(&out), 0o600);
+
+    // The deployed layout: a setgid directory of the service group.
+    let shared = dir.path().join("lib");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o2750)).unwrap();
+    let served = Store::open(&shared.join("desk.redb")).unwrap();
+    assert_eq!(mode(&shared.join("desk.redb")), 0o640);
+    served.backup(&shared.join("b.redb")).unwrap();
+    assert_eq!(mode(&shared.join("b.redb")), 0o640);
+    // An existing file keeps the mode its admin gave it.
+    drop(served);
+    std::fs::set_permissions(
+        shared.join("desk.redb"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    drop(Store::open(&shared.join("desk.redb")).unwrap());
+    assert_eq!(mode(&shared.join("desk.redb")), 0o600);
+}

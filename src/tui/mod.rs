@@ -159,6 +159,18 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     // them, at no cost in speed. (The desk runs once per officer.)
     let _ = nix::sys::prctl::set_thp_disable(true);
     crate::server::ensure_running(&opts.db, &opts.socket)?;
+    // A server that is not the expected service account, or an account
+    // not on the roster (which could do nothing but watch 正在载入…), is
+    // told in plain words before the screen opens.
+    use crate::desk::{remote::Remote, DeskError};
+    match Remote::connect(&opts.socket, false) {
+        Err(e @ DeskError::Refused(_)) => return Err(e.into()),
+        Ok(Remote {
+            officer: Err(e @ DeskError::NotOnRoster(_)),
+            ..
+        }) => return Err(e.into()),
+        Ok(_) | Err(_) => {}
+    }
     let (keymap, keymap_warning) = Keymap::load(opts.keymap.as_deref());
 
     terminal::enable_raw_mode().context("无法进入全屏模式（标准输入不是终端？）")?;

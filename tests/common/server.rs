@@ -141,7 +141,7 @@ impl Server {
         let run = self.dir.path().join("run");
         std::fs::create_dir_all(&run).unwrap();
         std::os::unix::fs::chown(&run, Some(0), Some(gid)).unwrap();
-        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o2770)).unwrap();
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o2750)).unwrap();
         std::fs::create_dir_all(self.dir.path().join("nohome")).unwrap();
         self.restart();
     }

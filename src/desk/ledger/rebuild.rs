@@ -97,7 +97,10 @@ fn category_forms(item: &str) -> Vec<String> {
 }
 
 fn match_village(list: &[String], value: &str) -> Result<String, String> {
-    if list.is_empty() || list.iter().any(|v| v == value) {
+    if list.is_empty() {
+        return Err(crate::desk::ops::empty_list("村(社区)"));
+    }
+    if list.iter().any(|v| v == value) {
         return Ok(value.to_string());
     }
     let want = village_forms(value);

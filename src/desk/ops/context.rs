@@ -69,13 +69,22 @@ pub(crate) fn in_list(list: &[String], what: &str, value: &str) -> Result<String
     if value.is_empty() {
         return Err(DeskError::Invalid(format!("{what}不能为空")));
     }
-    if list.is_empty() || list.contains(&value) {
+    if list.is_empty() {
+        return Err(DeskError::Invalid(empty_list(what)));
+    }
+    if list.contains(&value) {
         return Ok(value);
     }
     let hint = not_listed_hint(list, &value);
     Err(DeskError::Invalid(format!(
         "{what}“{value}”不在名录中，{hint}"
     )))
+}
+
+/// A list with nothing in it accepts nothing (a new desk has no villages
+/// until the 管理员 adds them): what to say instead.
+pub(crate) fn empty_list(what: &str) -> String {
+    format!("名录里还没有任何{what}，不能登记。请管理员先用“desk lists add”添加{what}")
 }
 
 /// The case history's newest line: what the audit log keeps for most moves.

@@ -34,6 +34,7 @@ pub use ack_alert::AckAlert;
 pub use assign::Assign;
 pub use change_tier::ChangeTier;
 pub use close::Close;
+pub(crate) use context::empty_list;
 pub use context::Cx;
 pub use decide::Decide;
 pub use extend::Extend;
