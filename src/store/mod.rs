@@ -7,19 +7,25 @@
 //! - `read`: records, lists, drafts, undo entries and the audit log.
 //! - `summaries`: summaries as stored, and the server's kept copy of them.
 //! - `check` (`desk check`) and `backup`.
+//! - `handle`: the redb handle, reopened after a failed write (full disk),
+//!   and the file checks at open (empty, foreign, damaged → refused).
+//! - `failure`: redb's errors as officers read them, and panics on damaged
+//!   pages caught into errors.
 
 pub mod audit;
 mod backup;
 mod bulk;
 mod check;
 pub mod codec;
+mod failure;
+mod handle;
 mod read;
 mod schema;
 mod summaries;
 mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use redb::Database;
 use serde::Serialize;
@@ -29,7 +35,9 @@ use crate::domain::person::KeyPerson;
 use crate::domain::record::RecordKind;
 use crate::domain::DomainError;
 
+pub use backup::{backup_dir, backup_name};
 pub use check::CheckReport;
+pub use failure::quiet_panics;
 pub use schema::SCHEMA_VERSION;
 pub use summaries::decode_summary_blob;
 pub use write::Tx;
@@ -48,35 +56,17 @@ pub enum StoreError {
     Busy(String),
     #[error("{0}")]
     Io(String),
-}
-
-macro_rules! db_errors {
-    ($($t:ty),+) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self { StoreError::Db(e.to_string()) }
-        }
-    )+};
-}
-db_errors!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
-
-impl From<redb::DatabaseError> for StoreError {
-    fn from(e: redb::DatabaseError) -> Self {
-        match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(e.to_string()),
-            other => StoreError::Db(other.to_string()),
-        }
-    }
+    /// The file is empty, another program's, truncated or has damaged pages.
+    #[error("不是值班台数据库或已损坏：{0}")]
+    Damaged(String),
+    /// A write could not reach the disk; nothing of it was saved.
+    #[error("磁盘已满，未保存：{0}。请清理磁盘后重试")]
+    DiskFull(String),
 }
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
-        StoreError::Io(format!("文件读写失败：{e}"))
+        failure::io_error(&e)
     }
 }
 
@@ -115,7 +105,8 @@ pub struct Committed<R> {
 }
 
 pub struct Store {
-    db: Database,
+    /// None only while being reopened after a failed write (see `handle`).
+    db: RwLock<Option<Database>>,
     path: PathBuf,
     /// Held from the start of a write transaction until the kept summaries
     /// have taken its changes, so they follow commits in order.
@@ -127,19 +118,25 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) the database file, creating tables and running
-    /// migrations in one transaction.
+    /// migrations in one transaction. An existing file must be a desk
+    /// database in good order (see `handle::open_db`).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let db = Database::create(path)?;
+        let (db, existed) = handle::open_db(path)?;
         let store = Store {
-            db,
+            db: RwLock::new(Some(db)),
             path: path.to_path_buf(),
             writing: Mutex::new(()),
             stored_summaries: Mutex::new(None),
         };
-        store.prepare()?;
+        failure::guarded("打开数据库", || {
+            if existed {
+                store.require_desk_file()?;
+            }
+            store.prepare()
+        })?;
         Ok(store)
     }
 
