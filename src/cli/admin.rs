@@ -76,6 +76,12 @@ pub struct Serve {
     /// 若没有服务端在运行，则在后台启动一个，然后返回
     #[arg(long)]
     pub detach: bool,
+    /// 数据库未通过检查（记录被改动、审计链断开、文件损坏）时仍然启动；记入服务端日志和操作日志
+    #[arg(long)]
+    pub accept_damaged: bool,
+    /// 备份目录：desk backup 只写到这里（默认：数据库旁的 backups/，权限 0700）
+    #[arg(long, value_name = "目录")]
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 /// `serve --detach`: makes sure a server runs, then returns.

@@ -30,6 +30,10 @@ const NOTICE_BACKLOG: usize = 4096;
 pub struct ServeOptions {
     pub db: PathBuf,
     pub socket: PathBuf,
+    /// Serve a database that fails `desk check` (logged and audited).
+    pub accept_damaged: bool,
+    /// Where backups go; None: `backups/` beside the database.
+    pub backup_dir: Option<PathBuf>,
 }
 
 struct Shared {
@@ -118,12 +122,60 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
     Ok(listener)
 }
 
+/// Opens the database and runs `desk check` on it: a file that fails is not
+/// served unless the owner passed `--accept-damaged`, which goes to the
+/// server log and, when the file can still be written, the audit log.
+fn open_checked(opts: &ServeOptions) -> anyhow::Result<Local> {
+    let local =
+        Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
+    let faults = match local.store().check() {
+        Ok(report) => report.faults,
+        Err(e) => vec![e.to_string()],
+    };
+    if faults.is_empty() {
+        return Ok(local);
+    }
+    const SHOWN: usize = 20;
+    let mut listed = faults
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if faults.len() > SHOWN {
+        listed.push_str(&format!("\n……另有 {} 处", faults.len() - SHOWN));
+    }
+    if !opts.accept_damaged {
+        anyhow::bail!(
+            "数据库 {} 未通过检查（{} 处问题），拒绝提供服务：\n{listed}\n             请先查明原因（可用备份恢复）；确需照常服务，可加 --accept-damaged 启动，此事会记入日志",
+            opts.db.display(),
+            faults.len()
+        );
+    }
+    log(&format!(
+        "数据库未通过检查（{} 处问题），因 --accept-damaged 仍然启动：\n{listed}",
+        faults.len()
+    ));
+    let me = identity::current_caller();
+    let detail = format!("{} 处问题，首条：{}", faults.len(), faults[0]);
+    let audited = local.store().write(&me.login, clock::now(), |tx| {
+        tx.audit("带损坏启动", "", &detail);
+        Ok::<_, crate::store::StoreError>(())
+    });
+    if let Err(e) = audited {
+        log(&format!("未能把 --accept-damaged 记入操作日志：{e}"));
+    }
+    Ok(local)
+}
+
 /// Runs the server in the foreground until SIGINT, SIGTERM or SIGHUP.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     socket_dir(&opts.socket)?;
     let _lock = take_lock(&opts.socket)?;
-    let local =
-        Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
+    let mut local = open_checked(&opts)?;
+    if let Some(dir) = &opts.backup_dir {
+        local.set_backup_dir(crate::desk::paths::absolute(dir));
+    }
     // Every client start-up asks for all summaries: keep them in memory.
     local.store().keep_summaries().context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;

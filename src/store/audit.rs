@@ -30,7 +30,9 @@ pub struct AuditEvent {
     pub prev: String,
     pub hash: String,
     /// The records the transaction wrote, as written (see the module note).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Empty in events stored before schema 3 (serde default). Always
+    /// serialised: the wire's postcard has no optional fields.
+    #[serde(default)]
     pub written: Vec<Written>,
 }
 

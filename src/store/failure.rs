@@ -7,6 +7,7 @@
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
 
 use super::StoreError;
@@ -16,7 +17,6 @@ pub(super) fn guarded<T>(
     what: &str,
     f: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    quiet_panics();
     let was = GUARDED.with(|g| g.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(was));
@@ -28,10 +28,9 @@ thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Installs (once) a panic hook that says nothing for panics `guarded`
-/// catches and, for any other, prints a Chinese line instead of Rust's
-/// English message; the hook that was there before (the terminal's
-/// restorer) still runs first.
+/// Installs (once; the `desk` binary does at start) a panic hook that says
+/// nothing for panics `guarded` catches and, for any other, prints a Chinese
+/// line instead of Rust's English message (`RUST_BACKTRACE` set: Rust's own).
 pub fn quiet_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -57,6 +56,15 @@ pub fn quiet_panics() {
     });
 }
 
+/// redb I/O failures seen by this process. After one, redb fails reads as
+/// well as writes until the database is reopened; a store that sees this
+/// count move checks its handle before the next transaction (see `handle`).
+static IO_FAILURES: AtomicU64 = AtomicU64::new(0);
+
+pub(super) fn io_failures() -> u64 {
+    IO_FAILURES.load(Ordering::Relaxed)
+}
+
 /// An I/O error as an officer reads it: a full disk says so.
 pub(super) fn io_error(e: &std::io::Error) -> StoreError {
     match e.raw_os_error() {
@@ -70,8 +78,12 @@ pub(super) fn io_error(e: &std::io::Error) -> StoreError {
 
 fn storage(e: redb::StorageError) -> StoreError {
     match e {
-        redb::StorageError::Io(io) => io_error(&io),
+        redb::StorageError::Io(io) => {
+            IO_FAILURES.fetch_add(1, Ordering::Relaxed);
+            io_error(&io)
+        }
         redb::StorageError::PreviousIo => {
+            IO_FAILURES.fetch_add(1, Ordering::Relaxed);
             StoreError::DiskFull("上一次写入磁盘失败，数据库正在重新打开".into())
         }
         redb::StorageError::Corrupted(_) => StoreError::Damaged("数据页校验不符".into()),

@@ -11,11 +11,12 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use redb::{Database, ReadTransaction, ReadableDatabase, TableHandle, WriteTransaction};
 
-use super::failure::guarded;
+use super::failure::{self, guarded};
 use super::schema::META;
 use super::{Store, StoreError};
 
@@ -79,6 +80,12 @@ impl Store {
     }
 
     fn with_db<T>(&self, f: impl Fn(&Database) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        // An I/O failure anywhere since the last look: redb then fails reads
+        // too, inside transactions that began fine, so look before beginning.
+        let failures = failure::io_failures();
+        if self.io_failures_seen.swap(failures, Ordering::Relaxed) != failures && self.failed() {
+            self.reopen()?;
+        }
         {
             let db = self.db.read().unwrap_or_else(|p| p.into_inner());
             if let Some(db) = db.as_ref() {
@@ -94,6 +101,12 @@ impl Store {
             Some(db) => f(db),
             None => Err(reopen_failed()),
         }
+    }
+
+    /// Whether the handle refuses work after an I/O error (or is gone).
+    fn failed(&self) -> bool {
+        let db = self.db.read().unwrap_or_else(|p| p.into_inner());
+        db.as_ref().is_none_or(|db| db.begin_write().is_err())
     }
 
     /// Drops the handle and opens the file again. Read transactions still

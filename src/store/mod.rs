@@ -25,6 +25,7 @@ mod summaries;
 mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Mutex, RwLock};
 
 use redb::Database;
@@ -107,6 +108,8 @@ pub struct Committed<R> {
 pub struct Store {
     /// None only while being reopened after a failed write (see `handle`).
     db: RwLock<Option<Database>>,
+    /// The process's redb I/O failure count when this store last looked.
+    io_failures_seen: AtomicU64,
     path: PathBuf,
     /// Held from the start of a write transaction until the kept summaries
     /// have taken its changes, so they follow commits in order.
@@ -127,6 +130,7 @@ impl Store {
         let (db, existed) = handle::open_db(path)?;
         let store = Store {
             db: RwLock::new(Some(db)),
+            io_failures_seen: AtomicU64::new(failure::io_failures()),
             path: path.to_path_buf(),
             writing: Mutex::new(()),
             stored_summaries: Mutex::new(None),
