@@ -33,7 +33,7 @@ impl Store {
     ) -> Result<Committed<R>, E> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let caching = self.caching();
-        let mut txn = self.begin_write().map_err(StoreError::from)?;
+        let mut txn = self.begin_write()?;
         txn.set_durability(Durability::Immediate)
             .map_err(StoreError::from)?;
         let current: u64 = meta_get(&txn, "revision")?.unwrap_or(0);
