@@ -289,6 +289,15 @@ fn serve_refuses_a_tampered_file_unless_accepted_and_then_logs_it() {
     assert!(all.contains("未通过检查"), "{all}");
     assert!(all.contains("ck1"), "{all}");
     assert!(all.contains("--accept-damaged"), "{all}");
+    // Started in the background (as the full-screen desk does): the refusal
+    // comes back at once, with the reasons.
+    let detached = run_bounded(cli.cmd().args(["serve", "--detach"]));
+    assert_chinese_failure(&detached, "serve --detach on a tampered file");
+    let all = text(&detached);
+    assert!(
+        all.contains("服务端没有启动") && all.contains("ck1"),
+        "{all}"
+    );
 
     let server = spawn_serve(&cli, &cli.db(), &["--accept-damaged"]);
     let log = cli.ok(&["log"]);

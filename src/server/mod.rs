@@ -373,18 +373,32 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
             Ok(())
         });
     }
+    let log_start = std::fs::metadata(&log_path).map(|m| m.len()).unwrap_or(0);
     let mut child = cmd.spawn().context("无法启动 desk serve")?;
-    for _ in 0..200 {
+    // A server checks its database before it answers, which takes a while
+    // on a large one; a server that refused its database exits at once.
+    for _ in 0..1200 {
         if UnixStream::connect(socket).is_ok() {
             return Ok(());
         }
-        // The twin that lost the lock exits at once; the winner will answer.
-        if let Ok(Some(_)) = child.try_wait() {
+        if let Ok(Some(status)) = child.try_wait() {
             if UnixStream::connect(socket).is_ok() {
                 return Ok(());
+            }
+            // The twin that lost the lock exits at once and the winner will
+            // answer; when nobody holds the lock, the child itself failed.
+            if !status.success() && take_lock(socket).is_ok() {
+                anyhow::bail!("服务端没有启动：{}", log_since(&log_path, log_start).trim());
             }
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    anyhow::bail!("服务端 5 秒内没有启动，请查看 {}", log_path.display())
+    anyhow::bail!("服务端 30 秒内没有启动，请查看 {}", log_path.display())
+}
+
+/// What the detached server wrote to its log after `from` (its refusal).
+fn log_since(path: &Path, from: u64) -> String {
+    let all = std::fs::read(path).unwrap_or_default();
+    let tail = all.get(from as usize..).unwrap_or_default();
+    String::from_utf8_lossy(tail).into_owned()
 }
