@@ -10,6 +10,9 @@ use duty_desk::cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // No English panic text reaches an officer; a panic on a damaged
+    // database page is caught where the store reads and reported in Chinese.
+    duty_desk::store::quiet_panics();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -22,7 +25,13 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
-    match cli::run(cli) {
+    // A panic outside the store's guards has been reported by the hook; it
+    // ends the command with the ordinary failure status, not Rust's 101.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(cli)));
+    let Ok(ran) = ran else {
+        return ExitCode::FAILURE;
+    };
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Not eprintln!: with the terminal gone (SSH dropped) it would panic.

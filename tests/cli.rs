@@ -244,10 +244,11 @@ fn check_backup_and_a_tampered_copy() {
     cli.ok(&add_dispute_args("东河村", "来电", "排水沟", "王建国"));
     let out = cli.ok(&["check"]);
     assert!(out.starts_with("检查通过：案件 1 件"), "{out}");
-    let backup = cli.dir.path().join("备份").join("desk-备份.redb");
-    std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
+    let backup = cli.dir.path().join("backups").join("desk-备份.redb");
     let b = backup.to_str().unwrap();
-    assert!(cli.ok(&["backup", "--out", b]).contains("已备份到"));
+    assert!(cli
+        .ok(&["backup", "desk-备份.redb"])
+        .contains(&format!("已备份到 {b}")));
     let copy = cli
         .cmd()
         .args(["--db", b, "check", "--json"])

@@ -1,7 +1,7 @@
 //! Keeping the desk: create it (init, demo), run and watch the server, the
 //! roster and the lists, the audit log, undo, check and backup, whoami.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -12,7 +12,7 @@ use super::{dates, today, Printed};
 use crate::connect;
 use crate::desk::api::{unexpected, ListName, UndoInfo};
 use crate::desk::remote::Remote;
-use crate::desk::{paths, Desk, DeskExt, Request, Response};
+use crate::desk::{Desk, DeskExt, Request, Response};
 use crate::domain::lists::Role;
 use crate::domain::officer::Officer;
 use crate::server;
@@ -83,6 +83,12 @@ pub struct Serve {
     /// 若没有服务端在运行，则在后台启动一个，然后返回
     #[arg(long)]
     pub detach: bool,
+    /// 数据库未通过检查（记录被改动、审计链断开、文件损坏）时仍然启动；记入服务端日志和操作日志
+    #[arg(long)]
+    pub accept_damaged: bool,
+    /// 备份目录：desk backup 只写到这里（默认：数据库旁的 backups/，权限 0700）
+    #[arg(long, value_name = "目录")]
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 /// `serve --detach`: makes sure a server runs, then returns.
@@ -224,18 +230,16 @@ pub fn check(desk: &mut dyn Desk) -> anyhow::Result<Printed> {
 
 #[derive(Args)]
 pub struct Backup {
-    #[arg(long, value_name = "文件")]
-    out: PathBuf,
+    /// 备份文件名（只写名字，放在备份目录里；不写则按时间命名）
+    #[arg(value_name = "文件名")]
+    name: Option<String>,
 }
 
 pub fn backup(desk: &mut dyn Desk, a: Backup) -> anyhow::Result<Printed> {
-    let out = paths::absolute(&a.out);
-    match desk.call(Request::Backup {
-        out: out.to_string_lossy().into_owned(),
-    })? {
-        Response::Bytes(n) => Ok(Printed::new(
-            json!({"out": out, "bytes": n}),
-            format!("已备份到 {}（{} 字节）", out.display(), n),
+    match desk.call(Request::Backup { name: a.name })? {
+        Response::BackedUp { file, bytes } => Ok(Printed::new(
+            json!({"out": file, "bytes": bytes}),
+            format!("已备份到 {file}（{bytes} 字节）"),
         )),
         other => Err(unexpected(other).into()),
     }

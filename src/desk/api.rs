@@ -45,8 +45,10 @@ pub enum Request {
         since: Option<NaiveDate>,
     },
     Check,
+    /// A backup into the server's backup directory: a bare file name, or
+    /// None for a timestamped one.
     Backup {
-        out: String,
+        name: Option<String>,
     },
 
     Register {
@@ -255,7 +257,11 @@ pub enum Response {
     Lists(Lists),
     Audit(Vec<AuditEvent>),
     Check(CheckResult),
-    Bytes(u64),
+    /// A backup written: where, and its size.
+    BackedUp {
+        file: String,
+        bytes: u64,
+    },
     /// A saved form, as the JSON text the client stored.
     Draft(Option<String>),
     Disputes(Vec<Dispute>),

@@ -4,7 +4,7 @@
 //! both roads enforce the same rules.
 
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::api::{CheckResult, DeskError, ListName, Lists, Notice, Request, Response};
 use super::clock;
@@ -46,6 +46,8 @@ pub struct Local {
     pub(crate) imports: super::ledger::Staging,
     /// Decoded summaries for the reports, refreshed from the stored bytes.
     pub(crate) report_summaries: super::report_summaries::ReportSummaries,
+    /// The only directory backups are written to.
+    backup_dir: PathBuf,
 }
 
 impl Local {
@@ -54,7 +56,13 @@ impl Local {
             store: Store::open(path)?,
             imports: Default::default(),
             report_summaries: Default::default(),
+            backup_dir: crate::store::backup_dir(path),
         })
+    }
+
+    /// Backups go to `dir` instead of `backups/` beside the database.
+    pub fn set_backup_dir(&mut self, dir: PathBuf) {
+        self.backup_dir = dir;
     }
 
     pub fn store(&self) -> &Store {
@@ -84,8 +92,8 @@ impl Local {
             if req == Request::Check {
                 return self.check();
             }
-            if let Request::Backup { out } = &req {
-                return self.backup(out);
+            if let Request::Backup { name } = &req {
+                return self.backup(&caller.login, name.as_deref());
             }
         }
         let me = self.officer(caller)?;
@@ -126,15 +134,20 @@ impl Local {
                 if let Some(since) = since {
                     events.retain(|e| e.at.date_naive() >= since);
                 }
+                // The record hashes are for `desk check`; an import's would
+                // make the log megabytes long.
+                for e in &mut events {
+                    e.written = Vec::new();
+                }
                 Ok(Reply::plain(Response::Audit(events)))
             }
             Request::Check => {
                 check(&me, Capability::Admin, false, "检查或备份数据库")?;
                 self.check()
             }
-            Request::Backup { out } => {
+            Request::Backup { name } => {
                 check(&me, Capability::Admin, false, "检查或备份数据库")?;
-                self.backup(&out)
+                self.backup(&me.login, name.as_deref())
             }
             Request::Draft { key } => Ok(Reply::plain(Response::Draft(
                 self.store.draft(&draft_key(&me, &key))?,
@@ -222,9 +235,19 @@ impl Local {
         })))
     }
 
-    fn backup(&self, out: &str) -> Result<Reply, DeskError> {
-        let bytes = self.store.backup(Path::new(out))?;
-        Ok(Reply::plain(Response::Bytes(bytes)))
+    /// Only into the backup directory; the backup is audited.
+    fn backup(&self, actor: &str, name: Option<&str>) -> Result<Reply, DeskError> {
+        let now = clock::now();
+        let name = crate::store::backup_name(name, now)?;
+        let (file, bytes) = self.store.backup(&self.backup_dir, &name)?;
+        self.store.write(actor, now, |tx| {
+            tx.audit("备份", &name, &format!("{} 字节", bytes));
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(Reply::plain(Response::BackedUp {
+            file: file.to_string_lossy().into_owned(),
+            bytes,
+        }))
     }
 
     fn roster_add(&self, caller: &Caller, officer: Officer) -> Result<Reply, DeskError> {

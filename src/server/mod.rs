@@ -29,6 +29,10 @@ const NOTICE_BACKLOG: usize = 4096;
 pub struct ServeOptions {
     pub db: PathBuf,
     pub socket: PathBuf,
+    /// Serve a database that fails `desk check` (logged and audited).
+    pub accept_damaged: bool,
+    /// Where backups go; None: `backups/` beside the database.
+    pub backup_dir: Option<PathBuf>,
 }
 
 struct Shared {
@@ -138,6 +142,52 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
     Ok(listener)
 }
 
+/// Opens the database and runs `desk check` on it: a file that fails is not
+/// served unless the owner passed `--accept-damaged`, which goes to the
+/// server log and, when the file can still be written, the audit log.
+fn open_checked(opts: &ServeOptions) -> anyhow::Result<Local> {
+    let local =
+        Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
+    let faults = match local.store().check() {
+        Ok(report) => report.faults,
+        Err(e) => vec![e.to_string()],
+    };
+    if faults.is_empty() {
+        return Ok(local);
+    }
+    const SHOWN: usize = 20;
+    let mut listed = faults
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if faults.len() > SHOWN {
+        listed.push_str(&format!("\n……另有 {} 处", faults.len() - SHOWN));
+    }
+    if !opts.accept_damaged {
+        anyhow::bail!(
+            "数据库 {} 未通过检查（{} 处问题），拒绝提供服务：\n{listed}\n             请先查明原因（可用备份恢复）；确需照常服务，可加 --accept-damaged 启动，此事会记入日志",
+            opts.db.display(),
+            faults.len()
+        );
+    }
+    log(&format!(
+        "数据库未通过检查（{} 处问题），因 --accept-damaged 仍然启动：\n{listed}",
+        faults.len()
+    ));
+    let me = identity::current_caller();
+    let detail = format!("{} 处问题，首条：{}", faults.len(), faults[0]);
+    let audited = local.store().write(&me.login, clock::now(), |tx| {
+        tx.audit("带损坏启动", "", &detail);
+        Ok::<_, crate::store::StoreError>(())
+    });
+    if let Err(e) = audited {
+        log(&format!("未能把 --accept-damaged 记入操作日志：{e}"));
+    }
+    Ok(local)
+}
+
 /// Runs the server in the foreground until SIGINT, SIGTERM or SIGHUP.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     if !opts.db.exists() {
@@ -150,8 +200,10 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     }
     socket_dir(&opts.socket)?;
     let _lock = take_lock(&opts.socket)?;
-    let local =
-        Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
+    let mut local = open_checked(&opts)?;
+    if let Some(dir) = &opts.backup_dir {
+        local.set_backup_dir(crate::desk::paths::absolute(dir));
+    }
     // Every client start-up asks for all summaries: keep them in memory.
     local.store().keep_summaries().context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;
@@ -356,18 +408,32 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
             Ok(())
         });
     }
+    let log_start = std::fs::metadata(&log_path).map(|m| m.len()).unwrap_or(0);
     let mut child = cmd.spawn().context("无法启动 desk serve")?;
-    for _ in 0..200 {
+    // A server checks its database before it answers, which takes a while
+    // on a large one; a server that refused its database exits at once.
+    for _ in 0..1200 {
         if UnixStream::connect(socket).is_ok() {
             return Ok(());
         }
-        // The twin that lost the lock exits at once; the winner will answer.
-        if let Ok(Some(_)) = child.try_wait() {
+        if let Ok(Some(status)) = child.try_wait() {
             if UnixStream::connect(socket).is_ok() {
                 return Ok(());
+            }
+            // The twin that lost the lock exits at once and the winner will
+            // answer; when nobody holds the lock, the child itself failed.
+            if !status.success() && take_lock(socket).is_ok() {
+                anyhow::bail!("服务端没有启动：{}", log_since(&log_path, log_start).trim());
             }
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    anyhow::bail!("服务端 5 秒内没有启动，请查看 {}", log_path.display())
+    anyhow::bail!("服务端 30 秒内没有启动，请查看 {}", log_path.display())
+}
+
+/// What the detached server wrote to its log after `from` (its refusal).
+fn log_since(path: &Path, from: u64) -> String {
+    let all = std::fs::read(path).unwrap_or_default();
+    let tail = all.get(from as usize..).unwrap_or_default();
+    String::from_utf8_lossy(tail).into_owned()
 }

@@ -2,11 +2,17 @@
 //! so an edited, inserted or deleted entry breaks the chain and `desk check`
 //! finds it. The head (last sequence and hash) is kept in `meta` so a
 //! truncated tail is found too.
+//!
+//! The last event of each transaction also lists every record (dispute, key
+//! person, roster entry, list or setting) the transaction wrote, with the
+//! SHA-256 of its stored bytes, so `desk check` can tell a record edited in
+//! the file from one the desk wrote.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::dispute::Time;
+use crate::domain::record::RecordKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
@@ -23,6 +29,35 @@ pub struct AuditEvent {
     pub revision: u64,
     pub prev: String,
     pub hash: String,
+    /// The records the transaction wrote, as written (see the module note).
+    /// Empty in events stored before schema 3 (serde default). Always
+    /// serialised: the wire's postcard has no optional fields.
+    #[serde(default)]
+    pub written: Vec<Written>,
+}
+
+/// One record as a transaction left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Written {
+    pub kind: RecordKind,
+    pub key: String,
+    /// SHA-256 (hex) of the stored bytes; None: the record was removed.
+    pub hash: Option<String>,
+}
+
+/// SHA-256 of a record's stored bytes, in hex.
+pub fn record_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -44,7 +79,16 @@ impl AuditEvent {
             h.update((part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        // Events written before records were hashed have none, and their
+        // hash stays what it was.
+        for w in &self.written {
+            let hash = w.hash.as_deref().unwrap_or("");
+            for part in [w.kind.as_str(), w.key.as_str(), hash] {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+        }
+        hex(&h.finalize())
     }
 }
 
@@ -69,8 +113,26 @@ mod tests {
             revision: 3,
             prev: GENESIS.into(),
             hash: String::new(),
+            written: Vec::new(),
         };
         let base = e.compute_hash();
+        // Events stored before records were hashed keep their hash: the
+        // format over the eight fields alone.
+        let mut old = Sha256::new();
+        for part in [
+            "1",
+            &at.to_rfc3339(),
+            "zb1",
+            "登记",
+            "MD-2026-000001",
+            "东河村 邻里",
+            "3",
+            GENESIS,
+        ] {
+            old.update((part.len() as u64).to_le_bytes());
+            old.update(part.as_bytes());
+        }
+        assert_eq!(base, hex(&old.finalize()));
         let mut changed = e.clone();
         changed.detail = "东河村 邻里 ".into();
         assert_ne!(changed.compute_hash(), base);
@@ -82,5 +144,18 @@ mod tests {
             base,
             "field boundaries are part of the hash"
         );
+        let mut wrote = e.clone();
+        wrote.written.push(Written {
+            kind: RecordKind::Officer,
+            key: "zb1".into(),
+            hash: Some(record_hash(b"role")),
+        });
+        let with_record = wrote.compute_hash();
+        assert_ne!(
+            with_record, base,
+            "the records written are part of the hash"
+        );
+        wrote.written[0].hash = Some(record_hash(b"rolf"));
+        assert_ne!(wrote.compute_hash(), with_record);
     }
 }

@@ -10,6 +10,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 
 use redb::WriteTransaction;
 
+use super::audit::record_hash;
 use super::codec::{encode, encode_compact};
 use super::schema::{DISPUTES, SUMMARIES};
 use super::StoreError;
@@ -26,12 +27,13 @@ const PARALLEL_FROM: usize = 2000;
 pub(super) type Written = Vec<(String, Option<Vec<u8>>)>;
 
 /// Writes `ds` (revisions already set) to the records and summary tables.
-/// Returns the summaries written when `keep`.
+/// Returns the summaries written when `keep`, and each record's hash (for
+/// the audit event), in order.
 pub(super) fn put_disputes(
     txn: &WriteTransaction,
     ds: &[Dispute],
     keep: bool,
-) -> Result<Written, StoreError> {
+) -> Result<(Written, Vec<String>), StoreError> {
     let chunks = Chunks {
         ds,
         next: AtomicUsize::new(0),
@@ -41,8 +43,8 @@ pub(super) fn put_disputes(
     if ds.len() < PARALLEL_FROM {
         let written = write_summaries(txn, ds, keep)?;
         chunks.helper_left();
-        write_records(txn, &chunks)?;
-        return Ok(written);
+        let hashes = write_records(txn, &chunks)?;
+        return Ok((written, hashes));
     }
     std::thread::scope(|scope| {
         let records = scope.spawn(|| write_records(txn, &chunks));
@@ -58,8 +60,7 @@ pub(super) fn put_disputes(
         let records = records
             .join()
             .unwrap_or_else(|_| Err(StoreError::Db("写入案件的线程崩溃".into())));
-        records?;
-        summaries
+        Ok((summaries?, records?))
     })
 }
 
@@ -80,23 +81,28 @@ fn write_summaries(
     Ok(written)
 }
 
-fn write_records(txn: &WriteTransaction, chunks: &Chunks) -> Result<(), StoreError> {
+fn write_records(txn: &WriteTransaction, chunks: &Chunks) -> Result<Vec<String>, StoreError> {
     let mut t = crate::timing::Phases::new("put_disputes");
     let mut records = txn.open_table(DISPUTES)?;
+    let mut hashes = Vec::with_capacity(chunks.ds.len());
     for c in 0..chunks.count() {
         let encoded = chunks.take(c);
-        for (d, bytes) in chunks.of(c).iter().zip(&encoded) {
+        for (d, (bytes, hash)) in chunks.of(c).iter().zip(encoded) {
             records.insert(d.id.as_str(), bytes.as_slice())?;
+            hashes.push(hash);
         }
     }
     t.mark("records thread");
-    Ok(())
+    Ok(hashes)
 }
+
+/// A record's stored bytes and their hash.
+type Encoded = (Vec<u8>, String);
 
 #[derive(Default)]
 struct State {
     /// Chunks encoded and not yet inserted, by number.
-    encoded: BTreeMap<usize, Vec<Vec<u8>>>,
+    encoded: BTreeMap<usize, Vec<Encoded>>,
     /// The helping thread stopped (done, failed or panicked).
     helper_left: bool,
 }
@@ -120,8 +126,16 @@ impl Chunks<'_> {
         &self.ds[start..(start + CHUNK).min(self.ds.len())]
     }
 
-    fn encode(&self, c: usize) -> Vec<Vec<u8>> {
-        self.of(c).iter().map(encode).collect()
+    /// Encodes and hashes chunk `c` (the hashing shares the encoding's thread).
+    fn encode(&self, c: usize) -> Vec<Encoded> {
+        self.of(c)
+            .iter()
+            .map(|d| {
+                let bytes = encode(d);
+                let hash = record_hash(&bytes);
+                (bytes, hash)
+            })
+            .collect()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -148,7 +162,7 @@ impl Chunks<'_> {
     /// Chunk `c`, encoded. The records thread takes chunks in order, so `c`
     /// is either unclaimed (it is `next`), done, or being encoded by the
     /// helper; meanwhile this thread encodes chunks after it.
-    fn take(&self, c: usize) -> Vec<Vec<u8>> {
+    fn take(&self, c: usize) -> Vec<Encoded> {
         loop {
             let mut state = self.lock();
             if let Some(bytes) = state.encoded.remove(&c) {

@@ -7,19 +7,26 @@
 //! - `read`: records, lists, drafts, undo entries and the audit log.
 //! - `summaries`: summaries as stored, and the server's kept copy of them.
 //! - `check` (`desk check`) and `backup`.
+//! - `handle`: the redb handle, reopened after a failed write (full disk),
+//!   and the file checks at open (empty, foreign, damaged → refused).
+//! - `failure`: redb's errors as officers read them, and panics on damaged
+//!   pages caught into errors.
 
 pub mod audit;
 mod backup;
 mod bulk;
 mod check;
 pub mod codec;
+mod failure;
+mod handle;
 mod read;
 mod schema;
 mod summaries;
 mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Mutex, RwLock};
 
 use redb::Database;
 use serde::Serialize;
@@ -29,7 +36,9 @@ use crate::domain::person::KeyPerson;
 use crate::domain::record::RecordKind;
 use crate::domain::DomainError;
 
+pub use backup::{backup_dir, backup_name};
 pub use check::CheckReport;
+pub use failure::quiet_panics;
 pub use schema::SCHEMA_VERSION;
 pub use summaries::decode_summary_blob;
 pub use write::Tx;
@@ -49,35 +58,17 @@ pub enum StoreError {
     Busy(String),
     #[error("{0}")]
     Io(String),
-}
-
-macro_rules! db_errors {
-    ($($t:ty),+) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self { StoreError::Db(e.to_string()) }
-        }
-    )+};
-}
-db_errors!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
-
-impl From<redb::DatabaseError> for StoreError {
-    fn from(e: redb::DatabaseError) -> Self {
-        match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(String::new()),
-            other => StoreError::Db(other.to_string()),
-        }
-    }
+    /// The file is empty, another program's, truncated or has damaged pages.
+    #[error("不是值班台数据库或已损坏：{0}")]
+    Damaged(String),
+    /// A write could not reach the disk; nothing of it was saved.
+    #[error("磁盘已满，未保存：{0}。请清理磁盘后重试")]
+    DiskFull(String),
 }
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
-        StoreError::Io(format!("文件读写失败：{e}"))
+        failure::io_error(&e)
     }
 }
 
@@ -116,7 +107,10 @@ pub struct Committed<R> {
 }
 
 pub struct Store {
-    db: Database,
+    /// None only while being reopened after a failed write (see `handle`).
+    db: RwLock<Option<Database>>,
+    /// The process's redb I/O failure count when this store last looked.
+    io_failures_seen: AtomicU64,
     path: PathBuf,
     /// Held from the start of a write transaction until the kept summaries
     /// have taken its changes, so they follow commits in order.
@@ -128,34 +122,32 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) the database file, creating tables and running
-    /// migrations in one transaction.
-    /// A new file is made private first (see `private_fs`), so it is never
-    /// readable by others, not even for a moment; redb then lays it out.
+    /// migrations in one transaction. An existing file must be a desk
+    /// database in good order (see `handle::open_db`); a new file is made
+    /// private first (see `private_fs`), so it is never readable by others,
+    /// not even for a moment.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let busy = |e: redb::DatabaseError| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => {
-                StoreError::Busy(format!("：{}", path.display()))
-            }
-            other => other.into(),
+        let busy = |e: StoreError| match e {
+            StoreError::Busy(_) => StoreError::Busy(format!("：{}", path.display())),
+            other => other,
         };
-        let db = if path.exists() {
-            Database::create(path).map_err(busy)?
-        } else {
-            if let Some(dir) = path.parent() {
-                crate::private_fs::create_dirs(dir).map_err(|e| fs_error(dir, &e))?;
-            }
-            let file = crate::private_fs::create_new(path).map_err(|e| fs_error(path, &e))?;
-            redb::backends::FileBackend::new(file)
-                .and_then(|b| Database::builder().create_with_backend(b))
-                .map_err(busy)?
-        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::private_fs::create_dirs(dir).map_err(|e| fs_error(dir, &e))?;
+        }
+        let (db, existed) = handle::open_db(path).map_err(busy)?;
         let store = Store {
-            db,
+            db: RwLock::new(Some(db)),
+            io_failures_seen: AtomicU64::new(failure::io_failures()),
             path: path.to_path_buf(),
             writing: Mutex::new(()),
             stored_summaries: Mutex::new(None),
         };
-        store.prepare()?;
+        failure::guarded("打开数据库", || {
+            if existed {
+                store.require_desk_file()?;
+            }
+            store.prepare()
+        })?;
         Ok(store)
     }
 

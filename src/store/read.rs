@@ -1,7 +1,7 @@
 //! Reads outside a write transaction: records, lists, undo entries and the
 //! audit log; and drafts, which are saved here too because they are not records.
 
-use redb::{Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Durability, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::de::DeserializeOwned;
 
 use super::audit::AuditEvent;
@@ -24,7 +24,7 @@ type RowResult<'a> = Result<
 impl Store {
     /// The officer's undoable action, if any.
     pub fn undo_entry(&self, login: &str) -> Result<Option<UndoEntry>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(META)?;
         t.get(undo_key(login).as_str())?
             .map(|v| decode("撤销记录", v.value()))
@@ -32,7 +32,7 @@ impl Store {
     }
 
     pub fn revision(&self) -> Result<u64, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(META)?;
         Ok(match t.get("revision")? {
             Some(v) => decode("版本号", v.value())?,
@@ -41,14 +41,14 @@ impl Store {
     }
 
     pub fn dispute(&self, id: &str) -> Result<Dispute, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(DISPUTES)?;
         let v = t.get(id)?.ok_or_else(|| not_found_dispute(id))?;
         decode(&format!("案件 {id} "), v.value())
     }
 
     pub fn person(&self, id: &str) -> Result<KeyPerson, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(PERSONS)?;
         let v = t.get(id)?.ok_or_else(|| not_found_person(id))?;
         decode(&format!("重点人员 {id} "), v.value())
@@ -61,7 +61,7 @@ impl Store {
     /// Every dispute record, in 编号 order (ledger export). Decoded by two
     /// threads from both ends of the table, as `summaries` is.
     pub fn disputes(&self) -> Result<Vec<Dispute>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(DISPUTES)?;
         let n = t.len()? as usize;
         let decode_rows = |rows: &mut dyn Iterator<Item = RowResult>,
@@ -99,7 +99,7 @@ impl Store {
     }
 
     pub fn officer(&self, login: &str) -> Result<Option<Officer>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(OFFICERS)?;
         let v = t.get(login)?;
         v.map(|v| decode("人员名册", v.value())).transpose()
@@ -110,7 +110,7 @@ impl Store {
         def: TableDefinition<&str, &[u8]>,
         what: &str,
     ) -> Result<Vec<T>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(def)?;
         let mut out = Vec::with_capacity(t.len()? as usize);
         for row in t.iter()? {
@@ -122,14 +122,14 @@ impl Store {
 
     /// A named list or setting (villages, units, categories, settings).
     pub fn list<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(LISTS)?;
         let v = t.get(name)?;
         v.map(|v| decode(name, v.value())).transpose()
     }
 
     pub fn draft(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(DRAFTS)?;
         let v = t.get(key)?;
         v.map(|v| decode("草稿", v.value())).transpose()
@@ -138,7 +138,7 @@ impl Store {
     /// Drafts are an officer's private working state, not records: saved
     /// durably but outside the audit log, which would otherwise fill with keystrokes.
     pub fn save_draft(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        let mut txn = self.db.begin_write()?;
+        let mut txn = self.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
         {
             let mut t = txn.open_table(DRAFTS)?;
@@ -153,7 +153,7 @@ impl Store {
 
     /// Audit events from `since_seq` on, oldest first.
     pub fn audit(&self, since_seq: u64) -> Result<Vec<AuditEvent>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(AUDIT)?;
         let mut out = Vec::new();
         for row in t.range(since_seq..)? {
@@ -167,7 +167,7 @@ impl Store {
     /// the log backwards (events are appended in time order), so a shift's
     /// worth costs the shift, not the whole history.
     pub fn audit_since_time(&self, since: Time) -> Result<Vec<AuditEvent>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(AUDIT)?;
         let mut out = Vec::new();
         for row in t.iter()?.rev() {

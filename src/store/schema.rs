@@ -4,14 +4,19 @@ use redb::{Durability, MultimapTableDefinition, ReadableTable, TableDefinition, 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::audit::{record_hash, Written};
 use super::codec::{decode, encode, encode_compact};
+use super::write::{append_audit, PendingEvent};
 use super::{Store, StoreError};
 use crate::domain::dispute::Dispute;
+use crate::domain::record::RecordKind;
 use crate::domain::summary::Summary;
 
 /// 2: the four secondary indexes (status, village, deadline, person) are
 /// gone; nothing read them, and every reader takes all summaries anyway.
-pub const SCHEMA_VERSION: u64 = 2;
+/// 3: audit events carry the hash of each record they wrote; the migration
+/// stamps every existing record's hash in one audited event.
+pub const SCHEMA_VERSION: u64 = 3;
 /// Version of the compact summary encoding; a change rebuilds the table.
 /// 4: summaries carry the day of the last warning sign and an open alert.
 const SUMMARY_FORMAT: u64 = 4;
@@ -30,6 +35,14 @@ pub(super) const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audi
 pub(super) const STR_TABLES: [TableDefinition<&str, &[u8]>; 7] =
     [META, DISPUTES, SUMMARIES, PERSONS, OFFICERS, LISTS, DRAFTS];
 
+/// The tables whose every entry an audit event vouches for (by hash).
+pub(super) const RECORD_TABLES: [(RecordKind, TableDefinition<&str, &[u8]>); 4] = [
+    (RecordKind::Dispute, DISPUTES),
+    (RecordKind::Person, PERSONS),
+    (RecordKind::Officer, OFFICERS),
+    (RecordKind::List, LISTS),
+];
+
 /// Tables of schema version 1, dropped by the migration to 2.
 const V1_INDEXES: [MultimapTableDefinition<&str, &str>; 4] = [
     MultimapTableDefinition::new("idx_status"),
@@ -41,7 +54,7 @@ const V1_INDEXES: [MultimapTableDefinition<&str, &str>; 4] = [
 impl Store {
     /// Creates missing tables and runs migrations, in one transaction.
     pub(super) fn prepare(&self) -> Result<(), StoreError> {
-        let mut txn = self.db.begin_write()?;
+        let mut txn = self.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
         for def in STR_TABLES {
             txn.open_table(def)?;
@@ -63,6 +76,9 @@ impl Store {
                 txn.delete_multimap_table(def)?;
             }
         }
+        if (1..3).contains(&version) {
+            stamp_record_hashes(&txn, version)?;
+        }
         if version < SCHEMA_VERSION {
             meta_put(&txn, "schema_version", &SCHEMA_VERSION)?;
         }
@@ -73,6 +89,36 @@ impl Store {
         txn.commit()?;
         Ok(())
     }
+}
+
+/// The migration to 3: one audit event vouching for every record as it is
+/// now, so `desk check` can hold each to its hash from here on.
+fn stamp_record_hashes(txn: &WriteTransaction, from: u64) -> Result<(), StoreError> {
+    let mut written = Vec::new();
+    for (kind, def) in RECORD_TABLES {
+        for row in txn.open_table(def)?.iter()? {
+            let (k, v) = row?;
+            written.push(Written {
+                kind,
+                key: k.value().to_string(),
+                hash: Some(record_hash(v.value())),
+            });
+        }
+    }
+    let revision = meta_get::<u64>(txn, "revision")?.unwrap_or(0);
+    let event = PendingEvent {
+        // The store has no clock of its own (that is the desk's); UTC+8 as it.
+        at: chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")),
+        actor: "desk".into(),
+        action: "迁移".into(),
+        target: String::new(),
+        detail: format!(
+            "数据库从第 {from} 版升级到第 {SCHEMA_VERSION} 版：登记现有 {} 条记录的校验值",
+            written.len()
+        ),
+    };
+    append_audit(txn, vec![event], revision, written)
 }
 
 /// Rewrites every summary from its record (after a summary format change).

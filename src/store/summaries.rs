@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::codec::{decode, decode_compact};
 use super::schema::{META, SUMMARIES};
@@ -62,7 +62,7 @@ impl Store {
     /// server: clients ask for all of them at every start.
     pub fn keep_summaries(&self) -> Result<(), StoreError> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let revision = match r.open_table(META)?.get("revision")? {
             Some(v) => decode("版本号", v.value())?,
             None => 0,
@@ -125,7 +125,7 @@ impl Store {
     /// Every summary's stored bytes, each behind a 4-byte length, without
     /// decoding: the server sends this to clients as it is.
     pub fn summary_blob(&self) -> Result<(u64, Vec<u8>), StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(SUMMARIES)?;
         let mut blob = Vec::with_capacity(t.len()? as usize * 256);
         let mut count = 0;
@@ -141,7 +141,7 @@ impl Store {
 
     /// Summaries of the given ids; ids that do not exist are skipped.
     pub fn summaries_of(&self, ids: &[String]) -> Result<Vec<Summary>, StoreError> {
-        let r = self.db.begin_read()?;
+        let r = self.begin_read()?;
         let t = r.open_table(SUMMARIES)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {

@@ -136,7 +136,7 @@ fn a_failed_change_writes_nothing() {
 }
 
 fn tamper(store: &Store, f: impl FnOnce(&WriteTransaction)) {
-    let txn = store.db.begin_write().unwrap();
+    let txn = store.begin_write().unwrap();
     f(&txn);
     txn.commit().unwrap();
 }
@@ -184,8 +184,13 @@ fn check_finds_a_deleted_audit_entry_in_the_middle_and_at_the_end() {
         txn.open_table(AUDIT).unwrap().remove(3).unwrap();
     });
     let faults = store.check().unwrap().faults;
-    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert_eq!(faults.len(), 2, "{faults:?}");
     assert!(faults[0].starts_with("审计链尾不符"), "{faults:?}");
+    // The removed event was the one vouching for the third case.
+    assert!(
+        faults[1].contains("案件 MD-2026-000003 在操作日志里没有来历"),
+        "{faults:?}"
+    );
 }
 
 #[test]
@@ -253,14 +258,115 @@ fn backup_is_a_consistent_openable_copy() {
     for v in ["东河村", "西岗村", "南湾社区"] {
         register(&store, v);
     }
-    let out = dir.path().join("备份.redb");
-    let bytes = store.backup(&out).unwrap();
+    let backups = dir.path().join("backups");
+    let (out, bytes) = store.backup(&backups, "备份.redb").unwrap();
+    assert_eq!(out, backups.join("备份.redb"));
     assert!(bytes > 0);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), 0o600);
+    assert_eq!(mode(&backups), 0o700);
     let copy = Store::open(&out).unwrap();
     assert_eq!(copy.summaries().unwrap(), store.summaries().unwrap());
     assert_eq!(copy.audit(0).unwrap(), store.audit(0).unwrap());
     assert!(copy.check().unwrap().faults.is_empty());
-    assert!(!dir.path().join(".备份.redb.tmp").exists());
+    assert!(!backups.join(".备份.redb.tmp").exists());
+}
+
+#[test]
+fn a_backup_never_replaces_a_file_nor_the_live_database() {
+    let (dir, store) = temp();
+    register(&store, "东河村");
+    let backups = dir.path().join("backups");
+    store.backup(&backups, "a.redb").unwrap();
+    let before = std::fs::read(backups.join("a.redb")).unwrap();
+    register(&store, "西岗村");
+    let again = store.backup(&backups, "a.redb").err().unwrap().to_string();
+    assert!(again.contains("已有“a.redb”，不覆盖"), "{again}");
+    assert_eq!(std::fs::read(backups.join("a.redb")).unwrap(), before);
+    // The database's own directory as the backup directory: its own name is refused.
+    let live = store
+        .backup(dir.path(), "desk.redb")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(live.contains("正在使用的数据库文件"), "{live}");
+    assert_eq!(store.disputes().unwrap().len(), 2);
+    assert!(store.check().unwrap().faults.is_empty());
+}
+
+#[test]
+fn every_record_written_is_vouched_for_by_its_audit_event() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    let events = store.audit(0).unwrap();
+    let written = &events.last().unwrap().written;
+    assert_eq!(written.len(), 1);
+    assert_eq!(
+        (written[0].kind, written[0].key.as_str()),
+        (RecordKind::Dispute, a.as_str())
+    );
+    let stored = {
+        let r = store.begin_read().unwrap();
+        let t = r.open_table(DISPUTES).unwrap();
+        let v = t.get(a.as_str()).unwrap().unwrap();
+        v.value().to_vec()
+    };
+    assert_eq!(
+        written[0].hash.as_deref(),
+        Some(super::audit::record_hash(&stored).as_str())
+    );
+    // A same-length edit of the stored bytes, behind the desk's back.
+    let edited = String::from_utf8(stored)
+        .unwrap()
+        .replace("东河村", "西河村");
+    tamper(&store, |txn| {
+        txn.open_table(DISPUTES)
+            .unwrap()
+            .insert(a.as_str(), edited.as_bytes())
+            .unwrap();
+    });
+    let faults = store.check().unwrap().faults;
+    assert!(
+        faults
+            .iter()
+            .any(|f| f.contains(&format!("案件 {a} 与操作日志记下的不符"))),
+        "{faults:?}"
+    );
+}
+
+#[test]
+fn removed_and_smuggled_records_are_named() {
+    let (_dir, store) = temp();
+    let a = register(&store, "东河村");
+    let b = register(&store, "西岗村");
+    store
+        .write("zb1", now(), |tx| {
+            tx.delete_dispute(&b)?;
+            tx.audit("撤销", &b, "");
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert!(store.check().unwrap().faults.is_empty());
+    let bytes = encode(&store.dispute(&a).unwrap());
+    tamper(&store, |txn| {
+        txn.open_table(DISPUTES)
+            .unwrap()
+            .remove(a.as_str())
+            .unwrap();
+        txn.open_table(SUMMARIES)
+            .unwrap()
+            .remove(a.as_str())
+            .unwrap();
+        txn.open_table(DISPUTES)
+            .unwrap()
+            .insert(b.as_str(), bytes.as_slice())
+            .unwrap();
+    });
+    let faults = store.check().unwrap().faults;
+    let has = |s: &str| faults.iter().any(|f| f.contains(s));
+    assert!(has(&format!("案件 {a} 按操作日志应当存在")), "{faults:?}");
+    assert!(has(&format!("案件 {b} 按操作日志已删除")), "{faults:?}");
 }
 
 #[test]
@@ -336,7 +442,7 @@ fn opening_a_version_1_file_drops_its_unread_indexes() {
         });
     }
     let store = Store::open(&path).unwrap();
-    let r = store.db.begin_read().unwrap();
+    let r = store.begin_read().unwrap();
     let left: Vec<String> = r
         .list_multimap_tables()
         .unwrap()
@@ -395,9 +501,11 @@ fn a_new_database_its_directories_and_its_backups_are_private() {
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(&dir.path().join("data")), 0o700);
     assert_eq!(mode(&dir.path().join("data/duty-desk")), 0o700);
-    let out = dir.path().join("data/备份.redb");
-    store.backup(&out).unwrap();
+    let (out, _) = store
+        .backup(&dir.path().join("data/backups"), "备份.redb")
+        .unwrap();
     assert_eq!(mode(&out), 0o600);
+    assert_eq!(mode(&dir.path().join("data/backups")), 0o700);
 
     // The deployed layout: a setgid directory of the service group.
     let shared = dir.path().join("lib");
@@ -405,8 +513,8 @@ fn a_new_database_its_directories_and_its_backups_are_private() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o2750)).unwrap();
     let served = Store::open(&shared.join("desk.redb")).unwrap();
     assert_eq!(mode(&shared.join("desk.redb")), 0o640);
-    served.backup(&shared.join("b.redb")).unwrap();
-    assert_eq!(mode(&shared.join("b.redb")), 0o640);
+    let (out, _) = served.backup(&shared.join("backups"), "b.redb").unwrap();
+    assert_eq!(mode(&out), 0o640);
     // An existing file keeps the mode its admin gave it.
     drop(served);
     std::fs::set_permissions(
@@ -416,4 +524,95 @@ fn a_new_database_its_directories_and_its_backups_are_private() {
     .unwrap();
     drop(Store::open(&shared.join("desk.redb")).unwrap());
     assert_eq!(mode(&shared.join("desk.redb")), 0o600);
+}
+
+#[test]
+fn opening_a_version_2_file_stamps_every_record_in_one_audited_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.redb");
+    {
+        let store = Store::open(&path).unwrap();
+        register(&store, "东河村");
+        register(&store, "西岗村");
+        // What a version 2 file holds: events without record hashes.
+        let mut events = store.audit(0).unwrap();
+        tamper(&store, |txn| {
+            let mut prev = super::audit::GENESIS.to_string();
+            let mut t = txn.open_table(AUDIT).unwrap();
+            for e in &mut events {
+                e.written.clear();
+                e.prev = prev.clone();
+                e.hash = e.compute_hash();
+                prev = e.hash.clone();
+                t.insert(e.seq, encode(e).as_slice()).unwrap();
+            }
+            drop(t);
+            let mut meta = txn.open_table(META).unwrap();
+            meta.insert(
+                "audit_head",
+                encode(&(events.len() as u64, prev)).as_slice(),
+            )
+            .unwrap();
+            meta.insert("schema_version", encode(&2u64).as_slice())
+                .unwrap();
+        });
+        let faults = store.check().unwrap().faults;
+        assert_eq!(faults.len(), 2, "{faults:?}");
+        assert!(faults[0].contains("在操作日志里没有来历"), "{faults:?}");
+    }
+    let store = Store::open(&path).unwrap();
+    let events = store.audit(0).unwrap();
+    let migration = events.last().unwrap();
+    assert_eq!(
+        (migration.actor.as_str(), migration.action.as_str()),
+        ("desk", "迁移")
+    );
+    assert!(
+        migration.detail.contains("从第 2 版升级到第 3 版"),
+        "{}",
+        migration.detail
+    );
+    assert_eq!(migration.written.len(), 2);
+    assert!(store.check().unwrap().faults.is_empty());
+}
+
+#[test]
+fn empty_and_foreign_files_are_refused_without_being_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.redb");
+    std::fs::write(&empty, b"").unwrap();
+    let text = dir.path().join("notes.redb");
+    std::fs::write(&text, "值班记录\n".repeat(100)).unwrap();
+    let foreign = dir.path().join("other.redb");
+    {
+        let db = redb::Database::create(&foreign).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(redb::TableDefinition::<u64, u64>::new("things"))
+            .unwrap()
+            .insert(1, 2)
+            .unwrap();
+        w.commit().unwrap();
+    }
+    for path in [&empty, &text, &foreign] {
+        let before = std::fs::read(path).unwrap();
+        let err = Store::open(path).err().expect("refused");
+        assert!(matches!(err, StoreError::Damaged(_)), "{err:?}");
+        assert!(
+            err.to_string().starts_with("不是值班台数据库或已损坏"),
+            "{err}"
+        );
+        // redb itself rewrites the header of a redb file it opens; the
+        // other files are left exactly as they were.
+        if path != &foreign {
+            assert!(std::fs::read(path).unwrap() == before, "{}", path.display());
+        }
+    }
+    // The other program's table is still there, untouched by the desk.
+    let db = redb::Database::open(&foreign).unwrap();
+    let r = db.begin_read().unwrap();
+    let t = r
+        .open_table(redb::TableDefinition::<u64, u64>::new("things"))
+        .unwrap();
+    assert_eq!(t.get(1).unwrap().unwrap().value(), 2);
+    assert!(r.list_tables().unwrap().count() == 1);
 }

@@ -7,7 +7,7 @@ use redb::{Durability, ReadableTable, WriteTransaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::audit::{AuditEvent, GENESIS};
+use super::audit::{record_hash, AuditEvent, Written, GENESIS};
 use super::codec::{decode, encode, encode_compact};
 use super::schema::{
     meta_get, meta_put, AUDIT, DISPUTES, LISTS, META, OFFICERS, PERSONS, SUMMARIES,
@@ -33,7 +33,7 @@ impl Store {
     ) -> Result<Committed<R>, E> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let caching = self.caching();
-        let mut txn = self.db.begin_write().map_err(StoreError::from)?;
+        let mut txn = self.begin_write()?;
         txn.set_durability(Durability::Immediate)
             .map_err(StoreError::from)?;
         let current: u64 = meta_get(&txn, "revision")?.unwrap_or(0);
@@ -45,12 +45,14 @@ impl Store {
             events: Vec::new(),
             touched: Vec::new(),
             touched_keys: Default::default(),
+            written: Vec::new(),
             summaries: caching.then(Vec::new),
         };
         let value = f(&mut tx)?;
-        let (events, touched, summaries) = (
+        let (events, touched, written, summaries) = (
             std::mem::take(&mut tx.events),
             std::mem::take(&mut tx.touched),
+            std::mem::take(&mut tx.written),
             tx.summaries.take(),
         );
         if events.is_empty() {
@@ -61,11 +63,15 @@ impl Store {
         } else {
             current + 1
         };
-        append_audit(&txn, events, revision)?;
+        let what = unsaved(&events);
+        append_audit(&txn, events, revision, written)?;
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
         }
-        txn.commit().map_err(StoreError::from)?;
+        txn.commit().map_err(|e| match StoreError::from(e) {
+            StoreError::DiskFull(_) => StoreError::DiskFull(what),
+            other => other,
+        })?;
         if let Some(written) = summaries {
             let mut kept = self
                 .stored_summaries
@@ -83,15 +89,28 @@ impl Store {
     }
 }
 
-fn append_audit(
+/// What a failed commit did not save, for the officer: "登记 MD-2026-000001".
+fn unsaved(events: &[PendingEvent]) -> String {
+    events
+        .iter()
+        .map(|e| format!("{} {}", e.action, e.target).trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Appends the transaction's events to the chain; the last one carries the
+/// records the transaction wrote.
+pub(super) fn append_audit(
     txn: &WriteTransaction,
     events: Vec<PendingEvent>,
     revision: u64,
+    mut written: Vec<Written>,
 ) -> Result<(), StoreError> {
     let (mut seq, mut prev): (u64, String) =
         meta_get(txn, "audit_head")?.unwrap_or((0, GENESIS.to_string()));
     let mut t = txn.open_table(AUDIT)?;
-    for p in events {
+    let last = events.len();
+    for (i, p) in events.into_iter().enumerate() {
         seq += 1;
         let mut e = AuditEvent {
             seq,
@@ -103,6 +122,11 @@ fn append_audit(
             revision,
             prev: prev.clone(),
             hash: String::new(),
+            written: if i + 1 == last {
+                std::mem::take(&mut written)
+            } else {
+                Vec::new()
+            },
         };
         e.hash = e.compute_hash();
         t.insert(seq, encode(&e).as_slice())?;
@@ -112,12 +136,12 @@ fn append_audit(
     meta_put(txn, "audit_head", &(seq, prev))
 }
 
-struct PendingEvent {
-    at: Time,
-    actor: String,
-    action: String,
-    target: String,
-    detail: String,
+pub(super) struct PendingEvent {
+    pub(super) at: Time,
+    pub(super) actor: String,
+    pub(super) action: String,
+    pub(super) target: String,
+    pub(super) detail: String,
 }
 
 /// One write transaction in progress.
@@ -130,6 +154,8 @@ pub struct Tx<'a> {
     touched: Vec<Touched>,
     /// `touched` as a set: a bulk import touches 100 000 records.
     touched_keys: HashSet<(RecordKind, String)>,
+    /// Every record written or removed, with the hash of its stored bytes.
+    written: Vec<Written>,
     /// Summaries written (None: removed), in order, for the store's cache
     /// when it keeps one.
     summaries: Option<Vec<(String, Option<Vec<u8>>)>>,
@@ -215,9 +241,11 @@ impl Tx<'_> {
         if let Some(kept) = self.summaries.as_mut() {
             kept.push((d.id.clone(), Some(compact)));
         }
+        let bytes = encode(d);
         self.txn
             .open_table(DISPUTES)?
-            .insert(d.id.as_str(), encode(d).as_slice())?;
+            .insert(d.id.as_str(), bytes.as_slice())?;
+        self.wrote(RecordKind::Dispute, &d.id, Some(&bytes));
         self.touch(RecordKind::Dispute, &d.id);
         Ok(())
     }
@@ -229,10 +257,17 @@ impl Tx<'_> {
         for d in ds.iter_mut() {
             d.rev = self.revision;
         }
-        let written = super::bulk::put_disputes(self.txn, ds, self.summaries.is_some())?;
+        let (summaries, hashes) =
+            super::bulk::put_disputes(self.txn, ds, self.summaries.is_some())?;
         if let Some(all) = self.summaries.as_mut() {
-            all.extend(written);
+            all.extend(summaries);
         }
+        self.written
+            .extend(ds.iter().zip(hashes).map(|(d, hash)| Written {
+                kind: RecordKind::Dispute,
+                key: d.id.clone(),
+                hash: Some(hash),
+            }));
         for d in ds.iter() {
             self.touch(RecordKind::Dispute, &d.id);
         }
@@ -247,9 +282,11 @@ impl Tx<'_> {
 
     pub fn put_person(&mut self, p: &mut KeyPerson) -> Result<(), StoreError> {
         p.rev = self.revision;
+        let bytes = encode(p);
         self.txn
             .open_table(PERSONS)?
-            .insert(p.id.as_str(), encode(p).as_slice())?;
+            .insert(p.id.as_str(), bytes.as_slice())?;
+        self.wrote(RecordKind::Person, &p.id, Some(&bytes));
         self.touch(RecordKind::Person, &p.id);
         Ok(())
     }
@@ -261,9 +298,11 @@ impl Tx<'_> {
     }
 
     pub fn put_officer(&mut self, o: &Officer) -> Result<(), StoreError> {
+        let bytes = encode(o);
         self.txn
             .open_table(OFFICERS)?
-            .insert(o.login.as_str(), encode(o).as_slice())?;
+            .insert(o.login.as_str(), bytes.as_slice())?;
+        self.wrote(RecordKind::Officer, &o.login, Some(&bytes));
         self.touch(RecordKind::Officer, &o.login);
         Ok(())
     }
@@ -275,9 +314,9 @@ impl Tx<'_> {
     }
 
     pub fn put_list<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
-        self.txn
-            .open_table(LISTS)?
-            .insert(name, encode(value).as_slice())?;
+        let bytes = encode(value);
+        self.txn.open_table(LISTS)?.insert(name, bytes.as_slice())?;
+        self.wrote(RecordKind::List, name, Some(&bytes));
         self.touch(RecordKind::List, name);
         Ok(())
     }
@@ -292,6 +331,7 @@ impl Tx<'_> {
         if let Some(kept) = self.summaries.as_mut() {
             kept.push((id.to_string(), None));
         }
+        self.wrote(RecordKind::Dispute, id, None);
         self.touch(RecordKind::Dispute, id);
         Ok(())
     }
@@ -300,6 +340,7 @@ impl Tx<'_> {
         if self.txn.open_table(PERSONS)?.remove(id)?.is_none() {
             return Err(not_found_person(id));
         }
+        self.wrote(RecordKind::Person, id, None);
         self.touch(RecordKind::Person, id);
         Ok(())
     }
@@ -328,6 +369,15 @@ impl Tx<'_> {
         let entry = meta_get(self.txn, &key)?;
         self.txn.open_table(META)?.remove(key.as_str())?;
         Ok(entry)
+    }
+
+    /// Notes a record as stored (its bytes) or removed (None) for the audit event.
+    fn wrote(&mut self, kind: RecordKind, key: &str, bytes: Option<&[u8]>) {
+        self.written.push(Written {
+            kind,
+            key: key.to_string(),
+            hash: bytes.map(record_hash),
+        });
     }
 
     fn touch(&mut self, kind: RecordKind, id: &str) {

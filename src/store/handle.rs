@@ -1,0 +1,145 @@
+//! The redb handle: the file checked before it is opened, and reopened in
+//! place after a failed write.
+//!
+//! After an I/O error on commit (a full disk), redb refuses every later write
+//! with "Previous I/O error" until the database is closed and opened again.
+//! The server must come back by itself once space returns, so a write that
+//! finds the handle in that state drops it and opens the file again (redb
+//! recovers the last commit), behind the lock every transaction starts under.
+//! Nothing acknowledged is lost: a change is acknowledged only after its
+//! commit returned.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use redb::{Database, ReadTransaction, ReadableDatabase, TableHandle, WriteTransaction};
+
+use super::failure::{self, guarded};
+use super::schema::META;
+use super::{Store, StoreError};
+
+/// What every redb file starts with.
+const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+
+/// Opens `path`, creating it when missing. An existing file must be a redb
+/// file (not empty, right header); redb's own open runs guarded. Returns
+/// whether the file existed.
+pub(super) fn open_db(path: &Path) -> Result<(Database, bool), StoreError> {
+    let existed = path.exists();
+    if existed {
+        let mut head = [0u8; REDB_MAGIC.len()];
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len == 0 {
+            return Err(StoreError::Damaged("文件是空的（0 字节）".into()));
+        }
+        if file.read_exact(&mut head).is_err() || head != REDB_MAGIC {
+            return Err(StoreError::Damaged("文件头不是值班台数据库的格式".into()));
+        }
+    }
+    let db = guarded("打开数据库", || {
+        Ok(if existed {
+            Database::open(path)?
+        } else {
+            let file =
+                crate::private_fs::create_new(path).map_err(|e| super::fs_error(path, &e))?;
+            Database::builder().create_with_backend(redb::backends::FileBackend::new(file)?)?
+        })
+    })?;
+    Ok((db, existed))
+}
+
+impl Store {
+    /// An existing file must have been made by the desk: a redb file of
+    /// another program has no `meta` table with a schema version.
+    pub(super) fn require_desk_file(&self) -> Result<(), StoreError> {
+        let r = self.begin_read()?;
+        let ours = r
+            .list_tables()?
+            .any(|t| t.name() == META.name())
+            .then(|| r.open_table(META))
+            .transpose()?
+            .map(|t| t.get("schema_version").map(|v| v.is_some()))
+            .transpose()?
+            .unwrap_or(false);
+        if ours {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged("文件里没有值班台的数据表".into()))
+        }
+    }
+
+    pub(super) fn begin_read(&self) -> Result<ReadTransaction, StoreError> {
+        self.with_db(|db| Ok(db.begin_read()?))
+    }
+
+    /// Begins a write; a handle that refuses because an earlier write failed
+    /// on the disk is reopened and asked again.
+    pub(super) fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        self.with_db(|db| Ok(db.begin_write()?))
+    }
+
+    fn with_db<T>(&self, f: impl Fn(&Database) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        // An I/O failure anywhere since the last look: redb then fails reads
+        // too, inside transactions that began fine, so look before beginning.
+        let failures = failure::io_failures();
+        if self.io_failures_seen.swap(failures, Ordering::Relaxed) != failures && self.failed() {
+            self.reopen()?;
+        }
+        {
+            let db = self.db.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(db) = db.as_ref() {
+                match f(db) {
+                    Err(StoreError::DiskFull(_) | StoreError::Io(_)) => {}
+                    other => return other,
+                }
+            }
+        }
+        self.reopen()?;
+        let db = self.db.read().unwrap_or_else(|p| p.into_inner());
+        match db.as_ref() {
+            Some(db) => f(db),
+            None => Err(reopen_failed()),
+        }
+    }
+
+    /// Whether the handle refuses work after an I/O error (or is gone).
+    fn failed(&self) -> bool {
+        let db = self.db.read().unwrap_or_else(|p| p.into_inner());
+        db.as_ref().is_none_or(|db| db.begin_write().is_err())
+    }
+
+    /// Drops the handle and opens the file again. Read transactions still
+    /// running keep redb's file lock a moment, so the open is retried briefly.
+    fn reopen(&self) -> Result<(), StoreError> {
+        let mut slot = self.db.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(db) = slot.as_ref() {
+            // Another thread reopened it meanwhile.
+            if db.begin_write().is_ok() {
+                return Ok(());
+            }
+        }
+        *slot = None;
+        let mut last = reopen_failed();
+        for _ in 0..100 {
+            match guarded("重新打开数据库", || Ok(Database::open(&self.path)?)) {
+                Ok(db) => {
+                    *slot = Some(db);
+                    return Ok(());
+                }
+                Err(StoreError::Busy(_)) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => {
+                    last = e;
+                    break;
+                }
+            }
+        }
+        Err(last)
+    }
+}
+
+fn reopen_failed() -> StoreError {
+    StoreError::DiskFull("数据库暂时无法重新打开".into())
+}
