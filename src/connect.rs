@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::demo;
 use crate::desk::remote::Remote;
-use crate::desk::{clock, identity, paths, Desk, Local, Session};
+use crate::desk::{clock, identity, paths, Desk, DeskError, Local, Session};
 use crate::store::{Store, StoreError};
 
 /// Opens the desk for this process's user: the server on `socket` when it
@@ -19,10 +19,16 @@ pub fn open(
     socket: Option<PathBuf>,
 ) -> anyhow::Result<Box<dyn Desk>> {
     let socket = paths::socket(socket);
-    if let Ok(remote) = Remote::connect(&socket, false) {
-        if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
-            return Ok(Box::new(remote));
+    match Remote::connect(&socket, false) {
+        Ok(remote) => {
+            if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
+                return Ok(Box::new(remote));
+            }
         }
+        // The server answered and said no (not on the roster, too many
+        // connections): that is the answer, not a reason to open the file.
+        Err(DeskError::Refused(reason)) => anyhow::bail!("{reason}"),
+        Err(_) => {}
     }
     match Local::open(db) {
         Ok(local) => Ok(Box::new(Session { local, caller: identity::current_caller() })),

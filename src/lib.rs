@@ -10,6 +10,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod files;
+pub mod memory;
 pub mod search;
 pub mod server;
 pub mod store;

@@ -235,11 +235,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // Commands that need no open desk, or that print as they go.
     let printed = match command {
         Cmd::Bench { args } => match bench::exec(args, json)? {},
-        Cmd::Serve(admin::Serve { detach: false }) => {
-            return server::serve(server::ServeOptions { db, socket })
+        Cmd::Serve(serve) if !serve.detach => {
+            return server::serve(server::ServeOptions {
+                db,
+                socket,
+                limits: serve.limits(),
+            })
         }
         Cmd::Watch => return admin::watch(&socket, json),
-        Cmd::Serve(admin::Serve { detach: true }) => admin::serve_detached(&db, &socket)?,
+        Cmd::Serve(_) => admin::serve_detached(&db, &socket)?,
         Cmd::Init(args) => admin::init(&db, args)?,
         Cmd::Demo(args) => admin::demo(&db, args)?,
         command => {

@@ -6,6 +6,7 @@
 //! - `write`: the write transaction (`Tx`); `bulk`: an import's many records.
 //! - `read`: records, lists, drafts, undo entries and the audit log.
 //! - `summaries`: summaries as stored, and the server's kept copy of them.
+//! - `requests`: applied change requests by the client's key, for retries.
 //! - `check` (`desk check`) and `backup`.
 
 pub mod audit;
@@ -14,6 +15,7 @@ mod bulk;
 mod check;
 pub mod codec;
 mod read;
+mod requests;
 mod schema;
 mod summaries;
 mod write;
@@ -30,6 +32,7 @@ use crate::domain::record::RecordKind;
 use crate::domain::DomainError;
 
 pub use check::CheckReport;
+pub use requests::{Answered, RequestKey};
 pub use schema::SCHEMA_VERSION;
 pub use summaries::decode_summary_blob;
 pub use write::Tx;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::audit::{AuditEvent, GENESIS};
 use super::codec::{decode, encode, encode_compact};
+use super::requests;
 use super::schema::{
     meta_get, meta_put, AUDIT, DISPUTES, LISTS, META, OFFICERS, PERSONS, SUMMARIES,
 };
@@ -46,12 +47,14 @@ impl Store {
             touched: Vec::new(),
             touched_keys: Default::default(),
             summaries: caching.then(Vec::new),
+            answer: None,
         };
         let value = f(&mut tx)?;
-        let (events, touched, summaries) = (
+        let (events, touched, summaries, mut answer) = (
             std::mem::take(&mut tx.events),
             std::mem::take(&mut tx.touched),
             tx.summaries.take(),
+            tx.answer.take(),
         );
         if events.is_empty() {
             return Err(StoreError::Db("内部错误：改动没有写审计记录".into()).into());
@@ -64,6 +67,14 @@ impl Store {
         append_audit(&txn, events, revision)?;
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
+        }
+        if let Some(key) = requests::take_pending() {
+            let answered = requests::Answered {
+                login: actor.to_string(),
+                at: now,
+                answer: answer.take(),
+            };
+            requests::keep(&txn, &key, &answered)?;
         }
         txn.commit().map_err(StoreError::from)?;
         if let Some(written) = summaries {
@@ -133,6 +144,8 @@ pub struct Tx<'a> {
     /// Summaries written (None: removed), in order, for the store's cache
     /// when it keeps one.
     summaries: Option<Vec<(String, Option<Vec<u8>>)>>,
+    /// The reply to keep with the request's key (see `requests`).
+    answer: Option<Vec<u8>>,
 }
 
 impl Tx<'_> {
@@ -142,6 +155,17 @@ impl Tx<'_> {
 
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+
+    /// Whether this change answers a request with a key: then its reply is
+    /// kept with the key (`keep_answer`), in this transaction.
+    pub fn answers_request(&self) -> bool {
+        requests::is_pending()
+    }
+
+    /// The reply to keep with the request's key, already encoded.
+    pub fn keep_answer(&mut self, answer: Vec<u8>) {
+        self.answer = Some(answer);
     }
 
     /// Records an audit event in this transaction.
