@@ -41,18 +41,24 @@ impl Remote {
         let mut stream = UnixStream::connect(socket).map_err(|e| {
             DeskError::Connection(format!("连不上服务端 {}：{e}", socket.display()))
         })?;
-        write_frame(
+        let hello = write_frame(
             &mut stream,
             &ClientMsg::Hello {
                 version: PROTOCOL_VERSION,
                 notices,
             },
-        )
-        .map_err(lost)?;
+        );
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .map_err(lost)?;
-        let welcome = read_frame::<ServerMsg>(&mut stream, MAX_SERVER_FRAME).map_err(lost)?;
+        // A server that refuses says why and closes at once, maybe before
+        // the hello arrives: its reason is still there to read.
+        let welcome = read_frame::<ServerMsg>(&mut stream, MAX_SERVER_FRAME);
+        let welcome = match (hello, welcome) {
+            (_, Ok(msg @ ServerMsg::Bye { .. })) | (Ok(()), Ok(msg)) => msg,
+            (Err(e), _) => return Err(lost(e)),
+            (Ok(()), Err(e)) => return Err(lost(e)),
+        };
         stream.set_read_timeout(None).map_err(lost)?;
         match welcome {
             ServerMsg::Welcome { version, db, officer, revision } if version == PROTOCOL_VERSION => Ok(Remote {
