@@ -137,9 +137,9 @@ mod tests {
         });
         let t1 = a.admit(1000).unwrap();
         let _t2 = a.admit(1000).unwrap();
-        assert!(a.admit(1000).unwrap_err().contains("达到上限 2"));
+        assert!(a.admit(1000).err().unwrap().contains("达到上限 2"));
         let _t3 = a.admit(1001).unwrap();
-        assert!(a.admit(1002).unwrap_err().contains("连接已满"));
+        assert!(a.admit(1002).err().unwrap().contains("连接已满"));
         assert!(!a.take_closed());
         drop(t1);
         assert!(a.take_closed());

@@ -87,16 +87,54 @@ pub(super) fn keep(
     key: &RequestKey,
     answered: &Answered,
 ) -> Result<(), StoreError> {
+    keep_at_most(txn, key, answered, KEEP)
+}
+
+fn keep_at_most(
+    txn: &WriteTransaction,
+    key: &RequestKey,
+    answered: &Answered,
+    limit: u64,
+) -> Result<(), StoreError> {
     let mut requests = txn.open_table(REQUESTS)?;
     let mut order = txn.open_table(REQUEST_ORDER)?;
     let next = order.last()?.map_or(1, |(k, _)| k.value() + 1);
     requests.insert(key.as_slice(), encode(answered).as_slice())?;
     order.insert(next, key.as_slice())?;
-    while order.len()? > KEEP {
+    while order.len()? > limit {
         let Some((_, old)) = order.pop_first()? else {
             break;
         };
         requests.remove(old.value())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_requests_are_bounded_and_the_oldest_go_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.redb")).unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T09:00:00+08:00").unwrap();
+        for k in 1..=5u8 {
+            let txn = store.db.begin_write().unwrap();
+            let answered = Answered {
+                login: "zb1".into(),
+                at: now,
+                answer: Some(vec![k]),
+            };
+            keep_at_most(&txn, &[k; 16], &answered, 3).unwrap();
+            txn.commit().unwrap();
+        }
+        for k in 1..=2u8 {
+            assert_eq!(store.answered(&[k; 16]).unwrap(), None);
+        }
+        for k in 3..=5u8 {
+            let kept = store.answered(&[k; 16]).unwrap().unwrap();
+            assert_eq!(kept.answer, Some(vec![k]));
+        }
+    }
 }
