@@ -9,8 +9,9 @@ use std::os::unix::net::UnixStream;
 use std::process::Output;
 use std::time::Duration;
 
-use common::cli::add_dispute_args;
+use common::cli::{add_dispute_args, Cli, BIN};
 use common::server::{account, can_make_accounts, Account, Server};
+use common::tmux::Tmux;
 use duty_desk::desk::api::Request;
 use duty_desk::desk::remote::Remote;
 use duty_desk::desk::{DeskError, DeskExt};
@@ -220,6 +221,7 @@ fn a_registration_whose_reply_was_lost_is_retried_into_one_case() {
     let (id, err) = text(&out);
     assert!(out.status.success(), "{err}");
     assert!(id.starts_with("MD-"), "{id}");
+    assert!(s.log().contains("测试：变更已保存，丢掉应答并断开"));
     assert_eq!(dispute_ids(&s), vec![id.clone()]);
     // The audit log has one registration, not two.
     let mut r = Remote::connect(&s.socket(), false).unwrap();
@@ -238,6 +240,7 @@ fn a_change_applied_through_the_api_is_answered_again_not_applied_again() {
     s.restart_with(&[], &[("DESK_TEST_LOSE_REPLY", "drop")]);
     let mut r = Remote::connect(&s.socket(), false).unwrap();
     let id = r.create(register("赵庄村", "经接口登记")).unwrap();
+    assert!(s.log().contains("测试：变更已保存，丢掉应答并断开"));
     assert_eq!(dispute_ids(&s), vec![id]);
 }
 
@@ -255,6 +258,7 @@ fn when_the_server_dies_after_the_commit_the_client_says_it_may_be_saved() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+    assert!(s.log().contains("测试：变更已保存，应答前退出"));
     let (_, err) = text(&out);
     assert!(
         err.contains("连接中断，无法确认结果：可能已保存，请核对 编号") && err.contains(&first),
@@ -285,4 +289,61 @@ fn when_the_server_dies_after_the_commit_the_client_says_it_may_be_saved() {
     );
     s.restart();
     assert_eq!(dispute_ids(&s).len(), 2);
+}
+
+/// The pid of the `desk serve` the desk started on this database.
+fn serve_pid(db: &std::path::Path) -> Option<i32> {
+    let want = format!("serve\0--db\0{}\0", db.display());
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+        String::from_utf8_lossy(&cmdline)
+            .contains(&want)
+            .then_some(pid)
+    })
+}
+
+#[test]
+fn a_registration_in_the_desk_whose_reply_was_lost_is_saved_once_in_tmux() {
+    let cli = Cli::new();
+    cli.ok(&["demo", "--disputes", "20", "--persons", "5", "--seed", "7"]);
+    let before = cli.json(&["list", "disputes"]).as_array().unwrap().len();
+    // The desk starts the server, which inherits the hook.
+    let t = Tmux::run(
+        (100, 30),
+        &format!(
+            "env DESK_TEST_LOSE_REPLY=drop DESK_DB={} DESK_SOCKET={} HOME={} {BIN}",
+            cli.db().display(),
+            cli.dir.path().join("desk.sock").display(),
+            cli.dir.path().display()
+        ),
+    );
+    t.past_handover();
+    t.wait_for("风险队列 共");
+    t.keys(&["n", "Enter"]);
+    t.text("赵庄");
+    t.keys(&["Enter", "Enter"]);
+    t.text("邻里");
+    t.keys(&["Enter", "Tab"]);
+    t.text("两户因宅前排水沟堵塞争吵，应答丢失");
+    t.keys(&["Tab"]);
+    t.text("陈卫东");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("已登记 MD-");
+    assert!(!screen.contains("连接中断"), "{screen}");
+    t.keys(&["q"]);
+    let log = std::fs::read_to_string(cli.dir.path().join("desk-serve.log")).unwrap();
+    assert!(log.contains("测试：变更已保存，丢掉应答并断开"), "{log}");
+    let after = cli.json(&["list", "disputes"]);
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), before + 1);
+    let mine = after
+        .iter()
+        .filter(|d| d.to_string().contains("应答丢失"))
+        .count();
+    assert_eq!(mine, 1);
+    if let Some(pid) = serve_pid(&cli.db()) {
+        // SAFETY: kill(2) on the server this test's desk started.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
 }

@@ -373,7 +373,8 @@ fn session(
                     Ok(reply) => (Ok(reply.response), reply.notice),
                     Err(e) => (Err(e), None),
                 };
-                if key.is_some() && result.is_ok() && shared.lose_reply.fires(&reader) {
+                let committed = key.is_some() && notice.is_some();
+                if committed && shared.lose_reply.fires(&reader) {
                     return Ok(Ended::Done);
                 }
                 // Acknowledge first: the change is durable already.
@@ -410,9 +411,10 @@ fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Resu
     Ok(())
 }
 
-/// A test hook (`DESK_TEST_LOSE_REPLY`): the first change that carries a
-/// request key is committed and then its reply is lost, as when the
-/// connection or the server dies between the two. `drop`: the connection is
+/// A test hook (`DESK_TEST_LOSE_REPLY`): the first change to records (one
+/// that sends a notice; a saved draft does not) that carries a request key
+/// is committed and then its reply is lost, as when the connection or the
+/// server dies between the two. `drop`: the connection is
 /// closed; `exit`: the server exits. Unset in service.
 enum LoseReply {
     Never,
@@ -436,6 +438,7 @@ impl LoseReply {
             LoseReply::Drop(done) => {
                 let first = !done.swap(true, Ordering::Relaxed);
                 if first {
+                    log("测试：变更已保存，丢掉应答并断开");
                     let _ = stream.shutdown(std::net::Shutdown::Both);
                 }
                 first
