@@ -214,7 +214,7 @@ fn admit(shared: &Arc<Shared>, stream: UnixStream, conn: u64) {
         Err(reason) => {
             // A flood must not flood the log too: the first and every 100th.
             let n = shared.refused.fetch_add(1, Ordering::Relaxed);
-            if n % 100 == 0 {
+            if n.is_multiple_of(100) {
                 log(&format!(
                     "拒绝连接 #{conn}（uid {uid}）：{reason}（累计拒绝 {} 次）",
                     n + 1
@@ -342,6 +342,21 @@ fn session(
     if notices {
         subscribe(shared, conn, Arc::clone(&writer))?;
     }
+    calls(shared, reader, &writer, caller)
+}
+
+/// Answers the connection's calls in order until it closes or falls idle.
+fn calls(
+    shared: &Shared,
+    mut reader: UnixStream,
+    writer: &Mutex<UnixStream>,
+    caller: &Caller,
+) -> Result<Ended, FrameError> {
+    let idle = shared.admission.limits().idle;
+    let send = |msg: &ServerMsg| -> Result<(), FrameError> {
+        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+        write_frame(&mut *w, msg).map_err(FrameError::Io)
+    };
     loop {
         let msg = match read_frame::<ClientMsg>(&mut reader, MAX_CLIENT_FRAME) {
             Ok(msg) => msg,
