@@ -13,8 +13,8 @@ use std::io::ErrorKind;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,23 +48,33 @@ const TRIM_EVERY: Duration = Duration::from_secs(2);
 struct Shared {
     local: Local,
     db: String,
-    subscribers: Mutex<Vec<(u64, SyncSender<Notice>)>>,
+    subscribers: Mutex<Vec<Subscriber>>,
     admission: Arc<Admission>,
     /// Connections refused so far (the log names every hundredth).
     refused: AtomicU64,
     lose_reply: LoseReply,
 }
 
+/// A connection taking notices. An unbounded channel with a count rather
+/// than a bounded one: a bounded channel allocates its whole backlog up
+/// front, hundreds of kilobytes for every connection that never falls behind.
+struct Subscriber {
+    conn: u64,
+    tx: Sender<Notice>,
+    /// Notices sent and not yet written.
+    behind: Arc<AtomicUsize>,
+}
+
 impl Shared {
     fn broadcast(&self, notice: &Notice) {
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-        subs.retain(|(conn, tx)| match tx.try_send(notice.clone()) {
-            Ok(()) => true,
-            Err(TrySendError::Full(_)) => {
-                log(&format!("连接 #{conn} 接收变更过慢，停止向其推送"));
-                false
+        subs.retain(|s| {
+            if s.behind.load(Ordering::Relaxed) >= NOTICE_BACKLOG {
+                log(&format!("连接 #{} 接收变更过慢，停止向其推送", s.conn));
+                return false;
             }
-            Err(TrySendError::Disconnected(_)) => false,
+            s.behind.fetch_add(1, Ordering::Relaxed);
+            s.tx.send(notice.clone()).is_ok()
         });
     }
 
@@ -72,7 +82,7 @@ impl Shared {
         self.subscribers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|(c, _)| *c != conn);
+            .retain(|s| s.conn != conn);
     }
 }
 
@@ -407,16 +417,22 @@ fn calls(
 /// Pushes every change notice to this connection from now on, on a thread
 /// of its own (a slow client is dropped from the stream, see `broadcast`).
 fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Result<(), FrameError> {
-    let (tx, rx) = sync_channel::<Notice>(NOTICE_BACKLOG);
+    let (tx, rx) = channel::<Notice>();
+    let behind = Arc::new(AtomicUsize::new(0));
     shared
         .subscribers
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .push((conn, tx));
+        .push(Subscriber {
+            conn,
+            tx,
+            behind: Arc::clone(&behind),
+        });
     std::thread::Builder::new()
         .name(format!("notices-{conn}"))
         .spawn(move || {
             for n in rx {
+                behind.fetch_sub(1, Ordering::Relaxed);
                 let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
                 if write_frame(&mut *w, &ServerMsg::Notice(n)).is_err() {
                     break;
