@@ -278,20 +278,11 @@ fn connection(shared: &Shared, stream: UnixStream, uid: u32, conn: u64) {
         uid,
     };
     let who = format!("连接 #{conn}（{}）", caller.login);
-    match session(shared, stream, conn, &caller) {
-        Ok(Ended::Done) | Err(FrameError::Closed) => {}
-        Ok(Ended::Idle) => log(&format!("{who}：空闲超时，断开")),
-        Ok(Ended::NotOnRoster) => log(&format!("{who}：不在值班名册中，已告知并断开")),
+    match session(shared, stream, conn, &caller, &who) {
+        Ok(()) | Err(FrameError::Closed) => {}
         Err(e) => log(&format!("{who}：{e}，断开此连接")),
     }
     shared.unsubscribe(conn);
-}
-
-/// How a session ended without a fault.
-enum Ended {
-    Done,
-    Idle,
-    NotOnRoster,
 }
 
 fn session(
@@ -299,7 +290,8 @@ fn session(
     stream: UnixStream,
     conn: u64,
     caller: &Caller,
-) -> Result<Ended, FrameError> {
+    who: &str,
+) -> Result<(), FrameError> {
     let mut reader = stream.try_clone()?;
     let writer = Arc::new(Mutex::new(stream));
     let send = |msg: &ServerMsg| -> Result<(), FrameError> {
@@ -331,10 +323,12 @@ fn session(
     // the roster and to check or back up the file.
     if let Err(DeskError::NotOnRoster(reason)) = &officer {
         if !shared.local.is_db_owner(caller) {
+            // Logged first: the client may be gone the moment it reads why.
+            log(&format!("{who}：不在值班名册中，已告知并断开"));
             send(&ServerMsg::Bye {
                 reason: reason.clone(),
             })?;
-            return Ok(Ended::NotOnRoster);
+            return Ok(());
         }
     }
     let revision = shared.local.store().revision().unwrap_or(0);
@@ -352,7 +346,7 @@ fn session(
     if notices {
         subscribe(shared, conn, Arc::clone(&writer))?;
     }
-    calls(shared, reader, &writer, caller)
+    calls(shared, reader, &writer, caller, who)
 }
 
 /// Answers the connection's calls in order until it closes or falls idle.
@@ -361,7 +355,8 @@ fn calls(
     mut reader: UnixStream,
     writer: &Mutex<UnixStream>,
     caller: &Caller,
-) -> Result<Ended, FrameError> {
+    who: &str,
+) -> Result<(), FrameError> {
     let idle = shared.admission.limits().idle;
     let send = |msg: &ServerMsg| -> Result<(), FrameError> {
         let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
@@ -373,10 +368,11 @@ fn calls(
             Err(FrameError::Io(e))
                 if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
             {
+                log(&format!("{who}：空闲超时，断开"));
                 send(&ServerMsg::Bye {
                     reason: format!("连接空闲超过 {} 秒，已断开", idle.as_secs()),
                 })?;
-                return Ok(Ended::Idle);
+                return Ok(());
             }
             Err(e) => return Err(e),
         };
@@ -400,7 +396,7 @@ fn calls(
                 };
                 let committed = key.is_some() && notice.is_some();
                 if committed && shared.lose_reply.fires(&reader) {
-                    return Ok(Ended::Done);
+                    return Ok(());
                 }
                 // Acknowledge first: the change is durable already.
                 let sent = send(&ServerMsg::Reply { id, result });
