@@ -28,7 +28,9 @@ pub fn open(
         }
         // No server answers: the file itself, below.
         Err(DeskError::Connection(_)) => {}
-        // A server we do not trust, or an unsafe runtime directory.
+        // A server we do not trust, an unsafe runtime directory, or a server
+        // that answered and said no (not on the roster, too many connections):
+        // that is the answer, not a reason to open the file.
         Err(e) => return Err(e.into()),
     }
     if !db.exists() {

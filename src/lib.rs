@@ -11,6 +11,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod files;
+pub mod memory;
 pub mod private_fs;
 pub mod search;
 pub mod server;

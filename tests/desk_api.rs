@@ -731,3 +731,91 @@ fn undo_reverts_a_key_person_visit() {
     assert!(e.to_string().contains("新的改动"), "{e}");
     assert!(f.call("admin1", Request::Person { id: pid }).is_ok());
 }
+
+#[test]
+fn a_change_sent_again_with_its_key_is_answered_again_not_applied_again() {
+    let f = fixture();
+    let zb = caller("zb1");
+    let new = duty_desk::domain::dispute::NewDispute {
+        village: "东河村".into(),
+        category: "邻里".into(),
+        source: Some(duty_desk::domain::lists::Source::Visit),
+        summary: "两家因宅前排水沟堵塞发生争吵".into(),
+        parties: vec![duty_desk::domain::dispute::Party {
+            name: "钱德福".into(),
+            role: duty_desk::domain::lists::PartyRole::Applicant,
+            phone: None,
+            person_id: None,
+        }],
+        ..Default::default()
+    };
+    let key = [42u8; 16];
+    let register = || Request::Register { new: new.clone() };
+    let first = f.local.handle_keyed(&zb, key, register()).unwrap();
+    let Response::Created(id) = first.response else {
+        panic!("{:?}", first.response)
+    };
+    assert!(first.notice.is_some());
+    // The same key again: the first answer, no second case, no second notice.
+    let again = f.local.handle_keyed(&zb, key, register()).unwrap();
+    assert_eq!(again.response, Response::Created(id.clone()));
+    assert!(again.notice.is_none());
+    let registered = audit_actions(&f)
+        .into_iter()
+        .filter(|(_, action, _)| action == "登记")
+        .count();
+    assert_eq!(registered, 1);
+
+    // A change that names the revision it saw: sent again, it is not taken
+    // for someone else's change (no conflict), and it is applied once.
+    let d = f
+        .local
+        .handle(&zb, Request::Dispute { id: id.clone() })
+        .unwrap();
+    let Response::Dispute(d) = d.response else {
+        panic!()
+    };
+    let triage = ops::Triage {
+        risk: RiskLevel::High,
+        flags: vec![],
+        tier: None,
+    }
+    .on(id.clone(), Some(d.rev));
+    let key2 = [43u8; 16];
+    let once = f.local.handle_keyed(&zb, key2, triage.clone()).unwrap();
+    let twice = f.local.handle_keyed(&zb, key2, triage.clone()).unwrap();
+    assert_eq!(once.response, twice.response);
+    let triaged = audit_actions(&f)
+        .into_iter()
+        .filter(|(_, action, _)| action == "研判")
+        .count();
+    assert_eq!(triaged, 1);
+    // Without the key the same request is refused as stale: the key is
+    // what tells a retry from a second officer's change.
+    assert!(matches!(
+        f.local.handle(&zb, triage),
+        Err(DeskError::Conflict { .. })
+    ));
+
+    // Another login sending someone's key gets nothing of theirs.
+    let ld = f.local.handle_keyed(&caller("ld1"), key, register());
+    assert!(matches!(ld, Err(DeskError::Refused(m)) if m.contains("请求编号与他人的请求相同")));
+    // A refused change keeps no key: sent again once it is allowed, it is applied.
+    let key3 = [44u8; 16];
+    let elsewhere = || {
+        let mut new = new.clone();
+        new.village = "南湾村".into();
+        Request::Register { new }
+    };
+    assert!(f.local.handle_keyed(&zb, key3, elsewhere()).is_err());
+    f.call(
+        "admin1",
+        Request::ListAdd {
+            list: duty_desk::desk::api::ListName::Villages,
+            value: "南湾村".into(),
+        },
+    )
+    .unwrap();
+    let later = f.local.handle_keyed(&zb, key3, elsewhere()).unwrap();
+    assert!(matches!(later.response, Response::Created(ref other) if *other != id));
+}

@@ -139,6 +139,7 @@ fn garbage_frames_close_only_that_connection() {
         &duty_desk::desk::wire::ClientMsg::Call {
             id: 1,
             req: Request::Summaries,
+            key: None,
         },
     )
     .unwrap();

@@ -89,6 +89,25 @@ pub struct Serve {
     /// 备份目录：desk backup 只写到这里（默认：数据库旁的 backups/，权限 0700）
     #[arg(long, value_name = "目录")]
     pub backup_dir: Option<std::path::PathBuf>,
+    /// 每个账号最多同时保持的连接数
+    #[arg(long, value_name = "个数", default_value_t = server::Limits::default().per_uid)]
+    pub max_per_user: usize,
+    /// 服务端最多同时保持的连接数（受文件描述符上限约束）
+    #[arg(long, value_name = "个数", default_value_t = server::Limits::default().total)]
+    pub max_connections: usize,
+    /// 不接收变更推送的连接空闲多少秒后断开
+    #[arg(long, value_name = "秒", default_value_t = server::Limits::default().idle.as_secs())]
+    pub idle_timeout: u64,
+}
+
+impl Serve {
+    pub fn limits(&self) -> server::Limits {
+        server::Limits {
+            per_uid: self.max_per_user.max(1),
+            total: self.max_connections.max(1),
+            idle: std::time::Duration::from_secs(self.idle_timeout.max(1)),
+        }
+    }
 }
 
 /// `serve --detach`: makes sure a server runs, then returns.

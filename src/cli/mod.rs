@@ -235,20 +235,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // Commands that need no open desk, or that print as they go.
     let printed = match command {
         Cmd::Bench { args } => match bench::exec(args, json)? {},
-        Cmd::Serve(admin::Serve {
-            detach: false,
-            accept_damaged,
-            backup_dir,
-        }) => {
+        Cmd::Serve(serve) if !serve.detach => {
             return server::serve(server::ServeOptions {
                 db,
                 socket,
-                accept_damaged,
-                backup_dir,
+                limits: serve.limits(),
+                accept_damaged: serve.accept_damaged,
+                backup_dir: serve.backup_dir,
             })
         }
         Cmd::Watch => return admin::watch(&socket, json),
-        Cmd::Serve(admin::Serve { detach: true, .. }) => admin::serve_detached(&db, &socket)?,
+        Cmd::Serve(_) => admin::serve_detached(&db, &socket)?,
         Cmd::Init(args) => admin::init(&db, &socket, args)?,
         Cmd::Demo(args) => admin::demo(&db, &socket, args)?,
         command => {

@@ -165,6 +165,59 @@ impl Request {
     }
 }
 
+/// What a client may do with a request whose reply was lost with the
+/// connection (see `Remote::call`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// A read: sent again as it is.
+    Freely,
+    /// A change: sent with a key the client made, and sent again once with
+    /// the same key; the server applies a key at most once.
+    WithKey,
+    /// Not sent again: the server keeps its state per connection (import
+    /// batches) or it writes outside the database (a backup file).
+    Never,
+}
+
+impl Request {
+    pub fn resend(&self) -> Resend {
+        match self {
+            Request::Whoami
+            | Request::Summaries
+            | Request::SummariesOf { .. }
+            | Request::Dispute { .. }
+            | Request::Persons { .. }
+            | Request::Person { .. }
+            | Request::Officers
+            | Request::Lists
+            | Request::Audit { .. }
+            | Request::Check
+            | Request::Draft { .. }
+            | Request::LastAction
+            | Request::ExportLedger { .. }
+            | Request::ExportPersons { .. }
+            | Request::RiskSetup
+            | Request::Periods
+            | Request::Rollcall { .. }
+            | Request::Report { .. } => Resend::Freely,
+            Request::Register { .. }
+            | Request::Change { .. }
+            | Request::AddPerson { .. }
+            | Request::RosterAdd { .. }
+            | Request::ListAdd { .. }
+            | Request::Undo
+            | Request::SaveDraft { .. }
+            | Request::SetWeight { .. }
+            | Request::ResetWeights
+            | Request::AddPeriod { .. }
+            | Request::RemovePeriod { .. }
+            | Request::RecordRollcall { .. }
+            | Request::SetRollcall { .. } => Resend::WithKey,
+            Request::Backup { .. } | Request::ImportLedger { .. } => Resend::Never,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListName {
     Villages,

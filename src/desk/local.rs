@@ -17,7 +17,8 @@ use crate::domain::person::KeyPerson;
 use crate::domain::record::Read;
 use crate::domain::settings::Settings;
 use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
-use crate::store::{Before, Store, StoreError};
+use crate::store::codec::{decode, encode};
+use crate::store::{Before, RequestKey, Store, StoreError, Tx};
 
 /// Who is calling: the login the OS vouches for (peer credentials or own uid).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +196,31 @@ impl Local {
         }
     }
 
+    /// Answers a change request that carries the client's key. A key kept
+    /// already means the change was applied and its reply lost on the way:
+    /// the kept reply answers it again, and nothing is applied twice.
+    pub fn handle_keyed(
+        &self,
+        caller: &Caller,
+        key: RequestKey,
+        req: Request,
+    ) -> Result<Reply, DeskError> {
+        let Some(kept) = self.store.answered(&key)? else {
+            return self.store.keyed(key, || self.handle(caller, req));
+        };
+        if kept.login != caller.login {
+            return Err(DeskError::Refused(
+                "请求编号与他人的请求相同，未执行；请再操作一次".into(),
+            ));
+        }
+        match kept.answer {
+            Some(bytes) => Ok(Reply::plain(decode("保存过的应答", &bytes)?)),
+            None => Err(DeskError::Refused(
+                "这项操作已经保存过，没有重复执行；请核对后再继续".into(),
+            )),
+        }
+    }
+
     fn officer(&self, caller: &Caller) -> Result<Officer, DeskError> {
         match self.store.officer(&caller.login)? {
             Some(o) if o.active => Ok(o),
@@ -221,7 +247,7 @@ impl Local {
 
     /// The database file's owner (the service account) and root may maintain
     /// it and bootstrap the roster without being on it.
-    fn is_db_owner(&self, caller: &Caller) -> bool {
+    pub fn is_db_owner(&self, caller: &Caller) -> bool {
         caller.uid == 0 || std::fs::metadata(self.store.path()).is_ok_and(|m| m.uid() == caller.uid)
     }
 
@@ -268,6 +294,7 @@ impl Local {
                 &officer.login,
                 &format!("{} {} {}", officer.name, officer.unit, officer.role.label()),
             );
+            keep_reply(tx, &Response::Done);
             Ok::<_, DeskError>(action)
         })?;
         Ok(committed(
@@ -324,6 +351,7 @@ impl Local {
                 list.key(),
                 &format!("新增{}：{value}", list.label()),
             );
+            keep_reply(tx, &Response::Done);
             Ok::<_, DeskError>(())
         })?;
         Ok(committed(
@@ -393,6 +421,7 @@ impl Local {
             tx.put_dispute(&mut d)?;
             tx.remember_undo(action, &id, Before::Dispute(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
+            keep_reply(tx, &Response::Changed { rev: d.rev });
             Ok(d.rev)
         })?;
         Ok(committed(
@@ -427,6 +456,7 @@ impl Local {
             tx.put_person(&mut p)?;
             tx.remember_undo(action, &id, Before::Person(Some(Box::new(before))))?;
             tx.audit(action, &id, &detail);
+            keep_reply(tx, &Response::Changed { rev: p.rev });
             Ok(p.rev)
         })?;
         Ok(committed(
@@ -465,6 +495,14 @@ fn notice(
         actor: actor.to_string(),
         touched,
     })
+}
+
+/// Keeps `reply` with the key of the request being handled, in the change's
+/// own transaction, so a retry of that request gets it back (`handle_keyed`).
+pub(crate) fn keep_reply(tx: &mut Tx<'_>, reply: &Response) {
+    if tx.answers_request() {
+        tx.keep_answer(encode(reply));
+    }
 }
 
 fn draft_key(me: &Officer, key: &str) -> String {

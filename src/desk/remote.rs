@@ -1,17 +1,21 @@
 //! `Remote`: the Desk API over the server's Unix socket. Replies are matched
-//! to calls by id; change notices that arrive meanwhile are queued.
+//! to calls by id; change notices that arrive meanwhile are queued. A call
+//! whose connection drops is sent again once after reconnecting, a change
+//! with the same request key (see `Resend`), so a saved change is never
+//! reported lost and never applied twice.
 
 use std::collections::VecDeque;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::api::{Desk, DeskError, Notice, Request, Response};
+use super::api::{Desk, DeskError, Notice, Request, Resend, Response};
 use super::wire::{
     read_frame, read_frame_bytes, summary_blob_reply, write_frame, ClientMsg, FrameError,
     ServerMsg, MAX_SERVER_FRAME, PROTOCOL_VERSION,
 };
 use crate::domain::officer::Officer;
+use crate::store::RequestKey;
 
 pub struct Remote {
     socket: PathBuf,
@@ -48,18 +52,24 @@ impl Remote {
             ))
         })?;
         let server = super::trust::check_server(&stream, socket)?;
-        write_frame(
+        let hello = write_frame(
             &mut stream,
             &ClientMsg::Hello {
                 version: PROTOCOL_VERSION,
                 notices,
             },
-        )
-        .map_err(lost)?;
+        );
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .map_err(lost)?;
-        let welcome = read_frame::<ServerMsg>(&mut stream, MAX_SERVER_FRAME).map_err(lost)?;
+        // A server that refuses says why and closes at once, maybe before
+        // the hello arrives: its reason is still there to read.
+        let welcome = read_frame::<ServerMsg>(&mut stream, MAX_SERVER_FRAME);
+        let welcome = match (hello, welcome) {
+            (_, Ok(msg @ ServerMsg::Bye { .. })) | (Ok(()), Ok(msg)) => msg,
+            (Err(e), _) => return Err(lost(e)),
+            (Ok(()), Err(e)) => return Err(lost(e)),
+        };
         stream.set_read_timeout(None).map_err(lost)?;
         match welcome {
             ServerMsg::Welcome { version, db, officer, revision } if version == PROTOCOL_VERSION => Ok(Remote {
@@ -76,7 +86,7 @@ impl Remote {
             ServerMsg::Welcome { version, .. } => Err(DeskError::Connection(format!(
                 "服务端协议版本 {version} 与本程序（{PROTOCOL_VERSION}）不同，请把 desk 升级到同一版本"
             ))),
-            ServerMsg::Bye { reason } => Err(DeskError::Connection(format!("服务端拒绝连接：{reason}"))),
+            ServerMsg::Bye { reason } => Err(DeskError::Refused(reason)),
             _ => Err(DeskError::Connection("服务端应答不合协议".into())),
         }
     }
@@ -128,6 +138,7 @@ impl Remote {
             &ClientMsg::Call {
                 id,
                 req: Request::Summaries,
+                key: None,
             },
         )
         .map_err(lost)?;
@@ -158,17 +169,112 @@ impl Remote {
 
 impl Desk for Remote {
     fn call(&mut self, req: Request) -> Result<Response, DeskError> {
+        let resend = req.resend();
+        let key = match resend {
+            Resend::WithKey => Some(new_key()),
+            Resend::Freely | Resend::Never => None,
+        };
+        let lost_first = match self.exchange(&req, key) {
+            Ok(answer) => return answer,
+            Err(e) => e,
+        };
+        let after_loss = |e: FrameError| match resend {
+            Resend::Freely => lost(e),
+            Resend::WithKey | Resend::Never => maybe_saved(&req),
+        };
+        if resend == Resend::Never || self.reconnect_soon().is_err() {
+            return Err(after_loss(lost_first));
+        }
+        // Once, with the same key: a change the server kept comes back with
+        // its first reply instead of being applied again.
+        self.exchange(&req, key)
+            .unwrap_or_else(|e| Err(after_loss(e)))
+    }
+}
+
+impl Remote {
+    /// One request and its reply. The outer error: the connection failed
+    /// before the reply came (the request may or may not have been applied).
+    fn exchange(
+        &mut self,
+        req: &Request,
+        key: Option<RequestKey>,
+    ) -> Result<Result<Response, DeskError>, FrameError> {
         let id = self.next_id;
         self.next_id += 1;
-        write_frame(&mut self.stream, &ClientMsg::Call { id, req }).map_err(lost)?;
+        let msg = ClientMsg::Call {
+            id,
+            req: req.clone(),
+            key,
+        };
+        write_frame(&mut self.stream, &msg)?;
         loop {
-            match read_frame::<ServerMsg>(&mut self.stream, MAX_SERVER_FRAME).map_err(lost)? {
-                ServerMsg::Reply { id: got, result } if got == id => return result,
+            match read_frame::<ServerMsg>(&mut self.stream, MAX_SERVER_FRAME)? {
+                ServerMsg::Reply { id: got, result } if got == id => return Ok(result),
                 ServerMsg::Reply { .. } => continue,
                 ServerMsg::Notice(n) => self.notices.push_back(n),
-                ServerMsg::Bye { reason } => return Err(lost(reason)),
-                ServerMsg::Welcome { .. } => return Err(lost("服务端应答不合协议")),
+                // Said before closing (idle too long, server stopping).
+                ServerMsg::Bye { reason } => return Err(FrameError::Malformed(reason)),
+                ServerMsg::Welcome { .. } => {
+                    return Err(FrameError::Malformed("服务端应答不合协议".into()))
+                }
             }
         }
     }
+
+    /// Reconnects, giving a restarting server a few seconds to come back.
+    fn reconnect_soon(&mut self) -> Result<(), DeskError> {
+        let mut last = self.reconnect();
+        for _ in 0..RECONNECT_TRIES {
+            if last.is_ok() {
+                break;
+            }
+            std::thread::sleep(RECONNECT_PAUSE);
+            last = self.reconnect();
+        }
+        last
+    }
+}
+
+/// How long a lost call waits for the server to come back: 12 × 250 ms.
+const RECONNECT_TRIES: u32 = 12;
+const RECONNECT_PAUSE: Duration = Duration::from_millis(250);
+
+/// A random 128-bit request key. Random rather than uid + time + counter:
+/// an officer's CLI commands and desks are separate processes that would
+/// have to share a counter, and a clock can step back; 128 random bits
+/// need no coordination and do not repeat in practice.
+fn new_key() -> RequestKey {
+    use std::io::Read;
+    let mut key = [0u8; 16];
+    let random = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut key));
+    if random.is_err() {
+        // No /dev/urandom (a broken chroot): time, process and a counter
+        // still tell this process's requests apart from any other's.
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        key[..8].copy_from_slice(&(t ^ u64::from(std::process::id()) << 40).to_le_bytes());
+        key[8..].copy_from_slice(&n.to_le_bytes());
+    }
+    key
+}
+
+/// A change whose reply never came, even after reconnecting: it may have
+/// been saved. The officer is told what to check before doing it again.
+fn maybe_saved(req: &Request) -> DeskError {
+    let check = if let Request::Change { id, .. } = req {
+        format!("请核对 编号 {id} 的最新情况")
+    } else if let Request::Register { .. } = req {
+        "请在案件列表中核对最近登记的案件，不要直接重新登记".to_string()
+    } else if let Request::AddPerson { .. } = req {
+        "请在重点人员名单中核对，不要直接重新列管".to_string()
+    } else if let Request::ImportLedger { .. } = req {
+        "请在台账中核对是否已导入，再决定是否重新导入".to_string()
+    } else {
+        "请核对后再决定是否重做".to_string()
+    };
+    DeskError::Connection(format!("连接中断，无法确认结果：可能已保存，{check}"))
 }

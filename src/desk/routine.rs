@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::api::{DeskError, Response, RiskSetup};
-use super::local::{committed, Local, Reply};
+use super::local::{committed, keep_reply, Local, Reply};
 use crate::domain::dispute::Time;
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::period::{self, SensitivePeriod};
@@ -186,6 +186,7 @@ pub(crate) fn record_rollcall(
         };
         tx.put_list(&key, &day)?;
         tx.audit(action, &unit, &detail);
+        keep_reply(tx, &Response::Done);
         Ok::<_, DeskError>(action)
     })?;
     Ok(committed(
@@ -249,6 +250,7 @@ fn write_config<T: serde::Serialize>(
     let c = local.store().write(&me.login, now, |tx| {
         tx.put_list(key, value)?;
         tx.audit(action, target, detail);
+        keep_reply(tx, &Response::Done);
         Ok::<_, StoreError>(())
     })?;
     Ok(committed(

@@ -5,7 +5,7 @@
 use chrono::Duration;
 
 use super::api::{DeskError, Response, UndoInfo};
-use super::local::{committed, Local, Reply};
+use super::local::{committed, keep_reply, Local, Reply};
 use crate::domain::dispute::Time;
 use crate::domain::officer::Officer;
 use crate::store::{Before, UndoEntry};
@@ -63,7 +63,9 @@ pub(crate) fn undo(local: &Local, me: &Officer, now: Time) -> Result<Reply, Desk
             &e.target,
             &format!("撤销本人 {} 的「{}」", e.at.format("%H:%M:%S"), e.action),
         );
-        Ok::<_, DeskError>(info(&e, None))
+        let done = info(&e, None);
+        keep_reply(tx, &Response::Undone(done.clone()));
+        Ok::<_, DeskError>(done)
     })?;
     Ok(committed(
         Response::Undone(c.value),

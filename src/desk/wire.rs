@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 
 use super::api::{DeskError, Notice, Request, Response};
 use crate::domain::officer::Officer;
+use crate::store::RequestKey;
 
 /// Bumped whenever a message shape changes; client and server must agree.
 /// 4: a change notice names record kinds by enum (`RecordKind`), not by text.
 /// Also 4: case and person changes travel as `Request::Change`; ledger rows
 /// say which columns their file has.
 /// 5: audit events carry the records they wrote (`written`); a backup is
-/// asked for by file name and answered with the file written (`BackedUp`).
+/// asked for by file name and answered with the file written (`BackedUp`);
+/// a change carries the client's request key (`Call::key`); a refused
+/// connection gets `Bye` instead of `Welcome`.
 pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
@@ -25,8 +28,17 @@ pub const MAX_SERVER_FRAME: usize = 512 << 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ClientMsg {
-    Hello { version: u32, notices: bool },
-    Call { id: u64, req: Request },
+    Hello {
+        version: u32,
+        notices: bool,
+    },
+    /// `key`: made by the client for a change (`Resend::WithKey`), the same
+    /// when the change is sent again after a lost reply.
+    Call {
+        id: u64,
+        req: Request,
+        key: Option<RequestKey>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,7 +56,8 @@ pub enum ServerMsg {
         result: Result<Response, DeskError>,
     },
     Notice(Notice),
-    /// The server refuses the connection (version mismatch, bad frame).
+    /// The server refuses or ends the connection (version mismatch, not on
+    /// the roster, too many connections, idle too long), saying why.
     Bye {
         reason: String,
     },
@@ -235,6 +248,7 @@ mod tests {
             req: Request::Dispute {
                 id: "MD-2026-000001".into(),
             },
+            key: Some([7; 16]),
         };
         let mut buf = Vec::new();
         write_frame(&mut buf, &msg).unwrap();

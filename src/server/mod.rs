@@ -1,19 +1,29 @@
 //! `desk serve`: owns the one database, serves the Desk API on a Unix socket,
 //! learns each caller from the socket's peer credentials, and pushes a change
-//! notice to every connected client after each commit.
+//! notice to every connected client after each commit. `limits` bounds the
+//! connections; a change's request key makes its retry safe (`handle_keyed`).
+
+mod limits;
+
+pub use limits::Limits;
 
 use std::fs::File;
+use std::io::ErrorKind;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use nix::fcntl::{Flock, FlockArg};
 use nix::sys::signal::{SigSet, Signal};
+use nix::sys::socket::{setsockopt, sockopt::ReceiveTimeout};
+use nix::sys::time::TimeVal;
+
+use limits::Admission;
 
 use crate::desk::api::{DeskError, Notice, Request, Response};
 use crate::desk::wire::{
@@ -33,24 +43,42 @@ pub struct ServeOptions {
     pub accept_damaged: bool,
     /// Where backups go; None: `backups/` beside the database.
     pub backup_dir: Option<PathBuf>,
+    pub limits: Limits,
 }
+
+/// How often the accept loop wakes to hand back memory.
+const TRIM_EVERY: Duration = Duration::from_secs(2);
 
 struct Shared {
     local: Local,
     db: String,
-    subscribers: Mutex<Vec<(u64, SyncSender<Notice>)>>,
+    subscribers: Mutex<Vec<Subscriber>>,
+    admission: Arc<Admission>,
+    /// Connections refused so far (the log names every hundredth).
+    refused: AtomicU64,
+    lose_reply: LoseReply,
+}
+
+/// A connection taking notices. An unbounded channel with a count rather
+/// than a bounded one: a bounded channel allocates its whole backlog up
+/// front, hundreds of kilobytes for every connection that never falls behind.
+struct Subscriber {
+    conn: u64,
+    tx: Sender<Notice>,
+    /// Notices sent and not yet written.
+    behind: Arc<AtomicUsize>,
 }
 
 impl Shared {
     fn broadcast(&self, notice: &Notice) {
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-        subs.retain(|(conn, tx)| match tx.try_send(notice.clone()) {
-            Ok(()) => true,
-            Err(TrySendError::Full(_)) => {
-                log(&format!("连接 #{conn} 接收变更过慢，停止向其推送"));
-                false
+        subs.retain(|s| {
+            if s.behind.load(Ordering::Relaxed) >= NOTICE_BACKLOG {
+                log(&format!("连接 #{} 接收变更过慢，停止向其推送", s.conn));
+                return false;
             }
-            Err(TrySendError::Disconnected(_)) => false,
+            s.behind.fetch_add(1, Ordering::Relaxed);
+            s.tx.send(notice.clone()).is_ok()
         });
     }
 
@@ -58,7 +86,7 @@ impl Shared {
         self.subscribers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|(c, _)| *c != conn);
+            .retain(|s| s.conn != conn);
     }
 }
 
@@ -200,6 +228,11 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     }
     socket_dir(&opts.socket)?;
     let _lock = take_lock(&opts.socket)?;
+    let fit = limits::raise_fd_limit();
+    let limits = Limits {
+        total: opts.limits.total.min(fit).max(1),
+        ..opts.limits
+    };
     let mut local = open_checked(&opts)?;
     if let Some(dir) = &opts.backup_dir {
         local.set_backup_dir(crate::desk::paths::absolute(dir));
@@ -207,34 +240,97 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     // Every client start-up asks for all summaries: keep them in memory.
     local.store().keep_summaries().context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;
+    // accept() wakes this often, so the main thread can hand memory back
+    // after connections close (see `memory::release`).
+    setsockopt(
+        &listener,
+        ReceiveTimeout,
+        &TimeVal::new(TRIM_EVERY.as_secs() as i64, 0),
+    )
+    .context("无法设置监听超时")?;
     stop_on_signals(opts.socket.clone())?;
     let db = crate::desk::paths::absolute(&opts.db)
         .to_string_lossy()
         .into_owned();
     log(&format!(
-        "服务端已启动：数据库 {db}，套接字 {}",
-        opts.socket.display()
+        "服务端已启动：数据库 {db}，套接字 {}；每个账号最多 {} 个连接，共 {} 个，不接收变更的连接空闲 {} 秒断开",
+        opts.socket.display(),
+        limits.per_uid,
+        limits.total,
+        limits.idle.as_secs()
     ));
     let shared = Arc::new(Shared {
         local,
         db,
         subscribers: Mutex::new(Vec::new()),
+        admission: Admission::new(limits),
+        refused: AtomicU64::new(0),
+        lose_reply: LoseReply::from_env(),
     });
-    let next_conn = AtomicU64::new(1);
-    for stream in listener.incoming() {
-        match stream {
-            Ok(stream) => {
-                let conn = next_conn.fetch_add(1, Ordering::Relaxed);
-                let shared = Arc::clone(&shared);
-                std::thread::Builder::new()
-                    .name(format!("conn-{conn}"))
-                    .spawn(move || connection(&shared, stream, conn))
-                    .context("无法创建连接线程")?;
+    let mut next_conn = 1;
+    let mut trimmed = Instant::now();
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                admit(&shared, stream, next_conn);
+                next_conn += 1;
             }
-            Err(e) => log(&format!("接受连接失败：{e}")),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) => {
+                log(&format!("接受连接失败：{e}"));
+                // Out of descriptors: wait for some to close rather than spin.
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        // On the main thread, at most every few seconds: it also takes back
+        // what exited connection threads left behind.
+        if trimmed.elapsed() >= TRIM_EVERY && shared.admission.take_closed() {
+            crate::memory::release();
+            trimmed = Instant::now();
         }
     }
-    Ok(())
+}
+
+/// Gives the connection a thread, or tells it why not and closes it.
+fn admit(shared: &Arc<Shared>, stream: UnixStream, conn: u64) {
+    let uid = match peer::of(&stream).map(|p| p.uid) {
+        Ok(uid) => uid,
+        Err(e) => {
+            log(&format!("连接 #{conn}：读不到对方身份（{e}），断开"));
+            return;
+        }
+    };
+    let ticket = match shared.admission.admit(uid) {
+        Ok(ticket) => ticket,
+        Err(reason) => {
+            // A flood must not flood the log too: the first and every 100th.
+            let n = shared.refused.fetch_add(1, Ordering::Relaxed);
+            if n.is_multiple_of(100) {
+                log(&format!(
+                    "拒绝连接 #{conn}（uid {uid}）：{reason}（累计拒绝 {} 次）",
+                    n + 1
+                ));
+            }
+            refuse(stream, reason);
+            return;
+        }
+    };
+    let owned = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name(format!("conn-{conn}"))
+        .spawn(move || {
+            let _ticket = ticket;
+            connection(&owned, stream, uid, conn);
+        });
+    if let Err(e) = spawned {
+        log(&format!("无法为连接 #{conn} 创建线程（{e}），断开"));
+    }
+}
+
+/// Says why the connection is refused, without waiting on the client.
+fn refuse(mut stream: UnixStream, reason: String) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = write_frame(&mut stream, &ServerMsg::Bye { reason });
 }
 
 /// A thread waits for the stop signals (blocked everywhere else) and leaves
@@ -257,21 +353,14 @@ fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn connection(shared: &Shared, stream: UnixStream, conn: u64) {
-    let caller = match peer::of(&stream).map(|p| p.uid) {
-        Ok(uid) => Caller {
-            login: identity::login_of_uid(uid).unwrap_or_else(|| format!("uid{uid}")),
-            uid,
-        },
-        Err(e) => {
-            log(&format!("连接 #{conn}：读不到对方身份（{e}），断开"));
-            return;
-        }
+fn connection(shared: &Shared, stream: UnixStream, uid: u32, conn: u64) {
+    let caller = Caller {
+        login: identity::login_of_uid(uid).unwrap_or_else(|| format!("uid{uid}")),
+        uid,
     };
     let who = format!("连接 #{conn}（{}）", caller.login);
-    match session(shared, stream, conn, &caller) {
-        Ok(()) => {}
-        Err(FrameError::Closed) => {}
+    match session(shared, stream, conn, &caller, &who) {
+        Ok(()) | Err(FrameError::Closed) => {}
         Err(e) => log(&format!("{who}：{e}，断开此连接")),
     }
     shared.unsubscribe(conn);
@@ -282,6 +371,7 @@ fn session(
     stream: UnixStream,
     conn: u64,
     caller: &Caller,
+    who: &str,
 ) -> Result<(), FrameError> {
     let mut reader = stream.try_clone()?;
     let writer = Arc::new(Mutex::new(stream));
@@ -293,7 +383,6 @@ fn session(
     // A client has a few seconds to say hello; a silent one is not held open.
     reader.set_read_timeout(Some(Duration::from_secs(10)))?;
     let hello = read_frame::<ClientMsg>(&mut reader, MAX_CLIENT_FRAME)?;
-    reader.set_read_timeout(None)?;
     let notices = match hello {
         ClientMsg::Hello { version, notices } if version == PROTOCOL_VERSION => notices,
         ClientMsg::Hello { version, .. } => {
@@ -311,6 +400,18 @@ fn session(
         },
         Err(e) => Err(e),
     };
+    // Told why and let go at once; the database's owner stays, to set up
+    // the roster and to check or back up the file.
+    if let Err(DeskError::NotOnRoster(reason)) = &officer {
+        if !shared.local.is_db_owner(caller) {
+            // Logged first: the client may be gone the moment it reads why.
+            log(&format!("{who}：不在值班名册中，已告知并断开"));
+            send(&ServerMsg::Bye {
+                reason: reason.clone(),
+            })?;
+            return Ok(());
+        }
+    }
     let revision = shared.local.store().revision().unwrap_or(0);
     send(&ServerMsg::Welcome {
         version: PROTOCOL_VERSION,
@@ -319,29 +420,45 @@ fn session(
         revision,
     })?;
 
+    // A connection that takes notices is a desk waiting for them; any
+    // other that falls silent is let go after the idle timeout.
+    let idle = shared.admission.limits().idle;
+    reader.set_read_timeout((!notices).then_some(idle))?;
     if notices {
-        let (tx, rx) = sync_channel::<Notice>(NOTICE_BACKLOG);
-        shared
-            .subscribers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((conn, tx));
-        let writer = Arc::clone(&writer);
-        std::thread::Builder::new()
-            .name(format!("notices-{conn}"))
-            .spawn(move || {
-                for n in rx {
-                    let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
-                    if write_frame(&mut *w, &ServerMsg::Notice(n)).is_err() {
-                        break;
-                    }
-                }
-            })?;
+        subscribe(shared, conn, Arc::clone(&writer))?;
     }
+    calls(shared, reader, &writer, caller, who)
+}
 
+/// Answers the connection's calls in order until it closes or falls idle.
+fn calls(
+    shared: &Shared,
+    mut reader: UnixStream,
+    writer: &Mutex<UnixStream>,
+    caller: &Caller,
+    who: &str,
+) -> Result<(), FrameError> {
+    let idle = shared.admission.limits().idle;
+    let send = |msg: &ServerMsg| -> Result<(), FrameError> {
+        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+        write_frame(&mut *w, msg).map_err(FrameError::Io)
+    };
     loop {
-        match read_frame::<ClientMsg>(&mut reader, MAX_CLIENT_FRAME)? {
-            ClientMsg::Call { id, req } => {
+        let msg = match read_frame::<ClientMsg>(&mut reader, MAX_CLIENT_FRAME) {
+            Ok(msg) => msg,
+            Err(FrameError::Io(e))
+                if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
+            {
+                log(&format!("{who}：空闲超时，断开"));
+                send(&ServerMsg::Bye {
+                    reason: format!("连接空闲超过 {} 秒，已断开", idle.as_secs()),
+                })?;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        match msg {
+            ClientMsg::Call { id, req, key } => {
                 if matches!(req, Request::Summaries) {
                     // Every client start: the kept summaries go out as they are.
                     if let Ok(Some((revision, count, blob))) = shared.local.kept_summaries(caller) {
@@ -350,11 +467,18 @@ fn session(
                         continue;
                     }
                 }
-                let result = shared.local.handle(caller, req);
+                let result = match key {
+                    Some(key) => shared.local.handle_keyed(caller, key, req),
+                    None => shared.local.handle(caller, req),
+                };
                 let (result, notice) = match result {
                     Ok(reply) => (Ok(reply.response), reply.notice),
                     Err(e) => (Err(e), None),
                 };
+                let committed = key.is_some() && notice.is_some();
+                if committed && shared.lose_reply.fires(&reader) {
+                    return Ok(());
+                }
                 // Acknowledge first: the change is durable already.
                 let sent = send(&ServerMsg::Reply { id, result });
                 if let Some(n) = notice {
@@ -363,6 +487,74 @@ fn session(
                 sent?;
             }
             ClientMsg::Hello { .. } => return Err(FrameError::Malformed("重复问候".into())),
+        }
+    }
+}
+
+/// Pushes every change notice to this connection from now on, on a thread
+/// of its own (a slow client is dropped from the stream, see `broadcast`).
+fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Result<(), FrameError> {
+    let (tx, rx) = channel::<Notice>();
+    let behind = Arc::new(AtomicUsize::new(0));
+    shared
+        .subscribers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Subscriber {
+            conn,
+            tx,
+            behind: Arc::clone(&behind),
+        });
+    std::thread::Builder::new()
+        .name(format!("notices-{conn}"))
+        .spawn(move || {
+            for n in rx {
+                behind.fetch_sub(1, Ordering::Relaxed);
+                let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+                if write_frame(&mut *w, &ServerMsg::Notice(n)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// A test hook (`DESK_TEST_LOSE_REPLY`): the first change to records (one
+/// that sends a notice; a saved draft does not) that carries a request key
+/// is committed and then its reply is lost, as when the connection or the
+/// server dies between the two. `drop`: the connection is
+/// closed; `exit`: the server exits. Unset in service.
+enum LoseReply {
+    Never,
+    Drop(AtomicBool),
+    Exit,
+}
+
+impl LoseReply {
+    fn from_env() -> LoseReply {
+        match std::env::var("DESK_TEST_LOSE_REPLY").as_deref() {
+            Ok("drop") => LoseReply::Drop(AtomicBool::new(false)),
+            Ok("exit") => LoseReply::Exit,
+            _ => LoseReply::Never,
+        }
+    }
+
+    /// Whether the reply is lost now (the connection is then shut).
+    fn fires(&self, stream: &UnixStream) -> bool {
+        match self {
+            LoseReply::Never => false,
+            LoseReply::Drop(done) => {
+                let first = !done.swap(true, Ordering::Relaxed);
+                if first {
+                    log("测试：变更已保存，丢掉应答并断开");
+                    let _ = stream.shutdown(std::net::Shutdown::Both);
+                }
+                first
+            }
+            LoseReply::Exit => {
+                log("测试：变更已保存，应答前退出");
+                std::process::exit(3)
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - `write`: the write transaction (`Tx`); `bulk`: an import's many records.
 //! - `read`: records, lists, drafts, undo entries and the audit log.
 //! - `summaries`: summaries as stored, and the server's kept copy of them.
+//! - `requests`: applied change requests by the client's key, for retries.
 //! - `check` (`desk check`) and `backup`.
 //! - `handle`: the redb handle, reopened after a failed write (full disk),
 //!   and the file checks at open (empty, foreign, damaged → refused).
@@ -20,6 +21,7 @@ pub mod codec;
 mod failure;
 mod handle;
 mod read;
+mod requests;
 mod schema;
 mod summaries;
 mod write;
@@ -39,6 +41,7 @@ use crate::domain::DomainError;
 pub use backup::{backup_dir, backup_name};
 pub use check::CheckReport;
 pub use failure::quiet_panics;
+pub use requests::{Answered, RequestKey};
 pub use schema::SCHEMA_VERSION;
 pub use summaries::decode_summary_blob;
 pub use write::Tx;

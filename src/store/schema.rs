@@ -60,6 +60,9 @@ impl Store {
             txn.open_table(def)?;
         }
         txn.open_table(AUDIT)?;
+        // Added without a schema bump: an older file simply gains them here.
+        txn.open_table(super::requests::REQUESTS)?;
+        txn.open_table(super::requests::REQUEST_ORDER)?;
         let version = match txn.open_table(META)?.get("schema_version")? {
             Some(v) => decode::<u64>("数据库版本", v.value())?,
             None => 0,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::audit::{record_hash, AuditEvent, Written, GENESIS};
 use super::codec::{decode, encode, encode_compact};
+use super::requests;
 use super::schema::{
     meta_get, meta_put, AUDIT, DISPUTES, LISTS, META, OFFICERS, PERSONS, SUMMARIES,
 };
@@ -47,13 +48,15 @@ impl Store {
             touched_keys: Default::default(),
             written: Vec::new(),
             summaries: caching.then(Vec::new),
+            answer: None,
         };
         let value = f(&mut tx)?;
-        let (events, touched, written, summaries) = (
+        let (events, touched, written, summaries, mut answer) = (
             std::mem::take(&mut tx.events),
             std::mem::take(&mut tx.touched),
             std::mem::take(&mut tx.written),
             tx.summaries.take(),
+            tx.answer.take(),
         );
         if events.is_empty() {
             return Err(StoreError::Db("内部错误：改动没有写审计记录".into()).into());
@@ -67,6 +70,14 @@ impl Store {
         append_audit(&txn, events, revision, written)?;
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
+        }
+        if let Some(key) = requests::take_pending() {
+            let answered = requests::Answered {
+                login: actor.to_string(),
+                at: now,
+                answer: answer.take(),
+            };
+            requests::keep(&txn, &key, &answered)?;
         }
         txn.commit().map_err(|e| match StoreError::from(e) {
             StoreError::DiskFull(_) => StoreError::DiskFull(what),
@@ -159,6 +170,8 @@ pub struct Tx<'a> {
     /// Summaries written (None: removed), in order, for the store's cache
     /// when it keeps one.
     summaries: Option<Vec<(String, Option<Vec<u8>>)>>,
+    /// The reply to keep with the request's key (see `requests`).
+    answer: Option<Vec<u8>>,
 }
 
 impl Tx<'_> {
@@ -168,6 +181,17 @@ impl Tx<'_> {
 
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+
+    /// Whether this change answers a request with a key: then its reply is
+    /// kept with the key (`keep_answer`), in this transaction.
+    pub fn answers_request(&self) -> bool {
+        requests::is_pending()
+    }
+
+    /// The reply to keep with the request's key, already encoded.
+    pub fn keep_answer(&mut self, answer: Vec<u8>) {
+        self.answer = Some(answer);
     }
 
     /// Records an audit event in this transaction.

@@ -135,12 +135,21 @@ fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>, 
         if matches!(req, Request::SummariesOf { .. } | Request::Persons { .. }) {
             gate.wait_clear();
         }
-        // Reads are safe to retry once after a reconnect; the notice thread
+        // Reads are safe to retry once after a reconnect (`Remote::call`
+        // retries changes itself, with their request key); the notice thread
         // reports the connection state, so failures here only answer the call.
         let mut result = Err(DeskError::Connection("连接中断".into()));
         for _attempt in 0..2 {
             if remote.is_none() {
-                remote = Remote::connect(&socket, false).ok();
+                match Remote::connect(&socket, false) {
+                    Ok(r) => remote = Some(r),
+                    // Refused (not on the roster, too many connections): say why.
+                    Err(e @ DeskError::Refused(_)) => {
+                        result = Err(e);
+                        break;
+                    }
+                    Err(_) => {}
+                }
                 crate::timing::since_start("tui: connected");
             }
             let Some(r) = remote.as_mut() else {

@@ -122,18 +122,9 @@ fn search_thread(rx: Receiver<SearchMsg>, events: Sender<Event>) {
 }
 
 /// Hands memory freed since (the 25 MB load, the documents the search index
-/// was built from) back to the system now rather than after the allocator's
-/// own delay, for this thread's heap: the desk lives all shift.
-fn release_memory() {
-    extern "C" {
-        fn mi_collect(force: bool);
-    }
-    // Names the allocator's library, so it is linked wherever this is.
-    let _linked = libmimalloc_sys::mi_free as unsafe extern "C" fn(_);
-    // SAFETY: mi_collect only walks and trims this thread's allocator heap.
-    // Unavoidable: neither the mimalloc crate nor libmimalloc-sys offers a
-    // safe wrapper for it.
-    unsafe { mi_collect(true) };
+/// was built from) back to the system now: the desk lives all shift.
+pub(crate) fn release_memory() {
+    crate::memory::release();
 }
 /// How often an unsent form is sent to the server while the officer types.
 const DRAFT_EVERY: Duration = Duration::from_millis(300);

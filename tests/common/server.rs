@@ -111,13 +111,22 @@ impl Server {
     }
 
     pub fn restart(&mut self) {
+        self.restart_with(&[], &[]);
+    }
+
+    /// Restarts the server with extra `desk serve` options and environment.
+    pub fn restart_with(&mut self, args: &[&str], env: &[(&str, &str)]) {
+        self.kill9();
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.dir.path().join("serve.log"))
             .unwrap();
+        let mut serve = vec!["serve"];
+        serve.extend_from_slice(args);
         let child = self
-            .desk(&["serve"])
+            .desk(&serve)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -4,7 +4,7 @@
 use super::context::in_list;
 use super::{Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::{DeskError, Response};
-use crate::desk::local::{committed, Reply};
+use crate::desk::local::{committed, keep_reply, Reply};
 use crate::domain::person::{KeyPerson, NewPerson};
 use crate::domain::record::person_id;
 use crate::store::Before;
@@ -45,6 +45,7 @@ pub(crate) fn run(cx: &Cx, mut new: NewPerson) -> Result<Reply, DeskError> {
                 p.review_date
             ),
         );
+        keep_reply(tx, &Response::Created(id.clone()));
         Ok::<_, DeskError>(id)
     })?;
     Ok(committed(

@@ -5,7 +5,7 @@ use chrono::Datelike;
 use super::context::{flags_from_text, in_list};
 use super::{Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::{DeskError, Response};
-use crate::desk::local::{committed, Reply};
+use crate::desk::local::{committed, keep_reply, Reply};
 use crate::domain::dispute::{Dispute, NewDispute};
 use crate::domain::record::dispute_id;
 use crate::store::Before;
@@ -48,6 +48,7 @@ pub(crate) fn run(cx: &Cx, mut new: NewDispute) -> Result<Reply, DeskError> {
             &id,
             &format!("{} {} {}", d.village, d.category, d.title),
         );
+        keep_reply(tx, &Response::Created(id.clone()));
         Ok::<_, DeskError>(id)
     })?;
     Ok(committed(
