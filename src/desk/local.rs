@@ -16,7 +16,8 @@ use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::record::Read;
 use crate::domain::settings::Settings;
-use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
+use crate::domain::limits::MAX_NAME_CHARS;
+use crate::domain::text::{clean_line, mask_digits, required_line};
 use crate::store::{Before, Store, StoreError};
 
 /// Who is calling: the login the OS vouches for (peer credentials or own uid).

@@ -22,6 +22,7 @@ use crate::desk::wire::{
     read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
+use crate::desk::ledger::ImportsOf;
 use crate::desk::{clock, identity, Caller, Local};
 
 /// Notices a slow client may fall behind by before it is dropped from the stream.
@@ -259,9 +260,11 @@ fn session(
             })?;
     }
 
+    let mut imports = ImportsOf::new(&shared.local, &caller.login);
     loop {
         match read_frame::<ClientMsg>(&mut reader, MAX_CLIENT_FRAME)? {
             ClientMsg::Call { id, req } => {
+                imports.note(&req);
                 if matches!(req, Request::Summaries) {
                     // Every client start: the kept summaries go out as they are.
                     if let Ok(Some((revision, count, blob))) = shared.local.kept_summaries(caller) {
