@@ -89,7 +89,12 @@ pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
         source: Some(Source::parse(&a.source)?),
         summary: a.summary,
         parties,
-        people_involved: a.people.as_deref().map(parse_people).transpose()?.unwrap_or(0),
+        people_involved: a
+            .people
+            .as_deref()
+            .map(parse_people)
+            .transpose()?
+            .unwrap_or(0),
         amount: a.amount.as_deref().map(parse_amount).transpose()?,
         flags: warning_flags(&a.flags)?,
         tier: a.tier.as_deref().map(Tier::parse).transpose()?,

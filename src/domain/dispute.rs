@@ -4,12 +4,12 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::lists::{
-    ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
-};
 use super::limits::{
     check_amount, check_parties, check_people, MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_PHONE_DIGITS,
     MAX_TEXT_CHARS, MIN_PHONE_DIGITS,
+};
+use super::lists::{
+    ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
 };
 use super::text::{check_len, clean_line, clean_text, required_line, required_name};
 use super::workflow::{next, Move, Status};

@@ -110,21 +110,57 @@ pub fn size_text(bytes: u64) -> String {
 /// The README's 输入上限 table, made from the limits above.
 pub fn readme_table() -> String {
     let rows: Vec<(&str, String)> = vec![
-        ("姓名、村(社区)、类型、单位等名称", format!("{MAX_NAME_CHARS} 个字")),
-        ("理由、方案步骤、意见等单行文字", format!("{MAX_LINE_CHARS} 个字")),
-        ("矛盾情况、进展、化解情况、走访情况", format!("{MAX_TEXT_CHARS} 个字")),
-        ("电话", format!("{MIN_PHONE_DIGITS} 到 {MAX_PHONE_DIGITS} 位数字")),
-        ("涉及人数", format!("{} 人", plain_number(u64::from(MAX_PEOPLE)))),
-        ("涉及金额", format!("{} 元（10亿元），不能为负数", plain_number(MAX_AMOUNT_YUAN))),
+        (
+            "姓名、村(社区)、类型、单位等名称",
+            format!("{MAX_NAME_CHARS} 个字"),
+        ),
+        (
+            "理由、方案步骤、意见等单行文字",
+            format!("{MAX_LINE_CHARS} 个字"),
+        ),
+        (
+            "矛盾情况、进展、化解情况、走访情况",
+            format!("{MAX_TEXT_CHARS} 个字"),
+        ),
+        (
+            "电话",
+            format!("{MIN_PHONE_DIGITS} 到 {MAX_PHONE_DIGITS} 位数字"),
+        ),
+        (
+            "涉及人数",
+            format!("{} 人", plain_number(u64::from(MAX_PEOPLE))),
+        ),
+        (
+            "涉及金额",
+            format!("{} 元（10亿元），不能为负数", plain_number(MAX_AMOUNT_YUAN)),
+        ),
         ("一件纠纷的当事人", format!("{MAX_PARTIES} 名")),
-        ("一次导入的数据行", format!("{} 行", plain_number(MAX_IMPORT_ROWS as u64))),
+        (
+            "一次导入的数据行",
+            format!("{} 行", plain_number(MAX_IMPORT_ROWS as u64)),
+        ),
         ("导入文件的一个单元格", size_text(MAX_CELL_BYTES as u64)),
         ("导入文件本身", size_text(MAX_IMPORT_FILE_BYTES)),
         ("xlsx 中一个工作表解压后", size_text(MAX_XLSX_SHEET_BYTES)),
-        ("xlsx 的共享字符串表等其他部件解压后", size_text(MAX_XLSX_PART_BYTES)),
-        ("一个工作表的行号", format!("{} 行（Excel 的上限）", plain_number(u64::from(MAX_SHEET_ROWS)))),
-        ("服务端为一名值班员暂存的未完成导入", size_text(MAX_STAGED_BYTES as u64)),
-        ("一份草稿（未提交的表单）", size_text(MAX_DRAFT_BYTES as u64)),
+        (
+            "xlsx 的共享字符串表等其他部件解压后",
+            size_text(MAX_XLSX_PART_BYTES),
+        ),
+        (
+            "一个工作表的行号",
+            format!(
+                "{} 行（Excel 的上限）",
+                plain_number(u64::from(MAX_SHEET_ROWS))
+            ),
+        ),
+        (
+            "服务端为一名值班员暂存的未完成导入",
+            size_text(MAX_STAGED_BYTES as u64),
+        ),
+        (
+            "一份草稿（未提交的表单）",
+            size_text(MAX_DRAFT_BYTES as u64),
+        ),
     ];
     let mut out = String::from("| 项目 | 上限 |\n|---|---|\n");
     for (what, limit) in rows {
@@ -140,7 +176,10 @@ mod tests {
     #[test]
     fn refusals_name_the_field_and_the_limit() {
         let e = check_amount(10_000_000_000).unwrap_err().to_string();
-        assert!(e.contains("涉及金额") && e.contains("1,000,000,000元"), "{e}");
+        assert!(
+            e.contains("涉及金额") && e.contains("1,000,000,000元"),
+            "{e}"
+        );
         assert!(check_amount(MAX_AMOUNT_YUAN).is_ok());
         let e = check_people(u64::from(u32::MAX)).unwrap_err().to_string();
         assert!(e.contains("涉及人数") && e.contains("100,000人"), "{e}");

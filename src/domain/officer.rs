@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lists::Role;
 use super::limits::MAX_NAME_CHARS;
+use super::lists::Role;
 use super::text::{required_line, required_name};
 use super::DomainError;
 

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dispute::Time;
-use super::lists::{PersonCategory, RiskLevel, VisitMethod};
 use super::limits::{MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use super::lists::{PersonCategory, RiskLevel, VisitMethod};
 use super::text::{clean_line, required_line, required_name};
 use super::DomainError;
 

@@ -490,12 +490,21 @@ mod tests {
         let big = parse_amount("1e10").unwrap_err().to_string();
         assert!(big.contains("涉及金额过大"), "{big}");
         let huge = parse_amount("9999999999万元").unwrap_err().to_string();
-        assert!(huge.contains("涉及金额过大") && huge.contains("最多 1,000,000,000元"), "{huge}");
+        assert!(
+            huge.contains("涉及金额过大") && huge.contains("最多 1,000,000,000元"),
+            "{huge}"
+        );
         assert_eq!(parse_amount("100000万").unwrap(), 1_000_000_000);
         assert_eq!(parse_people("12人").unwrap(), 12);
-        assert!(parse_people("-5").unwrap_err().to_string().contains("不能为负数"));
+        assert!(parse_people("-5")
+            .unwrap_err()
+            .to_string()
+            .contains("不能为负数"));
         let many = parse_people("4294967295").unwrap_err().to_string();
-        assert!(many.contains("涉及人数过大") && many.contains("100,000"), "{many}");
+        assert!(
+            many.contains("涉及人数过大") && many.contains("100,000"),
+            "{many}"
+        );
         assert!(parse_people("99999999999999999999999").is_err());
     }
 

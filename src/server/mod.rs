@@ -18,11 +18,11 @@ use nix::fcntl::{Flock, FlockArg};
 use nix::sys::signal::{SigSet, Signal};
 
 use crate::desk::api::{DeskError, Notice, Request, Response};
+use crate::desk::ledger::ImportsOf;
 use crate::desk::wire::{
     read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
-use crate::desk::ledger::ImportsOf;
 use crate::desk::{clock, identity, Caller, Local};
 
 /// Notices a slow client may fall behind by before it is dropped from the stream.

@@ -12,14 +12,14 @@ use crate::domain::deadline::default_deadline;
 use crate::domain::dispute::PENDING_PARTY;
 use crate::domain::dispute::{Dispute, NewDispute, Party, Time};
 use crate::domain::ledger::{
-    parse_flags, parse_ledger_date, parse_notes, parse_parties, parse_result,
-    parse_risk, parse_tier, parse_visits, parse_yes, Column, LedgerRow, ResultCell, VisitCell,
+    parse_flags, parse_ledger_date, parse_notes, parse_parties, parse_result, parse_risk,
+    parse_tier, parse_visits, parse_yes, Column, LedgerRow, ResultCell, VisitCell,
 };
+use crate::domain::limits::{MAX_AMOUNT_YUAN, MAX_PEOPLE};
 use crate::domain::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier};
 use crate::domain::officer::Officer;
 use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::reading::{read, Phrases};
-use crate::domain::limits::{MAX_AMOUNT_YUAN, MAX_PEOPLE};
 use crate::domain::text::{clean_line, clean_text, parse_amount, parse_people};
 use crate::domain::workflow::Status;
 use crate::domain::DomainError;

@@ -91,7 +91,9 @@ impl<'a, R: Read> Guarded<'a, R> {
         let cap = size_text(MAX_CELL_BYTES as u64);
         Refused(match (self.part, self.row) {
             (Part::Sheet(name), Some(row)) => {
-                format!("工作表“{name}”第 {row} 行有单元格超过 {cap}，拒绝导入（文件可能是恶意构造的）")
+                format!(
+                    "工作表“{name}”第 {row} 行有单元格超过 {cap}，拒绝导入（文件可能是恶意构造的）"
+                )
             }
             (Part::Sheet(name), None) => {
                 format!("工作表“{name}”的开头有一段超过 {cap} 的内容，拒绝导入")
@@ -186,7 +188,9 @@ mod tests {
     use super::*;
 
     fn refusal_of(xml: &[u8], part: Part, cap: u64) -> Option<String> {
-        drain(xml, part, cap).err().map(|e| refusal(&e).expect("a refusal"))
+        drain(xml, part, cap)
+            .err()
+            .map(|e| refusal(&e).expect("a refusal"))
     }
 
     #[test]
@@ -197,9 +201,18 @@ mod tests {
              <x:row spans=\"1:2\" r=\"7\"><c t=\"inlineStr\"><is><t>{long}</t></is></c></x:row>"
         );
         let e = refusal_of(xml.as_bytes(), Part::Sheet("台账"), 1 << 30).unwrap();
-        assert!(e.contains("工作表“台账”第 7 行") && e.contains("32 KB"), "{e}");
-        let fine = format!("<row r=\"1\"><c><is><t>{}</t></is></c></row>", "字".repeat(5000));
-        assert_eq!(refusal_of(fine.as_bytes(), Part::Sheet("台账"), 1 << 30), None);
+        assert!(
+            e.contains("工作表“台账”第 7 行") && e.contains("32 KB"),
+            "{e}"
+        );
+        let fine = format!(
+            "<row r=\"1\"><c><is><t>{}</t></is></c></row>",
+            "字".repeat(5000)
+        );
+        assert_eq!(
+            refusal_of(fine.as_bytes(), Part::Sheet("台账"), 1 << 30),
+            None
+        );
     }
 
     #[test]
@@ -208,7 +221,10 @@ mod tests {
         let e = refusal_of(xml.as_bytes(), Part::Strings, 1000).unwrap();
         assert!(e.contains("共享字符串表解压后超过"), "{e}");
         assert_eq!(refusal_of(xml.as_bytes(), Part::Strings, 1 << 20), None);
-        let long = format!("<sst><si><t>1</t></si><si><t>{}</t></si></sst>", "a".repeat(40_000));
+        let long = format!(
+            "<sst><si><t>1</t></si><si><t>{}</t></si></sst>",
+            "a".repeat(40_000)
+        );
         let e = refusal_of(long.as_bytes(), Part::Strings, 1 << 20).unwrap();
         assert!(e.contains("共享字符串第 2 条"), "{e}");
     }
