@@ -128,7 +128,7 @@ struct Pending {
     rows: Vec<Vec<LedgerRow>>,
     built: Vec<Vec<BuiltRow>>,
     count: usize,
-    /// What the rows and their records hold, as `held_bytes` estimates it.
+    /// What the rows hold, as `held_bytes` counts it.
     bytes: usize,
     ctx: rebuild::Context,
     /// A batch was built against a different context than the first.
@@ -220,12 +220,6 @@ impl Staging {
         drop(staged);
         drop_later(gone);
     }
-
-    /// Unfinished imports held, for tests: (imports, rows).
-    pub fn held(&self) -> (usize, usize) {
-        let staged = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        (staged.len(), staged.iter().map(|p| p.count).sum())
-    }
 }
 
 /// The unfinished imports one connection started: dropped when it closes,
@@ -263,8 +257,8 @@ impl Drop for ImportsOf<'_> {
     }
 }
 
-/// What staged rows hold in memory, roughly: their text and cells, and as
-/// much again for the records built from them.
+/// What staged rows hold in memory as received: their text and cells (the
+/// records built from them add about as much again).
 fn held_bytes(rows: &[LedgerRow]) -> usize {
     let string = std::mem::size_of::<String>();
     let one = |r: &LedgerRow| {
@@ -272,7 +266,7 @@ fn held_bytes(rows: &[LedgerRow]) -> usize {
             + r.sheet.len()
             + r.cells.iter().map(|c| c.len() + string).sum::<usize>()
     };
-    2 * rows.iter().map(one).sum::<usize>()
+    rows.iter().map(one).sum::<usize>()
 }
 
 /// `ExportLedger`: every role may take the ledger; phones are masked as on screen.

@@ -37,8 +37,9 @@ pub const MAX_XLSX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Rows of one sheet, blank ones included (Excel's own limit): a cell placed
 /// at row four billion does not make the reader walk to it.
 pub const MAX_SHEET_ROWS: u32 = 1_048_576;
-/// Bytes of unfinished import rows the server holds for one officer.
-pub const MAX_STAGED_BYTES: usize = 192 * 1024 * 1024;
+/// Bytes of unfinished import rows (their text and cells, as received) the
+/// server holds for one officer; 100 000 ledger rows are about 110 MB.
+pub const MAX_STAGED_BYTES: usize = 256 * 1024 * 1024;
 /// Bytes of one kept draft (an unsent form).
 pub const MAX_DRAFT_BYTES: usize = 64 * 1024;
 

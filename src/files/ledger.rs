@@ -898,6 +898,58 @@ pub fn report_text(infos: &[SheetInfo], r: &ImportReport) -> String {
 mod tests {
     use super::*;
 
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// The reader refuses the row past the import limit as it streams,
+    /// across sheets, naming the sheet and the row; rows up to it go out.
+    #[test]
+    fn rows_past_the_import_limit_are_refused_naming_the_row() {
+        let mut sent = 0usize;
+        let mut out = |_: LedgerRow| -> anyhow::Result<()> {
+            sent += 1;
+            Ok(())
+        };
+        let mut rows = RowReader::new(&mut out);
+        let header = strings(&["排查时间", "村名", "矛盾情况"]);
+        let data = strings(&["2026-11-01", "东河村", "邻里纠纷"]);
+        let first = MAX_IMPORT_ROWS / 2;
+        rows.start_sheet("上半年", 0).unwrap();
+        rows.row(header.clone()).unwrap();
+        for _ in 0..first {
+            rows.row(data.clone()).unwrap();
+        }
+        rows.start_sheet("下半年", 0).unwrap();
+        rows.row(header).unwrap();
+        for _ in first..MAX_IMPORT_ROWS {
+            rows.row(data.clone()).unwrap();
+        }
+        let e = rows.row(data).unwrap_err().to_string();
+        let row = MAX_IMPORT_ROWS - first + 2;
+        assert_eq!(
+            e,
+            format!("工作表“下半年”第 {row} 行：一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入")
+        );
+        drop(rows);
+        assert_eq!(sent, MAX_IMPORT_ROWS);
+    }
+
+    #[test]
+    fn a_cell_past_the_limit_is_refused_naming_the_row() {
+        let mut out = |_: LedgerRow| -> anyhow::Result<()> { Ok(()) };
+        let mut rows = RowReader::new(&mut out);
+        rows.start_sheet("台账", 4).unwrap();
+        rows.row(strings(&["排查时间", "村名", "矛盾情况"]))
+            .unwrap();
+        let long = "纠".repeat(MAX_CELL_BYTES / 3 + 1);
+        let e = rows
+            .row(strings(&["2026-11-01", "东河村", &long]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "工作表“台账”第 6 行有单元格超过 32 KB，拒绝导入");
+    }
+
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet {
             name: "11月".into(),
