@@ -559,10 +559,17 @@ mod merges {
                         out.insert(name.clone(), regions);
                     })
                 }
-                None if path.to_ascii_lowercase().ends_with("sharedstrings.xml") => {
-                    guard::drain(part, Part::Strings, MAX_XLSX_PART_BYTES)
+                None => {
+                    let lower = path.to_ascii_lowercase();
+                    let what = if lower.ends_with("sharedstrings.xml") {
+                        Part::Strings
+                    } else if lower.ends_with(".xml") || lower.ends_with(".rels") {
+                        Part::Other(&path)
+                    } else {
+                        Part::Binary(&path)
+                    };
+                    guard::drain(part, what, MAX_XLSX_PART_BYTES)
                 }
-                None => guard::drain(part, Part::Other(&path), MAX_XLSX_PART_BYTES),
             };
             match read {
                 Ok(()) => {}

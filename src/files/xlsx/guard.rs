@@ -36,8 +36,11 @@ pub enum Part<'a> {
     Sheet(&'a str),
     /// The shared-strings table.
     Strings,
-    /// Anything else, by its path in the package.
+    /// Any other XML part, by its path in the package.
     Other(&'a str),
+    /// A part that is not XML (an image, a macro project): only its size
+    /// is bounded, as nothing here reads its text.
+    Binary(&'a str),
 }
 
 /// Longest tag head kept to read a row's number from.
@@ -79,7 +82,7 @@ impl<'a, R: Read> Guarded<'a, R> {
         let what = match self.part {
             Part::Sheet(name) => format!("工作表“{name}”"),
             Part::Strings => "共享字符串表".to_string(),
-            Part::Other(path) => format!("部件“{path}”"),
+            Part::Other(path) | Part::Binary(path) => format!("部件“{path}”"),
         };
         Refused(format!(
             "Excel 文件中的{what}解压后超过 {}，可能是恶意构造的压缩文件，拒绝导入",
@@ -102,7 +105,7 @@ impl<'a, R: Read> Guarded<'a, R> {
                 "Excel 文件的共享字符串第 {} 条超过 {cap}，拒绝导入（文件可能是恶意构造的）",
                 self.strings.max(1)
             ),
-            (Part::Other(path), _) => {
+            (Part::Other(path) | Part::Binary(path), _) => {
                 format!("Excel 文件的部件“{path}”中有一段超过 {cap} 的内容，拒绝导入")
             }
         })
@@ -171,7 +174,9 @@ impl<R: Read> Read for Guarded<'_, R> {
         if self.seen > self.cap {
             return Err(std::io::Error::other(self.too_big()));
         }
-        self.watch(&buf[..n]).map_err(std::io::Error::other)?;
+        if !matches!(self.part, Part::Binary(_)) {
+            self.watch(&buf[..n]).map_err(std::io::Error::other)?;
+        }
         Ok(n)
     }
 }
@@ -227,5 +232,13 @@ mod tests {
         );
         let e = refusal_of(long.as_bytes(), Part::Strings, 1 << 20).unwrap();
         assert!(e.contains("共享字符串第 2 条"), "{e}");
+        // A picture's bytes are no text: only its size counts.
+        let zeros = vec![0u8; 100_000];
+        assert_eq!(
+            refusal_of(&zeros, Part::Binary("xl/media/image1.emf"), 1 << 20),
+            None
+        );
+        let e = refusal_of(&zeros, Part::Binary("xl/media/image1.emf"), 1000).unwrap();
+        assert!(e.contains("部件“xl/media/image1.emf”解压后超过"), "{e}");
     }
 }
