@@ -88,7 +88,7 @@ fn plain_number(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -99,7 +99,7 @@ fn plain_number(n: u64) -> String {
 /// A size in the officers' units: "64 KB", "200 MB", "1 GB".
 pub fn size_text(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= 1024 * MB && bytes % (1024 * MB) == 0 {
+    if bytes >= 1024 * MB && bytes.is_multiple_of(1024 * MB) {
         format!("{} GB", bytes / (1024 * MB))
     } else if bytes >= MB {
         format!("{} MB", bytes / MB)
