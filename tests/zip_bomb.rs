@@ -162,6 +162,7 @@ fn zip_bombs_are_refused_without_being_inflated() {
         assert!(e.contains(says), "{e}");
         assert!(!e.is_ascii(), "{e}");
         let peak = children_peak_rss();
+        eprintln!("importer's peak resident set: {} MB", peak >> 20);
         assert!(
             peak < 256 << 20,
             "a child of this test reached {} MB",
