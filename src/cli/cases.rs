@@ -20,7 +20,7 @@ use crate::domain::lists::{
     ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
 };
 use crate::domain::record::RecordKind;
-use crate::domain::text::parse_amount;
+use crate::domain::text::{parse_amount, parse_people};
 use crate::domain::workflow::Status;
 
 #[derive(Subcommand)]
@@ -43,9 +43,11 @@ pub struct Register {
     /// 当事人：姓名，或 姓名/身份/电话；第一位默认申请方，第二位被申请方
     #[arg(long = "party", value_name = "姓名", required = true)]
     parties: Vec<String>,
-    #[arg(long, value_name = "人数")]
-    people: Option<u32>,
-    #[arg(long, value_name = "金额")]
+    /// 涉及人数（如 5 或 5人）
+    #[arg(long, value_name = "人数", allow_hyphen_values = true)]
+    people: Option<String>,
+    /// 涉及金额（如 30000、3万 或 3.5万元）；负数会被拒绝并说明
+    #[arg(long, value_name = "金额", allow_hyphen_values = true)]
     amount: Option<String>,
     #[arg(long = "flag", value_name = "预警情形")]
     flags: Vec<String>,
@@ -87,7 +89,12 @@ pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
         source: Some(Source::parse(&a.source)?),
         summary: a.summary,
         parties,
-        people_involved: a.people.unwrap_or(0),
+        people_involved: a
+            .people
+            .as_deref()
+            .map(parse_people)
+            .transpose()?
+            .unwrap_or(0),
         amount: a.amount.as_deref().map(parse_amount).transpose()?,
         flags: warning_flags(&a.flags)?,
         tier: a.tier.as_deref().map(Tier::parse).transpose()?,

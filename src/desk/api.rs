@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{ImportBatch, ImportReport, LedgerFilter};
-use super::ops::Change;
+use super::ops::{Change, Op};
 use crate::domain::dispute::{Dispute, NewDispute};
 use crate::domain::officer::Officer;
 use crate::domain::period::SensitivePeriod;
@@ -79,13 +79,17 @@ pub enum Request {
     /// compensating change; the audit log keeps both.
     Undo,
 
-    /// Keep an unsent form for the caller (`key` names the form).
+    /// Keep (or with None, drop) one of the caller's drafts. For the form
+    /// slot, `form` is the operation the form submits (None: the roll-call
+    /// report); a draft is kept only for an officer who may submit it, and
+    /// only up to `limits::MAX_DRAFT_BYTES`.
     SaveDraft {
-        key: String,
+        slot: DraftSlot,
+        form: Option<Op>,
         value: Option<String>,
     },
     Draft {
-        key: String,
+        slot: DraftSlot,
     },
 
     /// The ledger (台账) for export: full records, phones masked by role;
@@ -140,6 +144,25 @@ pub enum Request {
     Report {
         spec: Spec,
     },
+}
+
+/// The drafts an officer has, one each: nothing else is kept per officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DraftSlot {
+    /// The unsent form (whichever form it is).
+    Form,
+    /// When the officer last opened the desk (for the handover).
+    Shift,
+}
+
+impl DraftSlot {
+    /// The slot's name in the store's key (`login:form`, `login:shift`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DraftSlot::Form => "form",
+            DraftSlot::Shift => "shift",
+        }
+    }
 }
 
 impl Request {

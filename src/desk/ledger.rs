@@ -15,6 +15,7 @@ use super::api::{DeskError, Response};
 use super::local::{committed, mask_person, sees_contacts, Local, Reply};
 use crate::domain::dispute::{Dispute, HistoryEntry, Time};
 use crate::domain::ledger::{same_dispute_key, Column, LedgerRow};
+use crate::domain::limits::{size_text, MAX_IMPORT_ROWS, MAX_STAGED_BYTES};
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::text::{clean_line, mask_digits};
 use crate::domain::workflow::Status;
@@ -109,8 +110,6 @@ pub struct ImportReport {
     pub flags_from_text: u64,
 }
 
-/// Rows above this in one import are refused: a township ledger is thousands.
-const MAX_IMPORT_ROWS: usize = 1_000_000;
 /// Unfinished imports kept at once; the oldest is dropped past this.
 const MAX_STAGED: usize = 16;
 
@@ -129,6 +128,8 @@ struct Pending {
     rows: Vec<Vec<LedgerRow>>,
     built: Vec<Vec<BuiltRow>>,
     count: usize,
+    /// What the rows hold, as `held_bytes` counts it.
+    bytes: usize,
     ctx: rebuild::Context,
     /// A batch was built against a different context than the first.
     mixed: bool,
@@ -163,6 +164,7 @@ impl Staging {
                     rows: Vec::new(),
                     built: Vec::new(),
                     count: 0,
+                    bytes: 0,
                     ctx: ctx.clone(),
                     mixed: false,
                     since: std::time::Instant::now(),
@@ -170,6 +172,12 @@ impl Staging {
                 staged.len() - 1
             }
         };
+        let bytes = held_bytes(&rows);
+        let officer_holds: usize = staged
+            .iter()
+            .filter(|p| p.key.0 == login)
+            .map(|p| p.bytes)
+            .sum();
         let held = &mut staged[pos];
         if held.count + rows.len() > MAX_IMPORT_ROWS {
             staged.remove(pos);
@@ -177,7 +185,15 @@ impl Staging {
                 "一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入"
             )));
         }
+        if officer_holds + bytes > MAX_STAGED_BYTES {
+            staged.remove(pos);
+            return Err(DeskError::Invalid(format!(
+                "您暂存的导入数据超过 {}（每名值班员的上限），本次导入已放弃；请把文件拆开分批导入",
+                size_text(MAX_STAGED_BYTES as u64)
+            )));
+        }
         held.mixed |= held.ctx != ctx;
+        held.bytes += bytes;
         held.count += rows.len();
         held.rows.push(rows);
         held.built.push(built);
@@ -187,6 +203,70 @@ impl Staging {
         }
         Ok((count, None))
     }
+}
+
+impl Staging {
+    /// Drops `login`'s unfinished imports with these tokens (their
+    /// connection closed: no last batch can come).
+    pub(crate) fn drop_tokens(&self, login: &str, tokens: &[u64]) {
+        let mut staged = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let gone: Vec<Pending> = {
+            let (gone, kept) = std::mem::take(&mut *staged)
+                .into_iter()
+                .partition(|p| p.key.0 == login && tokens.contains(&p.key.1));
+            *staged = kept;
+            gone
+        };
+        drop(staged);
+        drop_later(gone);
+    }
+}
+
+/// The unfinished imports one connection started: dropped when it closes,
+/// so a client killed half-way does not leave its rows held for half an hour.
+pub struct ImportsOf<'a> {
+    local: &'a Local,
+    login: String,
+    tokens: Vec<u64>,
+}
+
+impl<'a> ImportsOf<'a> {
+    pub fn new(local: &'a Local, login: &str) -> Self {
+        ImportsOf {
+            local,
+            login: login.to_string(),
+            tokens: Vec::new(),
+        }
+    }
+
+    /// Notes the import a request stages, if it is one.
+    pub fn note(&mut self, req: &super::api::Request) {
+        if let super::api::Request::ImportLedger { batch } = req {
+            if !self.tokens.contains(&batch.token) {
+                self.tokens.push(batch.token);
+            }
+        }
+    }
+}
+
+impl Drop for ImportsOf<'_> {
+    fn drop(&mut self) {
+        if !self.tokens.is_empty() {
+            self.local.imports.drop_tokens(&self.login, &self.tokens);
+        }
+    }
+}
+
+/// What staged rows hold in memory as received: their text and cells (the
+/// records built from them add about as much again).
+fn held_bytes(rows: &[LedgerRow]) -> usize {
+    let string = std::mem::size_of::<String>();
+    let one = |r: &LedgerRow| {
+        std::mem::size_of::<LedgerRow>()
+            + r.sheet.len()
+            + r.cells.iter().map(|c| c.len() + string).sum::<usize>()
+    };
+    rows.iter().map(one).sum::<usize>()
 }
 
 /// `ExportLedger`: every role may take the ledger; phones are masked as on screen.

@@ -6,17 +6,19 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use super::api::{CheckResult, DeskError, ListName, Lists, Notice, Request, Response};
+use super::api::{CheckResult, DeskError, DraftSlot, ListName, Lists, Notice, Request, Response};
 use super::clock;
 use super::ops::Cx;
+use super::ops::{Entry, Op};
 use super::routine;
 use crate::domain::dispute::{Dispute, Time};
+use crate::domain::limits::{size_text, MAX_DRAFT_BYTES, MAX_NAME_CHARS};
 use crate::domain::lists::{Role, DEFAULT_CATEGORIES, DEFAULT_UNITS};
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::record::Read;
 use crate::domain::settings::Settings;
-use crate::domain::text::{clean_line, mask_digits, required_line, MAX_NAME_CHARS};
+use crate::domain::text::{clean_line, mask_digits, required_line};
 use crate::store::codec::{decode, encode};
 use crate::store::{Before, RequestKey, Store, StoreError, Tx};
 
@@ -150,12 +152,15 @@ impl Local {
                 check(&me, Capability::Admin, false, "检查或备份数据库")?;
                 self.backup(&me.login, name.as_deref())
             }
-            Request::Draft { key } => Ok(Reply::plain(Response::Draft(
-                self.store.draft(&draft_key(&me, &key))?,
+            Request::Draft { slot } => Ok(Reply::plain(Response::Draft(
+                self.store.draft(&draft_key(&me, slot))?,
             ))),
-            Request::SaveDraft { key, value } => {
+            Request::SaveDraft { slot, form, value } => {
+                if let Some(text) = &value {
+                    may_keep_draft(&me, slot, form, text)?;
+                }
                 self.store
-                    .save_draft(&draft_key(&me, &key), value.as_deref())?;
+                    .save_draft(&draft_key(&me, slot), value.as_deref())?;
                 Ok(Reply::plain(Response::Done))
             }
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
@@ -505,8 +510,39 @@ pub(crate) fn keep_reply(tx: &mut Tx<'_>, reply: &Response) {
     }
 }
 
-fn draft_key(me: &Officer, key: &str) -> String {
-    format!("{}:{}", me.login, key)
+fn draft_key(me: &Officer, slot: DraftSlot) -> String {
+    format!("{}:{}", me.login, slot.name())
+}
+
+/// Drafts are unaudited, so they are kept only for an officer who could
+/// submit the form, and only so large: otherwise a 只读 account could fill
+/// the disk with them.
+fn may_keep_draft(
+    me: &Officer,
+    slot: DraftSlot,
+    form: Option<Op>,
+    text: &str,
+) -> Result<(), DeskError> {
+    if text.len() > MAX_DRAFT_BYTES {
+        return Err(DeskError::Invalid(format!(
+            "草稿过大（{}），最多 {}，未保存；请精简后再填",
+            size_text(text.len() as u64),
+            size_text(MAX_DRAFT_BYTES as u64)
+        )));
+    }
+    match (slot, form) {
+        (DraftSlot::Shift, _) => Ok(()),
+        (DraftSlot::Form, Some(op)) => {
+            let spec = op.spec();
+            let title = match spec.entry {
+                Entry::Form(title) => title,
+                Entry::OneKey | Entry::CliOnly => spec.verb,
+            };
+            spec.who.permit_ever(me, &format!("保存「{title}」草稿"))
+        }
+        // The roll-call report: whoever may record one.
+        (DraftSlot::Form, None) => Ok(check(me, Capability::Desk, false, "保存「点名报告」草稿")?),
+    }
 }
 
 /// 领导 and 管理员 see phones and ID numbers in full; others only on their own cases.

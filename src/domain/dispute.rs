@@ -4,13 +4,14 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::limits::{
+    check_amount, check_parties, check_people, MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_PHONE_DIGITS,
+    MAX_TEXT_CHARS, MIN_PHONE_DIGITS,
+};
 use super::lists::{
     ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
 };
-use super::text::{
-    check_len, clean_line, clean_text, required_line, MAX_LINE_CHARS, MAX_NAME_CHARS,
-    MAX_TEXT_CHARS,
-};
+use super::text::{check_len, clean_line, clean_text, required_line, required_name};
 use super::workflow::{next, Move, Status};
 use super::DomainError;
 
@@ -34,7 +35,7 @@ pub struct Party {
 
 impl Party {
     pub fn new(name: &str, role: PartyRole, phone: Option<&str>) -> Result<Party, DomainError> {
-        let name = required_line("当事人姓名", name, MAX_NAME_CHARS)?;
+        let name = required_name("当事人姓名", name)?;
         let phone = match phone.map(clean_line).filter(|p| !p.is_empty()) {
             Some(p) => Some(check_phone(&p)?),
             None => None,
@@ -50,9 +51,12 @@ impl Party {
 
 pub fn check_phone(phone: &str) -> Result<String, DomainError> {
     let digits: String = phone.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    if digits.len() < 7 || digits.len() > 13 || !digits.chars().all(|c| c.is_ascii_digit()) {
+    let n = digits.len();
+    if !(MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&n)
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(DomainError::invalid(format!(
-            "电话“{phone}”格式不对，应为 7 到 13 位数字"
+            "电话“{phone}”格式不对，应为 {MIN_PHONE_DIGITS} 到 {MAX_PHONE_DIGITS} 位数字"
         )));
     }
     Ok(digits)
@@ -269,6 +273,11 @@ impl Dispute {
         let summary = required_line("矛盾情况", &new.summary, MAX_TEXT_CHARS)?;
         if new.parties.is_empty() {
             return Err(DomainError::invalid("至少填写一名当事人".to_string()));
+        }
+        check_parties(new.parties.len())?;
+        check_people(u64::from(new.people_involved))?;
+        if let Some(yuan) = new.amount {
+            check_amount(yuan)?;
         }
         let mut parties = Vec::with_capacity(new.parties.len());
         for p in new.parties {

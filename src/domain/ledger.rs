@@ -658,19 +658,6 @@ pub fn parse_yes(what: &str, text: &str) -> Result<bool, DomainError> {
     }
 }
 
-/// 涉及人数: `5`, `5人`, `5.0`.
-pub fn parse_people(text: &str) -> Result<u32, DomainError> {
-    let t = clean_line(text);
-    let t = t.trim_end_matches('人').trim_end_matches(".0");
-    if t.is_empty() {
-        return Ok(0);
-    }
-    t.parse::<u32>()
-        .ok()
-        .filter(|n| *n <= 100_000)
-        .ok_or_else(|| DomainError::invalid(format!("涉及人数“{t}”应为整数，如 5 或 5人")))
-}
-
 /// The key that says two rows are the same dispute when neither carries a
 /// 编号: village, day, parties (in any order) and the first 80 characters of
 /// the situation — what the summary table keeps.
@@ -788,7 +775,6 @@ mod tests {
         );
         assert!(parse_yes("挂牌督办", "√").unwrap());
         assert!(parse_yes("挂牌督办", "也许").is_err());
-        assert_eq!(parse_people("12人").unwrap(), 12);
         assert_eq!(
             same_dispute_key("东河村", d(2026, 1, 2), &["乙".into(), "甲".into()], "x"),
             same_dispute_key("东河村", d(2026, 1, 2), &["甲".into(), "乙".into()], "x")

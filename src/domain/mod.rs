@@ -6,6 +6,7 @@ pub mod deadline;
 pub mod dispute;
 pub mod iso_time;
 pub mod ledger;
+pub mod limits;
 pub mod lists;
 pub mod officer;
 pub mod period;

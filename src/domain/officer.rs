@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::MAX_NAME_CHARS;
 use super::lists::Role;
-use super::text::{required_line, MAX_NAME_CHARS};
+use super::text::{required_line, required_name};
 use super::DomainError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,7 +37,7 @@ impl Officer {
         }
         Ok(Officer {
             login: login.to_string(),
-            name: required_line("姓名", name, MAX_NAME_CHARS)?,
+            name: required_name("姓名", name)?,
             unit: required_line("单位", unit, MAX_NAME_CHARS)?,
             role,
             active: true,

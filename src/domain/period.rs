@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::text::{clean_line, fullwidth_to_ascii, required_line, MAX_NAME_CHARS};
+use super::limits::MAX_NAME_CHARS;
+use super::text::{clean_line, fullwidth_to_ascii, required_line};
 use super::DomainError;
 
 /// Default share of the usual deadline while a period is active.

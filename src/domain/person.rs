@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dispute::Time;
+use super::limits::{MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 use super::lists::{PersonCategory, RiskLevel, VisitMethod};
-use super::text::{clean_line, required_line, MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use super::text::{clean_line, required_line, required_name};
 use super::DomainError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,7 +107,7 @@ impl KeyPerson {
         by: &str,
         now: Time,
     ) -> Result<KeyPerson, DomainError> {
-        let name = required_line("姓名", &new.name, MAX_NAME_CHARS)?;
+        let name = required_name("姓名", &new.name)?;
         let village = required_line("村(社区)", &new.village, MAX_NAME_CHARS)?;
         let reason = required_line("列管理由", &new.reason, MAX_LINE_CHARS)?;
         let officer = required_line("责任人", &new.officer, MAX_NAME_CHARS)?;

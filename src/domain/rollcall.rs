@@ -7,9 +7,10 @@ use chrono::{NaiveDate, Timelike};
 use serde::{Deserialize, Serialize};
 
 use super::dispute::Time;
+use super::limits::MAX_LINE_CHARS;
 use super::lists::{Channel, RollcallKind};
 use super::period::SensitivePeriod;
-use super::text::{check_len, clean_line, MAX_LINE_CHARS};
+use super::text::{check_len, clean_line};
 use super::DomainError;
 
 /// The centre itself collects the reports; it does not owe one.

@@ -103,10 +103,55 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Longest text kept in one field; longer input is an error, not a silent cut.
-pub const MAX_NAME_CHARS: usize = 50;
-pub const MAX_LINE_CHARS: usize = 500;
-pub const MAX_TEXT_CHARS: usize = 5000;
+/// Invisible format characters (Unicode category Cf: zero-width space,
+/// joiner and non-joiner, BOM, bidi controls, soft hyphen, tags …). Inside a
+/// name they make "王五" and "王\u{200d}五" two people to every comparison.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}'
+        | '\u{0600}'..='\u{0605}'
+        | '\u{061c}'
+        | '\u{06dd}'
+        | '\u{070f}'
+        | '\u{0890}'..='\u{0891}'
+        | '\u{08e2}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}')
+}
+
+/// A name as it is kept and compared: one line, invisible characters gone.
+/// The one normalising function for names wherever they enter (当事人,
+/// 重点人员, officers).
+pub fn clean_name(input: &str) -> String {
+    let line = clean_line(input);
+    if line.is_ascii() || !line.chars().any(is_invisible) {
+        return line;
+    }
+    let kept: String = line.chars().filter(|c| !is_invisible(*c)).collect();
+    kept.trim().to_string()
+}
+
+/// A required name: cleaned by `clean_name`, at most `MAX_NAME_CHARS`.
+pub fn required_name(field: &str, input: &str) -> Result<String, DomainError> {
+    let name = clean_name(input);
+    if name.is_empty() {
+        return Err(DomainError::invalid(format!("{field}不能为空")));
+    }
+    check_len(field, &name, super::limits::MAX_NAME_CHARS)?;
+    Ok(name)
+}
 
 /// Cleans a required one-line field and checks its length.
 pub fn required_line(field: &str, input: &str, max: usize) -> Result<String, DomainError> {
@@ -262,11 +307,42 @@ pub fn parse_amount(input: &str) -> Result<u64, DomainError> {
         Some(n) => (n, 10_000.0),
         None => (body, 1.0),
     };
+    if number.starts_with('-') {
+        return Err(DomainError::invalid(format!(
+            "涉及金额不能为负数（“{}”），请写 0 或正数，如 3万元",
+            clean_line(input)
+        )));
+    }
     let value: f64 = number.parse().map_err(|_| bad())?;
-    if !value.is_finite() || value < 0.0 || value * scale > 1e12 {
+    if !value.is_finite() {
         return Err(bad());
     }
-    Ok((value * scale).round() as u64)
+    // Saturates: anything beyond u64 is refused by the limit all the same.
+    let yuan = (value * scale).round() as u64;
+    super::limits::check_amount(yuan)?;
+    Ok(yuan)
+}
+
+/// Parses a number of people: `5`, `5人`. Negative or beyond the limit is
+/// refused, each with its own message.
+pub fn parse_people(input: &str) -> Result<u32, DomainError> {
+    let t: String = clean_line(input).chars().map(fullwidth_to_ascii).collect();
+    let t = t.trim_end_matches('人').trim_end_matches(".0").trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    if t.starts_with('-') && t[1..].chars().all(|c| c.is_ascii_digit()) && t.len() > 1 {
+        return Err(DomainError::invalid(format!("涉及人数不能为负数（“{t}”）")));
+    }
+    if !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DomainError::invalid(format!(
+            "涉及人数“{t}”应为整数，如 5 或 5人"
+        )));
+    }
+    // All digits: too long for u64 is beyond the limit too.
+    let n = t.parse::<u64>().unwrap_or(u64::MAX);
+    super::limits::check_people(n)?;
+    Ok(n as u32)
 }
 
 pub(crate) fn fullwidth_to_ascii(c: char) -> char {
@@ -372,11 +448,26 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_leave_names() {
+        for dressed in [
+            "王\u{200d}五",
+            "王\u{200b}五",
+            "\u{feff}王五",
+            "王\u{200c}五\u{2060}",
+            "王\u{202e}五",
+            "王\u{00ad}五",
+            "王\u{e0041}五",
+        ] {
+            assert_eq!(clean_name(dressed), "王五", "{dressed:?}");
+        }
+        assert_eq!(clean_name(" 张 三 "), "张 三");
+        assert!(required_name("姓名", "\u{200b}\u{200d}").is_err());
+    }
+
+    #[test]
     fn length_limits_are_errors() {
         let long = "张".repeat(500);
-        let err = required_line("姓名", &long, MAX_NAME_CHARS)
-            .unwrap_err()
-            .to_string();
+        let err = required_name("姓名", &long).unwrap_err().to_string();
         assert_eq!(err, "姓名过长（500 个字），最多 50 个字");
         assert_eq!(
             required_line("姓名", " \u{1b}[0m ", 50)
@@ -394,7 +485,27 @@ mod tests {
         assert_eq!(parse_amount("1,200元").unwrap(), 1200);
         assert_eq!(parse_amount("１２万").unwrap(), 120000);
         assert!(parse_amount("很多").is_err());
-        assert!(parse_amount("-5").is_err());
+        let neg = parse_amount("-5万元").unwrap_err().to_string();
+        assert!(neg.contains("不能为负数"), "{neg}");
+        let big = parse_amount("1e10").unwrap_err().to_string();
+        assert!(big.contains("涉及金额过大"), "{big}");
+        let huge = parse_amount("9999999999万元").unwrap_err().to_string();
+        assert!(
+            huge.contains("涉及金额过大") && huge.contains("最多 1,000,000,000元"),
+            "{huge}"
+        );
+        assert_eq!(parse_amount("100000万").unwrap(), 1_000_000_000);
+        assert_eq!(parse_people("12人").unwrap(), 12);
+        assert!(parse_people("-5")
+            .unwrap_err()
+            .to_string()
+            .contains("不能为负数"));
+        let many = parse_people("4294967295").unwrap_err().to_string();
+        assert!(
+            many.contains("涉及人数过大") && many.contains("100,000"),
+            "{many}"
+        );
+        assert!(parse_people("99999999999999999999999").is_err());
     }
 
     #[test]

@@ -13,7 +13,10 @@ use crate::desk::api::unexpected;
 use crate::desk::ledger::{ImportBatch, ImportFinish, ImportReport, LedgerFilter, RowProblem};
 use crate::desk::{Desk, DeskExt, Request, Response};
 use crate::domain::ledger::{column_bits, ledger_row, Column, LedgerRow};
-use crate::domain::text::{clean_line, MAX_TEXT_CHARS};
+use crate::domain::limits::{
+    size_text, MAX_CELL_BYTES, MAX_IMPORT_ROWS, MAX_SHEET_ROWS, MAX_TEXT_CHARS,
+};
+use crate::domain::text::clean_line;
 
 /// The names township ledgers give each column. Compared after dropping
 /// spaces, line breaks and `*` marks, and again without any bracketed part
@@ -425,6 +428,8 @@ fn is_note_row(cells: &[String]) -> bool {
 pub struct RowReader<'a> {
     syn: Synonyms,
     sheet: Option<SheetState>,
+    /// Data rows of the sheets already ended (the import limit counts all).
+    before: usize,
     infos: Vec<SheetInfo>,
     out: &'a mut dyn FnMut(LedgerRow) -> anyhow::Result<()>,
 }
@@ -450,6 +455,7 @@ impl<'a> RowReader<'a> {
         RowReader {
             syn: Synonyms::new(),
             sheet: None,
+            before: 0,
             infos: Vec::new(),
             out,
         }
@@ -459,6 +465,13 @@ impl<'a> RowReader<'a> {
     /// (0-based).
     pub fn start_sheet(&mut self, name: &str, first_row: u32) -> anyhow::Result<()> {
         self.end_sheet()?;
+        if first_row >= MAX_SHEET_ROWS {
+            anyhow::bail!(
+                "工作表“{}”从第 {} 行才开始，超过 Excel 的 {MAX_SHEET_ROWS} 行，文件可能已损坏",
+                clean_line(name),
+                u64::from(first_row) + 1
+            );
+        }
         self.sheet = Some(SheetState {
             name: name.to_string(),
             first_row,
@@ -479,18 +492,32 @@ impl<'a> RowReader<'a> {
         let Some(sheet) = self.sheet.as_mut() else {
             anyhow::bail!("内部错误：没有工作表就读到了行");
         };
+        let number = u64::from(sheet.first_row) + sheet.next as u64 + 1;
+        if number > u64::from(MAX_SHEET_ROWS) {
+            anyhow::bail!(
+                "工作表“{}”超过 Excel 的 {MAX_SHEET_ROWS} 行，文件可能已损坏",
+                clean_line(&sheet.name)
+            );
+        }
+        if cells.iter().any(|c| c.len() > MAX_CELL_BYTES) {
+            anyhow::bail!(
+                "工作表“{}”第 {number} 行有单元格超过 {}，拒绝导入",
+                clean_line(&sheet.name),
+                size_text(MAX_CELL_BYTES as u64)
+            );
+        }
         match &sheet.layout {
             None => {
                 sheet.prefix.push(cells);
                 sheet.next += 1;
                 if sheet.prefix.len() >= PREFIX_ROWS {
-                    Self::decide(&self.syn, sheet, self.out)?;
+                    Self::decide(&self.syn, sheet, self.before, self.out)?;
                 }
             }
             Some(Some(_)) => {
                 let i = sheet.next;
                 sheet.next += 1;
-                Self::data_row(sheet, i, cells, self.out)?;
+                Self::data_row(sheet, i, cells, self.before, self.out)?;
             }
             Some(None) => sheet.next += 1,
         }
@@ -500,6 +527,7 @@ impl<'a> RowReader<'a> {
     fn decide(
         syn: &Synonyms,
         sheet: &mut SheetState,
+        before: usize,
         out: &mut dyn FnMut(LedgerRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let whole = Sheet {
@@ -525,7 +553,7 @@ impl<'a> RowReader<'a> {
         let data_from = layout.data_from;
         sheet.layout = Some(Some(layout));
         for (i, cells) in whole.rows.into_iter().enumerate().skip(data_from) {
-            Self::data_row(sheet, i, cells, out)?;
+            Self::data_row(sheet, i, cells, before, out)?;
         }
         Ok(())
     }
@@ -534,6 +562,7 @@ impl<'a> RowReader<'a> {
         sheet: &mut SheetState,
         i: usize,
         mut cells: Vec<String>,
+        before: usize,
         out: &mut dyn FnMut(LedgerRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let Some(Some(layout)) = &sheet.layout else {
@@ -560,6 +589,12 @@ impl<'a> RowReader<'a> {
             }
         }
         sheet.info.rows += 1;
+        if before + sheet.info.rows > MAX_IMPORT_ROWS {
+            anyhow::bail!(
+                "工作表“{}”第 {number} 行：一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入",
+                clean_line(&sheet.name)
+            );
+        }
         out(LedgerRow {
             sheet: sheet.name.clone(),
             row: number,
@@ -572,8 +607,9 @@ impl<'a> RowReader<'a> {
     fn end_sheet(&mut self) -> anyhow::Result<()> {
         if let Some(mut sheet) = self.sheet.take() {
             if sheet.layout.is_none() {
-                Self::decide(&self.syn, &mut sheet, self.out)?;
+                Self::decide(&self.syn, &mut sheet, self.before, self.out)?;
             }
+            self.before += sheet.info.rows;
             self.infos.push(sheet.info);
         }
         Ok(())
@@ -861,6 +897,58 @@ pub fn report_text(infos: &[SheetInfo], r: &ImportReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// The reader refuses the row past the import limit as it streams,
+    /// across sheets, naming the sheet and the row; rows up to it go out.
+    #[test]
+    fn rows_past_the_import_limit_are_refused_naming_the_row() {
+        let mut sent = 0usize;
+        let mut out = |_: LedgerRow| -> anyhow::Result<()> {
+            sent += 1;
+            Ok(())
+        };
+        let mut rows = RowReader::new(&mut out);
+        let header = strings(&["排查时间", "村名", "矛盾情况"]);
+        let data = strings(&["2026-11-01", "东河村", "邻里纠纷"]);
+        let first = MAX_IMPORT_ROWS / 2;
+        rows.start_sheet("上半年", 0).unwrap();
+        rows.row(header.clone()).unwrap();
+        for _ in 0..first {
+            rows.row(data.clone()).unwrap();
+        }
+        rows.start_sheet("下半年", 0).unwrap();
+        rows.row(header).unwrap();
+        for _ in first..MAX_IMPORT_ROWS {
+            rows.row(data.clone()).unwrap();
+        }
+        let e = rows.row(data).unwrap_err().to_string();
+        let row = MAX_IMPORT_ROWS - first + 2;
+        assert_eq!(
+            e,
+            format!("工作表“下半年”第 {row} 行：一次最多导入 {MAX_IMPORT_ROWS} 行，请把文件拆开分批导入")
+        );
+        drop(rows);
+        assert_eq!(sent, MAX_IMPORT_ROWS);
+    }
+
+    #[test]
+    fn a_cell_past_the_limit_is_refused_naming_the_row() {
+        let mut out = |_: LedgerRow| -> anyhow::Result<()> { Ok(()) };
+        let mut rows = RowReader::new(&mut out);
+        rows.start_sheet("台账", 4).unwrap();
+        rows.row(strings(&["排查时间", "村名", "矛盾情况"]))
+            .unwrap();
+        let long = "纠".repeat(MAX_CELL_BYTES / 3 + 1);
+        let e = rows
+            .row(strings(&["2026-11-01", "东河村", &long]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "工作表“台账”第 6 行有单元格超过 32 KB，拒绝导入");
+    }
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet {

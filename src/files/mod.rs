@@ -82,14 +82,32 @@ pub struct Sheet {
 /// Reads every sheet of an xlsx/xls workbook, or a CSV file as one sheet,
 /// into `rows` as it goes; `estimate` hears how many rows to expect.
 /// The content decides, not the file name: offices rename files freely.
+/// The file's bytes, refused past the import limit (a file that keeps
+/// growing, or a device, is cut off there rather than read on).
+fn read_capped(path: &Path) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let cap = crate::domain::limits::MAX_IMPORT_FILE_BYTES;
+    let fail = |e: std::io::Error| anyhow::anyhow!("无法读取文件 {}：{e}", path.display());
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(fail)?;
+    if bytes.len() as u64 > cap {
+        anyhow::bail!(
+            "文件 {} 超过 {}，不能一次导入，请把文件拆开分批导入",
+            path.display(),
+            crate::domain::limits::size_text(cap)
+        );
+    }
+    Ok(bytes)
+}
+
 pub fn read_file(
     path: &Path,
     encoding: Option<&str>,
     rows: &mut ledger::RowReader,
     estimate: &mut dyn FnMut(u64),
 ) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", path.display()))?;
+    let bytes = read_capped(path)?;
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     if is_zip || is_ole {

@@ -9,6 +9,8 @@ use calamine::{Data, DataRef, Dimensions, Reader, Sheets};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use unicode_width::UnicodeWidthStr;
 
+mod guard;
+
 use super::ledger::RowReader;
 use super::Table;
 use crate::domain::ledger::Cell;
@@ -295,15 +297,21 @@ pub fn read_into(
     estimate: &mut dyn FnMut(u64),
 ) -> anyhow::Result<()> {
     let mut t = crate::timing::Phases::new("xlsx::read");
+    // A zip-packed workbook (xlsx, ods) is unpacked once through the guard
+    // before calamine reads any of it; merged regions are listed after a
+    // sheet's cells, so that pass finds them too and rows can go out as
+    // they are read.
+    let mut scanned = if bytes.starts_with(b"PK") {
+        merges::scan(bytes)?
+    } else {
+        None
+    };
+    t.mark("guard and merges");
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| anyhow::anyhow!("无法打开 Excel 文件（文件损坏或不是 xlsx/xls）：{e}"))?;
     let names = book.sheet_names();
     t.mark("open");
     if let Sheets::Xlsx(x) = &mut book {
-        // Merged regions are listed after a sheet's cells; found first by a
-        // quick scan of the sheet's XML, so rows can go out as they are read.
-        let mut scanned = merges::scan(bytes).ok();
-        t.mark("merges");
         for name in &names {
             // A sheet the scan could not place is read the slow way.
             let regions = match scanned.as_mut().and_then(|m| m.remove(name)) {
@@ -516,11 +524,70 @@ mod merges {
     use calamine::Dimensions;
     use quick_xml::events::Event;
 
+    use super::guard::{self, Guarded, Part};
+    use crate::domain::limits::{MAX_XLSX_PART_BYTES, MAX_XLSX_SHEET_BYTES};
+
     type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
-    /// Sheet name → merged regions, for every worksheet the workbook names.
-    pub fn scan(bytes: &[u8]) -> anyhow::Result<HashMap<String, Vec<Dimensions>>> {
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
+    /// Unpacks every part of the package once through the guard (a refusal
+    /// is an error), and returns sheet name → merged regions for every
+    /// worksheet the workbook names; None when the layout is unusual (the
+    /// caller then asks calamine) or the file is no zip (calamine says so).
+    pub fn scan(bytes: &[u8]) -> anyhow::Result<Option<HashMap<String, Vec<Dimensions>>>> {
+        let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+            return Ok(None);
+        };
+        let sheets = match sheet_paths(&mut zip) {
+            Ok(s) => Some(s),
+            Err(e) if guard::refusal(&e).is_some() => return Err(refused(e)),
+            Err(_) => None,
+        };
+        let mut out = HashMap::new();
+        for i in 0..zip.len() {
+            let part = zip.by_index(i).map_err(broken)?;
+            if part.is_dir() {
+                continue;
+            }
+            let path = part.name().map_err(broken)?.into_owned();
+            let sheet = sheets.iter().flatten().find(|(_, p)| *p == path);
+            let read = match sheet {
+                Some((name, _)) => {
+                    let xml = Guarded::new(part, Part::Sheet(name), MAX_XLSX_SHEET_BYTES);
+                    merge_cells(xml).map(|regions| {
+                        out.insert(name.clone(), regions);
+                    })
+                }
+                None => {
+                    let lower = path.to_ascii_lowercase();
+                    let what = if lower.ends_with("sharedstrings.xml") {
+                        Part::Strings
+                    } else if lower.ends_with(".xml") || lower.ends_with(".rels") {
+                        Part::Other(&path)
+                    } else {
+                        Part::Binary(&path)
+                    };
+                    guard::drain(part, what, MAX_XLSX_PART_BYTES)
+                }
+            };
+            match read {
+                Ok(()) => {}
+                Err(e) if guard::refusal(&e).is_some() => return Err(refused(e)),
+                Err(e) => return Err(broken(e)),
+            }
+        }
+        Ok(sheets.map(|_| out))
+    }
+
+    fn refused(e: anyhow::Error) -> anyhow::Error {
+        anyhow::anyhow!(guard::refusal(&e).unwrap_or_default())
+    }
+
+    fn broken(e: impl std::fmt::Display) -> anyhow::Error {
+        anyhow::anyhow!("无法打开 Excel 文件（文件损坏）：{e}")
+    }
+
+    /// (sheet name, part path) of every worksheet the workbook names.
+    fn sheet_paths(zip: &mut Zip) -> anyhow::Result<Vec<(String, String)>> {
         let entries: Vec<String> = zip
             .file_names()
             .filter_map(|n| n.ok())
@@ -533,7 +600,7 @@ mod merges {
                 .cloned()
         };
         // The workbook part, from the package relationships.
-        let root = read_text(&mut zip, &find("_rels/.rels").ok_or_else(missing)?)?;
+        let root = read_text(zip, &find("_rels/.rels").ok_or_else(missing)?)?;
         let workbook = relationships(&root)?
             .into_values()
             .find(|(typ, _)| typ.ends_with("/officeDocument"))
@@ -544,12 +611,12 @@ mod merges {
             None => ("", workbook.as_str()),
         };
         let rels = read_text(
-            &mut zip,
+            zip,
             &find(&format!("{dir}_rels/{file}.rels")).ok_or_else(missing)?,
         )?;
         let rels = relationships(&rels)?;
-        let book = read_text(&mut zip, &find(&workbook).ok_or_else(missing)?)?;
-        let mut out = HashMap::new();
+        let book = read_text(zip, &find(&workbook).ok_or_else(missing)?)?;
+        let mut out = Vec::new();
         for (name, id) in sheets(&book)? {
             let Some((typ, target)) = rels.get(&id) else {
                 continue;
@@ -561,11 +628,9 @@ mod merges {
                 Some(abs) => abs.to_string(),
                 None => format!("{dir}{target}"),
             };
-            let Some(path) = find(&path) else {
-                continue;
-            };
-            let regions = merge_cells(zip.by_name(&path)?)?;
-            out.insert(name, regions);
+            if let Some(path) = find(&path) {
+                out.push((name, path));
+            }
         }
         Ok(out)
     }
@@ -576,7 +641,8 @@ mod merges {
 
     fn read_text(zip: &mut Zip, path: &str) -> anyhow::Result<String> {
         let mut text = String::new();
-        zip.by_name(path)?.read_to_string(&mut text)?;
+        let part = zip.by_name(path)?;
+        Guarded::new(part, Part::Other(path), MAX_XLSX_PART_BYTES).read_to_string(&mut text)?;
         Ok(text)
     }
 
@@ -714,7 +780,7 @@ mod merges {
         }
     }
 
-    fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    pub(super) fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
         let mut i = 0;
         while let Some(p) = memchr::memmem::find(&tag[i..], name) {
             let at = i + p;

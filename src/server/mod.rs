@@ -26,6 +26,7 @@ use nix::sys::time::TimeVal;
 use limits::Admission;
 
 use crate::desk::api::{DeskError, Notice, Request, Response};
+use crate::desk::ledger::ImportsOf;
 use crate::desk::wire::{
     read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
@@ -439,6 +440,7 @@ fn calls(
     who: &str,
 ) -> Result<(), FrameError> {
     let idle = shared.admission.limits().idle;
+    let mut imports = ImportsOf::new(&shared.local, &caller.login);
     let send = |msg: &ServerMsg| -> Result<(), FrameError> {
         let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
         write_frame(&mut *w, msg).map_err(FrameError::Io)
@@ -459,6 +461,7 @@ fn calls(
         };
         match msg {
             ClientMsg::Call { id, req, key } => {
+                imports.note(&req);
                 if matches!(req, Request::Summaries) {
                     // Every client start: the kept summaries go out as they are.
                     if let Ok(Some((revision, count, blob))) = shared.local.kept_summaries(caller) {

@@ -7,10 +7,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::flows::{Batch, DRAFT_KEY};
+use super::flows::Batch;
 use super::form::FormKind;
 use super::input::Input;
 use super::keymap::Keymap;
+use crate::desk::api::DraftSlot;
 use crate::desk::api::{Lists, Request, RiskSetup};
 use crate::domain::dispute::Time;
 use crate::domain::officer::Officer;
@@ -284,13 +285,13 @@ impl App {
             self.out.push(Out::Request(
                 Want::ShiftMark,
                 Request::Draft {
-                    key: super::routine::SHIFT_KEY.into(),
+                    slot: DraftSlot::Shift,
                 },
             ));
             self.out.push(Out::Request(
                 Want::Draft,
                 Request::Draft {
-                    key: DRAFT_KEY.into(),
+                    slot: DraftSlot::Form,
                 },
             ));
         }

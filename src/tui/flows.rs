@@ -10,7 +10,7 @@ use super::app::{App, Data, Out, Overlay, View, Want};
 use super::form::{option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, Target};
 use super::keymap::Action;
 use super::picker::Picker;
-use crate::desk::api::{DeskError, Request, Response, UndoInfo};
+use crate::desk::api::{DeskError, DraftSlot, Request, Response, UndoInfo};
 use crate::desk::ops::{self, Change, Entry, Op};
 use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
 use crate::domain::record::RecordKind;
@@ -18,7 +18,6 @@ use crate::domain::risk::score;
 use crate::search::pinyin_key;
 
 /// The server keeps one unsent form per officer under this name.
-pub const DRAFT_KEY: &str = "form";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ask {
@@ -657,7 +656,8 @@ impl App {
             self.out.push(Out::Request(
                 Want::SaveDraft,
                 Request::SaveDraft {
-                    key: DRAFT_KEY.into(),
+                    slot: DraftSlot::Form,
+                    form: None,
                     value: None,
                 },
             ));
@@ -679,10 +679,20 @@ impl App {
             _ => None,
         })?;
         form.dirty = false;
+        let op = form.kind.op();
+        // The desk keeps drafts only of forms the officer may submit.
+        let may = match (op, &self.me) {
+            (Some(op), Some(me)) => op.spec().who.may_ever(me),
+            (None, _) | (_, None) => true,
+        };
+        if !may {
+            return None;
+        }
         let value = serde_json::to_string(&form.draft()).ok()?;
         self.draft_saved = true;
         Some(Request::SaveDraft {
-            key: DRAFT_KEY.into(),
+            slot: DraftSlot::Form,
+            form: op,
             value: Some(value),
         })
     }

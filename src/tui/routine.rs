@@ -5,13 +5,11 @@
 use chrono::{DateTime, Duration, FixedOffset};
 
 use super::app::{App, NoteKind, Out, View, Want};
-use crate::desk::api::{Request, RiskSetup};
+use crate::desk::api::{DraftSlot, Request, RiskSetup};
 use crate::domain::reports::analysis::{self, AnalysisFigures};
 use crate::domain::reports::{self, Kind, Spec};
 use crate::domain::rollcall::{RollcallEntry, RollcallSheet};
 
-/// The server keeps, per officer, when the desk was last opened.
-pub const SHIFT_KEY: &str = "shift";
 /// Opening the desk this long after the last time starts a new shift: the
 /// handover report is shown.
 const SHIFT_HOURS: i64 = 8;
@@ -101,7 +99,8 @@ impl App {
         self.out.push(Out::Request(
             Want::SaveDraft,
             Request::SaveDraft {
-                key: SHIFT_KEY.into(),
+                slot: DraftSlot::Shift,
+                form: None,
                 value: Some(self.now.to_rfc3339()),
             },
         ));

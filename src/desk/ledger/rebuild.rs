@@ -12,14 +12,15 @@ use crate::domain::deadline::default_deadline;
 use crate::domain::dispute::PENDING_PARTY;
 use crate::domain::dispute::{Dispute, NewDispute, Party, Time};
 use crate::domain::ledger::{
-    parse_flags, parse_ledger_date, parse_notes, parse_parties, parse_people, parse_result,
-    parse_risk, parse_tier, parse_visits, parse_yes, Column, LedgerRow, ResultCell, VisitCell,
+    parse_flags, parse_ledger_date, parse_notes, parse_parties, parse_result, parse_risk,
+    parse_tier, parse_visits, parse_yes, Column, LedgerRow, ResultCell, VisitCell,
 };
+use crate::domain::limits::{MAX_AMOUNT_YUAN, MAX_PEOPLE};
 use crate::domain::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier};
 use crate::domain::officer::Officer;
 use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::reading::{read, Phrases};
-use crate::domain::text::{clean_line, clean_text, parse_amount};
+use crate::domain::text::{clean_line, clean_text, parse_amount, parse_people};
 use crate::domain::workflow::Status;
 use crate::domain::DomainError;
 
@@ -264,12 +265,17 @@ fn from_the_text(
         from_text.flags = true;
     }
     if missing(Column::People) {
-        if let Some(p) = &reading.people {
+        // A number read from the text beyond the limits is not a count.
+        if let Some(p) = reading.people.as_ref().filter(|p| p.value <= MAX_PEOPLE) {
             case.new.people_involved = case.new.people_involved.max(p.value);
         }
     }
     if missing(Column::Amount) && case.new.amount.is_none() {
-        case.new.amount = reading.amount_yuan.as_ref().map(|a| a.value);
+        case.new.amount = reading
+            .amount_yuan
+            .as_ref()
+            .map(|a| a.value)
+            .filter(|a| *a <= MAX_AMOUNT_YUAN);
     }
     if case
         .new

@@ -106,14 +106,22 @@ impl Who {
         Ok(check(me, Capability::CaseWork, own, verb)?)
     }
 
-    /// Whether `me` may do it at all, on some record (for hints and tests).
-    pub fn may_ever(self, me: &Officer) -> bool {
-        let cap = match self {
+    fn capability(self) -> Capability {
+        match self {
             Who::Desk => Capability::Desk,
             Who::Lead => Capability::Lead,
             Who::AssignedPerson | Who::Assignee | Who::PersonOfficer => Capability::CaseWork,
-        };
-        crate::domain::officer::allows(me.role, cap, self.needs_record())
+        }
+    }
+
+    /// Whether `me` may do it at all, on some record (for hints and tests).
+    pub fn may_ever(self, me: &Officer) -> bool {
+        crate::domain::officer::allows(me.role, self.capability(), self.needs_record())
+    }
+
+    /// As `may_ever`, refusing in the officer's words what `what` names.
+    pub fn permit_ever(self, me: &Officer, what: &str) -> Result<(), DeskError> {
+        Ok(check(me, self.capability(), self.needs_record(), what)?)
     }
 }
 

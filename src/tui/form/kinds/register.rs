@@ -5,7 +5,7 @@ use crate::desk::api::Request;
 use crate::desk::ops::Op;
 use crate::domain::dispute::{NewDispute, Party};
 use crate::domain::lists::{PartyRole, Source, WarningFlag};
-use crate::domain::text::parse_amount;
+use crate::domain::text::{parse_amount, parse_people};
 use crate::tui::form::{
     login_of, split_multi, Ctx, Field, FieldKind, Form, Key, Options, PartyPart,
 };
@@ -157,10 +157,10 @@ fn people(f: &mut Form, ok: &mut bool) -> u32 {
     if people.is_empty() {
         return 0;
     }
-    match people.parse::<u32>() {
-        Ok(n) if n <= 100_000 => n,
-        _ => {
-            f.fail(Key::People, format!("涉及人数“{people}”应为整数，如 5"));
+    match parse_people(&people) {
+        Ok(n) => n,
+        Err(e) => {
+            f.fail(Key::People, e.to_string());
             *ok = false;
             0
         }
