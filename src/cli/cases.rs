@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::print::{
-    dispute_json, dispute_text, disputes_table, person_json, person_text, persons_table,
+    dispute_json, dispute_text, disputes_listing, person_json, person_text, persons_listing,
     summary_json,
 };
 use super::suggest::category_of;
@@ -475,8 +475,7 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
                     let rows: Vec<_> = items.iter().map(|s| summary_json(s, today)).collect();
                     serde_json::to_string_pretty(&rows)?
                 } else {
-                    let table = disputes_table(&items, today);
-                    format!("{table}共 {} 件", items.len())
+                    disputes_listing(&items, today)
                 })
             }))
         }
@@ -494,7 +493,7 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
                     let rows: Vec<_> = items.iter().map(|p| person_json(p, today)).collect();
                     serde_json::to_string_pretty(&rows)?
                 } else {
-                    format!("{}共 {} 人", persons_table(&items, today), items.len())
+                    persons_listing(&items, today)
                 })
             }))
         }

@@ -160,6 +160,16 @@ pub fn disputes_table(items: &[&Summary], today: NaiveDate) -> String {
     )
 }
 
+/// `desk list disputes` as printed, and what `y` copies from a case list.
+pub fn disputes_listing(items: &[&Summary], today: NaiveDate) -> String {
+    format!("{}共 {} 件", disputes_table(items, today), items.len())
+}
+
+/// `desk list persons` as printed, and what `y` copies from the 重点人员 list.
+pub fn persons_listing(items: &[KeyPerson], today: NaiveDate) -> String {
+    format!("{}共 {} 人", persons_table(items, today), items.len())
+}
+
 pub fn persons_table(items: &[KeyPerson], today: NaiveDate) -> String {
     let rows: Vec<Vec<String>> = items
         .iter()

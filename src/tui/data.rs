@@ -3,7 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::app::{doc_of, person_doc, App, Corpus, Out, View, VIEWS};
+use super::app::{doc_of, person_doc, App, Corpus, NoteKind, Out, View, VIEWS};
 use super::id_index::IdIndex;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{rank_of, RiskContext};
@@ -16,6 +16,13 @@ impl App {
         self.data.summaries = items;
         self.data.by_id = IdIndex::of(&self.data.summaries);
         self.data.loaded = true;
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|n| n.kind == NoteKind::Refreshing)
+        {
+            self.status = None;
+        }
         self.rescore();
         // The search index is built after the first frame with data is drawn.
         self.index_pending = true;
