@@ -19,6 +19,7 @@ use crate::domain::dispute::{NewDispute, Party, PlanStep};
 use crate::domain::lists::{
     ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
 };
+use crate::domain::officer::Names;
 use crate::domain::record::RecordKind;
 use crate::domain::text::parse_amount;
 use crate::domain::workflow::Status;
@@ -435,7 +436,10 @@ pub(super) fn explain(e: DeskError) -> anyhow::Error {
         fresh: Some(d),
     } = &e
     {
-        return anyhow::anyhow!("{message}\n\n最新情况：\n{}", dispute_text(d, today()));
+        return anyhow::anyhow!(
+            "{message}\n\n最新情况：\n{}",
+            dispute_text(d, today(), &Names::default())
+        );
     }
     e.into()
 }
@@ -511,20 +515,22 @@ pub struct Show {
 /// One case (MD-…) or one key person (RY-…).
 pub fn show(desk: &mut dyn Desk, a: Show) -> anyhow::Result<Printed> {
     let today = today();
+    // Names, not logins; without the roster (an old server) logins still read.
+    let names = Names::of(&desk.officers().unwrap_or_default());
     let id = a.id.trim().to_uppercase();
     match RecordKind::of_id(&id) {
         RecordKind::Person => {
             let p = desk.person(&id)?;
             Ok(Printed::new(
                 person_json(&p, today),
-                person_text(&p, today).trim_end(),
+                person_text(&p, today, &names).trim_end(),
             ))
         }
         RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
             let d = desk.dispute(&id)?;
             Ok(Printed::new(
                 dispute_json(&d, today),
-                dispute_text(&d, today).trim_end(),
+                dispute_text(&d, today, &names).trim_end(),
             ))
         }
     }

@@ -157,6 +157,8 @@ pub struct Data {
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
     pub officers: HashMap<String, Officer>,
+    /// Logins to names, for what is read (detail, history).
+    pub names: crate::domain::officer::Names,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
     /// Base rows of each list view, in display order.

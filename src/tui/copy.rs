@@ -27,8 +27,16 @@ impl App {
         match self.overlays.last() {
             Some(Overlay::Report { text, .. } | Overlay::Plain { text, .. }) => Some(text.clone()),
             Some(Overlay::Detail(d)) => match &d.record {
-                Some(Record::Dispute(r)) => Some(print::dispute_text(r, today).trim_end().into()),
-                Some(Record::Person(p)) => Some(print::person_text(p, today).trim_end().into()),
+                Some(Record::Dispute(r)) => Some(
+                    print::dispute_text(r, today, &self.data.names)
+                        .trim_end()
+                        .into(),
+                ),
+                Some(Record::Person(p)) => Some(
+                    print::person_text(p, today, &self.data.names)
+                        .trim_end()
+                        .into(),
+                ),
                 None => None,
             },
             Some(

@@ -133,17 +133,7 @@ impl App {
                 ) || (s[i].status == Status::Assigned && !s[i].accepted)
             })
             .collect();
-        let inbox_rank = |st: Status| match st {
-            Status::Returned => 0,
-            Status::Registered => 1,
-            Status::Triaged => 2,
-            _ => 3,
-        };
-        inbox.sort_by(|&a, &b| {
-            inbox_rank(s[a].status)
-                .cmp(&inbox_rank(s[b].status))
-                .then(s[a].registered_at.cmp(&s[b].registered_at))
-        });
+        inbox.sort_by_key(|&i| s[i].inbox_key());
         let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
         queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
         let mut supervision: Vec<usize> = (0..s.len())

@@ -22,6 +22,7 @@ mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;
+pub mod term;
 pub mod views;
 
 use std::io::{BufWriter, Write};
@@ -33,7 +34,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Timelike;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -48,6 +48,7 @@ use crate::desk::{clock, Notice};
 use crate::search::{Doc, Index};
 use app::{App, Corpus, Out, Want};
 use keymap::Keymap;
+use term::DeskBackend;
 
 pub enum Event {
     Term(TermEvent),
@@ -182,14 +183,14 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         EnterAlternateScreen,
         terminal::Clear(terminal::ClearType::All)
     )?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    let mut terminal = Terminal::new(DeskBackend::new(out))?;
     let result = event_loop(&mut terminal, opts, keymap, keymap_warning);
     restore_terminal();
     result
 }
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<BufWriter<std::io::Stdout>>>,
+    terminal: &mut Terminal<DeskBackend<BufWriter<std::io::Stdout>>>,
     opts: Options,
     keymap: Keymap,
     keymap_warning: Option<String>,
@@ -439,7 +440,7 @@ fn handle(app: &mut App, e: Event) -> bool {
 }
 
 fn draw(
-    terminal: &mut Terminal<CrosstermBackend<BufWriter<std::io::Stdout>>>,
+    terminal: &mut Terminal<DeskBackend<BufWriter<std::io::Stdout>>>,
     app: &mut App,
 ) -> anyhow::Result<()> {
     execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;

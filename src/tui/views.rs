@@ -325,37 +325,43 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     } else {
         Span::styled(format!("{dot_off} 连接中断"), warn())
     };
-    let mut spans = vec![Span::raw(format!("{who} ")), conn];
     let banner = app
         .sensitive
         .as_ref()
         .map(|p| Span::styled(format!(" 【敏感时期：{}】", clean_line(p)), warn()));
     let room = (area.width as usize).saturating_sub(clock.width() + 1);
     let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
-    if let Some(note) = &app.status {
-        let msg = Span::styled(
-            clean_line(&note.text),
-            match note.kind {
+    let who = Span::raw(format!("{who} "));
+    let spans: Vec<Span<'static>> = match &app.status {
+        None => [Some(who), Some(conn), banner]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Some(note) => {
+            let style = match note.kind {
                 NoteKind::Error => warn(),
                 NoteKind::Info | NoteKind::Generating | NoteKind::Refreshing => {
                     Style::default().fg(Color::Yellow)
                 }
-            },
-        );
-        // A message outranks the banner (the 点名 and 研判 titles name the
-        // period too), then the name: the 编号 or reason must show whole.
-        let with_banner = width(&spans) + banner.as_ref().map_or(0, |b| b.content.width());
-        if with_banner + 2 + msg.content.width() <= room {
-            spans.extend(banner);
-        } else if width(&spans) + 2 + msg.content.width() > room {
-            spans.remove(0);
+            };
+            // Its own span: cutting the message must not eat the gap before it.
+            let msg = [Span::raw("  "), Span::styled(clean_line(&note.text), style)];
+            // A message outranks the banner (the 点名 and 研判 titles name
+            // the period too), then the name, then the link: the 编号 or
+            // the reason must show whole.
+            let full: Vec<Span> = [Some(who), Some(conn.clone()), banner]
+                .into_iter()
+                .flatten()
+                .chain(msg.clone())
+                .collect();
+            let no_banner: Vec<Span> = full[..2].iter().cloned().chain(msg.clone()).collect();
+            let link: Vec<Span> = std::iter::once(conn).chain(msg.clone()).collect();
+            [full, no_banner, link]
+                .into_iter()
+                .find(|s| width(s) <= room)
+                .unwrap_or_else(|| msg.to_vec())
         }
-        // Its own span: cutting the message must not eat the gap before it.
-        spans.push(Span::raw("  "));
-        spans.push(msg);
-    } else {
-        spans.extend(banner);
-    }
+    };
     let mut spans = fit_spans(spans, room);
     let used = width(&spans);
     spans.push(Span::raw(

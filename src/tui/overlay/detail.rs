@@ -117,12 +117,12 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
                     )));
                 }
             }
-            for text in print::dispute_text(dispute, today).lines() {
+            for text in print::dispute_text(dispute, today, &app.data.names).lines() {
                 lines.push(styled_detail_line(text));
             }
         }
         Some(Record::Person(p)) => {
-            for text in print::person_text(p, today).lines() {
+            for text in print::person_text(p, today, &app.data.names).lines() {
                 lines.push(styled_detail_line(text));
             }
         }
