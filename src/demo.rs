@@ -315,7 +315,8 @@ impl Walk<'_> {
 
     /// 研判: most cases within a day.
     fn triage(&mut self, d: &mut Dispute) -> Option<RiskLevel> {
-        if !(self.step(20) && self.rng.chance(96)) {
+        // Only this month's cases may still wait at the desk.
+        if !(self.step(20) && (self.age_days > 30 || self.rng.chance(96))) {
             return None;
         }
         let risk = *self.rng.weighted(&[
@@ -354,7 +355,7 @@ impl Walk<'_> {
 
     /// 交办; returns the leader, the worker and the days given.
     fn assign(&mut self, d: &mut Dispute, risk: RiskLevel) -> Option<(String, String, u32)> {
-        if !(self.step(30) && self.rng.chance(93)) {
+        if !(self.step(30) && (self.age_days > 30 || self.rng.chance(93))) {
             return None;
         }
         let leader = self.rng.pick(LEADERS).to_string();
@@ -483,7 +484,7 @@ impl Walk<'_> {
         .expect("close");
         if d.package.is_some() {
             // Recent packaged closings are often still on the leader's desk.
-            if !self.step(48) || (self.age_days < 10 && self.rng.chance(40)) {
+            if !self.step(48) || (self.age_days < 20 && self.rng.chance(40)) {
                 return None;
             }
             d.decide(
@@ -509,7 +510,9 @@ impl Walk<'_> {
             if visit_at > self.now || self.rng.chance(15) {
                 break;
             }
-            let rebound = self.rng.chance(3);
+            // A flare-up found at a 回访 reopens the case under its old
+            // deadline; older ones have long been dealt with again.
+            let rebound = (self.now - visit_at).num_days() < 10 && self.rng.chance(3);
             d.follow_up(
                 VisitMethod::Home,
                 !rebound,

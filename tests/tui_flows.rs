@@ -1100,7 +1100,7 @@ fn left_border_is_whole(screen: &str, title: &str) {
     let lines: Vec<&str> = screen.lines().collect();
     let top = lines
         .iter()
-        .position(|l| l.contains(title))
+        .position(|l| l.contains(&format!("┌ {title}")))
         .unwrap_or_else(|| panic!("no popup {title}:\n{screen}"));
     let x = column_of(lines[top], '┌').expect("a top-left corner");
     let mut rows = 0;

@@ -376,12 +376,14 @@ pub fn draw_picker(f: &mut Frame, app: &App, p: &Picker, area: Rect) {
         } else {
             ("  ", Style::default())
         };
-        lines.push(Line::from(cell(
-            &format!("{cursor}{tick}{}", p.options[i]),
-            list.width as usize,
+        let mut spans = vec![Span::styled(cursor, style)];
+        spans.extend(cell(
+            &format!("{tick}{}", p.options[i]),
+            (list.width as usize).saturating_sub(2),
             &[],
             style,
-        )));
+        ));
+        lines.push(Line::from(spans));
     }
     f.render_widget(Paragraph::new(lines), list);
 }
