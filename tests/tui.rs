@@ -38,7 +38,8 @@ impl Harness {
         let mut rng = Rng::new(5);
         let mut records = Vec::new();
         for i in 1..=60 {
-            let at = now() - Duration::minutes(rng.below(120 * 24 * 60) as i64);
+            // A busy month: enough open cases to fill every screen.
+            let at = now() - Duration::minutes(rng.below(30 * 24 * 60) as i64);
             records.push(demo::dispute(
                 &mut rng,
                 format!("MD-2026-{i:06}"),
