@@ -232,7 +232,11 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
 fn new_dispute(rng: &mut Rng) -> NewDispute {
     let village = rng.pick(VILLAGES).to_string();
     let category = rng.weighted(CATEGORY_WEIGHTS).to_string();
-    let (a, b) = (name(rng), name(rng));
+    let a = name(rng);
+    // Two different people: a dispute with oneself reads as a mistake.
+    let b = std::iter::repeat_with(|| name(rng))
+        .find(|b| *b != a)
+        .expect("names vary");
     let parties = parties(rng, &a, &b);
     let labor = category == "劳资/欠薪";
     NewDispute {
@@ -311,7 +315,8 @@ impl Walk<'_> {
 
     /// 研判: most cases within a day.
     fn triage(&mut self, d: &mut Dispute) -> Option<RiskLevel> {
-        if !(self.step(20) && self.rng.chance(96)) {
+        // Only this month's cases may still wait at the desk.
+        if !(self.step(20) && (self.age_days > 30 || self.rng.chance(96))) {
             return None;
         }
         let risk = *self.rng.weighted(&[
@@ -350,13 +355,14 @@ impl Walk<'_> {
 
     /// 交办; returns the leader, the worker and the days given.
     fn assign(&mut self, d: &mut Dispute, risk: RiskLevel) -> Option<(String, String, u32)> {
-        if !(self.step(30) && self.rng.chance(93)) {
+        if !(self.step(30) && (self.age_days > 30 || self.rng.chance(93))) {
             return None;
         }
         let leader = self.rng.pick(LEADERS).to_string();
         let worker = self.rng.pick(WORKERS).to_string();
         let unit = self.rng.pick(&DEFAULT_UNITS[1..]).to_string();
-        let days = self.settings.deadline_days_for(risk) + self.rng.below(10) as u32;
+        // Desks give a little more than the default, rarely less.
+        let days = self.settings.deadline_days_for(risk) + 3 + self.rng.below(10) as u32;
         let deadline = self.t.date_naive() + Days::new(u64::from(days));
         d.assign(&leader, &unit, &worker, deadline, &self.desk, self.t)
             .expect("assign");
@@ -368,7 +374,8 @@ impl Walk<'_> {
         if !self.step(24) {
             return None;
         }
-        if self.rng.chance(6) {
+        // A 退回 is put right within weeks: only recent ones are still waiting.
+        if self.age_days < 20 && self.rng.chance(6) {
             d.reject("不属于本单位职责范围", worker, self.t)
                 .expect("reject");
             return None;
@@ -406,7 +413,8 @@ impl Walk<'_> {
     fn add_notes(&mut self, d: &mut Dispute, worker: &str) -> Option<()> {
         let notes = self.rng.below(4);
         for _ in 0..notes {
-            if !self.step(96) {
+            // Worked every day or two, so most finish before the deadline.
+            if !self.step(48) {
                 return None;
             }
             let kind = *self.rng.pick(&[
@@ -426,6 +434,10 @@ impl Walk<'_> {
         Some(())
     }
 
+    fn deadline_passed(&self, d: &Dispute) -> bool {
+        d.deadline().is_some_and(|dl| dl < self.now.date_naive())
+    }
+
     fn supervise_if_overdue(&mut self, d: &mut Dispute) {
         let now = self.now;
         if d.deadline().is_some_and(|dl| dl < now.date_naive()) && self.rng.chance(30) {
@@ -436,9 +448,15 @@ impl Walk<'_> {
 
     /// 销号, approved by the leader for a packaged case.
     fn close(&mut self, d: &mut Dispute, leader: &str, worker: &str) -> Option<()> {
-        // Older cases are mostly closed; young ones mostly open.
-        let close_odds = (self.age_days * 100 / 45).clamp(5, 88) as u64;
-        if !(self.step(24 * 12) && self.rng.chance(close_odds)) {
+        // Older cases are mostly closed; young ones mostly open. A case past
+        // its deadline is nearly always closed by now: a newcomer's desk
+        // shows a few late cases, not a wall of red.
+        let (odds, most_hours) = if self.deadline_passed(d) {
+            (if self.age_days > 45 { 100 } else { 98 }, 24 * 3)
+        } else {
+            ((self.age_days * 100 / 45).clamp(5, 88) as u64, 24 * 12)
+        };
+        if !(self.step(most_hours) && self.rng.chance(odds)) {
             if self.rng.chance(3) && d.tier != Tier::County {
                 let t = self.t.min(self.now);
                 d.change_tier(Tier::County, "涉及多部门，需县级协调", &self.desk, t)
@@ -466,7 +484,7 @@ impl Walk<'_> {
         .expect("close");
         if d.package.is_some() {
             // Recent packaged closings are often still on the leader's desk.
-            if !self.step(48) || (self.age_days < 40 && self.rng.chance(40)) {
+            if !self.step(48) || (self.age_days < 20 && self.rng.chance(40)) {
                 return None;
             }
             d.decide(
@@ -492,7 +510,9 @@ impl Walk<'_> {
             if visit_at > self.now || self.rng.chance(15) {
                 break;
             }
-            let rebound = self.rng.chance(3);
+            // A flare-up found at a 回访 reopens the case under its old
+            // deadline; older ones have long been dealt with again.
+            let rebound = (self.now - visit_at).num_days() < 10 && self.rng.chance(3);
             d.follow_up(
                 VisitMethod::Home,
                 !rebound,
@@ -636,8 +656,7 @@ pub fn fill(store: &Store, plan: &DemoPlan) -> Result<(), StoreError> {
                 let mut d = dispute(&mut rng, format!("MD-{year}-{n:06}"), at, now, &settings);
                 if !person_ids.is_empty() && rng.chance(4) {
                     let (pid, pname) = rng.pick(&person_ids).clone();
-                    d.parties[0].name = pname;
-                    d.parties[0].person_id = Some(pid);
+                    link_key_person(&mut d, &pid, &pname);
                 }
                 tx.put_dispute(&mut d)?;
             }
@@ -649,6 +668,16 @@ pub fn fill(store: &Store, plan: &DemoPlan) -> Result<(), StoreError> {
 }
 
 /// The default lists (`desk init`), plus the demo roster and villages when `demo`.
+/// Makes a key person the applicant: the title and the situation name
+/// them too, so a title never names someone who is not a party.
+pub fn link_key_person(d: &mut Dispute, id: &str, name: &str) {
+    let old = std::mem::replace(&mut d.parties[0].name, name.to_string());
+    d.parties[0].person_id = Some(id.to_string());
+    // The applicant comes first in the title ("A与B…纠纷").
+    d.title = d.title.replacen(&old, name, 1);
+    d.summary = d.summary.replace(&old, name);
+}
+
 pub fn seed_lists(tx: &mut Tx<'_>, admin_login: &str, demo: bool) -> Result<(), StoreError> {
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     if tx.list::<Vec<String>>("categories")?.is_none() {
@@ -691,6 +720,44 @@ mod tests {
             (0..5)
                 .scan(Rng::new(43), |r, _| Some(r.next_u64()))
                 .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_newcomer_sees_a_few_late_cases_and_titles_name_parties() {
+        let now = china().with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let today = now.date_naive();
+        let mut rng = Rng::new(7);
+        let settings = Settings::default();
+        let (mut open, mut late, mut months_late) = (0, 0, 0);
+        for i in 0..3000 {
+            // Half a year of cases, as `desk demo` makes.
+            let at = now - Duration::minutes(rng.below(150 * 24 * 60) as i64);
+            let mut d = dispute(&mut rng, format!("MD-2026-{i:06}"), at, now, &settings);
+            if i % 25 == 0 {
+                link_key_person(&mut d, "RY-000001", "钱小红");
+            }
+            // The title names exactly the first two parties ("A与B…纠纷").
+            let (a, b) = (&d.parties[0].name, &d.parties[1].name);
+            assert!(
+                d.title.starts_with(&format!("{a}与{b}")),
+                "{}: {a}、{b}",
+                d.title
+            );
+            open += usize::from(d.status.is_open());
+            late += usize::from(d.is_overdue(today));
+            months_late += usize::from(
+                d.is_overdue(today) && d.deadline().is_some_and(|dl| (today - dl).num_days() > 60),
+            );
+        }
+        assert!(open > 100, "{open} open");
+        assert!(
+            late * 100 <= open * 15,
+            "{late} of {open} open cases overdue"
+        );
+        assert!(
+            months_late * 100 <= open * 3,
+            "{months_late} of {open} months overdue"
         );
     }
 

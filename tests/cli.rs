@@ -114,7 +114,7 @@ fn register_assign_note_close_and_read_back_as_json() {
 
     let text = cli.ok(&["show", &id]);
     assert!(
-        text.contains("四定：牵头领导 ld1") && text.contains("【电话】电话联系双方"),
+        text.contains("四定：牵头领导 郑国庆") && text.contains("【电话】电话联系双方"),
         "{text}"
     );
 
@@ -504,4 +504,50 @@ fn suggest_reads_the_text_with_reasons_and_add_takes_the_category() {
     assert_eq!(v["category_read"]["because"], "拖欠工资", "{v}");
     let err = cli.fails(&add("今天例行巡查"));
     assert!(err.contains("请用 --category 写明"), "{err}");
+}
+
+#[test]
+fn show_and_log_keep_a_notes_lines_and_name_officers_not_logins() {
+    let cli = Cli::with_roster();
+    let args = add_dispute_args("东河村", "来电", "两户因院墙争执", "何秋菊");
+    let id = cli.ok(&args).trim().to_string();
+    cli.ok(&["triage", &id, "--risk", "中"]);
+    cli.ok(&[
+        "assign",
+        &id,
+        "--leader",
+        "ld1",
+        "--unit",
+        "司法所",
+        "--person",
+        "tj1",
+        "--deadline",
+        "+5天",
+    ]);
+    cli.ok(&["note", &id, "上午到现场查看\n下午约双方面谈\n暂未达成一致"]);
+    let show = cli.ok(&["show", &id]);
+    // The note keeps its three lines, the later ones indented under it.
+    assert!(
+        show.contains("上午到现场查看\n    下午约双方面谈\n    暂未达成一致"),
+        "{show}"
+    );
+    // Names from the roster, not logins: the 四定 line and who wrote what.
+    // (The history's own words were written when it happened: "交办：牵头领导
+    // ld1…" keeps the logins it was recorded with.)
+    let four = show.lines().find(|l| l.starts_with("四定")).unwrap();
+    assert!(
+        four.contains("牵头领导 郑国庆") && four.contains("责任人 冯志强"),
+        "{show}"
+    );
+    assert!(show.contains("系统管理员 【走访】上午到现场查看"), "{show}");
+    let log = cli.ok(&["log"]);
+    let note = log
+        .lines()
+        .position(|l| l.contains("添加进展"))
+        .expect("the note is in the log");
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(
+        lines[note].contains("上午到现场查看") && lines[note + 1].trim() == "下午约双方面谈",
+        "{log}"
+    );
 }

@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::cli::Cli;
+use common::cli::{Cli, BIN};
 use common::tmux::Tmux;
 
 fn stop_server(cli: &Cli) {
@@ -327,5 +327,73 @@ fn a_form_survives_the_terminal_dying_mid_registration() {
     again.keys(&["q"]);
     let d = cli.json(&["show", &id]);
     assert_eq!(d["parties"][0]["name"], "何秋菊");
+    stop_server(&cli);
+}
+
+#[test]
+fn y_puts_the_daily_report_on_tmuxs_clipboard_as_desk_report_prints_it() {
+    let cli = Cli::new();
+    cli.ok(&["demo", "--disputes", "20", "--persons", "5", "--seed", "5"]);
+    let t = Tmux::start(&cli, (80, 24), "");
+    // tmux takes OSC 52 into its paste buffer with set-clipboard on.
+    let set = Command::new("tmux")
+        .args(["-L", &t.socket, "set", "-g", "set-clipboard", "on"])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    t.past_handover();
+    t.wait_for("风险队列 共");
+    t.keys(&["Y"]);
+    t.wait_for("日报已复制到剪贴板");
+    let buffer = Command::new("tmux")
+        .args(["-L", &t.socket, "show-buffer"])
+        .output()
+        .unwrap();
+    let copied = String::from_utf8(buffer.stdout).unwrap();
+    let printed = cli.ok(&["report", "daily"]);
+    assert!(copied.starts_with("【"), "{copied}");
+    assert_eq!(copied.trim_end(), printed.trim_end());
+    t.keys(&["q"]);
+    stop_server(&cli);
+}
+
+#[test]
+fn the_desk_ends_soon_after_its_terminal_closes_even_without_a_hangup_signal() {
+    let cli = Cli::new();
+    cli.ok(&["demo", "--disputes", "20", "--persons", "5", "--seed", "5"]);
+    let pid_file = cli.dir.path().join("desk.pid");
+    // Started by a shell that stays (not exec'd), the desk is not the
+    // session leader: closing the terminal sends it no SIGHUP, only EOF/EIO.
+    let cmd = format!(
+        "sh -c 'env DESK_DB={} DESK_SOCKET={} HOME={} {BIN} </dev/tty & echo $! > {}; wait'",
+        cli.db().display(),
+        cli.dir.path().join("desk.sock").display(),
+        cli.dir.path().display(),
+        pid_file.display()
+    );
+    let t = Tmux::run((80, 24), &cmd);
+    t.past_handover();
+    t.wait_for("风险队列 共");
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| !s.contains(") Z "))
+            .unwrap_or(false)
+    };
+    assert!(running());
+    t.hang_up();
+    // Before, it lived on until its clock's next redraw failed (up to a
+    // minute); the bound is generous for a loaded machine.
+    let start = std::time::Instant::now();
+    while running() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the desk still runs after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     stop_server(&cli);
 }

@@ -38,7 +38,8 @@ impl Harness {
         let mut rng = Rng::new(5);
         let mut records = Vec::new();
         for i in 1..=60 {
-            let at = now() - Duration::minutes(rng.below(120 * 24 * 60) as i64);
+            // A busy month: enough open cases to fill every screen.
+            let at = now() - Duration::minutes(rng.below(30 * 24 * 60) as i64);
             records.push(demo::dispute(
                 &mut rng,
                 format!("MD-2026-{i:06}"),
@@ -331,4 +332,228 @@ fn a_notice_refetches_what_changed() {
         s.screen(120, 24).contains("交办 MD-2026-000005"),
         "status line names the change"
     );
+}
+
+#[test]
+fn status_messages_outrank_the_banner_and_cut_text_ends_in_an_ellipsis() {
+    let mut s = Harness::new(false);
+    // 全国两会 is on, so the banner competes for the status line.
+    s.app.say("已登记 MD-2026-000123", false);
+    let screen = s.screen(80, 24);
+    let status = screen.lines().nth(23).unwrap();
+    assert!(status.contains("已登记 MD-2026-000123"), "{status}");
+    s.app.say(
+        "导出失败：无法写入 /home/zb1/台账.xlsx（权限不够或磁盘已满）",
+        true,
+    );
+    let screen = s.screen(80, 24);
+    let status = screen.lines().nth(23).unwrap();
+    assert!(status.contains("（权限不够或磁盘已满）"), "{status}");
+    assert!(status.ends_with("2026-11-22 09:30"), "{status}");
+    // Without a message the banner is back.
+    s.app.status = None;
+    assert!(s.screen(80, 24).contains("【敏感时期：全国两会】"));
+    // At the narrowest width the tab bar is cut with …, not mid-word.
+    let tabs = s
+        .screen(60, 24)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim_end()
+        .to_string();
+    assert!(tabs.ends_with('…'), "{tabs}");
+    // The 点名 title too.
+    s.key(KeyCode::Char('7'));
+    let screen = s.screen(80, 24);
+    let title = screen.lines().find(|l| l.contains("点名 11-22")).unwrap();
+    assert!(title.ends_with("…┐"), "{title}");
+}
+
+#[test]
+fn a_closed_case_shows_no_risk_score() {
+    let mut s = Harness::new(false);
+    let closed = s
+        .records
+        .iter()
+        .find(|d| !d.status.is_open())
+        .unwrap()
+        .id
+        .clone();
+    let open = s.named_id();
+    s.key(KeyCode::Char(':')).typed(&format!("go {closed}"));
+    s.key(KeyCode::Enter);
+    let screen = s.screen(80, 24);
+    assert!(screen.contains(&closed), "{screen}");
+    assert!(!screen.contains("风险分"), "{screen}");
+    s.key(KeyCode::Esc)
+        .key(KeyCode::Char(':'))
+        .typed(&format!("go {open}"))
+        .key(KeyCode::Enter);
+    assert!(s.screen(80, 24).contains("风险分"));
+}
+
+#[test]
+fn an_esc_glued_to_the_next_key_closes_help_before_the_key_acts() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2')).key(KeyCode::Char('?'));
+    // Esc and `/` arriving together read as Alt+/.
+    s.app
+        .on_key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT));
+    s.pump();
+    s.typed("zsf");
+    assert!(s.app.overlays.is_empty(), "{:?}", s.app.overlays);
+    let l = &s.app.lists[s.app.view.index()];
+    assert_eq!(l.filter.text(), "zsf");
+}
+
+#[test]
+fn help_pages_with_pgdn_and_pgup() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('?'));
+    let first = s.screen(80, 24);
+    assert!(first.contains("【全局】"), "{first}");
+    s.key(KeyCode::PageDown);
+    let next = s.screen(80, 24);
+    assert!(!next.contains("【全局】"), "{next}");
+    assert_ne!(first, next);
+    s.key(KeyCode::PageUp);
+    assert_eq!(s.screen(80, 24), first);
+}
+
+#[test]
+fn reconnecting_says_so_until_the_refresh_is_in() {
+    let mut s = Harness::new(false);
+    s.app.set_online(false, None);
+    s.app.set_online(true, None);
+    assert!(s.screen(80, 24).contains("已重新连接，正在刷新"));
+    let items: Vec<Summary> = s.records.iter().map(Summary::of).collect();
+    s.app.on_reply(
+        Want::Summaries,
+        Ok(Response::Summaries { revision: 8, items }),
+    );
+    let screen = s.screen(80, 24);
+    assert!(!screen.contains("正在刷新"), "{screen}");
+}
+
+#[test]
+fn the_inbox_puts_todays_new_call_above_julys_returned_case() {
+    let mut s = Harness::new(false);
+    let mut items: Vec<Summary> = s.records.iter().map(Summary::of).collect();
+    let (july, today) = (items.len(), items.len() + 1);
+    let mut old = items[0].clone();
+    old.id = "MD-2026-000901".into();
+    old.status = duty_desk::domain::workflow::Status::Returned;
+    old.registered_at = now() - Duration::days(130);
+    let mut new = items[0].clone();
+    new.id = "MD-2026-000902".into();
+    new.status = duty_desk::domain::workflow::Status::Registered;
+    new.registered_at = now() - Duration::minutes(20);
+    items.push(old);
+    items.push(new);
+    s.app.on_reply(
+        Want::Summaries,
+        Ok(Response::Summaries { revision: 9, items }),
+    );
+    let inbox = &s.app.data.rows[0];
+    let pos = |i: usize| inbox.iter().position(|&r| r == i).unwrap();
+    assert!(pos(today) < pos(july), "{inbox:?}");
+    assert_eq!(s.app.data.summaries[inbox[0]].id, "MD-2026-000902");
+}
+
+#[test]
+fn pinyin_initials_find_a_category_across_its_slash() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2'))
+        .key(KeyCode::Char('/'))
+        .typed("lzqx");
+    let rows = s.app.visible_rows(s.app.view).to_vec();
+    assert!(!rows.is_empty());
+    for i in rows {
+        assert_eq!(s.app.data.summaries[i].category, "劳资/欠薪");
+    }
+}
+
+#[test]
+fn y_copies_the_list_and_a_second_y_shows_it_unboxed() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2')).key(KeyCode::Char('y'));
+    let copied = s.app.clipboard.take().expect("copied");
+    // What `desk list disputes` prints for these rows: a header, one line
+    // per case, the count.
+    let rows = s.app.visible_rows(s.app.view).len();
+    assert_eq!(copied.lines().count(), rows + 2, "{copied}");
+    assert!(copied.ends_with(&format!("共 {rows} 件")), "{copied}");
+    assert!(s.screen(80, 24).contains("已复制"));
+    s.key(KeyCode::Char('y'));
+    let screen = s.screen(80, 24);
+    // The whole screen is the text: no border, no status line.
+    assert!(
+        !screen.contains('│') && !screen.contains("宋雪梅"),
+        "{screen}"
+    );
+    let top = screen.lines().next().unwrap().trim_end();
+    assert!(
+        !top.is_empty() && copied.starts_with(top),
+        "{top}\n{copied}"
+    );
+    s.key(KeyCode::Esc);
+    // With the clipboard switched off, the first y shows the text.
+    s.app.osc52 = false;
+    s.key(KeyCode::Char('y'));
+    assert!(s.app.clipboard.is_none());
+    assert!(!s.screen(80, 24).contains('│'));
+}
+
+/// What the desk writes to the terminal for one frame after `act`, at 80×24.
+fn bytes_for(s: &mut Harness, act: impl FnOnce(&mut Harness)) -> usize {
+    use duty_desk::tui::term::DeskBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{Terminal, TerminalOptions, Viewport};
+    let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::<u8>::new()));
+    struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut t = Terminal::with_options(
+        DeskBackend::new(Sink(out.clone())),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .unwrap();
+    t.draw(|f| duty_desk::tui::views::draw(f, &mut s.app))
+        .unwrap();
+    out.borrow_mut().clear();
+    act(s);
+    t.draw(|f| duty_desk::tui::views::draw(f, &mut s.app))
+        .unwrap();
+    let n = out.borrow().len();
+    n
+}
+
+#[test]
+fn a_screen_switch_and_a_search_keystroke_stay_small_over_a_slow_link() {
+    let mut s = Harness::new(false);
+    let mut most = 0;
+    for view in ['1', '2', '3', '4', '5', '2'] {
+        let n = bytes_for(&mut s, |s| {
+            s.key(KeyCode::Char(view));
+        });
+        assert!(n <= 4096, "switch to {view}: {n} bytes");
+        most = most.max(n);
+    }
+    s.key(KeyCode::Char('2')).key(KeyCode::Char('/'));
+    for c in ['z', 's'] {
+        let n = bytes_for(&mut s, |s| {
+            s.key(KeyCode::Char(c));
+        });
+        assert!(n <= 2048, "search key {c}: {n} bytes");
+    }
+    eprintln!("largest screen switch: {most} bytes");
 }

@@ -1070,3 +1070,194 @@ fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() 
     zb.key(KeyCode::Esc);
     assert!(!zb.screen(80, 24).contains("预警 1 件"));
 }
+
+/// Checks that the popup titled `title` has its left border on every row:
+/// a double-width character under it would hide it on a real terminal.
+fn left_border_is_whole(screen: &str, title: &str) {
+    let column_of = |line: &str, want: char| {
+        let mut col = 0;
+        for c in line.chars() {
+            if c == want {
+                return Some(col);
+            }
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+        None
+    };
+    let char_at = |line: &str, at: usize| {
+        let mut col = 0;
+        for c in line.chars() {
+            if col == at {
+                return Some(c);
+            }
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if col > at {
+                return None;
+            }
+        }
+        None
+    };
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains(&format!("┌ {title}")))
+        .unwrap_or_else(|| panic!("no popup {title}:\n{screen}"));
+    let x = column_of(lines[top], '┌').expect("a top-left corner");
+    let mut rows = 0;
+    for line in &lines[top + 1..] {
+        match char_at(line, x) {
+            Some('└') => break,
+            Some('│') => rows += 1,
+            other => panic!("border lost at column {x} ({other:?}):\n{screen}"),
+        }
+    }
+    assert!(rows >= 3, "{screen}");
+}
+
+#[test]
+fn popups_over_chinese_keep_their_left_border_at_80x24() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    let id = register(&mut d, "甲一");
+    // The register form's 村(社区) picker over the form's Chinese labels.
+    d.key(KeyCode::Char('n')).key(KeyCode::Enter);
+    assert!(matches!(d.app.overlays.last(), Some(Overlay::Picker(_))));
+    d.app.now = clock::china()
+        .with_ymd_and_hms(2026, 11, 22, 9, 30, 0)
+        .unwrap();
+    let screen = d.screen(80, 24);
+    insta::assert_snapshot!("village_picker_80x24", screen);
+    left_border_is_whole(&screen, "选择村(社区)");
+    d.key(KeyCode::Esc).key(KeyCode::Esc);
+    if d.has_form() {
+        d.key(KeyCode::Enter);
+    }
+    // 预警情形 in the triage form: Space ticks in place, › marks the cursor.
+    d.go(&id)
+        .key(KeyCode::Char('t'))
+        .field("预警情形")
+        .key(KeyCode::Enter);
+    let screen = d.screen(80, 24);
+    left_border_is_whole(&screen, "选择预警情形");
+    d.key(KeyCode::Down).key(KeyCode::Char(' '));
+    let Some(Overlay::Picker(p)) = d.app.overlays.last() else {
+        panic!("no picker");
+    };
+    assert_eq!(p.selected, 1, "Space does not move the cursor");
+    assert!(p.chosen.contains(&p.shown[1]));
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("› [x]"), "{screen}");
+    left_border_is_whole(&screen, "选择预警情形");
+}
+
+#[test]
+fn the_red_line_goes_when_the_last_red_field_is_fixed() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n')).submit();
+    assert!(d.form().error.is_some());
+    d.pick("dh")
+        .pick("ll")
+        .field("矛盾情况")
+        .typed("排水沟纠纷");
+    assert!(d.form().error.is_some(), "a field is still red");
+    d.field("当事人1 姓名").typed("甲一");
+    let red: Vec<_> = d
+        .form()
+        .fields
+        .iter()
+        .filter(|f| f.error.is_some())
+        .collect();
+    assert!(red.is_empty(), "{red:?}");
+    assert_eq!(d.form().error, None);
+    assert!(!d.screen(80, 24).contains("有几项需要修改"));
+}
+
+#[test]
+fn a_responsible_officer_is_not_told_off_for_logging_in() {
+    let (local, _dir) = shared();
+    let tj = Desk::open(&local, "tj1");
+    let status = tj.status();
+    assert!(!status.contains("无权"), "{status}");
+    assert!(tj.app.overlays.is_empty());
+}
+
+#[test]
+fn the_detail_names_officers_not_logins() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "甲一");
+    zb.go(&id);
+    let screen = zb.screen(100, 40);
+    assert!(screen.contains("宋雪梅"), "{screen}");
+    assert!(!screen.contains("zb1"), "{screen}");
+    // `y` on the detail copies what `desk show` prints: the same names.
+    zb.key(KeyCode::Char('y'));
+    let copied = zb.app.clipboard.take().expect("copied");
+    assert!(
+        copied.starts_with(&id) && copied.contains("宋雪梅"),
+        "{copied}"
+    );
+}
+
+#[test]
+fn the_daily_report_reaches_the_clipboard_in_three_keys_from_any_screen() {
+    use duty_desk::domain::reports::{Kind, Spec};
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let id = register(&mut zb, "甲一");
+    let daily = match local.call(
+        "zb1",
+        Request::Report {
+            spec: Spec {
+                kind: Kind::Daily,
+                date: None,
+                from: None,
+                since: None,
+            },
+        },
+    ) {
+        Response::Report(r) => r.plain().to_string(),
+        other => panic!("{other:?}"),
+    };
+    let y = KeyCode::Char('Y');
+    // (where the officer is, the keys from there)
+    let mut starts: Vec<(String, Vec<KeyCode>)> =
+        (1..=7).map(|v| (format!("屏{v}"), vec![y])).collect();
+    starts.push(("详情".into(), vec![y]));
+    starts.push(("帮助".into(), vec![KeyCode::Esc, y]));
+    starts.push(("命令行".into(), vec![KeyCode::Esc, y]));
+    starts.push((
+        "填了一半的表单".into(),
+        vec![KeyCode::Esc, KeyCode::Enter, y],
+    ));
+    for (place, keys) in starts {
+        zb.app.overlays.clear();
+        zb.app.clipboard = None;
+        match place.as_str() {
+            "详情" => {
+                zb.go(&id);
+            }
+            "帮助" => {
+                zb.key(KeyCode::Char('?'));
+            }
+            "命令行" => {
+                zb.key(KeyCode::Char(':')).typed("go");
+            }
+            "填了一半的表单" => {
+                zb.key(KeyCode::Char('1'))
+                    .key(KeyCode::Char('n'))
+                    .pick("dh");
+            }
+            view => {
+                let v = view.trim_start_matches('屏').chars().next().unwrap();
+                zb.key(KeyCode::Char(v));
+            }
+        }
+        assert!(keys.len() <= 3, "{place}: {} keys", keys.len());
+        for k in keys {
+            zb.key(k);
+        }
+        assert_eq!(zb.app.clipboard.as_deref(), Some(daily.as_str()), "{place}");
+    }
+}

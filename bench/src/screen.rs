@@ -53,7 +53,51 @@ pub fn screen_figures(
     let idle_from = Instant::now();
     std::thread::sleep(Duration::from_secs(10));
     figures.insert("idle_bytes_10s".into(), pty.bytes_since(idle_from) as f64);
-    pty.send(b"q")?;
+    quit(&mut pty);
+    link_figures(desk, db, socket, figures)
+}
+
+/// Bytes over a slow link at 80×24: the most one screen switch writes
+/// (`switch_bytes`) and one search keystroke (`search_key_bytes`).
+fn link_figures(
+    desk: &Path,
+    db: &Path,
+    socket: &Path,
+    figures: &mut Figures,
+) -> anyhow::Result<()> {
+    let mut pty = Pty::spawn(desk, db, socket, 80, 24)?;
+    anyhow::ensure!(
+        pty.wait_for(b"MD-", Duration::from_secs(30)).is_some(),
+        "80×24 的值班台 30 秒内没有显示案件"
+    );
+    // The search index builds after the first frame.
+    std::thread::sleep(Duration::from_secs(3));
+    // Whatever opened first (a handover) goes.
+    pty.send(b"\x1b")?;
+    std::thread::sleep(Duration::from_millis(500));
+    let mut most = 0;
+    for key in [b"1", b"3", b"4", b"5", b"2"] {
+        let before = Instant::now();
+        pty.send(key)?;
+        std::thread::sleep(Duration::from_millis(700));
+        most = most.max(pty.bytes_since(before));
+    }
+    figures.insert("switch_bytes".into(), most as f64);
+    pty.send(b"/z")?;
+    std::thread::sleep(Duration::from_millis(1500));
+    let before = Instant::now();
+    pty.send(b"s")?;
+    std::thread::sleep(Duration::from_millis(1500));
+    figures.insert("search_key_bytes".into(), pty.bytes_since(before) as f64);
+    pty.send(b"\x1b")?;
+    std::thread::sleep(Duration::from_millis(300));
+    quit(&mut pty);
+    Ok(())
+}
+
+/// `q`, then a moment for the desk to end.
+fn quit(pty: &mut Pty) {
+    let _ = pty.send(b"q");
     let deadline = Instant::now() + Duration::from_secs(3);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = pty.child.try_wait() {
@@ -61,5 +105,4 @@ pub fn screen_figures(
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Ok(())
 }

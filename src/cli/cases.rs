@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::print::{
-    dispute_json, dispute_text, disputes_table, person_json, person_text, persons_table,
+    dispute_json, dispute_text, disputes_listing, person_json, person_text, persons_listing,
     summary_json,
 };
 use super::suggest::category_of;
@@ -19,6 +19,7 @@ use crate::domain::dispute::{NewDispute, Party, PlanStep};
 use crate::domain::lists::{
     ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier, VisitMethod, WarningFlag,
 };
+use crate::domain::officer::Names;
 use crate::domain::record::RecordKind;
 use crate::domain::text::{parse_amount, parse_people};
 use crate::domain::workflow::Status;
@@ -442,7 +443,10 @@ pub(super) fn explain(e: DeskError) -> anyhow::Error {
         fresh: Some(d),
     } = &e
     {
-        return anyhow::anyhow!("{message}\n\n最新情况：\n{}", dispute_text(d, today()));
+        return anyhow::anyhow!(
+            "{message}\n\n最新情况：\n{}",
+            dispute_text(d, today(), &Names::default())
+        );
     }
     e.into()
 }
@@ -482,8 +486,7 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
                     let rows: Vec<_> = items.iter().map(|s| summary_json(s, today)).collect();
                     serde_json::to_string_pretty(&rows)?
                 } else {
-                    let table = disputes_table(&items, today);
-                    format!("{table}共 {} 件", items.len())
+                    disputes_listing(&items, today)
                 })
             }))
         }
@@ -501,7 +504,7 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
                     let rows: Vec<_> = items.iter().map(|p| person_json(p, today)).collect();
                     serde_json::to_string_pretty(&rows)?
                 } else {
-                    format!("{}共 {} 人", persons_table(&items, today), items.len())
+                    persons_listing(&items, today)
                 })
             }))
         }
@@ -519,20 +522,22 @@ pub struct Show {
 /// One case (MD-…) or one key person (RY-…).
 pub fn show(desk: &mut dyn Desk, a: Show) -> anyhow::Result<Printed> {
     let today = today();
+    // Names, not logins; without the roster (an old server) logins still read.
+    let names = Names::of(&desk.officers().unwrap_or_default());
     let id = a.id.trim().to_uppercase();
     match RecordKind::of_id(&id) {
         RecordKind::Person => {
             let p = desk.person(&id)?;
             Ok(Printed::new(
                 person_json(&p, today),
-                person_text(&p, today).trim_end(),
+                person_text(&p, today, &names).trim_end(),
             ))
         }
         RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
             let d = desk.dispute(&id)?;
             Ok(Printed::new(
                 dispute_json(&d, today),
-                dispute_text(&d, today).trim_end(),
+                dispute_text(&d, today, &names).trim_end(),
             ))
         }
     }

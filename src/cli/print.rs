@@ -7,10 +7,10 @@ use serde_json::{json, Value};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::domain::dispute::{Dispute, Time};
-use crate::domain::officer::Officer;
+use crate::domain::officer::{Names, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::summary::Summary;
-use crate::domain::text::clean_line;
+use crate::domain::text::{clean_line, clean_text};
 use crate::store::audit::AuditEvent;
 
 pub fn time(t: &Time) -> String {
@@ -160,6 +160,16 @@ pub fn disputes_table(items: &[&Summary], today: NaiveDate) -> String {
     )
 }
 
+/// `desk list disputes` as printed, and what `y` copies from a case list.
+pub fn disputes_listing(items: &[&Summary], today: NaiveDate) -> String {
+    format!("{}共 {} 件", disputes_table(items, today), items.len())
+}
+
+/// `desk list persons` as printed, and what `y` copies from the 重点人员 list.
+pub fn persons_listing(items: &[KeyPerson], today: NaiveDate) -> String {
+    format!("{}共 {} 人", persons_table(items, today), items.len())
+}
+
 pub fn persons_table(items: &[KeyPerson], today: NaiveDate) -> String {
     let rows: Vec<Vec<String>> = items
         .iter()
@@ -233,7 +243,7 @@ pub fn audit_lines(events: &[AuditEvent]) -> String {
             clean_line(&e.actor),
             clean_line(&e.action),
             clean_line(&e.target),
-            clean_line(&e.detail)
+            lines_in(&e.detail, "        ")
         ));
     }
     out
@@ -245,8 +255,9 @@ fn or_dash(s: Option<String>) -> String {
 }
 
 /// The detail of one dispute as readable text.
-pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
+pub fn dispute_text(d: &Dispute, today: NaiveDate, names: &Names) -> String {
     let c = clean_line;
+    let who = |login: &str| c(names.name(login));
     let mut o = String::new();
     o.push_str(&format!("{}  {}\n", d.id, c(&d.title)));
     o.push_str(&format!(
@@ -274,9 +285,9 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
     o.push_str(&format!(
         "登记：{} {}\n",
         time(&d.registered_at),
-        c(&d.registered_by)
+        who(&d.registered_by)
     ));
-    o.push_str(&format!("矛盾情况：{}\n", c(&d.summary)));
+    o.push_str(&format!("矛盾情况：{}\n", lines_in(&d.summary, "  ")));
     // 化解措施 and 备注 come from imported ledgers.
     if !d.measures.is_empty() {
         o.push_str(&format!("化解措施：{}\n", c(&d.measures)));
@@ -317,19 +328,30 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate) -> String {
                 .join("、")
         ));
     }
-    dispute_work_text(d, &mut o);
+    dispute_work_text(d, names, &mut o);
     o
 }
 
+/// Multi-line text (a note typed over several lines) kept as lines, each
+/// after the first indented by `indent`, so it still reads as one entry.
+fn lines_in(text: &str, indent: &str) -> String {
+    clean_text(text)
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(&format!("\n{indent}"))
+}
+
 /// What was done about a case: 四定, 包案, 销号, 回访, and its history.
-fn dispute_work_text(d: &Dispute, o: &mut String) {
+fn dispute_work_text(d: &Dispute, names: &Names, o: &mut String) {
     let c = clean_line;
+    let who = |login: &str| c(names.name(login));
     if let Some(a) = &d.assignment {
         o.push_str(&format!(
             "四定：牵头领导 {}  责任单位 {}  责任人 {}  化解时限 {}  签收 {}\n",
-            c(&a.leader),
+            who(&a.leader),
             c(&a.unit),
-            c(&a.person),
+            who(&a.person),
             a.deadline,
             or_dash(a.accepted_at.as_ref().map(time))
         ));
@@ -337,8 +359,10 @@ fn dispute_work_text(d: &Dispute, o: &mut String) {
     if let Some(p) = &d.package {
         o.push_str(&format!(
             "包案：领导 {}  专班 {}  时限 {}\n",
-            c(&p.leader),
-            or_dash(Some(p.team.join("、"))),
+            who(&p.leader),
+            or_dash(Some(
+                p.team.iter().map(|t| who(t)).collect::<Vec<_>>().join("、")
+            )),
             p.deadline
         ));
         for s in &p.plan {
@@ -380,11 +404,16 @@ fn dispute_work_text(d: &Dispute, o: &mut String) {
         let mut lines: Vec<(Time, String)> = d
             .history
             .iter()
-            .map(|h| (h.at, format!("{} {}", c(&h.by), c(&h.what))))
+            .map(|h| (h.at, format!("{} {}", who(&h.by), c(&h.what))))
             .chain(d.notes.iter().map(|n| {
                 (
                     n.at,
-                    format!("{} 【{}】{}", c(&n.by), n.kind.label(), c(&n.text)),
+                    format!(
+                        "{} 【{}】{}",
+                        who(&n.by),
+                        n.kind.label(),
+                        lines_in(&n.text, "    ")
+                    ),
                 )
             }))
             .collect();
@@ -395,8 +424,9 @@ fn dispute_work_text(d: &Dispute, o: &mut String) {
     }
 }
 
-pub fn person_text(p: &KeyPerson, today: NaiveDate) -> String {
+pub fn person_text(p: &KeyPerson, today: NaiveDate, names: &Names) -> String {
     let c = clean_line;
+    let who = |login: &str| c(names.name(login));
     let mut o = String::new();
     o.push_str(&format!(
         "{}  {}  {}{}\n",
@@ -443,15 +473,15 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate) -> String {
             "  走访 {} {} {}：{}\n",
             v.date,
             v.method.label(),
-            c(&v.by),
-            c(&v.finding)
+            who(&v.by),
+            lines_in(&v.finding, "    ")
         ));
     }
     for r in &p.reviews {
         o.push_str(&format!(
             "  复核 {} {}：{}{}\n",
             time(&r.at),
-            c(&r.by),
+            who(&r.by),
             c(&r.reason),
             r.next_review
                 .map(|d| format!("，下次复核 {d}"))

@@ -499,7 +499,7 @@ pub fn report(desk: &mut dyn Desk, spec: Spec, xlsx: Option<&Path>) -> anyhow::R
         anyhow::bail!("--xlsx 只用于研判会分析（desk report analysis --xlsx 文件）");
     }
     let r = desk.report(spec)?;
-    let mut text = r.text.trim_end().to_string();
+    let mut text = r.plain().to_string();
     if let (Some(path), Figures::Analysis(f)) = (xlsx, &r.figures) {
         crate::files::analysis_xlsx::write(path, f)?;
         text.push_str(&format!("\n（已另存为 {}）", path.display()));

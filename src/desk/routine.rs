@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::api::{DeskError, Response, RiskSetup};
 use super::local::{committed, keep_reply, Local, Reply};
 use crate::domain::dispute::Time;
-use crate::domain::officer::{check, Capability, Officer};
+use crate::domain::officer::{check, Capability, Names, Officer};
 use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::reports::{self, Change, Data, Kind, VisitRow};
 use crate::domain::risk::RiskWeights;
@@ -270,7 +270,7 @@ pub(crate) fn report(
     spec: &reports::Spec,
     now: Time,
 ) -> Result<Reply, DeskError> {
-    if spec.kind == Kind::Handover {
+    if !spec.kind.readable_by(me.role) {
         check(me, Capability::Desk, false, "查看交接班")?;
     }
     let today = now.date_naive();
@@ -314,18 +314,13 @@ pub(crate) fn report(
                 "交接班的开始时间不能晚于现在".to_string(),
             ));
         }
-        let names: std::collections::HashMap<String, String> = local
-            .store()
-            .officers()?
-            .into_iter()
-            .map(|o| (o.login, o.name))
-            .collect();
+        let names = Names::of(&local.store().officers()?);
         local
             .store()
             .audit_since_time(since)?
             .into_iter()
             .map(|e| Change {
-                actor: names.get(&e.actor).cloned().unwrap_or(e.actor),
+                actor: names.name(&e.actor).to_string(),
                 at: e.at,
                 action: e.action,
                 target: e.target,

@@ -45,6 +45,28 @@ impl Officer {
     }
 }
 
+/// Logins to names, from the roster: what an officer reads names people
+/// (郑国庆), not accounts (ld1). The one lookup for detail, history and lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names(std::collections::HashMap<String, String>);
+
+impl Names {
+    pub fn of<'a>(roster: impl IntoIterator<Item = &'a Officer>) -> Names {
+        Names(
+            roster
+                .into_iter()
+                .map(|o| (o.login.clone(), o.name.clone()))
+                .collect(),
+        )
+    }
+
+    /// The name for a login; anything else (a name already, an account no
+    /// longer on the roster) as it is.
+    pub fn name<'a>(&'a self, login: &'a str) -> &'a str {
+        self.0.get(login.trim()).map_or(login, |n| n.as_str())
+    }
+}
+
 /// What an officer is trying to do, for the permission check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Capability {
@@ -100,6 +122,15 @@ pub fn check(officer: &Officer, cap: Capability, own: bool, what: &str) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_replace_logins_and_leave_the_rest() {
+        let roster = [Officer::new("ld1", "郑国庆", "综治中心", Role::Leader).unwrap()];
+        let names = Names::of(&roster);
+        assert_eq!(names.name("ld1"), "郑国庆");
+        assert_eq!(names.name("张三"), "张三");
+        assert_eq!(names.name("gone1"), "gone1");
+    }
 
     #[test]
     fn each_role_has_exactly_its_rights() {

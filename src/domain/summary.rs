@@ -66,6 +66,29 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The 待处理 order, newest first: the day it was registered (today's
+    /// new call above July's 已退回), then the stage that most needs the
+    /// desk (退回, 新登记, 已研判, 待签收), then the later time.
+    pub fn inbox_key(&self) -> (std::cmp::Reverse<NaiveDate>, u8, std::cmp::Reverse<Time>) {
+        let stage = match self.status {
+            Status::Returned => 0,
+            Status::Registered => 1,
+            Status::Triaged => 2,
+            Status::Assigned
+            | Status::InProgress
+            | Status::Escalated
+            | Status::PendingClose
+            | Status::Resolved
+            | Status::FollowUp
+            | Status::Archived => 3,
+        };
+        (
+            std::cmp::Reverse(self.registered_at.date_naive()),
+            stage,
+            std::cmp::Reverse(self.registered_at),
+        )
+    }
+
     pub fn of(d: &Dispute) -> Summary {
         Summary {
             id: d.id.clone(),

@@ -79,9 +79,35 @@ fn pinyin_run(item: &Item, q: &str) -> Option<(bool, usize, usize)> {
     if let Some(pos) = item.initials.find(q) {
         return Some((false, item.initials[..pos].chars().count(), qlen));
     }
-    item.full
-        .find(q)
-        .map(|pos| (true, item.full[..pos].chars().count(), qlen))
+    if let Some(pos) = item.full.find(q) {
+        return Some((true, item.full[..pos].chars().count(), qlen));
+    }
+    // 劳资/欠薪 is one name to an officer: `lzqx` runs across the slash.
+    run_across_joiners(&item.initials, q)
+        .map(|(start, len)| (false, start, len))
+        .or_else(|| run_across_joiners(&item.full, q).map(|(start, len)| (true, start, len)))
+}
+
+/// Chars that join the parts of one name (劳资/欠薪, 阿卜杜·热合曼).
+const JOINERS: [char; 3] = ['/', '／', '·'];
+
+/// Where `q` runs in `hay` when joiners are passed over: (start, len) in
+/// chars of `hay`, the joiners inside the run counted.
+fn run_across_joiners(hay: &str, q: &str) -> Option<(usize, usize)> {
+    if !hay.contains(&JOINERS[..]) {
+        return None;
+    }
+    let kept: Vec<(usize, char)> = hay
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| !JOINERS.contains(c))
+        .collect();
+    let joined: String = kept.iter().map(|(_, c)| c).collect();
+    let pos = joined.find(q)?;
+    let first = joined[..pos].chars().count();
+    let last = first + q.chars().count().checked_sub(1)?;
+    let (start, end) = (kept[first].0, kept[last].0);
+    Some((start, end - start + 1))
 }
 
 /// Whether `pattern`'s chars appear in order in `text`: a cheap filter before
@@ -283,6 +309,26 @@ mod tests {
         assert!(ix.search("xyzq", None).is_empty());
         assert_eq!(ix.search("", Some(&[2, 0])), vec![2, 0]);
         assert_eq!(ix.search("zs", Some(&[1, 2])), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn pinyin_initials_run_across_a_slash() {
+        let ix = Index::new(vec![
+            Doc {
+                names: "周德华 西岗村 劳资/欠薪".into(),
+                rest: String::new(),
+            },
+            Doc {
+                names: "王建国 东河村 婚姻/家庭".into(),
+                rest: String::new(),
+            },
+        ]);
+        assert_eq!(ix.search("lzqx", None), vec![0]);
+        assert_eq!(ix.search("laoziqianxin", None), vec![0]);
+        assert_eq!(ix.search("hyjt", None), vec![1]);
+        // 劳资/欠薪 starts at char 8; the slash inside the run is lit too.
+        assert_eq!(ix.highlight(0, "lzqx"), vec![8, 9, 10, 11, 12]);
+        assert!(ix.search("lzhy", None).is_empty());
     }
 
     #[test]

@@ -158,6 +158,8 @@ pub struct Data {
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
     pub officers: HashMap<String, Officer>,
+    /// Logins to names, for what is read (detail, history).
+    pub names: crate::domain::officer::Names,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
     /// Base rows of each list view, in display order.
@@ -183,6 +185,8 @@ pub enum NoteKind {
     Error,
     /// "正在生成…": a report is on its way, and its arrival clears this.
     Generating,
+    /// "正在刷新": everything is being loaded again, and its arrival clears this.
+    Refreshing,
 }
 
 pub struct App {
@@ -215,6 +219,15 @@ pub struct App {
     /// A draft is on the server (cleared when its form is sent or dropped).
     pub(super) draft_saved: bool,
     asked_draft: bool,
+    /// `y` hands text to the terminal's clipboard (OSC 52); off
+    /// (`DESK_CLIPBOARD=off`), it shows the text for the mouse instead.
+    pub osc52: bool,
+    /// Text for the clipboard, written with the next frame.
+    pub clipboard: Option<String>,
+    /// The last action was a copy: `y` again shows the text instead.
+    pub(super) copied: bool,
+    /// The report on its way goes to the clipboard too (`Y`).
+    pub(super) copy_report: bool,
 }
 
 pub fn doc_of(s: &Summary) -> Doc {
@@ -256,6 +269,10 @@ impl App {
             quit: false,
             dropped: false,
             index_pending: false,
+            osc52: true,
+            clipboard: None,
+            copied: false,
+            copy_report: false,
             page: 10,
             search_gen: 0,
             batch: None,

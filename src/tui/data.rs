@@ -3,7 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::app::{doc_of, person_doc, App, Corpus, Out, View, VIEWS};
+use super::app::{doc_of, person_doc, App, Corpus, NoteKind, Out, View, VIEWS};
 use super::id_index::IdIndex;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{rank_of, RiskContext};
@@ -16,6 +16,13 @@ impl App {
         self.data.summaries = items;
         self.data.by_id = IdIndex::of(&self.data.summaries);
         self.data.loaded = true;
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|n| n.kind == NoteKind::Refreshing)
+        {
+            self.status = None;
+        }
         self.rescore();
         // The search index is built after the first frame with data is drawn.
         self.index_pending = true;
@@ -126,17 +133,7 @@ impl App {
                 ) || (s[i].status == Status::Assigned && !s[i].accepted)
             })
             .collect();
-        let inbox_rank = |st: Status| match st {
-            Status::Returned => 0,
-            Status::Registered => 1,
-            Status::Triaged => 2,
-            _ => 3,
-        };
-        inbox.sort_by(|&a, &b| {
-            inbox_rank(s[a].status)
-                .cmp(&inbox_rank(s[b].status))
-                .then(s[a].registered_at.cmp(&s[b].registered_at))
-        });
+        inbox.sort_by_key(|&i| s[i].inbox_key());
         let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
         queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
         let mut supervision: Vec<usize> = (0..s.len())

@@ -17,6 +17,9 @@ use crate::domain::record::RecordKind;
 use crate::domain::risk::score;
 use crate::search::pinyin_key;
 
+/// The form's line while some field is red; it goes once none is.
+const FIX_MARKED: &str = "有几项需要修改，见标红处";
+
 /// The server keeps one unsent form per officer under this name.
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +117,8 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::Undo
         | A::OpenExisting
         | A::AcceptSuggestions
+        | A::Copy
+        | A::CopyDaily
         | A::Confirm
         | A::Complete
         | A::NextField
@@ -381,6 +386,12 @@ impl App {
         let Some(Overlay::Form(mut form)) = self.overlays.pop() else {
             return;
         };
+        // "见标红处" goes with the last red field.
+        if form.error.as_deref() == Some(FIX_MARKED)
+            && form.fields.iter().all(|f| f.error.is_none())
+        {
+            form.error = None;
+        }
         self.refresh_live(&mut form);
         self.overlays.push(Overlay::Form(form));
     }
@@ -528,7 +539,7 @@ impl App {
             return;
         }
         let Some(reqs) = form.requests(&ctx) else {
-            form.error = Some("有几项需要修改，见标红处".into());
+            form.error = Some(FIX_MARKED.into());
             if let Some(i) = form.fields.iter().position(|f| f.error.is_some()) {
                 form.focus = i;
             }

@@ -5,7 +5,7 @@
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -13,7 +13,7 @@ use super::app::App;
 use super::flows::Ask;
 use super::form::{Field, FieldKind, Form};
 use super::picker::Picker;
-use super::views::{accent, block, cell, centered, warn};
+use super::views::{accent, block, cell, centered, clear_popup, warn};
 use crate::domain::text::clean_line;
 
 /// Rows a multi-line field shows at most.
@@ -248,7 +248,7 @@ fn value_row(at: &Place, field: &Field, kind: &FieldKind) -> Row {
 }
 
 pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect) {
-    f.render_widget(Clear, area);
+    clear_popup(f, area);
     let title = match form.targets.as_slice() {
         [] => form.kind.title().to_string(),
         [one] => format!("{} {}", form.kind.title(), one.id),
@@ -337,7 +337,7 @@ pub fn draw_picker(f: &mut Frame, app: &App, p: &Picker, area: Rect) {
     let width = longest.max(title.width() + 4).clamp(30, 70) as u16;
     let height = (p.options.len() as u16 + 3).clamp(6.min(area.height), area.height);
     let popup = centered(area, width, height);
-    f.render_widget(Clear, popup);
+    clear_popup(f, popup);
     let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(popup);
     f.render_widget(outer, popup);
@@ -366,17 +366,24 @@ pub fn draw_picker(f: &mut Frame, app: &App, p: &Picker, area: Rect) {
             (true, true) => "[x] ",
             (true, false) => "[ ] ",
         };
-        let style = if n == p.selected {
-            accent().add_modifier(Modifier::REVERSED)
+        // The cursor row is marked by `›` as well as by colour, which a
+        // monochrome terminal or a screen reader may not show.
+        let (cursor, style) = if n == p.selected {
+            (
+                if app.ascii { "> " } else { "› " },
+                accent().add_modifier(Modifier::REVERSED),
+            )
         } else {
-            Style::default()
+            ("  ", Style::default())
         };
-        lines.push(Line::from(cell(
+        let mut spans = vec![Span::styled(cursor, style)];
+        spans.extend(cell(
             &format!("{tick}{}", p.options[i]),
-            list.width as usize,
+            (list.width as usize).saturating_sub(2),
             &[],
             style,
-        )));
+        ));
+        lines.push(Line::from(spans));
     }
     f.render_widget(Paragraph::new(lines), list);
 }
@@ -384,7 +391,7 @@ pub fn draw_picker(f: &mut Frame, app: &App, p: &Picker, area: Rect) {
 pub fn draw_ask(f: &mut Frame, app: &App, ask: &Ask, area: Rect) {
     let width = ask.text.lines().map(|l| l.width()).max().unwrap_or(20) as u16 + 4;
     let popup = centered(area, width.max(30), ask.text.lines().count() as u16 + 2);
-    f.render_widget(Clear, popup);
+    clear_popup(f, popup);
     let outer = block(app, Span::styled(" 请确认 ", accent()));
     let inner = outer.inner(popup);
     f.render_widget(outer, popup);

@@ -55,6 +55,10 @@ pub enum Action {
     OpenExisting,
     /// Fills the registration form's fields with what the text suggests.
     AcceptSuggestions,
+    /// `y`: the text on screen to the clipboard (again: shown for the mouse).
+    Copy,
+    /// `Y`: the 日报 to the clipboard from any screen.
+    CopyDaily,
     Confirm,
     Complete,
     NextField,

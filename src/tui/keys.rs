@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, View, VIEWS};
+use super::app::{App, NoteKind, View, VIEWS};
 use super::input::Input;
 use super::keymap::{Action, Key, Layer};
 use super::overlay::command::CommandLine;
@@ -29,23 +29,24 @@ impl App {
         if let Some(a) = self.keymap.lookup(&layers, &Key::from_event(&key)) {
             return self.act(a);
         }
+        // Over a slow SSH link Esc and the next key arrive together and read
+        // as Alt+key. Nothing binds Alt+key by default, so it is split here,
+        // before any overlay's text field could take it as typing.
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            if let KeyCode::Char(c) = key.code {
+                self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                return self.on_key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    key.modifiers - KeyModifiers::ALT,
+                ));
+            }
+        }
         // Text fields take printable keys their layer does not bind.
         if self.overlay_key(&key) == Handled::Yes {
             return;
         }
         if layers[0] == Layer::Search {
-            return self.type_filter(&key);
-        }
-        // Over a slow SSH link Esc and the next key arrive together and
-        // read as Alt+key; nothing binds Alt+key by default, so undo that.
-        if key.modifiers.contains(KeyModifiers::ALT) {
-            if let KeyCode::Char(c) = key.code {
-                self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-                self.on_key(KeyEvent::new(
-                    KeyCode::Char(c),
-                    key.modifiers - KeyModifiers::ALT,
-                ));
-            }
+            self.type_filter(&key);
         }
     }
 
@@ -82,6 +83,7 @@ impl App {
 
     pub fn act(&mut self, action: Action) {
         self.status = None;
+        let copied_last = std::mem::take(&mut self.copied);
         if self.overlay_act(action) == Handled::Yes {
             return;
         }
@@ -120,6 +122,8 @@ impl App {
                     if !l.marks.remove(&id) {
                         l.marks.insert(id);
                     }
+                    // A list marks and moves on, so Space Space marks two
+                    // rows (as in a file manager); a picker ticks in place.
                     self.move_cursor(1);
                 }
             }
@@ -134,12 +138,14 @@ impl App {
             Action::ViewRollcall => self.switch(6),
             Action::Refresh => {
                 self.load();
-                self.say("正在刷新…", false);
+                self.note("正在刷新…", NoteKind::Refreshing);
             }
             Action::NextField => self.move_cursor(1),
             Action::PrevField => self.move_cursor(-1),
             Action::OpenExisting => self.open_existing(),
             Action::AcceptSuggestions => self.accept_suggestions(),
+            Action::Copy => self.copy_screen(copied_last),
+            Action::CopyDaily => self.copy_daily(),
             flow => self.flow(flow),
         }
     }

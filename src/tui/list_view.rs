@@ -11,7 +11,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{doc_of, person_doc, App, View};
-use super::views::{accent, block, cell, warn};
+use super::views::{accent, block, cell, fit, warn};
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 use crate::domain::workflow::Status;
@@ -289,6 +289,7 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     if !l.marks.is_empty() {
         title.push_str(&format!("已标记 {} ", l.marks.len()));
     }
+    let title = fit(&title, area.width.saturating_sub(2) as usize);
     let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(area);
     f.render_widget(outer, area);
@@ -437,6 +438,10 @@ pub(super) fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
     } else {
         let s = &app.data.summaries[i];
         lines.extend(summary_lines(app, s));
+        // A closed case has no risk to weigh: no red score.
+        if !s.status.is_open() {
+            return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
         let sc = app.score_of(i);
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!("风险分 {}", sc.total), warn()));

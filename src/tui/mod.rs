@@ -5,6 +5,7 @@
 mod alert_strip;
 pub mod app;
 pub mod client;
+pub mod copy;
 mod data;
 pub mod flows;
 pub mod form;
@@ -21,6 +22,7 @@ mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;
+pub mod term;
 pub mod views;
 
 use std::io::{BufWriter, Write};
@@ -32,7 +34,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Timelike;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -47,6 +48,7 @@ use crate::desk::{clock, Notice};
 use crate::search::{Doc, Index};
 use app::{App, Corpus, Out, Want};
 use keymap::Keymap;
+use term::DeskBackend;
 
 pub enum Event {
     Term(TermEvent),
@@ -184,14 +186,14 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         EnterAlternateScreen,
         terminal::Clear(terminal::ClearType::All)
     )?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    let mut terminal = Terminal::new(DeskBackend::new(out))?;
     let result = event_loop(&mut terminal, opts, keymap, keymap_warning);
     restore_terminal();
     result
 }
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<BufWriter<std::io::Stdout>>>,
+    terminal: &mut Terminal<DeskBackend<BufWriter<std::io::Stdout>>>,
     opts: Options,
     keymap: Keymap,
     keymap_warning: Option<String>,
@@ -206,6 +208,7 @@ fn event_loop(
     let client = client::Client::start(opts.socket.clone(), tx.clone());
 
     let mut app = App::new(keymap, clock::now(), opts.ascii);
+    app.osc52 = std::env::var("DESK_CLIPBOARD").map_or(true, |v| v.trim() != "off");
     if let Some(w) = keymap_warning {
         app.say(w, true);
     }
@@ -229,7 +232,7 @@ fn event_loop(
         }
         // Effects first: requests and searches leave before we draw.
         drafts_in_flight += send_effects(&mut app, &client, &search_tx, &tx);
-        if app.quit || STOP.load(Ordering::SeqCst) {
+        if app.quit || STOP.load(Ordering::SeqCst) || tty_gone() {
             save_last_draft(&mut app, &client, &rx, drafts_in_flight);
             return Ok(());
         }
@@ -290,6 +293,22 @@ fn event_loop(
                 break;
             }
         }
+    }
+}
+
+/// Whether the terminal has gone (its window or SSH session closed). The
+/// kernel sends SIGHUP only to the session leader, so a desk started from a
+/// script may never get one, and crossterm's reader keeps retrying a tty
+/// that reads EOF or EIO; the loop (awake at least every second) asks here.
+fn tty_gone() -> bool {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+    let gone = PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL;
+    match poll(&mut fds, PollTimeout::ZERO) {
+        Ok(_) => fds[0].revents().is_some_and(|r| r.intersects(gone)),
+        Err(_) => false,
     }
 }
 
@@ -424,11 +443,16 @@ fn handle(app: &mut App, e: Event) -> bool {
 }
 
 fn draw(
-    terminal: &mut Terminal<CrosstermBackend<BufWriter<std::io::Stdout>>>,
+    terminal: &mut Terminal<DeskBackend<BufWriter<std::io::Stdout>>>,
     app: &mut App,
 ) -> anyhow::Result<()> {
     execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|f| views::draw(f, app))?;
+    if let Some(text) = app.clipboard.take() {
+        terminal
+            .backend_mut()
+            .write_all(copy::osc52(&text).as_bytes())?;
+    }
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()?;
     Ok(())

@@ -1,7 +1,7 @@
 //! What another officer's change (a notice from the server) and the
 //! connection coming and going do to the model.
 
-use super::app::{App, Out, Overlay, Want};
+use super::app::{App, NoteKind, Out, Overlay, Want};
 use crate::desk::api::Request;
 use crate::desk::Notice;
 use crate::domain::record::RecordKind;
@@ -80,7 +80,7 @@ impl App {
             self.say(why.unwrap_or_else(|| "连接中断，正在重连…".into()), true);
         } else if !was && self.dropped {
             // Notices may have been missed while away: load everything again.
-            self.say("已重新连接，正在刷新", false);
+            self.note("已重新连接，正在刷新", NoteKind::Refreshing);
             self.load();
         }
         self.dropped |= was && !online;

@@ -4,6 +4,7 @@
 
 use super::app::{App, Overlay, Record, Want};
 use crate::desk::api::{DeskError, Response};
+use crate::domain::officer::Names;
 
 impl App {
     pub fn on_reply(&mut self, want: Want, result: Result<Response, DeskError>) {
@@ -18,6 +19,7 @@ impl App {
             (Want::SaveDraft, Ok(_)) => {}
             (Want::Whoami, Ok(R::Officer(o))) => self.me = Some(o),
             (Want::Officers, Ok(R::Officers(list))) => {
+                self.data.names = Names::of(&list);
                 self.data.officers = list.into_iter().map(|o| (o.login.clone(), o)).collect();
             }
             (Want::Summaries, Ok(R::Summaries { revision, items })) => {

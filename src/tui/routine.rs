@@ -93,7 +93,13 @@ impl App {
     pub(super) fn on_shift_mark(&mut self, mark: Option<String>) {
         let last = mark.and_then(|m| DateTime::<FixedOffset>::parse_from_rfc3339(&m).ok());
         let new_shift = last.is_none_or(|t| self.now - t >= Duration::hours(SHIFT_HOURS));
-        if new_shift {
+        // Only those the desk would show it to are offered the handover: a
+        // 责任人 is not told "无权查看交接班" just for logging in.
+        let may_see = self
+            .me
+            .as_ref()
+            .is_some_and(|me| Kind::Handover.readable_by(me.role));
+        if new_shift && may_see {
             self.request_report(Kind::Handover);
         }
         self.out.push(Out::Request(

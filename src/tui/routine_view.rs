@@ -8,7 +8,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, View};
-use super::views::{accent, block, cell, warn};
+use super::views::{accent, block, cell, fit, warn};
 use crate::domain::lists::RollcallKind;
 use crate::domain::reports::{rate_text, Count};
 use crate::domain::text::clean_line;
@@ -40,7 +40,8 @@ pub fn draw_rollcall(f: &mut Frame, app: &mut App, area: Rect) {
             )
         }
     };
-    let outer = block(app, Span::styled(clean_line(&title), accent()));
+    let title = fit(&clean_line(&title), area.width.saturating_sub(2) as usize);
+    let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
@@ -155,7 +156,8 @@ pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
     if !a.periods.is_empty() {
         title.push_str(&format!("【敏感时期：{}】 ", a.periods.join("、")));
     }
-    let outer = block(app, Span::styled(clean_line(&title), accent()));
+    let title = fit(&clean_line(&title), area.width.saturating_sub(2) as usize);
+    let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     let [top, chart] = Layout::vertical([

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -110,6 +110,58 @@ pub(in crate::tui) fn cell(
     spans
 }
 
+/// Cuts a line of spans to `width` columns, ending in `…` where it is cut;
+/// the one way text is shortened outside table cells (tabs, status line).
+pub(in crate::tui) fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| s.content.width()).sum();
+    if total <= width {
+        return spans;
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for s in spans {
+        let w = s.content.width();
+        if used + w < width {
+            used += w;
+            kept.push(s);
+        } else {
+            // `cell` pads to the width it is given; the padding goes.
+            let cut: String = cell(&s.content, width - used, &[], s.style)
+                .iter()
+                .map(|p| p.content.as_ref())
+                .collect();
+            kept.push(Span::styled(cut.trim_end().to_string(), s.style));
+            break;
+        }
+    }
+    kept
+}
+
+/// `text` cut to `width` columns with `…` (a block title, a heading).
+pub(in crate::tui) fn fit(text: &str, width: usize) -> String {
+    fit_spans(vec![Span::raw(text.to_string())], width)
+        .into_iter()
+        .map(|s| s.content.into_owned())
+        .collect()
+}
+
+/// Clears `area` for a popup. A double-width character just left of it
+/// would cover the popup's left border on the terminal (ratatui skips the
+/// cell a wide character covers), so that character becomes a space.
+pub(in crate::tui) fn clear_popup(f: &mut Frame, area: Rect) {
+    f.render_widget(Clear, area);
+    let buf = f.buffer_mut();
+    if area.x <= buf.area.x {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        let cell = &mut buf[(area.x - 1, y)];
+        if cell.symbol().width() > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 pub fn draw(f: &mut Frame, app: &mut App) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -119,6 +171,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         );
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
+    }
+    if let Some(Overlay::Plain { text, scroll }) = app.overlays.last() {
+        return overlay::report::draw_plain(f, text, *scroll);
     }
     let [crumbs, tabs, alerts, body, hints, status] = Layout::vertical([
         Constraint::Length(1),
@@ -215,6 +270,7 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
         };
         spans.push(Span::styled(tab(i, v, wide), style));
     }
+    let spans = fit_spans(spans, area.width as usize);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -269,49 +325,48 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     } else {
         Span::styled(format!("{dot_off} 连接中断"), warn())
     };
-    let mut spans = vec![Span::raw(format!("{who} ")), conn];
-    if let Some(p) = &app.sensitive {
-        spans.push(Span::styled(
-            format!(" 【敏感时期：{}】", clean_line(p)),
-            warn(),
-        ));
-    }
-    if let Some(note) = &app.status {
-        // Its own span: cutting the message must not eat the gap before it.
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            clean_line(&note.text),
-            match note.kind {
-                NoteKind::Error => warn(),
-                NoteKind::Info | NoteKind::Generating => Style::default().fg(Color::Yellow),
-            },
-        ));
-    }
-    let left_width: usize = spans.iter().map(|s| s.content.width()).sum();
+    let banner = app
+        .sensitive
+        .as_ref()
+        .map(|p| Span::styled(format!(" 【敏感时期：{}】", clean_line(p)), warn()));
     let room = (area.width as usize).saturating_sub(clock.width() + 1);
-    if left_width > room {
-        // Cut the message, never the clock.
-        let mut kept = Vec::new();
-        let mut used = 0;
-        for s in spans {
-            let w = s.content.width();
-            if used + w <= room {
-                used += w;
-                kept.push(s);
-            } else {
-                let cut = cell(&s.content, room.saturating_sub(used), &[], s.style);
-                kept.extend(cut);
-                used = room;
-                break;
-            }
+    let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let who = Span::raw(format!("{who} "));
+    let spans: Vec<Span<'static>> = match &app.status {
+        None => [Some(who), Some(conn), banner]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Some(note) => {
+            let style = match note.kind {
+                NoteKind::Error => warn(),
+                NoteKind::Info | NoteKind::Generating | NoteKind::Refreshing => {
+                    Style::default().fg(Color::Yellow)
+                }
+            };
+            // Its own span: cutting the message must not eat the gap before it.
+            let msg = [Span::raw("  "), Span::styled(clean_line(&note.text), style)];
+            // A message outranks the banner (the 点名 and 研判 titles name
+            // the period too), then the name, then the link: the 编号 or
+            // the reason must show whole.
+            let full: Vec<Span> = [Some(who), Some(conn.clone()), banner]
+                .into_iter()
+                .flatten()
+                .chain(msg.clone())
+                .collect();
+            let no_banner: Vec<Span> = full[..2].iter().cloned().chain(msg.clone()).collect();
+            let link: Vec<Span> = std::iter::once(conn).chain(msg.clone()).collect();
+            [full, no_banner, link]
+                .into_iter()
+                .find(|s| width(s) <= room)
+                .unwrap_or_else(|| msg.to_vec())
         }
-        spans = kept;
-        spans.push(Span::raw(" ".repeat(room.saturating_sub(used) + 1)));
-    } else {
-        spans.push(Span::raw(
-            " ".repeat(area.width as usize - left_width - clock.width()),
-        ));
-    }
+    };
+    let mut spans = fit_spans(spans, room);
+    let used = width(&spans);
+    spans.push(Span::raw(
+        " ".repeat(area.width as usize - used - clock.width()),
+    ));
     spans.push(Span::raw(clock));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -110,7 +110,7 @@ impl Tmux {
 
     /// A new shift opens on the handover report: read, then put away.
     pub fn past_handover(&self) {
-        self.wait_for("交接班（↑↓ 翻看，Esc 关闭）");
+        self.wait_for("交接班（↑↓ 翻看，y 复制，Esc 关闭）");
         self.keys(&["Escape"]);
     }
 

@@ -9,7 +9,7 @@ use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::officer::Officer;
 use crate::domain::reading::{read, Phrases};
-use crate::domain::text::clean_line;
+use crate::domain::text::{clean_line, clean_text};
 use crate::search::not_listed_hint;
 
 pub struct Cx<'a> {
@@ -94,9 +94,18 @@ pub(crate) fn last_history(d: &Dispute) -> String {
 
 /// A long text's first 60 characters, for the audit log.
 pub(crate) fn preview(text: &str) -> String {
-    let one = clean_line(text);
-    let mut s: String = one.chars().take(60).collect();
-    if one.chars().count() > 60 {
+    cut(clean_line(text))
+}
+
+/// A note's first 60 characters for the audit log, its line breaks kept
+/// (`desk log` prints the later lines indented).
+pub(crate) fn preview_lines(text: &str) -> String {
+    cut(clean_text(text))
+}
+
+fn cut(text: String) -> String {
+    let mut s: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
         s.push('…');
     }
     s

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::context::{flags_from_text, preview};
+use super::context::{flags_from_text, preview_lines};
 use super::{CaseOp, Change, Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::DeskError;
 use crate::domain::dispute::Dispute;
@@ -30,7 +30,11 @@ impl CaseOp for Note {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
         d.add_note(self.kind, &self.text, cx.by(), cx.now)?;
         flags_from_text(cx, d, &self.text);
-        Ok(format!("{}：{}", self.kind.label(), preview(&self.text)))
+        Ok(format!(
+            "{}：{}",
+            self.kind.label(),
+            preview_lines(&self.text)
+        ))
     }
 }
 

@@ -39,6 +39,16 @@ impl Kind {
         }
     }
 
+    /// Whether `role` may read this report: the handover (who changed what
+    /// this shift) is for the desk's own staff; the others are for all.
+    pub fn readable_by(self, role: super::lists::Role) -> bool {
+        use super::officer::{allows, Capability};
+        match self {
+            Kind::Handover => allows(role, Capability::Desk, false),
+            Kind::Daily | Kind::Monthly | Kind::Analysis => true,
+        }
+    }
+
     /// `daily`, `日报` …, as the CLI takes them.
     pub fn parse(text: &str) -> Result<Kind, super::DomainError> {
         match text.trim() {
@@ -105,6 +115,14 @@ pub struct Report {
     /// Plain text, ready to paste (WeChat for the daily report).
     pub text: String,
     pub figures: Figures,
+}
+
+impl Report {
+    /// The text as `desk report` prints it and `y` copies it: one function,
+    /// so what reaches WeChat from either road is the same.
+    pub fn plain(&self) -> &str {
+        self.text.trim_end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

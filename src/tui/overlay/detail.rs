@@ -91,7 +91,9 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
         None if d.error.is_none() => lines.push(Line::raw("正在读取…")),
         None => {}
         Some(Record::Dispute(dispute)) => {
-            if let Some(&i) = app.data.by_id.get(&dispute.id) {
+            // A closed case has no risk to weigh: no red score.
+            let open = dispute.status.is_open();
+            if let Some(&i) = app.data.by_id.get(&dispute.id).filter(|_| open) {
                 let sc = app.score_of(i);
                 let reasons: Vec<String> = sc
                     .reasons
@@ -115,12 +117,12 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
                     )));
                 }
             }
-            for text in print::dispute_text(dispute, today).lines() {
+            for text in print::dispute_text(dispute, today, &app.data.names).lines() {
                 lines.push(styled_detail_line(text));
             }
         }
         Some(Record::Person(p)) => {
-            for text in print::person_text(p, today).lines() {
+            for text in print::person_text(p, today, &app.data.names).lines() {
                 lines.push(styled_detail_line(text));
             }
         }

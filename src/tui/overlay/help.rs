@@ -5,14 +5,14 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::app::App;
 use crate::tui::input::Input;
 use crate::tui::keymap::Layer;
-use crate::tui::views::{accent, block};
+use crate::tui::views::{accent, block, clear_popup};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Help {
@@ -31,7 +31,7 @@ impl Help {
     pub fn draw(&self, f: &mut Frame, app: &App, area: Rect) {
         let Help { filter, scroll } = self;
         let popup = area;
-        f.render_widget(Clear, popup);
+        clear_popup(f, popup);
         let outer = block(
             app,
             Span::styled(" 帮助：按键一览（输入文字筛选，Esc 关闭） ", accent()),

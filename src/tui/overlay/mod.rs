@@ -39,6 +39,11 @@ pub enum Overlay {
         text: String,
         scroll: u16,
     },
+    /// Text alone over the whole screen, for a mouse selection (`y` twice).
+    Plain {
+        text: String,
+        scroll: u16,
+    },
 }
 
 /// Whether the overlay on top took an action or key; `No` leaves it to the
@@ -64,7 +69,7 @@ impl Overlay {
             Overlay::Form(_) => vec![Layer::Form],
             Overlay::Picker(_) => vec![Layer::Picker],
             Overlay::Ask(_) => vec![Layer::Ask],
-            Overlay::Report { .. } => vec![Layer::Detail, Layer::Global],
+            Overlay::Report { .. } | Overlay::Plain { .. } => vec![Layer::Detail, Layer::Global],
         }
     }
 
@@ -83,7 +88,8 @@ impl Overlay {
             | Overlay::Command(_)
             | Overlay::Picker(_)
             | Overlay::Ask(_)
-            | Overlay::Report { .. } => true,
+            | Overlay::Report { .. }
+            | Overlay::Plain { .. } => true,
         }
     }
 
@@ -96,7 +102,8 @@ impl Overlay {
             | Overlay::Form(_)
             | Overlay::Picker(_)
             | Overlay::Ask(_)
-            | Overlay::Report { .. } => false,
+            | Overlay::Report { .. }
+            | Overlay::Plain { .. } => false,
         }
     }
 
@@ -110,6 +117,7 @@ impl Overlay {
             Overlay::Picker(p) => format!("选择{}", p.title),
             Overlay::Ask(_) => "确认".into(),
             Overlay::Report { title, .. } => clean_line(title),
+            Overlay::Plain { .. } => "纯文本".into(),
         }
     }
 
@@ -127,7 +135,7 @@ impl Overlay {
                 }
             }
             Overlay::Detail(d) => scroll(&mut d.scroll),
-            Overlay::Report { scroll: s, .. } => scroll(s),
+            Overlay::Report { scroll: s, .. } | Overlay::Plain { scroll: s, .. } => scroll(s),
             Overlay::Help(h) => scroll(&mut h.scroll),
             Overlay::Command(_) | Overlay::Ask(_) => return false,
         }
@@ -149,8 +157,8 @@ impl App {
             (Overlay::Picker(_), A::Confirm) => self.picker_confirm(),
             (Overlay::Picker(_), A::ToggleMark) => {
                 if let Some(Overlay::Picker(p)) = self.overlays.last_mut() {
+                    // Ticks in place: the officer sees what changed.
                     p.toggle();
-                    p.move_by(1);
                 }
             }
             (Overlay::Ask(_), A::Confirm) => self.ask_yes(),
@@ -162,7 +170,8 @@ impl App {
                 | Overlay::Command(_)
                 | Overlay::Picker(_)
                 | Overlay::Ask(_)
-                | Overlay::Report { .. },
+                | Overlay::Report { .. }
+                | Overlay::Plain { .. },
                 A::Back,
             ) => {
                 self.overlays.pop();
@@ -173,7 +182,8 @@ impl App {
                 | Overlay::Command(_)
                 | Overlay::Picker(_)
                 | Overlay::Ask(_)
-                | Overlay::Report { .. },
+                | Overlay::Report { .. }
+                | Overlay::Plain { .. },
                 _,
             ) => return Handled::No,
         }
@@ -192,9 +202,12 @@ impl App {
                     p.refilter();
                 }
             }
-            Some(Overlay::Detail(_) | Overlay::Ask(_) | Overlay::Report { .. }) => {
-                return Handled::No
-            }
+            Some(
+                Overlay::Detail(_)
+                | Overlay::Ask(_)
+                | Overlay::Report { .. }
+                | Overlay::Plain { .. },
+            ) => return Handled::No,
         }
         Handled::Yes
     }
@@ -210,10 +223,11 @@ pub fn draw_top(f: &mut Frame, app: &App, body: Rect, bar: Rect) {
             title,
             text,
             scroll,
-        }) => report::draw(f, app, title, text, *scroll, body),
+        }) => report::draw(f, title, text, *scroll, body),
         Some(Overlay::Help(h)) => h.draw(f, app, body),
         Some(Overlay::Command(c)) => c.draw(f, bar),
-        // These are drawn as the body (see `views::draw`), under anything on top.
-        Some(Overlay::Detail(_) | Overlay::Form(_)) => {}
+        // These are drawn as the body (see `views::draw`), under anything on
+        // top; plain text is drawn by `views::draw` over everything.
+        Some(Overlay::Detail(_) | Overlay::Form(_) | Overlay::Plain { .. }) => {}
     }
 }

@@ -1,6 +1,6 @@
 //! A report's text (日报, 交接班 …) over the view, scrollable.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
@@ -8,15 +8,19 @@ use ratatui::Frame;
 use crate::domain::reports::Report;
 use crate::domain::text::clean_line;
 use crate::tui::app::{App, NoteKind, Overlay};
-use crate::tui::views::{accent, block};
+use crate::tui::views::{accent, clear_popup, fit};
 
 impl App {
     pub(in crate::tui) fn show_report(&mut self, r: Report) {
         self.overlays
             .retain(|o| !matches!(o, Overlay::Report { .. }));
+        if std::mem::take(&mut self.copy_report) {
+            self.clipboard = Some(r.plain().to_string());
+            self.copied = true;
+        }
         self.overlays.push(Overlay::Report {
+            text: r.plain().to_string(),
             title: r.title,
-            text: r.text,
             scroll: 0,
         });
         // The "正在生成…" note is done; anything else (a keymap warning) stays.
@@ -26,26 +30,44 @@ impl App {
             .is_some_and(|n| n.kind == NoteKind::Generating)
         {
             self.status = None;
+            if self.copied {
+                self.say(
+                    "日报已复制到剪贴板；终端不支持时按 y 显示纯文本，用鼠标选取",
+                    false,
+                );
+            }
         }
     }
 }
 
-pub fn draw(f: &mut Frame, app: &App, title: &str, text: &str, scroll: u16, area: Rect) {
-    f.render_widget(Clear, area);
-    let outer = block(
-        app,
-        Span::styled(
-            format!(" {}（↑↓ 翻看，Esc 关闭） ", clean_line(title)),
-            accent(),
-        ),
+/// The report over the body, unboxed: a title line, then the text as it
+/// is, so a mouse selection takes no border characters.
+pub fn draw(f: &mut Frame, title: &str, text: &str, scroll: u16, area: Rect) {
+    clear_popup(f, area);
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let head_text = format!("{}（↑↓ 翻看，y 复制，Esc 关闭）", clean_line(title));
+    f.render_widget(
+        Paragraph::new(Span::styled(fit(&head_text, head.width as usize), accent())),
+        head,
     );
-    let inner = outer.inner(area);
-    f.render_widget(outer, area);
     let lines: Vec<Line> = text.lines().map(|l| Line::raw(clean_line(l))).collect();
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
-        inner,
+        body,
+    );
+}
+
+/// The text alone over the whole screen, for the mouse (`y` twice).
+pub fn draw_plain(f: &mut Frame, text: &str, scroll: u16) {
+    let area = f.area();
+    f.render_widget(Clear, area);
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(clean_line(l))).collect();
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
     );
 }
