@@ -658,17 +658,20 @@ pub fn parse_yes(what: &str, text: &str) -> Result<bool, DomainError> {
     }
 }
 
-/// 涉及人数: `5`, `5人`, `5.0`.
+/// 涉及人数 wherever it is asked (CLI, forms, import): `5`, `5人`, `5.0`,
+/// or in Chinese: 十, 二十余, 三十多人 (the stated base).
 pub fn parse_people(text: &str) -> Result<u32, DomainError> {
     let t = clean_line(text);
-    let t = t.trim_end_matches('人').trim_end_matches(".0");
+    let t = t.strip_suffix(".0").unwrap_or(&t);
     if t.is_empty() {
         return Ok(0);
     }
-    t.parse::<u32>()
-        .ok()
+    super::reading::count(t)
         .filter(|n| *n <= 100_000)
-        .ok_or_else(|| DomainError::invalid(format!("涉及人数“{t}”应为整数，如 5 或 5人")))
+        .map(|n| n as u32)
+        .ok_or_else(|| {
+            DomainError::invalid(format!("涉及人数“{t}”应为整数，如 5、5人、十、二十余"))
+        })
 }
 
 /// The key that says two rows are the same dispute when neither carries a

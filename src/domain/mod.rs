@@ -7,6 +7,7 @@ pub mod dispute;
 pub mod iso_time;
 pub mod ledger;
 pub mod lists;
+pub mod names;
 pub mod officer;
 pub mod period;
 pub mod person;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dispute::Time;
 use super::lists::{Channel, RollcallKind};
+use super::names;
 use super::period::SensitivePeriod;
 use super::text::{check_len, clean_line, MAX_LINE_CHARS};
 use super::DomainError;
@@ -88,16 +89,16 @@ impl RollcallEntry {
         now: Time,
     ) -> Result<RollcallEntry, DomainError> {
         let unit = clean_line(&new.unit);
-        let unit = expected
-            .iter()
-            .find(|e| **e == unit || short_name(e) == unit)
-            .cloned()
-            .ok_or_else(|| {
-                DomainError::invalid(format!(
-                    "“{unit}”不在村(社区)和责任单位名录中，不能登记点名。应报的有：{}",
-                    expected.join("、")
-                ))
-            })?;
+        let unit = match names::resolve(expected, &unit) {
+            names::Resolved::Found { index, .. } => Some(expected[index].clone()),
+            names::Resolved::Ambiguous(_) | names::Resolved::Unknown(_) => None,
+        }
+        .ok_or_else(|| {
+            DomainError::invalid(format!(
+                "“{unit}”不在村(社区)和责任单位名录中，不能登记点名。应报的有：{}",
+                expected.join("、")
+            ))
+        })?;
         if new.date.is_some_and(|d| d > now.date_naive()) {
             return Err(DomainError::invalid(
                 "不能为以后的日期登记点名报告".to_string(),
@@ -119,13 +120,6 @@ impl RollcallEntry {
             at: now,
         })
     }
-}
-
-/// 东河村 → 东河, 南湾社区 → 南湾: villages are often named without the suffix.
-fn short_name(name: &str) -> &str {
-    name.strip_suffix('村')
-        .or_else(|| name.strip_suffix("社区"))
-        .unwrap_or(name)
 }
 
 /// Adds a day's report; a second report from the same unit replaces the

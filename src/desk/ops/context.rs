@@ -7,10 +7,10 @@ use super::super::api::{DeskError, Lists};
 use super::super::local::Local;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
+use crate::domain::names;
 use crate::domain::officer::Officer;
 use crate::domain::reading::{read, Phrases};
 use crate::domain::text::clean_line;
-use crate::search::not_listed_hint;
 
 pub struct Cx<'a> {
     pub local: &'a Local,
@@ -69,13 +69,12 @@ pub(crate) fn in_list(list: &[String], what: &str, value: &str) -> Result<String
     if value.is_empty() {
         return Err(DeskError::Invalid(format!("{what}不能为空")));
     }
-    if list.is_empty() || list.contains(&value) {
+    if list.is_empty() {
         return Ok(value);
     }
-    let hint = not_listed_hint(list, &value);
-    Err(DeskError::Invalid(format!(
-        "{what}“{value}”不在名录中，{hint}"
-    )))
+    names::pick(what, list, &[], &value, false)
+        .map(|(i, _)| list[i].clone())
+        .map_err(DeskError::Invalid)
 }
 
 /// The case history's newest line: what the audit log keeps for most moves.
@@ -97,17 +96,12 @@ pub(crate) fn preview(text: &str) -> String {
 pub struct Roster(pub Vec<Officer>);
 
 impl Roster {
+    /// An active officer by login, name, or what the resolver makes of
+    /// either (an unambiguous part of the name, its pinyin).
     fn find(&self, login: &str) -> Result<&Officer, DeskError> {
-        let login = login.trim();
-        self.0
-            .iter()
-            .find(|o| o.login == login || o.name == login)
-            .filter(|o| o.active)
-            .ok_or_else(|| {
-                DeskError::Invalid(format!(
-                    "名册中没有“{login}”，请用 desk roster list 查看登录名"
-                ))
-            })
+        let active: Vec<&Officer> = self.0.iter().filter(|o| o.active).collect();
+        let (i, _) = crate::domain::officer::resolve(&active, login).map_err(DeskError::Invalid)?;
+        Ok(active[i])
     }
 
     /// 牵头领导 / 包案领导 must hold the 领导 role.

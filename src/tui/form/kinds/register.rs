@@ -4,6 +4,7 @@ use super::{choice, labels, Built, Start};
 use crate::desk::api::Request;
 use crate::desk::ops::Op;
 use crate::domain::dispute::{NewDispute, Party};
+use crate::domain::ledger::parse_people;
 use crate::domain::lists::{PartyRole, Source, WarningFlag};
 use crate::domain::text::parse_amount;
 use crate::tui::form::{
@@ -153,14 +154,10 @@ fn link_persons(f: &mut Form, ctx: &Ctx, parties: &mut Vec<Party>, ok: &mut bool
 }
 
 fn people(f: &mut Form, ok: &mut bool) -> u32 {
-    let people = f.get(Key::People);
-    if people.is_empty() {
-        return 0;
-    }
-    match people.parse::<u32>() {
-        Ok(n) if n <= 100_000 => n,
-        _ => {
-            f.fail(Key::People, format!("涉及人数“{people}”应为整数，如 5"));
+    match parse_people(&f.get(Key::People)) {
+        Ok(n) => n,
+        Err(e) => {
+            f.fail(Key::People, e.to_string());
             *ok = false;
             0
         }
