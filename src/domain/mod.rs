@@ -2,6 +2,7 @@
 //! sockets or terminals.
 
 pub mod alert;
+pub mod assign_hint;
 pub mod deadline;
 pub mod dispute;
 pub mod iso_time;
