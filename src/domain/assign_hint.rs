@@ -99,12 +99,12 @@ mod tests {
     }
 
     fn unit_of(login: &str) -> Option<String> {
-        Some(match login {
+        let unit = match login {
             "tj1" | "tj2" => "司法所",
             "mj1" => "派出所",
             _ => return None,
-        })
-        .map(str::to_string)
+        };
+        Some(unit.to_string())
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn resolve_with<S: AsRef<str>>(list: &[S], aliases: &[(usize, &str)], typed:
                 labels
                     .iter()
                     .enumerate()
-                    .filter(|(_, l)| forms(l).iter().any(|f| *f == bare))
+                    .filter(|(_, l)| forms(l).contains(&bare))
                     .map(|(i, _)| i),
             ),
     );

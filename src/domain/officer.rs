@@ -97,6 +97,33 @@ pub fn check(officer: &Officer, cap: Capability, own: bool, what: &str) -> Resul
     )))
 }
 
+/// The one way a typed officer (login, name, an unambiguous part of the
+/// name, its pinyin) becomes one of `officers`: the index and how it was
+/// understood, or the officer's message.
+pub fn resolve(officers: &[&Officer], typed: &str) -> Result<(usize, How), String> {
+    let labels: Vec<&str> = officers.iter().map(|o| o.name.as_str()).collect();
+    let logins: Vec<(usize, &str)> = officers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (i, o.login.as_str()))
+        .collect();
+    let shown = typed.trim();
+    let named = |ix: &[usize]| {
+        ix.iter()
+            .map(|&i| format!("{}（{}）", officers[i].name, officers[i].login))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    match names::resolve_with(&labels, &logins, typed) {
+        Resolved::Found { index, how } => Ok((index, how)),
+        Resolved::Ambiguous(ix) => Err(format!("“{shown}”可以指 {}，请写全", named(&ix))),
+        Resolved::Unknown(near) if near.is_empty() => Err(format!(
+            "名册中没有“{shown}”，请用 desk roster list 查看登录名"
+        )),
+        Resolved::Unknown(near) => Err(format!("名册中没有“{shown}”，是不是：{}", named(&near))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,32 +172,5 @@ mod tests {
             .to_string();
         assert!(e.contains("责任人只能处理交办给自己的案件"), "{e}");
         assert!(Officer::new("bad name", "x", "y", Role::ReadOnly).is_err());
-    }
-}
-
-/// The one way a typed officer (login, name, an unambiguous part of the
-/// name, its pinyin) becomes one of `officers`: the index and how it was
-/// understood, or the officer's message.
-pub fn resolve(officers: &[&Officer], typed: &str) -> Result<(usize, How), String> {
-    let labels: Vec<&str> = officers.iter().map(|o| o.name.as_str()).collect();
-    let logins: Vec<(usize, &str)> = officers
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (i, o.login.as_str()))
-        .collect();
-    let shown = typed.trim();
-    let named = |ix: &[usize]| {
-        ix.iter()
-            .map(|&i| format!("{}（{}）", officers[i].name, officers[i].login))
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    match names::resolve_with(&labels, &logins, typed) {
-        Resolved::Found { index, how } => Ok((index, how)),
-        Resolved::Ambiguous(ix) => Err(format!("“{shown}”可以指 {}，请写全", named(&ix))),
-        Resolved::Unknown(near) if near.is_empty() => Err(format!(
-            "名册中没有“{shown}”，请用 desk roster list 查看登录名"
-        )),
-        Resolved::Unknown(near) => Err(format!("名册中没有“{shown}”，是不是：{}", named(&near))),
     }
 }
