@@ -289,7 +289,8 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
     assert!(screen.contains("村(社区)为必填项"), "{screen}");
     assert!(screen.contains("当事人1 姓名为必填项"), "{screen}");
     assert!(screen.contains("有几项需要修改"), "{screen}");
-    // A 500-character name, letters for people, an impossible amount.
+    // A 500-character name, words that are no count (五个 or 二十余 would
+    // be understood), an impossible amount.
     let long: String = "张".repeat(500);
     d.pick("dh")
         .pick("ll")
@@ -298,7 +299,7 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
         .field("当事人1 姓名")
         .typed(&long)
         .field("涉及人数")
-        .typed("五个")
+        .typed("好几个")
         .field("涉及金额")
         .typed("很多钱")
         .submit();

@@ -302,6 +302,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.unit, "西岗村");
+        // The one resolver: pinyin and a unique part name the reporter too.
+        for (typed, unit) in [("xg", "西岗村"), ("pcs", "派出所"), ("南湾", "南湾社区")]
+        {
+            let got = RollcallEntry::new(
+                &new(typed, RollcallKind::Zero, ""),
+                &expected,
+                "zb1",
+                at(9, 5),
+            );
+            assert_eq!(got.map(|e| e.unit).as_deref(), Ok(unit), "{typed}");
+        }
         assert!(!record(&mut day, e));
         let e = RollcallEntry::new(
             &new("南湾社区", RollcallKind::News, "两户因宅基地争执"),
