@@ -551,3 +551,212 @@ fn show_and_log_keep_a_notes_lines_and_name_officers_not_logins() {
         "{log}"
     );
 }
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn abbreviations_register_against_the_listed_names_and_say_so() {
+    let cli = Cli::with_roster();
+    let out = cli.run(&[
+        "add",
+        "dispute",
+        "--village",
+        "东河",
+        "--category",
+        "经济债务",
+        "--source",
+        "来访",
+        "--summary",
+        "两户因借款到期未还争吵",
+        "--party",
+        "甲某",
+        "--people",
+        "十",
+        "--flag",
+        "qxjl",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let said = stderr(&out);
+    assert!(
+        said.contains(
+            "已理解：东河 → 东河村，经济债务 → 经济债务/借贷，来访 → 群众来访，十 → 10，qxjl → 情绪激烈"
+        ),
+        "{said}"
+    );
+    let d = cli.json(&["show", &id]);
+    assert_eq!(
+        (
+            &d["village"],
+            &d["category"],
+            &d["source"],
+            &d["people_involved"]
+        ),
+        (
+            &serde_json::json!("东河村"),
+            &serde_json::json!("经济债务/借贷"),
+            &serde_json::json!("群众来访"),
+            &serde_json::json!(10)
+        ),
+        "{d}"
+    );
+    assert_eq!(d["flags"], serde_json::json!(["情绪激烈"]), "{d}");
+    // Initials cross "/" (劳资/欠薪), and "余" gives the stated base.
+    let json = cli.json(&[
+        "add",
+        "dispute",
+        "--village",
+        "zz",
+        "--category",
+        "lzqx",
+        "--source",
+        "来电",
+        "--summary",
+        "工地拖欠工资",
+        "--party",
+        "乙某",
+        "--people",
+        "二十余",
+    ]);
+    let d = cli.json(&["show", json["id"].as_str().unwrap()]);
+    assert_eq!(
+        (d["village"].as_str(), d["category"].as_str()),
+        (Some("赵庄村"), Some("劳资/欠薪"))
+    );
+    assert_eq!(d["people_involved"], 20);
+    assert_eq!(json["understood"][0], "zz → 赵庄村", "{json}");
+}
+
+#[test]
+fn every_bad_value_in_one_command_is_reported_at_once() {
+    let cli = Cli::with_roster();
+    let out = cli.run(&[
+        "add",
+        "dispute",
+        "--village",
+        "北山村",
+        "--category",
+        "经济",
+        "--source",
+        "飞鸽传书",
+        "--summary",
+        "两户争吵",
+        "--party",
+        "甲某",
+        "--people",
+        "好多",
+        "--flag",
+        "乱来",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    for wanted in [
+        // Shares only 村 with the list: no suggestion of every village.
+        "村(社区)“北山村”不在名录中，请先由管理员加入名录",
+        "来源“飞鸽传书”不在可选范围内，可选：主动排查、",
+        "涉及人数“好多”应为整数",
+        "预警情形“乱来”不在可选范围内",
+    ] {
+        assert!(said.contains(wanted), "{wanted} missing from: {said}");
+    }
+    assert!(!said.contains("东河村、西岗村"), "{said}");
+    // 经济 is a unique part of 经济债务/借贷: understood, not an error.
+    assert!(!said.contains("经济"), "{said}");
+    assert!(cli
+        .json(&["list", "disputes"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // A near miss is suggested by its distinctive part.
+    let said = cli.fails(&add_dispute_args("东湖村", "来访", "两户争吵", "甲某"));
+    assert!(said.contains("是不是：东河村"), "{said}");
+}
+
+#[test]
+fn officers_by_name_or_pinyin_and_units_by_part_when_assigning() {
+    let cli = Cli::with_roster();
+    let id = cli
+        .ok(&add_dispute_args("东河村", "群众来访", "两户争吵", "甲某"))
+        .trim()
+        .to_string();
+    let said = stderr(&cli.run(&["triage", &id, "--risk", "gao", "--tier", "zhen"]));
+    assert!(said.contains("已理解：gao → 高，zhen → 镇"), "{said}");
+    let out = cli.run(&[
+        "assign",
+        &id,
+        "--leader",
+        "郑国庆",
+        "--unit",
+        "司法",
+        "--person",
+        "fzq",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("已理解：司法 → 司法所，fzq → 冯志强（tj1）"),
+        "{}",
+        stderr(&out)
+    );
+    let d = cli.json(&["show", &id]);
+    assert_eq!(
+        (
+            d["assignment"]["leader"].as_str(),
+            d["assignment"]["person"].as_str()
+        ),
+        (Some("ld1"), Some("tj1")),
+        "{d}"
+    );
+    let said = cli.fails(&[
+        "assign", &id, "--leader", "zzz", "--unit", "北山", "--person", "tj1",
+    ]);
+    assert!(said.contains("牵头领导：名册中没有“zzz”"), "{said}");
+    assert!(said.contains("责任单位“北山”不在名录中"), "{said}");
+}
+
+#[test]
+fn version_help_and_the_nearest_command() {
+    let cli = Cli::new();
+    let v = cli.ok(&["--version"]);
+    assert_eq!(v.trim(), format!("desk {}", env!("CARGO_PKG_VERSION")));
+    let said = cli.fails(&["add", "disput"]);
+    assert!(
+        said.contains("没有这个命令 disput，是不是 dispute？"),
+        "{said}"
+    );
+    let said = cli.fails(&["asign"]);
+    assert!(said.contains("是不是 assign？"), "{said}");
+    let help = cli.ok(&["add", "dispute", "--help"]);
+    for wanted in [
+        "desk lists show",
+        "群众来访",
+        "网络(微信/抖音)",
+        "民转刑倾向",
+        "十、二十余",
+        "3.5万元",
+        "调处层级",
+        "在册重点人员",
+    ] {
+        assert!(help.contains(wanted), "{wanted} missing from: {help}");
+    }
+    // Every option has a description, aligned in display columns
+    // (Chinese counts two): the descriptions start in one column.
+    let starts: Vec<usize> = help
+        .lines()
+        .filter(|l| l.trim_start().starts_with("--"))
+        .map(|l| {
+            let t = l.trim_start();
+            let gap = t
+                .find("  ")
+                .unwrap_or_else(|| panic!("option without a description: {l}"));
+            let desc = gap + t[gap..].find(|c: char| c != ' ').unwrap();
+            l.len() - t.len() + unicode_width::UnicodeWidthStr::width(&t[..desc])
+        })
+        .collect();
+    assert!(starts.len() >= 10, "{help}");
+    assert!(
+        starts.windows(2).all(|w| w[0] == w[1]),
+        "{starts:?}\n{help}"
+    );
+}

@@ -792,3 +792,53 @@ fn a_paicha_ledger_without_parties_imports_every_row_from_its_text() {
         "{three}"
     );
 }
+
+#[test]
+fn a_dry_run_with_bad_rows_fails_and_repeated_notices_are_one_line_each() {
+    let cli = Cli::with_roster();
+    let path = cli.dir.path().join("六月.csv");
+    // 60 rows naming the same county leader (not on the roster), written
+    // with abbreviations the one resolver understands (东河, 借贷 → 经济债务/借贷).
+    let mut text = String::from("排查时间,村名,矛盾情况,当事人,类型,牵头领导,责任单位\n");
+    let pool: Vec<char> = "春夏秋冬东南西北".chars().collect();
+    for i in 0..60 {
+        let n = format!("{}{}", pool[i % 8], pool[i / 8 % 8]);
+        text.push_str(&format!(
+            "2026-06-{:02},东河,甲{n}与乙{n}因借款发生纠纷,甲{n}、乙{n},借贷,县领导甲,司法\n",
+            i % 28 + 1
+        ));
+    }
+    write_utf8_csv(&path, &text);
+    let file = path.to_str().unwrap();
+    let out = cli.run(&["import", "ledger", file, "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let repeated = stdout
+        .lines()
+        .filter(|l| l.contains("不在值班名册中"))
+        .collect::<Vec<_>>();
+    assert_eq!(repeated.len(), 1, "{stdout}");
+    assert!(
+        repeated[0].contains("牵头领导“县领导甲”不在值班名册中，按原文保存（60 行："),
+        "{stdout}"
+    );
+    let (ok, r) = report(&cli, &["import", "ledger", file]);
+    assert!(ok, "{r}");
+    let d = show(&cli, r["ids"][0].as_str().unwrap());
+    assert_eq!(
+        (d["village"].as_str(), d["category"].as_str()),
+        (Some("东河村"), Some("经济债务/借贷"))
+    );
+
+    // One bad row: the trial run says so with its exit status.
+    let bad = cli.dir.path().join("坏.csv");
+    write_utf8_csv(&bad, WITH_BAD_ROW);
+    let out = cli.run(&["import", "ledger", bad.to_str().unwrap(), "--dry-run"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("试导入发现 1 行有错误"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("未写入任何数据"));
+}

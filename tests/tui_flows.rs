@@ -50,6 +50,10 @@ struct Desk {
     seen: usize,
     who: Caller,
     searches: common::screen::Searches,
+    /// Every key pressed, and of those the characters of typed text: the
+    /// keystroke targets count the difference.
+    keys: usize,
+    text_keys: usize,
 }
 
 impl Desk {
@@ -60,6 +64,8 @@ impl Desk {
             seen: local.notices.borrow().len(),
             who: caller(login),
             searches: Default::default(),
+            keys: 0,
+            text_keys: 0,
         };
         d.app.online = true;
         d.app.load();
@@ -116,6 +122,7 @@ impl Desk {
     }
 
     fn press(&mut self, code: KeyCode, m: KeyModifiers) -> &mut Self {
+        self.keys += 1;
         self.pump();
         self.app.on_key(KeyEvent::new(code, m));
         self.pump();
@@ -123,6 +130,7 @@ impl Desk {
     }
 
     fn typed(&mut self, text: &str) -> &mut Self {
+        self.text_keys += text.chars().count();
         for c in text.chars() {
             self.key(KeyCode::Char(c));
         }
@@ -162,6 +170,14 @@ impl Desk {
             })
         );
         self.typed(query).key(KeyCode::Enter)
+    }
+
+    /// Keys pressed since the last call, besides typed text.
+    fn count_keys(&mut self) -> usize {
+        let n = self.keys - self.text_keys;
+        self.keys = 0;
+        self.text_keys = 0;
+        n
     }
 
     fn form(&self) -> &duty_desk::tui::form::Form {
@@ -273,7 +289,8 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
     assert!(screen.contains("村(社区)为必填项"), "{screen}");
     assert!(screen.contains("当事人1 姓名为必填项"), "{screen}");
     assert!(screen.contains("有几项需要修改"), "{screen}");
-    // A 500-character name, letters for people, an impossible amount.
+    // A 500-character name, words that are no count (五个 or 二十余 would
+    // be understood), an impossible amount.
     let long: String = "张".repeat(500);
     d.pick("dh")
         .pick("ll")
@@ -282,7 +299,7 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
         .field("当事人1 姓名")
         .typed(&long)
         .field("涉及人数")
-        .typed("五个")
+        .typed("好几个")
         .field("涉及金额")
         .typed("很多钱")
         .submit();
@@ -861,6 +878,8 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
         seen: local.notices.borrow().len(),
         who: caller("ld1"),
         searches: Default::default(),
+        keys: 0,
+        text_keys: 0,
     };
     let mut ld = ld;
     ld.app.online = true;
@@ -1259,5 +1278,129 @@ fn the_daily_report_reaches_the_clipboard_in_three_keys_from_any_screen() {
             zb.key(k);
         }
         assert_eq!(zb.app.clipboard.as_deref(), Some(daily.as_str()), "{place}");
+    }
+}
+
+#[test]
+fn a_phone_in_is_registered_in_at_most_twenty_keys_besides_the_text() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.count_keys();
+    d.key(KeyCode::Char('n'));
+    // Typing on a choice opens its picker; Enter takes the first match
+    // and moves on. The pinyin typed into pickers counts as keys.
+    let pick = |d: &mut Desk, a: char, b: char| {
+        d.key(KeyCode::Char(a))
+            .key(KeyCode::Char(b))
+            .key(KeyCode::Enter);
+    };
+    pick(&mut d, 'd', 'h'); // 东河村
+    pick(&mut d, 'l', 'l'); // 邻里
+    pick(&mut d, 'l', 'd'); // 来电
+    d.typed("两家因宅前排水沟堵塞争吵")
+        .key(KeyCode::Tab)
+        .typed("王建国")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typed("19900001234")
+        .submit();
+    let keys = d.count_keys();
+    let status = d.status();
+    assert!(status.starts_with("已登记 MD-"), "{status}");
+    let r = d.dispute(status.trim_start_matches("已登记 "));
+    assert_eq!(
+        (r.village.as_str(), r.category.as_str(), r.source),
+        ("东河村", "邻里", duty_desk::domain::lists::Source::Call)
+    );
+    assert_eq!(r.parties[0].phone.as_deref(), Some("19900001234"));
+    assert!(keys <= 20, "{keys} keys besides the text");
+    eprintln!("phone-in registration: {keys} keys besides the typed text");
+}
+
+#[test]
+fn assigning_takes_the_suggestion_from_history_in_at_most_four_keys() {
+    let (local, _dir) = shared();
+    let triaged = |id: &str| {
+        let triage = ops::Triage {
+            risk: RiskLevel::Medium,
+            flags: vec![],
+            tier: None,
+        };
+        local.call("admin1", triage.on(id.to_string(), None));
+    };
+    // 东河村's 邻里 cases went to 司法所, mostly to 唐秀英 under 郑国庆.
+    let f = fixture_on(&local);
+    for person in ["tj2", "tj1", "tj2"] {
+        let id = f("东河村");
+        triaged(&id);
+        let assign = ops::Assign {
+            leader: "ld1".into(),
+            unit: "司法所".into(),
+            person: person.into(),
+            deadline: None,
+        };
+        local.call("admin1", assign.on(id, None));
+    }
+    let id = f("东河村");
+    triaged(&id);
+    let mut d = Desk::open(&local, "zb1");
+    d.go(&id);
+    d.count_keys();
+    d.key(KeyCode::Char('a'));
+    let live = d.form().live.join("\n");
+    assert!(
+        live.contains("建议（F4 采用）：牵头领导 郑国庆（ld1）、责任单位 司法所、责任人 唐秀英（tj2）（东河村的邻里纠纷 3 件中 3 件由司法所办理）"),
+        "{live}"
+    );
+    // At 80×24 the suggestion and its reason are on screen with the key.
+    let screen = d.screen(80, 24);
+    assert!(
+        screen.contains("│建议（F4 采用）：牵头领导 郑国庆（ld1）")
+            && screen.contains("（东河村的邻里纠纷 3 件中 3 件由司法所办理）"),
+        "{screen}"
+    );
+    let deadline_hint = d
+        .form()
+        .field(k("deadline"))
+        .and_then(|f| f.hint.clone())
+        .unwrap_or_default();
+    d.key(KeyCode::F(4)).submit();
+    assert!(!d.has_form(), "{:?}", d.app.status);
+    let keys = d.count_keys();
+    assert!(keys <= 4, "{keys} keys");
+    let a = d.dispute(&id).assignment.unwrap();
+    assert_eq!(
+        (a.leader.as_str(), a.unit.as_str(), a.person.as_str()),
+        ("ld1", "司法所", "tj2")
+    );
+    // The default deadline: the date the form said leaving it empty gives.
+    assert!(
+        deadline_hint.ends_with(&a.deadline.to_string()),
+        "{deadline_hint} / {}",
+        a.deadline
+    );
+    eprintln!("assign with the suggestion: {keys} keys");
+}
+
+/// Registers a 邻里 case in a village as another officer would.
+fn fixture_on(local: &Rc<Server>) -> impl Fn(&str) -> String + '_ {
+    move |village| {
+        let new = duty_desk::domain::dispute::NewDispute {
+            village: village.into(),
+            category: "邻里".into(),
+            source: Some(duty_desk::domain::lists::Source::Visit),
+            summary: "两家因宅前排水沟堵塞发生争吵".into(),
+            parties: vec![duty_desk::domain::dispute::Party::new(
+                "甲某",
+                duty_desk::domain::lists::PartyRole::Applicant,
+                None,
+            )
+            .unwrap()],
+            ..Default::default()
+        };
+        match local.call("admin1", Request::Register { new }) {
+            Response::Created(id) => id,
+            other => panic!("{other:?}"),
+        }
     }
 }

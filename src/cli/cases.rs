@@ -12,6 +12,7 @@ use super::print::{
     summary_json,
 };
 use super::suggest::category_of;
+use super::understood::Understood;
 use super::{date, dates, today, Printed};
 use crate::desk::ops::{self, Change};
 use crate::desk::{Desk, DeskError, DeskExt, Request};
@@ -21,7 +22,7 @@ use crate::domain::lists::{
 };
 use crate::domain::officer::Names;
 use crate::domain::record::RecordKind;
-use crate::domain::text::{parse_amount, parse_people};
+use crate::domain::text::parse_amount;
 use crate::domain::workflow::Status;
 
 #[derive(Subcommand)]
@@ -30,28 +31,42 @@ pub enum AddCmd {
     Dispute(Register),
 }
 
+/// "可选：a、b、c" for an option's help, from the vocabulary itself.
+pub(super) fn choices<T: Copy + std::fmt::Display>(all: &[T]) -> String {
+    let all: Vec<String> = all.iter().map(|v| v.to_string()).collect();
+    format!(
+        "可选：{}（可简写，如写前几个字或拼音首字母）",
+        all.join("、")
+    )
+}
+
 #[derive(Args)]
 pub struct Register {
+    /// 村(社区)，须在名录中；可简写（东河 → 东河村）或写拼音（dh）。名录用 desk lists show 查看
     #[arg(long, value_name = "村(社区)")]
     village: String,
-    /// 不填时按矛盾情况的文字认定，并说明依据
+    /// 纠纷类型，须在名录中，可简写（经济债务 → 经济债务/借贷）；不填时按矛盾情况的文字认定，并说明依据
     #[arg(long, value_name = "纠纷类型")]
     category: Option<String>,
-    #[arg(long, value_name = "来源")]
+    /// 来源
+    #[arg(long, value_name = "来源", help = format!("来源。{}", choices(Source::ALL)))]
     source: String,
+    /// 矛盾情况：谁和谁因什么事起了纠纷
     #[arg(long, value_name = "矛盾情况")]
     summary: String,
-    /// 当事人：姓名，或 姓名/身份/电话；第一位默认申请方，第二位被申请方
+    /// 当事人：姓名，或 姓名/身份/电话；第一位默认申请方，第二位被申请方（可重复）
     #[arg(long = "party", value_name = "姓名", required = true)]
     parties: Vec<String>,
-    /// 涉及人数（如 5 或 5人）
+    /// 涉及人数：数字或中文（5、5人、十、二十余）；负数会被拒绝并说明
     #[arg(long, value_name = "人数", allow_hyphen_values = true)]
     people: Option<String>,
-    /// 涉及金额（如 30000、3万 或 3.5万元）；负数会被拒绝并说明
+    /// 涉及金额：30000、3万、3.5万元；负数会被拒绝并说明
     #[arg(long, value_name = "金额", allow_hyphen_values = true)]
     amount: Option<String>,
-    #[arg(long = "flag", value_name = "预警情形")]
+    /// 预警情形（可重复）
+    #[arg(long = "flag", value_name = "预警情形", help = format!("预警情形（可重复）。{}", choices(WarningFlag::ALL)))]
     flags: Vec<String>,
+    /// 调处层级（不填为村）
     #[arg(long, value_name = "村|镇|县")]
     tier: Option<String>,
     /// 第一位当事人是在册重点人员（编号）
@@ -59,105 +74,128 @@ pub struct Register {
     link: Option<String>,
 }
 
-pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
+fn parties(a: &Register, u: &mut Understood) -> Vec<Party> {
     let mut parties = Vec::new();
     for (i, spec) in a.parties.iter().enumerate() {
         let mut parts = spec.split(['/', '／']);
         let name = parts.next().unwrap_or_default();
         let role = match parts.next().filter(|s| !s.trim().is_empty()) {
-            Some(r) => PartyRole::parse(r)?,
-            None if i == 0 => PartyRole::Applicant,
-            None if i == 1 => PartyRole::Respondent,
-            None => PartyRole::Other,
+            Some(r) => u.label(r, PartyRole::understand(r)),
+            None if i == 0 => Some(PartyRole::Applicant),
+            None if i == 1 => Some(PartyRole::Respondent),
+            None => Some(PartyRole::Other),
         };
-        let mut party = Party::new(name, role, parts.next())?;
+        let Some(mut party) = u.check(Party::new(
+            name,
+            role.unwrap_or(PartyRole::Other),
+            parts.next(),
+        )) else {
+            continue;
+        };
         if i == 0 {
             party.person_id = a.link.as_deref().map(|s| s.trim().to_uppercase());
         }
         parties.push(party);
     }
-    let read = match a.category {
+    parties
+}
+
+pub fn register(desk: &mut dyn Desk, a: Register) -> anyhow::Result<Printed> {
+    let lists = desk.lists()?;
+    let mut u = Understood::default();
+    let village = u.listed("村(社区)", &lists.villages, &a.village);
+    let read = match &a.category {
         Some(_) => None,
-        None => Some(category_of(&a.summary, &desk.lists()?.categories)?),
+        None => u.check(category_of(&a.summary, &lists.categories)),
     };
     let category = match (&a.category, &read) {
-        (Some(c), _) => c.clone(),
+        (Some(c), _) => u.listed("纠纷类型", &lists.categories, c),
         (None, r) => r.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
     };
+    let source = u.label(&a.source, Source::understand(&a.source));
+    let parties = parties(&a, &mut u);
+    let people_involved = u.people(a.people.as_deref());
+    let amount = u.check(a.amount.as_deref().map(parse_amount).transpose());
+    let flags = warning_flags(&a.flags, &mut u);
+    let tier = a.tier.as_deref().map(|t| u.label(t, Tier::understand(t)));
+    let note = u.finish()?;
     let new = NewDispute {
-        village: a.village,
+        village,
         category,
-        source: Some(Source::parse(&a.source)?),
+        source,
         summary: a.summary,
         parties,
-        people_involved: a
-            .people
-            .as_deref()
-            .map(parse_people)
-            .transpose()?
-            .unwrap_or(0),
-        amount: a.amount.as_deref().map(parse_amount).transpose()?,
-        flags: warning_flags(&a.flags)?,
-        tier: a.tier.as_deref().map(Tier::parse).transpose()?,
+        people_involved,
+        amount: amount.flatten(),
+        flags,
+        tier: tier.flatten(),
     };
     let id = desk.create(Request::Register { new })?;
-    let Some(read) = read else {
-        return Ok(Printed::new(json!({"id": id}), id));
-    };
-    let note = format!("类型按文字“{}”定为 {}", read.because, read.value);
+    let read = read.map(|r| (format!("类型按文字“{}”定为 {}", r.because, r.value), r));
     Ok(Printed::render(move |as_json| {
         Ok(if as_json {
-            serde_json::to_string_pretty(&json!({
-                "id": id,
-                "category_read": {"value": read.value, "because": read.because},
-            }))?
+            let mut out = json!({"id": id, "understood": u.notes});
+            if let Some((_, r)) = &read {
+                out["category_read"] = json!({"value": r.value, "because": r.because});
+            }
+            serde_json::to_string_pretty(&out)?
         } else {
-            // The id stays alone on stdout for scripts; the note goes beside.
-            eprintln!("{note}");
+            // The id stays alone on stdout for scripts; the notes go beside.
+            for line in note.iter().chain(read.as_ref().map(|(n, _)| n)) {
+                eprintln!("{line}");
+            }
             id
         })
     }))
 }
 
-fn warning_flags(flags: &[String]) -> anyhow::Result<Vec<WarningFlag>> {
-    Ok(flags
+fn warning_flags(flags: &[String], u: &mut Understood) -> Vec<WarningFlag> {
+    flags
         .iter()
-        .map(|f| WarningFlag::parse(f))
-        .collect::<Result<_, _>>()?)
+        .filter_map(|f| u.label(f, WarningFlag::understand(f)))
+        .collect()
 }
 
 #[derive(Args)]
 pub struct Triage {
     id: String,
+    /// 风险等级
     #[arg(long, value_name = "低|中|高|极高")]
     risk: String,
-    #[arg(long = "flag", value_name = "预警情形")]
+    #[arg(long = "flag", value_name = "预警情形", help = format!("预警情形（可重复）。{}", choices(WarningFlag::ALL)))]
     flags: Vec<String>,
+    /// 调处层级
+    #[arg(long, value_name = "村|镇|县")]
     #[arg(long, value_name = "村|镇|县")]
     tier: Option<String>,
 }
 
 pub fn triage(desk: &mut dyn Desk, a: Triage) -> anyhow::Result<Printed> {
-    change(
-        desk,
-        &a.id,
-        ops::Triage {
-            risk: RiskLevel::parse(&a.risk)?,
-            flags: warning_flags(&a.flags)?,
-            tier: a.tier.as_deref().map(Tier::parse).transpose()?,
-        }
-        .into(),
+    let mut u = Understood::default();
+    let risk = u.label(&a.risk, RiskLevel::understand(&a.risk));
+    let flags = warning_flags(&a.flags, &mut u);
+    let tier = a.tier.as_deref().map(|t| u.label(t, Tier::understand(t)));
+    let note = u.finish()?;
+    let (Some(risk), Some(tier)) = (risk, tier.map_or(Some(None), |t| t.map(Some))) else {
+        unreachable!("finish reports every value that was not understood")
+    };
+    said(
+        note,
+        change(desk, &a.id, ops::Triage { risk, flags, tier }.into()),
     )
 }
 
 #[derive(Args)]
 pub struct Assign {
     id: String,
-    #[arg(long, value_name = "登录名")]
+    /// 牵头领导：登录名或姓名（可写拼音首字母）
+    #[arg(long, value_name = "领导")]
     leader: String,
+    /// 责任单位，须在名录中，可简写（派出 → 派出所）
     #[arg(long, value_name = "单位")]
     unit: String,
-    #[arg(long, value_name = "登录名")]
+    /// 责任人：登录名或姓名（可写拼音首字母）
+    #[arg(long, value_name = "责任人")]
     person: String,
     /// 化解时限（不填按风险等级默认）
     #[arg(long, value_name = "日期")]
@@ -165,17 +203,30 @@ pub struct Assign {
 }
 
 pub fn assign(desk: &mut dyn Desk, a: Assign) -> anyhow::Result<Printed> {
-    change(
-        desk,
-        &a.id,
-        ops::Assign {
-            leader: a.leader,
-            unit: a.unit,
-            person: a.person,
-            deadline: dates(a.deadline.as_deref())?,
-        }
-        .into(),
-    )
+    let (lists, officers) = (desk.lists()?, desk.officers()?);
+    let mut u = Understood::default();
+    let leader = u.officer("牵头领导", &officers, &a.leader);
+    let unit = u.listed("责任单位", &lists.units, &a.unit);
+    let person = u.officer("责任人", &officers, &a.person);
+    let deadline = u.check(dates(a.deadline.as_deref()));
+    let note = u.finish()?;
+    let assign = ops::Assign {
+        leader,
+        unit,
+        person,
+        deadline: deadline.flatten(),
+    };
+    said(note, change(desk, &a.id, assign.into()))
+}
+
+/// Says what was understood (on stderr, beside the result) once the
+/// change went through.
+fn said(note: Option<String>, done: anyhow::Result<Printed>) -> anyhow::Result<Printed> {
+    let done = done?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    Ok(done)
 }
 
 #[derive(Args)]
@@ -311,7 +362,7 @@ pub fn escalate(desk: &mut dyn Desk, a: Escalate) -> anyhow::Result<Printed> {
 #[derive(Args)]
 pub struct Close {
     id: String,
-    #[arg(long, value_name = "化解结果")]
+    #[arg(long, value_name = "化解结果", help = format!("化解结果。{}", choices(Outcome::ALL)))]
     outcome: String,
     #[arg(long, value_name = "化解情况")]
     summary: String,

@@ -115,6 +115,10 @@ pub fn import(desk: &mut dyn Desk, cmd: ImportCmd) -> anyhow::Result<Printed> {
         serde_json::to_value(&report)?,
         report_text(&sheets, &report),
     );
+    // With --skip-bad the real import would go through, so the trial does too.
+    if report.dry_run && !skip_bad && !report.bad.is_empty() {
+        return Ok(printed.then_fail(format!("试导入发现 {} 行有错误", report.bad.len())));
+    }
     if !report.dry_run && !report.written && !report.bad.is_empty() {
         return Ok(printed.then_fail(format!("导入未完成：有 {} 行有错误", report.bad.len())));
     }

@@ -12,6 +12,7 @@ pub mod persons;
 pub mod print;
 pub mod routine;
 pub mod suggest;
+pub mod understood;
 
 pub use parse::parse;
 
@@ -28,6 +29,7 @@ use crate::{connect, server};
 #[derive(Parser)]
 #[command(
     name = "desk",
+    version,
     about = "综治中心值班台：矛盾纠纷排查化解、重点人员走访帮扶"
 )]
 pub struct Cli {

@@ -10,7 +10,13 @@ use super::Cli;
 /// The parsed command line, or the exit code once help or an error has been
 /// printed (0 for help, 2 for a bad command line).
 pub fn parse() -> Result<Cli, ExitCode> {
-    let cmd = localise(Cli::command());
+    let cmd = localise(Cli::command()).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help("显示版本"),
+    );
     let matches = cmd.try_get_matches().map_err(|e| {
         use clap::error::ErrorKind;
         if matches!(
@@ -74,7 +80,7 @@ fn localise(cmd: clap::Command) -> clap::Command {
 
 /// "<what went wrong> <the offending words>".
 fn describe(e: &clap::Error) -> String {
-    use clap::error::{ContextKind, ErrorKind};
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     let what = match e.kind() {
         ErrorKind::MissingRequiredArgument => "缺少必填参数",
         ErrorKind::UnknownArgument => "不认识的参数",
@@ -94,5 +100,16 @@ fn describe(e: &clap::Error) -> String {
     .filter_map(|k| e.get(*k).map(|v| v.to_string()))
     .collect::<Vec<_>>()
     .join(" ");
+    // clap's own nearest name ("disput" → "dispute"), said in Chinese.
+    let near = [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg]
+        .iter()
+        .find_map(|k| match e.get(*k) {
+            Some(ContextValue::String(s)) => Some(s.clone()),
+            Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join(" 或 ")),
+            _ => None,
+        });
+    if let Some(near) = near {
+        return format!("{what} {detail}，是不是 {near}？");
+    }
     format!("{what} {detail}")
 }

@@ -20,19 +20,19 @@ macro_rules! labelled {
                 match self { $($name::$variant => $label),+ }
             }
 
-            /// Parses the Chinese label; the error lists the accepted values.
+            /// The value an officer named: its label, or what the one
+            /// resolver (`names`) makes of an abbreviation or its pinyin;
+            /// the error lists the accepted values.
             pub fn parse(text: &str) -> Result<Self, DomainError> {
-                let text = text.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.label() == text)
-                    .ok_or_else(|| DomainError::invalid(format!(
-                        "{}“{}”不在可选范围内，可选：{}",
-                        $what,
-                        text,
-                        Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、")
-                    )))
+                Self::understand(text).map(|(v, _)| v)
+            }
+
+            /// [`Self::parse`], saying how the text was understood.
+            pub fn understand(text: &str) -> Result<(Self, super::names::How), DomainError> {
+                let labels: Vec<&str> = Self::ALL.iter().map(|v| v.label()).collect();
+                super::names::pick($what, &labels, &[], text, true)
+                    .map(|(i, how)| (Self::ALL[i], how))
+                    .map_err(DomainError::invalid)
             }
         }
 

@@ -2,12 +2,14 @@
 //! sockets or terminals.
 
 pub mod alert;
+pub mod assign_hint;
 pub mod deadline;
 pub mod dispute;
 pub mod iso_time;
 pub mod ledger;
 pub mod limits;
 pub mod lists;
+pub mod names;
 pub mod officer;
 pub mod period;
 pub mod person;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::limits::MAX_NAME_CHARS;
 use super::lists::Role;
+use super::names::{self, How, Resolved};
 use super::text::{required_line, required_name};
 use super::DomainError;
 
@@ -117,6 +118,33 @@ pub fn check(officer: &Officer, cap: Capability, own: bool, what: &str) -> Resul
         "无权{what}：{why}，您当前是“{}”。如需调整请联系管理员",
         officer.role.label()
     )))
+}
+
+/// The one way a typed officer (login, name, an unambiguous part of the
+/// name, its pinyin) becomes one of `officers`: the index and how it was
+/// understood, or the officer's message.
+pub fn resolve(officers: &[&Officer], typed: &str) -> Result<(usize, How), String> {
+    let labels: Vec<&str> = officers.iter().map(|o| o.name.as_str()).collect();
+    let logins: Vec<(usize, &str)> = officers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (i, o.login.as_str()))
+        .collect();
+    let shown = typed.trim();
+    let named = |ix: &[usize]| {
+        ix.iter()
+            .map(|&i| format!("{}（{}）", officers[i].name, officers[i].login))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    match names::resolve_with(&labels, &logins, typed) {
+        Resolved::Found { index, how } => Ok((index, how)),
+        Resolved::Ambiguous(ix) => Err(format!("“{shown}”可以指 {}，请写全", named(&ix))),
+        Resolved::Unknown(near) if near.is_empty() => Err(format!(
+            "名册中没有“{shown}”，请用 desk roster list 查看登录名"
+        )),
+        Resolved::Unknown(near) => Err(format!("名册中没有“{shown}”，是不是：{}", named(&near))),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! over an editable phrase list (`phrases.toml`).
 
 mod numbers;
+pub use numbers::count;
 mod parties;
 mod phrases;
 mod score;

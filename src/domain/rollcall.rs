@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::dispute::Time;
 use super::limits::MAX_LINE_CHARS;
 use super::lists::{Channel, RollcallKind};
+use super::names;
 use super::period::SensitivePeriod;
 use super::text::{check_len, clean_line};
 use super::DomainError;
@@ -89,16 +90,16 @@ impl RollcallEntry {
         now: Time,
     ) -> Result<RollcallEntry, DomainError> {
         let unit = clean_line(&new.unit);
-        let unit = expected
-            .iter()
-            .find(|e| **e == unit || short_name(e) == unit)
-            .cloned()
-            .ok_or_else(|| {
-                DomainError::invalid(format!(
-                    "“{unit}”不在村(社区)和责任单位名录中，不能登记点名。应报的有：{}",
-                    expected.join("、")
-                ))
-            })?;
+        let unit = match names::resolve(expected, &unit) {
+            names::Resolved::Found { index, .. } => Some(expected[index].clone()),
+            names::Resolved::Ambiguous(_) | names::Resolved::Unknown(_) => None,
+        }
+        .ok_or_else(|| {
+            DomainError::invalid(format!(
+                "“{unit}”不在村(社区)和责任单位名录中，不能登记点名。应报的有：{}",
+                expected.join("、")
+            ))
+        })?;
         if new.date.is_some_and(|d| d > now.date_naive()) {
             return Err(DomainError::invalid(
                 "不能为以后的日期登记点名报告".to_string(),
@@ -120,13 +121,6 @@ impl RollcallEntry {
             at: now,
         })
     }
-}
-
-/// 东河村 → 东河, 南湾社区 → 南湾: villages are often named without the suffix.
-fn short_name(name: &str) -> &str {
-    name.strip_suffix('村')
-        .or_else(|| name.strip_suffix("社区"))
-        .unwrap_or(name)
 }
 
 /// Adds a day's report; a second report from the same unit replaces the
@@ -309,6 +303,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.unit, "西岗村");
+        // The one resolver: pinyin and a unique part name the reporter too.
+        for (typed, unit) in [("xg", "西岗村"), ("pcs", "派出所"), ("南湾", "南湾社区")]
+        {
+            let got = RollcallEntry::new(
+                &new(typed, RollcallKind::Zero, ""),
+                &expected,
+                "zb1",
+                at(9, 5),
+            );
+            assert_eq!(got.map(|e| e.unit).as_deref(), Ok(unit), "{typed}");
+        }
         assert!(!record(&mut day, e));
         let e = RollcallEntry::new(
             &new("南湾社区", RollcallKind::News, "两户因宅基地争执"),

@@ -334,13 +334,15 @@ pub fn parse_people(input: &str) -> Result<u32, DomainError> {
     if t.starts_with('-') && t[1..].chars().all(|c| c.is_ascii_digit()) && t.len() > 1 {
         return Err(DomainError::invalid(format!("涉及人数不能为负数（“{t}”）")));
     }
-    if !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err(DomainError::invalid(format!(
-            "涉及人数“{t}”应为整数，如 5 或 5人"
-        )));
-    }
-    // All digits: too long for u64 is beyond the limit too.
-    let n = t.parse::<u64>().unwrap_or(u64::MAX);
+    let n = if t.chars().all(|c| c.is_ascii_digit()) {
+        // All digits: too long for u64 is beyond the limit too.
+        t.parse::<u64>().unwrap_or(u64::MAX)
+    } else {
+        // In Chinese: 十, 二十余, 三十多 (the stated base).
+        super::reading::count(t).ok_or_else(|| {
+            DomainError::invalid(format!("涉及人数“{t}”应为整数，如 5、5人、十、二十余"))
+        })?
+    };
     super::limits::check_people(n)?;
     Ok(n as u32)
 }

@@ -831,6 +831,48 @@ fn problems(title: &str, list: &[RowProblem], limit: usize, out: &mut String) {
     }
 }
 
+/// Notices grouped by what they say: one line per distinct notice with how
+/// many rows gave it and the first few of them (a 500-row ledger naming
+/// the same county leader in every row is one line, not 500).
+fn notices(list: &[RowProblem], out: &mut String) {
+    const LIMIT: usize = 20;
+    const ROWS_SHOWN: usize = 3;
+    if list.is_empty() {
+        return;
+    }
+    let mut groups: Vec<(&str, Vec<&RowProblem>)> = Vec::new();
+    for p in list {
+        match groups.iter_mut().find(|(reason, _)| *reason == p.reason) {
+            Some((_, rows)) => rows.push(p),
+            None => groups.push((&p.reason, vec![p])),
+        }
+    }
+    out.push_str(&format!(
+        "提示（{} 行，{} 种）：\n",
+        list.len(),
+        groups.len()
+    ));
+    for (reason, rows) in groups.iter().take(LIMIT) {
+        let at: Vec<String> = rows
+            .iter()
+            .take(ROWS_SHOWN)
+            .map(|p| format!("“{}”第 {} 行", p.sheet, p.row))
+            .collect();
+        let more = if rows.len() > ROWS_SHOWN { "等" } else { "" };
+        out.push_str(&format!(
+            "  {reason}（{} 行：{}{more}）\n",
+            rows.len(),
+            at.join("、")
+        ));
+    }
+    if groups.len() > LIMIT {
+        out.push_str(&format!(
+            "  ……另有 {} 种提示（--json 列出全部）\n",
+            groups.len() - LIMIT
+        ));
+    }
+}
+
 /// The import report as the officer reads it.
 pub fn report_text(infos: &[SheetInfo], r: &ImportReport) -> String {
     let mut out = String::new();
@@ -855,7 +897,7 @@ pub fn report_text(infos: &[SheetInfo], r: &ImportReport) -> String {
     }
     problems("有错误", &r.bad, usize::MAX, &mut out);
     problems("重复", &r.duplicates, 20, &mut out);
-    problems("提示", &r.warnings, 20, &mut out);
+    notices(&r.warnings, &mut out);
     if r.pending_parties + r.categories_from_text + r.flags_from_text > 0 {
         out.push_str(&format!(
             "按文字识别：当事人待补录 {} 件，类型取自文字 {} 件，预警情形取自文字 {} 件\n",

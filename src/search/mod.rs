@@ -1,9 +1,7 @@
 //! Fuzzy + pinyin search over an in-memory index. Officers type `zs` for 张三
 //! or `zhaozhuang` for 赵庄村: the name fields are matched as Chinese, as
 //! full pinyin and as pinyin initials; the rest (编号, 矛盾情况) as typed.
-
-mod suggest;
-pub use suggest::{hint as not_listed_hint, suggest};
+//! Naming one entry of a list (and "是不是：…") is `domain::names`.
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;

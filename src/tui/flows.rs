@@ -7,7 +7,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::NaiveDate;
 
 use super::app::{App, Data, Out, Overlay, View, Want};
-use super::form::{option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, Target};
+use super::form::{
+    option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, Offer, Target,
+};
 use super::keymap::Action;
 use super::picker::Picker;
 use crate::desk::api::{DeskError, DraftSlot, Request, Response, UndoInfo};
@@ -256,6 +258,9 @@ impl App {
             .map(|&i| &self.data.summaries[i]);
         let person = self.data.persons.iter().find(|p| p.id == first);
         let mut form = Form::new(kind, targets, summary, person, &self.ctx());
+        if kind == FormKind::Assign && form.targets.len() == 1 {
+            form.offer = summary.and_then(|s| Offer::of(&self.ctx(), s, &self.data.summaries));
+        }
         self.refresh_live(&mut form);
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
@@ -419,6 +424,7 @@ impl App {
                     .unwrap_or_default();
                 form.live.extend(self.suggestions_line(form));
             }
+            FormKind::Assign => form.live = self.suggestions_line(form).into_iter().collect(),
             _ => {}
         }
     }

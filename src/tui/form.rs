@@ -9,8 +9,8 @@ mod kinds;
 mod reading;
 
 pub use key::{Key, PartyPart};
-pub use kinds::Built;
 use kinds::{party_fields, Start};
+pub use kinds::{Built, Offer};
 pub use reading::ReadState;
 
 use std::collections::HashMap;
@@ -227,6 +227,8 @@ pub struct Form {
     pub edited: bool,
     /// What the reader made of the 矛盾情况 (登记, 研判).
     pub read: ReadState,
+    /// 交办: the leader, unit and person the history suggests.
+    pub offer: Option<Offer>,
 }
 
 /// What the form needs to know about the desk.
@@ -273,6 +275,7 @@ impl Form {
             dirty: false,
             edited: false,
             read: ReadState::default(),
+            offer: None,
         }
     }
 

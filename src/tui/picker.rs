@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::input::Input;
+use crate::domain::names::{resolve, Resolved};
 use crate::search::{Doc, Index};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +70,14 @@ impl Picker {
                     rest: String::new(),
                 })
                 .collect();
-            Index::new(docs).search(q.trim(), None)
+            let mut shown = Index::new(docs).search(q.trim(), None);
+            // What the one resolver names (劳资 → 劳资/欠薪, lzqx across
+            // "/") comes first, as the CLI and the import would take it.
+            if let Resolved::Found { index, .. } = resolve(&self.options, &q) {
+                shown.retain(|&i| i != index);
+                shown.insert(0, index);
+            }
+            shown
         };
         self.selected = 0;
     }
@@ -116,6 +124,20 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_resolvers_pick_comes_first() {
+        let categories: Vec<String> = ["邻里", "经济债务/借贷", "劳资/欠薪"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut p = Picker::new("纠纷类型", 1, categories, false, &[]);
+        for c in "lzqx".chars() {
+            p.filter.insert(c);
+        }
+        p.refilter();
+        assert_eq!(p.result(), ["劳资/欠薪"]);
     }
 
     #[test]

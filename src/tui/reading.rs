@@ -38,7 +38,10 @@ impl App {
             .and_then(|b| b.keys.first())
             .map(|k| format!("（{} 采用）", k.label()))
             .unwrap_or_default();
-        Some(format!("文字建议{key}：{}", open.join("、")))
+        Some(match &form.offer {
+            Some(offer) => format!("建议{key}：{}（{}）", open.join("、"), offer.reason),
+            None => format!("文字建议{key}：{}", open.join("、")),
+        })
     }
 
     /// Fills the fields with every suggestion; each can be changed after.

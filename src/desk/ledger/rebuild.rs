@@ -17,7 +17,8 @@ use crate::domain::ledger::{
 };
 use crate::domain::limits::{MAX_AMOUNT_YUAN, MAX_PEOPLE};
 use crate::domain::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, Tier};
-use crate::domain::officer::Officer;
+use crate::domain::names::{self, How};
+use crate::domain::officer::{resolve as resolve_officer, Officer};
 use crate::domain::period::{self, SensitivePeriod};
 use crate::domain::reading::{read, Phrases};
 use crate::domain::text::{clean_line, clean_text, parse_amount, parse_people};
@@ -68,72 +69,13 @@ fn at(day: NaiveDate, hour: u32) -> Time {
         .expect("fixed offset")
 }
 
-/// Ledger names for villages and categories often carry a suffix the list
-/// does not (东河村委会, 邻里纠纷); these forms compare equal.
-fn village_forms(v: &str) -> String {
-    let v = v.replace(['（', '）'], "");
-    let v = v.replace(['(', ')'], "");
-    let mut v = v.as_str();
-    for suffix in ["村民委员会", "居民委员会", "村委会", "居委会", "委会"] {
-        v = v.strip_suffix(suffix).map(|s| s.trim_end()).unwrap_or(v);
-    }
-    v.trim_end_matches("社区")
-        .trim_end_matches('村')
-        .to_string()
-}
-
-fn category_forms(item: &str) -> Vec<String> {
-    let mut forms = vec![item.to_string()];
-    let bare: String = match item.find(['(', '（']) {
-        Some(p) => {
-            let inner = item[p..].trim_matches(['(', '（', ')', '）']).to_string();
-            forms.push(inner);
-            item[..p].to_string()
-        }
-        None => item.to_string(),
-    };
-    forms.extend(bare.split('/').map(str::to_string));
-    forms.push(bare);
-    forms
-}
-
-fn match_village(list: &[String], value: &str) -> Result<String, String> {
+/// A village or category cell as the list names it: 东河村委会 → 东河村,
+/// 邻里纠纷 → 邻里, 劳资 → 劳资/欠薪 (the one resolver, `domain::names`).
+fn listed(list: &[String], what: &str, value: &str) -> Result<String, String> {
     if list.is_empty() {
-        return Err(crate::desk::ops::empty_list("村(社区)"));
+        return Err(crate::desk::ops::empty_list(what));
     }
-    if list.iter().any(|v| v == value) {
-        return Ok(value.to_string());
-    }
-    let want = village_forms(value);
-    let hits: Vec<&String> = list.iter().filter(|v| village_forms(v) == want).collect();
-    match hits.as_slice() {
-        [one] => Ok((*one).clone()),
-        _ => Err(format!(
-            "村(社区)“{value}”不在名录中，{}",
-            crate::search::not_listed_hint(list, value)
-        )),
-    }
-}
-
-fn match_category(list: &[String], value: &str) -> Result<String, String> {
-    if list.iter().any(|v| v == value) {
-        return Ok(value.to_string());
-    }
-    let mut want = value;
-    for suffix in ["纠纷", "矛盾", "类", "问题"] {
-        want = want.strip_suffix(suffix).unwrap_or(want);
-    }
-    let hits: Vec<&String> = list
-        .iter()
-        .filter(|item| category_forms(item).iter().any(|f| f == want))
-        .collect();
-    match hits.as_slice() {
-        [one] => Ok((*one).clone()),
-        _ => Err(format!(
-            "纠纷类型“{value}”不在名录中，{}",
-            crate::search::not_listed_hint(list, want)
-        )),
-    }
+    names::pick(what, list, &[], value, false).map(|(i, _)| list[i].clone())
 }
 
 /// A roster login for a name or login in the ledger; the text itself (and a
@@ -143,9 +85,12 @@ fn officer(officers: &[Officer], what: &str, text: &str, warnings: &mut Vec<Stri
     if t.is_empty() {
         return t;
     }
-    match officers.iter().find(|o| o.login == t || o.name == t) {
-        Some(o) => o.login.clone(),
-        None => {
+    // Only a login or a whole name: a county leader named in a ledger must
+    // not become the roster's officer who shares part of the name.
+    let all: Vec<&Officer> = officers.iter().collect();
+    match resolve_officer(&all, &t) {
+        Ok((i, How::Exact | How::Alias)) => all[i].login.clone(),
+        Ok((_, How::Part | How::Pinyin)) | Err(_) => {
             warnings.push(format!("{what}“{t}”不在值班名册中，按原文保存"));
             t
         }
@@ -361,7 +306,7 @@ fn read_village(ctx: &Context, cell: &str, errs: &mut Errors) -> Option<String> 
             errs.0.push("村名不能为空".to_string());
             None
         }
-        v => match_village(&ctx.lists.villages, v)
+        v => listed(&ctx.lists.villages, "村(社区)", v)
             .map_err(|e| errs.0.push(e))
             .ok(),
     }
@@ -378,7 +323,7 @@ fn read_category(
             warnings.push("没有填纠纷类型，按“其他”导入".to_string());
             Some("其他".to_string())
         }
-        c => match_category(&ctx.lists.categories, c)
+        c => listed(&ctx.lists.categories, "纠纷类型", c)
             .map_err(|e| errs.0.push(e))
             .ok(),
     }
@@ -488,10 +433,16 @@ fn read_unit(ctx: &Context, cell: &str, person: &str, warnings: &mut Vec<String>
             unit = o.unit.clone();
         }
     }
-    if !unit.is_empty() && !ctx.lists.units.contains(&unit) {
-        warnings.push(format!("责任单位“{unit}”不在名录中，按原文保存"));
+    if unit.is_empty() {
+        return unit;
     }
-    unit
+    match listed(&ctx.lists.units, "责任单位", &unit) {
+        Ok(listed) => listed,
+        Err(_) => {
+            warnings.push(format!("责任单位“{unit}”不在名录中，按原文保存"));
+            unit
+        }
+    }
 }
 
 /// Registers the case as its 排查单位或排查人 (or the importer) did on the

@@ -7,10 +7,10 @@ use super::super::api::{DeskError, Lists};
 use super::super::local::Local;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
+use crate::domain::names;
 use crate::domain::officer::Officer;
 use crate::domain::reading::{read, Phrases};
 use crate::domain::text::{clean_line, clean_text};
-use crate::search::not_listed_hint;
 
 pub struct Cx<'a> {
     pub local: &'a Local,
@@ -72,13 +72,9 @@ pub(crate) fn in_list(list: &[String], what: &str, value: &str) -> Result<String
     if list.is_empty() {
         return Err(DeskError::Invalid(empty_list(what)));
     }
-    if list.contains(&value) {
-        return Ok(value);
-    }
-    let hint = not_listed_hint(list, &value);
-    Err(DeskError::Invalid(format!(
-        "{what}“{value}”不在名录中，{hint}"
-    )))
+    names::pick(what, list, &[], &value, false)
+        .map(|(i, _)| list[i].clone())
+        .map_err(DeskError::Invalid)
 }
 
 /// A list with nothing in it accepts nothing (a new desk has no villages
@@ -115,17 +111,12 @@ fn cut(text: String) -> String {
 pub struct Roster(pub Vec<Officer>);
 
 impl Roster {
+    /// An active officer by login, name, or what the resolver makes of
+    /// either (an unambiguous part of the name, its pinyin).
     fn find(&self, login: &str) -> Result<&Officer, DeskError> {
-        let login = login.trim();
-        self.0
-            .iter()
-            .find(|o| o.login == login || o.name == login)
-            .filter(|o| o.active)
-            .ok_or_else(|| {
-                DeskError::Invalid(format!(
-                    "名册中没有“{login}”，请用 desk roster list 查看登录名"
-                ))
-            })
+        let active: Vec<&Officer> = self.0.iter().filter(|o| o.active).collect();
+        let (i, _) = crate::domain::officer::resolve(&active, login).map_err(DeskError::Invalid)?;
+        Ok(active[i])
     }
 
     /// 牵头领导 / 包案领导 must hold the 领导 role.

@@ -42,6 +42,30 @@ pub fn people(text: &str) -> Option<(u32, String)> {
     best
 }
 
+/// A whole text that is one count, as officers write numbers where one is
+/// asked: "12", "十", "二十余", "三十多人", "一百二十" (余/多/来 give the
+/// stated base). None when anything else is in the text.
+pub fn count(text: &str) -> Option<u64> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if chars.is_empty() {
+        return None;
+    }
+    let n = number_at(&chars, 0)?;
+    let mut end = n.end;
+    if chars.get(end) == Some(&'个') {
+        end += 1;
+    }
+    if chars.get(end).is_some_and(|c| PEOPLE_UNITS.contains(c)) {
+        end += 1;
+    }
+    let whole = n.value.fract() == 0.0 && n.value >= 0.0;
+    (end == chars.len() && whole).then_some(n.value as u64)
+}
+
 /// The largest sum of money mentioned, in whole yuan, with its words.
 pub fn amount(text: &str) -> Option<(u64, String)> {
     let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
@@ -218,4 +242,29 @@ fn chinese_rest(
 /// "两万元", "三十万": 万 right after a numeral belongs to the number.
 fn scales_before(c: char) -> bool {
     cn_digit(c).is_some() || cn_unit(c).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_in_chinese_or_digits_give_the_stated_base() {
+        for (text, want) in [
+            ("12", 12),
+            ("十", 10),
+            ("二十余", 20),
+            ("三十多", 30),
+            ("三十多人", 30),
+            ("一百二十", 120),
+            ("两千", 2000),
+            ("１５人", 15),
+            ("5名", 5),
+        ] {
+            assert_eq!(count(text), Some(want), "{text}");
+        }
+        for text in ["", "十几个村", "3.5", "abc", "五人以上"] {
+            assert_eq!(count(text), None, "{text}");
+        }
+    }
 }

@@ -169,6 +169,14 @@ impl Form {
     /// The suggestions that differ from what the fields hold, as
     /// "类型 劳资/欠薪" words, for the line that offers to accept them.
     pub fn open_suggestions(&self) -> Vec<String> {
+        if let Some(offer) = &self.offer {
+            return offer
+                .values()
+                .into_iter()
+                .filter(|(k, v)| self.get(*k) != *v)
+                .map(|(k, v)| format!("{} {v}", self.field(k).map_or("", |f| f.label.as_str())))
+                .collect();
+        }
         if self.kind != FormKind::Register {
             return Vec::new();
         }
@@ -218,6 +226,12 @@ impl Form {
     pub fn accept_suggestions(&mut self) -> Vec<String> {
         let filled = self.open_suggestions();
         if filled.is_empty() {
+            return filled;
+        }
+        if let Some(offer) = self.offer.clone() {
+            for (k, v) in offer.values() {
+                self.set(k, v);
+            }
             return filled;
         }
         let r = self.read.reading.clone();

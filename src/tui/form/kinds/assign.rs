@@ -4,7 +4,9 @@
 
 use super::{officer_text, Built, Start};
 use crate::desk::ops::Assign;
+use crate::domain::assign_hint::{suggest, Past};
 use crate::domain::deadline::default_deadline;
+use crate::domain::summary::Summary;
 use crate::tui::form::{login_of, Ctx, Field, FieldKind, Form, Key, Options};
 
 /// The deadline field's hint: what leaving it empty gives.
@@ -74,4 +76,42 @@ pub(super) fn build(f: &mut Form, ctx: &Ctx) -> Option<Built> {
         }
         .into(),
     ))
+}
+
+/// The 四定 the township's history suggests for a case, as its fields
+/// show them; the rule is `domain::assign_hint`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub leader: Option<String>,
+    pub unit: String,
+    pub person: Option<String>,
+    pub reason: String,
+}
+
+impl Offer {
+    pub(in crate::tui) fn of(ctx: &Ctx, case: &Summary, history: &[Summary]) -> Option<Offer> {
+        let past = history.iter().filter(|s| s.id != case.id).map(|s| Past {
+            village: &s.village,
+            category: &s.category,
+            leader: s.leader.as_deref(),
+            person: s.person.as_deref(),
+        });
+        let unit_of = |login: &str| ctx.officers.get(login).map(|o| o.unit.clone());
+        let hint = suggest(past, &case.village, &case.category, unit_of)?;
+        Some(Offer {
+            leader: hint.leader.map(|l| officer_text(ctx, &l)),
+            unit: hint.unit,
+            person: hint.person.map(|p| officer_text(ctx, &p)),
+            reason: hint.reason,
+        })
+    }
+
+    /// (field, value) pairs the offer fills.
+    pub fn values(&self) -> Vec<(Key, &str)> {
+        let mut out = Vec::new();
+        out.extend(self.leader.as_deref().map(|l| (Key::Leader, l)));
+        out.push((Key::Unit, self.unit.as_str()));
+        out.extend(self.person.as_deref().map(|p| (Key::Person, p)));
+        out
+    }
 }

@@ -4,6 +4,7 @@
 
 mod approve;
 mod assign;
+pub use assign::Offer;
 mod close;
 mod escalate;
 mod extend;

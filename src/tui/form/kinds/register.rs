@@ -153,11 +153,7 @@ fn link_persons(f: &mut Form, ctx: &Ctx, parties: &mut Vec<Party>, ok: &mut bool
 }
 
 fn people(f: &mut Form, ok: &mut bool) -> u32 {
-    let people = f.get(Key::People);
-    if people.is_empty() {
-        return 0;
-    }
-    match parse_people(&people) {
+    match parse_people(&f.get(Key::People)) {
         Ok(n) => n,
         Err(e) => {
             f.fail(Key::People, e.to_string());
