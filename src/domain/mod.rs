@@ -2,7 +2,9 @@
 //! sockets or terminals.
 
 pub mod alert;
+pub mod casework;
 pub mod deadline;
+pub mod escalation;
 pub mod dispute;
 pub mod iso_time;
 pub mod ledger;

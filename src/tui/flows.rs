@@ -88,6 +88,9 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         A::Approve => (Some(Op::Decide), None),
         A::Extend => (Some(Op::Extend), None),
         A::AckAlert => (Some(Op::AckAlert), None),
+        A::Transfer => (Some(Op::Transfer), None),
+        A::Pause => (Some(Op::Pause), None),
+        A::Resume => (Some(Op::Resume), None),
         A::Review => (None, Some(Op::ReviewPerson)),
         A::Quit
         | A::Help
@@ -274,6 +277,7 @@ impl App {
                 Op::Accept => ops::Accept.into(),
                 Op::Supervise => ops::Supervise { on }.into(),
                 Op::AckAlert => ops::AckAlert.into(),
+                Op::Resume => ops::Resume.into(),
                 Op::Register
                 | Op::Triage
                 | Op::Assign
@@ -286,6 +290,8 @@ impl App {
                 | Op::Extend
                 | Op::FollowUp
                 | Op::Reopen
+                | Op::Transfer
+                | Op::Pause
                 | Op::AddPerson
                 | Op::VisitPerson
                 | Op::ReviewPerson => return self.say("这一操作需要填写表单", true),

@@ -51,6 +51,9 @@ pub enum Action {
     Approve,
     Extend,
     AckAlert,
+    Transfer,
+    Pause,
+    Resume,
     Review,
     OpenExisting,
     /// Fills the registration form's fields with what the text suggests.

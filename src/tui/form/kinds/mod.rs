@@ -15,7 +15,9 @@ mod person_review;
 mod person_visit;
 mod register;
 mod reject;
+mod pause;
 mod rollcall;
+mod transfer;
 mod triage;
 
 pub(in crate::tui) use register::party_fields;
@@ -62,6 +64,8 @@ impl FormKind {
             FormKind::PersonVisit => person_visit::fields(s),
             FormKind::PersonReview => person_review::fields(s),
             FormKind::Rollcall => rollcall::fields(s),
+            FormKind::Transfer => transfer::fields(s),
+            FormKind::Pause => pause::fields(s),
         }
     }
 
@@ -82,6 +86,8 @@ impl FormKind {
             FormKind::PersonVisit => person_visit::build(f, ctx),
             FormKind::PersonReview => person_review::build(f, ctx),
             FormKind::Rollcall => rollcall::build(f),
+            FormKind::Transfer => transfer::build(f),
+            FormKind::Pause => pause::build(f, ctx),
         }
     }
 }
