@@ -2,6 +2,8 @@
 //! data. `Local` answers them against the store; `Remote` sends them to the
 //! server, which answers them with its own `Local`. One vocabulary, two roads.
 
+use super::casework::Swept;
+use crate::domain::escalation::Thresholds;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +140,14 @@ pub enum Request {
     Report {
         spec: Spec,
     },
+    /// The days overdue from which a case turns 橙牌 and 红牌 (管理员).
+    SetEscalation {
+        orange_from: Option<u32>,
+        red_from: Option<u32>,
+    },
+    /// Resume due 中止 cases, 挂牌督办 new 红牌 ones (the server does it
+    /// every minute by itself).
+    Sweep,
 }
 
 impl Request {
@@ -204,6 +214,9 @@ pub struct RiskSetup {
     pub today: NaiveDate,
     pub active: Vec<SensitivePeriod>,
     pub rollcall: RollcallSettings,
+    /// 黄牌 / 橙牌 / 红牌 thresholds in force.
+    #[serde(default)]
+    pub escalation: Thresholds,
 }
 
 impl RiskSetup {
@@ -269,6 +282,8 @@ pub enum Response {
     /// What `Undo` would undo (None: nothing).
     Undoable(Option<UndoInfo>),
     Undone(UndoInfo),
+    Escalation(Thresholds),
+    Swept(Swept),
 }
 
 /// An undoable (or undone) change, as the officer is told about it.
@@ -376,6 +391,8 @@ replies! {
     CheckResult => Check,
     Option<UndoInfo> => Undoable,
     UndoInfo => Undone,
+    Thresholds => Escalation,
+    Swept => Swept,
 }
 
 /// A new record's 编号.

@@ -174,6 +174,18 @@ impl Local {
                 every_day,
             } => routine::set_rollcall(self, &me, due_hour, every_day, now),
             Request::Report { spec } => routine::report(self, &me, &spec, now),
+            Request::SetEscalation {
+                orange_from,
+                red_from,
+            } => super::casework::set_escalation(self, &me, orange_from, red_from, now),
+            Request::Sweep => {
+                let (swept, replies) = super::casework::sweep(self, &me, now)?;
+                let notice = replies.into_iter().filter_map(|r| r.notice).last();
+                Ok(Reply {
+                    response: Response::Swept(swept),
+                    notice,
+                })
+            }
             Request::Register { new } => super::ops::register(&Cx::new(self, &me, now)?, new),
             Request::AddPerson { new } => super::ops::add_person(&Cx::new(self, &me, now)?, new),
             Request::Change { id, seen, change } => {

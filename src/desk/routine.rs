@@ -50,6 +50,7 @@ impl Local {
             today,
             active: period::active_on(&self.periods()?, today),
             rollcall: self.rollcall_settings()?,
+            escalation: self.escalation()?,
         })
     }
 
@@ -236,7 +237,7 @@ pub(crate) fn set_rollcall(
 
 /// Writes one configuration value with its audit event.
 #[allow(clippy::too_many_arguments)]
-fn write_config<T: serde::Serialize>(
+pub(crate) fn write_config<T: serde::Serialize>(
     local: &Local,
     me: &Officer,
     now: Time,

@@ -120,9 +120,22 @@ impl Dispute {
         });
     }
 
-    /// The alert nobody has acknowledged yet, if any (the latest).
+    /// The danger alert nobody has acknowledged yet, if any (the latest):
+    /// what the 预警 strip shows every 值班员 and 领导.
     pub fn open_alert(&self) -> Option<&Alert> {
-        self.alerts.iter().rev().find(|a| a.acked_at.is_none())
+        self.alerts
+            .iter()
+            .rev()
+            .find(|a| a.acked_at.is_none() && a.kind == AlertKind::Danger)
+    }
+
+    /// The latest casework alert (转办被退回, 自动恢复, 红牌) not yet
+    /// acknowledged: it is for one officer (`to`), in their 我的.
+    pub fn open_note(&self) -> Option<&Alert> {
+        self.alerts
+            .iter()
+            .rev()
+            .find(|a| a.acked_at.is_none() && a.kind != AlertKind::Danger)
     }
 
     /// 签收预警: every open alert of the case is acknowledged by `by`.

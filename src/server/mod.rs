@@ -140,6 +140,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         db,
         subscribers: Mutex::new(Vec::new()),
     });
+    start_sweeper(Arc::clone(&shared))?;
     let next_conn = AtomicU64::new(1);
     for stream in listener.incoming() {
         match stream {
@@ -154,6 +155,28 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             Err(e) => log(&format!("接受连接失败：{e}")),
         }
     }
+    Ok(())
+}
+
+/// Once a minute the desk resumes 中止 cases whose date came and puts new
+/// 红牌 cases under 挂牌督办; every change is pushed like an officer's.
+fn start_sweeper(shared: Arc<Shared>) -> anyhow::Result<()> {
+    let me = crate::desk::casework::sweeper();
+    std::thread::Builder::new()
+        .name("sweep".into())
+        .spawn(move || loop {
+            // First after a minute: a server started for one command does not sweep.
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            match crate::desk::casework::sweep(&shared.local, &me, clock::now()) {
+                Ok((_, replies)) => {
+                    for n in replies.into_iter().filter_map(|r| r.notice) {
+                        shared.broadcast(&n);
+                    }
+                }
+                Err(e) => log(&format!("自动恢复与督办未完成：{e}")),
+            }
+        })
+        .context("无法创建自动督办线程")?;
     Ok(())
 }
 

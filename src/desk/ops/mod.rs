@@ -38,6 +38,7 @@ pub use assign::Assign;
 pub use change_tier::ChangeTier;
 pub use close::Close;
 pub use context::Cx;
+pub(crate) use context::last_history;
 pub use decide::Decide;
 pub use extend::Extend;
 pub use follow_up::FollowUp;
