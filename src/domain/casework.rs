@@ -300,3 +300,27 @@ impl Dispute {
         true
     }
 }
+
+impl Dispute {
+    /// The casework state in words, for the detail on every screen:
+    /// 中止 (since, until, why), a 转办 waiting for 签收, a 移送.
+    pub fn casework_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(p) = &self.pause {
+            lines.push(format!(
+                "【中止】自 {} 起，预计 {} 恢复：{}（时限停止计算）",
+                p.since, p.until, p.reason
+            ));
+        }
+        if let (Some(t), Some(a)) = (&self.transfer, &self.assignment) {
+            lines.push(format!(
+                "【转办待签收】{} {} → {} {}：{}",
+                t.from_unit, t.from_person, a.unit, a.person, t.reason
+            ));
+        }
+        if let Some(town) = &self.moved_to {
+            lines.push(format!("【已移送】{town}"));
+        }
+        lines
+    }
+}
