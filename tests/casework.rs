@@ -25,7 +25,10 @@ fn in_days(n: u64) -> chrono::NaiveDate {
 }
 
 fn dispute(f: &common::Fixture, id: &str) -> Dispute {
-    match f.call("admin1", Request::Dispute { id: id.into() }).unwrap() {
+    match f
+        .call("admin1", Request::Dispute { id: id.into() })
+        .unwrap()
+    {
         Response::Dispute(d) => *d,
         other => panic!("{other:?}"),
     }
@@ -97,7 +100,9 @@ fn a_transfer_is_accepted_by_its_receiver_with_one_signature() {
     assert!(d.transfer.is_none());
     assert!(d.assignment.unwrap().accepted_at.is_some());
     let history: Vec<&str> = d.history.iter().map(|h| h.what.as_str()).collect();
-    assert!(history.iter().any(|h| h.starts_with("转办：司法所 tj1 → 派出所 tj2，理由：涉及治安")));
+    assert!(history
+        .iter()
+        .any(|h| h.starts_with("转办：司法所 tj1 → 派出所 tj2，理由：涉及治安")));
     assert!(history.iter().any(|h| h.starts_with("签收转办")));
     let log = audit(&f);
     assert!(log.contains(&("tj1".into(), "转办".into(), id.clone())));
@@ -108,7 +113,8 @@ fn a_transfer_is_accepted_by_its_receiver_with_one_signature() {
 fn a_refused_transfer_goes_back_to_its_sender_with_an_alert_carrying_the_reason() {
     let f = fixture();
     let id = working_case(&f, 10);
-    f.call("tj1", to_tj2("涉及治安").on(id.clone(), None)).unwrap();
+    f.call("tj1", to_tj2("涉及治安").on(id.clone(), None))
+        .unwrap();
     let reject = ops::Reject {
         reason: "不属于治安案件".into(),
     };
@@ -122,7 +128,10 @@ fn a_refused_transfer_goes_back_to_its_sender_with_an_alert_carrying_the_reason(
     assert!(!s.transferring);
     assert_eq!(s.alert_note.as_deref(), Some("转办被退回：不属于治安案件"));
     assert_eq!(s.alert_to.as_deref(), Some("tj1"));
-    assert!(!s.alert, "a casework alert is not a danger alert on the strip");
+    assert!(
+        !s.alert,
+        "a casework alert is not a danger alert on the strip"
+    );
     assert!(audit(&f).contains(&("tj2".into(), "退回".into(), id.clone())));
 
     // The desk acknowledges it (签收预警 stays theirs); the note is gone,
@@ -238,7 +247,11 @@ fn a_pause_resumed_by_hand_and_bad_pauses_are_refused() {
     f.call("tj1", ops::Resume.on(id.clone(), None)).unwrap();
     let d = dispute(&f, &id);
     assert!(d.pause.is_none());
-    assert_eq!(d.deadline(), Some(in_days(3)), "resumed the same day: no days to add");
+    assert_eq!(
+        d.deadline(),
+        Some(in_days(3)),
+        "resumed the same day: no days to add"
+    );
     let err = f.call("tj1", ops::Resume.on(id, None)).unwrap_err();
     assert!(err.to_string().contains("没有中止"), "{err}");
 }
@@ -269,7 +282,10 @@ fn a_packaged_case_pauses_only_with_its_leaders_approval_and_cannot_close_meanwh
         summary: "书面协议".into(),
     };
     let err = f.call("ld1", close.on(id.clone(), None)).unwrap_err();
-    assert!(err.to_string().contains("中止申请还在等包案领导审批"), "{err}");
+    assert!(
+        err.to_string().contains("中止申请还在等包案领导审批"),
+        "{err}"
+    );
 
     let approve = ops::Decide {
         approve: true,
@@ -301,7 +317,10 @@ fn overdue_cases_turn_yellow_orange_red_and_red_sets_supervision_for_the_leader(
     assert_eq!(swept.red, vec![id.clone()]);
     let d = dispute(&f, &id);
     assert!(d.supervised);
-    assert!(d.history.iter().any(|h| h.what == "红牌：逾期 8 天，自动挂牌督办"));
+    assert!(d
+        .history
+        .iter()
+        .any(|h| h.what == "红牌：逾期 8 天，自动挂牌督办"));
     let s = summary(&f, &id);
     assert_eq!(s.alert_to.as_deref(), Some("ld1"));
     let (again, _) = sweep(&f.local, &sweeper(), clock::now() + Days::new(10)).unwrap();

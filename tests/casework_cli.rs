@@ -8,12 +8,24 @@ use common::cli::{add_dispute_args, Cli};
 
 fn working_case(cli: &Cli) -> String {
     let id = cli
-        .ok(&add_dispute_args("东河村", "群众来访", "两户因排水沟争吵", "王建国"))
+        .ok(&add_dispute_args(
+            "东河村",
+            "群众来访",
+            "两户因排水沟争吵",
+            "王建国",
+        ))
         .trim()
         .to_string();
     cli.ok(&["triage", &id, "--risk", "中", "--tier", "镇"]);
     cli.ok(&[
-        "assign", &id, "--leader", "ld1", "--unit", "司法所", "--person", "tj1",
+        "assign",
+        &id,
+        "--leader",
+        "ld1",
+        "--unit",
+        "司法所",
+        "--person",
+        "tj1",
     ]);
     cli.ok(&["accept", &id]);
     id
@@ -24,11 +36,21 @@ fn transfer_then_refuse_and_accept_on_the_command_line() {
     let cli = Cli::with_roster();
     let id = working_case(&cli);
     let out = cli.ok(&[
-        "transfer", &id, "--unit", "派出所", "--person", "zb1", "--reason", "涉及治安",
+        "transfer",
+        &id,
+        "--unit",
+        "派出所",
+        "--person",
+        "zb1",
+        "--reason",
+        "涉及治安",
     ]);
     assert!(out.contains("已转办，等对方签收"), "{out}");
     let show = cli.ok(&["show", &id]);
-    assert!(show.contains("【转办待签收】司法所 tj1 → 派出所 zb1：涉及治安"), "{show}");
+    assert!(
+        show.contains("【转办待签收】司法所 tj1 → 派出所 zb1：涉及治安"),
+        "{show}"
+    );
 
     cli.ok(&["reject", &id, "--reason", "不属治安"]);
     let d = cli.json(&["show", &id]);
@@ -39,7 +61,14 @@ fn transfer_then_refuse_and_accept_on_the_command_line() {
     assert_eq!(alert["to"], "tj1");
 
     cli.ok(&[
-        "transfer", &id, "--unit", "派出所", "--person", "zb1", "--reason", "再次转办",
+        "transfer",
+        &id,
+        "--unit",
+        "派出所",
+        "--person",
+        "zb1",
+        "--reason",
+        "再次转办",
     ]);
     cli.ok(&["accept", &id]);
     let d = cli.json(&["show", &id]);
@@ -109,7 +138,10 @@ fn pause_resume_thresholds_and_sweep_on_the_command_line() {
     let out = cli.ok(&["pause", &id, "--reason", "诉讼中", "--until", "+10天"]);
     assert!(out.contains("已中止"), "{out}");
     let show = cli.ok(&["show", &id]);
-    assert!(show.contains("【中止】") && show.contains("诉讼中"), "{show}");
+    assert!(
+        show.contains("【中止】") && show.contains("诉讼中"),
+        "{show}"
+    );
     let err = cli.fails(&["pause", &id, "--reason", "又一次", "--until", "+3天"]);
     assert!(err.contains("已经中止"), "{err}");
     cli.ok(&["resume", &id]);

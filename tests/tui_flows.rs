@@ -50,6 +50,8 @@ struct Desk {
     seen: usize,
     who: Caller,
     searches: common::screen::Searches,
+    /// Keys pressed so far (for the flows' key budgets).
+    presses: usize,
 }
 
 impl Desk {
@@ -60,6 +62,7 @@ impl Desk {
             seen: local.notices.borrow().len(),
             who: caller(login),
             searches: Default::default(),
+            presses: 0,
         };
         d.app.online = true;
         d.app.load();
@@ -116,6 +119,7 @@ impl Desk {
     }
 
     fn press(&mut self, code: KeyCode, m: KeyModifiers) -> &mut Self {
+        self.presses += 1;
         self.pump();
         self.app.on_key(KeyEvent::new(code, m));
         self.pump();
@@ -861,6 +865,7 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
         seen: local.notices.borrow().len(),
         who: caller("ld1"),
         searches: Default::default(),
+        presses: 0,
     };
     let mut ld = ld;
     ld.app.online = true;
@@ -1069,4 +1074,111 @@ fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() 
     assert_eq!(d.alerts[0].acked_by.as_deref(), Some("zb1"));
     zb.key(KeyCode::Esc);
     assert!(!zb.screen(80, 24).contains("预警 1 件"));
+}
+
+/// A case 交办 to tj1 (司法所) and signed for, by the API.
+fn working_case(local: &Server) -> String {
+    let d = local.call(
+        "zb1",
+        Request::Register {
+            new: common::new_dispute("东河村", &["王建国"]),
+        },
+    );
+    let Response::Created(id) = d else {
+        panic!("{d:?}")
+    };
+    let triage = ops::Triage {
+        risk: RiskLevel::Medium,
+        flags: vec![],
+        tier: None,
+    };
+    local.call("zb1", triage.on(id.clone(), None));
+    let assign = ops::Assign {
+        leader: "ld1".into(),
+        unit: "司法所".into(),
+        person: "tj1".into(),
+        deadline: Some(clock::now().date_naive() + chrono::Days::new(5)),
+    };
+    local.call("zb1", assign.on(id.clone(), None));
+    local.call("tj1", ops::Accept.on(id.clone(), None));
+    id
+}
+
+#[test]
+fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let mut tj1 = Desk::open(&local, "tj1");
+    tj1.go(&id)
+        .key(KeyCode::Char('m'))
+        .pick("pcs") // 派出所
+        .pick("txy") // 唐秀英（tj2）
+        .field("转办理由")
+        .typed("涉及治安")
+        .submit();
+    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
+    assert!(tj1.status().contains("已转办"), "{}", tj1.status());
+    assert_eq!(tj1.dispute(&id).assignment.unwrap().person, "tj2");
+
+    // The receiver: 待处理, the case is the row under the cursor, 签收.
+    let mut tj2 = Desk::open(&local, "tj2");
+    let start = tj2.presses;
+    tj2.key(KeyCode::Char('1')).key(KeyCode::Char('s'));
+    assert!(tj2.status().contains("已签收"), "{}", tj2.status());
+    assert_eq!(
+        tj2.presses - start,
+        2,
+        "accepting a transfer takes two keys"
+    );
+    let d = tj2.dispute(&id);
+    assert_eq!(d.status, Status::InProgress);
+    assert!(d.transfer.is_none());
+
+    // Sent on again and refused: back to tj2 with the reason on the case.
+    tj2.go(&id)
+        .key(KeyCode::Char('m'))
+        .pick("sfs")
+        .pick("fzq")
+        .field("转办理由")
+        .typed("退还司法所")
+        .submit();
+    tj1.go(&id)
+        .key(KeyCode::Char('r'))
+        .typed("已移交派出所办理")
+        .submit();
+    let d = tj1.dispute(&id);
+    assert_eq!(d.assignment.unwrap().person, "tj2");
+    assert_eq!(
+        d.alerts.last().map(|a| a.note.as_str()),
+        Some("转办被退回：已移交派出所办理")
+    );
+    tj2.go(&id);
+    let screen = tj2.screen(120, 40);
+    assert!(screen.contains("退回转办：已移交派出所办理"), "{screen}");
+}
+
+#[test]
+fn pausing_takes_two_keys_besides_the_reason_and_one_key_resumes() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let mut tj1 = Desk::open(&local, "tj1");
+    tj1.go(&id);
+    let start = tj1.presses;
+    tj1.key(KeyCode::Char('z'));
+    assert_eq!(tj1.form().kind, FormKind::Pause);
+    let reason = "诉讼中";
+    tj1.typed(reason).submit();
+    let keys = tj1.presses - start - reason.chars().count();
+    assert!(keys <= 4, "pausing took {keys} keys besides the reason");
+    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
+    let d = tj1.dispute(&id);
+    let p = d.pause.clone().expect("paused");
+    assert_eq!(p.reason, "诉讼中");
+    assert_eq!(p.until, clock::now().date_naive() + chrono::Days::new(30));
+    let screen = tj1.screen(120, 40);
+    assert!(screen.contains("【中止】"), "{screen}");
+
+    tj1.key(KeyCode::Char('Z'));
+    assert!(tj1.status().contains("已恢复办理"), "{}", tj1.status());
+    assert!(tj1.dispute(&id).pause.is_none());
 }

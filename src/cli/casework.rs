@@ -9,9 +9,9 @@ use serde_json::json;
 
 use super::cases::change;
 use super::{date, Printed};
+use crate::desk::casework::Swept;
 use crate::desk::ledger::LedgerFilter;
 use crate::desk::ops::{self, TransferTo};
-use crate::desk::casework::Swept;
 use crate::desk::{Desk, DeskExt, Request};
 use crate::domain::escalation::Thresholds;
 use crate::files::{self, Format};
@@ -20,7 +20,12 @@ use crate::files::{self, Format};
 pub struct Transfer {
     id: String,
     /// 转至责任单位（与 --person 一起）
-    #[arg(long, value_name = "单位", requires = "person", conflicts_with = "township")]
+    #[arg(
+        long,
+        value_name = "单位",
+        requires = "person",
+        conflicts_with = "township"
+    )]
     unit: Option<String>,
     /// 转至责任人（登录名或姓名）
     #[arg(long, value_name = "登录名", requires = "unit")]
@@ -41,7 +46,15 @@ pub fn transfer(desk: &mut dyn Desk, a: Transfer) -> anyhow::Result<Printed> {
         return move_out(desk, a.id, township, a.reason, a.out);
     };
     let to = TransferTo::Unit { unit, person };
-    change(desk, &a.id, ops::Transfer { to, reason: a.reason }.into())
+    change(
+        desk,
+        &a.id,
+        ops::Transfer {
+            to,
+            reason: a.reason,
+        }
+        .into(),
+    )
 }
 
 /// 移送: the packet is written first (the case as it stands), then the

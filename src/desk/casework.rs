@@ -69,11 +69,7 @@ pub fn sweeper() -> Officer {
 /// Resumes due pauses and 挂牌督办 new 红牌 cases, as `me`. Each case is
 /// its own change (own audit event and notice); the notices are returned
 /// for the server to broadcast.
-pub fn sweep(
-    local: &Local,
-    me: &Officer,
-    now: Time,
-) -> Result<(Swept, Vec<Reply>), DeskError> {
+pub fn sweep(local: &Local, me: &Officer, now: Time) -> Result<(Swept, Vec<Reply>), DeskError> {
     check(me, Capability::Desk, false, "自动恢复与督办")?;
     let today = now.date_naive();
     let t = local.escalation()?;

@@ -67,7 +67,10 @@ impl Dispute {
             Move::Transfer,
             by,
             now,
-            format!("转办：{} {} → {unit} {person}，理由：{reason}", a.unit, a.person),
+            format!(
+                "转办：{} {} → {unit} {person}，理由：{reason}",
+                a.unit, a.person
+            ),
         )?;
         self.transfer = Some(Transfer {
             from_unit: a.unit,
@@ -103,7 +106,10 @@ impl Dispute {
             Move::RefuseTransfer { back_to_work },
             by,
             now,
-            format!("退回转办：{reason}（回到 {} {}）", t.from_unit, t.from_person),
+            format!(
+                "退回转办：{reason}（回到 {} {}）",
+                t.from_unit, t.from_person
+            ),
         )?;
         if let Some(a) = self.assignment.as_mut() {
             a.unit = t.from_unit.clone();
@@ -144,12 +150,7 @@ impl Dispute {
     ) -> Result<(), DomainError> {
         let township = required_line("移送乡镇", township, MAX_NAME_CHARS)?;
         let reason = required_line("移送理由", reason, MAX_LINE_CHARS)?;
-        self.apply(
-            Move::MoveOut,
-            by,
-            now,
-            format!("移送 {township}：{reason}"),
-        )?;
+        self.apply(Move::MoveOut, by, now, format!("移送 {township}：{reason}"))?;
         self.moved_to = Some(township);
         self.transfer = None;
         self.pause = None;
@@ -226,7 +227,9 @@ impl Dispute {
         self.history.push(HistoryEntry {
             at: now,
             by: by.to_string(),
-            what: format!("中止审批：{verdict} {comment}").trim_end().to_string(),
+            what: format!("中止审批：{verdict} {comment}")
+                .trim_end()
+                .to_string(),
         });
         let today = now.date_naive();
         if let Some(until) = a.new_deadline.filter(|u| approve && *u > today) {
@@ -243,8 +246,14 @@ impl Dispute {
         let today = now.date_naive();
         let days = (today - p.since).num_days().max(0) as u64;
         let moved = self.deadline().map(|d| d + chrono::Days::new(days));
-        let when = if auto { "到期自动恢复办理" } else { "恢复办理" };
-        let deadline = moved.map(|d| format!("，时限顺延至 {d}")).unwrap_or_default();
+        let when = if auto {
+            "到期自动恢复办理"
+        } else {
+            "恢复办理"
+        };
+        let deadline = moved
+            .map(|d| format!("，时限顺延至 {d}"))
+            .unwrap_or_default();
         self.apply(
             Move::Resume,
             by,

@@ -337,7 +337,13 @@ impl Dispute {
         Ok(d)
     }
 
-    pub(super) fn apply(&mut self, mv: Move, by: &str, now: Time, what: String) -> Result<(), DomainError> {
+    pub(super) fn apply(
+        &mut self,
+        mv: Move,
+        by: &str,
+        now: Time,
+        what: String,
+    ) -> Result<(), DomainError> {
         let to = next(self.status, mv)?;
         let line = if to != self.status {
             format!("{}（{} → {}）", what, self.status.label(), to.label())

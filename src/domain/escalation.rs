@@ -134,10 +134,26 @@ mod tests {
             orange_from: 2,
             red_from: 3,
         };
-        assert_eq!(colour(true, false, Some(day(10)), day(12), &t), Some(Colour::Orange));
-        assert_eq!(colour(true, false, Some(day(10)), day(13), &t), Some(Colour::Red));
+        assert_eq!(
+            colour(true, false, Some(day(10)), day(12), &t),
+            Some(Colour::Orange)
+        );
+        assert_eq!(
+            colour(true, false, Some(day(10)), day(13), &t),
+            Some(Colour::Red)
+        );
         assert!(t.check().is_ok());
-        assert!(Thresholds { orange_from: 5, red_from: 5 }.check().is_err());
-        assert!(Thresholds { orange_from: 1, red_from: 5 }.check().is_err());
+        assert!(Thresholds {
+            orange_from: 5,
+            red_from: 5
+        }
+        .check()
+        .is_err());
+        assert!(Thresholds {
+            orange_from: 1,
+            red_from: 5
+        }
+        .check()
+        .is_err());
     }
 }

@@ -4,8 +4,8 @@
 pub mod alert;
 pub mod casework;
 pub mod deadline;
-pub mod escalation;
 pub mod dispute;
+pub mod escalation;
 pub mod iso_time;
 pub mod ledger;
 pub mod lists;

@@ -7,7 +7,12 @@ use crate::tui::form::{login_of, Field, FieldKind, Form, Key, Options};
 
 pub(super) fn fields(_: &Start) -> Vec<Field> {
     vec![
-        Field::new(Key::Unit, "转至单位", true, FieldKind::Choice(Options::Units)),
+        Field::new(
+            Key::Unit,
+            "转至单位",
+            true,
+            FieldKind::Choice(Options::Units),
+        ),
         Field::new(
             Key::Person,
             "转至责任人",
