@@ -1182,3 +1182,30 @@ fn pausing_takes_two_keys_besides_the_reason_and_one_key_resumes() {
     assert!(tj1.status().contains("已恢复办理"), "{}", tj1.status());
     assert!(tj1.dispute(&id).pause.is_none());
 }
+
+#[test]
+fn go_takes_part_of_a_number_and_finds_closed_cases_too() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let close = ops::Close {
+        outcome: Outcome::OralAgreement,
+        summary: "双方口头和解".into(),
+    };
+    local.call("tj1", close.on(id.clone(), None));
+    let (year, n) = duty_desk::domain::record::parse_dispute_id(&id).unwrap();
+    let mut zb = Desk::open(&local, "zb1");
+    for typed in [
+        n.to_string(),
+        format!("{year}-{n}"),
+        format!("md-{year}-{n}"),
+    ] {
+        zb.key(KeyCode::Esc).go(&typed);
+        let screen = zb.screen(120, 40);
+        assert!(
+            screen.contains(&id) && screen.contains("已化解"),
+            ":go {typed}\n{screen}"
+        );
+    }
+    zb.key(KeyCode::Esc).go("9999");
+    assert!(zb.status().contains("找不到编号 9999"), "{}", zb.status());
+}
