@@ -124,7 +124,13 @@ mod tests {
     #[test]
     fn a_partial_number_finds_the_case_in_any_of_the_ways_officers_type_it() {
         let id = dispute_id(2026, 3001);
-        for typed in ["3001", "2026-3001", "md-2026-3001", "MD-2026-003001", " 003001 "] {
+        for typed in [
+            "3001",
+            "2026-3001",
+            "md-2026-3001",
+            "MD-2026-003001",
+            " 003001 ",
+        ] {
             let p = PartialId::parse(typed).unwrap_or_else(|| panic!("{typed}"));
             assert!(p.matches(&id), "{typed}");
         }

@@ -264,6 +264,15 @@ impl App {
         }
     }
 
+    /// The 黄橙红牌 thresholds in force (the default until the desk says).
+    pub fn thresholds(&self) -> crate::domain::escalation::Thresholds {
+        self.data
+            .setup
+            .as_ref()
+            .map(|s| s.escalation)
+            .unwrap_or_default()
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.now.date_naive()
     }

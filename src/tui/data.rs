@@ -139,15 +139,18 @@ impl App {
         });
         let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
         queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
+        // A 中止 case leaves 督办 while its clock stands still.
         let mut supervision: Vec<usize> = (0..s.len())
             .filter(|&i| {
-                s[i].status.is_open()
-                    && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
+                s[i].clock_runs() && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
             })
             .collect();
-        // Keys borrow the 编号: sorting 100 000 rows must not clone strings.
+        // Grouped by colour, 红牌 first; keys borrow the 编号: sorting
+        // 100 000 rows must not clone strings.
+        let t = self.thresholds();
         supervision.sort_by_key(|&i| {
             (
+                std::cmp::Reverse(s[i].colour(today, &t)),
                 s[i].deadline.unwrap_or(NaiveDate::MAX),
                 !s[i].supervised,
                 s[i].id.as_str(),
