@@ -359,3 +359,54 @@ fn only_an_admin_edits_the_thresholds_and_the_change_is_audited() {
     let (swept, _) = sweep(&f.local, &sweeper(), clock::now() + Days::new(7)).unwrap();
     assert_eq!(swept.red, vec![id]);
 }
+
+#[test]
+fn the_daily_and_monthly_reports_count_overdue_cases_by_colour() {
+    use duty_desk::domain::reports::{self, Data, Kind, Spec};
+    use duty_desk::domain::risk::RiskWeights;
+    let f = fixture();
+    working_case(&f, 1);
+    working_case(&f, 8);
+    let paused = working_case(&f, 1);
+    let pause = ops::Pause {
+        reason: "当事人外出".into(),
+        until: in_days(40),
+    };
+    f.call("tj1", pause.on(paused, None)).unwrap();
+    // The report builder over the stored summaries, ten days on (the desk
+    // refuses a report for a day still to come).
+    let summaries = f.local.store().summaries().unwrap();
+    let report = |kind, escalation| {
+        let spec = Spec {
+            kind,
+            date: Some(in_days(10)),
+            from: None,
+            since: None,
+        };
+        let data = Data {
+            summaries: &summaries,
+            weights: &RiskWeights::default(),
+            periods: &[],
+            visits: &[],
+            rollcall: None,
+            changes: &[],
+            now: clock::now() + Days::new(10),
+            by: "宋雪梅".into(),
+            escalation,
+        };
+        reports::build(&spec, &data).text
+    };
+    // One 9 days late (红牌), one 2 days late (黄牌), the paused one not at all.
+    let t = Thresholds::default();
+    let daily = report(Kind::Daily, t);
+    assert!(daily.contains("其中逾期2件（红牌1件、黄牌1件）"), "{daily}");
+    let monthly = report(Kind::Monthly, t);
+    assert!(monthly.contains("逾期案件：红牌1件、黄牌1件"), "{monthly}");
+    // The thresholds in force count: with 红牌 from day 10, it is 橙牌.
+    let later = Thresholds {
+        orange_from: 4,
+        red_from: 10,
+    };
+    let daily = report(Kind::Daily, later);
+    assert!(daily.contains("（橙牌1件、黄牌1件）"), "{daily}");
+}

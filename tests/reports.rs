@@ -375,6 +375,7 @@ fn report(
         changes: &w.changes,
         now,
         by: "宋雪梅".into(),
+        escalation: Default::default(),
     };
     build(
         &Spec {

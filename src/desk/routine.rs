@@ -338,6 +338,7 @@ pub(crate) fn report(
         date: Some(date),
         ..spec.clone()
     };
+    let escalation = local.escalation()?;
     let report = local.report_summaries.with(local.store(), |summaries| {
         reports::build(
             &spec,
@@ -350,6 +351,7 @@ pub(crate) fn report(
                 changes: &changes,
                 now,
                 by: me.name.clone(),
+                escalation,
             },
         )
     })?;
