@@ -1209,3 +1209,27 @@ fn go_takes_part_of_a_number_and_finds_closed_cases_too() {
     zb.key(KeyCode::Esc).go("9999");
     assert!(zb.status().contains("找不到编号 9999"), "{}", zb.status());
 }
+
+#[test]
+fn one_note_goes_to_every_marked_row() {
+    let (local, _dir) = shared();
+    let ids: Vec<String> = (0..3).map(|_| working_case(&local)).collect();
+    let mut zb = Desk::open(&local, "zb1");
+    // Risk queue: mark two rows, one 进展 for both.
+    zb.key(KeyCode::Char('2'))
+        .key(KeyCode::Home)
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char('e'));
+    assert!(zb.screen(100, 30).contains("批量 2 件"));
+    zb.field("进展情况").typed("联合走访三户，约定下周调解").submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let noted: Vec<usize> = ids.iter().map(|i| zb.dispute(i).notes.len()).collect();
+    assert_eq!(noted.iter().filter(|n| **n == 1).count(), 2, "{noted:?}");
+    assert_eq!(noted.iter().filter(|n| **n == 0).count(), 1, "{noted:?}");
+    for id in &ids {
+        if let Some(n) = zb.dispute(id).notes.first() {
+            assert_eq!(n.text, "联合走访三户，约定下周调解");
+        }
+    }
+}

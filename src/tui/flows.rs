@@ -64,9 +64,10 @@ fn fresh_rev(data: &mut Data, id: &str, reply: &Response) {
     }
 }
 
-/// Operations that may act on every marked row at once.
+/// Operations that may act on every marked row at once (one 进展 for
+/// several cases met in the same visit, too).
 fn bulk(op: Op) -> bool {
-    matches!(op, Op::Assign | Op::ChangeTier | Op::Supervise)
+    matches!(op, Op::Assign | Op::ChangeTier | Op::Supervise | Op::Note)
 }
 
 /// The operations a flow key asks for: on a dispute, on a key person.
