@@ -1222,7 +1222,9 @@ fn one_note_goes_to_every_marked_row() {
         .key(KeyCode::Char(' '))
         .key(KeyCode::Char('e'));
     assert!(zb.screen(100, 30).contains("批量 2 件"));
-    zb.field("进展情况").typed("联合走访三户，约定下周调解").submit();
+    zb.field("进展情况")
+        .typed("联合走访三户，约定下周调解")
+        .submit();
     assert!(!zb.has_form(), "{:?}", zb.form().error);
     let noted: Vec<usize> = ids.iter().map(|i| zb.dispute(i).notes.len()).collect();
     assert_eq!(noted.iter().filter(|n| **n == 1).count(), 2, "{noted:?}");
@@ -1232,4 +1234,55 @@ fn one_note_goes_to_every_marked_row() {
             assert_eq!(n.text, "联合走访三户，约定下周调解");
         }
     }
+}
+
+#[test]
+fn a_list_sorts_by_any_column_by_command_or_by_the_cycling_key() {
+    let (local, _dir) = shared();
+    let ids: Vec<String> = (0..3).map(|_| working_case(&local)).collect();
+    // Different deadlines: the last registered is due first.
+    for (i, id) in ids.iter().enumerate() {
+        let extend = ops::Extend {
+            deadline: clock::now().date_naive() + chrono::Days::new(30 - 5 * i as u64),
+            reason: "需要时间".into(),
+        };
+        local.call("zb1", extend.on(id.clone(), None));
+    }
+    let mut zb = Desk::open(&local, "zb1");
+    let order = |d: &mut Desk| -> Vec<String> {
+        let screen = d.screen(120, 30);
+        let mut found: Vec<(usize, String)> = ids
+            .iter()
+            .map(|id| (screen.find(id.as_str()).expect("row shown"), id.clone()))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, id)| id).collect()
+    };
+    zb.key(KeyCode::Char('2'));
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 时限")
+        .key(KeyCode::Enter);
+    assert!(zb.status().contains("按化解时限升序"), "{}", zb.status());
+    let rev: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(order(&mut zb), rev);
+    // The same column again: descending.
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 时限")
+        .key(KeyCode::Enter);
+    assert_eq!(order(&mut zb), ids);
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 编号")
+        .key(KeyCode::Enter);
+    assert_eq!(order(&mut zb), ids);
+    // S cycles on to the next column and says which.
+    zb.key(KeyCode::Char('S'));
+    assert!(zb.status().starts_with("按"), "{}", zb.status());
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 无此列")
+        .key(KeyCode::Enter);
+    assert!(
+        zb.status().contains("没有“无此列”这一列"),
+        "{}",
+        zb.status()
+    );
 }

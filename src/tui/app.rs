@@ -143,6 +143,8 @@ pub struct ListState {
     /// The newest search sent for this list; older results are dropped.
     pub gen: u64,
     pub marks: BTreeSet<String>,
+    /// The column the officer sorted by (`:sort`, S), if any.
+    pub sort: Option<super::sort::Sort>,
 }
 
 /// Everything loaded from the server, plus what is derived from it.

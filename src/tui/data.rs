@@ -174,6 +174,9 @@ impl App {
             rollcall,
         ];
         self.data.analysis = None;
+        for v in View::ALL {
+            self.apply_sort(v);
+        }
         for (i, l) in self.lists.iter_mut().enumerate() {
             let n = l
                 .filtered
@@ -227,5 +230,6 @@ impl App {
         };
         l.selected = 0;
         l.offset = 0;
+        self.apply_sort(view);
     }
 }

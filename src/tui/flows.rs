@@ -107,6 +107,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::Bottom
         | A::Open
         | A::ToggleMark
+        | A::CycleSort
         | A::NextView
         | A::PrevView
         | A::ViewInbox

@@ -51,6 +51,8 @@ pub enum Action {
     Approve,
     Extend,
     AckAlert,
+    /// Sorts the list by the next column.
+    CycleSort,
     Transfer,
     Pause,
     Resume,

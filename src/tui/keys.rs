@@ -140,6 +140,7 @@ impl App {
             Action::PrevField => self.move_cursor(-1),
             Action::OpenExisting => self.open_existing(),
             Action::AcceptSuggestions => self.accept_suggestions(),
+            Action::CycleSort => self.cycle_sort(),
             flow => self.flow(flow),
         }
     }

@@ -21,6 +21,7 @@ mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;
+pub(crate) mod sort;
 pub mod views;
 
 use std::io::{BufWriter, Write};

@@ -74,6 +74,7 @@ impl App {
                 None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
             },
             "export" | "导出" => self.export(arg),
+            "sort" | "排序" => self.sort_by(arg),
             "report" | "报表" => self.ask_report(arg),
             "help" | "h" => self.act(Action::Help),
             "q" | "quit" => self.quit = true,
@@ -199,7 +200,7 @@ impl App {
         };
         let text = input.text();
         let commands = [
-            "go ", "village ", "person ", "view ", "report ", "export ", "help", "q",
+            "go ", "village ", "person ", "view ", "sort ", "report ", "export ", "help", "q",
         ];
         match text.split_once(' ') {
             None => commands
@@ -229,6 +230,11 @@ impl App {
                         );
                         ids
                     }
+                    "sort" => crate::tui::sort::SortKey::ALL
+                        .iter()
+                        .map(|k| k.label().to_string())
+                        .filter(|k| k.starts_with(arg))
+                        .collect(),
                     "village" => {
                         let mut v: Vec<String> = self
                             .data
