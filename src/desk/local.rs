@@ -180,7 +180,15 @@ impl Local {
             } => super::casework::set_escalation(self, &me, orange_from, red_from, now),
             Request::Sweep => {
                 let (swept, replies) = super::casework::sweep(self, &me, now)?;
-                let notice = replies.into_iter().filter_map(|r| r.notice).last();
+                // One notice naming every case the sweep touched, at its last revision.
+                let notice = replies
+                    .into_iter()
+                    .filter_map(|r| r.notice)
+                    .reduce(|mut all, n| {
+                        all.revision = n.revision;
+                        all.touched.extend(n.touched);
+                        all
+                    });
                 Ok(Reply {
                     response: Response::Swept(swept),
                     notice,

@@ -238,6 +238,14 @@ mod tests {
         M::FollowUpVisit { last: true },
         M::FollowUpVisit { last: false },
         M::Reopen,
+        M::Transfer,
+        M::RefuseTransfer { back_to_work: true },
+        M::RefuseTransfer {
+            back_to_work: false,
+        },
+        M::MoveOut,
+        M::Pause,
+        M::Resume,
     ];
 
     /// The full table, written out by hand: (move, from, expected next or None).
@@ -281,6 +289,20 @@ mod tests {
                 S::Resolved
             }),
             M::RequestExtension => matches!(from, S::Assigned | S::InProgress).then_some(from),
+            M::Transfer => matches!(from, S::Assigned | S::InProgress).then_some(S::Assigned),
+            M::Pause => matches!(from, S::Assigned | S::InProgress).then_some(from),
+            M::RefuseTransfer { back_to_work } => {
+                (from == S::Assigned).then_some(if back_to_work {
+                    S::InProgress
+                } else {
+                    S::Assigned
+                })
+            }
+            // A fresh registration may go to its own township at once.
+            M::MoveOut => {
+                (from == S::Registered || open_worked.contains(&from)).then_some(S::Archived)
+            }
+            M::Resume => (!closed.contains(&from)).then_some(from),
         }
     }
 
