@@ -433,6 +433,8 @@ impl Keymap {
                         | A::ViewFollowups
                         | A::ViewDashboard
                         | A::ViewRollcall
+                        // In the help (?), not worth the hint bar's room.
+                        | A::CycleSort
                 )
         };
         let all: Vec<&Binding> = layers.iter().flat_map(|l| self.bindings(*l)).collect();
