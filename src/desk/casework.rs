@@ -95,3 +95,21 @@ pub fn sweep(local: &Local, me: &Officer, now: Time) -> Result<(Swept, Vec<Reply
     }
     Ok((swept, replies))
 }
+
+/// `Request::Sweep`: one notice names every case the sweep touched, at its
+/// last revision.
+pub(crate) fn sweep_request(local: &Local, me: &Officer, now: Time) -> Result<Reply, DeskError> {
+    let (swept, replies) = sweep(local, me, now)?;
+    let notice = replies
+        .into_iter()
+        .filter_map(|r| r.notice)
+        .reduce(|mut all, n| {
+            all.revision = n.revision;
+            all.touched.extend(n.touched);
+            all
+        });
+    Ok(Reply {
+        response: Response::Swept(swept),
+        notice,
+    })
+}

@@ -178,22 +178,7 @@ impl Local {
                 orange_from,
                 red_from,
             } => super::casework::set_escalation(self, &me, orange_from, red_from, now),
-            Request::Sweep => {
-                let (swept, replies) = super::casework::sweep(self, &me, now)?;
-                // One notice naming every case the sweep touched, at its last revision.
-                let notice = replies
-                    .into_iter()
-                    .filter_map(|r| r.notice)
-                    .reduce(|mut all, n| {
-                        all.revision = n.revision;
-                        all.touched.extend(n.touched);
-                        all
-                    });
-                Ok(Reply {
-                    response: Response::Swept(swept),
-                    notice,
-                })
-            }
+            Request::Sweep => super::casework::sweep_request(self, &me, now),
             Request::Register { new } => super::ops::register(&Cx::new(self, &me, now)?, new),
             Request::AddPerson { new } => super::ops::add_person(&Cx::new(self, &me, now)?, new),
             Request::Change { id, seen, change } => {

@@ -225,17 +225,7 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
                 .unwrap_or_default();
             vec![
                 (
-                    format!(
-                        "{}{}",
-                        match (s.supervised, app.ascii) {
-                            (true, true) => "*",
-                            (true, false) => "★",
-                            (false, _) => "",
-                        },
-                        colour
-                            .map(|c| c.label())
-                            .unwrap_or(if s.supervised { "挂" } else { "" })
-                    ),
+                    supervision_mark(s, colour, app.ascii),
                     vec![],
                     colour_style(colour),
                 ),
@@ -264,6 +254,21 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
         }
         View::Watchlist | View::Dashboard | View::Rollcall => Vec::new(),
     }
+}
+
+/// ★红牌: supervised or not, and the colour (挂 when supervised, not late).
+fn supervision_mark(s: &Summary, colour: Option<Colour>, ascii: bool) -> String {
+    let star = match (s.supervised, ascii) {
+        (true, true) => "*",
+        (true, false) => "★",
+        (false, _) => "",
+    };
+    let word = match colour {
+        Some(c) => c.label(),
+        None if s.supervised => "挂",
+        None => "",
+    };
+    format!("{star}{word}")
 }
 
 /// 红牌 red, 橙牌 orange, 黄牌 yellow; a supervised case not yet late red.
