@@ -56,6 +56,11 @@ fn case(n: u32, village: &str, category: &str, registered: DateTime<FixedOffset>
         closed_on: None,
         signal_on: None,
         alert: false,
+        alert_note: None,
+        alert_to: None,
+        paused_until: None,
+        transferring: false,
+        approval_for: None,
     }
 }
 
@@ -370,6 +375,7 @@ fn report(
         changes: &w.changes,
         now,
         by: "宋雪梅".into(),
+        escalation: Default::default(),
     };
     build(
         &Spec {

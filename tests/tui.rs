@@ -96,6 +96,7 @@ impl Harness {
                 due_hour: 9,
                 every_day: false,
             },
+            escalation: Default::default(),
         };
         app.on_reply(
             Want::RiskSetup,

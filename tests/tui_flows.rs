@@ -1404,3 +1404,210 @@ fn fixture_on(local: &Rc<Server>) -> impl Fn(&str) -> String + '_ {
         }
     }
 }
+
+/// A case 交办 to tj1 (司法所) and signed for, by the API.
+fn working_case(local: &Server) -> String {
+    let d = local.call(
+        "zb1",
+        Request::Register {
+            new: common::new_dispute("东河村", &["王建国"]),
+        },
+    );
+    let Response::Created(id) = d else {
+        panic!("{d:?}")
+    };
+    let triage = ops::Triage {
+        risk: RiskLevel::Medium,
+        flags: vec![],
+        tier: None,
+    };
+    local.call("zb1", triage.on(id.clone(), None));
+    let assign = ops::Assign {
+        leader: "ld1".into(),
+        unit: "司法所".into(),
+        person: "tj1".into(),
+        deadline: Some(clock::now().date_naive() + chrono::Days::new(5)),
+    };
+    local.call("zb1", assign.on(id.clone(), None));
+    local.call("tj1", ops::Accept.on(id.clone(), None));
+    id
+}
+
+#[test]
+fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let mut tj1 = Desk::open(&local, "tj1");
+    tj1.go(&id)
+        .key(KeyCode::Char('m'))
+        .pick("pcs") // 派出所
+        .pick("txy") // 唐秀英（tj2）
+        .field("转办理由")
+        .typed("涉及治安")
+        .submit();
+    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
+    assert!(tj1.status().contains("已转办"), "{}", tj1.status());
+    assert_eq!(tj1.dispute(&id).assignment.unwrap().person, "tj2");
+
+    // The receiver: 待处理, the case is the row under the cursor, 签收.
+    let mut tj2 = Desk::open(&local, "tj2");
+    let start = tj2.keys;
+    tj2.key(KeyCode::Char('1')).key(KeyCode::Char('s'));
+    assert!(tj2.status().contains("已签收"), "{}", tj2.status());
+    assert_eq!(tj2.keys - start, 2, "accepting a transfer takes two keys");
+    let d = tj2.dispute(&id);
+    assert_eq!(d.status, Status::InProgress);
+    assert!(d.transfer.is_none());
+
+    // Sent on again and refused: back to tj2 with the reason on the case.
+    tj2.go(&id)
+        .key(KeyCode::Char('m'))
+        .pick("sfs")
+        .pick("fzq")
+        .field("转办理由")
+        .typed("退还司法所")
+        .submit();
+    tj1.go(&id)
+        .key(KeyCode::Char('r'))
+        .typed("已移交派出所办理")
+        .submit();
+    let d = tj1.dispute(&id);
+    assert_eq!(d.assignment.unwrap().person, "tj2");
+    assert_eq!(
+        d.alerts.last().map(|a| a.note.as_str()),
+        Some("转办被退回：已移交派出所办理")
+    );
+    tj2.go(&id);
+    let screen = tj2.screen(120, 40);
+    assert!(screen.contains("退回转办：已移交派出所办理"), "{screen}");
+}
+
+#[test]
+fn pausing_takes_two_keys_besides_the_reason_and_one_key_resumes() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let mut tj1 = Desk::open(&local, "tj1");
+    tj1.go(&id);
+    let start = tj1.keys;
+    tj1.key(KeyCode::Char('z'));
+    assert_eq!(tj1.form().kind, FormKind::Pause);
+    let reason = "诉讼中";
+    tj1.typed(reason).submit();
+    let keys = tj1.keys - start - reason.chars().count();
+    assert!(keys <= 4, "pausing took {keys} keys besides the reason");
+    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
+    let d = tj1.dispute(&id);
+    let p = d.pause.clone().expect("paused");
+    assert_eq!(p.reason, "诉讼中");
+    assert_eq!(p.until, clock::now().date_naive() + chrono::Days::new(30));
+    let screen = tj1.screen(120, 40);
+    assert!(screen.contains("【中止】"), "{screen}");
+
+    tj1.key(KeyCode::Char('Z'));
+    assert!(tj1.status().contains("已恢复办理"), "{}", tj1.status());
+    assert!(tj1.dispute(&id).pause.is_none());
+}
+
+#[test]
+fn go_takes_part_of_a_number_and_finds_closed_cases_too() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let close = ops::Close {
+        outcome: Outcome::OralAgreement,
+        summary: "双方口头和解".into(),
+    };
+    local.call("tj1", close.on(id.clone(), None));
+    let (year, n) = duty_desk::domain::record::parse_dispute_id(&id).unwrap();
+    let mut zb = Desk::open(&local, "zb1");
+    for typed in [
+        n.to_string(),
+        format!("{year}-{n}"),
+        format!("md-{year}-{n}"),
+    ] {
+        zb.key(KeyCode::Esc).go(&typed);
+        let screen = zb.screen(120, 40);
+        assert!(
+            screen.contains(&id) && screen.contains("已化解"),
+            ":go {typed}\n{screen}"
+        );
+    }
+    zb.key(KeyCode::Esc).go("9999");
+    assert!(zb.status().contains("找不到编号 9999"), "{}", zb.status());
+}
+
+#[test]
+fn one_note_goes_to_every_marked_row() {
+    let (local, _dir) = shared();
+    let ids: Vec<String> = (0..3).map(|_| working_case(&local)).collect();
+    let mut zb = Desk::open(&local, "zb1");
+    // Risk queue: mark two rows, one 进展 for both.
+    zb.key(KeyCode::Char('2'))
+        .key(KeyCode::Home)
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char('e'));
+    assert!(zb.screen(100, 30).contains("批量 2 件"));
+    zb.field("进展情况")
+        .typed("联合走访三户，约定下周调解")
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let noted: Vec<usize> = ids.iter().map(|i| zb.dispute(i).notes.len()).collect();
+    assert_eq!(noted.iter().filter(|n| **n == 1).count(), 2, "{noted:?}");
+    assert_eq!(noted.iter().filter(|n| **n == 0).count(), 1, "{noted:?}");
+    for id in &ids {
+        if let Some(n) = zb.dispute(id).notes.first() {
+            assert_eq!(n.text, "联合走访三户，约定下周调解");
+        }
+    }
+}
+
+#[test]
+fn a_list_sorts_by_any_column_by_command_or_by_the_cycling_key() {
+    let (local, _dir) = shared();
+    let ids: Vec<String> = (0..3).map(|_| working_case(&local)).collect();
+    // Different deadlines: the last registered is due first.
+    for (i, id) in ids.iter().enumerate() {
+        let extend = ops::Extend {
+            deadline: clock::now().date_naive() + chrono::Days::new(30 - 5 * i as u64),
+            reason: "需要时间".into(),
+        };
+        local.call("zb1", extend.on(id.clone(), None));
+    }
+    let mut zb = Desk::open(&local, "zb1");
+    let order = |d: &mut Desk| -> Vec<String> {
+        let screen = d.screen(120, 30);
+        let mut found: Vec<(usize, String)> = ids
+            .iter()
+            .map(|id| (screen.find(id.as_str()).expect("row shown"), id.clone()))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, id)| id).collect()
+    };
+    zb.key(KeyCode::Char('2'));
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 时限")
+        .key(KeyCode::Enter);
+    assert!(zb.status().contains("按化解时限升序"), "{}", zb.status());
+    let rev: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(order(&mut zb), rev);
+    // The same column again: descending.
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 时限")
+        .key(KeyCode::Enter);
+    assert_eq!(order(&mut zb), ids);
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 编号")
+        .key(KeyCode::Enter);
+    assert_eq!(order(&mut zb), ids);
+    // S cycles on to the next column and says which.
+    zb.key(KeyCode::Char('S'));
+    assert!(zb.status().starts_with("按"), "{}", zb.status());
+    zb.key(KeyCode::Char(':'))
+        .typed("sort 无此列")
+        .key(KeyCode::Enter);
+    assert!(
+        zb.status().contains("没有“无此列”这一列"),
+        "{}",
+        zb.status()
+    );
+}

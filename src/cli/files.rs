@@ -61,6 +61,7 @@ pub fn export(desk: &mut dyn Desk, cmd: ExportCmd) -> anyhow::Result<Printed> {
                 to: dates(to.as_deref())?,
                 village,
                 status: status.as_deref().map(Status::parse).transpose()?,
+                ids: Vec::new(),
             };
             let n = files::ledger::export(desk, format, &out, filter)?;
             ("件案件", out, n)

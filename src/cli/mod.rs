@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod bench;
 pub mod cases;
+pub mod casework;
 pub mod files;
 pub mod parse;
 pub mod persons;
@@ -94,6 +95,16 @@ enum Cmd {
     Visit(cases::FollowUp),
     /// 重新打开已销号的案件
     Reopen(cases::Reopen),
+    /// 转办到另一责任单位和责任人（对方 accept 签收或 reject 退回），或 --township 移送到另一乡镇
+    Transfer(casework::Transfer),
+    /// 中止：写明理由和预计恢复日期，时限停止计算，到期自动恢复（包案案件须包案领导审批）
+    Pause(casework::Pause),
+    /// 恢复办理中止的案件：时限顺延中止的天数
+    Resume(casework::Resume),
+    /// 黄牌/橙牌/红牌：不带参数时显示，--orange/--red 修改逾期天数（须管理员）
+    Escalation(casework::Escalation),
+    /// 立即做一次自动处理：到期的中止恢复办理，新的红牌挂牌督办（服务端每分钟自动做）
+    Sweep,
     /// 重点人员：登记、走访、复核
     #[command(subcommand)]
     Person(persons::PersonCmd),
@@ -279,6 +290,11 @@ fn on_desk(desk: &mut dyn Desk, command: Cmd) -> anyhow::Result<Printed> {
         Cmd::Extend(args) => cases::extend(desk, args),
         Cmd::Visit(args) => cases::follow_up(desk, args),
         Cmd::Reopen(args) => cases::reopen(desk, args),
+        Cmd::Transfer(args) => casework::transfer(desk, args),
+        Cmd::Pause(args) => casework::pause(desk, args),
+        Cmd::Resume(args) => casework::resume(desk, args),
+        Cmd::Escalation(args) => casework::escalation(desk, args),
+        Cmd::Sweep => casework::sweep(desk),
         Cmd::List(args) => cases::list(desk, args),
         Cmd::Show(args) => cases::show(desk, args),
         Cmd::Person(cmd) => persons::run(desk, cmd),

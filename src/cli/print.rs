@@ -276,6 +276,10 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate, names: &Names) -> String {
             ""
         },
     ));
+    for line in d.casework_lines() {
+        o.push_str(&c(&line));
+        o.push('\n');
+    }
     o.push_str(&format!(
         "村(社区)：{}    类型：{}    来源：{}\n",
         c(&d.village),

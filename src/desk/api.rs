@@ -2,6 +2,8 @@
 //! data. `Local` answers them against the store; `Remote` sends them to the
 //! server, which answers them with its own `Local`. One vocabulary, two roads.
 
+use super::casework::Swept;
+use crate::domain::escalation::Thresholds;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +146,14 @@ pub enum Request {
     Report {
         spec: Spec,
     },
+    /// The days overdue from which a case turns 橙牌 and 红牌 (管理员).
+    SetEscalation {
+        orange_from: Option<u32>,
+        red_from: Option<u32>,
+    },
+    /// Resume due 中止 cases, 挂牌督办 new 红牌 ones (the server does it
+    /// every minute by itself).
+    Sweep,
 }
 
 /// The drafts an officer has, one each: nothing else is kept per officer.
@@ -235,7 +245,9 @@ impl Request {
             | Request::AddPeriod { .. }
             | Request::RemovePeriod { .. }
             | Request::RecordRollcall { .. }
-            | Request::SetRollcall { .. } => Resend::WithKey,
+            | Request::SetRollcall { .. }
+            | Request::SetEscalation { .. }
+            | Request::Sweep => Resend::WithKey,
             Request::Backup { .. } | Request::ImportLedger { .. } => Resend::Never,
         }
     }
@@ -282,6 +294,9 @@ pub struct RiskSetup {
     pub today: NaiveDate,
     pub active: Vec<SensitivePeriod>,
     pub rollcall: RollcallSettings,
+    /// 黄牌 / 橙牌 / 红牌 thresholds in force.
+    #[serde(default)]
+    pub escalation: Thresholds,
 }
 
 impl RiskSetup {
@@ -351,6 +366,8 @@ pub enum Response {
     /// What `Undo` would undo (None: nothing).
     Undoable(Option<UndoInfo>),
     Undone(UndoInfo),
+    Escalation(Thresholds),
+    Swept(Swept),
 }
 
 /// An undoable (or undone) change, as the officer is told about it.
@@ -458,6 +475,8 @@ replies! {
     CheckResult => Check,
     Option<UndoInfo> => Undoable,
     UndoInfo => Undone,
+    Thresholds => Escalation,
+    Swept => Swept,
 }
 
 /// A new record's 编号.

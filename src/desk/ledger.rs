@@ -28,6 +28,9 @@ pub struct LedgerFilter {
     pub to: Option<NaiveDate>,
     pub village: Option<String>,
     pub status: Option<Status>,
+    /// Only these 编号 (a 移送 packet); all when empty.
+    #[serde(default)]
+    pub ids: Vec<String>,
 }
 
 impl LedgerFilter {
@@ -37,6 +40,7 @@ impl LedgerFilter {
             && self.to.is_none_or(|t| day <= t)
             && self.village.as_deref().is_none_or(|v| d.village == v)
             && self.status.is_none_or(|st| d.status == st)
+            && (self.ids.is_empty() || self.ids.contains(&d.id))
     }
 
     /// For the audit log: what was asked for.

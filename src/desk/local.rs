@@ -193,6 +193,11 @@ impl Local {
                 every_day,
             } => routine::set_rollcall(self, &me, due_hour, every_day, now),
             Request::Report { spec } => routine::report(self, &me, &spec, now),
+            Request::SetEscalation {
+                orange_from,
+                red_from,
+            } => super::casework::set_escalation(self, &me, orange_from, red_from, now),
+            Request::Sweep => super::casework::sweep_request(self, &me, now),
             Request::Register { new } => super::ops::register(&Cx::new(self, &me, now)?, new),
             Request::AddPerson { new } => super::ops::add_person(&Cx::new(self, &me, now)?, new),
             Request::Change { id, seen, change } => {

@@ -2,6 +2,7 @@
 //! (for clients of `desk serve`) `Remote` over the socket.
 
 pub mod api;
+pub mod casework;
 pub mod clock;
 pub mod identity;
 pub mod ledger;

@@ -50,6 +50,7 @@ impl Local {
             today,
             active: period::active_on(&self.periods()?, today),
             rollcall: self.rollcall_settings()?,
+            escalation: self.escalation()?,
         })
     }
 
@@ -237,7 +238,7 @@ pub(crate) fn set_rollcall(
 
 /// Writes one configuration value with its audit event.
 #[allow(clippy::too_many_arguments)]
-fn write_config<T: serde::Serialize>(
+pub(crate) fn write_config<T: serde::Serialize>(
     local: &Local,
     me: &Officer,
     now: Time,
@@ -334,6 +335,7 @@ pub(crate) fn report(
         date: Some(date),
         ..spec.clone()
     };
+    let escalation = local.escalation()?;
     let report = local.report_summaries.with(local.store(), |summaries| {
         reports::build(
             &spec,
@@ -346,6 +348,7 @@ pub(crate) fn report(
                 changes: &changes,
                 now,
                 by: me.name.clone(),
+                escalation,
             },
         )
     })?;

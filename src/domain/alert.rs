@@ -8,10 +8,32 @@ use super::dispute::{Dispute, HistoryEntry, Time};
 use super::lists::WarningFlag;
 use super::DomainError;
 
+/// What raised an alert: a sign of harm, or a step of the casework that
+/// someone must see (the note says what).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AlertKind {
+    #[default]
+    Danger,
+    /// A 转办 was refused; for the sender.
+    TransferRefused,
+    /// A 中止 ended on its date; for the 责任人.
+    Resumed,
+    /// 红牌 set 挂牌督办; for the 牵头领导.
+    RedCard,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     /// The alarm flags the case gained.
     pub flags: Vec<WarningFlag>,
+    #[serde(default)]
+    pub kind: AlertKind,
+    /// What happened, for alerts that are not about danger signs.
+    #[serde(default)]
+    pub note: String,
+    /// The officer it is meant for, when one is.
+    #[serde(default)]
+    pub to: Option<String>,
     #[serde(with = "super::iso_time")]
     pub raised_at: Time,
     pub raised_by: String,
@@ -19,6 +41,22 @@ pub struct Alert {
     pub acked_by: Option<String>,
     #[serde(default, with = "super::iso_time::option")]
     pub acked_at: Option<Time>,
+}
+
+impl Alert {
+    /// An alert about a step of the casework, saying `note`.
+    pub fn note(kind: AlertKind, note: String, to: Option<String>, by: &str, now: Time) -> Alert {
+        Alert {
+            flags: Vec::new(),
+            kind,
+            note,
+            to,
+            raised_at: now,
+            raised_by: by.to_string(),
+            acked_by: None,
+            acked_at: None,
+        }
+    }
 }
 
 impl WarningFlag {
@@ -72,6 +110,9 @@ impl Dispute {
         });
         self.alerts.push(Alert {
             flags: alarm,
+            kind: AlertKind::Danger,
+            note: String::new(),
+            to: None,
             raised_at: now,
             raised_by: by.to_string(),
             acked_by: None,
@@ -79,20 +120,37 @@ impl Dispute {
         });
     }
 
-    /// The alert nobody has acknowledged yet, if any (the latest).
+    /// The danger alert nobody has acknowledged yet, if any (the latest):
+    /// what the 预警 strip shows every 值班员 and 领导.
     pub fn open_alert(&self) -> Option<&Alert> {
-        self.alerts.iter().rev().find(|a| a.acked_at.is_none())
+        self.alerts
+            .iter()
+            .rev()
+            .find(|a| a.acked_at.is_none() && a.kind == AlertKind::Danger)
+    }
+
+    /// The latest casework alert (转办被退回, 自动恢复, 红牌) not yet
+    /// acknowledged: it is for one officer (`to`), in their 我的.
+    pub fn open_note(&self) -> Option<&Alert> {
+        self.alerts
+            .iter()
+            .rev()
+            .find(|a| a.acked_at.is_none() && a.kind != AlertKind::Danger)
     }
 
     /// 签收预警: every open alert of the case is acknowledged by `by`.
     pub fn ack_alerts(&mut self, by: &str, now: Time) -> Result<(), DomainError> {
         let mut flags = Vec::new();
+        let mut notes = Vec::new();
         for a in self.alerts.iter_mut().filter(|a| a.acked_at.is_none()) {
             a.acked_by = Some(by.to_string());
             a.acked_at = Some(now);
             flags.extend(a.flags.iter().copied());
+            if !a.note.is_empty() {
+                notes.push(a.note.clone());
+            }
         }
-        if flags.is_empty() {
+        if flags.is_empty() && notes.is_empty() {
             return Err(DomainError::refused(format!(
                 "{} 没有待签收的预警",
                 self.id
@@ -100,10 +158,13 @@ impl Dispute {
         }
         flags.sort();
         flags.dedup();
+        let mut what = vec![labels(&flags)];
+        what.extend(notes);
+        what.retain(|w| !w.is_empty());
         self.history.push(HistoryEntry {
             at: now,
             by: by.to_string(),
-            what: format!("签收预警：{}", labels(&flags)),
+            what: format!("签收预警：{}", what.join("；")),
         });
         Ok(())
     }

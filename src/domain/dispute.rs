@@ -105,6 +105,19 @@ pub enum ApprovalKind {
     Extension,
     #[serde(rename = "销号")]
     Closing,
+    /// 中止 of a packaged case; `new_deadline` holds the expected resume date.
+    #[serde(rename = "中止")]
+    Pause,
+}
+
+impl ApprovalKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApprovalKind::Extension => "延期",
+            ApprovalKind::Closing => "销号",
+            ApprovalKind::Pause => "中止",
+        }
+    }
 }
 
 /// A request to the package leader and its answer; all are kept.
@@ -237,6 +250,15 @@ pub struct Dispute {
     /// 预警 raised on the case, acknowledged or not.
     #[serde(default)]
     pub alerts: Vec<super::alert::Alert>,
+    /// 转办 waiting for the receiving 责任人's 签收 or 退回.
+    #[serde(default)]
+    pub transfer: Option<super::casework::Transfer>,
+    /// 中止: the clock is stopped until the case resumes.
+    #[serde(default)]
+    pub pause: Option<super::casework::Pause>,
+    /// 移送: the township the case was handed to, with its ledger packet.
+    #[serde(default)]
+    pub moved_to: Option<String>,
 }
 
 /// What an officer fills in at 登记.
@@ -316,12 +338,21 @@ impl Dispute {
             remarks: String::new(),
             signal_at: None,
             alerts: Vec::new(),
+            transfer: None,
+            pause: None,
+            moved_to: None,
         };
         d.set_flags(new.flags, "登记", by, now);
         Ok(d)
     }
 
-    fn apply(&mut self, mv: Move, by: &str, now: Time, what: String) -> Result<(), DomainError> {
+    pub(super) fn apply(
+        &mut self,
+        mv: Move,
+        by: &str,
+        now: Time,
+        what: String,
+    ) -> Result<(), DomainError> {
         let to = next(self.status, mv)?;
         let line = if to != self.status {
             format!("{}（{} → {}）", what, self.status.label(), to.label())
@@ -560,6 +591,18 @@ impl Dispute {
         now: Time,
     ) -> Result<(), DomainError> {
         let summary = required_line("化解情况", summary, MAX_TEXT_CHARS)?;
+        // GLPI's lesson: a case is not closed over an approval still waiting.
+        if let Some(a) = self.pending_approval() {
+            return Err(DomainError::refused(format!(
+                "不能销号：本案的{}申请还在等包案领导审批，审批后才能销号",
+                a.kind.label()
+            )));
+        }
+        if self.pause.is_some() {
+            return Err(DomainError::refused(
+                "不能销号：案件已中止，请先恢复办理".to_string(),
+            ));
+        }
         let packaged = self.package.is_some();
         self.apply(
             Move::Close { packaged },
@@ -709,6 +752,10 @@ impl Dispute {
                     }
                 }
             }
+            ApprovalKind::Pause => {
+                let a = self.approvals[idx].clone();
+                self.decide_pause(approve, &a, &comment, by, now);
+            }
         }
         let a = &mut self.approvals[idx];
         a.approved = Some(approve);
@@ -718,7 +765,7 @@ impl Dispute {
         Ok(kind)
     }
 
-    fn set_deadline(&mut self, d: NaiveDate) {
+    pub(super) fn set_deadline(&mut self, d: NaiveDate) {
         if let Some(p) = self.package.as_mut() {
             p.deadline = d;
         }
@@ -822,7 +869,7 @@ impl Dispute {
     }
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status.is_open() && self.deadline().is_some_and(|d| d < today)
+        self.status.is_open() && self.pause.is_none() && self.deadline().is_some_and(|d| d < today)
     }
 
     /// The next follow-up visit not yet made.

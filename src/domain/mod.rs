@@ -3,8 +3,10 @@
 
 pub mod alert;
 pub mod assign_hint;
+pub mod casework;
 pub mod deadline;
 pub mod dispute;
+pub mod escalation;
 pub mod iso_time;
 pub mod ledger;
 pub mod limits;

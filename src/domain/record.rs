@@ -86,9 +86,60 @@ pub fn parse_dispute_id(id: &str) -> Option<(i32, u64)> {
     (n > 0).then_some((year.parse().ok()?, n))
 }
 
+/// A 编号 as officers type it: the number alone (`3001`), with the year
+/// (`2026-3001`), with the prefix in any case (`md-2026-3001`), or whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialId {
+    pub year: Option<i32>,
+    pub n: u64,
+}
+
+impl PartialId {
+    pub fn parse(text: &str) -> Option<PartialId> {
+        let t = text.trim().to_uppercase();
+        let t = t.strip_prefix(DISPUTE_PREFIX).unwrap_or(&t);
+        let (year, n) = match t.split_once('-') {
+            Some((y, n)) if y.len() == 4 => (Some(y.parse().ok()?), n),
+            Some(_) => return None,
+            None => (None, t),
+        };
+        if n.is_empty() || n.len() > 6 || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u64 = n.parse().ok()?;
+        (n > 0).then_some(PartialId { year, n })
+    }
+
+    /// Whether the dispute 编号 `id` is this one.
+    pub fn matches(&self, id: &str) -> bool {
+        parse_dispute_id(id)
+            .is_some_and(|(y, n)| n == self.n && self.year.is_none_or(|want| want == y))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_number_finds_the_case_in_any_of_the_ways_officers_type_it() {
+        let id = dispute_id(2026, 3001);
+        for typed in [
+            "3001",
+            "2026-3001",
+            "md-2026-3001",
+            "MD-2026-003001",
+            " 003001 ",
+        ] {
+            let p = PartialId::parse(typed).unwrap_or_else(|| panic!("{typed}"));
+            assert!(p.matches(&id), "{typed}");
+        }
+        assert!(!PartialId::parse("2025-3001").unwrap().matches(&id));
+        assert!(!PartialId::parse("300").unwrap().matches(&id));
+        for bad in ["", "abc", "26-3001", "0", "1234567"] {
+            assert_eq!(PartialId::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn ids_round_trip_and_name_their_kind() {

@@ -619,7 +619,8 @@ fn scale(s: &Summary, ctx: &RiskContext, t: &mut Tally) {
 fn lateness(s: &Summary, ctx: &RiskContext, out: Option<&mut Vec<(String, i32)>>) -> i32 {
     let mut t = Tally { total: 0, out };
     let w = &ctx.weights;
-    let Some(d) = s.deadline.filter(|_| s.status.is_open()) else {
+    // A 中止 case's clock is stopped: no deadline pressure while it waits.
+    let Some(d) = s.deadline.filter(|_| s.clock_runs()) else {
         return 0;
     };
     let days = (d - ctx.today).num_days();
@@ -684,6 +685,11 @@ mod tests {
             closed_on: None,
             signal_on: None,
             alert: false,
+            alert_note: None,
+            alert_to: None,
+            paused_until: None,
+            transferring: false,
+            approval_for: None,
         }
     }
 

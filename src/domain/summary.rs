@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dispute::{Dispute, Time};
+use super::escalation::{colour, Colour, Thresholds};
 use super::lists::{Outcome, RiskLevel, Source, Tier, WarningFlag};
 use super::workflow::Status;
 
@@ -63,6 +64,21 @@ pub struct Summary {
     /// An alert (预警) nobody has acknowledged yet.
     #[serde(default)]
     pub alert: bool,
+    /// What the open alert says when it is about the casework (转办被退回…).
+    #[serde(default)]
+    pub alert_note: Option<String>,
+    /// Whom the open casework alert is for.
+    #[serde(default)]
+    pub alert_to: Option<String>,
+    /// 中止 until this day: the clock is stopped.
+    #[serde(default, with = "compact::date")]
+    pub paused_until: Option<NaiveDate>,
+    /// A 转办 waits for its receiver's 签收 or 退回.
+    #[serde(default)]
+    pub transferring: bool,
+    /// The 包案领导 has a request (销号, 延期, 中止) waiting.
+    #[serde(default)]
+    pub approval_for: Option<String>,
 }
 
 impl Summary {
@@ -138,11 +154,45 @@ impl Summary {
                 .map(|t| t.date_naive()),
             signal_on: d.signal_at.map(|t| t.date_naive()),
             alert: d.open_alert().is_some(),
+            alert_note: d.open_note().map(|a| a.note.clone()),
+            alert_to: d.open_note().and_then(|a| a.to.clone()),
+            paused_until: d.pause.as_ref().map(|p| p.until),
+            transferring: d.transfer.is_some(),
+            approval_for: d
+                .pending_approval()
+                .and(d.package.as_ref())
+                .map(|p| p.leader.clone()),
         }
     }
 
+    /// Past its deadline with the clock running (a 中止 case is not).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status.is_open() && self.deadline.is_some_and(|d| d < today)
+        self.clock_runs() && self.deadline.is_some_and(|d| d < today)
+    }
+
+    /// Open and not 中止: counts for 督办 and lateness.
+    pub fn clock_runs(&self) -> bool {
+        self.status.is_open() && self.paused_until.is_none()
+    }
+
+    /// 黄牌 / 橙牌 / 红牌, or None when not overdue.
+    pub fn colour(&self, today: NaiveDate, t: &Thresholds) -> Option<Colour> {
+        colour(
+            self.status.is_open(),
+            self.paused_until.is_some(),
+            self.deadline,
+            today,
+            t,
+        )
+    }
+
+    /// The status as lists show it: 中止 while paused.
+    pub fn status_label(&self) -> &'static str {
+        if self.paused_until.is_some() && self.status.is_open() {
+            "中止"
+        } else {
+            self.status.label()
+        }
     }
 }
 

@@ -99,6 +99,18 @@ pub enum Move {
         last: bool,
     },
     Reopen,
+    /// 转办 to another unit and 责任人, who must 签收.
+    Transfer,
+    /// 退回 of a 转办: back to the sender, at work if it was.
+    RefuseTransfer {
+        back_to_work: bool,
+    },
+    /// 移送 to another township.
+    MoveOut,
+    /// 中止 (or its request, for a packaged case).
+    Pause,
+    /// 恢复办理 after 中止.
+    Resume,
 }
 
 impl Move {
@@ -119,6 +131,11 @@ impl Move {
             Move::RequestExtension => "申请延期",
             Move::FollowUpVisit { .. } => "回访",
             Move::Reopen => "重新打开",
+            Move::Transfer => "转办",
+            Move::RefuseTransfer { .. } => "退回转办",
+            Move::MoveOut => "移送",
+            Move::Pause => "中止",
+            Move::Resume => "恢复办理",
         }
     }
 }
@@ -151,8 +168,20 @@ pub fn next(from: Status, mv: Move) -> Result<Status, DomainError> {
             _ => S::InProgress,
         }),
         (M::ApproveClose | M::RejectClose, _) => refuse("没有待审批的销号申请"),
-        (M::Note, _) => Ok(from),
+        (M::Note | M::Resume, _) => Ok(from),
         (_, S::PendingClose) => refuse("已申请销号，正在等待包案领导审批"),
+        (M::Transfer | M::Pause, S::Assigned | S::InProgress) => Ok(match mv {
+            M::Transfer => S::Assigned,
+            _ => from,
+        }),
+        (M::Transfer | M::Pause, _) => refuse("只有已交办、调处中的案件才能转办或中止"),
+        (M::RefuseTransfer { back_to_work }, S::Assigned) => Ok(if back_to_work {
+            S::InProgress
+        } else {
+            S::Assigned
+        }),
+        (M::RefuseTransfer { .. }, _) => refuse("没有待签收的转办"),
+        (M::MoveOut, _) => Ok(S::Archived),
 
         (M::Triage, S::Registered) => Ok(S::Triaged),
         (M::Triage, _) => Ok(from),
@@ -209,6 +238,14 @@ mod tests {
         M::FollowUpVisit { last: true },
         M::FollowUpVisit { last: false },
         M::Reopen,
+        M::Transfer,
+        M::RefuseTransfer { back_to_work: true },
+        M::RefuseTransfer {
+            back_to_work: false,
+        },
+        M::MoveOut,
+        M::Pause,
+        M::Resume,
     ];
 
     /// The full table, written out by hand: (move, from, expected next or None).
@@ -252,6 +289,20 @@ mod tests {
                 S::Resolved
             }),
             M::RequestExtension => matches!(from, S::Assigned | S::InProgress).then_some(from),
+            M::Transfer => matches!(from, S::Assigned | S::InProgress).then_some(S::Assigned),
+            M::Pause => matches!(from, S::Assigned | S::InProgress).then_some(from),
+            M::RefuseTransfer { back_to_work } => {
+                (from == S::Assigned).then_some(if back_to_work {
+                    S::InProgress
+                } else {
+                    S::Assigned
+                })
+            }
+            // A fresh registration may go to its own township at once.
+            M::MoveOut => {
+                (from == S::Registered || open_worked.contains(&from)).then_some(S::Archived)
+            }
+            M::Resume => (!closed.contains(&from)).then_some(from),
         }
     }
 

@@ -268,6 +268,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         refused: AtomicU64::new(0),
         lose_reply: LoseReply::from_env(),
     });
+    start_sweeper(Arc::clone(&shared))?;
     let mut next_conn = 1;
     let mut trimmed = Instant::now();
     loop {
@@ -332,6 +333,28 @@ fn admit(shared: &Arc<Shared>, stream: UnixStream, conn: u64) {
 fn refuse(mut stream: UnixStream, reason: String) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let _ = write_frame(&mut stream, &ServerMsg::Bye { reason });
+}
+
+/// Once a minute the desk resumes 中止 cases whose date came and puts new
+/// 红牌 cases under 挂牌督办; every change is pushed like an officer's.
+fn start_sweeper(shared: Arc<Shared>) -> anyhow::Result<()> {
+    let me = crate::desk::casework::sweeper();
+    std::thread::Builder::new()
+        .name("sweep".into())
+        .spawn(move || loop {
+            // First after a minute: a server started for one command does not sweep.
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            match crate::desk::casework::sweep(&shared.local, &me, clock::now()) {
+                Ok((_, replies)) => {
+                    for n in replies.into_iter().filter_map(|r| r.notice) {
+                        shared.broadcast(&n);
+                    }
+                }
+                Err(e) => log(&format!("自动恢复与督办未完成：{e}")),
+            }
+        })
+        .context("无法创建自动督办线程")?;
+    Ok(())
 }
 
 /// A thread waits for the stop signals (blocked everywhere else) and leaves

@@ -144,6 +144,8 @@ pub struct ListState {
     /// The newest search sent for this list; older results are dropped.
     pub gen: u64,
     pub marks: BTreeSet<String>,
+    /// The column the officer sorted by (`:sort`, S), if any.
+    pub sort: Option<super::sort::Sort>,
 }
 
 /// Everything loaded from the server, plus what is derived from it.
@@ -280,6 +282,15 @@ impl App {
             draft_saved: false,
             asked_draft: false,
         }
+    }
+
+    /// The 黄橙红牌 thresholds in force (the default until the desk says).
+    pub fn thresholds(&self) -> crate::domain::escalation::Thresholds {
+        self.data
+            .setup
+            .as_ref()
+            .map(|s| s.escalation)
+            .unwrap_or_default()
     }
 
     pub fn today(&self) -> NaiveDate {

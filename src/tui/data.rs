@@ -136,15 +136,18 @@ impl App {
         inbox.sort_by_key(|&i| s[i].inbox_key());
         let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
         queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
+        // A 中止 case leaves 督办 while its clock stands still.
         let mut supervision: Vec<usize> = (0..s.len())
             .filter(|&i| {
-                s[i].status.is_open()
-                    && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
+                s[i].clock_runs() && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
             })
             .collect();
-        // Keys borrow the 编号: sorting 100 000 rows must not clone strings.
+        // Grouped by colour, 红牌 first; keys borrow the 编号: sorting
+        // 100 000 rows must not clone strings.
+        let t = self.thresholds();
         supervision.sort_by_key(|&i| {
             (
+                std::cmp::Reverse(s[i].colour(today, &t)),
                 s[i].deadline.unwrap_or(NaiveDate::MAX),
                 !s[i].supervised,
                 s[i].id.as_str(),
@@ -168,6 +171,9 @@ impl App {
             rollcall,
         ];
         self.data.analysis = None;
+        for v in View::ALL {
+            self.apply_sort(v);
+        }
         for (i, l) in self.lists.iter_mut().enumerate() {
             let n = l
                 .filtered
@@ -221,5 +227,6 @@ impl App {
         };
         l.selected = 0;
         l.offset = 0;
+        self.apply_sort(view);
     }
 }

@@ -68,9 +68,10 @@ fn fresh_rev(data: &mut Data, id: &str, reply: &Response) {
     }
 }
 
-/// Operations that may act on every marked row at once.
+/// Operations that may act on every marked row at once (one 进展 for
+/// several cases met in the same visit, too).
 fn bulk(op: Op) -> bool {
-    matches!(op, Op::Assign | Op::ChangeTier | Op::Supervise)
+    matches!(op, Op::Assign | Op::ChangeTier | Op::Supervise | Op::Note)
 }
 
 /// The operations a flow key asks for: on a dispute, on a key person.
@@ -92,6 +93,9 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         A::Approve => (Some(Op::Decide), None),
         A::Extend => (Some(Op::Extend), None),
         A::AckAlert => (Some(Op::AckAlert), None),
+        A::Transfer => (Some(Op::Transfer), None),
+        A::Pause => (Some(Op::Pause), None),
+        A::Resume => (Some(Op::Resume), None),
         A::Review => (None, Some(Op::ReviewPerson)),
         A::Quit
         | A::Help
@@ -107,6 +111,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::Bottom
         | A::Open
         | A::ToggleMark
+        | A::CycleSort
         | A::NextView
         | A::PrevView
         | A::ViewInbox
@@ -283,6 +288,7 @@ impl App {
                 Op::Accept => ops::Accept.into(),
                 Op::Supervise => ops::Supervise { on }.into(),
                 Op::AckAlert => ops::AckAlert.into(),
+                Op::Resume => ops::Resume.into(),
                 Op::Register
                 | Op::Triage
                 | Op::Assign
@@ -295,6 +301,8 @@ impl App {
                 | Op::Extend
                 | Op::FollowUp
                 | Op::Reopen
+                | Op::Transfer
+                | Op::Pause
                 | Op::AddPerson
                 | Op::VisitPerson
                 | Op::ReviewPerson => return self.say("这一操作需要填写表单", true),

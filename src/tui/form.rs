@@ -46,6 +46,8 @@ pub enum FormKind {
     PersonReview,
     /// A village's or unit's daily report, taken by the duty officer.
     Rollcall,
+    Transfer,
+    Pause,
 }
 
 impl FormKind {
@@ -67,6 +69,8 @@ impl FormKind {
             FormKind::PersonAdd => Op::AddPerson,
             FormKind::PersonVisit => Op::VisitPerson,
             FormKind::PersonReview => Op::ReviewPerson,
+            FormKind::Transfer => Op::Transfer,
+            FormKind::Pause => Op::Pause,
             FormKind::Rollcall => return None,
         })
     }
@@ -89,7 +93,9 @@ impl FormKind {
             Op::AddPerson => FormKind::PersonAdd,
             Op::VisitPerson => FormKind::PersonVisit,
             Op::ReviewPerson => FormKind::PersonReview,
-            Op::Accept | Op::Supervise | Op::AckAlert | Op::Reopen => return None,
+            Op::Transfer => FormKind::Transfer,
+            Op::Pause => FormKind::Pause,
+            Op::Accept | Op::Supervise | Op::AckAlert | Op::Resume | Op::Reopen => return None,
         };
         Some(kind)
     }

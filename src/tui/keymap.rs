@@ -51,6 +51,11 @@ pub enum Action {
     Approve,
     Extend,
     AckAlert,
+    /// Sorts the list by the next column.
+    CycleSort,
+    Transfer,
+    Pause,
+    Resume,
     Review,
     OpenExisting,
     /// Fills the registration form's fields with what the text suggests.
@@ -432,6 +437,8 @@ impl Keymap {
                         | A::ViewFollowups
                         | A::ViewDashboard
                         | A::ViewRollcall
+                        // In the help (?), not worth the hint bar's room.
+                        | A::CycleSort
                 )
         };
         let all: Vec<&Binding> = layers.iter().flat_map(|l| self.bindings(*l)).collect();

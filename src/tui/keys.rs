@@ -146,6 +146,7 @@ impl App {
             Action::AcceptSuggestions => self.accept_suggestions(),
             Action::Copy => self.copy_screen(copied_last),
             Action::CopyDaily => self.copy_daily(),
+            Action::CycleSort => self.cycle_sort(),
             flow => self.flow(flow),
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::{doc_of, person_doc, App, View};
 use super::views::{accent, block, cell, fit, warn};
+use crate::domain::escalation::Colour;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 use crate::domain::workflow::Status;
@@ -39,7 +40,7 @@ fn columns(view: View, total: usize) -> Vec<Column> {
             ("主要原因", 22),
         ],
         View::Supervision => &[
-            ("督办", 4),
+            ("督办", 6),
             ("编号", 14),
             ("化解时限", 10),
             ("剩余", 8),
@@ -172,10 +173,12 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
         View::Inbox => vec![
             (s.id.clone(), id_marks, plain),
             (
-                if s.status == Status::Assigned {
+                if s.transferring {
+                    "转办".into()
+                } else if s.status == Status::Assigned {
                     "待签收".into()
                 } else {
-                    s.status.label().into()
+                    s.status_label().into()
                 },
                 vec![],
                 plain,
@@ -208,6 +211,7 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
         View::Supervision => {
             let days = s.deadline.map(|d| (d - today).num_days()).unwrap_or(99);
             let style = if days < 0 { warn() } else { plain };
+            let colour = s.colour(today, &app.thresholds());
             let person = s
                 .person
                 .as_ref()
@@ -221,17 +225,9 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
                 .unwrap_or_default();
             vec![
                 (
-                    if s.supervised {
-                        if app.ascii {
-                            "*挂".into()
-                        } else {
-                            "★挂".into()
-                        }
-                    } else {
-                        String::new()
-                    },
+                    supervision_mark(s, colour, app.ascii),
                     vec![],
-                    warn(),
+                    colour_style(colour),
                 ),
                 (s.id.clone(), id_marks, plain),
                 (
@@ -260,6 +256,49 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
     }
 }
 
+/// ★红牌: supervised or not, and the colour (挂 when supervised, not late).
+fn supervision_mark(s: &Summary, colour: Option<Colour>, ascii: bool) -> String {
+    let star = match (s.supervised, ascii) {
+        (true, true) => "*",
+        (true, false) => "★",
+        (false, _) => "",
+    };
+    let word = match colour {
+        Some(c) => c.label(),
+        None if s.supervised => "挂",
+        None => "",
+    };
+    format!("{star}{word}")
+}
+
+/// 红牌 red, 橙牌 orange, 黄牌 yellow; a supervised case not yet late red.
+fn colour_style(c: Option<Colour>) -> Style {
+    let fg = match c {
+        Some(Colour::Red) | None => Color::Red,
+        Some(Colour::Orange) => Color::LightRed,
+        Some(Colour::Yellow) => Color::Yellow,
+    };
+    Style::default().fg(fg).add_modifier(Modifier::BOLD)
+}
+
+/// 红牌 3 · 橙牌 5 · 黄牌 2, for the 督办 title.
+fn colour_counts(app: &App) -> String {
+    let today = app.today();
+    let t = app.thresholds();
+    let rows = &app.data.rows[View::Supervision.index()];
+    let parts: Vec<String> = Colour::WORST_FIRST
+        .iter()
+        .map(|c| {
+            let n = rows
+                .iter()
+                .filter(|&&i| app.data.summaries[i].colour(today, &t) == Some(*c))
+                .count();
+            format!("{} {n}", c.label())
+        })
+        .collect();
+    parts.join(" · ")
+}
+
 pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     let view = app.view;
     let vi = view.index();
@@ -272,6 +311,9 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
         "件"
     };
     let mut title = format!(" {} 共 {} {unit} ", view.label(), total);
+    if view == View::Supervision {
+        title.push_str(&format!("（{}） ", colour_counts(app)));
+    }
     if !l.filter.is_empty() {
         title = format!(
             " {} 筛选“{}”：{} / {} {unit}{} ",
@@ -475,7 +517,7 @@ fn summary_lines(app: &App, s: &Summary) -> Vec<Line<'static>> {
         Line::styled(format!("{} {}", s.id, clean_line(&s.title)), accent()),
         Line::raw(format!(
             "{} · {} · {} · {}级",
-            s.status.label(),
+            s.status_label(),
             clean_line(&s.village),
             clean_line(&s.category),
             s.tier.label()

@@ -22,6 +22,7 @@ mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;
+pub(crate) mod sort;
 pub mod term;
 pub mod views;
 

@@ -131,6 +131,7 @@ impl App {
                 changes: &[],
                 now: self.now,
                 by: String::new(),
+                escalation: self.thresholds(),
             };
             self.data.analysis = Some(analysis::figures(None, self.now.date_naive(), &data));
         }

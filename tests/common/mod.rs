@@ -66,28 +66,7 @@ impl Fixture {
         village: &str,
         parties: &[&str],
     ) -> Result<String, DeskError> {
-        let new = NewDispute {
-            village: village.into(),
-            category: "邻里".into(),
-            source: Some(Source::Visit),
-            summary: "两家因宅前排水沟堵塞发生争吵，情绪激动".into(),
-            parties: parties
-                .iter()
-                .enumerate()
-                // Built raw, as a client could send it: the desk must validate.
-                .map(|(i, n)| Party {
-                    name: n.to_string(),
-                    role: if i == 0 {
-                        PartyRole::Applicant
-                    } else {
-                        PartyRole::Respondent
-                    },
-                    phone: Some("19900001234".into()),
-                    person_id: None,
-                })
-                .collect(),
-            ..Default::default()
-        };
+        let new = new_dispute(village, parties);
         match self.call(who, Request::Register { new })? {
             Response::Created(id) => Ok(id),
             other => panic!("unexpected {other:?}"),
@@ -98,3 +77,30 @@ pub mod cli;
 pub mod screen;
 pub mod server;
 pub mod tmux;
+
+/// A 邻里 dispute in `village` between `parties`, built raw as a client
+/// could send it (the desk must validate).
+pub fn new_dispute(village: &str, parties: &[&str]) -> NewDispute {
+    NewDispute {
+        village: village.into(),
+        category: "邻里".into(),
+        source: Some(Source::Visit),
+        summary: "两家因宅前排水沟堵塞发生争吵，情绪激动".into(),
+        parties: parties
+            .iter()
+            .enumerate()
+            // Built raw, as a client could send it: the desk must validate.
+            .map(|(i, n)| Party {
+                name: n.to_string(),
+                role: if i == 0 {
+                    PartyRole::Applicant
+                } else {
+                    PartyRole::Respondent
+                },
+                phone: Some("19900001234".into()),
+                person_id: None,
+            })
+            .collect(),
+        ..Default::default()
+    }
+}

@@ -24,7 +24,12 @@ impl Described for Accept {
 
 impl CaseOp for Accept {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
-        d.accept(cx.by(), cx.now)?;
+        // The same 签收 takes on a 转办 as a 交办.
+        if d.transfer.is_some() {
+            d.accept_transfer(cx.by(), cx.now)?;
+        } else {
+            d.accept(cx.by(), cx.now)?;
+        }
         Ok(last_history(d))
     }
 }

@@ -21,11 +21,14 @@ mod extend;
 mod follow_up;
 mod note;
 mod package;
+mod pause;
 mod register;
 mod reject;
 mod reopen;
+mod resume;
 mod review_person;
 mod supervise;
+mod transfer;
 mod triage;
 mod visit_person;
 
@@ -35,16 +38,20 @@ pub use assign::Assign;
 pub use change_tier::ChangeTier;
 pub use close::Close;
 pub(crate) use context::empty_list;
+pub(crate) use context::last_history;
 pub use context::Cx;
 pub use decide::Decide;
 pub use extend::Extend;
 pub use follow_up::FollowUp;
 pub use note::Note;
 pub use package::Package;
+pub use pause::Pause;
 pub use reject::Reject;
 pub use reopen::Reopen;
+pub use resume::Resume;
 pub use review_person::ReviewPerson;
 pub use supervise::Supervise;
+pub use transfer::{Transfer, TransferTo};
 pub use triage::Triage;
 pub use visit_person::VisitPerson;
 
@@ -186,6 +193,9 @@ operations! {
     FollowUp => FollowUp,
     Reopen => Reopen,
     AckAlert => AckAlert,
+    Transfer => Transfer,
+    Pause => Pause,
+    Resume => Resume,
     AddPerson => add_person::AddPerson,
     VisitPerson => VisitPerson,
     ReviewPerson => ReviewPerson,
@@ -249,6 +259,9 @@ pub enum Change {
     FollowUp(FollowUp),
     Reopen(Reopen),
     AckAlert(AckAlert),
+    Transfer(Transfer),
+    Pause(Pause),
+    Resume(Resume),
     VisitPerson(VisitPerson),
     ReviewPerson(ReviewPerson),
 }
@@ -283,6 +296,9 @@ impl Change {
             Change::FollowUp(_) => &FollowUp::SPEC,
             Change::Reopen(_) => &Reopen::SPEC,
             Change::AckAlert(_) => &AckAlert::SPEC,
+            Change::Transfer(_) => &Transfer::SPEC,
+            Change::Pause(_) => &Pause::SPEC,
+            Change::Resume(_) => &Resume::SPEC,
             Change::VisitPerson(_) => &VisitPerson::SPEC,
             Change::ReviewPerson(_) => &ReviewPerson::SPEC,
         }
@@ -295,6 +311,7 @@ impl Change {
             Change::Supervise(s) => s.done(),
             Change::Decide(d) => d.done(),
             Change::ReviewPerson(r) => r.done(),
+            Change::Transfer(t) => t.done(),
             Change::Triage(_)
             | Change::Assign(_)
             | Change::Accept(_)
@@ -307,6 +324,8 @@ impl Change {
             | Change::FollowUp(_)
             | Change::Reopen(_)
             | Change::AckAlert(_)
+            | Change::Pause(_)
+            | Change::Resume(_)
             | Change::VisitPerson(_) => self.spec().done,
         }
     }
@@ -337,6 +356,9 @@ pub(crate) fn run(
         Change::FollowUp(c) => case(&cx, id, seen, c),
         Change::Reopen(c) => case(&cx, id, seen, c),
         Change::AckAlert(c) => case(&cx, id, seen, c),
+        Change::Transfer(c) => case(&cx, id, seen, c),
+        Change::Pause(c) => case(&cx, id, seen, c),
+        Change::Resume(c) => case(&cx, id, seen, c),
         Change::VisitPerson(c) => person(&cx, id, seen, c),
         Change::ReviewPerson(c) => person(&cx, id, seen, c),
     }

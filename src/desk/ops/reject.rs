@@ -26,7 +26,12 @@ impl Described for Reject {
 
 impl CaseOp for Reject {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
-        d.reject(&self.reason, cx.by(), cx.now)?;
+        // A refused 转办 goes back to its sender, not to the 待处理 inbox.
+        if d.transfer.is_some() {
+            d.refuse_transfer(&self.reason, cx.by(), cx.now)?;
+        } else {
+            d.reject(&self.reason, cx.by(), cx.now)?;
+        }
         Ok(last_history(d))
     }
 }

@@ -28,6 +28,9 @@ pub struct DailyFigures {
     pub persons_visited: u32,
     pub open_total: u32,
     pub overdue_total: u32,
+    /// The overdue by colour: 红牌, 橙牌, 黄牌.
+    #[serde(default)]
+    pub overdue_by_colour: Vec<Count>,
     pub rollcall: Option<RollcallFigures>,
     /// Nothing new today: the text is a 零报告.
     pub zero_report: bool,
@@ -107,7 +110,8 @@ pub fn figures(date: NaiveDate, data: &Data) -> DailyFigures {
         person_visits: visits.len() as u32,
         persons_visited: visited.len() as u32,
         open_total: open.clone().count() as u32,
-        overdue_total: open.filter(|s| s.is_overdue(date)).count() as u32,
+        overdue_total: open.clone().filter(|s| s.is_overdue(date)).count() as u32,
+        overdue_by_colour: super::by_colour(open, date, &data.escalation),
         rollcall,
         zero_report: new.is_empty(),
         open_alerts: open_alerts(date, data),
@@ -251,8 +255,10 @@ fn open_line(f: &DailyFigures) -> String {
         format!("在办矛盾纠纷{}件，无逾期", f.open_total)
     } else {
         format!(
-            "在办矛盾纠纷{}件，其中逾期{}件",
-            f.open_total, f.overdue_total
+            "在办矛盾纠纷{}件，其中逾期{}件（{}）",
+            f.open_total,
+            f.overdue_total,
+            counts_line(&f.overdue_by_colour, "件")
         )
     };
     if f.pending_parties > 0 {

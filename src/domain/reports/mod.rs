@@ -9,6 +9,7 @@ pub mod daily;
 pub mod handover;
 pub mod monthly;
 
+use crate::domain::escalation::{Colour, Thresholds};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +97,8 @@ pub struct Data<'a> {
     pub now: Time,
     /// Name of the officer the report is made for (signs the daily report).
     pub by: String,
+    /// 黄牌 / 橙牌 / 红牌 thresholds in force.
+    pub escalation: Thresholds,
 }
 
 /// What a report asks for. `date` defaults to today; `from` starts an
@@ -175,6 +178,23 @@ pub fn counts_line(counts: &[Count], unit: &str) -> String {
         .map(|c| format!("{}{}{unit}", clean_line(&c.name), c.n))
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// Overdue cases by colour, 红牌 first, colours with none left out.
+pub fn by_colour<'a>(
+    cases: impl Iterator<Item = &'a Summary>,
+    date: NaiveDate,
+    t: &Thresholds,
+) -> Vec<Count> {
+    let colours: Vec<Colour> = cases.filter_map(|s| s.colour(date, t)).collect();
+    Colour::WORST_FIRST
+        .iter()
+        .map(|c| Count {
+            name: c.label().to_string(),
+            n: colours.iter().filter(|x| *x == c).count() as u32,
+        })
+        .filter(|c| c.n > 0)
+        .collect()
 }
 
 /// A percentage to one decimal; `None` when nothing to divide by.

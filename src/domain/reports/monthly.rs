@@ -42,6 +42,9 @@ pub struct MonthlyFigures {
     pub earlier_resolved: u32,
     pub earlier_still_open: u32,
     pub earlier_overdue: u32,
+    /// Every open case overdue at the month's end, by colour.
+    #[serde(default)]
+    pub overdue_by_colour: Vec<Count>,
     /// The earlier cases still open, soonest deadline first (at most 100).
     pub earlier_cases: Vec<CaseLine>,
 }
@@ -108,6 +111,11 @@ pub fn figures(to: NaiveDate, data: &Data) -> MonthlyFigures {
             .count() as u32,
         earlier_still_open: still_open.len() as u32,
         earlier_overdue: still_open.iter().filter(|s| s.is_overdue(to)).count() as u32,
+        overdue_by_colour: super::by_colour(
+            data.summaries.iter().filter(|s| s.status.is_open()),
+            to,
+            &data.escalation,
+        ),
         earlier_cases,
     }
 }
@@ -153,6 +161,12 @@ pub fn build(to: NaiveDate, data: &Data) -> Report {
         f.year_mediated,
         rate_text(f.mediation_rate)
     ));
+    if !f.overdue_by_colour.is_empty() {
+        t.push_str(&format!(
+            "逾期案件：{}\n",
+            counts_line(&f.overdue_by_colour, "件")
+        ));
+    }
     t.push_str(&sec.next("往月在办案件进展"));
     if f.earlier_open_at_start == 0 {
         t.push_str("月初无往月在办案件\n");

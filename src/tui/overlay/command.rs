@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::domain::record::PartialId;
 use crate::tui::app::{App, Out, Overlay, View};
 use crate::tui::client::ExportJob;
 use crate::tui::input::Input;
@@ -65,14 +66,7 @@ impl App {
             .unwrap_or((line, ""));
         match cmd {
             "" => {}
-            "go" | "g" => {
-                let id = arg.to_uppercase();
-                if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
-                    self.open_detail(&id);
-                } else {
-                    self.say(format!("找不到编号 {arg}"), true);
-                }
-            }
+            "go" | "g" => self.go(arg),
             "village" | "v" | "cun" => self.filter_view(View::Queue, arg),
             "person" | "p" => self.filter_view(View::Watchlist, arg),
             "view" => match View::parse(arg) {
@@ -80,10 +74,40 @@ impl App {
                 None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
             },
             "export" | "导出" => self.export(arg),
+            "sort" | "排序" => self.sort_by(arg),
             "report" | "报表" => self.ask_report(arg),
             "help" | "h" => self.act(Action::Help),
             "q" | "quit" => self.quit = true,
             other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、report 报表、export 文件、help、q"), true),
+        }
+    }
+
+    /// `:go 编号`: the whole 编号, or part of it (`3001`, `2026-3001`,
+    /// `md-2026-3001`), any case, closed and archived too; the newest year
+    /// first when the number recurs.
+    fn go(&mut self, arg: &str) {
+        let id = arg.trim().to_uppercase();
+        if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
+            return self.open_detail(&id);
+        }
+        let Some(partial) = PartialId::parse(arg) else {
+            return self.say(format!("找不到编号 {arg}"), true);
+        };
+        let mut found: Vec<&str> = self
+            .data
+            .summaries
+            .iter()
+            .filter(|s| partial.matches(&s.id))
+            .map(|s| s.id.as_str())
+            .collect();
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        let Some(first) = found.first().map(|s| s.to_string()) else {
+            return self.say(format!("找不到编号 {arg}"), true);
+        };
+        let others = found[1..].join("、");
+        self.open_detail(&first);
+        if !others.is_empty() {
+            self.say(format!("打开 {first}；同号的还有 {others}"), false);
         }
     }
 
@@ -176,7 +200,7 @@ impl App {
         };
         let text = input.text();
         let commands = [
-            "go ", "village ", "person ", "view ", "report ", "export ", "help", "q",
+            "go ", "village ", "person ", "view ", "sort ", "report ", "export ", "help", "q",
         ];
         match text.split_once(' ') {
             None => commands
@@ -206,6 +230,11 @@ impl App {
                         );
                         ids
                     }
+                    "sort" => crate::tui::sort::SortKey::ALL
+                        .iter()
+                        .map(|k| k.label().to_string())
+                        .filter(|k| k.starts_with(arg))
+                        .collect(),
                     "village" => {
                         let mut v: Vec<String> = self
                             .data

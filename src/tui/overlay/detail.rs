@@ -137,7 +137,10 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
 
 fn styled_detail_line(text: &str) -> Line<'static> {
     let text = text.to_string();
-    if text.contains("【已逾期】") || text.contains("【挂牌督办】") || text.contains("已过复核日期")
+    if text.starts_with("【")
+        || text.contains("【已逾期】")
+        || text.contains("【挂牌督办】")
+        || text.contains("已过复核日期")
     {
         Line::styled(text, warn())
     } else if let Some((head, rest)) = text

@@ -11,12 +11,14 @@ mod extend;
 mod follow_up;
 mod note;
 mod package;
+mod pause;
 mod person_add;
 mod person_review;
 mod person_visit;
 mod register;
 mod reject;
 mod rollcall;
+mod transfer;
 mod triage;
 
 pub(in crate::tui) use register::party_fields;
@@ -63,6 +65,8 @@ impl FormKind {
             FormKind::PersonVisit => person_visit::fields(s),
             FormKind::PersonReview => person_review::fields(s),
             FormKind::Rollcall => rollcall::fields(s),
+            FormKind::Transfer => transfer::fields(s),
+            FormKind::Pause => pause::fields(s),
         }
     }
 
@@ -83,6 +87,8 @@ impl FormKind {
             FormKind::PersonVisit => person_visit::build(f, ctx),
             FormKind::PersonReview => person_review::build(f, ctx),
             FormKind::Rollcall => rollcall::build(f),
+            FormKind::Transfer => transfer::build(f),
+            FormKind::Pause => pause::build(f, ctx),
         }
     }
 }
