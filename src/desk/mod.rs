@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod local;
 pub mod ops;
 pub mod paths;
+mod persons;
 pub mod remote;
 mod report_summaries;
 mod routine;

@@ -271,6 +271,9 @@ pub(crate) fn report(
     if spec.kind == Kind::Handover {
         check(me, Capability::Desk, false, "查看交接班")?;
     }
+    if spec.kind == Kind::Access {
+        check(me, Capability::Lead, false, "查看重点人员查阅情况")?;
+    }
     let today = now.date_naive();
     let date = spec.date.unwrap_or(today);
     if date > today {
@@ -333,6 +336,23 @@ pub(crate) fn report(
     } else {
         Vec::new()
     };
+    let person_rules = local.person_rules()?;
+    let looks = if spec.kind == Kind::Access {
+        let to = spec.to.unwrap_or(date);
+        let from = spec.from.unwrap_or(to - chrono::Days::new(30));
+        if from > to {
+            return Err(DeskError::Invalid(format!(
+                "起始日期 {from} 晚于结束日期 {to}"
+            )));
+        }
+        local.looks(from, to, spec.officer.as_deref())?
+    } else {
+        Vec::new()
+    };
+    let persons = match spec.kind {
+        Kind::Daily | Kind::Handover => local.report_person_counts(now)?,
+        Kind::Monthly | Kind::Analysis | Kind::Access => Default::default(),
+    };
     let spec = reports::Spec {
         date: Some(date),
         ..spec.clone()
@@ -349,6 +369,9 @@ pub(crate) fn report(
                 changes: &changes,
                 now,
                 by: me.name.clone(),
+                persons,
+                looks: &looks,
+                person_rules: &person_rules,
             },
         )
     })?;

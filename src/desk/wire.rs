@@ -14,7 +14,7 @@ use crate::domain::officer::Officer;
 /// 4: a change notice names record kinds by enum (`RecordKind`), not by text.
 /// Also 4: case and person changes travel as `Request::Change`; ledger rows
 /// say which columns their file has.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;

@@ -1,6 +1,7 @@
 //! The pure core: types and rules, no I/O. Nothing here knows about redb,
 //! sockets or terminals.
 
+pub mod access;
 pub mod alert;
 pub mod deadline;
 pub mod dispute;
@@ -10,6 +11,7 @@ pub mod lists;
 pub mod officer;
 pub mod period;
 pub mod person;
+pub mod person_rules;
 pub mod reading;
 pub mod record;
 pub mod reports;

@@ -83,6 +83,8 @@ pub enum Want {
     /// The ids asked for: one missing from the answer was removed.
     SummariesOf(Vec<String>),
     Persons,
+    /// The register in numbers (只读 sees no people).
+    PersonCounts,
     Officers,
     Lists,
     /// The record behind an open detail (a dispute or a key person).
@@ -156,6 +158,9 @@ pub struct Data {
     pub scores: Vec<Rank>,
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
+    /// Whether the register was asked for this session: people are fetched
+    /// only once the watchlist is opened, never at start or reconnect.
+    pub persons_asked: bool,
     pub officers: HashMap<String, Officer>,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
@@ -294,15 +299,29 @@ impl App {
                 },
             ));
         }
-        // The small lists first: the first frame waits only for the summaries.
-        self.out.push(Out::Request(
-            Want::Persons,
-            Request::Persons {
-                include_ended: false,
-            },
-        ));
+        // Key persons wait until the watchlist is opened (`want_persons`).
         self.out
             .push(Out::Request(Want::Summaries, Request::Summaries));
+    }
+
+    /// The watchlist was opened: fetch the people in the officer's scope
+    /// once (the desk logs whom it showed); 只读 gets counts only.
+    pub fn want_persons(&mut self) {
+        let counts_only = self
+            .me
+            .as_ref()
+            .is_some_and(|m| m.role == crate::domain::lists::Role::ReadOnly);
+        if counts_only {
+            self.out
+                .push(Out::Request(Want::PersonCounts, Request::PersonCounts));
+        } else if !std::mem::replace(&mut self.data.persons_asked, true) {
+            self.out.push(Out::Request(
+                Want::Persons,
+                Request::Persons {
+                    include_ended: false,
+                },
+            ));
+        }
     }
 
     pub fn say(&mut self, text: impl Into<String>, error: bool) {

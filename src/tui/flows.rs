@@ -288,7 +288,9 @@ impl App {
                 | Op::Reopen
                 | Op::AddPerson
                 | Op::VisitPerson
-                | Op::ReviewPerson => return self.say("这一操作需要填写表单", true),
+                | Op::ReviewPerson
+                | Op::AckPersonAlert
+                | Op::MarkHousehold => return self.say("这一操作需要填写表单", true),
             };
             done = change.done();
             let req = change.on(t.id.clone(), t.seen);

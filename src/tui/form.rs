@@ -89,7 +89,12 @@ impl FormKind {
             Op::AddPerson => FormKind::PersonAdd,
             Op::VisitPerson => FormKind::PersonVisit,
             Op::ReviewPerson => FormKind::PersonReview,
-            Op::Accept | Op::Supervise | Op::AckAlert | Op::Reopen => return None,
+            Op::Accept
+            | Op::Supervise
+            | Op::AckAlert
+            | Op::Reopen
+            | Op::AckPersonAlert
+            | Op::MarkHousehold => return None,
         };
         Some(kind)
     }

@@ -42,6 +42,13 @@ impl App {
             (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
             (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),
+            (Want::PersonCounts, Ok(R::PersonCounts(c))) => self.say(
+                format!(
+                    "重点人员：在册 {} 人，逾期未访 {} 人，失访 {} 人，待复核 {} 人（只读账号只看统计数字）",
+                    c.active, c.standing.overdue, c.standing.lost, c.standing.review_due
+                ),
+                false,
+            ),
             (
                 Want::SaveDraft
                 | Want::Whoami
@@ -56,7 +63,8 @@ impl App {
                 | Want::Rollcall
                 | Want::Report
                 | Want::ShiftMark
-                | Want::Persons,
+                | Want::Persons
+                | Want::PersonCounts,
                 result,
             ) => self.unexpected(result),
         }

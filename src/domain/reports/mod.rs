@@ -4,6 +4,7 @@
 //! (They live in `domain`, not `report`, because the desk itself builds them;
 //! `report` is the client side that writes files.)
 
+pub mod access;
 pub mod analysis;
 pub mod daily;
 pub mod handover;
@@ -27,6 +28,8 @@ pub enum Kind {
     Monthly,
     Analysis,
     Handover,
+    /// 查阅情况: who read which key persons (管理员, 领导).
+    Access,
 }
 
 impl Kind {
@@ -36,6 +39,7 @@ impl Kind {
             Kind::Monthly => "月度台账更新",
             Kind::Analysis => "研判会分析",
             Kind::Handover => "交接班",
+            Kind::Access => "重点人员查阅情况",
         }
     }
 
@@ -46,8 +50,9 @@ impl Kind {
             "monthly" | "月报" | "台账" | "月度台账更新" => Ok(Kind::Monthly),
             "analysis" | "研判" | "研判会" => Ok(Kind::Analysis),
             "handover" | "交接班" | "交班" => Ok(Kind::Handover),
+            "access" | "查阅" | "查阅情况" => Ok(Kind::Access),
             other => Err(super::DomainError::invalid(format!(
-                "没有“{other}”这种报表，可选：daily（日报）、monthly（月度台账）、analysis（研判会）、handover（交接班）"
+                "没有“{other}”这种报表，可选：daily（日报）、monthly（月度台账）、analysis（研判会）、handover（交接班）、access（重点人员查阅情况）"
             ))),
         }
     }
@@ -59,6 +64,18 @@ pub struct VisitRow {
     pub date: NaiveDate,
     pub person_id: String,
     pub village: String,
+}
+
+/// The register's standing, as counts (no names): what the daily report
+/// and the handover say about key persons.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonCounts {
+    /// 逾期未访: on the active watchlist, past the next visit's due date.
+    pub overdue: u32,
+    /// 失访 alerts not yet acknowledged.
+    pub lost: u32,
+    /// 待复核: past the review date, awaiting a decision.
+    pub review_due: u32,
 }
 
 /// One line of the audit log, for the handover.
@@ -86,6 +103,10 @@ pub struct Data<'a> {
     pub now: Time,
     /// Name of the officer the report is made for (signs the daily report).
     pub by: String,
+    pub persons: PersonCounts,
+    /// Looks at the register in the period (access report only).
+    pub looks: &'a [access::Look],
+    pub person_rules: &'a crate::domain::person_rules::PersonRules,
 }
 
 /// What a report asks for. `date` defaults to today; `from` starts an
@@ -96,6 +117,12 @@ pub struct Spec {
     pub date: Option<NaiveDate>,
     pub from: Option<NaiveDate>,
     pub since: Option<Time>,
+    /// The access report's last day (with `from`).
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// The access report for one officer's reads only.
+    #[serde(default)]
+    pub officer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +140,7 @@ pub enum Figures {
     Monthly(monthly::MonthlyFigures),
     Analysis(analysis::AnalysisFigures),
     Handover(handover::HandoverFigures),
+    Access(access::AccessFigures),
 }
 
 /// Builds the report `spec` asks for.
@@ -123,6 +151,12 @@ pub fn build(spec: &Spec, data: &Data) -> Report {
         Kind::Monthly => monthly::build(date, data),
         Kind::Analysis => analysis::build(spec.from, date, data),
         Kind::Handover => handover::build(spec.since, data),
+        Kind::Access => access::build(
+            spec.from.unwrap_or(date - chrono::Days::new(30)),
+            spec.to.unwrap_or(date),
+            data.looks,
+            data.person_rules,
+        ),
     }
 }
 

@@ -52,7 +52,10 @@ impl App {
     pub(in crate::tui) fn fetch(&mut self, id: &str) {
         let want = Want::Record(id.to_string());
         let req = match RecordKind::of_id(id) {
-            RecordKind::Person => Request::Person { id: id.to_string() },
+            RecordKind::Person => Request::Person {
+                id: id.to_string(),
+                reason: None,
+            },
             RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
                 Request::Dispute { id: id.to_string() }
             }
