@@ -79,7 +79,8 @@ impl Local {
         detail: &str,
         now: Time,
     ) -> Result<(), DeskError> {
-        if ids.is_empty() {
+        // An export is logged even when empty: the file was still written.
+        if ids.is_empty() && read != Read::Export {
             return Ok(());
         }
         self.store().write(&me.login, now, |tx| {
