@@ -493,7 +493,16 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
         other => panic!("{other:?}"),
     };
     assert_eq!(id, "RY-000001");
-    let read = |who: &str| match f.call(who, Request::Person { id: id.clone(), reason: None }).unwrap() {
+    let read = |who: &str| match f
+        .call(
+            who,
+            Request::Person {
+                id: id.clone(),
+                reason: None,
+            },
+        )
+        .unwrap()
+    {
         Response::Person(p) => p,
         other => panic!("{other:?}"),
     };
@@ -515,7 +524,10 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
             },
         )
         .unwrap_err();
-    assert!(matches!(err, DeskError::Forbidden(ref m) if m.contains("统计数字")), "{err}");
+    assert!(
+        matches!(err, DeskError::Forbidden(ref m) if m.contains("统计数字")),
+        "{err}"
+    );
     f.call(
         "zb1",
         Request::Persons {
@@ -735,7 +747,13 @@ fn undo_reverts_a_key_person_visit() {
     .unwrap();
     undo(&f, "tj1").unwrap();
     match f
-        .call("admin1", Request::Person { id: pid.clone(), reason: None })
+        .call(
+            "admin1",
+            Request::Person {
+                id: pid.clone(),
+                reason: None,
+            },
+        )
         .unwrap()
     {
         Response::Person(p) => assert!(p.visits.is_empty()),
@@ -745,5 +763,13 @@ fn undo_reverts_a_key_person_visit() {
     // since (a visit and its undoing): refused, the person stays.
     let e = undo(&f, "zb1").unwrap_err();
     assert!(e.to_string().contains("新的改动"), "{e}");
-    assert!(f.call("admin1", Request::Person { id: pid, reason: None }).is_ok());
+    assert!(f
+        .call(
+            "admin1",
+            Request::Person {
+                id: pid,
+                reason: None
+            }
+        )
+        .is_ok());
 }

@@ -599,10 +599,22 @@ fn overdue_and_lost_key_persons_are_counted_in_the_daily_report_and_handover_wit
         .and_local_timezone(FixedOffset::east_opt(8 * 3600).unwrap())
         .unwrap();
     let daily = report(&w, Kind::Daily, date, now, None, None);
-    assert!(daily.text.contains("重点人员逾期未访2人、失访1人"), "{}", daily.text);
+    assert!(
+        daily.text.contains("重点人员逾期未访2人、失访1人"),
+        "{}",
+        daily.text
+    );
     let handover = report(&w, Kind::Handover, date, now, None, None);
-    assert!(handover.text.contains("重点人员逾期未访2人、失访1人"), "{}", handover.text);
-    assert!(handover.text.contains("重点人员待复核3人"), "{}", handover.text);
+    assert!(
+        handover.text.contains("重点人员逾期未访2人、失访1人"),
+        "{}",
+        handover.text
+    );
+    assert!(
+        handover.text.contains("重点人员待复核3人"),
+        "{}",
+        handover.text
+    );
     w.persons = Default::default();
     let quiet = report(&w, Kind::Daily, date, now, None, None);
     assert!(!quiet.text.contains("逾期未访"), "{}", quiet.text);

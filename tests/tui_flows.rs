@@ -674,7 +674,13 @@ fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
     assert!(!zb.has_form(), "{:?}", zb.form().error);
     let p = match local
         .local
-        .handle(&caller("admin1"), Request::Person { id: pid.clone(), reason: None })
+        .handle(
+            &caller("admin1"),
+            Request::Person {
+                id: pid.clone(),
+                reason: None,
+            },
+        )
         .unwrap()
         .response
     {

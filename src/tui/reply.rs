@@ -84,6 +84,10 @@ impl App {
         match result {
             Ok(Response::Dispute(d)) => self.fill_detail(id, Ok(Record::Dispute(d))),
             Ok(Response::Person(p)) => self.fill_detail(id, Ok(Record::Person(p))),
+            Err(DeskError::Forbidden(e)) if self.may_break_glass(id) => {
+                self.fill_detail(id, Err(e));
+                self.ask_glass_reason(id);
+            }
             Err(e) => self.fill_detail(id, Err(e.to_string())),
             other => self.unexpected(other),
         }

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::domain::record::RecordKind;
 use crate::tui::app::{App, Out, Overlay, View};
 use crate::tui::client::ExportJob;
 use crate::tui::input::Input;
@@ -66,8 +67,15 @@ impl App {
         match cmd {
             "" => {}
             "go" | "g" => {
-                let id = arg.to_uppercase();
-                if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
+                let (id, reason) = arg
+                    .split_once(char::is_whitespace)
+                    .map(|(i, r)| (i.to_uppercase(), r.trim()))
+                    .unwrap_or((arg.to_uppercase(), ""));
+                let person = RecordKind::of_id(&id) == RecordKind::Person;
+                if person && !reason.is_empty() {
+                    self.open_with_reason(&id, reason);
+                } else if self.data.by_id.contains_key(&id) || person {
+                    // Persons are not all held here: the desk decides who may see whom.
                     self.open_detail(&id);
                 } else {
                     self.say(format!("找不到编号 {arg}"), true);
@@ -227,7 +235,7 @@ impl App {
                         .map(|p| p.name.clone())
                         .take(50)
                         .collect(),
-                    "report" => ["daily", "monthly", "analysis", "handover"]
+                    "report" => ["daily", "monthly", "analysis", "handover", "access"]
                         .iter()
                         .filter(|r| r.starts_with(arg))
                         .map(|r| r.to_string())
