@@ -394,8 +394,7 @@ fn the_notify_export_lists_another_townships_persons_and_logs_their_ids() {
     assert_eq!(out[0].household.as_deref(), Some("临河镇"));
     let export = events(&f)
         .into_iter()
-        .filter(|e| e.action == Read::Export.action())
-        .next_back()
+        .rfind(|e| e.action == Read::Export.action())
         .unwrap();
     assert_eq!(export.target, p1);
     assert_eq!(export.detail, "通报临河镇 1 人");

@@ -260,6 +260,24 @@ fn write_config<T: serde::Serialize>(
     ))
 }
 
+/// The looks at the register the access report covers (none for others).
+fn access_looks(
+    local: &Local,
+    spec: &reports::Spec,
+    date: chrono::NaiveDate,
+) -> Result<Vec<reports::access::Look>, DeskError> {
+    if spec.kind != Kind::Access {
+        return Ok(Vec::new());
+    }
+    let (from, to) = reports::access::period(spec, date);
+    if from > to {
+        return Err(DeskError::Invalid(format!(
+            "起始日期 {from} 晚于结束日期 {to}"
+        )));
+    }
+    local.looks(from, to, spec.officer.as_deref())
+}
+
 /// Gathers what the report needs (only that: a monthly report reads no
 /// audit log) and builds it.
 pub(crate) fn report(
@@ -337,18 +355,7 @@ pub(crate) fn report(
         Vec::new()
     };
     let person_rules = local.person_rules()?;
-    let looks = if spec.kind == Kind::Access {
-        let to = spec.to.unwrap_or(date);
-        let from = spec.from.unwrap_or(to - chrono::Days::new(30));
-        if from > to {
-            return Err(DeskError::Invalid(format!(
-                "起始日期 {from} 晚于结束日期 {to}"
-            )));
-        }
-        local.looks(from, to, spec.officer.as_deref())?
-    } else {
-        Vec::new()
-    };
+    let looks = access_looks(local, spec, date)?;
     let persons = match spec.kind {
         Kind::Daily | Kind::Handover => local.report_person_counts(now)?,
         Kind::Monthly | Kind::Analysis | Kind::Access => Default::default(),

@@ -73,6 +73,12 @@ pub struct AccessFigures {
     pub flags: Vec<Flag>,
 }
 
+/// The report's days: `from`..=`to`, by default the 30 days up to `date`.
+pub fn period(spec: &super::Spec, date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let to = spec.to.unwrap_or(date);
+    (spec.from.unwrap_or(to - chrono::Days::new(30)), to)
+}
+
 /// Looks are taken as given (the desk picks the period and the officer).
 pub fn build(from: NaiveDate, to: NaiveDate, looks: &[Look], rules: &PersonRules) -> Report {
     let mut by_officer: BTreeMap<&str, (u32, BTreeSet<&str>)> = BTreeMap::new();

@@ -151,12 +151,10 @@ pub fn build(spec: &Spec, data: &Data) -> Report {
         Kind::Monthly => monthly::build(date, data),
         Kind::Analysis => analysis::build(spec.from, date, data),
         Kind::Handover => handover::build(spec.since, data),
-        Kind::Access => access::build(
-            spec.from.unwrap_or(date - chrono::Days::new(30)),
-            spec.to.unwrap_or(date),
-            data.looks,
-            data.person_rules,
-        ),
+        Kind::Access => {
+            let (from, to) = access::period(spec, date);
+            access::build(from, to, data.looks, data.person_rules)
+        }
     }
 }
 
