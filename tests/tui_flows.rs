@@ -1076,3 +1076,75 @@ fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() 
     zb.key(KeyCode::Esc);
     assert!(!zb.screen(80, 24).contains("预警 1 件"));
 }
+
+#[test]
+fn failed_visits_by_keyboard_raise_lost_contact_acknowledged_with_a_plan() {
+    use duty_desk::domain::lists::PersonCategory;
+    let (local, _dir) = shared();
+    let new = duty_desk::domain::person::NewPerson {
+        name: "褚某某".into(),
+        village: "东河村".into(),
+        category: PersonCategory::Released,
+        risk: RiskLevel::Medium,
+        officer: "tj1".into(),
+        interval_days: None,
+        reason: "安置帮教".into(),
+        review_date: Some(clock::now().date_naive() + chrono::Days::new(90)),
+        phone: None,
+        id_number: None,
+        grade: None,
+        household: None,
+    };
+    let pid = match local
+        .local
+        .handle(&caller("zb1"), Request::AddPerson { new })
+        .unwrap()
+        .response
+    {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let mut tj = Desk::open(&local, "tj1");
+    for _ in 0..3 {
+        tj.go(&pid)
+            .key(KeyCode::Char('v'))
+            .field("是否见面")
+            .pick("外出务工")
+            .submit();
+        assert!(!tj.has_form(), "{:?}", tj.form().error);
+    }
+    let read = |who: &str| match local
+        .local
+        .handle(
+            &caller(who),
+            Request::Person {
+                id: pid.clone(),
+                reason: None,
+            },
+        )
+        .unwrap()
+        .response
+    {
+        Response::Person(p) => p,
+        other => panic!("{other:?}"),
+    };
+    let p = read("zb1");
+    assert_eq!(p.failed_in_a_row(), 3);
+    assert!(p.lost_contact());
+
+    let mut zb = Desk::open(&local, "zb1");
+    zb.key(KeyCode::Char('4')).go(&pid).key(KeyCode::Char('w'));
+    assert_eq!(zb.form().kind, FormKind::PersonAck);
+    zb.submit();
+    assert!(zb.has_form(), "a plan is required to acknowledge 失访");
+    zb.field("措施")
+        .typed("请村委会联系其家属，每周报告去向")
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let p = read("ld1");
+    assert!(!p.lost_contact());
+    assert_eq!(
+        p.alerts[0].plan.as_deref(),
+        Some("请村委会联系其家属，每周报告去向")
+    );
+}

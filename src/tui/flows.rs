@@ -87,7 +87,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         A::Visit => (Some(Op::FollowUp), Some(Op::VisitPerson)),
         A::Approve => (Some(Op::Decide), None),
         A::Extend => (Some(Op::Extend), None),
-        A::AckAlert => (Some(Op::AckAlert), None),
+        A::AckAlert => (Some(Op::AckAlert), Some(Op::AckPersonAlert)),
         A::Review => (None, Some(Op::ReviewPerson)),
         A::Quit
         | A::Help

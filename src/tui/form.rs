@@ -44,6 +44,8 @@ pub enum FormKind {
     PersonAdd,
     PersonVisit,
     PersonReview,
+    /// 签收 a key person's alerts; 失访 needs the plan (措施).
+    PersonAck,
     /// A village's or unit's daily report, taken by the duty officer.
     Rollcall,
 }
@@ -67,6 +69,7 @@ impl FormKind {
             FormKind::PersonAdd => Op::AddPerson,
             FormKind::PersonVisit => Op::VisitPerson,
             FormKind::PersonReview => Op::ReviewPerson,
+            FormKind::PersonAck => Op::AckPersonAlert,
             FormKind::Rollcall => return None,
         })
     }
@@ -89,12 +92,10 @@ impl FormKind {
             Op::AddPerson => FormKind::PersonAdd,
             Op::VisitPerson => FormKind::PersonVisit,
             Op::ReviewPerson => FormKind::PersonReview,
-            Op::Accept
-            | Op::Supervise
-            | Op::AckAlert
-            | Op::Reopen
-            | Op::AckPersonAlert
-            | Op::MarkHousehold => return None,
+            Op::AckPersonAlert => FormKind::PersonAck,
+            Op::Accept | Op::Supervise | Op::AckAlert | Op::Reopen | Op::MarkHousehold => {
+                return None
+            }
         };
         Some(kind)
     }
@@ -108,7 +109,10 @@ impl FormKind {
 
     /// Whether the form acts on a key person rather than a dispute.
     pub fn on_person(self) -> bool {
-        matches!(self, FormKind::PersonVisit | FormKind::PersonReview)
+        matches!(
+            self,
+            FormKind::PersonVisit | FormKind::PersonReview | FormKind::PersonAck
+        )
     }
 }
 

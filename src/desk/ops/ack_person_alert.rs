@@ -20,7 +20,7 @@ impl Described for AckPersonAlert {
         verb: "签收重点人员预警",
         done: "已签收重点人员预警",
         cli: "person ack",
-        entry: Entry::CliOnly,
+        entry: Entry::Form("签收重点人员预警"),
         who: Who::Desk,
     };
 }

@@ -10,6 +10,7 @@ mod extend;
 mod follow_up;
 mod note;
 mod package;
+mod person_ack;
 mod person_add;
 mod person_review;
 mod person_visit;
@@ -61,6 +62,7 @@ impl FormKind {
             FormKind::PersonAdd => person_add::fields(s),
             FormKind::PersonVisit => person_visit::fields(s),
             FormKind::PersonReview => person_review::fields(s),
+            FormKind::PersonAck => person_ack::fields(s),
             FormKind::Rollcall => rollcall::fields(s),
         }
     }
@@ -81,6 +83,7 @@ impl FormKind {
             FormKind::PersonAdd => person_add::build(f, ctx),
             FormKind::PersonVisit => person_visit::build(f, ctx),
             FormKind::PersonReview => person_review::build(f, ctx),
+            FormKind::PersonAck => person_ack::build(f),
             FormKind::Rollcall => rollcall::build(f),
         }
     }
