@@ -1133,6 +1133,9 @@ fn failed_visits_by_keyboard_raise_lost_contact_acknowledged_with_a_plan() {
     assert!(p.lost_contact());
 
     let mut zb = Desk::open(&local, "zb1");
+    // The 预警 strip knows whom by id only; 责任人 get no ids.
+    assert_eq!(zb.app.data.person_alerts, vec![pid.clone()]);
+    assert!(tj.app.data.person_alerts.is_empty());
     zb.key(KeyCode::Char('4')).go(&pid).key(KeyCode::Char('w'));
     assert_eq!(zb.form().kind, FormKind::PersonAck);
     zb.submit();

@@ -199,11 +199,14 @@ pub enum RulesEdit {
 }
 
 /// The register in numbers, naming nobody.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterCounts {
     /// On the active watchlist.
     pub active: u32,
     pub standing: PersonCounts,
+    /// Persons with an unacknowledged alert (失访, 危险等级): by id only, and
+    /// only to those who watch for alerts (值班员, 领导, 管理员).
+    pub alerts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -119,7 +119,7 @@ impl Local {
             Request::Persons { include_ended } => self.read_persons(&me, include_ended, now),
             Request::Person { id, reason } => self.read_person(&me, &id, reason, now),
             Request::PersonCounts => Ok(Reply::plain(Response::PersonCounts(
-                self.person_counts(now)?,
+                self.person_counts(Some(&me), now)?,
             ))),
             Request::PersonRules => Ok(Reply::plain(Response::PersonRules(Box::new(
                 self.person_rules()?,

@@ -142,11 +142,20 @@ impl Local {
         self.log_read(me, Read::Linked, &ids, &format!("案件 {}", d.id), now)
     }
 
-    /// The register in numbers; anyone on the roster may ask.
-    pub(crate) fn person_counts(&self, now: Time) -> Result<RegisterCounts, DeskError> {
+    /// The register in numbers; anyone on the roster may ask. The ids of
+    /// persons with open alerts go to the desk roles only.
+    pub(crate) fn person_counts(
+        &self,
+        me: Option<&Officer>,
+        now: Time,
+    ) -> Result<RegisterCounts, DeskError> {
         let today = now.date_naive();
+        let watches = me.is_some_and(|m| scope(m.role) == Scope::Register);
         let mut c = RegisterCounts::default();
         for p in self.store().persons()? {
+            if watches && p.is_active() && p.open_alerts().next().is_some() {
+                c.alerts.push(p.id.clone());
+            }
             match p.standing(today) {
                 Standing::Active => c.active += 1,
                 Standing::ReviewDue => c.standing.review_due += 1,
@@ -159,7 +168,7 @@ impl Local {
     }
 
     pub(crate) fn report_person_counts(&self, now: Time) -> Result<PersonCounts, DeskError> {
-        Ok(self.person_counts(now)?.standing)
+        Ok(self.person_counts(None, now)?.standing)
     }
 
     pub(crate) fn set_person_rules(

@@ -85,6 +85,8 @@ pub enum Want {
     Persons,
     /// The register in numbers (只读 sees no people).
     PersonCounts,
+    /// Which persons carry an open alert (ids only), for the 预警 strip.
+    PersonAlerts,
     Officers,
     Lists,
     /// The record behind an open detail (a dispute or a key person).
@@ -161,6 +163,8 @@ pub struct Data {
     /// Whether the register was asked for this session: people are fetched
     /// only once the watchlist is opened, never at start or reconnect.
     pub persons_asked: bool,
+    /// Persons with an open alert (ids only; no one's details are read).
+    pub person_alerts: Vec<String>,
     pub officers: HashMap<String, Officer>,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
@@ -299,7 +303,10 @@ impl App {
                 },
             ));
         }
-        // Key persons wait until the watchlist is opened (`want_persons`).
+        // Which persons carry alerts (ids only); the people themselves wait
+        // until the watchlist is opened (`want_persons`).
+        self.out
+            .push(Out::Request(Want::PersonAlerts, Request::PersonCounts));
         self.out
             .push(Out::Request(Want::Summaries, Request::Summaries));
     }

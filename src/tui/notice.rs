@@ -26,6 +26,10 @@ impl App {
                 },
             ));
         }
+        if n.touched.iter().any(|t| t.kind == RecordKind::Person) {
+            self.out
+                .push(Out::Request(Want::PersonAlerts, Request::PersonCounts));
+        }
         // A new list state of a register already shown (logged once more).
         if self.data.persons_asked && n.touched.iter().any(|t| t.kind == RecordKind::Person) {
             self.out.push(Out::Request(

@@ -42,6 +42,7 @@ impl App {
             (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
             (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),
+            (Want::PersonAlerts, Ok(R::PersonCounts(c))) => self.data.person_alerts = c.alerts,
             (Want::PersonCounts, Ok(R::PersonCounts(c))) => self.say(
                 format!(
                     "重点人员：在册 {} 人，逾期未访 {} 人，失访 {} 人，待复核 {} 人（只读账号只看统计数字）",
@@ -64,7 +65,8 @@ impl App {
                 | Want::Report
                 | Want::ShiftMark
                 | Want::Persons
-                | Want::PersonCounts,
+                | Want::PersonCounts
+                | Want::PersonAlerts,
                 result,
             ) => self.unexpected(result),
         }
