@@ -1151,3 +1151,65 @@ fn failed_visits_by_keyboard_raise_lost_contact_acknowledged_with_a_plan() {
         Some("请村委会联系其家属，每周报告去向")
     );
 }
+
+#[test]
+fn a_person_outside_scope_opens_only_with_a_reason_typed_at_the_prompt() {
+    use duty_desk::domain::lists::PersonCategory;
+    use duty_desk::tui::overlay::detail::Record;
+    let (local, _dir) = shared();
+    let new = duty_desk::domain::person::NewPerson {
+        name: "卫某某".into(),
+        village: "东河村".into(),
+        category: PersonCategory::Hardship,
+        risk: RiskLevel::Low,
+        officer: "tj1".into(),
+        interval_days: None,
+        reason: "困难帮扶".into(),
+        review_date: Some(clock::now().date_naive() + chrono::Days::new(90)),
+        phone: None,
+        id_number: None,
+        grade: None,
+        household: None,
+    };
+    let pid = match local
+        .local
+        .handle(&caller("zb1"), Request::AddPerson { new })
+        .unwrap()
+        .response
+    {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let mut tj2 = Desk::open(&local, "tj2");
+    tj2.go(&pid);
+    // Refused, and the prompt asks for the reason on the command line.
+    match tj2.app.overlays.last() {
+        Some(Overlay::Command(c)) => assert_eq!(c.input.text(), format!("go {pid} ")),
+        other => panic!("no prompt: {other:?}"),
+    }
+    tj2.typed("家属来电求助，核实情况").key(KeyCode::Enter);
+    let shown = tj2.app.overlays.iter().find_map(|o| match o {
+        Overlay::Detail(d) => d.record.clone(),
+        _ => None,
+    });
+    assert!(
+        matches!(&shown, Some(Record::Person(p)) if p.name == "卫某某"),
+        "{shown:?}"
+    );
+    let events = match local
+        .local
+        .handle(&caller("admin1"), Request::Audit { since: None })
+        .unwrap()
+        .response
+    {
+        Response::Audit(e) => e,
+        other => panic!("{other:?}"),
+    };
+    let glass: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "破格查阅重点人员")
+        .collect();
+    assert_eq!(glass.len(), 1);
+    assert_eq!(glass[0].actor, "tj2");
+    assert!(glass[0].detail.contains("家属来电求助"));
+}
