@@ -572,8 +572,12 @@ pub fn person(rng: &mut Rng, id: String, now: Time) -> KeyPerson {
                 rng.below(10000)
             )
         }),
+        grade: None,
+        household: None,
     };
-    let mut p = KeyPerson::register(id, new, "zb1", registered).expect("generated person is valid");
+    let rules = crate::domain::person_rules::PersonRules::default();
+    let mut p =
+        KeyPerson::register(id, new, &rules, "zb1", registered).expect("generated person is valid");
     let mut day = registered.date_naive();
     loop {
         // Visits roughly on schedule, sometimes late, the last one sometimes missed.
@@ -598,7 +602,14 @@ pub fn person(rng: &mut Rng, id: String, now: Time) -> KeyPerson {
                 .single()
                 .expect("fixed"),
         );
-        p.visit(day, method, finding, &officer, at).expect("visit");
+        let visit = crate::domain::person::VisitEntry {
+            date: day,
+            method,
+            finding: finding.to_string(),
+            failed: None,
+            grade: None,
+        };
+        p.visit(visit, &rules, &officer, at).expect("visit");
     }
     p
 }

@@ -112,6 +112,8 @@ fn the_daily_report_and_the_handover_list_alerts_still_waiting() {
                     date: None,
                     from: None,
                     since: None,
+                    to: None,
+                    officer: None,
                 },
             },
         )

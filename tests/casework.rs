@@ -382,7 +382,10 @@ fn the_daily_and_monthly_reports_count_overdue_cases_by_colour() {
             date: Some(in_days(10)),
             from: None,
             since: None,
+            to: None,
+            officer: None,
         };
+        let rules = duty_desk::domain::person_rules::PersonRules::default();
         let data = Data {
             summaries: &summaries,
             weights: &RiskWeights::default(),
@@ -393,6 +396,9 @@ fn the_daily_and_monthly_reports_count_overdue_cases_by_colour() {
             now: clock::now() + Days::new(10),
             by: "宋雪梅".into(),
             escalation,
+            persons: Default::default(),
+            looks: &[],
+            person_rules: &rules,
         };
         reports::build(&spec, &data).text
     };

@@ -365,7 +365,10 @@ fn key_person_cli_requires_reason_and_review_date() {
     ]);
     let p = cli.json(&["show", &id]);
     assert_eq!(p["visits"].as_array().unwrap().len(), 1);
-    assert_eq!(p["interval_days"], 15);
+    assert_eq!(
+        p["interval_days"], 7,
+        "高 (from the risk level) is visited weekly"
+    );
     let log = cli.ok(&["log"]);
     assert!(log.contains("查阅重点人员 RY-000001"), "{log}");
 }

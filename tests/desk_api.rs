@@ -459,6 +459,8 @@ fn new_person(officer: &str) -> NewPerson {
         review_date: Some(in_days(180)),
         phone: Some("19900005678".into()),
         id_number: Some("990000198001011234".into()),
+        grade: None,
+        household: None,
     }
 }
 
@@ -491,7 +493,16 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
         other => panic!("{other:?}"),
     };
     assert_eq!(id, "RY-000001");
-    let read = |who: &str| match f.call(who, Request::Person { id: id.clone() }).unwrap() {
+    let read = |who: &str| match f
+        .call(
+            who,
+            Request::Person {
+                id: id.clone(),
+                reason: None,
+            },
+        )
+        .unwrap()
+    {
         Response::Person(p) => p,
         other => panic!("{other:?}"),
     };
@@ -504,8 +515,21 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
         Some("990000198001011234"),
         "the responsible officer sees in full"
     );
+    // 只读 sees counts, not people.
+    let err = f
+        .call(
+            "ck1",
+            Request::Persons {
+                include_ended: false,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, DeskError::Forbidden(ref m) if m.contains("统计数字")),
+        "{err}"
+    );
     f.call(
-        "ck1",
+        "zb1",
         Request::Persons {
             include_ended: false,
         },
@@ -522,7 +546,7 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
             ("zb1".into(), "查阅重点人员".into(), id.clone()),
             ("ld1".into(), "查阅重点人员".into(), id.clone()),
             ("tj1".into(), "查阅重点人员".into(), id.clone()),
-            ("ck1".into(), "查阅重点人员名单".into(), String::new()),
+            ("zb1".into(), "查阅重点人员名单".into(), id.clone()),
         ]
     );
 
@@ -534,6 +558,8 @@ fn key_persons_need_a_reason_every_read_is_logged_and_contacts_are_masked() {
                 date: today(),
                 method: VisitMethod::Home,
                 finding: "情绪稳定".into(),
+                failed: None,
+                grade: None,
             }
             .on(id.clone(), None),
         )
@@ -713,13 +739,21 @@ fn undo_reverts_a_key_person_visit() {
             date: today(),
             method: VisitMethod::Home,
             finding: "情绪稳定，家中老人身体尚可".into(),
+            failed: None,
+            grade: None,
         }
         .on(pid.clone(), None),
     )
     .unwrap();
     undo(&f, "tj1").unwrap();
     match f
-        .call("admin1", Request::Person { id: pid.clone() })
+        .call(
+            "admin1",
+            Request::Person {
+                id: pid.clone(),
+                reason: None,
+            },
+        )
         .unwrap()
     {
         Response::Person(p) => assert!(p.visits.is_empty()),
@@ -729,7 +763,15 @@ fn undo_reverts_a_key_person_visit() {
     // since (a visit and its undoing): refused, the person stays.
     let e = undo(&f, "zb1").unwrap_err();
     assert!(e.to_string().contains("新的改动"), "{e}");
-    assert!(f.call("admin1", Request::Person { id: pid }).is_ok());
+    assert!(f
+        .call(
+            "admin1",
+            Request::Person {
+                id: pid,
+                reason: None
+            }
+        )
+        .is_ok());
 }
 
 #[test]

@@ -188,6 +188,8 @@ fn an_active_period_shows_tightens_deadlines_and_weighs_in() {
                     date: None,
                     from: None,
                     since: None,
+                    to: None,
+                    officer: None,
                 },
             },
         )
@@ -358,6 +360,8 @@ fn reports_through_the_api() {
                     date: None,
                     from: None,
                     since: None,
+                    to: None,
+                    officer: None,
                 },
             },
         )
@@ -391,6 +395,8 @@ fn reports_through_the_api() {
                     date: Some(today() + Days::new(1)),
                     from: None,
                     since: None,
+                    to: None,
+                    officer: None,
                 },
             },
         )

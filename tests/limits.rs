@@ -108,6 +108,8 @@ fn a_person_past_the_limits_is_refused_through_the_api() {
         review_date: Some(duty_desk::desk::clock::now().date_naive() + chrono::Days::new(90)),
         phone: None,
         id_number: None,
+        grade: None,
+        household: None,
     };
     let e = f
         .call(
@@ -148,7 +150,7 @@ fn a_person_past_the_limits_is_refused_through_the_api() {
     else {
         panic!()
     };
-    let Response::Person(p) = f.call("zb1", Request::Person { id }).unwrap() else {
+    let Response::Person(p) = f.call("zb1", Request::Person { id, reason: None }).unwrap() else {
         panic!()
     };
     assert_eq!(p.name, "周德华");
@@ -189,6 +191,8 @@ fn a_zero_width_joiner_does_not_hide_a_repeat_party() {
         date: None,
         from: None,
         since: None,
+        to: None,
+        officer: None,
     };
     let Response::Report(r) = f.call("zb1", Request::Report { spec }).unwrap() else {
         panic!()

@@ -346,6 +346,7 @@ struct World {
     periods: Vec<SensitivePeriod>,
     visits: Vec<VisitRow>,
     changes: Vec<Change>,
+    persons: duty_desk::domain::reports::PersonCounts,
 }
 
 fn world() -> World {
@@ -355,6 +356,7 @@ fn world() -> World {
         periods: periods(),
         visits: visits(),
         changes: changes(),
+        persons: Default::default(),
     }
 }
 
@@ -366,6 +368,7 @@ fn report(
     sheet: Option<&RollcallSheet>,
     since: Option<DateTime<FixedOffset>>,
 ) -> Report {
+    let rules = duty_desk::domain::person_rules::PersonRules::default();
     let data = Data {
         summaries: &w.summaries,
         weights: &w.weights,
@@ -376,6 +379,9 @@ fn report(
         now,
         by: "宋雪梅".into(),
         escalation: Default::default(),
+        persons: w.persons,
+        looks: &[],
+        person_rules: &rules,
     };
     build(
         &Spec {
@@ -383,6 +389,8 @@ fn report(
             date: Some(date),
             from: None,
             since,
+            to: None,
+            officer: None,
         },
         &data,
     )
@@ -580,4 +588,40 @@ fn reports_follow_the_live_weights() {
     assert_eq!(top(&w), "MD-2026-000009");
     w.weights.set("扬言极端", 0).unwrap();
     assert_eq!(top(&w), "MD-2026-000001");
+}
+
+#[test]
+fn overdue_and_lost_key_persons_are_counted_in_the_daily_report_and_handover_without_names() {
+    let mut w = world();
+    w.persons = duty_desk::domain::reports::PersonCounts {
+        overdue: 2,
+        lost: 1,
+        review_due: 3,
+    };
+    let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let now = date
+        .and_hms_opt(18, 0, 0)
+        .unwrap()
+        .and_local_timezone(FixedOffset::east_opt(8 * 3600).unwrap())
+        .unwrap();
+    let daily = report(&w, Kind::Daily, date, now, None, None);
+    assert!(
+        daily.text.contains("重点人员逾期未访2人、失访1人"),
+        "{}",
+        daily.text
+    );
+    let handover = report(&w, Kind::Handover, date, now, None, None);
+    assert!(
+        handover.text.contains("重点人员逾期未访2人、失访1人"),
+        "{}",
+        handover.text
+    );
+    assert!(
+        handover.text.contains("重点人员待复核3人"),
+        "{}",
+        handover.text
+    );
+    w.persons = Default::default();
+    let quiet = report(&w, Kind::Daily, date, now, None, None);
+    assert!(!quiet.text.contains("逾期未访"), "{}", quiet.text);
 }

@@ -691,7 +691,13 @@ fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
     assert!(!zb.has_form(), "{:?}", zb.form().error);
     let p = match local
         .local
-        .handle(&caller("admin1"), Request::Person { id: pid.clone() })
+        .handle(
+            &caller("admin1"),
+            Request::Person {
+                id: pid.clone(),
+                reason: None,
+            },
+        )
         .unwrap()
         .response
     {
@@ -1233,6 +1239,8 @@ fn the_daily_report_reaches_the_clipboard_in_three_keys_from_any_screen() {
                 date: None,
                 from: None,
                 since: None,
+                to: None,
+                officer: None,
             },
         },
     ) {
@@ -1610,4 +1618,141 @@ fn a_list_sorts_by_any_column_by_command_or_by_the_cycling_key() {
         "{}",
         zb.status()
     );
+}
+
+#[test]
+fn failed_visits_by_keyboard_raise_lost_contact_acknowledged_with_a_plan() {
+    use duty_desk::domain::lists::PersonCategory;
+    let (local, _dir) = shared();
+    let new = duty_desk::domain::person::NewPerson {
+        name: "褚某某".into(),
+        village: "东河村".into(),
+        category: PersonCategory::Released,
+        risk: RiskLevel::Medium,
+        officer: "tj1".into(),
+        interval_days: None,
+        reason: "安置帮教".into(),
+        review_date: Some(clock::now().date_naive() + chrono::Days::new(90)),
+        phone: None,
+        id_number: None,
+        grade: None,
+        household: None,
+    };
+    let pid = match local
+        .local
+        .handle(&caller("zb1"), Request::AddPerson { new })
+        .unwrap()
+        .response
+    {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let mut tj = Desk::open(&local, "tj1");
+    for _ in 0..3 {
+        tj.go(&pid)
+            .key(KeyCode::Char('v'))
+            .field("是否见面")
+            .pick("外出务工")
+            .submit();
+        assert!(!tj.has_form(), "{:?}", tj.form().error);
+    }
+    let read = |who: &str| match local
+        .local
+        .handle(
+            &caller(who),
+            Request::Person {
+                id: pid.clone(),
+                reason: None,
+            },
+        )
+        .unwrap()
+        .response
+    {
+        Response::Person(p) => p,
+        other => panic!("{other:?}"),
+    };
+    let p = read("zb1");
+    assert_eq!(p.failed_in_a_row(), 3);
+    assert!(p.lost_contact());
+
+    let mut zb = Desk::open(&local, "zb1");
+    // The 预警 strip knows whom by id only; 责任人 get no ids.
+    assert_eq!(zb.app.data.person_alerts, vec![pid.clone()]);
+    assert!(tj.app.data.person_alerts.is_empty());
+    zb.key(KeyCode::Char('4')).go(&pid).key(KeyCode::Char('w'));
+    assert_eq!(zb.form().kind, FormKind::PersonAck);
+    zb.submit();
+    assert!(zb.has_form(), "a plan is required to acknowledge 失访");
+    zb.field("措施")
+        .typed("请村委会联系其家属，每周报告去向")
+        .submit();
+    assert!(!zb.has_form(), "{:?}", zb.form().error);
+    let p = read("ld1");
+    assert!(!p.lost_contact());
+    assert_eq!(
+        p.alerts[0].plan.as_deref(),
+        Some("请村委会联系其家属，每周报告去向")
+    );
+}
+
+#[test]
+fn a_person_outside_scope_opens_only_with_a_reason_typed_at_the_prompt() {
+    use duty_desk::domain::lists::PersonCategory;
+    use duty_desk::tui::overlay::detail::Record;
+    let (local, _dir) = shared();
+    let new = duty_desk::domain::person::NewPerson {
+        name: "卫某某".into(),
+        village: "东河村".into(),
+        category: PersonCategory::Hardship,
+        risk: RiskLevel::Low,
+        officer: "tj1".into(),
+        interval_days: None,
+        reason: "困难帮扶".into(),
+        review_date: Some(clock::now().date_naive() + chrono::Days::new(90)),
+        phone: None,
+        id_number: None,
+        grade: None,
+        household: None,
+    };
+    let pid = match local
+        .local
+        .handle(&caller("zb1"), Request::AddPerson { new })
+        .unwrap()
+        .response
+    {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let mut tj2 = Desk::open(&local, "tj2");
+    tj2.go(&pid);
+    // Refused, and the prompt asks for the reason on the command line.
+    match tj2.app.overlays.last() {
+        Some(Overlay::Command(c)) => assert_eq!(c.input.text(), format!("go {pid} ")),
+        other => panic!("no prompt: {other:?}"),
+    }
+    tj2.typed("家属来电求助，核实情况").key(KeyCode::Enter);
+    let shown = tj2.app.overlays.iter().find_map(|o| match o {
+        Overlay::Detail(d) => d.record.clone(),
+        _ => None,
+    });
+    assert!(
+        matches!(&shown, Some(Record::Person(p)) if p.name == "卫某某"),
+        "{shown:?}"
+    );
+    let events = match local
+        .local
+        .handle(&caller("admin1"), Request::Audit { since: None })
+        .unwrap()
+        .response
+    {
+        Response::Audit(e) => e,
+        other => panic!("{other:?}"),
+    };
+    let glass: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "破格查阅重点人员")
+        .collect();
+    assert_eq!(glass.len(), 1);
+    assert_eq!(glass[0].actor, "tj2");
+    assert!(glass[0].detail.contains("家属来电求助"));
 }

@@ -65,6 +65,8 @@ pub fn daily_report(
             date: None,
             from: None,
             since: None,
+            to: None,
+            officer: None,
         },
     };
     // The first report decodes every summary; later ones only what changed.

@@ -568,6 +568,9 @@ pub fn list(desk: &mut dyn Desk, a: List) -> anyhow::Result<Printed> {
 #[derive(Args)]
 pub struct Show {
     id: String,
+    /// 查看不在自己负责范围内的重点人员时须写明理由（记入操作日志）
+    #[arg(long, value_name = "理由")]
+    reason: Option<String>,
 }
 
 /// One case (MD-…) or one key person (RY-…).
@@ -578,7 +581,10 @@ pub fn show(desk: &mut dyn Desk, a: Show) -> anyhow::Result<Printed> {
     let id = a.id.trim().to_uppercase();
     match RecordKind::of_id(&id) {
         RecordKind::Person => {
-            let p = desk.person(&id)?;
+            let p: crate::domain::person::KeyPerson = desk.ask(Request::Person {
+                id: id.clone(),
+                reason: a.reason,
+            })?;
             Ok(Printed::new(
                 person_json(&p, today),
                 person_text(&p, today, &names).trim_end(),

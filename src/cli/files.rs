@@ -42,6 +42,9 @@ pub enum ExportCmd {
         /// 包括已解除列管的人员
         #[arg(long)]
         all: bool,
+        /// 人户分离：只导出户籍在该乡镇的人员，作为给该乡镇的通报名单
+        #[arg(long, value_name = "乡镇名")]
+        notify: Option<String>,
     },
 }
 
@@ -66,9 +69,14 @@ pub fn export(desk: &mut dyn Desk, cmd: ExportCmd) -> anyhow::Result<Printed> {
             let n = files::ledger::export(desk, format, &out, filter)?;
             ("件案件", out, n)
         }
-        ExportCmd::Persons { format, out, all } => {
+        ExportCmd::Persons {
+            format,
+            out,
+            all,
+            notify,
+        } => {
             let format = Format::choose(format.as_deref(), &out)?;
-            let n = files::persons::export(desk, format, &out, all, today())?;
+            let n = files::persons::export(desk, format, &out, all, notify, today())?;
             ("名重点人员", out, n)
         }
     };

@@ -80,6 +80,9 @@ pub fn person_json(p: &KeyPerson, today: NaiveDate) -> Value {
         obj.insert("visit_overdue".into(), Value::Bool(p.visit_overdue(today)));
         obj.insert("past_review".into(), Value::Bool(p.past_review(today)));
         obj.insert("active".into(), Value::Bool(p.is_active()));
+        obj.insert("standing".into(), Value::from(p.standing(today).label()));
+        obj.insert("grade".into(), Value::from(p.grade().label()));
+        obj.insert("lost_contact".into(), Value::Bool(p.lost_contact()));
     }
     v
 }
@@ -175,11 +178,13 @@ pub fn persons_table(items: &[KeyPerson], today: NaiveDate) -> String {
         .iter()
         .map(|p| {
             let mut due = p.next_visit_due().to_string();
-            if p.visit_overdue(today) {
-                due.push_str(" 逾期");
+            if p.lost_contact() {
+                due.push_str(" 失访");
+            } else if p.visit_overdue(today) {
+                due.push_str(" 逾期未访");
             }
             let review = if p.past_review(today) {
-                format!("{} 已过期", p.review_date)
+                format!("{} 待复核", p.review_date)
             } else {
                 p.review_date.to_string()
             };
@@ -188,7 +193,7 @@ pub fn persons_table(items: &[KeyPerson], today: NaiveDate) -> String {
                 p.name.clone(),
                 p.village.clone(),
                 p.category.label().to_string(),
-                p.risk.label().to_string(),
+                p.grade().label().to_string(),
                 due,
                 review,
             ]
@@ -200,8 +205,8 @@ pub fn persons_table(items: &[KeyPerson], today: NaiveDate) -> String {
             ("姓名", 8),
             ("村(社区)", 10),
             ("类别", 16),
-            ("风险", 4),
-            ("下次走访", 16),
+            ("等级", 4),
+            ("下次走访", 20),
             ("复核日期", 18),
         ],
         &rows,
@@ -437,19 +442,21 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate, names: &Names) -> String {
         p.id,
         c(&p.name),
         p.category.label(),
-        if p.is_active() {
-            ""
-        } else {
-            "  【已解除列管】"
+        match p.standing(today) {
+            crate::domain::person::Standing::Active => String::new(),
+            s => format!("  【{}】", s.label()),
         }
     ));
     o.push_str(&format!(
-        "村(社区)：{}    风险：{}    责任人：{}    走访周期：{} 天\n",
+        "村(社区)：{}    危险等级：{}    责任人：{}    走访周期：{} 天\n",
         c(&p.village),
-        p.risk.label(),
+        p.grade().label(),
         c(&p.officer),
         p.interval_days
     ));
+    if let Some(h) = &p.household {
+        o.push_str(&format!("人户分离：户籍在{}\n", c(h)));
+    }
     o.push_str(&format!("列管理由：{}\n", c(&p.reason)));
     o.push_str(&format!(
         "复核日期：{}{}    下次走访：{}{}\n",
@@ -461,11 +468,19 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate, names: &Names) -> String {
         },
         p.next_visit_due(),
         if p.visit_overdue(today) {
-            "（已逾期）"
+            "（逾期未访）"
         } else {
             ""
         }
     ));
+    for a in p.open_alerts() {
+        o.push_str(&format!(
+            "【预警：{}】{}（desk person ack {} --plan 措施）\n",
+            a.kind.label(),
+            c(&a.detail),
+            p.id
+        ));
+    }
     if let Some(x) = &p.phone {
         o.push_str(&format!("电话：{x}\n"));
     }
@@ -473,8 +488,12 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate, names: &Names) -> String {
         o.push_str(&format!("身份证号：{x}\n"));
     }
     for v in &p.visits {
+        let met = v
+            .failed
+            .map(|f| format!(" 未见面（{}）", f.label()))
+            .unwrap_or_default();
         o.push_str(&format!(
-            "  走访 {} {} {}：{}\n",
+            "  走访 {} {} {}{met}：{}\n",
             v.date,
             v.method.label(),
             who(&v.by),

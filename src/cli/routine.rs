@@ -463,14 +463,20 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
 
 #[derive(Args)]
 pub struct ReportArgs {
-    #[arg(value_name = "daily|monthly|analysis|handover")]
+    #[arg(value_name = "daily|monthly|analysis|handover|access")]
     kind: String,
     /// 统计到哪一天（默认今天）
     #[arg(long, value_name = "日期")]
     date: Option<String>,
-    /// 研判会：统计期间从哪天起（默认本半月的第一天）
+    /// 研判会：统计期间从哪天起（默认本半月的第一天）；查阅情况：从哪天起（默认 30 天前）
     #[arg(long, value_name = "日期")]
     from: Option<String>,
+    /// 查阅情况：统计到哪一天（默认今天）
+    #[arg(long, value_name = "日期")]
+    to: Option<String>,
+    /// 查阅情况：只看这位值班员的查阅
+    #[arg(long, value_name = "登录名")]
+    officer: Option<String>,
     /// 交接班：本班从何时起（如 08:00、昨天 20:00；默认 12 小时前）
     #[arg(long, value_name = "时间")]
     since: Option<String>,
@@ -490,6 +496,8 @@ pub fn report_cmd(desk: &mut dyn Desk, a: ReportArgs) -> anyhow::Result<Printed>
             .as_deref()
             .map(|s| parse_time(s, clock::now()))
             .transpose()?,
+        to: dates(a.to.as_deref())?,
+        officer: a.officer,
     };
     report(desk, spec, a.xlsx.as_deref())
 }
@@ -513,12 +521,14 @@ pub fn report_json(r: &Report) -> anyhow::Result<Value> {
         Figures::Monthly(f) => serde_json::to_value(f)?,
         Figures::Analysis(f) => serde_json::to_value(f)?,
         Figures::Handover(f) => serde_json::to_value(f)?,
+        Figures::Access(f) => serde_json::to_value(f)?,
     };
     let kind = match r.kind {
         Kind::Daily => "daily",
         Kind::Monthly => "monthly",
         Kind::Analysis => "analysis",
         Kind::Handover => "handover",
+        Kind::Access => "access",
     };
     Ok(json!({"kind": kind, "title": r.title, "text": r.text, "figures": figures}))
 }

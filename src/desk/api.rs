@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use super::ledger::{ImportBatch, ImportReport, LedgerFilter};
 use super::ops::{Change, Op};
 use crate::domain::dispute::{Dispute, NewDispute};
+use crate::domain::lists::{PersonCategory, PersonGrade};
 use crate::domain::officer::Officer;
 use crate::domain::period::SensitivePeriod;
 use crate::domain::person::{KeyPerson, NewPerson};
-use crate::domain::reports::{Report, Spec};
+use crate::domain::person_rules::PersonRules;
+use crate::domain::reports::{PersonCounts, Report, Spec};
 use crate::domain::risk::RiskWeights;
 use crate::domain::rollcall::{NewRollcall, RollcallSettings, RollcallSheet};
 use crate::domain::settings::Settings;
@@ -38,8 +40,20 @@ pub enum Request {
     Persons {
         include_ended: bool,
     },
+    /// One key person. Outside the officer's scope only with a typed
+    /// `reason` (break the glass), recorded and marked in the audit log.
     Person {
         id: String,
+        reason: Option<String>,
+    },
+    /// How many key persons stand where (在册, 逾期未访, 失访, 待复核):
+    /// counts only, for 只读 and the status line.
+    PersonCounts,
+    /// The register's rules: visit cadence, 失访, retention, access flags.
+    PersonRules,
+    /// Changes the register's rules (管理员), recorded in the audit log.
+    SetPersonRules {
+        edit: RulesEdit,
     },
     Officers,
     Lists,
@@ -102,6 +116,8 @@ pub enum Request {
     /// The key-person register for export; recorded as 导出重点人员.
     ExportPersons {
         include_ended: bool,
+        /// 通报: only the persons whose household is in this township.
+        notify: Option<String>,
     },
     /// Rows of an imported ledger, sent in batches that fit a frame; the
     /// batch with `finish` checks them all and writes them in one transaction.
@@ -194,6 +210,8 @@ impl Request {
                 | Request::Periods
                 | Request::Rollcall { .. }
                 | Request::Report { .. }
+                | Request::PersonCounts
+                | Request::PersonRules
         )
     }
 }
@@ -232,7 +250,9 @@ impl Request {
             | Request::RiskSetup
             | Request::Periods
             | Request::Rollcall { .. }
-            | Request::Report { .. } => Resend::Freely,
+            | Request::Report { .. }
+            | Request::PersonCounts
+            | Request::PersonRules => Resend::Freely,
             Request::Register { .. }
             | Request::Change { .. }
             | Request::AddPerson { .. }
@@ -247,10 +267,39 @@ impl Request {
             | Request::RecordRollcall { .. }
             | Request::SetRollcall { .. }
             | Request::SetEscalation { .. }
-            | Request::Sweep => Resend::WithKey,
+            | Request::Sweep
+            | Request::SetPersonRules { .. } => Resend::WithKey,
             Request::Backup { .. } | Request::ImportLedger { .. } => Resend::Never,
         }
     }
+}
+
+/// One change to the register's rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RulesEdit {
+    Cadence {
+        category: PersonCategory,
+        grade: PersonGrade,
+        days: u32,
+    },
+    LostAfter(u32),
+    RetentionDays(u32),
+    DutyHours(u32, u32),
+    Burst {
+        persons: u32,
+        minutes: u32,
+    },
+}
+
+/// The register in numbers, naming nobody.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterCounts {
+    /// On the active watchlist.
+    pub active: u32,
+    pub standing: PersonCounts,
+    /// Persons with an unacknowledged alert (失访, 危险等级): by id only, and
+    /// only to those who watch for alerts (值班员, 领导, 管理员).
+    pub alerts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +417,8 @@ pub enum Response {
     Undone(UndoInfo),
     Escalation(Thresholds),
     Swept(Swept),
+    PersonCounts(RegisterCounts),
+    PersonRules(Box<PersonRules>),
 }
 
 /// An undoable (or undone) change, as the officer is told about it.
@@ -464,6 +515,8 @@ replies! {
     Dispute => Dispute(box),
     KeyPerson => Person(box),
     Vec<KeyPerson> => Persons,
+    RegisterCounts => PersonCounts,
+    PersonRules => PersonRules(box),
     Officer => Officer,
     Vec<Officer> => Officers,
     Lists => Lists,
@@ -510,7 +563,10 @@ pub trait DeskExt: Desk {
     }
 
     fn person(&mut self, id: &str) -> Result<KeyPerson, DeskError> {
-        self.ask(Request::Person { id: id.to_string() })
+        self.ask(Request::Person {
+            id: id.to_string(),
+            reason: None,
+        })
     }
 
     fn persons(&mut self, include_ended: bool) -> Result<Vec<KeyPerson>, DeskError> {

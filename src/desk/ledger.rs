@@ -12,11 +12,12 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::api::{DeskError, Response};
-use super::local::{committed, mask_person, sees_contacts, Local, Reply};
+use super::local::{committed, sees_contacts, Local, Reply};
 use crate::domain::dispute::{Dispute, HistoryEntry, Time};
 use crate::domain::ledger::{same_dispute_key, Column, LedgerRow};
 use crate::domain::limits::{size_text, MAX_IMPORT_ROWS, MAX_STAGED_BYTES};
 use crate::domain::officer::{check, Capability, Officer};
+use crate::domain::record::Read;
 use crate::domain::text::{clean_line, mask_digits};
 use crate::domain::workflow::Status;
 use crate::store::{StoreError, Tx};
@@ -311,36 +312,35 @@ pub(crate) fn export(
     })
 }
 
-/// `ExportPersons`: the register leaves the desk only with a desk role, and
-/// every export is logged.
+/// `ExportPersons`: the register leaves the desk only with a desk role and
+/// within the officer's scope; every export names the persons it wrote. With
+/// `notify` it is the 通报 list for another township (人户分离).
 pub(crate) fn export_persons(
     local: &Local,
     me: &Officer,
     include_ended: bool,
+    notify: Option<String>,
     now: Time,
 ) -> Result<Reply, DeskError> {
     check(me, Capability::Desk, false, "导出重点人员名单")?;
-    let mut persons = local.store().persons()?;
-    persons.retain(|p| include_ended || p.is_active());
-    local.store().write(&me.login, now, |tx| {
-        tx.audit(
-            "导出重点人员",
-            "",
-            &format!(
-                "{} 人{}",
-                persons.len(),
-                if include_ended {
-                    "（含已解除列管）"
-                } else {
-                    ""
-                }
-            ),
-        );
-        Ok::<_, StoreError>(())
-    })?;
-    for p in &mut persons {
-        mask_person(me, p);
-    }
+    let notify = notify.map(|t| clean_line(&t)).filter(|t| !t.is_empty());
+    let persons = local.persons_in_scope(
+        me,
+        |p| {
+            (include_ended || p.is_active())
+                && notify
+                    .as_ref()
+                    .is_none_or(|t| p.household.as_deref() == Some(t.as_str()))
+        },
+        now,
+    )?;
+    let ids: Vec<String> = persons.iter().map(|p| p.id.clone()).collect();
+    let detail = match &notify {
+        Some(t) => format!("通报{t} {} 人", ids.len()),
+        None if include_ended => format!("{} 人（含已解除列管）", ids.len()),
+        None => format!("{} 人", ids.len()),
+    };
+    local.log_read(me, Read::Export, &ids, &detail, now)?;
     Ok(Reply {
         response: Response::Persons(persons),
         notice: None,

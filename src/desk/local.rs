@@ -16,7 +16,6 @@ use crate::domain::limits::{size_text, MAX_DRAFT_BYTES, MAX_NAME_CHARS};
 use crate::domain::lists::{Role, DEFAULT_CATEGORIES, DEFAULT_UNITS};
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
-use crate::domain::record::Read;
 use crate::domain::settings::Settings;
 use crate::domain::text::{clean_line, mask_digits, required_line};
 use crate::store::codec::{decode, encode};
@@ -35,7 +34,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn plain(response: Response) -> Reply {
+    pub(crate) fn plain(response: Response) -> Reply {
         Reply {
             response,
             notice: None,
@@ -120,6 +119,7 @@ impl Local {
             }
             Request::Dispute { id } => {
                 let mut d = self.store.dispute(&id)?;
+                self.log_linked(&me, &d, now)?;
                 if !sees_contacts(&me, d.is_assignee(&me.login)) {
                     for p in &mut d.parties {
                         p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
@@ -128,7 +128,14 @@ impl Local {
                 Ok(Reply::plain(Response::Dispute(Box::new(d))))
             }
             Request::Persons { include_ended } => self.read_persons(&me, include_ended, now),
-            Request::Person { id } => self.read_person(&me, &id, now),
+            Request::Person { id, reason } => self.read_person(&me, &id, reason, now),
+            Request::PersonCounts => Ok(Reply::plain(Response::PersonCounts(
+                self.person_counts(Some(&me), now)?,
+            ))),
+            Request::PersonRules => Ok(Reply::plain(Response::PersonRules(Box::new(
+                self.person_rules()?,
+            )))),
+            Request::SetPersonRules { edit } => self.set_person_rules(&me, edit, now),
             Request::Officers => Ok(Reply::plain(Response::Officers(self.store.officers()?))),
             Request::Lists => Ok(Reply::plain(Response::Lists(self.lists()?))),
             Request::Audit { since } => {
@@ -137,6 +144,7 @@ impl Local {
                 if let Some(since) = since {
                     events.retain(|e| e.at.date_naive() >= since);
                 }
+                let mut events = self.audit_for(&me, events, now)?;
                 // The record hashes are for `desk check`; an import's would
                 // make the log megabytes long.
                 for e in &mut events {
@@ -166,9 +174,10 @@ impl Local {
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
             Request::RosterAdd { .. } => unreachable!("handled above"),
             Request::ExportLedger { filter } => super::ledger::export(self, &me, filter, now),
-            Request::ExportPersons { include_ended } => {
-                super::ledger::export_persons(self, &me, include_ended, now)
-            }
+            Request::ExportPersons {
+                include_ended,
+                notify,
+            } => super::ledger::export_persons(self, &me, include_ended, notify, now),
             Request::ImportLedger { batch } => super::ledger::import(self, &me, batch, now),
             Request::LastAction => Ok(Reply::plain(Response::Undoable(super::undo::last_action(
                 self, &me, now,
@@ -373,35 +382,6 @@ impl Local {
         ))
     }
 
-    /// Every read of the key-person register is logged: who viewed whom, when.
-    fn read_persons(
-        &self,
-        me: &Officer,
-        include_ended: bool,
-        now: Time,
-    ) -> Result<Reply, DeskError> {
-        let mut persons = self.store.persons()?;
-        persons.retain(|p| include_ended || p.is_active());
-        self.store.write(&me.login, now, |tx| {
-            tx.audit(Read::Persons.action(), "", &format!("{} 人", persons.len()));
-            Ok::<_, StoreError>(())
-        })?;
-        for p in &mut persons {
-            mask_person(me, p);
-        }
-        Ok(Reply::plain(Response::Persons(persons)))
-    }
-
-    fn read_person(&self, me: &Officer, id: &str, now: Time) -> Result<Reply, DeskError> {
-        let mut p = self.store.person(id)?;
-        self.store.write(&me.login, now, |tx| {
-            tx.audit(Read::Person.action(), id, &p.name);
-            Ok::<_, StoreError>(())
-        })?;
-        mask_person(me, &mut p);
-        Ok(Reply::plain(Response::Person(Box::new(p))))
-    }
-
     /// Reads, changes and writes one dispute in one transaction, refusing the
     /// change when the record moved on since the officer saw it.
     pub(crate) fn change_dispute(
@@ -553,11 +533,4 @@ fn may_keep_draft(
 /// 领导 and 管理员 see phones and ID numbers in full; others only on their own cases.
 pub(crate) fn sees_contacts(me: &Officer, own: bool) -> bool {
     matches!(me.role, Role::Admin | Role::Leader) || own
-}
-
-pub(crate) fn mask_person(me: &Officer, p: &mut KeyPerson) {
-    if !sees_contacts(me, p.officer == me.login) {
-        p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
-        p.id_number = p.id_number.as_deref().map(|x| mask_digits(x, 6, 4));
-    }
 }

@@ -10,6 +10,7 @@ pub mod local;
 pub mod ops;
 pub mod paths;
 pub mod peer;
+mod persons;
 pub mod remote;
 mod report_summaries;
 mod routine;

@@ -263,6 +263,24 @@ pub(crate) fn write_config<T: serde::Serialize>(
     ))
 }
 
+/// The looks at the register the access report covers (none for others).
+fn access_looks(
+    local: &Local,
+    spec: &reports::Spec,
+    date: chrono::NaiveDate,
+) -> Result<Vec<reports::access::Look>, DeskError> {
+    if spec.kind != Kind::Access {
+        return Ok(Vec::new());
+    }
+    let (from, to) = reports::access::period(spec, date);
+    if from > to {
+        return Err(DeskError::Invalid(format!(
+            "起始日期 {from} 晚于结束日期 {to}"
+        )));
+    }
+    local.looks(from, to, spec.officer.as_deref())
+}
+
 /// Gathers what the report needs (only that: a monthly report reads no
 /// audit log) and builds it.
 pub(crate) fn report(
@@ -271,8 +289,8 @@ pub(crate) fn report(
     spec: &reports::Spec,
     now: Time,
 ) -> Result<Reply, DeskError> {
-    if !spec.kind.readable_by(me.role) {
-        check(me, Capability::Desk, false, "查看交接班")?;
+    if let Some((capability, what)) = spec.kind.needs() {
+        check(me, capability, false, what)?;
     }
     let today = now.date_naive();
     let date = spec.date.unwrap_or(today);
@@ -331,6 +349,12 @@ pub(crate) fn report(
     } else {
         Vec::new()
     };
+    let person_rules = local.person_rules()?;
+    let looks = access_looks(local, spec, date)?;
+    let persons = match spec.kind {
+        Kind::Daily | Kind::Handover => local.report_person_counts(now)?,
+        Kind::Monthly | Kind::Analysis | Kind::Access => Default::default(),
+    };
     let spec = reports::Spec {
         date: Some(date),
         ..spec.clone()
@@ -349,6 +373,9 @@ pub(crate) fn report(
                 now,
                 by: me.name.clone(),
                 escalation,
+                persons,
+                looks: &looks,
+                person_rules: &person_rules,
             },
         )
     })?;

@@ -172,6 +172,32 @@ labelled!(
 );
 
 labelled!(
+    /// 危险等级 of a key person: the health system's 0–5 for 严重精神障碍患者,
+    /// 低/中/高 for everyone else (`PersonGrade::fits` says which).
+    PersonGrade, "危险等级" {
+        G0 => "0级",
+        G1 => "1级",
+        G2 => "2级",
+        G3 => "3级",
+        G4 => "4级",
+        G5 => "5级",
+        Low => "低",
+        Medium => "中",
+        High => "高",
+    }
+);
+
+labelled!(
+    /// Why a visit did not meet the person (未见面).
+    FailReason, "未见面原因" {
+        Away => "外出务工",
+        Refused => "拒绝见面",
+        Missing => "下落不明",
+        Other => "其他",
+    }
+);
+
+labelled!(
     /// 角色 of an officer; decides what they may do.
     Role, "角色" {
         Admin => "管理员",

@@ -1,6 +1,7 @@
 //! The pure core: types and rules, no I/O. Nothing here knows about redb,
 //! sockets or terminals.
 
+pub mod access;
 pub mod alert;
 pub mod assign_hint;
 pub mod casework;
@@ -15,6 +16,7 @@ pub mod names;
 pub mod officer;
 pub mod period;
 pub mod person;
+pub mod person_rules;
 pub mod reading;
 pub mod record;
 pub mod reports;

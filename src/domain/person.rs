@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::dispute::Time;
 use super::limits::{MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
-use super::lists::{PersonCategory, RiskLevel, VisitMethod};
+use super::lists::{FailReason, PersonCategory, PersonGrade, RiskLevel, VisitMethod};
+use super::person_rules::PersonRules;
 use super::text::{clean_line, required_line, required_name};
 use super::DomainError;
 
@@ -17,6 +18,79 @@ pub struct PersonVisit {
     pub by: String,
     pub finding: String,
     pub recorded_at: Time,
+    /// Set when the visit did not meet the person (未见面).
+    #[serde(default)]
+    pub failed: Option<FailReason>,
+    /// The grade assessed at this visit, when one was.
+    #[serde(default)]
+    pub grade: Option<PersonGrade>,
+}
+
+/// A visit as the officer records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitEntry {
+    pub date: NaiveDate,
+    pub method: VisitMethod,
+    pub finding: String,
+    /// None: the person was met.
+    #[serde(default)]
+    pub failed: Option<FailReason>,
+    #[serde(default)]
+    pub grade: Option<PersonGrade>,
+}
+
+/// What a person's alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersonAlertKind {
+    /// 失访: N failed visits in a row.
+    LostContact,
+    /// 3–5级: an unstable 严重精神障碍患者.
+    Unstable,
+}
+
+impl PersonAlertKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonAlertKind::LostContact => "失访",
+            PersonAlertKind::Unstable => "危险等级",
+        }
+    }
+}
+
+/// An alert on a key person: shown to 值班员 and 领导 until acknowledged;
+/// a 失访 alert is acknowledged only with a plan (措施).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonAlert {
+    pub kind: PersonAlertKind,
+    pub raised_at: Time,
+    pub detail: String,
+    #[serde(default)]
+    pub acked_by: Option<String>,
+    #[serde(default)]
+    pub acked_at: Option<Time>,
+    #[serde(default)]
+    pub plan: Option<String>,
+}
+
+/// Where an entry stands on the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// On the active watchlist.
+    Active,
+    /// Past its review date: off the watchlist until someone decides (待复核).
+    ReviewDue,
+    /// Ended at review; the record stays.
+    Ended,
+}
+
+impl Standing {
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Active => "在册",
+            Standing::ReviewDue => "待复核",
+            Standing::Ended => "已解除",
+        }
+    }
 }
 
 /// 复核: the entry was extended with a new reason, or ended.
@@ -57,6 +131,14 @@ pub struct KeyPerson {
     /// Set when the entry was ended at review; it leaves the watchlist.
     #[serde(default)]
     pub ended_at: Option<Time>,
+    /// 危险等级; entries from before grades existed read theirs from `risk`.
+    #[serde(default)]
+    pub grade: Option<PersonGrade>,
+    /// 人户分离: the township of the household registration, when not ours.
+    #[serde(default)]
+    pub household: Option<String>,
+    #[serde(default)]
+    pub alerts: Vec<PersonAlert>,
 }
 
 /// What an officer fills in to put someone on the register.
@@ -75,16 +157,10 @@ pub struct NewPerson {
     pub phone: Option<String>,
     #[serde(default)]
     pub id_number: Option<String>,
-}
-
-/// Default visit interval from the risk grade.
-pub fn default_interval(risk: RiskLevel) -> u32 {
-    match risk {
-        RiskLevel::Critical => 7,
-        RiskLevel::High => 15,
-        RiskLevel::Medium => 30,
-        RiskLevel::Low => 90,
-    }
+    #[serde(default)]
+    pub grade: Option<PersonGrade>,
+    #[serde(default)]
+    pub household: Option<String>,
 }
 
 pub fn check_id_number(id: &str) -> Result<String, DomainError> {
@@ -104,6 +180,7 @@ impl KeyPerson {
     pub fn register(
         id: String,
         new: NewPerson,
+        rules: &PersonRules,
         by: &str,
         now: Time,
     ) -> Result<KeyPerson, DomainError> {
@@ -119,14 +196,15 @@ impl KeyPerson {
                 "复核日期 {review_date} 必须在今天之后"
             )));
         }
-        let interval_days = new
-            .interval_days
-            .unwrap_or_else(|| default_interval(new.risk));
-        if !(1..=365).contains(&interval_days) {
-            return Err(DomainError::invalid(
-                "走访周期应在 1 到 365 天之间".to_string(),
-            ));
-        }
+        let grade = match new.grade {
+            Some(g) => g.check(new.category)?,
+            None => PersonGrade::from_risk(new.category, new.risk),
+        };
+        let interval_days = rules.interval(new.category, grade);
+        let household = new
+            .household
+            .map(|h| clean_line(&h))
+            .filter(|h| !h.is_empty());
         let phone = match new.phone.map(|p| clean_line(&p)).filter(|p| !p.is_empty()) {
             Some(p) => Some(super::dispute::check_phone(&p)?),
             None => None,
@@ -139,7 +217,7 @@ impl KeyPerson {
             Some(p) => Some(check_id_number(&p)?),
             None => None,
         };
-        Ok(KeyPerson {
+        let mut p = KeyPerson {
             id,
             rev: 0,
             name,
@@ -157,6 +235,123 @@ impl KeyPerson {
             visits: Vec::new(),
             reviews: Vec::new(),
             ended_at: None,
+            grade: Some(grade),
+            household,
+            alerts: Vec::new(),
+        };
+        p.grade_alert(None, now);
+        Ok(p)
+    }
+
+    /// Raises the 危险等级 alert when the grade became unstable.
+    fn grade_alert(&mut self, before: Option<PersonGrade>, now: Time) {
+        let g = self.grade();
+        if g.is_unstable() && before.is_none_or(|b| !b.is_unstable()) {
+            self.raise(
+                PersonAlertKind::Unstable,
+                format!("{}危险等级 {}", self.category.label(), g.label()),
+                now,
+            );
+        }
+    }
+
+    fn raise(&mut self, kind: PersonAlertKind, detail: String, now: Time) {
+        self.alerts.push(PersonAlert {
+            kind,
+            raised_at: now,
+            detail,
+            acked_by: None,
+            acked_at: None,
+            plan: None,
+        });
+    }
+
+    pub fn grade(&self) -> PersonGrade {
+        self.grade
+            .unwrap_or_else(|| PersonGrade::from_risk(self.category, self.risk))
+    }
+
+    /// Alerts nobody has acknowledged yet.
+    pub fn open_alerts(&self) -> impl Iterator<Item = &PersonAlert> {
+        self.alerts.iter().filter(|a| a.acked_by.is_none())
+    }
+
+    /// Failed visits since the last one that met the person.
+    pub fn failed_in_a_row(&self) -> u32 {
+        let mut visits: Vec<&PersonVisit> = self.visits.iter().collect();
+        visits.sort_by_key(|v| (v.date, v.recorded_at));
+        visits
+            .iter()
+            .rev()
+            .take_while(|v| v.failed.is_some())
+            .count() as u32
+    }
+
+    /// 失访: an unacknowledged lost-contact alert stands.
+    pub fn lost_contact(&self) -> bool {
+        self.open_alerts()
+            .any(|a| a.kind == PersonAlertKind::LostContact)
+    }
+
+    pub fn standing(&self, today: NaiveDate) -> Standing {
+        if self.ended_at.is_some() {
+            Standing::Ended
+        } else if self.review_date < today {
+            Standing::ReviewDue
+        } else {
+            Standing::Active
+        }
+    }
+
+    /// Ended longer ago than the retention period: personal fields are
+    /// masked for all but 管理员.
+    pub fn past_retention(&self, today: NaiveDate, retention_days: u32) -> bool {
+        self.ended_at
+            .is_some_and(|e| e.date_naive() + chrono::Days::new(u64::from(retention_days)) < today)
+    }
+
+    /// Removes the personal fields, keeping what counts need (编号, 村, 类别).
+    pub fn redact(&mut self) {
+        const GONE: &str = "（已过保存期）";
+        self.name = GONE.to_string();
+        self.reason = GONE.to_string();
+        self.phone = None;
+        self.id_number = None;
+        self.household = None;
+        for v in &mut self.visits {
+            v.finding = GONE.to_string();
+        }
+        for r in &mut self.reviews {
+            r.reason = GONE.to_string();
+        }
+        for a in &mut self.alerts {
+            a.detail = GONE.to_string();
+            a.plan = a.plan.as_ref().map(|_| GONE.to_string());
+        }
+    }
+
+    /// 签收 the open alerts; a 失访 alert needs a plan (措施).
+    pub fn ack_alerts(&mut self, plan: &str, by: &str, now: Time) -> Result<String, DomainError> {
+        let open: Vec<PersonAlertKind> = self.open_alerts().map(|a| a.kind).collect();
+        if open.is_empty() {
+            return Err(DomainError::refused("该人员没有待签收的预警".to_string()));
+        }
+        let plan = clean_line(plan);
+        if open.contains(&PersonAlertKind::LostContact) && plan.is_empty() {
+            return Err(DomainError::invalid(
+                "签收失访预警须写明措施（--plan）".to_string(),
+            ));
+        }
+        let plan = (!plan.is_empty()).then_some(plan);
+        for a in self.alerts.iter_mut().filter(|a| a.acked_by.is_none()) {
+            a.acked_by = Some(by.to_string());
+            a.acked_at = Some(now);
+            a.plan = plan.clone();
+        }
+        let kinds: Vec<&str> = open.iter().map(|k| k.label()).collect();
+        Ok(match &plan {
+            Some(p) => format!("{} 签收{}预警，措施：{p}", self.name, kinds.join("、")),
+            None => format!("{} 签收{}预警", self.name, kinds.join("、")),
         })
     }
 
@@ -164,51 +359,89 @@ impl KeyPerson {
         self.ended_at.is_none()
     }
 
+    /// The last visit that met the person.
     pub fn last_visit(&self) -> Option<NaiveDate> {
-        self.visits.iter().map(|v| v.date).max()
+        self.visits
+            .iter()
+            .filter(|v| v.failed.is_none())
+            .map(|v| v.date)
+            .max()
     }
 
-    /// The date the next visit is due: interval after the last visit, or after registration.
+    /// The date the next visit is due: the interval after the last
+    /// successful visit, or after registration.
     pub fn next_visit_due(&self) -> NaiveDate {
         let from = self.last_visit().unwrap_or(self.registered_at.date_naive());
         from + chrono::Days::new(u64::from(self.interval_days))
     }
 
+    /// 逾期未访: on the active watchlist and past the due date.
     pub fn visit_overdue(&self, today: NaiveDate) -> bool {
-        self.is_active() && self.next_visit_due() < today
+        self.standing(today) == Standing::Active && self.next_visit_due() < today
     }
 
     pub fn past_review(&self, today: NaiveDate) -> bool {
-        self.is_active() && self.review_date < today
+        self.standing(today) == Standing::ReviewDue
     }
 
+    /// Records a visit. A failed one counts towards 失访; a grade assessed
+    /// at the visit resets the cadence and may raise the 危险等级 alert.
+    /// Returns the alerts the visit raised.
     pub fn visit(
         &mut self,
-        date: NaiveDate,
-        method: VisitMethod,
-        finding: &str,
+        v: VisitEntry,
+        rules: &PersonRules,
         by: &str,
         now: Time,
-    ) -> Result<(), DomainError> {
+    ) -> Result<Vec<PersonAlertKind>, DomainError> {
         if !self.is_active() {
             return Err(DomainError::refused(
                 "该人员已解除列管，不能再登记走访".to_string(),
             ));
         }
-        if date > now.date_naive() {
+        if v.date > now.date_naive() {
             return Err(DomainError::invalid(format!(
-                "走访日期 {date} 还没到，不能登记"
+                "走访日期 {} 还没到，不能登记",
+                v.date
             )));
         }
-        let finding = required_line("走访情况", finding, MAX_TEXT_CHARS)?;
+        let finding = match v.failed {
+            Some(reason) => {
+                let note = clean_line(&v.finding);
+                if note.is_empty() {
+                    reason.label().to_string()
+                } else {
+                    required_line("走访情况", &note, MAX_TEXT_CHARS)?
+                }
+            }
+            None => required_line("走访情况", &v.finding, MAX_TEXT_CHARS)?,
+        };
+        let grade = v.grade.map(|g| g.check(self.category)).transpose()?;
+        let before = self.alerts.len();
         self.visits.push(PersonVisit {
-            date,
-            method,
+            date: v.date,
+            method: v.method,
             by: by.to_string(),
             finding,
             recorded_at: now,
+            failed: v.failed,
+            grade,
         });
-        Ok(())
+        if let Some(g) = grade {
+            let was = self.grade();
+            self.grade = Some(g);
+            self.interval_days = rules.interval(self.category, g);
+            self.grade_alert(Some(was), now);
+        }
+        let failed = self.failed_in_a_row();
+        if failed >= rules.lost_after && !self.lost_contact() {
+            self.raise(
+                PersonAlertKind::LostContact,
+                format!("连续 {failed} 次走访未见到本人"),
+                now,
+            );
+        }
+        Ok(self.alerts[before..].iter().map(|a| a.kind).collect())
     }
 
     /// 复核: extend with a new reason and review date, or end the entry (`next_review` None).
@@ -269,6 +502,22 @@ mod tests {
             review_date: NaiveDate::from_ymd_opt(2027, 5, 1),
             phone: Some("139-0000-2222".into()),
             id_number: None,
+            grade: None,
+            household: None,
+        }
+    }
+
+    fn reg(p: NewPerson) -> Result<KeyPerson, DomainError> {
+        KeyPerson::register("RY-1".into(), p, &PersonRules::default(), "a", at(11, 1))
+    }
+
+    fn met(d: NaiveDate) -> VisitEntry {
+        VisitEntry {
+            date: d,
+            method: VisitMethod::Home,
+            finding: "情绪稳定".into(),
+            failed: None,
+            grade: None,
         }
     }
 
@@ -276,46 +525,100 @@ mod tests {
     fn reason_and_review_date_are_required() {
         let mut p = new_person();
         p.reason = " ".into();
-        assert_eq!(
-            KeyPerson::register("RY-1".into(), p, "a", at(11, 1))
-                .unwrap_err()
-                .to_string(),
-            "列管理由不能为空"
-        );
+        assert_eq!(reg(p).unwrap_err().to_string(), "列管理由不能为空");
         let mut p = new_person();
         p.review_date = None;
-        assert_eq!(
-            KeyPerson::register("RY-1".into(), p, "a", at(11, 1))
-                .unwrap_err()
-                .to_string(),
-            "复核日期不能为空"
-        );
+        assert_eq!(reg(p).unwrap_err().to_string(), "复核日期不能为空");
         let mut p = new_person();
         p.id_number = Some("1234".into());
-        assert!(KeyPerson::register("RY-1".into(), p, "a", at(11, 1)).is_err());
+        assert!(reg(p).is_err());
+        let mut p = new_person();
+        p.grade = Some(PersonGrade::G3);
+        assert!(reg(p).is_err(), "0–5 only for 严重精神障碍患者");
     }
 
     #[test]
     fn visits_and_reviews_drive_the_watchlist() {
-        let mut p = KeyPerson::register("RY-1".into(), new_person(), "a", at(11, 1)).unwrap();
-        assert_eq!(p.interval_days, 15);
+        let rules = PersonRules::default();
+        let mut p = reg(new_person()).unwrap();
+        assert_eq!(p.grade(), PersonGrade::High);
+        assert_eq!(p.interval_days, 7, "高 weekly");
         assert_eq!(p.phone.as_deref(), Some("13900002222"));
         let nov = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        assert_eq!(p.next_visit_due(), nov(16));
-        assert!(p.visit_overdue(nov(17)));
-        p.visit(nov(10), VisitMethod::Home, "情绪稳定", "wgy1", at(11, 10))
-            .unwrap();
-        assert_eq!(p.next_visit_due(), nov(25));
-        assert!(p
-            .visit(nov(30), VisitMethod::Home, "x", "wgy1", at(11, 10))
-            .is_err());
+        assert_eq!(p.next_visit_due(), nov(8));
+        assert!(p.visit_overdue(nov(9)));
+        p.visit(met(nov(10)), &rules, "wgy1", at(11, 10)).unwrap();
+        assert_eq!(p.next_visit_due(), nov(17));
+        assert!(p.visit(met(nov(30)), &rules, "wgy1", at(11, 10)).is_err());
         p.review("情况好转，解除列管", None, "zb", at(11, 20))
             .unwrap();
         assert!(!p.is_active());
         assert!(!p.visit_overdue(nov(30)));
         assert_eq!(p.visits.len(), 1, "history stays");
-        assert!(p
-            .visit(nov(20), VisitMethod::Phone, "x", "wgy1", at(11, 20))
-            .is_err());
+        assert!(p.visit(met(nov(20)), &rules, "wgy1", at(11, 20)).is_err());
+    }
+
+    #[test]
+    fn grade_sets_cadence_and_unstable_grades_alert() {
+        let rules = PersonRules::default();
+        let mut n = new_person();
+        n.category = PersonCategory::MentalDisorder;
+        n.grade = Some(PersonGrade::G0);
+        let mut p = reg(n).unwrap();
+        assert_eq!(p.interval_days, 90);
+        assert_eq!(p.open_alerts().count(), 0);
+        let mut v = met(NaiveDate::from_ymd_opt(2026, 11, 5).unwrap());
+        v.grade = Some(PersonGrade::G4);
+        let raised = p.visit(v, &rules, "wgy1", at(11, 5)).unwrap();
+        assert_eq!(raised, vec![PersonAlertKind::Unstable]);
+        assert_eq!(p.interval_days, 14);
+        assert_eq!(
+            p.next_visit_due(),
+            NaiveDate::from_ymd_opt(2026, 11, 19).unwrap()
+        );
+        p.ack_alerts("", "zb", at(11, 5)).unwrap();
+        assert_eq!(p.open_alerts().count(), 0);
+    }
+
+    #[test]
+    fn three_failures_in_a_row_raise_lost_contact() {
+        let rules = PersonRules::default();
+        let mut p = reg(new_person()).unwrap();
+        let nov = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let failed = |d| VisitEntry {
+            failed: Some(FailReason::Away),
+            finding: String::new(),
+            ..met(nov(d))
+        };
+        p.visit(met(nov(2)), &rules, "w", at(11, 2)).unwrap();
+        p.visit(failed(3), &rules, "w", at(11, 3)).unwrap();
+        p.visit(failed(4), &rules, "w", at(11, 4)).unwrap();
+        assert!(!p.lost_contact());
+        assert_eq!(p.next_visit_due(), nov(9), "failed visits do not count");
+        let raised = p.visit(failed(5), &rules, "w", at(11, 5)).unwrap();
+        assert_eq!(raised, vec![PersonAlertKind::LostContact]);
+        assert!(p.lost_contact());
+        assert_eq!(p.visits[3].finding, "外出务工");
+        assert!(
+            p.ack_alerts(" ", "zb", at(11, 5)).is_err(),
+            "a plan is needed"
+        );
+        p.ack_alerts("联系务工地派出所核实", "zb", at(11, 5))
+            .unwrap();
+        assert!(!p.lost_contact());
+    }
+
+    #[test]
+    fn review_date_and_retention() {
+        let mut p = reg(new_person()).unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(p.standing(d(2027, 5, 1)), Standing::Active);
+        assert_eq!(p.standing(d(2027, 5, 2)), Standing::ReviewDue);
+        assert!(!p.visit_overdue(d(2027, 5, 2)), "off the active watchlist");
+        p.review("已稳定", None, "zb", at(11, 20)).unwrap();
+        assert!(!p.past_retention(d(2027, 11, 20), 365));
+        assert!(p.past_retention(d(2027, 11, 21), 365));
+        p.redact();
+        assert!(!p.name.contains("周德华") && p.phone.is_none());
     }
 }

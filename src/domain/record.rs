@@ -39,23 +39,43 @@ impl RecordKind {
 }
 
 /// A look at the register that the audit log records (every look is
-/// logged). Reads are not changes: the handover leaves them out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// logged, naming whom: the event's target holds the person ids, see
+/// [`ids_target`]). Reads are not changes: the handover leaves them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Read {
-    /// The key-person list.
+    /// A list of key persons (the watchlist, `desk list persons`).
     Persons,
     /// One key person.
     Person,
+    /// One key person outside the officer's scope, with a stated reason.
+    BreakGlass,
+    /// Key persons linked to a case whose detail was shown.
+    Linked,
+    /// The register, or part of it, written to a file.
+    Export,
+    /// Key-person details shown in the operation log.
+    Log,
 }
 
 impl Read {
-    pub const ALL: [Read; 2] = [Read::Persons, Read::Person];
+    pub const ALL: [Read; 6] = [
+        Read::Persons,
+        Read::Person,
+        Read::BreakGlass,
+        Read::Linked,
+        Read::Export,
+        Read::Log,
+    ];
 
     /// The audit log's word for it.
     pub fn action(self) -> &'static str {
         match self {
             Read::Persons => "查阅重点人员名单",
             Read::Person => "查阅重点人员",
+            Read::BreakGlass => "破格查阅重点人员",
+            Read::Linked => "查阅案件所涉重点人员",
+            Read::Export => "导出重点人员",
+            Read::Log => "查阅日志所涉重点人员",
         }
     }
 
@@ -63,6 +83,58 @@ impl Read {
     pub fn of_action(action: &str) -> Option<Read> {
         Read::ALL.into_iter().find(|r| r.action() == action)
     }
+}
+
+/// Person ids written compactly for an audit target: sorted, runs of
+/// consecutive numbers as `RY-000003~000007`, joined by `,`.
+pub fn ids_target(ids: &[String]) -> String {
+    let mut nums: Vec<u64> = Vec::new();
+    let mut other: Vec<&str> = Vec::new();
+    for id in ids {
+        match id
+            .strip_prefix(PERSON_PREFIX)
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            Some(n) => nums.push(n),
+            None => other.push(id),
+        }
+    }
+    nums.sort_unstable();
+    nums.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < nums.len() {
+        let mut j = i;
+        while j + 1 < nums.len() && nums[j + 1] == nums[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i + 1 {
+            format!("{}~{:06}", person_id(nums[i]), nums[j])
+        } else if j == i + 1 {
+            format!("{},{}", person_id(nums[i]), person_id(nums[j]))
+        } else {
+            person_id(nums[i])
+        });
+        i = j + 1;
+    }
+    parts.extend(other.into_iter().map(str::to_string));
+    parts.join(",")
+}
+
+/// The person ids an audit target names (the inverse of [`ids_target`]).
+pub fn target_ids(target: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in target.split(',').filter(|p| !p.is_empty()) {
+        let range = part.strip_prefix(PERSON_PREFIX).and_then(|r| {
+            let (a, b) = r.split_once('~')?;
+            Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?))
+        });
+        match range {
+            Some((a, b)) => out.extend((a..=b).map(person_id)),
+            None => out.push(part.to_string()),
+        }
+    }
+    out
 }
 
 /// The 编号 of the `n`th dispute registered in `year`.
@@ -148,5 +220,14 @@ mod tests {
         assert_eq!(parse_dispute_id("RY-000012"), None);
         assert_eq!(RecordKind::of_id(&person_id(3)), RecordKind::Person);
         assert_eq!(RecordKind::of_id("MD-2026-000001"), RecordKind::Dispute);
+    }
+
+    #[test]
+    fn read_targets_are_compact_and_name_every_id() {
+        let ids: Vec<String> = [1, 2, 3, 4, 7, 9, 10].into_iter().map(person_id).collect();
+        let t = ids_target(&ids);
+        assert_eq!(t, "RY-000001~000004,RY-000007,RY-000009,RY-000010");
+        assert_eq!(target_ids(&t), ids);
+        assert_eq!(target_ids(""), Vec::<String>::new());
     }
 }

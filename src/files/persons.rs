@@ -11,7 +11,7 @@ use super::{write_table, Format, Table};
 use crate::desk::api::unexpected;
 use crate::desk::{Desk, DeskExt, Request, Response};
 use crate::domain::ledger::Cell;
-use crate::domain::person::KeyPerson;
+use crate::domain::person::{KeyPerson, Standing};
 
 const HEADER: &[&str] = &[
     "编号",
@@ -19,6 +19,8 @@ const HEADER: &[&str] = &[
     "村(社区)",
     "人员类别",
     "风险等级",
+    "危险等级",
+    "户籍乡镇",
     "责任人",
     "走访周期(天)",
     "列管理由",
@@ -41,14 +43,12 @@ fn text(s: &str) -> Cell {
 }
 
 fn row(p: &KeyPerson, officer: &str, today: NaiveDate) -> Vec<Cell> {
-    let status = if !p.is_active() {
-        "已解除列管"
-    } else if p.visit_overdue(today) {
-        "走访逾期"
-    } else if p.past_review(today) {
-        "超过复核日期"
-    } else {
-        "在管"
+    let status = match p.standing(today) {
+        Standing::Ended => "已解除列管",
+        Standing::ReviewDue => "待复核",
+        Standing::Active if p.lost_contact() => "失访",
+        Standing::Active if p.visit_overdue(today) => "逾期未访",
+        Standing::Active => "在管",
     };
     vec![
         text(&p.id),
@@ -56,6 +56,8 @@ fn row(p: &KeyPerson, officer: &str, today: NaiveDate) -> Vec<Cell> {
         text(&p.village),
         text(p.category.label()),
         text(p.risk.label()),
+        text(p.grade().label()),
+        text(p.household.as_deref().unwrap_or("")),
         text(officer),
         Cell::Number(u64::from(p.interval_days)),
         text(&p.reason),
@@ -80,9 +82,13 @@ pub fn export(
     format: Format,
     out: &Path,
     include_ended: bool,
+    notify: Option<String>,
     today: NaiveDate,
 ) -> anyhow::Result<usize> {
-    let persons = match desk.call(Request::ExportPersons { include_ended })? {
+    let persons = match desk.call(Request::ExportPersons {
+        include_ended,
+        notify,
+    })? {
         Response::Persons(p) => p,
         other => return Err(unexpected(other).into()),
     };

@@ -304,6 +304,17 @@ impl Tx<'_> {
         decode(&format!("重点人员 {id} "), v.value())
     }
 
+    /// Every key person, in 编号 order (a cadence change reapplies to them).
+    pub fn persons(&self) -> Result<Vec<KeyPerson>, StoreError> {
+        let t = self.txn.open_table(PERSONS)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            out.push(decode(&format!("重点人员 {} ", k.value()), v.value())?);
+        }
+        Ok(out)
+    }
+
     pub fn put_person(&mut self, p: &mut KeyPerson) -> Result<(), StoreError> {
         p.rev = self.revision;
         let bytes = encode(p);

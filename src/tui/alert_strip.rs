@@ -65,23 +65,41 @@ fn headline(s: &Summary) -> String {
 
 /// Rows the strip needs: one while alerts are open, none otherwise.
 pub fn height(app: &App) -> u16 {
-    u16::from(app.watches_alerts() && app.data.summaries.iter().any(|s| s.alert))
+    u16::from(
+        app.watches_alerts()
+            && (app.data.summaries.iter().any(|s| s.alert) || !app.data.person_alerts.is_empty()),
+    )
+}
+
+/// 重点人员预警 2 人（RY-000003 等）: ids only, the strip names nobody.
+fn persons_part(app: &App) -> Option<String> {
+    let ids = &app.data.person_alerts;
+    let first = ids.first()?;
+    let more = if ids.len() > 1 { " 等" } else { "" };
+    Some(format!("重点人员预警 {} 人（{first}{more}）", ids.len()))
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let open = app.open_alerts();
-    let Some(&first) = open.first() else {
-        return;
-    };
+    let persons = persons_part(app);
     let style = Style::default()
         .fg(Color::White)
         .bg(Color::Red)
         .add_modifier(Modifier::BOLD);
-    let text = format!(
-        " 预警 {} 件 · {} · 选中后按 w 签收",
-        open.len(),
-        headline(&app.data.summaries[first])
-    );
+    let text = match (open.first(), persons) {
+        (Some(&first), None) => format!(
+            " 预警 {} 件 · {} · 选中后按 w 签收",
+            open.len(),
+            headline(&app.data.summaries[first])
+        ),
+        (Some(&first), Some(p)) => format!(
+            " 预警 {} 件 · {} · {p} · 选中后按 w 签收",
+            open.len(),
+            headline(&app.data.summaries[first])
+        ),
+        (None, Some(p)) => format!(" {p} · :go 编号 打开后按 w 签收"),
+        (None, None) => return,
+    };
     let line = Line::from(Span::styled(text, style));
     f.render_widget(Paragraph::new(line).style(style), area);
 }

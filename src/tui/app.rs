@@ -84,6 +84,10 @@ pub enum Want {
     /// The ids asked for: one missing from the answer was removed.
     SummariesOf(Vec<String>),
     Persons,
+    /// The register in numbers (只读 sees no people).
+    PersonCounts,
+    /// Which persons carry an open alert (ids only), for the 预警 strip.
+    PersonAlerts,
     Officers,
     Lists,
     /// The record behind an open detail (a dispute or a key person).
@@ -159,6 +163,11 @@ pub struct Data {
     pub scores: Vec<Rank>,
     pub risk: Option<RiskContext>,
     pub persons: Vec<KeyPerson>,
+    /// Whether the register was asked for this session: people are fetched
+    /// only once the watchlist is opened, never at start or reconnect.
+    pub persons_asked: bool,
+    /// Persons with an open alert (ids only; no one's details are read).
+    pub person_alerts: Vec<String>,
     pub officers: HashMap<String, Officer>,
     /// Logins to names, for what is read (detail, history).
     pub names: crate::domain::officer::Names,
@@ -323,15 +332,32 @@ impl App {
                 },
             ));
         }
-        // The small lists first: the first frame waits only for the summaries.
-        self.out.push(Out::Request(
-            Want::Persons,
-            Request::Persons {
-                include_ended: false,
-            },
-        ));
+        // Which persons carry alerts (ids only); the people themselves wait
+        // until the watchlist is opened (`want_persons`).
+        self.out
+            .push(Out::Request(Want::PersonAlerts, Request::PersonCounts));
         self.out
             .push(Out::Request(Want::Summaries, Request::Summaries));
+    }
+
+    /// The watchlist was opened: fetch the people in the officer's scope
+    /// once (the desk logs whom it showed); 只读 gets counts only.
+    pub fn want_persons(&mut self) {
+        let counts_only = self
+            .me
+            .as_ref()
+            .is_some_and(|m| m.role == crate::domain::lists::Role::ReadOnly);
+        if counts_only {
+            self.out
+                .push(Out::Request(Want::PersonCounts, Request::PersonCounts));
+        } else if !std::mem::replace(&mut self.data.persons_asked, true) {
+            self.out.push(Out::Request(
+                Want::Persons,
+                Request::Persons {
+                    include_ended: false,
+                },
+            ));
+        }
     }
 
     pub fn say(&mut self, text: impl Into<String>, error: bool) {

@@ -116,7 +116,7 @@ fn run_export(
     let format = Format::choose(None, &job.path)?;
     let mut remote = Remote::connect(socket, false)?;
     if job.persons {
-        return files::persons::export(&mut remote, format, &job.path, false, today);
+        return files::persons::export(&mut remote, format, &job.path, false, None, today);
     }
     let filter = crate::desk::ledger::LedgerFilter {
         village: job.village.clone(),

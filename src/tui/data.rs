@@ -154,8 +154,15 @@ impl App {
             )
         });
         let p = &d.persons;
+        // 待复核 entries left the active watchlist: listed first, marked, until decided.
         let mut watch: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_active()).collect();
-        watch.sort_by_key(|&i| (p[i].next_visit_due(), p[i].id.as_str()));
+        watch.sort_by_key(|&i| {
+            (
+                !p[i].past_review(today),
+                p[i].next_visit_due(),
+                p[i].id.as_str(),
+            )
+        });
         let mut follow: Vec<usize> = (0..s.len())
             .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
             .collect();

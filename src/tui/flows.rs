@@ -92,7 +92,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         A::Visit => (Some(Op::FollowUp), Some(Op::VisitPerson)),
         A::Approve => (Some(Op::Decide), None),
         A::Extend => (Some(Op::Extend), None),
-        A::AckAlert => (Some(Op::AckAlert), None),
+        A::AckAlert => (Some(Op::AckAlert), Some(Op::AckPersonAlert)),
         A::Transfer => (Some(Op::Transfer), None),
         A::Pause => (Some(Op::Pause), None),
         A::Resume => (Some(Op::Resume), None),
@@ -305,7 +305,9 @@ impl App {
                 | Op::Pause
                 | Op::AddPerson
                 | Op::VisitPerson
-                | Op::ReviewPerson => return self.say("这一操作需要填写表单", true),
+                | Op::ReviewPerson
+                | Op::AckPersonAlert
+                | Op::MarkHousehold => return self.say("这一操作需要填写表单", true),
             };
             done = change.done();
             let req = change.on(t.id.clone(), t.seen);

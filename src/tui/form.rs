@@ -44,6 +44,8 @@ pub enum FormKind {
     PersonAdd,
     PersonVisit,
     PersonReview,
+    /// 签收 a key person's alerts; 失访 needs the plan (措施).
+    PersonAck,
     /// A village's or unit's daily report, taken by the duty officer.
     Rollcall,
     Transfer,
@@ -71,6 +73,7 @@ impl FormKind {
             FormKind::PersonReview => Op::ReviewPerson,
             FormKind::Transfer => Op::Transfer,
             FormKind::Pause => Op::Pause,
+            FormKind::PersonAck => Op::AckPersonAlert,
             FormKind::Rollcall => return None,
         })
     }
@@ -95,7 +98,13 @@ impl FormKind {
             Op::ReviewPerson => FormKind::PersonReview,
             Op::Transfer => FormKind::Transfer,
             Op::Pause => FormKind::Pause,
-            Op::Accept | Op::Supervise | Op::AckAlert | Op::Resume | Op::Reopen => return None,
+            Op::AckPersonAlert => FormKind::PersonAck,
+            Op::Accept
+            | Op::Supervise
+            | Op::AckAlert
+            | Op::Resume
+            | Op::Reopen
+            | Op::MarkHousehold => return None,
         };
         Some(kind)
     }
@@ -109,7 +118,10 @@ impl FormKind {
 
     /// Whether the form acts on a key person rather than a dispute.
     pub fn on_person(self) -> bool {
-        matches!(self, FormKind::PersonVisit | FormKind::PersonReview)
+        matches!(
+            self,
+            FormKind::PersonVisit | FormKind::PersonReview | FormKind::PersonAck
+        )
     }
 }
 

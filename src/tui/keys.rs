@@ -154,6 +154,9 @@ impl App {
     pub(super) fn switch(&mut self, i: usize) {
         self.overlays.retain(|o| !matches!(o, Overlay::Detail(_)));
         self.view = View::ALL[i];
+        if self.view == View::Watchlist {
+            self.want_persons();
+        }
     }
 
     /// Esc with nothing over the list: the filter goes.

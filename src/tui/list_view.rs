@@ -51,7 +51,7 @@ fn columns(view: View, total: usize) -> Vec<Column> {
             ("姓名", 8),
             ("村(社区)", 10),
             ("类别", 14),
-            ("风险", 4),
+            ("等级", 4),
             ("下次走访", 10),
         ],
         View::FollowUps => &[
@@ -111,11 +111,14 @@ fn person_cells(app: &App, i: usize, marks: &[usize]) -> Vec<Cell> {
         let p = &app.data.persons[i];
         let due = p.next_visit_due();
         let mut tip = Vec::new();
-        if p.visit_overdue(today) {
-            tip.push(format!("走访逾期{}天", (today - due).num_days()));
-        }
         if p.past_review(today) {
-            tip.push("已过复核日期".into());
+            tip.push("待复核".into());
+        }
+        if p.lost_contact() {
+            tip.push("失访".into());
+        }
+        if p.visit_overdue(today) {
+            tip.push(format!("逾期未访{}天", (today - due).num_days()));
         }
         let style = if tip.is_empty() { plain } else { warn() };
         let name_marks: Vec<usize> = marks
@@ -134,7 +137,7 @@ fn person_cells(app: &App, i: usize, marks: &[usize]) -> Vec<Cell> {
             (p.name.clone(), name_marks, plain),
             (p.village.clone(), v_marks, plain),
             (p.category.label().into(), vec![], plain),
-            (p.risk.label().into(), vec![], plain),
+            (p.grade().label().into(), vec![], plain),
             (due.format("%m-%d").to_string(), vec![], style),
             (tip.join("，"), vec![], style),
         ]
@@ -465,10 +468,10 @@ pub(super) fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
             accent(),
         ));
         lines.push(Line::raw(format!(
-            "{} · {} · 风险{}",
+            "{} · {} · 危险等级{}",
             clean_line(&p.village),
             p.category.label(),
-            p.risk.label()
+            p.grade().label()
         )));
         lines.push(Line::raw(format!(
             "下次走访 {} · 复核日期 {}",

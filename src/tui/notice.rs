@@ -27,6 +27,11 @@ impl App {
             ));
         }
         if n.touched.iter().any(|t| t.kind == RecordKind::Person) {
+            self.out
+                .push(Out::Request(Want::PersonAlerts, Request::PersonCounts));
+        }
+        // A new list state of a register already shown (logged once more).
+        if self.data.persons_asked && n.touched.iter().any(|t| t.kind == RecordKind::Person) {
             self.out.push(Out::Request(
                 Want::Persons,
                 Request::Persons {
@@ -81,6 +86,8 @@ impl App {
         } else if !was && self.dropped {
             // Notices may have been missed while away: load everything again.
             self.note("已重新连接，正在刷新", NoteKind::Refreshing);
+            // The register is fetched again only when the watchlist is next opened.
+            self.data.persons_asked = false;
             self.load();
         }
         self.dropped |= was && !online;

@@ -44,6 +44,14 @@ impl App {
             (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
             (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),
+            (Want::PersonAlerts, Ok(R::PersonCounts(c))) => self.data.person_alerts = c.alerts,
+            (Want::PersonCounts, Ok(R::PersonCounts(c))) => self.say(
+                format!(
+                    "重点人员：在册 {} 人，逾期未访 {} 人，失访 {} 人，待复核 {} 人（只读账号只看统计数字）",
+                    c.active, c.standing.overdue, c.standing.lost, c.standing.review_due
+                ),
+                false,
+            ),
             (
                 Want::SaveDraft
                 | Want::Whoami
@@ -58,7 +66,9 @@ impl App {
                 | Want::Rollcall
                 | Want::Report
                 | Want::ShiftMark
-                | Want::Persons,
+                | Want::Persons
+                | Want::PersonCounts
+                | Want::PersonAlerts,
                 result,
             ) => self.unexpected(result),
         }
@@ -78,6 +88,10 @@ impl App {
         match result {
             Ok(Response::Dispute(d)) => self.fill_detail(id, Ok(Record::Dispute(d))),
             Ok(Response::Person(p)) => self.fill_detail(id, Ok(Record::Person(p))),
+            Err(DeskError::Forbidden(e)) if self.may_break_glass(id) => {
+                self.fill_detail(id, Err(e));
+                self.ask_glass_reason(id);
+            }
             Err(e) => self.fill_detail(id, Err(e.to_string())),
             other => self.unexpected(other),
         }

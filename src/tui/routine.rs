@@ -67,7 +67,7 @@ impl App {
         self.rollcall_rows().get(i).map(|r| r.unit.to_string())
     }
 
-    /// `:report daily|monthly|analysis|handover`.
+    /// `:report daily|monthly|analysis|handover|access`.
     pub(super) fn ask_report(&mut self, arg: &str) {
         let kind = match Kind::parse(if arg.is_empty() { "daily" } else { arg }) {
             Ok(k) => k,
@@ -83,6 +83,8 @@ impl App {
             date: None,
             from: None,
             since: None,
+            to: None,
+            officer: None,
         };
         self.out
             .push(Out::Request(Want::Report, Request::Report { spec }));
@@ -122,6 +124,7 @@ impl App {
                 .as_ref()
                 .map(|s| s.active.clone())
                 .unwrap_or_default();
+            let rules = crate::domain::person_rules::PersonRules::default();
             let data = reports::Data {
                 summaries: &self.data.summaries,
                 weights: &self.weights,
@@ -132,6 +135,9 @@ impl App {
                 now: self.now,
                 by: String::new(),
                 escalation: self.thresholds(),
+                persons: Default::default(),
+                looks: &[],
+                person_rules: &rules,
             };
             self.data.analysis = Some(analysis::figures(None, self.now.date_naive(), &data));
         }

@@ -29,18 +29,20 @@ pub(crate) fn run(cx: &Cx, mut new: NewPerson) -> Result<Reply, DeskError> {
     spec.who.permit(cx.me, None, spec.verb)?;
     new.village = in_list(&cx.lists.villages, "村(社区)", &new.village)?;
     new.officer = cx.roster.worker(&new.officer)?;
+    let rules = cx.local.person_rules()?;
     let c = cx.local.store().write(cx.by(), cx.now, |tx| {
         let id = person_id(tx.next_seq("person")?);
-        let mut p = KeyPerson::register(id.clone(), new, cx.by(), cx.now)?;
+        let mut p = KeyPerson::register(id.clone(), new, &rules, cx.by(), cx.now)?;
         tx.put_person(&mut p)?;
         tx.remember_undo(spec.action, &id, Before::Person(None))?;
         tx.audit(
             spec.action,
             &id,
             &format!(
-                "{} {} 理由：{} 复核日期 {}",
+                "{} {} {} 理由：{} 复核日期 {}",
                 p.name,
                 p.category.label(),
+                p.grade().label(),
                 p.reason,
                 p.review_date
             ),

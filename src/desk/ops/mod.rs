@@ -11,6 +11,7 @@
 
 mod accept;
 mod ack_alert;
+mod ack_person_alert;
 mod add_person;
 mod assign;
 mod change_tier;
@@ -19,6 +20,7 @@ mod context;
 mod decide;
 mod extend;
 mod follow_up;
+mod mark_household;
 mod note;
 mod package;
 mod pause;
@@ -34,6 +36,7 @@ mod visit_person;
 
 pub use accept::Accept;
 pub use ack_alert::AckAlert;
+pub use ack_person_alert::AckPersonAlert;
 pub use assign::Assign;
 pub use change_tier::ChangeTier;
 pub use close::Close;
@@ -43,6 +46,7 @@ pub use context::Cx;
 pub use decide::Decide;
 pub use extend::Extend;
 pub use follow_up::FollowUp;
+pub use mark_household::MarkHousehold;
 pub use note::Note;
 pub use package::Package;
 pub use pause::Pause;
@@ -199,6 +203,8 @@ operations! {
     AddPerson => add_person::AddPerson,
     VisitPerson => VisitPerson,
     ReviewPerson => ReviewPerson,
+    AckPersonAlert => AckPersonAlert,
+    MarkHousehold => MarkHousehold,
 }
 
 /// An operation's description, on its parameter type.
@@ -264,6 +270,8 @@ pub enum Change {
     Resume(Resume),
     VisitPerson(VisitPerson),
     ReviewPerson(ReviewPerson),
+    AckPersonAlert(AckPersonAlert),
+    MarkHousehold(MarkHousehold),
 }
 
 impl Change {
@@ -301,6 +309,8 @@ impl Change {
             Change::Resume(_) => &Resume::SPEC,
             Change::VisitPerson(_) => &VisitPerson::SPEC,
             Change::ReviewPerson(_) => &ReviewPerson::SPEC,
+            Change::AckPersonAlert(_) => &AckPersonAlert::SPEC,
+            Change::MarkHousehold(_) => &MarkHousehold::SPEC,
         }
     }
 
@@ -326,7 +336,9 @@ impl Change {
             | Change::AckAlert(_)
             | Change::Pause(_)
             | Change::Resume(_)
-            | Change::VisitPerson(_) => self.spec().done,
+            | Change::VisitPerson(_)
+            | Change::AckPersonAlert(_)
+            | Change::MarkHousehold(_) => self.spec().done,
         }
     }
 }
@@ -361,6 +373,8 @@ pub(crate) fn run(
         Change::Resume(c) => case(&cx, id, seen, c),
         Change::VisitPerson(c) => person(&cx, id, seen, c),
         Change::ReviewPerson(c) => person(&cx, id, seen, c),
+        Change::AckPersonAlert(c) => person(&cx, id, seen, c),
+        Change::MarkHousehold(c) => person(&cx, id, seen, c),
     }
 }
 
@@ -453,9 +467,17 @@ mod tests {
             review_date: chrono::NaiveDate::from_ymd_opt(2099, 1, 1),
             phone: None,
             id_number: None,
+            grade: None,
+            household: None,
         };
-        let p =
-            KeyPerson::register("RY-000001".into(), new, "zb", crate::desk::clock::now()).unwrap();
+        let p = KeyPerson::register(
+            "RY-000001".into(),
+            new,
+            &Default::default(),
+            "zb",
+            crate::desk::clock::now(),
+        )
+        .unwrap();
         assert!(Who::PersonOfficer
             .permit(
                 &officer(Role::Responsible),

@@ -40,6 +40,9 @@ pub struct DailyFigures {
     /// Open cases whose parties are still to be entered (imported 排查表).
     #[serde(default)]
     pub pending_parties: u32,
+    /// Key persons 逾期未访 and 失访: counts only, the text names nobody.
+    #[serde(default)]
+    pub persons: super::PersonCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +112,7 @@ pub fn figures(date: NaiveDate, data: &Data) -> DailyFigures {
         resolved_by_outcome: counts(resolved.iter().filter_map(|s| s.outcome.map(|o| o.label()))),
         person_visits: visits.len() as u32,
         persons_visited: visited.len() as u32,
+        persons: data.persons,
         open_total: open.clone().count() as u32,
         overdue_total: open.clone().filter(|s| s.is_overdue(date)).count() as u32,
         overdue_by_colour: super::by_colour(open, date, &data.escalation),
@@ -205,6 +209,9 @@ fn news_text(f: &DailyFigures, t: &mut String) {
     if f.person_visits > 0 {
         t.push_str(&sec.next(&visits_line(f)));
     }
+    if let Some(line) = persons_line(&f.persons) {
+        t.push_str(&sec.next(&line));
+    }
     t.push_str(&sec.next(&open_line(f)));
     if !f.open_alerts.is_empty() {
         t.push_str(&sec.next(&format!("未签收预警{}件", f.open_alerts.len())));
@@ -228,6 +235,9 @@ fn zero_text(f: &DailyFigures, t: &mut String) {
     if f.person_visits > 0 {
         t.push_str(&format!("{}。\n", visits_line(f)));
     }
+    if let Some(line) = persons_line(&f.persons) {
+        t.push_str(&format!("{line}。\n"));
+    }
     t.push_str(&format!("{}。\n", open_line(f)));
     if !f.open_alerts.is_empty() {
         t.push_str(&format!("未签收预警{}件：\n", f.open_alerts.len()));
@@ -237,6 +247,18 @@ fn zero_text(f: &DailyFigures, t: &mut String) {
         t.push_str(&format!("村(社区)和单位报告：应报{}个\n", r.expected));
         rollcall_lines(r, t);
     }
+}
+
+/// 重点人员逾期未访2人、失访1人 (counts, never names); None when all is in order.
+pub fn persons_line(c: &super::PersonCounts) -> Option<String> {
+    let mut parts = Vec::new();
+    if c.overdue > 0 {
+        parts.push(format!("逾期未访{}人", c.overdue));
+    }
+    if c.lost > 0 {
+        parts.push(format!("失访{}人", c.lost));
+    }
+    (!parts.is_empty()).then(|| format!("重点人员{}", parts.join("、")))
 }
 
 fn visits_line(f: &DailyFigures) -> String {

@@ -38,6 +38,8 @@ pub struct HandoverFigures {
     /// Alerts the next shift inherits unacknowledged.
     #[serde(default)]
     pub open_alerts: Vec<CaseLine>,
+    #[serde(default)]
+    pub persons: super::PersonCounts,
 }
 
 /// The changes of a shift: reads (查阅…) are not changes.
@@ -85,6 +87,7 @@ pub fn figures(since: Option<Time>, data: &Data) -> HandoverFigures {
         rollcall_due_hour: data.rollcall.map(|r| r.due_hour).unwrap_or(17),
         top_risks: top_risks(data, &ctx, TOP),
         open_alerts: super::daily::open_alerts(today, data),
+        persons: data.persons,
     }
 }
 
@@ -187,6 +190,12 @@ pub fn build(since: Option<Time>, data: &Data) -> Report {
     if !f.open_alerts.is_empty() {
         t.push_str(&sec.next(&format!("未签收预警{}件", f.open_alerts.len())));
         super::daily::alert_lines(&f.open_alerts, &mut t);
+    }
+    if let Some(line) = super::daily::persons_line(&f.persons) {
+        t.push_str(&sec.next(&line));
+    }
+    if f.persons.review_due > 0 {
+        t.push_str(&sec.next(&format!("重点人员待复核{}人", f.persons.review_due)));
     }
     if !f.top_risks.is_empty() {
         t.push_str(&sec.next(&format!("风险最高的{}件", f.top_risks.len())));

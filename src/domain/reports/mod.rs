@@ -4,6 +4,7 @@
 //! (They live in `domain`, not `report`, because the desk itself builds them;
 //! `report` is the client side that writes files.)
 
+pub mod access;
 pub mod analysis;
 pub mod daily;
 pub mod handover;
@@ -28,6 +29,8 @@ pub enum Kind {
     Monthly,
     Analysis,
     Handover,
+    /// 查阅情况: who read which key persons (管理员, 领导).
+    Access,
 }
 
 impl Kind {
@@ -37,17 +40,27 @@ impl Kind {
             Kind::Monthly => "月度台账更新",
             Kind::Analysis => "研判会分析",
             Kind::Handover => "交接班",
+            Kind::Access => "重点人员查阅情况",
         }
     }
 
-    /// Whether `role` may read this report: the handover (who changed what
-    /// this shift) is for the desk's own staff; the others are for all.
-    pub fn readable_by(self, role: super::lists::Role) -> bool {
-        use super::officer::{allows, Capability};
+    /// What reading this report needs, and the words for a refusal: the
+    /// handover (who changed what this shift) is for the desk's own staff,
+    /// the access report (who looked at whom) for leaders; the others are
+    /// for all.
+    pub fn needs(self) -> Option<(super::officer::Capability, &'static str)> {
+        use super::officer::Capability;
         match self {
-            Kind::Handover => allows(role, Capability::Desk, false),
-            Kind::Daily | Kind::Monthly | Kind::Analysis => true,
+            Kind::Handover => Some((Capability::Desk, "查看交接班")),
+            Kind::Access => Some((Capability::Lead, "查看重点人员查阅情况")),
+            Kind::Daily | Kind::Monthly | Kind::Analysis => None,
         }
+    }
+
+    /// Whether `role` may read this report (see `needs`).
+    pub fn readable_by(self, role: super::lists::Role) -> bool {
+        self.needs()
+            .is_none_or(|(cap, _)| super::officer::allows(role, cap, false))
     }
 
     /// `daily`, `日报` …, as the CLI takes them.
@@ -57,8 +70,9 @@ impl Kind {
             "monthly" | "月报" | "台账" | "月度台账更新" => Ok(Kind::Monthly),
             "analysis" | "研判" | "研判会" => Ok(Kind::Analysis),
             "handover" | "交接班" | "交班" => Ok(Kind::Handover),
+            "access" | "查阅" | "查阅情况" => Ok(Kind::Access),
             other => Err(super::DomainError::invalid(format!(
-                "没有“{other}”这种报表，可选：daily（日报）、monthly（月度台账）、analysis（研判会）、handover（交接班）"
+                "没有“{other}”这种报表，可选：daily（日报）、monthly（月度台账）、analysis（研判会）、handover（交接班）、access（重点人员查阅情况）"
             ))),
         }
     }
@@ -70,6 +84,18 @@ pub struct VisitRow {
     pub date: NaiveDate,
     pub person_id: String,
     pub village: String,
+}
+
+/// The register's standing, as counts (no names): what the daily report
+/// and the handover say about key persons.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonCounts {
+    /// 逾期未访: on the active watchlist, past the next visit's due date.
+    pub overdue: u32,
+    /// 失访 alerts not yet acknowledged.
+    pub lost: u32,
+    /// 待复核: past the review date, awaiting a decision.
+    pub review_due: u32,
 }
 
 /// One line of the audit log, for the handover.
@@ -99,6 +125,10 @@ pub struct Data<'a> {
     pub by: String,
     /// 黄牌 / 橙牌 / 红牌 thresholds in force.
     pub escalation: Thresholds,
+    pub persons: PersonCounts,
+    /// Looks at the register in the period (access report only).
+    pub looks: &'a [access::Look],
+    pub person_rules: &'a crate::domain::person_rules::PersonRules,
 }
 
 /// What a report asks for. `date` defaults to today; `from` starts an
@@ -109,6 +139,12 @@ pub struct Spec {
     pub date: Option<NaiveDate>,
     pub from: Option<NaiveDate>,
     pub since: Option<Time>,
+    /// The access report's last day (with `from`).
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// The access report for one officer's reads only.
+    #[serde(default)]
+    pub officer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,6 +170,7 @@ pub enum Figures {
     Monthly(monthly::MonthlyFigures),
     Analysis(analysis::AnalysisFigures),
     Handover(handover::HandoverFigures),
+    Access(access::AccessFigures),
 }
 
 /// Builds the report `spec` asks for.
@@ -144,6 +181,10 @@ pub fn build(spec: &Spec, data: &Data) -> Report {
         Kind::Monthly => monthly::build(date, data),
         Kind::Analysis => analysis::build(spec.from, date, data),
         Kind::Handover => handover::build(spec.since, data),
+        Kind::Access => {
+            let (from, to) = access::period(spec, date);
+            access::build(from, to, data.looks, data.person_rules)
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::domain::record::PartialId;
+use crate::domain::record::{PartialId, RecordKind};
 use crate::tui::app::{App, Out, Overlay, View};
 use crate::tui::client::ExportJob;
 use crate::tui::input::Input;
@@ -85,12 +85,25 @@ impl App {
     /// `:go 编号`: the whole 编号, or part of it (`3001`, `2026-3001`,
     /// `md-2026-3001`), any case, closed and archived too; the newest year
     /// first when the number recurs.
+    /// `:go 编号`: a case by its whole or partial 编号; a person by 编号,
+    /// with a reason typed after it when outside one's scope (break the glass).
     fn go(&mut self, arg: &str) {
-        let id = arg.trim().to_uppercase();
-        if self.data.by_id.contains_key(&id) || self.data.persons.iter().any(|p| p.id == id) {
+        let (id, reason) = arg
+            .trim()
+            .split_once(char::is_whitespace)
+            .map(|(i, r)| (i.to_uppercase(), r.trim()))
+            .unwrap_or((arg.trim().to_uppercase(), ""));
+        if RecordKind::of_id(&id) == RecordKind::Person {
+            // Persons are not all held here: the desk decides who may see whom.
+            return match reason {
+                "" => self.open_detail(&id),
+                reason => self.open_with_reason(&id, reason),
+            };
+        }
+        if self.data.by_id.contains_key(&id) {
             return self.open_detail(&id);
         }
-        let Some(partial) = PartialId::parse(arg) else {
+        let Some(partial) = PartialId::parse(&id) else {
             return self.say(format!("找不到编号 {arg}"), true);
         };
         let mut found: Vec<&str> = self
@@ -256,7 +269,7 @@ impl App {
                         .map(|p| p.name.clone())
                         .take(50)
                         .collect(),
-                    "report" => ["daily", "monthly", "analysis", "handover"]
+                    "report" => ["daily", "monthly", "analysis", "handover", "access"]
                         .iter()
                         .filter(|r| r.starts_with(arg))
                         .map(|r| r.to_string())

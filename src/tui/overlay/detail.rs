@@ -10,9 +10,12 @@ use ratatui::Frame;
 use crate::cli::print;
 use crate::desk::api::Request;
 use crate::domain::dispute::Dispute;
+use crate::domain::lists::Role;
 use crate::domain::person::KeyPerson;
 use crate::domain::record::RecordKind;
 use crate::tui::app::{App, Out, Overlay, Want};
+use crate::tui::input::Input;
+use crate::tui::overlay::command::CommandLine;
 use crate::tui::views::{accent, block, warn};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,11 +51,45 @@ impl App {
         self.fetch(id);
     }
 
+    /// Break the glass: opens a person outside the officer's scope with
+    /// the reason typed at the prompt (`:go RY-… 理由`); the desk logs it.
+    pub(in crate::tui) fn open_with_reason(&mut self, id: &str, reason: &str) {
+        self.overlays.retain(|o| !matches!(o, Overlay::Detail(_)));
+        self.overlays.push(Overlay::Detail(Detail::new(id)));
+        self.out.push(Out::Request(
+            Want::Record(id.to_string()),
+            Request::Person {
+                id: id.to_string(),
+                reason: Some(reason.to_string()),
+            },
+        ));
+    }
+
+    /// Only a 责任人 is refused a person for scope; 只读 sees no one at all.
+    pub(in crate::tui) fn may_break_glass(&self, id: &str) -> bool {
+        RecordKind::of_id(id) == RecordKind::Person
+            && self
+                .me
+                .as_ref()
+                .is_some_and(|m| m.role == Role::Responsible)
+    }
+
+    /// The prompt for a break-the-glass reason: the command line, filled in.
+    pub(in crate::tui) fn ask_glass_reason(&mut self, id: &str) {
+        self.overlays.push(Overlay::Command(CommandLine {
+            input: Input::with_text(&format!("go {id} ")),
+            hint: Some("确需查看请写明理由后按 Enter（记入操作日志）；Esc 放弃".into()),
+        }));
+    }
+
     /// Asks for the record behind an open detail.
     pub(in crate::tui) fn fetch(&mut self, id: &str) {
         let want = Want::Record(id.to_string());
         let req = match RecordKind::of_id(id) {
-            RecordKind::Person => Request::Person { id: id.to_string() },
+            RecordKind::Person => Request::Person {
+                id: id.to_string(),
+                reason: None,
+            },
             RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
                 Request::Dispute { id: id.to_string() }
             }

@@ -12,6 +12,7 @@ mod follow_up;
 mod note;
 mod package;
 mod pause;
+mod person_ack;
 mod person_add;
 mod person_review;
 mod person_visit;
@@ -64,6 +65,7 @@ impl FormKind {
             FormKind::PersonAdd => person_add::fields(s),
             FormKind::PersonVisit => person_visit::fields(s),
             FormKind::PersonReview => person_review::fields(s),
+            FormKind::PersonAck => person_ack::fields(s),
             FormKind::Rollcall => rollcall::fields(s),
             FormKind::Transfer => transfer::fields(s),
             FormKind::Pause => pause::fields(s),
@@ -86,6 +88,7 @@ impl FormKind {
             FormKind::PersonAdd => person_add::build(f, ctx),
             FormKind::PersonVisit => person_visit::build(f, ctx),
             FormKind::PersonReview => person_review::build(f, ctx),
+            FormKind::PersonAck => person_ack::build(f),
             FormKind::Rollcall => rollcall::build(f),
             FormKind::Transfer => transfer::build(f),
             FormKind::Pause => pause::build(f, ctx),

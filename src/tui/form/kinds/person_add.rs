@@ -62,6 +62,8 @@ pub(super) fn build(f: &mut Form, ctx: &Ctx) -> Option<Built> {
         review_date: review,
         phone: opt(f.get(Key::Phone)),
         id_number: opt(f.get(Key::IdNumber)),
+        grade: None,
+        household: None,
     };
     Some(Built::Once {
         request: Request::AddPerson { new },
