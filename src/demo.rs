@@ -484,7 +484,7 @@ impl Walk<'_> {
         .expect("close");
         if d.package.is_some() {
             // Recent packaged closings are often still on the leader's desk.
-            if !self.step(48) || (self.age_days < 20 && self.rng.chance(40)) {
+            if !self.step(48) || (self.age_days < 30 && self.rng.chance(50)) {
                 return None;
             }
             d.decide(

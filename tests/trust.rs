@@ -340,8 +340,11 @@ fn databases_exports_and_backups_are_private() {
         "--out",
         out("重点人员.xlsx").to_str().unwrap(),
     ]);
-    cli.ok(&["backup", "--out", out("备份.redb").to_str().unwrap()]);
-    for f in ["台账.xlsx", "台账.csv", "重点人员.xlsx", "备份.redb"] {
+    cli.ok(&["backup", "备份.redb"]);
+    let backups = cli.db().parent().unwrap().join("backups");
+    assert_eq!(mode(&backups), 0o700);
+    assert_eq!(mode(&backups.join("备份.redb")), 0o600);
+    for f in ["台账.xlsx", "台账.csv", "重点人员.xlsx"] {
         assert_eq!(mode(&out(f)), 0o600, "{f}");
     }
     // An export over an old world-readable file makes it private too.

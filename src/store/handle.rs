@@ -143,3 +143,18 @@ impl Store {
 fn reopen_failed() -> StoreError {
     StoreError::DiskFull("数据库暂时无法重新打开".into())
 }
+
+impl Drop for Store {
+    /// Closing writes redb's allocator state back, which on a damaged file
+    /// can panic (a mutex poisoned by an earlier caught panic): closed
+    /// guarded, so a damaged file still ends in a Chinese report.
+    fn drop(&mut self) {
+        let slot = self.db.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some(db) = slot.take() {
+            let _ = guarded("关闭数据库", move || {
+                drop(db);
+                Ok(())
+            });
+        }
+    }
+}
