@@ -138,7 +138,7 @@ fn garbage_frames_close_only_that_connection() {
         &mut c,
         &duty_desk::desk::wire::ClientMsg::Call {
             id: 1,
-            req: Request::Summaries,
+            req: Box::new(Request::Summaries),
             key: None,
         },
     )

@@ -137,7 +137,7 @@ impl Remote {
             &mut self.stream,
             &ClientMsg::Call {
                 id,
-                req: Request::Summaries,
+                req: Box::new(Request::Summaries),
                 key: None,
             },
         )
@@ -204,7 +204,7 @@ impl Remote {
         self.next_id += 1;
         let msg = ClientMsg::Call {
             id,
-            req: req.clone(),
+            req: Box::new(req.clone()),
             key,
         };
         write_frame(&mut self.stream, &msg)?;

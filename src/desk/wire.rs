@@ -34,9 +34,10 @@ pub enum ClientMsg {
     },
     /// `key`: made by the client for a change (`Resend::WithKey`), the same
     /// when the change is sent again after a lost reply.
+    /// `req` is boxed: requests vary widely in size.
     Call {
         id: u64,
-        req: Request,
+        req: Box<Request>,
         key: Option<RequestKey>,
     },
 }
@@ -245,9 +246,9 @@ mod tests {
     fn frames_round_trip_and_limits_hold() {
         let msg = ClientMsg::Call {
             id: 7,
-            req: Request::Dispute {
+            req: Box::new(Request::Dispute {
                 id: "MD-2026-000001".into(),
-            },
+            }),
             key: Some([7; 16]),
         };
         let mut buf = Vec::new();

@@ -484,6 +484,7 @@ fn calls(
         };
         match msg {
             ClientMsg::Call { id, req, key } => {
+                let req = *req;
                 imports.note(&req);
                 if matches!(req, Request::Summaries) {
                     // Every client start: the kept summaries go out as they are.
