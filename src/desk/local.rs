@@ -117,16 +117,7 @@ impl Local {
                 let items = self.store.summaries_of(&ids)?;
                 Ok(Reply::plain(Response::Summaries { revision, items }))
             }
-            Request::Dispute { id } => {
-                let mut d = self.store.dispute(&id)?;
-                self.log_linked(&me, &d, now)?;
-                if !sees_contacts(&me, d.is_assignee(&me.login)) {
-                    for p in &mut d.parties {
-                        p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
-                    }
-                }
-                Ok(Reply::plain(Response::Dispute(Box::new(d))))
-            }
+            Request::Dispute { id } => self.read_dispute(&me, &id, now),
             Request::Persons { include_ended } => self.read_persons(&me, include_ended, now),
             Request::Person { id, reason } => self.read_person(&me, &id, reason, now),
             Request::PersonCounts => Ok(Reply::plain(Response::PersonCounts(
@@ -138,20 +129,7 @@ impl Local {
             Request::SetPersonRules { edit } => self.set_person_rules(&me, edit, now),
             Request::Officers => Ok(Reply::plain(Response::Officers(self.store.officers()?))),
             Request::Lists => Ok(Reply::plain(Response::Lists(self.lists()?))),
-            Request::Audit { since } => {
-                check(&me, Capability::Desk, false, "查看操作日志")?;
-                let mut events = self.store.audit(0)?;
-                if let Some(since) = since {
-                    events.retain(|e| e.at.date_naive() >= since);
-                }
-                let mut events = self.audit_for(&me, events, now)?;
-                // The record hashes are for `desk check`; an import's would
-                // make the log megabytes long.
-                for e in &mut events {
-                    e.written = Vec::new();
-                }
-                Ok(Reply::plain(Response::Audit(events)))
-            }
+            Request::Audit { since } => self.audit_log(&me, since, now),
             Request::Check => {
                 check(&me, Capability::Admin, false, "检查或备份数据库")?;
                 self.check()
@@ -213,6 +191,39 @@ impl Local {
                 super::ops::run(self, &me, &id, seen, change, now)
             }
         }
+    }
+
+    /// A case, with the linked person's look logged and phones masked by role.
+    fn read_dispute(&self, me: &Officer, id: &str, now: Time) -> Result<Reply, DeskError> {
+        let mut d = self.store.dispute(id)?;
+        self.log_linked(me, &d, now)?;
+        if !sees_contacts(me, d.is_assignee(&me.login)) {
+            for p in &mut d.parties {
+                p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
+            }
+        }
+        Ok(Reply::plain(Response::Dispute(Box::new(d))))
+    }
+
+    /// The audit log since a day, as this officer may read it.
+    fn audit_log(
+        &self,
+        me: &Officer,
+        since: Option<chrono::NaiveDate>,
+        now: Time,
+    ) -> Result<Reply, DeskError> {
+        check(me, Capability::Desk, false, "查看操作日志")?;
+        let mut events = self.store.audit(0)?;
+        if let Some(since) = since {
+            events.retain(|e| e.at.date_naive() >= since);
+        }
+        let mut events = self.audit_for(me, events, now)?;
+        // The record hashes are for `desk check`; an import's would make
+        // the log megabytes long.
+        for e in &mut events {
+            e.written = Vec::new();
+        }
+        Ok(Reply::plain(Response::Audit(events)))
     }
 
     /// Answers a change request that carries the client's key. A key kept
