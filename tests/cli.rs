@@ -534,12 +534,16 @@ fn show_and_log_keep_a_notes_lines_and_name_officers_not_logins() {
         show.contains("上午到现场查看\n    下午约双方面谈\n    暂未达成一致"),
         "{show}"
     );
-    // Names from the roster, not logins: the 四定 line and who wrote what.
-    // (The history's own words were written when it happened: "交办：牵头领导
-    // ld1…" keeps the logins it was recorded with.)
+    // Names from the roster, not logins: the 四定 line, who wrote what, and
+    // the logins inside history written at the time ("交办：牵头领导 ld1…").
     let four = show.lines().find(|l| l.starts_with("四定")).unwrap();
     assert!(
         four.contains("牵头领导 郑国庆") && four.contains("责任人 冯志强"),
+        "{show}"
+    );
+    let assigned = show.lines().find(|l| l.contains("交办：")).unwrap();
+    assert!(
+        assigned.contains("郑国庆") && !assigned.contains("ld1"),
         "{show}"
     );
     assert!(show.contains("系统管理员 【走访】上午到现场查看"), "{show}");

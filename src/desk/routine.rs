@@ -343,7 +343,7 @@ pub(crate) fn report(
                 at: e.at,
                 action: e.action,
                 target: e.target,
-                detail: e.detail,
+                detail: names.in_text(&e.detail),
             })
             .collect()
     } else {

@@ -66,6 +66,28 @@ impl Names {
     pub fn name<'a>(&'a self, login: &'a str) -> &'a str {
         self.0.get(login.trim()).map_or(login, |n| n.as_str())
     }
+
+    /// Text written at the time with logins in it ("交办：牵头领导 ld1 …
+    /// 责任人 tj1"): each word that is a roster login reads as the name.
+    pub fn in_text(&self, text: &str) -> String {
+        let is_login_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        for c in text.chars().chain(std::iter::once('\0')) {
+            if is_login_char(c) {
+                word.push(c);
+                continue;
+            }
+            if !word.is_empty() {
+                out.push_str(self.name(&word));
+                word.clear();
+            }
+            if c != '\0' {
+                out.push(c);
+            }
+        }
+        out
+    }
 }
 
 /// What an officer is trying to do, for the permission check.
@@ -158,6 +180,10 @@ mod tests {
         assert_eq!(names.name("ld1"), "郑国庆");
         assert_eq!(names.name("张三"), "张三");
         assert_eq!(names.name("gone1"), "gone1");
+        assert_eq!(
+            names.in_text("交办：牵头领导 ld1 责任人 ld10，ld1。MD-2026-000001"),
+            "交办：牵头领导 郑国庆 责任人 ld10，郑国庆。MD-2026-000001"
+        );
     }
 
     #[test]
