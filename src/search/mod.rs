@@ -90,16 +90,15 @@ fn pinyin_run(item: &Item, q: &str) -> Option<(bool, usize, usize)> {
 const JOINERS: [char; 3] = ['/', '／', '·'];
 
 /// Where `q` runs in `hay` when joiners are passed over: (start, len) in
-/// chars of `hay`, the joiners inside the run counted. Allocates nothing:
-/// it runs for every name with a slash on every keystroke.
+/// chars of `hay`, the joiners inside the run counted. It runs for every
+/// name with a slash on every keystroke, so it allocates nothing and tries
+/// only where `q`'s first char stands.
 fn run_across_joiners(hay: &str, q: &str) -> Option<(usize, usize)> {
-    if q.is_empty() || !hay.contains(&JOINERS[..]) {
+    let first = q.chars().next()?;
+    if !hay.contains(&JOINERS[..]) {
         return None;
     }
-    for (start, (at, c)) in hay.char_indices().enumerate() {
-        if JOINERS.contains(&c) {
-            continue;
-        }
+    for (at, _) in hay.match_indices(first) {
         let mut want = q.chars().peekable();
         let mut len = 0;
         for h in hay[at..].chars() {
@@ -114,7 +113,7 @@ fn run_across_joiners(hay: &str, q: &str) -> Option<(usize, usize)> {
             len += 1;
         }
         if want.peek().is_none() {
-            return Some((start, len));
+            return Some((hay[..at].chars().count(), len));
         }
     }
     None
