@@ -14,7 +14,7 @@ use duty_desk::domain::risk::RiskWeights;
 use duty_desk::domain::rollcall::{self, RollcallEntry, RollcallSettings};
 use duty_desk::domain::settings::Settings;
 use duty_desk::domain::summary::Summary;
-use duty_desk::tui::app::{App, Out, Want};
+use duty_desk::tui::app::{App, Out, View, Want};
 use duty_desk::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -190,6 +190,7 @@ fn every_screen_at_80x24_and_160x48() {
     for (w, h) in [(80u16, 24u16), (160, 48)] {
         let mut s = Harness::new(false);
         for (i, name) in [
+            "mine",
             "inbox",
             "queue",
             "supervision",
@@ -201,7 +202,7 @@ fn every_screen_at_80x24_and_160x48() {
         .iter()
         .enumerate()
         {
-            s.key(KeyCode::Char(char::from(b'1' + i as u8)));
+            s.key(KeyCode::Char(char::from(b'0' + i as u8)));
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), s.screen(w, h));
         }
         s.key(KeyCode::Char('2'))
@@ -455,7 +456,7 @@ fn the_inbox_puts_todays_new_call_above_julys_returned_case() {
         Want::Summaries,
         Ok(Response::Summaries { revision: 9, items }),
     );
-    let inbox = &s.app.data.rows[0];
+    let inbox = &s.app.data.rows[View::Inbox.index()];
     let pos = |i: usize| inbox.iter().position(|&r| r == i).unwrap();
     assert!(pos(today) < pos(july), "{inbox:?}");
     assert_eq!(s.app.data.summaries[inbox[0]].id, "MD-2026-000902");
@@ -557,4 +558,62 @@ fn a_screen_switch_and_a_search_keystroke_stay_small_over_a_slow_link() {
         assert!(n <= 2048, "search key {c}: {n} bytes");
     }
     eprintln!("largest screen switch: {most} bytes");
+}
+
+/// The login that holds the most open cases in one role of the fixtures
+/// (责任人 or 领导), so its 我的 has something in it.
+fn busiest(s: &Harness, leader: bool) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in s.app.data.summaries.iter().filter(|d| d.status.is_open()) {
+        let who = if leader { &d.leader } else { &d.person };
+        if let Some(login) = who {
+            *counts.entry(login.clone()).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).unwrap().0
+}
+
+#[test]
+fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
+    for (role, name) in [
+        (Role::DutyOfficer, "duty"),
+        (Role::Responsible, "responsible"),
+        (Role::Leader, "leader"),
+    ] {
+        let mut s = Harness::new(false);
+        assert_eq!(s.app.view, View::Mine, "我的 is the first screen");
+        let login = match role {
+            Role::Responsible => busiest(&s, false),
+            Role::Leader => busiest(&s, true),
+            _ => "zb1".to_string(),
+        };
+        let officer = s.app.data.officers[&login].clone();
+        s.app.on_reply(Want::Whoami, Ok(Response::Officer(officer)));
+        let screen = s.screen(80, 24);
+        for g in duty_desk::domain::mine::Group::for_role(role) {
+            let (_, n) = s.app.data.mine.iter().find(|(x, _)| x == g).unwrap();
+            assert!(
+                screen.contains(&format!("{}（{n}）", g.label())),
+                "{name}: section {} with its count: {screen}",
+                g.label()
+            );
+        }
+        let total = s.app.data.rows[View::Mine.index()].len();
+        assert!(total > 0, "{name}: the fixtures give every role some work");
+        assert!(screen.contains(&format!("我的({total})")), "{screen}");
+        if role == Role::DutyOfficer {
+            assert!(screen.contains("点名未报（2）：西岗村、赵庄村"), "{screen}");
+        }
+        insta::assert_snapshot!(format!("mine_{name}_80x24"), screen);
+        // Enter opens the case under the cursor: the first one listed.
+        let first = s.app.selected_id().unwrap();
+        let row = s.app.data.rows[View::Mine.index()][0];
+        assert_eq!(first, s.app.data.summaries[row].id);
+        s.key(KeyCode::Down).key(KeyCode::Up).key(KeyCode::Enter);
+        let detail = s.screen(80, 24);
+        assert!(
+            detail.contains(&first),
+            "{name}: the detail of {first}: {detail}"
+        );
+    }
 }

@@ -21,7 +21,7 @@ use duty_desk::desk::{clock, Caller, Local, Notice};
 use duty_desk::domain::dispute::Dispute;
 use duty_desk::domain::lists::{Outcome, RiskLevel, Tier};
 use duty_desk::domain::workflow::Status;
-use duty_desk::tui::app::{App, Out, Overlay, Want};
+use duty_desk::tui::app::{App, Out, Overlay, View, Want};
 use duty_desk::tui::form::FormKind;
 use duty_desk::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -852,7 +852,7 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
         zb.key(KeyCode::Esc);
     }
     let order = |d: &Desk| {
-        let q = &d.app.data.rows[1];
+        let q = &d.app.data.rows[View::Queue.index()];
         q.iter()
             .map(|&i| d.app.data.summaries[i].id.clone())
             .collect::<Vec<_>>()

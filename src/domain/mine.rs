@@ -95,6 +95,14 @@ impl Group {
     }
 }
 
+/// The duty desk's 我的 also lists the units missing from today's roll-call.
+pub fn sees_rollcall(role: Role) -> bool {
+    match role {
+        Role::DutyOfficer | Role::Admin | Role::ReadOnly => true,
+        Role::Responsible | Role::Leader => false,
+    }
+}
+
 /// The sections of 我的 with the rows (indexes into `summaries`) of each,
 /// most urgent first inside a section (earliest deadline, then 编号).
 pub fn my_work(

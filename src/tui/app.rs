@@ -28,6 +28,8 @@ pub use super::overlay::Overlay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
+    /// 我的: what waits for this officer, grouped (see `domain::mine`).
+    Mine,
     Inbox,
     Queue,
     Supervision,
@@ -39,10 +41,11 @@ pub enum View {
 }
 
 /// How many screens there are.
-pub const VIEWS: usize = 7;
+pub const VIEWS: usize = 8;
 
 impl View {
     pub const ALL: [View; VIEWS] = [
+        View::Mine,
         View::Inbox,
         View::Queue,
         View::Supervision,
@@ -54,6 +57,7 @@ impl View {
 
     pub fn label(self) -> &'static str {
         match self {
+            View::Mine => "我的",
             View::Inbox => "待处理",
             View::Queue => "风险队列",
             View::Supervision => "督办",
@@ -164,6 +168,8 @@ pub struct Data {
     pub names: crate::domain::officer::Names,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
+    /// 我的's sections and how many rows of `rows[0]` each holds, in order.
+    pub mine: Vec<(crate::domain::mine::Group, usize)>,
     /// Base rows of each list view, in display order.
     pub rows: [Vec<usize>; VIEWS],
     /// The weights in force, today's sensitive periods, the roll-call's rules.
@@ -256,7 +262,7 @@ impl App {
     pub fn new(keymap: Keymap, now: Time, ascii: bool) -> App {
         App {
             data: Data::default(),
-            view: View::Queue,
+            view: View::Mine,
             lists: Default::default(),
             overlays: Vec::new(),
             keymap,

@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 
 use super::app::{doc_of, person_doc, App, Corpus, NoteKind, Out, View, VIEWS};
 use super::id_index::IdIndex;
+use crate::domain::mine::my_work;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{rank_of, RiskContext};
 use crate::domain::summary::Summary;
@@ -161,7 +162,14 @@ impl App {
             .collect();
         follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
         let rollcall = (0..self.rollcall_rows().len()).collect();
+        let groups = match &self.me {
+            Some(me) => my_work(me.role, &me.login, s, today, &t),
+            None => Vec::new(),
+        };
+        self.data.mine = groups.iter().map(|(g, rows)| (*g, rows.len())).collect();
+        let mine = groups.into_iter().flat_map(|(_, rows)| rows).collect();
         self.data.rows = [
+            mine,
             inbox,
             queue,
             supervision,

@@ -114,6 +114,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::CycleSort
         | A::NextView
         | A::PrevView
+        | A::ViewMine
         | A::ViewInbox
         | A::ViewQueue
         | A::ViewSupervision

@@ -29,6 +29,7 @@ pub enum Action {
     ToggleMark,
     NextView,
     PrevView,
+    ViewMine,
     ViewInbox,
     ViewQueue,
     ViewSupervision,
@@ -430,6 +431,7 @@ impl Keymap {
                         | A::Bottom
                         | A::NextView
                         | A::PrevView
+                        | A::ViewMine
                         | A::ViewInbox
                         | A::ViewQueue
                         | A::ViewSupervision

@@ -15,6 +15,7 @@ pub mod input;
 pub mod keymap;
 mod keys;
 mod list_view;
+mod mine_view;
 mod notice;
 pub mod overlay;
 pub mod picker;

@@ -17,7 +17,11 @@ impl App {
             (Want::Direct(id), result) => self.on_direct(id, result),
             (Want::Record(id), result) => self.on_record(&id, result),
             (Want::SaveDraft, Ok(_)) => {}
-            (Want::Whoami, Ok(R::Officer(o))) => self.me = Some(o),
+            (Want::Whoami, Ok(R::Officer(o))) => {
+                // 我的 depends on who is asking.
+                self.me = Some(o);
+                self.rebuild_rows();
+            }
             (Want::Officers, Ok(R::Officers(list))) => {
                 self.data.names = Names::of(&list);
                 self.data.officers = list.into_iter().map(|o| (o.login.clone(), o)).collect();

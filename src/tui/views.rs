@@ -238,8 +238,18 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// How much room the tabs take: padded, tight, or (80 columns with eight
+/// tabs) without the key numbers, which the help (?) still lists.
+#[derive(Clone, Copy)]
+enum TabRoom {
+    Wide,
+    Tight,
+    Bare,
+}
+
 fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
-    let tab = |i: usize, v: &View, wide: bool| {
+    // The number is the key that opens the screen: 0 我的, 1 待处理 …
+    let tab = |i: usize, v: &View, room: TabRoom| {
         let count = match v {
             View::Dashboard => String::new(),
             View::Rollcall => match &app.data.rollcall {
@@ -248,19 +258,23 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
             },
             _ => format!("({})", app.data.rows[i].len()),
         };
-        if wide {
-            format!(" {} {}{} ", i + 1, v.label(), count)
-        } else {
-            format!("{}{}{} ", i + 1, v.label(), count)
+        match room {
+            TabRoom::Wide => format!(" {} {}{} ", i, v.label(), count),
+            TabRoom::Tight => format!("{}{}{} ", i, v.label(), count),
+            TabRoom::Bare => format!("{}{} ", v.label(), count),
         }
     };
-    // Narrow terminals (80 columns) get the tabs without their spacing.
-    let wide = View::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, v)| tab(i, v, true).width())
-        .sum::<usize>()
-        <= area.width as usize;
+    let width = |room: TabRoom| {
+        View::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, v)| tab(i, v, room).width())
+            .sum::<usize>()
+    };
+    let room = [TabRoom::Wide, TabRoom::Tight]
+        .into_iter()
+        .find(|r| width(*r) <= area.width as usize)
+        .unwrap_or(TabRoom::Bare);
     let mut spans = Vec::new();
     for (i, v) in View::ALL.iter().enumerate() {
         let style = if *v == app.view {
@@ -268,7 +282,7 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
         } else {
             Style::default()
         };
-        spans.push(Span::styled(tab(i, v, wide), style));
+        spans.push(Span::styled(tab(i, v, room), style));
     }
     let spans = fit_spans(spans, area.width as usize);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
