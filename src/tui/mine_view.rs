@@ -23,9 +23,13 @@ fn entries(app: &App) -> Vec<Entry> {
     let mut at = 0;
     for &(group, n) in &app.data.mine {
         out.push(Entry::Title(format!("{}（{n}）", group.label()), n > 0));
-        for pos in at..at + n {
-            out.push(Entry::Case(pos, rows[pos]));
-        }
+        out.extend(
+            rows.iter()
+                .enumerate()
+                .skip(at)
+                .take(n)
+                .map(|(pos, &i)| Entry::Case(pos, i)),
+        );
         at += n;
     }
     let duty = app.me.as_ref().is_some_and(|o| sees_rollcall(o.role));
