@@ -617,3 +617,54 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
         );
     }
 }
+
+#[test]
+fn the_filter_finds_closed_cases_once_its_scope_is_all() {
+    let mut s = Harness::new(false);
+    let closed = s
+        .app
+        .data
+        .summaries
+        .iter()
+        .find(|d| !d.status.is_open())
+        .expect("the fixtures hold a closed case")
+        .clone();
+    // Its title is what the officer remembers: 在办 lists do not hold it.
+    s.key(KeyCode::Char('2'))
+        .key(KeyCode::Char('/'))
+        .typed(&closed.title);
+    let ids = |s: &Harness| -> Vec<String> {
+        s.app
+            .visible_rows(s.app.view)
+            .iter()
+            .map(|&i| s.app.data.summaries[i].id.clone())
+            .collect()
+    };
+    assert!(!ids(&s).contains(&closed.id), "{:?}", ids(&s));
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("筛选（在办）/"), "{screen}");
+    assert!(
+        screen.contains("Tab 在办/全部"),
+        "the hint line says how: {screen}"
+    );
+    // Tab while filtering: 全部.
+    s.key(KeyCode::Tab);
+    assert!(ids(&s).contains(&closed.id), "{:?}", ids(&s));
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("筛选（全部）/"), "{screen}");
+    assert!(screen.contains(&closed.id), "{screen}");
+    // Enter opens it like any other row.
+    s.key(KeyCode::Enter);
+    while s.app.selected_id() != Some(closed.id.clone()) {
+        s.key(KeyCode::Down);
+    }
+    s.key(KeyCode::Enter);
+    assert!(s.screen(80, 24).contains(closed.status_label()));
+    // `:scope 在办` narrows it back.
+    s.key(KeyCode::Esc)
+        .key(KeyCode::Char(':'))
+        .typed("scope 在办")
+        .key(KeyCode::Enter);
+    assert!(!s.app.lists[View::Queue.index()].everything);
+    assert!(!ids(&s).contains(&closed.id), "{:?}", ids(&s));
+}

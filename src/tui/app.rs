@@ -148,6 +148,9 @@ pub struct ListState {
     /// The newest search sent for this list; older results are dropped.
     pub gen: u64,
     pub marks: BTreeSet<String>,
+    /// The filter searches every case (全部: closed and archived too), not
+    /// only the rows this list shows (在办).
+    pub everything: bool,
     /// The column the officer sorted by (`:sort`, S), if any.
     pub sort: Option<super::sort::Sort>,
 }

@@ -216,8 +216,35 @@ impl App {
             gen: self.search_gen * 8 + view.index() as u64,
             corpus: App::corpus(view),
             query: l.filter.text(),
-            scope: self.data.rows[view.index()].clone(),
+            scope: if l.everything && App::corpus(view) == Corpus::Disputes {
+                (0..self.data.summaries.len()).collect()
+            } else {
+                self.data.rows[view.index()].clone()
+            },
         });
+    }
+
+    /// `/` then Tab, or `:scope 全部`: the filter looks at 在办 cases only
+    /// or at 全部 (closed and archived too). Key persons keep their list.
+    pub(super) fn set_scope(&mut self, all: bool) {
+        let view = self.view;
+        if App::corpus(view) == Corpus::Persons {
+            return self.say("重点人员的筛选只在在列人员中查找", true);
+        }
+        let l = &mut self.lists[view.index()];
+        l.everything = all;
+        let refilter = !l.filter.is_empty();
+        if refilter {
+            self.run_search(view);
+        }
+        self.say(
+            if all {
+                "筛选范围：全部案件（含已办结、已归档）"
+            } else {
+                "筛选范围：在办案件"
+            },
+            false,
+        );
     }
 
     /// A search result; only the newest for its view is kept.

@@ -112,6 +112,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::Open
         | A::ToggleMark
         | A::CycleSort
+        | A::ToggleScope
         | A::NextView
         | A::PrevView
         | A::ViewMine

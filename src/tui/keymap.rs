@@ -54,6 +54,8 @@ pub enum Action {
     AckAlert,
     /// Sorts the list by the next column.
     CycleSort,
+    /// While filtering: search 在办 cases only, or 全部 (closed, archived).
+    ToggleScope,
     Transfer,
     Pause,
     Resume,

@@ -148,6 +148,10 @@ impl App {
             Action::Copy => self.copy_screen(copied_last),
             Action::CopyDaily => self.copy_daily(),
             Action::CycleSort => self.cycle_sort(),
+            Action::ToggleScope => {
+                let all = !self.lists[self.view.index()].everything;
+                self.set_scope(all);
+            }
             flow => self.flow(flow),
         }
     }

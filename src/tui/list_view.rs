@@ -408,7 +408,8 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
 
     if search_line {
         let l = &app.lists[vi];
-        let prefix = "筛选/ ";
+        let scope = if l.everything { "全部" } else { "在办" };
+        let prefix = format!("筛选（{scope}）/ ");
         let text = format!("{prefix}{}", l.filter.text());
         f.render_widget(Paragraph::new(Span::styled(text, accent())), foot);
         if l.editing {
