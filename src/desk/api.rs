@@ -163,6 +163,9 @@ pub enum DraftSlot {
     Form,
     /// When the officer last opened the desk (for the handover).
     Shift,
+    /// The officer's saved views (`:save 名称`): filter and sort by name.
+    /// Not audited: a way of looking, like a draft; it changes no record.
+    Views,
 }
 
 impl DraftSlot {
@@ -171,6 +174,7 @@ impl DraftSlot {
         match self {
             DraftSlot::Form => "form",
             DraftSlot::Shift => "shift",
+            DraftSlot::Views => "views",
         }
     }
 }

@@ -528,15 +528,20 @@ fn may_keep_draft(
     form: Option<Op>,
     text: &str,
 ) -> Result<(), DeskError> {
+    let what = match slot {
+        DraftSlot::Form | DraftSlot::Shift => "草稿",
+        DraftSlot::Views => "保存的视图",
+    };
     if text.len() > MAX_DRAFT_BYTES {
         return Err(DeskError::Invalid(format!(
-            "草稿过大（{}），最多 {}，未保存；请精简后再填",
+            "{what}过大（{}），最多 {}，未保存；请精简后再填",
             size_text(text.len() as u64),
             size_text(MAX_DRAFT_BYTES as u64)
         )));
     }
     match (slot, form) {
-        (DraftSlot::Shift, _) => Ok(()),
+        // Anyone on the roster keeps their own; the size cap bounds the disk.
+        (DraftSlot::Shift | DraftSlot::Views, _) => Ok(()),
         (DraftSlot::Form, Some(op)) => {
             let spec = op.spec();
             let title = match spec.entry {

@@ -111,6 +111,8 @@ pub enum Want {
     Report,
     /// When this officer last opened the desk (a new shift gets the handover).
     ShiftMark,
+    /// The officer's saved views (`:save`, `:view`).
+    SavedViews,
 }
 
 /// Which index a search runs on.
@@ -239,6 +241,8 @@ pub struct App {
     pub(super) copied: bool,
     /// The report on its way goes to the clipboard too (`Y`).
     pub(super) copy_report: bool,
+    /// This officer's saved views, as the server keeps them.
+    pub saved_views: super::saved_views::SavedViews,
 }
 
 pub fn doc_of(s: &Summary) -> Doc {
@@ -290,6 +294,7 @@ impl App {
             own_changes: Default::default(),
             draft_saved: false,
             asked_draft: false,
+            saved_views: Default::default(),
         }
     }
 
@@ -331,6 +336,7 @@ impl App {
                     slot: DraftSlot::Form,
                 },
             ));
+            self.ask_saved_views();
         }
         // The small lists first: the first frame waits only for the summaries.
         self.out.push(Out::Request(

@@ -23,6 +23,7 @@ mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;
+pub mod saved_views;
 pub(crate) mod sort;
 pub mod term;
 pub mod views;

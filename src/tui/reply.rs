@@ -48,6 +48,9 @@ impl App {
             (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
             (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),
+            (Want::SavedViews, Ok(R::Draft(text))) => {
+                self.saved_views = super::saved_views::parse(text.as_deref())
+            }
             (
                 Want::SaveDraft
                 | Want::Whoami
@@ -62,6 +65,7 @@ impl App {
                 | Want::Rollcall
                 | Want::Report
                 | Want::ShiftMark
+                | Want::SavedViews
                 | Want::Persons,
                 result,
             ) => self.unexpected(result),
