@@ -668,3 +668,77 @@ fn the_filter_finds_closed_cases_once_its_scope_is_all() {
     assert!(!s.app.lists[View::Queue.index()].everything);
     assert!(!ids(&s).contains(&closed.id), "{:?}", ids(&s));
 }
+
+#[test]
+fn the_detail_names_who_else_has_the_case_open_and_tells_the_server_what_is_open() {
+    use duty_desk::desk::api::{Looking, Viewer};
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2')).key(KeyCode::Enter);
+    let id = s.app.looking().expect("a detail is open").id;
+    assert_eq!(s.app.selected_id().as_deref(), Some(id.as_str()));
+    s.app.tell_looking();
+    let told = |app: &App| -> Vec<Option<Looking>> {
+        app.out
+            .iter()
+            .filter_map(|o| match o {
+                Out::Request(Want::Looking, Request::Looking { at }) => Some(at.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        told(&s.app),
+        [Some(Looking {
+            id: id.clone(),
+            editing: false
+        })]
+    );
+    s.app.out.clear();
+    // Nothing changed: nothing more is sent.
+    s.app.tell_looking();
+    assert!(told(&s.app).is_empty());
+    let other = s.app.data.officers["tj1"].clone();
+    let me = s.app.me.clone().unwrap();
+    let viewer = |o: &Officer, editing: bool| Viewer {
+        login: o.login.clone(),
+        name: o.name.clone(),
+        at: Looking {
+            id: id.clone(),
+            editing,
+        },
+    };
+    s.app
+        .on_presence(vec![viewer(&other, true), viewer(&me, false)]);
+    let screen = s.screen(80, 24);
+    let line = screen.lines().next().unwrap();
+    assert!(
+        line.contains(&format!("{}正在编辑", other.name)),
+        "{screen}"
+    );
+    // Oneself is not named.
+    assert!(!line.contains(&me.name), "{screen}");
+    // Back to the list: the server hears the case is closed here.
+    s.key(KeyCode::Esc);
+    s.app.tell_looking();
+    assert_eq!(told(&s.app), [None]);
+    assert!(!s.screen(80, 24).contains("正在编辑"));
+    // A form on the case is editing it, and shows the others too.
+    s.key(KeyCode::Enter).key(KeyCode::Char('t'));
+    assert_eq!(
+        s.app.looking(),
+        Some(Looking {
+            id: id.clone(),
+            editing: true
+        })
+    );
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("研判"), "a form is open: {screen}");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!("{}正在编辑", other.name)),
+        "{screen}"
+    );
+}

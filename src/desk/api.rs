@@ -27,6 +27,13 @@ use crate::store::{StoreError, Touched};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     Whoami,
+    /// Presence: what this connection's officer has open now (None: no
+    /// case). Not a write: the server keeps it per connection, drops it when
+    /// the connection goes, and pushes everyone's to the desks
+    /// (`ServerMsg::Presence`).
+    Looking {
+        at: Option<Looking>,
+    },
     Summaries,
     /// The current summaries of some disputes (after a change notice).
     SummariesOf {
@@ -179,12 +186,29 @@ impl DraftSlot {
     }
 }
 
+/// A case an officer has open, reading its detail or filling a form on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Looking {
+    pub id: String,
+    pub editing: bool,
+}
+
+/// Who has which case open now, by connection (see `Request::Looking`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub login: String,
+    /// The roster's name: what the desk shows ("王海燕正在编辑").
+    pub name: String,
+    pub at: Looking,
+}
+
 impl Request {
     /// Whether the request changes the database (for the CLI's read-only paths).
     pub fn is_query(&self) -> bool {
         matches!(
             self,
             Request::Whoami
+                | Request::Looking { .. }
                 | Request::Summaries
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -220,6 +244,7 @@ impl Request {
     pub fn resend(&self) -> Resend {
         match self {
             Request::Whoami
+            | Request::Looking { .. }
             | Request::Summaries
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }

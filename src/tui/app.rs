@@ -113,6 +113,8 @@ pub enum Want {
     ShiftMark,
     /// The officer's saved views (`:save`, `:view`).
     SavedViews,
+    /// Presence told to the server (the answer is only an acknowledgement).
+    Looking,
 }
 
 /// Which index a search runs on.
@@ -243,6 +245,10 @@ pub struct App {
     pub(super) copy_report: bool,
     /// This officer's saved views, as the server keeps them.
     pub saved_views: super::saved_views::SavedViews,
+    /// The case last told to the server as open here (presence).
+    pub(super) told_looking: Option<crate::desk::api::Looking>,
+    /// Who has which case open, as the server last pushed it.
+    pub viewers: Vec<crate::desk::api::Viewer>,
 }
 
 pub fn doc_of(s: &Summary) -> Doc {
@@ -295,6 +301,8 @@ impl App {
             draft_saved: false,
             asked_draft: false,
             saved_views: Default::default(),
+            told_looking: None,
+            viewers: Vec::new(),
         }
     }
 

@@ -82,6 +82,8 @@ impl App {
             // Notices may have been missed while away: load everything again.
             self.note("已重新连接，正在刷新", NoteKind::Refreshing);
             self.load();
+            // The server forgot the old connection's presence: tell it again.
+            self.told_looking = None;
         }
         self.dropped |= was && !online;
     }

@@ -16,7 +16,7 @@ impl App {
             }
             (Want::Direct(id), result) => self.on_direct(id, result),
             (Want::Record(id), result) => self.on_record(&id, result),
-            (Want::SaveDraft, Ok(_)) => {}
+            (Want::SaveDraft | Want::Looking, Ok(_)) => {}
             (Want::Whoami, Ok(R::Officer(o))) => {
                 // 我的 depends on who is asking.
                 self.me = Some(o);
@@ -53,6 +53,7 @@ impl App {
             }
             (
                 Want::SaveDraft
+                | Want::Looking
                 | Want::Whoami
                 | Want::Officers
                 | Want::Summaries

@@ -232,10 +232,13 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
     if !l.filter.is_empty() && app.view != View::Dashboard {
         parts.insert(2, format!("筛选“{}”", clean_line(&l.filter.text())));
     }
-    f.render_widget(
-        Paragraph::new(Line::from(Span::styled(parts.join(sep), accent()))),
-        area,
-    );
+    let mut spans = vec![Span::styled(parts.join(sep), accent())];
+    // Presence: who else has this case open, where the officer looks first.
+    if let Some(others) = app.others_on_case() {
+        spans.push(Span::styled(format!("  {others}"), warn()));
+    }
+    let spans = fit_spans(spans, area.width as usize);
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// How much room the tabs take: padded, tight, or (80 columns with eight
