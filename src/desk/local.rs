@@ -157,14 +157,7 @@ impl Local {
             Request::Draft { slot } => Ok(Reply::plain(Response::Draft(
                 self.store.draft(&draft_key(&me, slot))?,
             ))),
-            Request::SaveDraft { slot, form, value } => {
-                if let Some(text) = &value {
-                    may_keep_draft(&me, slot, form, text)?;
-                }
-                self.store
-                    .save_draft(&draft_key(&me, slot), value.as_deref())?;
-                Ok(Reply::plain(Response::Done))
-            }
+            Request::SaveDraft { slot, form, value } => self.save_draft(&me, slot, form, value),
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
             Request::RosterAdd { .. } => unreachable!("handled above"),
             Request::ExportLedger { filter } => super::ledger::export(self, &me, filter, now),
@@ -514,6 +507,23 @@ fn notice(
 pub(crate) fn keep_reply(tx: &mut Tx<'_>, reply: &Response) {
     if tx.answers_request() {
         tx.keep_answer(encode(reply));
+    }
+}
+
+impl Local {
+    fn save_draft(
+        &self,
+        me: &Officer,
+        slot: DraftSlot,
+        form: Option<Op>,
+        value: Option<String>,
+    ) -> Result<Reply, DeskError> {
+        if let Some(text) = &value {
+            may_keep_draft(me, slot, form, text)?;
+        }
+        self.store
+            .save_draft(&draft_key(me, slot), value.as_deref())?;
+        Ok(Reply::plain(Response::Done))
     }
 }
 
