@@ -490,7 +490,11 @@ fn who_has_a_case_open_is_pushed_to_the_other_desks_and_goes_with_the_connection
     let now = next_presence(&mut watcher);
     assert_eq!(now.len(), 1);
     assert!(!now[0].at.editing);
+    // A desk that starts now hears it at once.
+    let mut late = Remote::connect(&s.socket(), true).unwrap();
+    assert_eq!(next_presence(&mut late), now);
     // The editor's desk goes away: its presence goes with it.
     drop(editor);
+    assert_eq!(next_presence(&mut late), vec![]);
     assert_eq!(next_presence(&mut watcher), vec![]);
 }

@@ -577,6 +577,15 @@ fn calls(
 fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Result<(), FrameError> {
     let (tx, rx) = channel::<Pushed>();
     let behind = Arc::new(AtomicUsize::new(0));
+    // A desk starting up hears who already has which case open.
+    let open: Vec<Viewer> = {
+        let map = shared.presence.lock().unwrap_or_else(|p| p.into_inner());
+        map.values().cloned().collect()
+    };
+    if !open.is_empty() {
+        behind.fetch_add(1, Ordering::Relaxed);
+        let _ = tx.send(Pushed::Presence(open));
+    }
     shared
         .subscribers
         .lock()
