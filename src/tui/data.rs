@@ -213,7 +213,7 @@ impl App {
         l.searching = true;
         l.gen = self.search_gen;
         self.out.push(Out::Search {
-            gen: self.search_gen * 8 + view.index() as u64,
+            gen: self.search_gen * VIEWS as u64 + view.index() as u64,
             corpus: App::corpus(view),
             query: l.filter.text(),
             scope: if l.everything && App::corpus(view) == Corpus::Disputes {
@@ -249,8 +249,8 @@ impl App {
 
     /// A search result; only the newest for its view is kept.
     pub fn on_search(&mut self, gen: u64, rows: Vec<usize>) {
-        let view = View::ALL[(gen % 8) as usize % VIEWS];
-        if gen / 8 != self.lists[view.index()].gen {
+        let view = View::ALL[(gen % VIEWS as u64) as usize];
+        if gen / VIEWS as u64 != self.lists[view.index()].gen {
             return;
         }
         let l = &mut self.lists[view.index()];
