@@ -319,7 +319,7 @@ fn a_registration_in_the_desk_whose_reply_was_lost_is_saved_once_in_tmux() {
         ),
     );
     t.past_handover();
-    t.wait_for("风险队列 共");
+    t.wait_for("我的 共");
     t.keys(&["n", "Enter"]);
     t.text("赵庄");
     t.keys(&["Enter", "Enter"]);

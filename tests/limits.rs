@@ -340,3 +340,41 @@ fn drafts_only_for_who_may_submit_the_form_and_only_so_large() {
     .unwrap();
     assert_eq!(draft(&f, "zb1", DraftSlot::Form), None);
 }
+
+#[test]
+fn saved_views_are_kept_per_officer_for_anyone_and_only_so_large() {
+    let f = fixture();
+    let keep = |who: &str, value: String| {
+        f.call(
+            who,
+            Request::SaveDraft {
+                slot: DraftSlot::Views,
+                form: None,
+                value: Some(value),
+            },
+        )
+        .map_err(|e| e.to_string())
+    };
+    // Even 只读 may keep a way of looking at the lists.
+    keep("ck1", r#"{"逾期":{"screen":"督办","filter":""}}"#.into()).unwrap();
+    keep(
+        "zb1",
+        r#"{"东河":{"screen":"风险队列","filter":"东河村"}}"#.into(),
+    )
+    .unwrap();
+    assert_eq!(
+        draft(&f, "ck1", DraftSlot::Views).as_deref(),
+        Some(r#"{"逾期":{"screen":"督办","filter":""}}"#)
+    );
+    assert!(draft(&f, "zb1", DraftSlot::Views)
+        .unwrap()
+        .contains("东河村"));
+    assert_eq!(draft(&f, "tj1", DraftSlot::Views), None);
+    // Views are not a draft: the form's slot is untouched.
+    assert_eq!(draft(&f, "zb1", DraftSlot::Form), None);
+    let e = keep("zb1", "x".repeat(MAX_DRAFT_BYTES + 1)).unwrap_err();
+    assert!(e.contains("保存的视图过大"), "{e}");
+    assert!(draft(&f, "zb1", DraftSlot::Views)
+        .unwrap()
+        .contains("东河村"));
+}

@@ -431,3 +431,70 @@ fn identity_comes_from_the_socket_and_roles_hold_in_the_server() {
             && e["action"] == "登记"
             && e["target"] == id.as_str()));
 }
+
+/// The next presence push, passing over change notices.
+fn next_presence(r: &mut Remote) -> Vec<duty_desk::desk::api::Viewer> {
+    use duty_desk::desk::remote::Pushed;
+    loop {
+        match r.next_pushed(Some(Duration::from_secs(10))).unwrap() {
+            Some(Pushed::Presence(v)) => return v,
+            Some(Pushed::Change(_)) => continue,
+            None => panic!("no presence pushed"),
+        }
+    }
+}
+
+#[test]
+fn who_has_a_case_open_is_pushed_to_the_other_desks_and_goes_with_the_connection() {
+    use duty_desk::desk::api::{Looking, Viewer};
+    let s = Server::start();
+    let mut watcher = Remote::connect(&s.socket(), true).unwrap();
+    let mut editor = Remote::connect(&s.socket(), false).unwrap();
+    let id = register(&mut editor, "有人正在办的纠纷").unwrap();
+    let me = editor.officer.clone().unwrap();
+    let revision = |r: &mut Remote| match r.call(Request::Summaries).unwrap() {
+        Response::Summaries { revision, .. } | Response::SummaryBlob { revision, .. } => revision,
+        other => panic!("{other:?}"),
+    };
+    let before = revision(&mut editor);
+    let at = Looking {
+        id: id.clone(),
+        editing: true,
+    };
+    let reply = editor
+        .call(Request::Looking {
+            at: Some(at.clone()),
+        })
+        .unwrap();
+    assert_eq!(reply, Response::Done);
+    // The roster's name, not the login, goes out with the case.
+    assert_eq!(
+        next_presence(&mut watcher),
+        vec![Viewer {
+            login: me.login.clone(),
+            name: me.name.clone(),
+            at,
+        }]
+    );
+    // Not a write: the database did not move.
+    assert_eq!(revision(&mut editor), before);
+    // Reading the detail instead: pushed again.
+    editor
+        .call(Request::Looking {
+            at: Some(Looking {
+                id: id.clone(),
+                editing: false,
+            }),
+        })
+        .unwrap();
+    let now = next_presence(&mut watcher);
+    assert_eq!(now.len(), 1);
+    assert!(!now[0].at.editing);
+    // A desk that starts now hears it at once.
+    let mut late = Remote::connect(&s.socket(), true).unwrap();
+    assert_eq!(next_presence(&mut late), now);
+    // The editor's desk goes away: its presence goes with it.
+    drop(editor);
+    assert_eq!(next_presence(&mut late), vec![]);
+    assert_eq!(next_presence(&mut watcher), vec![]);
+}

@@ -38,7 +38,8 @@ fn an_officer_moves_through_the_desk_in_tmux() {
     ]);
     let t = Tmux::start(&cli, (80, 24), "");
     t.past_handover();
-    let first = t.wait_for("风险队列 共");
+    // 我的 is the first screen.
+    let first = t.wait_for("我的 共");
     assert!(first.contains("● 已连接"), "{first}");
     assert!(first.contains("系统管理员（管理员）"), "{first}");
     for line in first.lines() {
@@ -167,7 +168,7 @@ fn one_dispute_from_registration_to_follow_up_by_keyboard_in_tmux() {
     let me = cli.json(&["whoami"])["login"].as_str().unwrap().to_string();
     let t = Tmux::start(&cli, (100, 30), "");
     t.past_handover();
-    t.wait_for("风险队列 共");
+    t.wait_for("我的 共");
 
     // 登记: Chinese typed straight into the pickers and fields.
     t.keys(&["n"]);
@@ -299,7 +300,7 @@ fn a_form_survives_the_terminal_dying_mid_registration() {
     cli.ok(&["demo", "--disputes", "20", "--persons", "5", "--seed", "5"]);
     let t = Tmux::start(&cli, (80, 24), "");
     t.past_handover();
-    t.wait_for("风险队列 共");
+    t.wait_for("我的 共");
     t.keys(&["n", "Enter"]);
     t.text("赵庄");
     t.keys(&["Enter", "Enter"]);
@@ -342,7 +343,7 @@ fn y_puts_the_daily_report_on_tmuxs_clipboard_as_desk_report_prints_it() {
         .unwrap();
     assert!(set.success());
     t.past_handover();
-    t.wait_for("风险队列 共");
+    t.wait_for("我的 共");
     t.keys(&["Y"]);
     t.wait_for("日报已复制到剪贴板");
     let buffer = Command::new("tmux")
@@ -373,7 +374,7 @@ fn the_desk_ends_soon_after_its_terminal_closes_even_without_a_hangup_signal() {
     );
     let t = Tmux::run((80, 24), &cmd);
     t.past_handover();
-    t.wait_for("风险队列 共");
+    t.wait_for("我的 共");
     let pid = std::fs::read_to_string(&pid_file)
         .unwrap()
         .trim()

@@ -14,7 +14,7 @@ use duty_desk::domain::risk::RiskWeights;
 use duty_desk::domain::rollcall::{self, RollcallEntry, RollcallSettings};
 use duty_desk::domain::settings::Settings;
 use duty_desk::domain::summary::Summary;
-use duty_desk::tui::app::{App, Out, Want};
+use duty_desk::tui::app::{App, Out, View, Want};
 use duty_desk::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -190,6 +190,7 @@ fn every_screen_at_80x24_and_160x48() {
     for (w, h) in [(80u16, 24u16), (160, 48)] {
         let mut s = Harness::new(false);
         for (i, name) in [
+            "mine",
             "inbox",
             "queue",
             "supervision",
@@ -201,7 +202,7 @@ fn every_screen_at_80x24_and_160x48() {
         .iter()
         .enumerate()
         {
-            s.key(KeyCode::Char(char::from(b'1' + i as u8)));
+            s.key(KeyCode::Char(char::from(b'0' + i as u8)));
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), s.screen(w, h));
         }
         s.key(KeyCode::Char('2'))
@@ -455,7 +456,7 @@ fn the_inbox_puts_todays_new_call_above_julys_returned_case() {
         Want::Summaries,
         Ok(Response::Summaries { revision: 9, items }),
     );
-    let inbox = &s.app.data.rows[0];
+    let inbox = &s.app.data.rows[View::Inbox.index()];
     let pos = |i: usize| inbox.iter().position(|&r| r == i).unwrap();
     assert!(pos(today) < pos(july), "{inbox:?}");
     assert_eq!(s.app.data.summaries[inbox[0]].id, "MD-2026-000902");
@@ -557,4 +558,187 @@ fn a_screen_switch_and_a_search_keystroke_stay_small_over_a_slow_link() {
         assert!(n <= 2048, "search key {c}: {n} bytes");
     }
     eprintln!("largest screen switch: {most} bytes");
+}
+
+/// The login that holds the most open cases in one role of the fixtures
+/// (责任人 or 领导), so its 我的 has something in it.
+fn busiest(s: &Harness, leader: bool) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in s.app.data.summaries.iter().filter(|d| d.status.is_open()) {
+        let who = if leader { &d.leader } else { &d.person };
+        if let Some(login) = who {
+            *counts.entry(login.clone()).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).unwrap().0
+}
+
+#[test]
+fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
+    for (role, name) in [
+        (Role::DutyOfficer, "duty"),
+        (Role::Responsible, "responsible"),
+        (Role::Leader, "leader"),
+    ] {
+        let mut s = Harness::new(false);
+        assert_eq!(s.app.view, View::Mine, "我的 is the first screen");
+        let login = match role {
+            Role::Responsible => busiest(&s, false),
+            Role::Leader => busiest(&s, true),
+            _ => "zb1".to_string(),
+        };
+        let officer = s.app.data.officers[&login].clone();
+        s.app.on_reply(Want::Whoami, Ok(Response::Officer(officer)));
+        let screen = s.screen(80, 24);
+        for g in duty_desk::domain::mine::Group::for_role(role) {
+            let (_, n) = s.app.data.mine.iter().find(|(x, _)| x == g).unwrap();
+            assert!(
+                screen.contains(&format!("{}（{n}）", g.label())),
+                "{name}: section {} with its count: {screen}",
+                g.label()
+            );
+        }
+        let total = s.app.data.rows[View::Mine.index()].len();
+        assert!(total > 0, "{name}: the fixtures give every role some work");
+        assert!(screen.contains(&format!("我的({total})")), "{screen}");
+        if role == Role::DutyOfficer {
+            assert!(screen.contains("点名未报（2）：西岗村、赵庄村"), "{screen}");
+        }
+        insta::assert_snapshot!(format!("mine_{name}_80x24"), screen);
+        // Enter opens the case under the cursor: the first one listed.
+        let first = s.app.selected_id().unwrap();
+        let row = s.app.data.rows[View::Mine.index()][0];
+        assert_eq!(first, s.app.data.summaries[row].id);
+        s.key(KeyCode::Down).key(KeyCode::Up).key(KeyCode::Enter);
+        let detail = s.screen(80, 24);
+        assert!(
+            detail.contains(&first),
+            "{name}: the detail of {first}: {detail}"
+        );
+    }
+}
+
+#[test]
+fn the_filter_finds_closed_cases_once_its_scope_is_all() {
+    let mut s = Harness::new(false);
+    let closed = s
+        .app
+        .data
+        .summaries
+        .iter()
+        .find(|d| !d.status.is_open())
+        .expect("the fixtures hold a closed case")
+        .clone();
+    // Its title is what the officer remembers: 在办 lists do not hold it.
+    s.key(KeyCode::Char('2'))
+        .key(KeyCode::Char('/'))
+        .typed(&closed.title);
+    let ids = |s: &Harness| -> Vec<String> {
+        s.app
+            .visible_rows(s.app.view)
+            .iter()
+            .map(|&i| s.app.data.summaries[i].id.clone())
+            .collect()
+    };
+    assert!(!ids(&s).contains(&closed.id), "{:?}", ids(&s));
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("筛选（在办）/"), "{screen}");
+    assert!(
+        screen.contains("Tab 在办/全部"),
+        "the hint line says how: {screen}"
+    );
+    // Tab while filtering: 全部.
+    s.key(KeyCode::Tab);
+    assert!(ids(&s).contains(&closed.id), "{:?}", ids(&s));
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("筛选（全部）/"), "{screen}");
+    assert!(screen.contains(&closed.id), "{screen}");
+    // Enter opens it like any other row.
+    s.key(KeyCode::Enter);
+    while s.app.selected_id() != Some(closed.id.clone()) {
+        s.key(KeyCode::Down);
+    }
+    s.key(KeyCode::Enter);
+    assert!(s.screen(80, 24).contains(closed.status_label()));
+    // `:scope 在办` narrows it back.
+    s.key(KeyCode::Esc)
+        .key(KeyCode::Char(':'))
+        .typed("scope 在办")
+        .key(KeyCode::Enter);
+    assert!(!s.app.lists[View::Queue.index()].everything);
+    assert!(!ids(&s).contains(&closed.id), "{:?}", ids(&s));
+}
+
+#[test]
+fn the_detail_names_who_else_has_the_case_open_and_tells_the_server_what_is_open() {
+    use duty_desk::desk::api::{Looking, Viewer};
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2')).key(KeyCode::Enter);
+    let id = s.app.looking().expect("a detail is open").id;
+    assert_eq!(s.app.selected_id().as_deref(), Some(id.as_str()));
+    s.app.tell_looking();
+    let told = |app: &App| -> Vec<Option<Looking>> {
+        app.out
+            .iter()
+            .filter_map(|o| match o {
+                Out::Request(Want::Looking, Request::Looking { at }) => Some(at.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        told(&s.app),
+        [Some(Looking {
+            id: id.clone(),
+            editing: false
+        })]
+    );
+    s.app.out.clear();
+    // Nothing changed: nothing more is sent.
+    s.app.tell_looking();
+    assert!(told(&s.app).is_empty());
+    let other = s.app.data.officers["tj1"].clone();
+    let me = s.app.me.clone().unwrap();
+    let viewer = |o: &Officer, editing: bool| Viewer {
+        login: o.login.clone(),
+        name: o.name.clone(),
+        at: Looking {
+            id: id.clone(),
+            editing,
+        },
+    };
+    s.app
+        .on_presence(vec![viewer(&other, true), viewer(&me, false)]);
+    let screen = s.screen(80, 24);
+    let line = screen.lines().next().unwrap();
+    assert!(
+        line.contains(&format!("{}正在编辑", other.name)),
+        "{screen}"
+    );
+    // Oneself is not named.
+    assert!(!line.contains(&me.name), "{screen}");
+    // Back to the list: the server hears the case is closed here.
+    s.key(KeyCode::Esc);
+    s.app.tell_looking();
+    assert_eq!(told(&s.app), [None]);
+    assert!(!s.screen(80, 24).contains("正在编辑"));
+    // A form on the case is editing it, and shows the others too.
+    s.key(KeyCode::Enter).key(KeyCode::Char('t'));
+    assert_eq!(
+        s.app.looking(),
+        Some(Looking {
+            id: id.clone(),
+            editing: true
+        })
+    );
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("研判"), "a form is open: {screen}");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!("{}正在编辑", other.name)),
+        "{screen}"
+    );
 }

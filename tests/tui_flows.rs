@@ -21,7 +21,7 @@ use duty_desk::desk::{clock, Caller, Local, Notice};
 use duty_desk::domain::dispute::Dispute;
 use duty_desk::domain::lists::{Outcome, RiskLevel, Tier};
 use duty_desk::domain::workflow::Status;
-use duty_desk::tui::app::{App, Out, Overlay, Want};
+use duty_desk::tui::app::{App, Out, Overlay, View, Want};
 use duty_desk::tui::form::FormKind;
 use duty_desk::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -858,7 +858,7 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
         zb.key(KeyCode::Esc);
     }
     let order = |d: &Desk| {
-        let q = &d.app.data.rows[1];
+        let q = &d.app.data.rows[View::Queue.index()];
         q.iter()
             .map(|&i| d.app.data.summaries[i].id.clone())
             .collect::<Vec<_>>()
@@ -1755,4 +1755,66 @@ fn a_person_outside_scope_opens_only_with_a_reason_typed_at_the_prompt() {
     assert_eq!(glass.len(), 1);
     assert_eq!(glass[0].actor, "tj2");
     assert!(glass[0].detail.contains("家属来电求助"));
+}
+
+#[test]
+fn a_saved_view_keeps_filter_scope_and_sort_on_the_server_for_that_officer() {
+    let (local, _dir) = shared();
+    let mut zb = Desk::open(&local, "zb1");
+    let a = register(&mut zb, "郑东河");
+    let b = register(&mut zb, "郑西岗");
+    // 风险队列, filtered to 全部, sorted by 编号 descending.
+    zb.key(KeyCode::Char('2'))
+        .key(KeyCode::Char('/'))
+        .typed("郑")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Enter);
+    for _ in 0..2 {
+        zb.key(KeyCode::Char(':'))
+            .typed("sort 编号")
+            .key(KeyCode::Enter);
+    }
+    zb.key(KeyCode::Char(':'))
+        .typed("save 郑家")
+        .key(KeyCode::Enter);
+    assert!(zb.status().contains("已保存视图“郑家”"), "{}", zb.status());
+    // A screen's name is refused as a view's name.
+    zb.key(KeyCode::Char(':'))
+        .typed("save 督办")
+        .key(KeyCode::Enter);
+    assert!(zb.status().contains("与屏幕名相同"), "{}", zb.status());
+
+    // The same officer on another terminal: nothing filtered until `:view`.
+    let mut again = Desk::open(&local, "zb1");
+    assert_eq!(again.app.view, View::Mine);
+    again.key(KeyCode::Char(':')).typed("view 郑");
+    // Listed in `:` completion.
+    assert_eq!(again.app.completions(), ["view 郑家"]);
+    again.key(KeyCode::Esc);
+    again
+        .key(KeyCode::Char(':'))
+        .typed("view 郑家")
+        .key(KeyCode::Enter);
+    assert_eq!(again.app.view, View::Queue);
+    let l = &again.app.lists[View::Queue.index()];
+    assert_eq!(l.filter.text(), "郑");
+    assert!(l.everything);
+    let sort = l.sort.expect("sorted");
+    assert_eq!(sort.key.label(), "编号");
+    assert!(sort.descending);
+    let ids: Vec<String> = again
+        .app
+        .visible_rows(View::Queue)
+        .iter()
+        .map(|&i| again.app.data.summaries[i].id.clone())
+        .collect();
+    assert_eq!(ids, [b.clone(), a.clone()], "both, 编号 descending");
+
+    // Another officer has no such view.
+    let mut ld = Desk::open(&local, "ld1");
+    ld.key(KeyCode::Char(':'))
+        .typed("view 郑家")
+        .key(KeyCode::Enter);
+    assert!(ld.status().contains("没有“郑家”这一屏"), "{}", ld.status());
+    assert_eq!(ld.app.view, View::Mine);
 }

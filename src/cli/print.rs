@@ -413,7 +413,12 @@ fn dispute_work_text(d: &Dispute, names: &Names, o: &mut String) {
         let mut lines: Vec<(Time, String)> = d
             .history
             .iter()
-            .map(|h| (h.at, format!("{} {}", who(&h.by), c(&names.in_text(&h.what)))))
+            .map(|h| {
+                (
+                    h.at,
+                    format!("{} {}", who(&h.by), c(&names.in_text(&h.what))),
+                )
+            })
             .chain(d.notes.iter().map(|n| {
                 (
                     n.at,

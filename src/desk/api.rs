@@ -29,6 +29,13 @@ use crate::store::{StoreError, Touched};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     Whoami,
+    /// Presence: what this connection's officer has open now (None: no
+    /// case). Not a write: the server keeps it per connection, drops it when
+    /// the connection goes, and pushes everyone's to the desks
+    /// (`ServerMsg::Presence`).
+    Looking {
+        at: Option<Looking>,
+    },
     Summaries,
     /// The current summaries of some disputes (after a change notice).
     SummariesOf {
@@ -179,6 +186,9 @@ pub enum DraftSlot {
     Form,
     /// When the officer last opened the desk (for the handover).
     Shift,
+    /// The officer's saved views (`:save 名称`): filter and sort by name.
+    /// Not audited: a way of looking, like a draft; it changes no record.
+    Views,
 }
 
 impl DraftSlot {
@@ -187,8 +197,25 @@ impl DraftSlot {
         match self {
             DraftSlot::Form => "form",
             DraftSlot::Shift => "shift",
+            DraftSlot::Views => "views",
         }
     }
+}
+
+/// A case an officer has open, reading its detail or filling a form on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Looking {
+    pub id: String,
+    pub editing: bool,
+}
+
+/// Who has which case open now, by connection (see `Request::Looking`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub login: String,
+    /// The roster's name: what the desk shows ("王海燕正在编辑").
+    pub name: String,
+    pub at: Looking,
 }
 
 impl Request {
@@ -197,6 +224,7 @@ impl Request {
         matches!(
             self,
             Request::Whoami
+                | Request::Looking { .. }
                 | Request::Summaries
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -234,6 +262,7 @@ impl Request {
     pub fn resend(&self) -> Resend {
         match self {
             Request::Whoami
+            | Request::Looking { .. }
             | Request::Summaries
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }

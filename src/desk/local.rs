@@ -102,6 +102,8 @@ impl Local {
         let now = clock::now();
         match req {
             Request::Whoami => Ok(Reply::plain(Response::Officer(me))),
+            // In one process there is nobody else to tell; the server keeps it.
+            Request::Looking { .. } => Ok(Reply::plain(Response::Done)),
             Request::Summaries => {
                 let mut t = crate::timing::Phases::new("serve Summaries");
                 let (revision, count, blob) = self.store.current_summary_blob()?;
@@ -141,14 +143,7 @@ impl Local {
             Request::Draft { slot } => Ok(Reply::plain(Response::Draft(
                 self.store.draft(&draft_key(&me, slot))?,
             ))),
-            Request::SaveDraft { slot, form, value } => {
-                if let Some(text) = &value {
-                    may_keep_draft(&me, slot, form, text)?;
-                }
-                self.store
-                    .save_draft(&draft_key(&me, slot), value.as_deref())?;
-                Ok(Reply::plain(Response::Done))
-            }
+            Request::SaveDraft { slot, form, value } => self.save_draft(&me, slot, form, value),
             Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
             Request::RosterAdd { .. } => unreachable!("handled above"),
             Request::ExportLedger { filter } => super::ledger::export(self, &me, filter, now),
@@ -506,6 +501,23 @@ pub(crate) fn keep_reply(tx: &mut Tx<'_>, reply: &Response) {
     }
 }
 
+impl Local {
+    fn save_draft(
+        &self,
+        me: &Officer,
+        slot: DraftSlot,
+        form: Option<Op>,
+        value: Option<String>,
+    ) -> Result<Reply, DeskError> {
+        if let Some(text) = &value {
+            may_keep_draft(me, slot, form, text)?;
+        }
+        self.store
+            .save_draft(&draft_key(me, slot), value.as_deref())?;
+        Ok(Reply::plain(Response::Done))
+    }
+}
+
 fn draft_key(me: &Officer, slot: DraftSlot) -> String {
     format!("{}:{}", me.login, slot.name())
 }
@@ -519,15 +531,20 @@ fn may_keep_draft(
     form: Option<Op>,
     text: &str,
 ) -> Result<(), DeskError> {
+    let what = match slot {
+        DraftSlot::Form | DraftSlot::Shift => "草稿",
+        DraftSlot::Views => "保存的视图",
+    };
     if text.len() > MAX_DRAFT_BYTES {
         return Err(DeskError::Invalid(format!(
-            "草稿过大（{}），最多 {}，未保存；请精简后再填",
+            "{what}过大（{}），最多 {}，未保存；请精简后再填",
             size_text(text.len() as u64),
             size_text(MAX_DRAFT_BYTES as u64)
         )));
     }
     match (slot, form) {
-        (DraftSlot::Shift, _) => Ok(()),
+        // Anyone on the roster keeps their own; the size cap bounds the disk.
+        (DraftSlot::Shift | DraftSlot::Views, _) => Ok(()),
         (DraftSlot::Form, Some(op)) => {
             let spec = op.spec();
             let title = match spec.entry {

@@ -9,13 +9,20 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::api::{Desk, DeskError, Notice, Request, Resend, Response};
+use super::api::{Desk, DeskError, Notice, Request, Resend, Response, Viewer};
 use super::wire::{
     read_frame, read_frame_bytes, summary_blob_reply, write_frame, ClientMsg, FrameError,
     ServerMsg, MAX_SERVER_FRAME, PROTOCOL_VERSION,
 };
 use crate::domain::officer::Officer;
 use crate::store::RequestKey;
+
+/// What the server pushes on a connection that takes notices.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pushed {
+    Change(Notice),
+    Presence(Vec<Viewer>),
+}
 
 pub struct Remote {
     socket: PathBuf,
@@ -102,16 +109,26 @@ impl Remote {
         Ok(())
     }
 
-    /// The next change notice, waiting up to `timeout` (forever when `None`).
+    /// The next change notice, waiting up to `timeout` (forever when `None`);
+    /// presence pushes are passed over (None).
     pub fn next_notice(&mut self, timeout: Option<Duration>) -> Result<Option<Notice>, DeskError> {
+        Ok(match self.next_pushed(timeout)? {
+            Some(Pushed::Change(n)) => Some(n),
+            Some(Pushed::Presence(_)) | None => None,
+        })
+    }
+
+    /// The next thing the server pushes: a change notice or who is on which case.
+    pub fn next_pushed(&mut self, timeout: Option<Duration>) -> Result<Option<Pushed>, DeskError> {
         if let Some(n) = self.notices.pop_front() {
-            return Ok(Some(n));
+            return Ok(Some(Pushed::Change(n)));
         }
         self.stream.set_read_timeout(timeout).map_err(lost)?;
         let frame = read_frame::<ServerMsg>(&mut self.stream, MAX_SERVER_FRAME);
         self.stream.set_read_timeout(None).map_err(lost)?;
         match frame {
-            Ok(ServerMsg::Notice(n)) => Ok(Some(n)),
+            Ok(ServerMsg::Notice(n)) => Ok(Some(Pushed::Change(n))),
+            Ok(ServerMsg::Presence(v)) => Ok(Some(Pushed::Presence(v))),
             Ok(ServerMsg::Bye { reason }) => Err(lost(reason)),
             Ok(_) => Ok(None),
             Err(FrameError::Io(e))
@@ -160,6 +177,8 @@ impl Remote {
                 }
                 ServerMsg::Reply { .. } => continue,
                 ServerMsg::Notice(n) => self.notices.push_back(n),
+                // Who is looking at what matters to the desk's own stream only.
+                ServerMsg::Presence(_) => {}
                 ServerMsg::Bye { reason } => return Err(lost(reason)),
                 ServerMsg::Welcome { .. } => return Err(lost("服务端应答不合协议")),
             }
@@ -213,6 +232,8 @@ impl Remote {
                 ServerMsg::Reply { id: got, result } if got == id => return Ok(result),
                 ServerMsg::Reply { .. } => continue,
                 ServerMsg::Notice(n) => self.notices.push_back(n),
+                // Who is looking at what matters to the desk's own stream only.
+                ServerMsg::Presence(_) => {}
                 // Said before closing (idle too long, server stopping).
                 ServerMsg::Bye { reason } => return Err(FrameError::Malformed(reason)),
                 ServerMsg::Welcome { .. } => {

@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::api::{DeskError, Notice, Request, Response};
+use super::api::{DeskError, Notice, Request, Response, Viewer};
 use crate::domain::officer::Officer;
 use crate::store::RequestKey;
 
@@ -19,7 +19,7 @@ use crate::store::RequestKey;
 /// asked for by file name and answered with the file written (`BackedUp`);
 /// a change carries the client's request key (`Call::key`); a refused
 /// connection gets `Bye` instead of `Welcome`.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;
@@ -57,6 +57,8 @@ pub enum ServerMsg {
         result: Result<Response, DeskError>,
     },
     Notice(Notice),
+    /// Who has which case open now (pushed whenever it changes).
+    Presence(Vec<Viewer>),
     /// The server refuses or ends the connection (version mismatch, not on
     /// the roster, too many connections, idle too long), saying why.
     Bye {

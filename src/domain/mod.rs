@@ -12,6 +12,7 @@ pub mod iso_time;
 pub mod ledger;
 pub mod limits;
 pub mod lists;
+pub mod mine;
 pub mod names;
 pub mod officer;
 pub mod period;

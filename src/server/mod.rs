@@ -25,8 +25,9 @@ use nix::sys::time::TimeVal;
 
 use limits::Admission;
 
-use crate::desk::api::{DeskError, Notice, Request, Response};
+use crate::desk::api::{DeskError, Notice, Request, Response, Viewer};
 use crate::desk::ledger::ImportsOf;
+use crate::desk::remote::Pushed;
 use crate::desk::wire::{
     read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
@@ -54,6 +55,8 @@ struct Shared {
     local: Local,
     db: String,
     subscribers: Mutex<Vec<Subscriber>>,
+    /// Presence: the case each connection's officer has open, by connection.
+    presence: Mutex<std::collections::BTreeMap<u64, Viewer>>,
     admission: Arc<Admission>,
     /// Connections refused so far (the log names every hundredth).
     refused: AtomicU64,
@@ -65,13 +68,35 @@ struct Shared {
 /// front, hundreds of kilobytes for every connection that never falls behind.
 struct Subscriber {
     conn: u64,
-    tx: Sender<Notice>,
+    tx: Sender<Pushed>,
     /// Notices sent and not yet written.
     behind: Arc<AtomicUsize>,
 }
 
 impl Shared {
     fn broadcast(&self, notice: &Notice) {
+        self.push(Pushed::Change(notice.clone()));
+    }
+
+    /// Sets (or with None, drops) what connection `conn` has open, and tells
+    /// every desk when that changed who is on which case.
+    fn set_presence(&self, conn: u64, viewer: Option<Viewer>) {
+        let all: Vec<Viewer> = {
+            let mut map = self.presence.lock().unwrap_or_else(|p| p.into_inner());
+            let before = map.get(&conn).cloned();
+            if before == viewer {
+                return;
+            }
+            match viewer {
+                Some(v) => map.insert(conn, v),
+                None => map.remove(&conn),
+            };
+            map.values().cloned().collect()
+        };
+        self.push(Pushed::Presence(all));
+    }
+
+    fn push(&self, pushed: Pushed) {
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
         subs.retain(|s| {
             if s.behind.load(Ordering::Relaxed) >= NOTICE_BACKLOG {
@@ -79,7 +104,7 @@ impl Shared {
                 return false;
             }
             s.behind.fetch_add(1, Ordering::Relaxed);
-            s.tx.send(notice.clone()).is_ok()
+            s.tx.send(pushed.clone()).is_ok()
         });
     }
 
@@ -264,6 +289,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         local,
         db,
         subscribers: Mutex::new(Vec::new()),
+        presence: Mutex::new(Default::default()),
         admission: Admission::new(limits),
         refused: AtomicU64::new(0),
         lose_reply: LoseReply::from_env(),
@@ -388,6 +414,7 @@ fn connection(shared: &Shared, stream: UnixStream, uid: u32, conn: u64) {
         Err(e) => log(&format!("{who}：{e}，断开此连接")),
     }
     shared.unsubscribe(conn);
+    shared.set_presence(conn, None);
 }
 
 fn session(
@@ -437,6 +464,9 @@ fn session(
         }
     }
     let revision = shared.local.store().revision().unwrap_or(0);
+    let name = officer
+        .as_ref()
+        .map_or_else(|_| caller.login.clone(), |o| o.name.clone());
     send(&ServerMsg::Welcome {
         version: PROTOCOL_VERSION,
         db: shared.db.clone(),
@@ -451,7 +481,14 @@ fn session(
     if notices {
         subscribe(shared, conn, Arc::clone(&writer))?;
     }
-    calls(shared, reader, &writer, caller, who)
+    let me = Viewing { conn, name: &name };
+    calls(shared, reader, &writer, caller, who, me)
+}
+
+/// The connection and its officer's name, for presence.
+struct Viewing<'a> {
+    conn: u64,
+    name: &'a str,
 }
 
 /// Answers the connection's calls in order until it closes or falls idle.
@@ -461,6 +498,7 @@ fn calls(
     writer: &Mutex<UnixStream>,
     caller: &Caller,
     who: &str,
+    me: Viewing<'_>,
 ) -> Result<(), FrameError> {
     let idle = shared.admission.limits().idle;
     let mut imports = ImportsOf::new(&shared.local, &caller.login);
@@ -485,6 +523,20 @@ fn calls(
         match msg {
             ClientMsg::Call { id, req, key } => {
                 let req = *req;
+                if let Request::Looking { at } = req {
+                    // Kept here, per connection: the desk's store never sees it.
+                    let viewer = at.map(|at| Viewer {
+                        login: caller.login.clone(),
+                        name: me.name.to_string(),
+                        at,
+                    });
+                    send(&ServerMsg::Reply {
+                        id,
+                        result: Ok(Response::Done),
+                    })?;
+                    shared.set_presence(me.conn, viewer);
+                    continue;
+                }
                 imports.note(&req);
                 if matches!(req, Request::Summaries) {
                     // Every client start: the kept summaries go out as they are.
@@ -521,8 +573,17 @@ fn calls(
 /// Pushes every change notice to this connection from now on, on a thread
 /// of its own (a slow client is dropped from the stream, see `broadcast`).
 fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Result<(), FrameError> {
-    let (tx, rx) = channel::<Notice>();
+    let (tx, rx) = channel::<Pushed>();
     let behind = Arc::new(AtomicUsize::new(0));
+    // A desk starting up hears who already has which case open.
+    let open: Vec<Viewer> = {
+        let map = shared.presence.lock().unwrap_or_else(|p| p.into_inner());
+        map.values().cloned().collect()
+    };
+    if !open.is_empty() {
+        behind.fetch_add(1, Ordering::Relaxed);
+        let _ = tx.send(Pushed::Presence(open));
+    }
     shared
         .subscribers
         .lock()
@@ -538,7 +599,11 @@ fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Resu
             for n in rx {
                 behind.fetch_sub(1, Ordering::Relaxed);
                 let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
-                if write_frame(&mut *w, &ServerMsg::Notice(n)).is_err() {
+                let msg = match n {
+                    Pushed::Change(n) => ServerMsg::Notice(n),
+                    Pushed::Presence(v) => ServerMsg::Presence(v),
+                };
+                if write_frame(&mut *w, &msg).is_err() {
                     break;
                 }
             }

@@ -28,6 +28,8 @@ pub use super::overlay::Overlay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
+    /// 我的: what waits for this officer, grouped (see `domain::mine`).
+    Mine,
     Inbox,
     Queue,
     Supervision,
@@ -39,10 +41,11 @@ pub enum View {
 }
 
 /// How many screens there are.
-pub const VIEWS: usize = 7;
+pub const VIEWS: usize = 8;
 
 impl View {
     pub const ALL: [View; VIEWS] = [
+        View::Mine,
         View::Inbox,
         View::Queue,
         View::Supervision,
@@ -54,6 +57,7 @@ impl View {
 
     pub fn label(self) -> &'static str {
         match self {
+            View::Mine => "我的",
             View::Inbox => "待处理",
             View::Queue => "风险队列",
             View::Supervision => "督办",
@@ -111,6 +115,10 @@ pub enum Want {
     Report,
     /// When this officer last opened the desk (a new shift gets the handover).
     ShiftMark,
+    /// The officer's saved views (`:save`, `:view`).
+    SavedViews,
+    /// Presence told to the server (the answer is only an acknowledgement).
+    Looking,
 }
 
 /// Which index a search runs on.
@@ -148,6 +156,9 @@ pub struct ListState {
     /// The newest search sent for this list; older results are dropped.
     pub gen: u64,
     pub marks: BTreeSet<String>,
+    /// The filter searches every case (全部: closed and archived too), not
+    /// only the rows this list shows (在办).
+    pub everything: bool,
     /// The column the officer sorted by (`:sort`, S), if any.
     pub sort: Option<super::sort::Sort>,
 }
@@ -173,6 +184,8 @@ pub struct Data {
     pub names: crate::domain::officer::Names,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
+    /// 我的's sections and how many rows of `rows[0]` each holds, in order.
+    pub mine: Vec<(crate::domain::mine::Group, usize)>,
     /// Base rows of each list view, in display order.
     pub rows: [Vec<usize>; VIEWS],
     /// The weights in force, today's sensitive periods, the roll-call's rules.
@@ -239,6 +252,12 @@ pub struct App {
     pub(super) copied: bool,
     /// The report on its way goes to the clipboard too (`Y`).
     pub(super) copy_report: bool,
+    /// This officer's saved views, as the server keeps them.
+    pub saved_views: super::saved_views::SavedViews,
+    /// The case last told to the server as open here (presence).
+    pub(super) told_looking: Option<crate::desk::api::Looking>,
+    /// Who has which case open, as the server last pushed it.
+    pub viewers: Vec<crate::desk::api::Viewer>,
 }
 
 pub fn doc_of(s: &Summary) -> Doc {
@@ -265,7 +284,7 @@ impl App {
     pub fn new(keymap: Keymap, now: Time, ascii: bool) -> App {
         App {
             data: Data::default(),
-            view: View::Queue,
+            view: View::Mine,
             lists: Default::default(),
             overlays: Vec::new(),
             keymap,
@@ -290,6 +309,9 @@ impl App {
             own_changes: Default::default(),
             draft_saved: false,
             asked_draft: false,
+            saved_views: Default::default(),
+            told_looking: None,
+            viewers: Vec::new(),
         }
     }
 
@@ -331,6 +353,7 @@ impl App {
                     slot: DraftSlot::Form,
                 },
             ));
+            self.ask_saved_views();
         }
         // Which persons carry alerts (ids only); the people themselves wait
         // until the watchlist is opened (`want_persons`).

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::app::Want;
 use super::Event;
 use crate::desk::api::{DeskError, Request};
-use crate::desk::remote::Remote;
+use crate::desk::remote::{Pushed, Remote};
 use crate::desk::Desk;
 
 pub struct Client {
@@ -194,9 +194,13 @@ fn notices(socket: PathBuf, events: Sender<Event>) {
                     return;
                 }
                 loop {
-                    match r.next_notice(None) {
-                        Ok(Some(n)) => {
-                            if events.send(Event::Notice(n)).is_err() {
+                    match r.next_pushed(None) {
+                        Ok(Some(p)) => {
+                            let event = match p {
+                                Pushed::Change(n) => Event::Notice(n),
+                                Pushed::Presence(v) => Event::Presence(v),
+                            };
+                            if events.send(event).is_err() {
                                 return;
                             }
                         }

@@ -54,7 +54,7 @@ impl App {
     fn list_text(&self) -> Option<String> {
         let rows = self.visible_rows(self.view);
         match self.view {
-            View::Inbox | View::Queue | View::Supervision | View::FollowUps => {
+            View::Mine | View::Inbox | View::Queue | View::Supervision | View::FollowUps => {
                 let items: Vec<&Summary> = rows
                     .iter()
                     .filter_map(|&i| self.data.summaries.get(i))

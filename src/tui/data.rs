@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 
 use super::app::{doc_of, person_doc, App, Corpus, NoteKind, Out, View, VIEWS};
 use super::id_index::IdIndex;
+use crate::domain::mine::my_work;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{rank_of, RiskContext};
 use crate::domain::summary::Summary;
@@ -168,7 +169,14 @@ impl App {
             .collect();
         follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
         let rollcall = (0..self.rollcall_rows().len()).collect();
+        let groups = match &self.me {
+            Some(me) => my_work(me.role, &me.login, s, today, &t),
+            None => Vec::new(),
+        };
+        self.data.mine = groups.iter().map(|(g, rows)| (*g, rows.len())).collect();
+        let mine = groups.into_iter().flat_map(|(_, rows)| rows).collect();
         self.data.rows = [
+            mine,
             inbox,
             queue,
             supervision,
@@ -212,17 +220,44 @@ impl App {
         l.searching = true;
         l.gen = self.search_gen;
         self.out.push(Out::Search {
-            gen: self.search_gen * 8 + view.index() as u64,
+            gen: self.search_gen * VIEWS as u64 + view.index() as u64,
             corpus: App::corpus(view),
             query: l.filter.text(),
-            scope: self.data.rows[view.index()].clone(),
+            scope: if l.everything && App::corpus(view) == Corpus::Disputes {
+                (0..self.data.summaries.len()).collect()
+            } else {
+                self.data.rows[view.index()].clone()
+            },
         });
+    }
+
+    /// `/` then Tab, or `:scope 全部`: the filter looks at 在办 cases only
+    /// or at 全部 (closed and archived too). Key persons keep their list.
+    pub(super) fn set_scope(&mut self, all: bool) {
+        let view = self.view;
+        if App::corpus(view) == Corpus::Persons {
+            return self.say("重点人员的筛选只在在列人员中查找", true);
+        }
+        let l = &mut self.lists[view.index()];
+        l.everything = all;
+        let refilter = !l.filter.is_empty();
+        if refilter {
+            self.run_search(view);
+        }
+        self.say(
+            if all {
+                "筛选范围：全部案件（含已办结、已归档）"
+            } else {
+                "筛选范围：在办案件"
+            },
+            false,
+        );
     }
 
     /// A search result; only the newest for its view is kept.
     pub fn on_search(&mut self, gen: u64, rows: Vec<usize>) {
-        let view = View::ALL[(gen % 8) as usize % VIEWS];
-        if gen / 8 != self.lists[view.index()].gen {
+        let view = View::ALL[(gen % VIEWS as u64) as usize];
+        if gen / VIEWS as u64 != self.lists[view.index()].gen {
             return;
         }
         let l = &mut self.lists[view.index()];

@@ -112,8 +112,10 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::Open
         | A::ToggleMark
         | A::CycleSort
+        | A::ToggleScope
         | A::NextView
         | A::PrevView
+        | A::ViewMine
         | A::ViewInbox
         | A::ViewQueue
         | A::ViewSupervision

@@ -29,6 +29,7 @@ pub enum Action {
     ToggleMark,
     NextView,
     PrevView,
+    ViewMine,
     ViewInbox,
     ViewQueue,
     ViewSupervision,
@@ -53,6 +54,8 @@ pub enum Action {
     AckAlert,
     /// Sorts the list by the next column.
     CycleSort,
+    /// While filtering: search 在办 cases only, or 全部 (closed, archived).
+    ToggleScope,
     Transfer,
     Pause,
     Resume,
@@ -430,6 +433,7 @@ impl Keymap {
                         | A::Bottom
                         | A::NextView
                         | A::PrevView
+                        | A::ViewMine
                         | A::ViewInbox
                         | A::ViewQueue
                         | A::ViewSupervision

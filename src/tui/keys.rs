@@ -129,13 +129,14 @@ impl App {
             }
             Action::NextView => self.switch((self.view.index() + 1) % VIEWS),
             Action::PrevView => self.switch((self.view.index() + VIEWS - 1) % VIEWS),
-            Action::ViewInbox => self.switch(0),
-            Action::ViewQueue => self.switch(1),
-            Action::ViewSupervision => self.switch(2),
-            Action::ViewWatchlist => self.switch(3),
-            Action::ViewFollowups => self.switch(4),
-            Action::ViewDashboard => self.switch(5),
-            Action::ViewRollcall => self.switch(6),
+            Action::ViewMine => self.switch(0),
+            Action::ViewInbox => self.switch(1),
+            Action::ViewQueue => self.switch(2),
+            Action::ViewSupervision => self.switch(3),
+            Action::ViewWatchlist => self.switch(4),
+            Action::ViewFollowups => self.switch(5),
+            Action::ViewDashboard => self.switch(6),
+            Action::ViewRollcall => self.switch(7),
             Action::Refresh => {
                 self.load();
                 self.note("正在刷新…", NoteKind::Refreshing);
@@ -147,6 +148,10 @@ impl App {
             Action::Copy => self.copy_screen(copied_last),
             Action::CopyDaily => self.copy_daily(),
             Action::CycleSort => self.cycle_sort(),
+            Action::ToggleScope => {
+                let all = !self.lists[self.view.index()].everything;
+                self.set_scope(all);
+            }
             flow => self.flow(flow),
         }
     }

@@ -17,13 +17,14 @@ use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 use crate::domain::workflow::Status;
 
-struct Column {
-    title: &'static str,
-    width: usize,
+pub(super) struct Column {
+    pub title: &'static str,
+    pub width: usize,
 }
 
-fn columns(view: View, total: usize) -> Vec<Column> {
+pub(super) fn columns(view: View, total: usize) -> Vec<Column> {
     let fixed: &[(&'static str, usize)] = match view {
+        View::Mine => &[("编号", 14), ("状态", 6), ("时限", 8), ("村(社区)", 10)],
         View::Inbox => &[
             ("编号", 14),
             ("状态", 6),
@@ -175,17 +176,7 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
     match view {
         View::Inbox => vec![
             (s.id.clone(), id_marks, plain),
-            (
-                if s.transferring {
-                    "转办".into()
-                } else if s.status == Status::Assigned {
-                    "待签收".into()
-                } else {
-                    s.status_label().into()
-                },
-                vec![],
-                plain,
-            ),
+            (stage_word(s).into(), vec![], plain),
             (risk, vec![], risk_style),
             (s.village.clone(), v_marks, plain),
             (s.category.clone(), c_marks, plain),
@@ -255,7 +246,33 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
                 (s.title.clone(), t_marks, plain),
             ]
         }
+        View::Mine => {
+            let days = s.deadline.map(|d| (d - today).num_days());
+            let style = if days.is_some_and(|d| d < 0) && s.clock_runs() {
+                warn()
+            } else {
+                plain
+            };
+            vec![
+                (s.id.clone(), id_marks, plain),
+                (stage_word(s).into(), vec![], plain),
+                (days.map(days_text).unwrap_or_default(), vec![], style),
+                (s.village.clone(), v_marks, plain),
+                (s.title.clone(), t_marks, plain),
+            ]
+        }
         View::Watchlist | View::Dashboard | View::Rollcall => Vec::new(),
+    }
+}
+
+/// The 状态 cell: a transfer or an unsigned assignment says what it waits for.
+fn stage_word(s: &Summary) -> &'static str {
+    if s.transferring {
+        "转办"
+    } else if s.status == Status::Assigned && !s.accepted {
+        "待签收"
+    } else {
+        s.status_label()
     }
 }
 
@@ -358,6 +375,10 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     }
     f.render_widget(Paragraph::new(Line::from(header)), head);
 
+    if app.data.loaded && view == View::Mine && l.filter.is_empty() {
+        let lines = super::mine_view::lines(app, &cols, body.height as usize);
+        return f.render_widget(Paragraph::new(lines), body);
+    }
     if !app.data.loaded {
         f.render_widget(Paragraph::new("正在载入…"), body);
     } else if rows.is_empty() {
@@ -390,7 +411,8 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
 
     if search_line {
         let l = &app.lists[vi];
-        let prefix = "筛选/ ";
+        let scope = if l.everything { "全部" } else { "在办" };
+        let prefix = format!("筛选（{scope}）/ ");
         let text = format!("{prefix}{}", l.filter.text());
         f.render_widget(Paragraph::new(Span::styled(text, accent())), foot);
         if l.editing {
@@ -401,7 +423,7 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
 }
 
 /// One row of a list: the pointer and mark, then its cells.
-fn list_line(
+pub(super) fn list_line(
     app: &App,
     view: View,
     cols: &[Column],

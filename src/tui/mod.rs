@@ -15,13 +15,16 @@ pub mod input;
 pub mod keymap;
 mod keys;
 mod list_view;
+mod mine_view;
 mod notice;
 pub mod overlay;
 pub mod picker;
+mod presence;
 mod reading;
 mod reply;
 pub mod routine;
 mod routine_view;
+pub mod saved_views;
 pub(crate) mod sort;
 pub mod term;
 pub mod views;
@@ -55,6 +58,8 @@ pub enum Event {
     Term(TermEvent),
     Reply(Want, Result<Response, DeskError>),
     Notice(Notice),
+    /// Who has which case open (see `presence`).
+    Presence(Vec<crate::desk::api::Viewer>),
     Online(bool, Option<String>),
     Search(u64, Vec<usize>),
     /// The terminal went away (SSH dropped) or a stop signal came.
@@ -290,6 +295,7 @@ fn event_loop(
                 drafts_in_flight = drafts_in_flight.saturating_sub(1);
             }
             dirty |= handle(&mut app, e);
+            app.tell_looking();
             if batch.elapsed() > Duration::from_millis(16) {
                 break;
             }
@@ -430,6 +436,7 @@ fn handle(app: &mut App, e: Event) -> bool {
             }
         }
         Event::Notice(n) => app.on_notice(n),
+        Event::Presence(v) => app.on_presence(v),
         Event::Online(on, why) => {
             if on == app.online && !on {
                 return false;

@@ -89,6 +89,8 @@ impl App {
             // The register is fetched again only when the watchlist is next opened.
             self.data.persons_asked = false;
             self.load();
+            // The server forgot the old connection's presence: tell it again.
+            self.told_looking = None;
         }
         self.dropped |= was && !online;
     }

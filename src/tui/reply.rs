@@ -16,8 +16,12 @@ impl App {
             }
             (Want::Direct(id), result) => self.on_direct(id, result),
             (Want::Record(id), result) => self.on_record(&id, result),
-            (Want::SaveDraft, Ok(_)) => {}
-            (Want::Whoami, Ok(R::Officer(o))) => self.me = Some(o),
+            (Want::SaveDraft | Want::Looking, Ok(_)) => {}
+            (Want::Whoami, Ok(R::Officer(o))) => {
+                // 我的 depends on who is asking.
+                self.me = Some(o);
+                self.rebuild_rows();
+            }
             (Want::Officers, Ok(R::Officers(list))) => {
                 self.data.names = Names::of(&list);
                 self.data.officers = list.into_iter().map(|o| (o.login.clone(), o)).collect();
@@ -52,8 +56,12 @@ impl App {
                 ),
                 false,
             ),
+            (Want::SavedViews, Ok(R::Draft(text))) => {
+                self.saved_views = super::saved_views::parse(text.as_deref())
+            }
             (
                 Want::SaveDraft
+                | Want::Looking
                 | Want::Whoami
                 | Want::Officers
                 | Want::Summaries
@@ -66,6 +74,7 @@ impl App {
                 | Want::Rollcall
                 | Want::Report
                 | Want::ShiftMark
+                | Want::SavedViews
                 | Want::Persons
                 | Want::PersonCounts
                 | Want::PersonAlerts,

@@ -67,7 +67,8 @@ pub struct Sort {
 fn sortable(view: View) -> bool {
     match view {
         View::Inbox | View::Queue | View::Supervision | View::FollowUps => true,
-        View::Watchlist | View::Dashboard | View::Rollcall => false,
+        // 我的 keeps its sections' order.
+        View::Mine | View::Watchlist | View::Dashboard | View::Rollcall => false,
     }
 }
 

@@ -125,8 +125,11 @@ pub(in crate::tui) fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<
             used += w;
             kept.push(s);
         } else {
+            // Something always follows (the total is too wide), so even a
+            // span that would just fit is cut to make room for the `…`.
             // `cell` pads to the width it is given; the padding goes.
-            let cut: String = cell(&s.content, width - used, &[], s.style)
+            let more = format!("{}…", s.content);
+            let cut: String = cell(&more, width - used, &[], s.style)
                 .iter()
                 .map(|p| p.content.as_ref())
                 .collect();
@@ -232,14 +235,27 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
     if !l.filter.is_empty() && app.view != View::Dashboard {
         parts.insert(2, format!("筛选“{}”", clean_line(&l.filter.text())));
     }
-    f.render_widget(
-        Paragraph::new(Line::from(Span::styled(parts.join(sep), accent()))),
-        area,
-    );
+    let mut spans = vec![Span::styled(parts.join(sep), accent())];
+    // Presence: who else has this case open, where the officer looks first.
+    if let Some(others) = app.others_on_case() {
+        spans.push(Span::styled(format!("  {others}"), warn()));
+    }
+    let spans = fit_spans(spans, area.width as usize);
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// How much room the tabs take: padded, tight, or (80 columns with eight
+/// tabs) without the key numbers, which the help (?) still lists.
+#[derive(Clone, Copy)]
+enum TabRoom {
+    Wide,
+    Tight,
+    Bare,
 }
 
 fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
-    let tab = |i: usize, v: &View, wide: bool| {
+    // The number is the key that opens the screen: 0 我的, 1 待处理 …
+    let tab = |i: usize, v: &View, room: TabRoom| {
         let count = match v {
             View::Dashboard => String::new(),
             View::Rollcall => match &app.data.rollcall {
@@ -248,19 +264,23 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
             },
             _ => format!("({})", app.data.rows[i].len()),
         };
-        if wide {
-            format!(" {} {}{} ", i + 1, v.label(), count)
-        } else {
-            format!("{}{}{} ", i + 1, v.label(), count)
+        match room {
+            TabRoom::Wide => format!(" {} {}{} ", i, v.label(), count),
+            TabRoom::Tight => format!("{}{}{} ", i, v.label(), count),
+            TabRoom::Bare => format!("{}{} ", v.label(), count),
         }
     };
-    // Narrow terminals (80 columns) get the tabs without their spacing.
-    let wide = View::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, v)| tab(i, v, true).width())
-        .sum::<usize>()
-        <= area.width as usize;
+    let width = |room: TabRoom| {
+        View::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, v)| tab(i, v, room).width())
+            .sum::<usize>()
+    };
+    let room = [TabRoom::Wide, TabRoom::Tight]
+        .into_iter()
+        .find(|r| width(*r) <= area.width as usize)
+        .unwrap_or(TabRoom::Bare);
     let mut spans = Vec::new();
     for (i, v) in View::ALL.iter().enumerate() {
         let style = if *v == app.view {
@@ -268,7 +288,7 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
         } else {
             Style::default()
         };
-        spans.push(Span::styled(tab(i, v, wide), style));
+        spans.push(Span::styled(tab(i, v, room), style));
     }
     let spans = fit_spans(spans, area.width as usize);
     f.render_widget(Paragraph::new(Line::from(spans)), area);

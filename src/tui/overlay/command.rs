@@ -71,14 +71,25 @@ impl App {
             "person" | "p" => self.filter_view(View::Watchlist, arg),
             "view" => match View::parse(arg) {
                 Some(v) => self.switch(v.index()),
-                None => self.say(format!("没有“{arg}”这一屏，可选：待处理、风险队列、督办、重点人员、回访、研判"), true),
+                None if self.open_saved_view(arg) => {}
+                None => {
+                    let saved: Vec<&str> = self.saved_view_names().map(|s| s.as_str()).collect();
+                    let saved = if saved.is_empty() { String::new() } else { format!("；保存的视图：{}", saved.join("、")) };
+                    self.say(format!("没有“{arg}”这一屏，可选：我的、待处理、风险队列、督办、重点人员、回访、研判{saved}"), true)
+                }
             },
+            "save" | "保存" => self.save_view(arg),
             "export" | "导出" => self.export(arg),
             "sort" | "排序" => self.sort_by(arg),
+            "scope" | "范围" => match arg {
+                "全部" | "all" | "qb" => self.set_scope(true),
+                "在办" | "open" | "zb" => self.set_scope(false),
+                _ => self.say("请写 :scope 全部 或 :scope 在办", true),
+            },
             "report" | "报表" => self.ask_report(arg),
             "help" | "h" => self.act(Action::Help),
             "q" | "quit" => self.quit = true,
-            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名、report 报表、export 文件、help、q"), true),
+            other => self.say(format!("不认识的命令“{other}”，可用：go 编号、village 村名、person 姓名、view 屏名或视图、save 视图名、scope 全部/在办、report 报表、export 文件、help、q"), true),
         }
     }
 
@@ -213,7 +224,8 @@ impl App {
         };
         let text = input.text();
         let commands = [
-            "go ", "village ", "person ", "view ", "sort ", "report ", "export ", "help", "q",
+            "go ", "village ", "person ", "view ", "save ", "sort ", "scope ", "report ",
+            "export ", "help", "q",
         ];
         match text.split_once(' ') {
             None => commands
@@ -269,6 +281,11 @@ impl App {
                         .map(|p| p.name.clone())
                         .take(50)
                         .collect(),
+                    "scope" => ["全部", "在办"]
+                        .iter()
+                        .filter(|r| r.starts_with(arg))
+                        .map(|r| r.to_string())
+                        .collect(),
                     "report" => ["daily", "monthly", "analysis", "handover", "access"]
                         .iter()
                         .filter(|r| r.starts_with(arg))
@@ -277,6 +294,7 @@ impl App {
                     "view" => View::ALL
                         .iter()
                         .map(|v| v.label().to_string())
+                        .chain(self.saved_view_names().cloned())
                         .filter(|v| v.starts_with(arg))
                         .collect(),
                     _ => Vec::new(),
