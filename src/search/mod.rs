@@ -18,11 +18,13 @@ pub struct Doc {
 struct Item {
     /// `names` + ' ' + `rest`, lowercased; highlight indices are char indices here.
     text: Box<str>,
-    /// One initial per char of the names part (non-Chinese chars as themselves).
+    /// One initial per char of the names part (non-Chinese chars as
+    /// themselves), joiners left out: 劳资/欠薪 is `lzqx` to an officer.
     initials: Box<str>,
-    /// Full pinyin of the names part, chars concatenated.
+    /// Full pinyin of the names part, chars concatenated, joiners left out.
     full: Box<str>,
-    /// For each char of the names part, how many chars it became in `full`.
+    /// For each char of the names part, how many chars it became in `full`
+    /// (a joiner none).
     full_lens: Box<[u8]>,
 }
 
@@ -32,6 +34,10 @@ fn build(doc: &Doc) -> Item {
     let mut full = String::with_capacity(names.len() * 2);
     let mut full_lens = Vec::with_capacity(names.chars().count());
     for c in names.chars() {
+        if JOINERS.contains(&c) {
+            full_lens.push(0);
+            continue;
+        }
         match c.to_pinyin() {
             Some(p) => {
                 initials.push_str(p.first_letter());
@@ -77,47 +83,14 @@ fn pinyin_run(item: &Item, q: &str) -> Option<(bool, usize, usize)> {
     if let Some(pos) = item.initials.find(q) {
         return Some((false, item.initials[..pos].chars().count(), qlen));
     }
-    if let Some(pos) = item.full.find(q) {
-        return Some((true, item.full[..pos].chars().count(), qlen));
-    }
-    // 劳资/欠薪 is one name to an officer: `lzqx` runs across the slash.
-    run_across_joiners(&item.initials, q)
-        .map(|(start, len)| (false, start, len))
-        .or_else(|| run_across_joiners(&item.full, q).map(|(start, len)| (true, start, len)))
+    item.full
+        .find(q)
+        .map(|pos| (true, item.full[..pos].chars().count(), qlen))
 }
 
-/// Chars that join the parts of one name (劳资/欠薪, 阿卜杜·热合曼).
+/// Chars that join the parts of one name (劳资/欠薪, 阿卜杜·热合曼): the
+/// pinyin strings leave them out, so a run of initials crosses them.
 const JOINERS: [char; 3] = ['/', '／', '·'];
-
-/// Where `q` runs in `hay` when joiners are passed over: (start, len) in
-/// chars of `hay`, the joiners inside the run counted. It runs for every
-/// name with a slash on every keystroke, so it allocates nothing and tries
-/// only where `q`'s first char stands.
-fn run_across_joiners(hay: &str, q: &str) -> Option<(usize, usize)> {
-    let first = q.chars().next()?;
-    if !hay.contains(&JOINERS[..]) {
-        return None;
-    }
-    for (at, _) in hay.match_indices(first) {
-        let mut want = q.chars().peekable();
-        let mut len = 0;
-        for h in hay[at..].chars() {
-            match want.peek() {
-                None => break,
-                Some(&w) if w == h => {
-                    want.next();
-                }
-                Some(_) if JOINERS.contains(&h) => {}
-                Some(_) => break,
-            }
-            len += 1;
-        }
-        if want.peek().is_none() {
-            return Some((hay[..at].chars().count(), len));
-        }
-    }
-    None
-}
 
 /// Whether `pattern`'s chars appear in order in `text`: a cheap filter before
 /// the real matcher, which dominates the cost on large lists.
@@ -262,18 +235,21 @@ fn highlight_item(matcher: &SkimMatcherV2, item: &Item, query: &str) -> Vec<usiz
         return Vec::new();
     }
     match pinyin_run(item, &q) {
-        Some((false, start, len)) => (start..start + len).collect(),
-        Some((true, start, len)) => {
-            // Map the run in the full pinyin back to the names chars it came from.
+        Some((full, start, len)) => {
+            // Map the run back to the names chars it came from (each pinyin
+            // char's owner); a joiner inside the run is lit too.
             let mut owner = Vec::with_capacity(item.full.len());
             for (ci, n) in item.full_lens.iter().enumerate() {
-                owner.extend(std::iter::repeat_n(ci, *n as usize));
+                let n = match full {
+                    true => *n as usize,
+                    false => usize::from(*n > 0),
+                };
+                owner.extend(std::iter::repeat_n(ci, n));
             }
-            let mut chars: Vec<usize> = (start..start + len)
-                .filter_map(|p| owner.get(p).copied())
-                .collect();
-            chars.dedup();
-            chars
+            match (owner.get(start), owner.get(start + len - 1)) {
+                (Some(&first), Some(&last)) => (first..=last).collect(),
+                _ => Vec::new(),
+            }
         }
         None => matcher
             .fuzzy_indices(&item.text, &q)
