@@ -132,7 +132,6 @@ pub fn my_work(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::lists::{Source, Tier};
     use chrono::{FixedOffset, TimeZone};
 
     fn today() -> NaiveDate {
@@ -141,42 +140,11 @@ mod tests {
 
     fn case(id: &str) -> Summary {
         Summary {
-            id: id.into(),
-            rev: 1,
-            title: "测试".into(),
-            summary: String::new(),
-            village: "东河村".into(),
-            category: "邻里".into(),
-            source: Source::Call,
-            status: Status::InProgress,
-            risk: None,
-            tier: Tier::Village,
-            flags: vec![],
-            parties: vec![],
-            person_ids: vec![],
             registered_at: FixedOffset::east_opt(8 * 3600)
                 .unwrap()
                 .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
                 .unwrap(),
-            deadline: None,
-            person: None,
-            leader: None,
-            accepted: true,
-            supervised: false,
-            packaged: false,
-            awaiting_approval: false,
-            next_follow_up: None,
-            people_involved: 2,
-            amount: None,
-            outcome: None,
-            closed_on: None,
-            signal_on: None,
-            alert: false,
-            alert_note: None,
-            alert_to: None,
-            paused_until: None,
-            transferring: false,
-            approval_for: None,
+            ..Summary::sample(id)
         }
     }
 

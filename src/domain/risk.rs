@@ -645,7 +645,6 @@ fn lateness(s: &Summary, ctx: &RiskContext, out: Option<&mut Vec<(String, i32)>>
 mod tests {
     use super::*;
     use crate::domain::workflow::Status;
-    use chrono::{FixedOffset, TimeZone};
 
     fn case(
         id: &str,
@@ -654,42 +653,11 @@ mod tests {
         deadline: Option<NaiveDate>,
     ) -> Summary {
         Summary {
-            id: id.into(),
-            rev: 1,
-            title: "测试".into(),
-            summary: String::new(),
-            village: "东河村".into(),
-            category: "邻里".into(),
-            source: crate::domain::lists::Source::Call,
-            status: Status::InProgress,
             risk,
-            tier: Tier::Village,
             flags,
-            parties: vec![format!("当事人{id}")],
-            person_ids: vec![],
-            registered_at: FixedOffset::east_opt(8 * 3600)
-                .unwrap()
-                .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
-                .unwrap(),
             deadline,
-            person: None,
-            leader: None,
-            accepted: true,
-            supervised: false,
-            packaged: false,
-            awaiting_approval: false,
-            next_follow_up: None,
-            people_involved: 2,
-            amount: None,
-            outcome: None,
-            closed_on: None,
-            signal_on: None,
-            alert: false,
-            alert_note: None,
-            alert_to: None,
-            paused_until: None,
-            transferring: false,
-            approval_for: None,
+            parties: vec![format!("当事人{id}")],
+            ..Summary::sample(id)
         }
     }
 

@@ -242,3 +242,48 @@ mod compact {
         }
     }
 }
+/// A case in progress for unit tests; a test states what differs.
+#[cfg(test)]
+impl Summary {
+    pub(crate) fn sample(id: &str) -> Summary {
+        use chrono::{FixedOffset, TimeZone};
+        Summary {
+            id: id.into(),
+            rev: 1,
+            title: "测试".into(),
+            summary: String::new(),
+            village: "东河村".into(),
+            category: "邻里".into(),
+            source: Source::Call,
+            status: Status::InProgress,
+            risk: None,
+            tier: Tier::Village,
+            flags: vec![],
+            parties: vec![],
+            person_ids: vec![],
+            registered_at: FixedOffset::east_opt(8 * 3600)
+                .unwrap()
+                .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
+                .unwrap(),
+            deadline: None,
+            person: None,
+            leader: None,
+            accepted: true,
+            supervised: false,
+            packaged: false,
+            awaiting_approval: false,
+            next_follow_up: None,
+            people_involved: 2,
+            amount: None,
+            outcome: None,
+            closed_on: None,
+            signal_on: None,
+            alert: false,
+            alert_note: None,
+            alert_to: None,
+            paused_until: None,
+            transferring: false,
+            approval_for: None,
+        }
+    }
+}
