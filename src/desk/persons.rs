@@ -13,7 +13,6 @@ use crate::domain::person::{KeyPerson, Standing};
 use crate::domain::person_rules::PersonRules;
 use crate::domain::record::{ids_target, target_ids, Read, RecordKind};
 use crate::domain::reports::access::Look;
-use crate::domain::reports::PersonCounts;
 use crate::domain::text::{clean_line, mask_digits};
 use crate::store::audit::AuditEvent;
 use crate::store::StoreError;
@@ -149,28 +148,13 @@ impl Local {
         me: Option<&Officer>,
         now: Time,
     ) -> Result<RegisterCounts, DeskError> {
-        let today = now.date_naive();
         let watches = me.is_some_and(|m| scope(m.role) == Scope::Register);
-        let mut c = RegisterCounts::default();
-        for p in self.store().persons()? {
-            if watches && p.is_active() && p.open_alerts().next().is_some() {
-                c.alerts.push(p.id.clone());
-            }
-            match p.standing(today) {
-                Standing::Active => c.active += 1,
-                Standing::ReviewDue => c.standing.review_due += 1,
-                Standing::Ended => {}
-            }
-            c.standing.overdue += u32::from(p.visit_overdue(today));
-            c.standing.lost += u32::from(p.is_active() && p.lost_contact());
-        }
-        Ok(c)
+        Ok(register_counts(
+            &self.store().persons()?,
+            watches,
+            now.date_naive(),
+        ))
     }
-
-    pub(crate) fn report_person_counts(&self, now: Time) -> Result<PersonCounts, DeskError> {
-        Ok(self.person_counts(None, now)?.standing)
-    }
-
     pub(crate) fn set_person_rules(
         &self,
         me: &Officer,
@@ -332,4 +316,28 @@ pub(crate) fn mask_person(me: &Officer, p: &mut KeyPerson, rules: &PersonRules, 
         p.phone = p.phone.as_deref().map(|x| mask_digits(x, 3, 4));
         p.id_number = p.id_number.as_deref().map(|x| mask_digits(x, 6, 4));
     }
+}
+
+/// The register in numbers, from its records: for the counts screen, and
+/// for the reports from the records they read anyway. `watches`: list the
+/// ids of persons with open alerts too.
+pub(crate) fn register_counts(
+    persons: &[KeyPerson],
+    watches: bool,
+    today: chrono::NaiveDate,
+) -> RegisterCounts {
+    let mut c = RegisterCounts::default();
+    for p in persons {
+        if watches && p.is_active() && p.open_alerts().next().is_some() {
+            c.alerts.push(p.id.clone());
+        }
+        match p.standing(today) {
+            Standing::Active => c.active += 1,
+            Standing::ReviewDue => c.standing.review_due += 1,
+            Standing::Ended => {}
+        }
+        c.standing.overdue += u32::from(p.visit_overdue(today));
+        c.standing.lost += u32::from(p.is_active() && p.lost_contact());
+    }
+    c
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::api::{DeskError, Response, RiskSetup};
 use super::local::{committed, keep_reply, Local, Reply};
+use super::persons::register_counts;
 use crate::domain::dispute::Time;
 use crate::domain::officer::{check, Capability, Names, Officer};
 use crate::domain::period::{self, SensitivePeriod};
@@ -301,12 +302,14 @@ pub(crate) fn report(
     }
     let weights = local.weights()?;
     let periods = local.periods()?;
+    // Counts only, no names: reading the register for a count is not a
+    // 查阅 of anyone. Read once, for the visits and the standing both.
+    let register = match spec.kind {
+        Kind::Daily | Kind::Handover => local.store().persons()?,
+        Kind::Monthly | Kind::Analysis | Kind::Access => Vec::new(),
+    };
     let visits: Vec<VisitRow> = if spec.kind == Kind::Daily {
-        // Counts only, no names: reading the register for a count is not
-        // a 查阅 of anyone.
-        local
-            .store()
-            .persons()?
+        register
             .iter()
             .flat_map(|p| {
                 p.visits.iter().map(|v| VisitRow {
@@ -351,10 +354,8 @@ pub(crate) fn report(
     };
     let person_rules = local.person_rules()?;
     let looks = access_looks(local, spec, date)?;
-    let persons = match spec.kind {
-        Kind::Daily | Kind::Handover => local.report_person_counts(now)?,
-        Kind::Monthly | Kind::Analysis | Kind::Access => Default::default(),
-    };
+    let persons = register_counts(&register, false, now.date_naive()).standing;
+    drop(register);
     let spec = reports::Spec {
         date: Some(date),
         ..spec.clone()

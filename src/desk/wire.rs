@@ -19,7 +19,8 @@ use crate::store::RequestKey;
 /// asked for by file name and answered with the file written (`BackedUp`);
 /// a change carries the client's request key (`Call::key`); a refused
 /// connection gets `Bye` instead of `Welcome`.
-pub const PROTOCOL_VERSION: u32 = 6;
+/// 7: audit events carry the request key and reply they kept (`request`).
+pub const PROTOCOL_VERSION: u32 = 7;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;

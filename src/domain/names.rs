@@ -57,7 +57,9 @@ pub fn resolve_with<S: AsRef<str>>(list: &[S], aliases: &[(usize, &str)], typed:
     if typed.is_empty() {
         return Resolved::Unknown(Vec::new());
     }
-    if let Some(i) = labels.iter().position(|l| l.to_lowercase() == lower) {
+    // The entry itself, as lists and exports write it: no lowering needed.
+    let same = labels.iter().position(|l| *l == typed);
+    if let Some(i) = same.or_else(|| labels.iter().position(|l| l.to_lowercase() == lower)) {
         return Resolved::Found {
             index: i,
             how: How::Exact,

@@ -6,7 +6,9 @@
 //! The last event of each transaction also lists every record (dispute, key
 //! person, roster entry, list or setting) the transaction wrote, with the
 //! SHA-256 of its stored bytes, so `desk check` can tell a record edited in
-//! the file from one the desk wrote.
+//! the file from one the desk wrote. When the transaction answered a client's
+//! keyed request, that event also keeps the key and the reply (see
+//! `requests`).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -34,6 +36,18 @@ pub struct AuditEvent {
     /// serialised: the wire's postcard has no optional fields.
     #[serde(default)]
     pub written: Vec<Written>,
+    /// The keyed request the transaction answered, with its reply (absent
+    /// in events stored before keys were kept here).
+    #[serde(default)]
+    pub request: Option<KeptRequest>,
+}
+
+/// A client's request key and the reply the change gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptRequest {
+    pub key: [u8; 16],
+    /// The desk's encoded reply; None when the change gave none to keep.
+    pub reply: Option<Vec<u8>>,
 }
 
 /// One record as a transaction left it.
@@ -88,6 +102,14 @@ impl AuditEvent {
                 h.update(part.as_bytes());
             }
         }
+        // Likewise an event with no request hashes as before.
+        if let Some(r) = &self.request {
+            let reply = r.reply.as_deref().map(hex).unwrap_or_default();
+            for part in ["request", hex(&r.key).as_str(), reply.as_str()] {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+        }
         hex(&h.finalize())
     }
 }
@@ -114,6 +136,7 @@ mod tests {
             prev: GENESIS.into(),
             hash: String::new(),
             written: Vec::new(),
+            request: None,
         };
         let base = e.compute_hash();
         // Events stored before records were hashed keep their hash: the
@@ -157,5 +180,14 @@ mod tests {
         );
         wrote.written[0].hash = Some(record_hash(b"rolf"));
         assert_ne!(wrote.compute_hash(), with_record);
+        let mut asked = e.clone();
+        asked.request = Some(KeptRequest {
+            key: [7; 16],
+            reply: Some(b"created".to_vec()),
+        });
+        let with_request = asked.compute_hash();
+        assert_ne!(with_request, base, "the request is part of the hash");
+        asked.request.as_mut().unwrap().reply = Some(b"createe".to_vec());
+        assert_ne!(asked.compute_hash(), with_request, "and so is its reply");
     }
 }

@@ -121,6 +121,9 @@ pub struct Store {
     /// Every summary's stored bytes, kept by a server once primed: each
     /// client start-up asks for all of them.
     stored_summaries: Mutex<Option<summaries::StoredSummaries>>,
+    /// Requests already answered, read from the audit log when first asked
+    /// (see `requests`).
+    requests: Mutex<Option<requests::Remembered>>,
 }
 
 impl Store {
@@ -144,6 +147,7 @@ impl Store {
             path: path.to_path_buf(),
             writing: Mutex::new(()),
             stored_summaries: Mutex::new(None),
+            requests: Mutex::new(None),
         };
         failure::guarded("打开数据库", || {
             if existed {

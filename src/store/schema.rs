@@ -61,9 +61,9 @@ impl Store {
             txn.open_table(def)?;
         }
         txn.open_table(AUDIT)?;
-        // Added without a schema bump: an older file simply gains them here.
-        txn.open_table(super::requests::REQUESTS)?;
-        txn.open_table(super::requests::REQUEST_ORDER)?;
+        // Request keys live in the audit log now; the tables that held them
+        // in the first schema 3 files go.
+        super::requests::drop_old_tables(&txn)?;
         let version = match txn.open_table(META)?.get("schema_version")? {
             Some(v) => decode::<u64>("数据库版本", v.value())?,
             None => 0,
@@ -122,7 +122,7 @@ fn stamp_record_hashes(txn: &WriteTransaction, from: u64) -> Result<(), StoreErr
             written.len()
         ),
     };
-    append_audit(txn, vec![event], revision, written)
+    append_audit(txn, vec![event], revision, written, None)
 }
 
 /// Rewrites every summary from its record (after a summary format change).

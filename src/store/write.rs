@@ -7,7 +7,7 @@ use redb::{Durability, ReadableTable, WriteTransaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::audit::{record_hash, AuditEvent, Written, GENESIS};
+use super::audit::{record_hash, AuditEvent, KeptRequest, Written, GENESIS};
 use super::codec::{decode, encode, encode_compact};
 use super::requests;
 use super::schema::{
@@ -67,22 +67,18 @@ impl Store {
             current + 1
         };
         let what = unsaved(&events);
-        append_audit(&txn, events, revision, written)?;
+        let request = requests::take_pending(answer.take());
+        append_audit(&txn, events, revision, written, request.clone())?;
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
-        }
-        if let Some(key) = requests::take_pending() {
-            let answered = requests::Answered {
-                login: actor.to_string(),
-                at: now,
-                answer: answer.take(),
-            };
-            requests::keep(&txn, &key, &answered)?;
         }
         txn.commit().map_err(|e| match StoreError::from(e) {
             StoreError::DiskFull(_) => StoreError::DiskFull(what),
             other => other,
         })?;
+        if let Some(request) = request {
+            self.remember(request, actor, now);
+        }
         if let Some(written) = summaries {
             let mut kept = self
                 .stored_summaries
@@ -110,12 +106,13 @@ fn unsaved(events: &[PendingEvent]) -> String {
 }
 
 /// Appends the transaction's events to the chain; the last one carries the
-/// records the transaction wrote.
+/// records the transaction wrote and the request it answered.
 pub(super) fn append_audit(
     txn: &WriteTransaction,
     events: Vec<PendingEvent>,
     revision: u64,
     mut written: Vec<Written>,
+    mut request: Option<KeptRequest>,
 ) -> Result<(), StoreError> {
     let (mut seq, mut prev): (u64, String) =
         meta_get(txn, "audit_head")?.unwrap_or((0, GENESIS.to_string()));
@@ -138,6 +135,7 @@ pub(super) fn append_audit(
             } else {
                 Vec::new()
             },
+            request: if i + 1 == last { request.take() } else { None },
         };
         e.hash = e.compute_hash();
         t.insert(seq, encode(&e).as_slice())?;

@@ -85,6 +85,11 @@ fn officer(officers: &[Officer], what: &str, text: &str, warnings: &mut Vec<Stri
     if t.is_empty() {
         return t;
     }
+    // Most cells name the officer exactly, as the desk's own export writes
+    // them: found without the resolver's work.
+    if let Some(o) = officers.iter().find(|o| o.login == t || o.name == t) {
+        return o.login.clone();
+    }
     // Only a login or a whole name: a county leader named in a ledger must
     // not become the roster's officer who shares part of the name.
     let all: Vec<&Officer> = officers.iter().collect();
@@ -187,10 +192,27 @@ fn from_the_text(
     from_text: &mut FromText,
     warnings: &mut Vec<String>,
 ) -> Case {
-    let reading = read(&case.new.summary, Phrases::shared(), &ctx.lists.categories);
     // Only what the file has no column for: a cell left empty in a column
     // the file has keeps its meaning (类型 其他, no flags).
     let missing = |c: Column| !row.has(c);
+    let pending = case
+        .new
+        .parties
+        .first()
+        .is_some_and(|p| p.name == PENDING_PARTY);
+    from_text.pending_parties |= pending;
+    // A ledger with every one of these columns (the desk's own) needs no
+    // reading: it was most of an import's work.
+    let wanted = [
+        Column::Category,
+        Column::Flags,
+        Column::People,
+        Column::Amount,
+    ];
+    if !wanted.into_iter().any(missing) {
+        return case;
+    }
+    let reading = read(&case.new.summary, Phrases::shared(), &ctx.lists.categories);
     if missing(Column::Category) {
         if let Some(c) = &reading.category {
             warnings.retain(|w| !w.starts_with("没有填纠纷类型"));
@@ -221,14 +243,6 @@ fn from_the_text(
             .as_ref()
             .map(|a| a.value)
             .filter(|a| *a <= MAX_AMOUNT_YUAN);
-    }
-    if case
-        .new
-        .parties
-        .first()
-        .is_some_and(|p| p.name == PENDING_PARTY)
-    {
-        from_text.pending_parties = true;
     }
     case
 }
