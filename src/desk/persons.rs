@@ -155,6 +155,7 @@ impl Local {
             now.date_naive(),
         ))
     }
+
     pub(crate) fn set_person_rules(
         &self,
         me: &Officer,

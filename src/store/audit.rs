@@ -102,9 +102,10 @@ impl AuditEvent {
                 h.update(part.as_bytes());
             }
         }
-        // Likewise an event with no request hashes as before.
+        // Likewise an event with no request hashes as before. "-" (never a
+        // hex digit) for no reply, so no reply and an empty one differ.
         if let Some(r) = &self.request {
-            let reply = r.reply.as_deref().map(hex).unwrap_or_default();
+            let reply = r.reply.as_deref().map_or_else(|| "-".to_string(), hex);
             for part in ["request", hex(&r.key).as_str(), reply.as_str()] {
                 h.update((part.len() as u64).to_le_bytes());
                 h.update(part.as_bytes());
@@ -189,5 +190,13 @@ mod tests {
         assert_ne!(with_request, base, "the request is part of the hash");
         asked.request.as_mut().unwrap().reply = Some(b"createe".to_vec());
         assert_ne!(asked.compute_hash(), with_request, "and so is its reply");
+        asked.request.as_mut().unwrap().reply = None;
+        let no_reply = asked.compute_hash();
+        asked.request.as_mut().unwrap().reply = Some(Vec::new());
+        assert_ne!(
+            asked.compute_hash(),
+            no_reply,
+            "no reply is not an empty one"
+        );
     }
 }
