@@ -347,3 +347,45 @@ fn a_registration_in_the_desk_whose_reply_was_lost_is_saved_once_in_tmux() {
         unsafe { libc::kill(pid, libc::SIGTERM) };
     }
 }
+
+/// A logout empties the runtime directory, socket and all; a background
+/// server left behind would hold the database so that the next desk could
+/// not start its own. It notices, says so and lets go.
+#[test]
+fn a_server_whose_socket_is_removed_exits_and_lets_go_of_the_database() {
+    let mut s = Server::start();
+    let out = s
+        .desk(&add_dispute_args(
+            "东河村",
+            "来电",
+            "套接字被删前登记的",
+            "钱德福",
+        ))
+        .output()
+        .unwrap();
+    let (id, err) = text(&out);
+    assert!(out.status.success(), "{err}");
+    std::fs::remove_file(s.socket()).unwrap();
+    let mut child = s.child.take().unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the server still runs without its socket"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!status.success(), "exit non-zero, for Restart=on-failure");
+    assert!(
+        s.log()
+            .contains("已被删除，没有人能再连上本服务端，退出并放开数据库"),
+        "{}",
+        s.log()
+    );
+    // The database is free again, and what was saved is there.
+    s.restart();
+    assert_eq!(dispute_ids(&s), vec![id]);
+}

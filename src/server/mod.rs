@@ -196,6 +196,33 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
     Ok(listener)
 }
 
+/// The socket file this server listens on, as (device, inode): should it be
+/// removed or replaced, no client reaches this server again.
+struct BoundSocket(u64, u64);
+
+impl BoundSocket {
+    fn of(socket: &Path) -> anyhow::Result<BoundSocket> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(socket)
+            .with_context(|| format!("读不到刚建好的套接字 {}", socket.display()))?;
+        Ok(BoundSocket(m.dev(), m.ino()))
+    }
+
+    /// Why the socket is no longer this server's, if it is not.
+    fn lost(&self, socket: &Path) -> Option<String> {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::symlink_metadata(socket) {
+            Ok(m) if (m.dev(), m.ino()) == (self.0, self.1) => None,
+            Ok(_) => Some(format!("套接字 {} 已换成别的文件", socket.display())),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                Some(format!("套接字 {} 已被删除", socket.display()))
+            }
+            // Unreadable for a moment (a permission change): not proof it is gone.
+            Err(_) => None,
+        }
+    }
+}
+
 /// Opens the database and runs `desk check` on it: a file that fails is not
 /// served unless the owner passed `--accept-damaged`, which goes to the
 /// server log and, when the file can still be written, the audit log.
@@ -266,6 +293,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     // Every client start-up asks for all summaries: keep them in memory.
     local.store().keep_summaries().context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;
+    let bound = BoundSocket::of(&opts.socket)?;
     // accept() wakes this often, so the main thread can hand memory back
     // after connections close (see `memory::release`).
     setsockopt(
@@ -309,6 +337,14 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
                 // Out of descriptors: wait for some to close rather than spin.
                 std::thread::sleep(Duration::from_millis(100));
             }
+        }
+        if let Some(why) = bound.lost(&opts.socket) {
+            // Nobody can reach this server any more, yet it holds the
+            // database: a desk started after a logout (which empties the
+            // runtime directory) could not start its own. Exit non-zero, so
+            // a service unit's Restart=on-failure serves the socket again.
+            log(&format!("{why}，没有人能再连上本服务端，退出并放开数据库"));
+            std::process::exit(1);
         }
         // On the main thread, at most every few seconds: it also takes back
         // what exited connection threads left behind.
