@@ -742,3 +742,34 @@ fn the_detail_names_who_else_has_the_case_open_and_tells_the_server_what_is_open
         "{screen}"
     );
 }
+
+/// A 只读 account sees the desk but is offered no action: the hint bar
+/// lists none, and a key that starts one says at once why not, before any
+/// form is filled in.
+#[test]
+fn a_read_only_account_is_offered_no_actions_and_told_at_once() {
+    let mut s = Harness::new(false);
+    let officer = s.app.data.officers["ck1"].clone();
+    assert_eq!(officer.role, Role::ReadOnly);
+    s.app.on_reply(Want::Whoami, Ok(Response::Officer(officer)));
+    let screen = s.screen(80, 24);
+    let hints = screen.lines().nth(22).unwrap_or_default().to_string();
+    assert!(hints.contains("帮助"), "{screen}");
+    for offered in ["登记", "研判", "交办", "签收", "退回"] {
+        assert!(!hints.contains(offered), "{offered} offered: {hints}");
+    }
+    insta::assert_snapshot!("mine_read_only_80x24", screen);
+    for key in ['n', 't', 'a', 'e'] {
+        s.key(KeyCode::Char(key));
+        let after = s.screen(80, 24);
+        assert!(
+            after.contains("您是“只读”，不能"),
+            "{key}: refused at once: {after}"
+        );
+        assert!(
+            !after.contains("Ctrl-S 提交"),
+            "{key}: no form opened: {after}"
+        );
+        s.key(KeyCode::Esc);
+    }
+}

@@ -215,6 +215,17 @@ impl App {
                 return self.say("这一操作针对重点人员，请在重点人员屏中选择", true)
             }
         };
+        // Refused before a form is filled in, not after: a 只读 account
+        // pressing n learns at once that it cannot register. Short, to fit
+        // the status line at 80 columns; the server's refusal says more.
+        if let Some(me) = self.me.as_ref().filter(|me| !op.spec().who.may_ever(me)) {
+            let msg = format!(
+                "您是“{}”，不能{}；如需调整请联系管理员",
+                me.role.label(),
+                op.spec().verb
+            );
+            return self.say(msg, true);
+        }
         match (op.spec().entry, FormKind::of(op)) {
             (Entry::OneKey, _) => self.direct(op),
             (Entry::Form(_), Some(kind)) => self.start_form(op, kind),
@@ -222,6 +233,18 @@ impl App {
                 self.say(format!("“{}”请在命令行中办理", op.spec().action), true)
             }
         }
+    }
+
+    /// Whether the officer may ever do what `action` starts (on a case or a
+    /// key person): the hint bar offers only those.
+    pub fn may_ever(&self, action: Action) -> bool {
+        let (Some((on_case, on_person)), Some(me)) = (flow_ops(action), &self.me) else {
+            return true;
+        };
+        [on_case, on_person]
+            .into_iter()
+            .flatten()
+            .any(|op| op.spec().who.may_ever(me))
     }
 
     fn start_form(&mut self, op: Op, kind: FormKind) {
