@@ -338,7 +338,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-        if let Some(why) = bound.lost(&opts.socket) {
+        let stopping = STOPPING.load(Ordering::SeqCst);
+        if let Some(why) = bound.lost(&opts.socket).filter(|_| !stopping) {
             // Nobody can reach this server any more, yet it holds the
             // database: a desk started after a logout (which empties the
             // runtime directory) could not start its own. Exit non-zero, so
@@ -421,6 +422,10 @@ fn start_sweeper(shared: Arc<Shared>) -> anyhow::Result<()> {
 
 /// A thread waits for the stop signals (blocked everywhere else) and leaves
 /// cleanly: every acknowledged change is already on disk.
+/// Set when a signal stops the server: the socket it then removes is not
+/// "lost" (see `BoundSocket`), and the exit stays a clean one.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
 fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
     let mut set = SigSet::empty();
     for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
@@ -433,6 +438,7 @@ fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
         .spawn(move || {
             let sig = set.wait().map_or(0, |s| s as i32);
             log(&format!("收到信号 {sig}，服务端退出"));
+            STOPPING.store(true, Ordering::SeqCst);
             let _ = std::fs::remove_file(&socket);
             std::process::exit(0);
         })?;
