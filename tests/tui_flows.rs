@@ -614,11 +614,28 @@ fn refusals_by_role_are_shown_and_keep_the_form() {
     let (local, _dir) = shared();
     let mut zb = Desk::open(&local, "zb1");
     let id = register(&mut zb, "吴晓峰");
+    // A role that may never do it is told at once, before any form.
     let mut ro = Desk::open(&local, "ck1");
-    ro.go(&id).key(KeyCode::Char('t')).submit();
-    let err = ro.form().error.clone().unwrap_or_default();
+    ro.go(&id).key(KeyCode::Char('t'));
+    assert!(!ro.has_form(), "no form for 只读");
+    assert!(
+        ro.status().contains("您是“只读”，不能研判"),
+        "{}",
+        ro.status()
+    );
+    // A 责任人 may add progress, but only on a case of their own: the
+    // server refuses at submit, and the form keeps what was typed.
+    let mut tj = Desk::open(&local, "tj1");
+    tj.go(&id)
+        .key(KeyCode::Char('e'))
+        .field("进展情况")
+        .typed("电话联系了双方")
+        .submit();
+    let err = tj.form().error.clone().unwrap_or_default();
     assert!(err.contains("无权"), "{err}");
+    assert!(tj.has_form(), "the form stays for the officer to read");
     assert_eq!(ro.dispute(&id).status, Status::Registered);
+    assert!(tj.dispute(&id).notes.is_empty());
 }
 
 #[test]
