@@ -20,7 +20,6 @@ use super::audit::{AuditEvent, KeptRequest};
 use super::codec::decode;
 use super::schema::AUDIT;
 use super::{Store, StoreError};
-use crate::domain::dispute::Time;
 
 /// Where schema 3's first files kept requests, before the audit log did:
 /// removed when such a file is opened (a retry across that upgrade is not
@@ -36,12 +35,11 @@ const KEEP: usize = 10_000;
 /// A 128-bit key made by the client for one change request.
 pub type RequestKey = [u8; 16];
 
-/// What a kept request was: who sent it, when, and the reply it got (the
-/// desk's encoded reply; `None` when the change gave none to keep).
+/// What a kept request was: who sent it and the reply it got (the desk's
+/// encoded reply; `None` when the change gave none to keep).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answered {
     pub login: String,
-    pub at: Time,
     pub answer: Option<Vec<u8>>,
 }
 
@@ -71,7 +69,6 @@ impl Remembered {
         if let Some(r) = &e.request {
             let answered = Answered {
                 login: e.actor.clone(),
-                at: e.at,
                 answer: r.reply.clone(),
             };
             self.note(r.key, answered);
@@ -117,11 +114,10 @@ impl Store {
     /// once read, takes the request the commit answered. Should the index
     /// be read meanwhile, this waits for it; noting a request twice is
     /// harmless.
-    pub(super) fn remember(&self, request: KeptRequest, login: &str, at: Time) {
+    pub(super) fn remember(&self, request: KeptRequest, login: &str) {
         if let Some(kept) = self.lock_requests().as_mut() {
             let answered = Answered {
                 login: login.to_string(),
-                at,
                 answer: request.reply,
             };
             kept.note(request.key, answered);

@@ -77,7 +77,7 @@ impl Store {
             other => other,
         })?;
         if let Some(request) = request {
-            self.remember(request, actor, now);
+            self.remember(request, actor);
         }
         if let Some(written) = summaries {
             let mut kept = self

@@ -85,11 +85,6 @@ fn officer(officers: &[Officer], what: &str, text: &str, warnings: &mut Vec<Stri
     if t.is_empty() {
         return t;
     }
-    // Most cells name the officer exactly, as the desk's own export writes
-    // them: found without the resolver's work.
-    if let Some(o) = officers.iter().find(|o| o.login == t || o.name == t) {
-        return o.login.clone();
-    }
     // Only a login or a whole name: a county leader named in a ledger must
     // not become the roster's officer who shares part of the name.
     let all: Vec<&Officer> = officers.iter().collect();
