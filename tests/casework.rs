@@ -398,6 +398,7 @@ fn the_daily_and_monthly_reports_count_overdue_cases_by_colour() {
             escalation,
             persons: Default::default(),
             looks: &[],
+            names: &Default::default(),
             person_rules: &rules,
         };
         reports::build(&spec, &data).text

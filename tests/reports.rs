@@ -5,8 +5,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use duty_desk::domain::lists::{
-    Channel, Outcome, RiskLevel, RollcallKind, Source, Tier, WarningFlag,
+    Channel, Outcome, RiskLevel, Role, RollcallKind, Source, Tier, WarningFlag,
 };
+use duty_desk::domain::officer::{Names, Officer};
 use duty_desk::domain::period::SensitivePeriod;
 use duty_desk::domain::reports::{build, Change, Data, Figures, Kind, Report, Spec, VisitRow};
 use duty_desk::domain::risk::RiskWeights;
@@ -360,6 +361,12 @@ fn world() -> World {
     }
 }
 
+/// The roster the reports name officers from.
+fn roster_names() -> Names {
+    let tj1 = Officer::new("tj1", "韩立新", "司法所", Role::Responsible).unwrap();
+    Names::of([&tj1])
+}
+
 fn report(
     w: &World,
     kind: Kind,
@@ -382,6 +389,7 @@ fn report(
         persons: w.persons,
         looks: &[],
         person_rules: &rules,
+        names: &roster_names(),
     };
     build(
         &Spec {
@@ -567,6 +575,9 @@ fn shift_handover() {
         Some(&["南湾社区".to_string(), "司法所".to_string()][..])
     );
     assert_eq!(f.top_risks.len(), 5);
+    // Officers by name, as the roster has them, not by login.
+    assert!(r.text.contains("责任人韩立新"), "{}", r.text);
+    assert!(!r.text.contains("责任人tj1"), "{}", r.text);
     insta::assert_snapshot!("handover", r.text);
 
     // Without a stated start: the last 12 hours (06:30 on).

@@ -327,6 +327,7 @@ pub(crate) fn report(
         Kind::Handover => Some(local.rollcall_sheet(today, now)?),
         _ => None,
     };
+    let names = Names::of(&local.store().officers()?);
     let changes: Vec<Change> = if spec.kind == Kind::Handover {
         let since = spec
             .since
@@ -336,7 +337,6 @@ pub(crate) fn report(
                 "交接班的开始时间不能晚于现在".to_string(),
             ));
         }
-        let names = Names::of(&local.store().officers()?);
         local
             .store()
             .audit_since_time(since)?
@@ -377,6 +377,7 @@ pub(crate) fn report(
                 persons,
                 looks: &looks,
                 person_rules: &person_rules,
+                names: &names,
             },
         )
     })?;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 
 use super::app::{App, NoteKind, Out, View, Want};
 use crate::desk::api::{DraftSlot, Request, RiskSetup};
+use crate::domain::officer::Names;
 use crate::domain::reports::analysis::{self, AnalysisFigures};
 use crate::domain::reports::{self, Kind, Spec};
 use crate::domain::rollcall::{RollcallEntry, RollcallSheet};
@@ -138,6 +139,7 @@ impl App {
                 persons: Default::default(),
                 looks: &[],
                 person_rules: &rules,
+                names: &Names::of(self.data.officers.values()),
             };
             self.data.analysis = Some(analysis::figures(None, self.now.date_naive(), &data));
         }

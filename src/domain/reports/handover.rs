@@ -65,6 +65,10 @@ pub fn figures(since: Option<Time>, data: &Data) -> HandoverFigures {
         .filter(|s| s.status.is_open())
         .filter(|s| s.deadline.is_some_and(|d| today <= d && d <= tomorrow))
         .map(|s| CaseLine::of(s, &ctx))
+        .map(|c| CaseLine {
+            person: c.person.as_deref().map(|p| data.names.name(p).to_string()),
+            ..c
+        })
         .collect();
     due.sort_by(|a, b| (a.deadline, -a.score, &a.id).cmp(&(b.deadline, -b.score, &b.id)));
     HandoverFigures {

@@ -129,6 +129,8 @@ pub struct Data<'a> {
     /// Looks at the register in the period (access report only).
     pub looks: &'a [access::Look],
     pub person_rules: &'a crate::domain::person_rules::PersonRules,
+    /// The roster's names, for the officers a report names (交接班's 责任人).
+    pub names: &'a crate::domain::officer::Names,
 }
 
 /// What a report asks for. `date` defaults to today; `from` starts an
