@@ -52,3 +52,40 @@ pub fn load_once(path: &Path) -> anyhow::Result<()> {
     println!("{} {:.2}", items.len(), ms(t));
     Ok(())
 }
+
+/// What one connection receives, decoded: the replies to the reads a desk
+/// makes of cases, then every push, one message a line.
+pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
+    use duty_desk::desk::api::decode_blob;
+    use duty_desk::desk::remote::{Pushed, Remote};
+    use duty_desk::desk::Desk;
+    let mut r = Remote::connect(socket, true).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("welcome {:?}", r.officer);
+    for req in [
+        Request::Summaries,
+        Request::SummariesOf {
+            ids: vec![case.to_string()],
+        },
+        Request::Dispute {
+            id: case.to_string(),
+        },
+    ] {
+        println!("reply {:?}", r.call(req).and_then(decode_blob));
+    }
+    println!("ready");
+    std::io::stdout().flush()?;
+    let until = Instant::now() + std::time::Duration::from_millis(listen_ms);
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match r.next_pushed(Some(left.max(std::time::Duration::from_millis(1)))) {
+            Ok(Some(Pushed::Change(n))) => println!("notice {n:?}"),
+            Ok(Some(Pushed::Presence(v))) => println!("presence {v:?}"),
+            Ok(None) => {}
+            Err(e) => {
+                println!("closed {e}");
+                break;
+            }
+        }
+        std::io::stdout().flush()?;
+    }
+    Ok(())
+}

@@ -80,6 +80,18 @@ enum Mode {
         #[arg(value_name = "文件")]
         db: PathBuf,
     },
+    /// Connects as whoever runs it, asks for the summaries and one case,
+    /// then prints every message the connection receives, decoded, one a
+    /// line, for `--listen` milliseconds (the wire scope test reads it).
+    #[command(hide = true)]
+    Probe {
+        #[arg(long, value_name = "路径")]
+        socket: PathBuf,
+        #[arg(long, value_name = "编号")]
+        case: String,
+        #[arg(long, value_name = "毫秒", default_value_t = 3000)]
+        listen: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -133,6 +145,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.mode {
         Some(Mode::CommitLoop { count, db, socket }) => helpers::commit_loop(count, db, socket),
         Some(Mode::Load { db }) => helpers::load_once(&db),
+        Some(Mode::Probe {
+            socket,
+            case,
+            listen,
+        }) => helpers::probe(&socket, &case, listen),
         None => measure::run(
             measure::Plan {
                 quick: cli.quick,

@@ -11,6 +11,7 @@ use super::clock;
 use super::ops::Cx;
 use super::ops::{Entry, Op};
 use super::routine;
+use crate::domain::access::{scope, Scope};
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::limits::{size_text, MAX_DRAFT_BYTES, MAX_NAME_CHARS};
 use crate::domain::lists::{Role, DEFAULT_CATEGORIES, DEFAULT_UNITS};
@@ -79,7 +80,10 @@ impl Local {
         &self,
         caller: &Caller,
     ) -> Result<Option<(u64, u64, std::sync::Arc<Vec<u8>>)>, DeskError> {
-        self.officer(caller)?;
+        // Stored bytes carry every key-person link: only for the whole register.
+        if scope(self.officer(caller)?.role) != Scope::Register {
+            return Ok(None);
+        }
         Ok(self.store.kept_summary_blob()?)
     }
 
@@ -100,6 +104,13 @@ impl Local {
         }
         let me = self.officer(caller)?;
         let now = clock::now();
+        // Nothing leaves for an officer but what need-to-know allows.
+        super::need_to_know::scope_result(self, &me, self.answer(&me, req, now))
+    }
+
+    /// Answers one request for `me`, before the need-to-know filter.
+    fn answer(&self, me: &Officer, req: Request, now: Time) -> Result<Reply, DeskError> {
+        let me = me.clone();
         match req {
             Request::Whoami => Ok(Reply::plain(Response::Officer(me))),
             // In one process there is nobody else to tell; the server keeps it.
@@ -108,10 +119,16 @@ impl Local {
                 let mut t = crate::timing::Phases::new("serve Summaries");
                 let (revision, count, blob) = self.store.current_summary_blob()?;
                 t.mark("blob");
-                Ok(Reply::plain(Response::SummaryBlob {
+                let blob = Response::SummaryBlob {
                     revision,
                     count,
                     blob,
+                };
+                // Stored bytes carry every link: decoded to be filtered.
+                Ok(Reply::plain(if scope(me.role) == Scope::Register {
+                    blob
+                } else {
+                    super::api::decode_blob(blob)?
                 }))
             }
             Request::SummariesOf { ids } => {

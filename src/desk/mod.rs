@@ -7,6 +7,7 @@ pub mod clock;
 pub mod identity;
 pub mod ledger;
 pub mod local;
+pub mod need_to_know;
 pub mod ops;
 pub mod paths;
 pub mod peer;

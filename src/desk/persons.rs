@@ -33,7 +33,7 @@ impl Local {
     }
 
     /// Persons linked to open cases assigned to `me` (as 责任人 or 牵头领导).
-    fn linked_to_my_cases(&self, me: &Officer) -> Result<HashSet<String>, DeskError> {
+    pub(crate) fn linked_to_my_cases(&self, me: &Officer) -> Result<HashSet<String>, DeskError> {
         if scope(me.role) != Scope::Own {
             return Ok(HashSet::new());
         }

@@ -27,12 +27,14 @@ use limits::Admission;
 
 use crate::desk::api::{DeskError, Notice, Request, Response, Viewer};
 use crate::desk::ledger::ImportsOf;
+use crate::desk::need_to_know::Links;
 use crate::desk::remote::Pushed;
 use crate::desk::wire::{
     read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
 use crate::desk::{clock, identity, paths, peer, Caller, Local};
+use crate::domain::officer::Officer;
 use crate::private_fs;
 
 /// Notices a slow client may fall behind by before it is dropped from the stream.
@@ -71,11 +73,34 @@ struct Subscriber {
     tx: Sender<Pushed>,
     /// Notices sent and not yet written.
     behind: Arc<AtomicUsize>,
+    /// Who listens (None: the database's owner, not on the roster).
+    officer: Option<Officer>,
+    /// The key persons this officer may hear of, as of a revision: a
+    /// 责任人's change when cases are assigned to them.
+    links: Option<(u64, Links)>,
+}
+
+impl Subscriber {
+    fn links(&mut self, local: &Local, revision: u64) -> &Links {
+        if self.links.as_ref().is_none_or(|(r, _)| *r != revision) {
+            let links = match &self.officer {
+                // Unworkable links are none: a push never names too much.
+                Some(me) => Links::of(local, me).unwrap_or(Links::None),
+                None => Links::None,
+            };
+            self.links = Some((revision, links));
+        }
+        &self.links.as_ref().expect("set above").1
+    }
 }
 
 impl Shared {
     fn broadcast(&self, notice: &Notice) {
-        self.push(Pushed::Change(notice.clone()));
+        self.push(|links| {
+            let mut n = notice.clone();
+            links.touched(&mut n.touched);
+            Pushed::Change(n)
+        });
     }
 
     /// Sets (or with None, drops) what connection `conn` has open, and tells
@@ -93,18 +118,22 @@ impl Shared {
             };
             map.values().cloned().collect()
         };
-        self.push(Pushed::Presence(all));
+        self.push(|links| Pushed::Presence(links.presence(&all)));
     }
 
-    fn push(&self, pushed: Pushed) {
+    /// Sends each subscriber what `make` makes of the change for what its
+    /// officer may know.
+    fn push(&self, make: impl Fn(&Links) -> Pushed) {
+        let revision = self.local.store().revision().unwrap_or(0);
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-        subs.retain(|s| {
+        subs.retain_mut(|s| {
             if s.behind.load(Ordering::Relaxed) >= NOTICE_BACKLOG {
                 log(&format!("连接 #{} 接收变更过慢，停止向其推送", s.conn));
                 return false;
             }
+            let pushed = make(s.links(&self.local, revision));
             s.behind.fetch_add(1, Ordering::Relaxed);
-            s.tx.send(pushed.clone()).is_ok()
+            s.tx.send(pushed).is_ok()
         });
     }
 
@@ -512,7 +541,7 @@ fn session(
     send(&ServerMsg::Welcome {
         version: PROTOCOL_VERSION,
         db: shared.db.clone(),
-        officer,
+        officer: officer.clone(),
         revision,
     })?;
 
@@ -521,7 +550,7 @@ fn session(
     let idle = shared.admission.limits().idle;
     reader.set_read_timeout((!notices).then_some(idle))?;
     if notices {
-        subscribe(shared, conn, Arc::clone(&writer))?;
+        subscribe(shared, conn, officer.ok(), Arc::clone(&writer))?;
     }
     let me = Viewing { conn, name: &name };
     calls(shared, reader, &writer, caller, who, me)
@@ -614,27 +643,37 @@ fn calls(
 
 /// Pushes every change notice to this connection from now on, on a thread
 /// of its own (a slow client is dropped from the stream, see `broadcast`).
-fn subscribe(shared: &Shared, conn: u64, writer: Arc<Mutex<UnixStream>>) -> Result<(), FrameError> {
+fn subscribe(
+    shared: &Shared,
+    conn: u64,
+    officer: Option<Officer>,
+    writer: Arc<Mutex<UnixStream>>,
+) -> Result<(), FrameError> {
     let (tx, rx) = channel::<Pushed>();
     let behind = Arc::new(AtomicUsize::new(0));
+    let mut sub = Subscriber {
+        conn,
+        tx,
+        behind: Arc::clone(&behind),
+        officer,
+        links: None,
+    };
     // A desk starting up hears who already has which case open.
     let open: Vec<Viewer> = {
         let map = shared.presence.lock().unwrap_or_else(|p| p.into_inner());
-        map.values().cloned().collect()
+        let revision = shared.local.store().revision().unwrap_or(0);
+        sub.links(&shared.local, revision)
+            .presence(&map.values().cloned().collect::<Vec<_>>())
     };
     if !open.is_empty() {
         behind.fetch_add(1, Ordering::Relaxed);
-        let _ = tx.send(Pushed::Presence(open));
+        let _ = sub.tx.send(Pushed::Presence(open));
     }
     shared
         .subscribers
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .push(Subscriber {
-            conn,
-            tx,
-            behind: Arc::clone(&behind),
-        });
+        .push(sub);
     std::thread::Builder::new()
         .name(format!("notices-{conn}"))
         .spawn(move || {

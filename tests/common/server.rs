@@ -40,25 +40,33 @@ impl Server {
     /// executable while other threads fork makes exec fail with ETXTBSY (and
     /// a copy per process filled /tmp).
     pub fn bin(&self) -> PathBuf {
-        static BIN_COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-        BIN_COPY
-            .get_or_init(|| {
-                use std::os::unix::fs::MetadataExt;
-                let meta = std::fs::metadata(BIN).unwrap();
-                let build = format!("{}-{}-{}", meta.ino(), meta.size(), meta.mtime_nsec());
-                let root = std::env::temp_dir().join("desk-test-bin");
-                std::fs::create_dir_all(&root).unwrap();
-                std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
-                let path = root.join(format!("desk-{build}"));
-                if !path.exists() {
-                    prune_old_copies(&root);
-                    let part = root.join(format!(".desk-{build}-{}", std::process::id()));
-                    std::fs::copy(BIN, &part).unwrap();
-                    std::fs::rename(&part, &path).unwrap();
-                }
-                path
-            })
-            .clone()
+        self.runnable(Path::new(BIN))
+    }
+
+    /// A copy of `program` that every account may run, made once per build.
+    pub fn runnable(&self, program: &Path) -> PathBuf {
+        static COPIES: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut copies = COPIES.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, copy)) = copies.iter().find(|(p, _)| p == program) {
+            return copy.clone();
+        }
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(program).unwrap();
+        let name = program.file_name().unwrap().to_string_lossy();
+        let build = format!("{}-{}-{}", meta.ino(), meta.size(), meta.mtime_nsec());
+        let root = std::env::temp_dir().join("desk-test-bin");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = root.join(format!("{name}-{build}"));
+        if !path.exists() {
+            prune_old_copies(&root);
+            let part = root.join(format!(".{name}-{build}-{}", std::process::id()));
+            std::fs::copy(program, &part).unwrap();
+            std::fs::rename(&part, &path).unwrap();
+        }
+        copies.push((program.to_path_buf(), path.clone()));
+        path
     }
 
     pub fn db(&self) -> PathBuf {
