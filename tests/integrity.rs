@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use common::cli::{add_dispute_args, Cli};
 use common::server::wait_for_socket;
 use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::remote::{Pushed, Remote};
 use duty_desk::desk::DeskError;
 
 /// Replaces every occurrence of `from` in the file with `to` (same length),
@@ -266,8 +267,20 @@ fn stop(server: Serving) {
     drop(server);
 }
 
+/// The server's log once it holds `what`, waiting for the background check.
+fn serve_log_with(cli: &Cli, what: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let log = std::fs::read_to_string(cli.dir.path().join("serve.log")).unwrap_or_default();
+        if log.contains(what) || start.elapsed() > Duration::from_secs(30) {
+            return log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
-fn serve_refuses_a_tampered_file_unless_accepted_and_then_logs_it() {
+fn a_tampered_file_is_served_for_reading_only_unless_accepted_and_then_logged() {
     let cli = Cli::with_roster();
     cli.ok(&[
         "roster",
@@ -280,32 +293,47 @@ fn serve_refuses_a_tampered_file_unless_accepted_and_then_logs_it() {
         "--role",
         "只读",
     ]);
+    cli.ok(&add_dispute_args("东河村", "来电", "排水沟", "王建国"));
     assert!(patch_file(&cli.db(), "\"role\":\"只读\"", "\"role\":\"领导\"") >= 1);
-    let refused = run_bounded(cli.cmd().arg("serve"));
-    assert_chinese_failure(&refused, "serve on a tampered file");
-    let all = text(&refused);
-    assert!(all.contains("未通过检查"), "{all}");
-    assert!(all.contains("ck1"), "{all}");
-    assert!(all.contains("--accept-damaged"), "{all}");
-    // Started in the background (as the full-screen desk does): the refusal
-    // comes back at once, with the reasons.
-    let detached = run_bounded(cli.cmd().args(["serve", "--detach"]));
-    assert_chinese_failure(&detached, "serve --detach on a tampered file");
-    let all = text(&detached);
-    assert!(
-        all.contains("服务端没有启动") && all.contains("ck1"),
-        "{all}"
-    );
+    // The server serves at once; its check runs behind it and, finding the
+    // change, stops every write and tells every desk.
+    let server = spawn_serve(&cli, &cli.db(), &[]);
+    let mut desk = Remote::connect(&cli.dir.path().join("desk.sock"), true).unwrap();
+    let log = serve_log_with(&cli, "未通过检查");
+    assert!(log.contains("未通过检查") && log.contains("ck1"), "{log}");
+    assert!(log.contains("--accept-damaged"), "{log}");
+    let told = (0..50)
+        .find_map(
+            |_| match desk.next_pushed(Some(Duration::from_millis(100))) {
+                Ok(Some(Pushed::Damaged(why))) => Some(why),
+                _ => None,
+            },
+        )
+        .expect("the desk is told the file is damaged");
+    assert!(told.contains("停止保存"), "{told}");
+    // Reading goes on; nothing is saved, and the officer is told why.
+    assert!(cli.ok(&["list", "disputes"]).contains("王建国"));
+    let refused = cli.run(&add_dispute_args("西岗村", "来电", "漏水", "李四"));
+    assert_chinese_failure(&refused, "a write to a damaged file");
+    assert!(text(&refused).contains("停止保存"), "{}", text(&refused));
+    // A desk that connects later hears it too.
+    let mut late = Remote::connect(&cli.dir.path().join("desk.sock"), true).unwrap();
+    assert!(matches!(
+        late.next_pushed(Some(Duration::from_secs(5))),
+        Ok(Some(Pushed::Damaged(_)))
+    ));
+    stop(server);
 
     let server = spawn_serve(&cli, &cli.db(), &["--accept-damaged"]);
+    let serve_log = serve_log_with(&cli, "因 --accept-damaged 仍然照常服务");
+    assert!(
+        serve_log.contains("因 --accept-damaged 仍然照常服务"),
+        "{serve_log}"
+    );
+    cli.ok(&add_dispute_args("西岗村", "来电", "漏水", "李四"));
     let log = cli.ok(&["log"]);
     stop(server);
     assert!(log.contains("带损坏启动"), "{log}");
-    let serve_log = std::fs::read_to_string(cli.dir.path().join("serve.log")).unwrap();
-    assert!(
-        serve_log.contains("因 --accept-damaged 仍然启动"),
-        "{serve_log}"
-    );
 }
 
 fn mode(p: &Path) -> u32 {

@@ -79,6 +79,7 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
         match r.next_pushed(Some(left.max(std::time::Duration::from_millis(1)))) {
             Ok(Some(Pushed::Change(n))) => println!("notice {n:?}"),
             Ok(Some(Pushed::Presence(v))) => println!("presence {v:?}"),
+            Ok(Some(Pushed::Damaged(why))) => println!("damaged {why}"),
             Ok(None) => {}
             Err(e) => {
                 println!("closed {e}");

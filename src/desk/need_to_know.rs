@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn each_scope_keeps_only_its_links() {
-        let mut s = Summary::sample();
+        let mut s = Summary::sample("MD-2026-000001");
         s.person_ids = vec!["RY-000001".into(), "RY-000002".into()];
         let mine = Links::Some(["RY-000002".to_string()].into());
         let mut t = s.clone();

@@ -22,6 +22,8 @@ use crate::store::RequestKey;
 pub enum Pushed {
     Change(Notice),
     Presence(Vec<Viewer>),
+    /// The server's check found the database damaged: writes are stopped.
+    Damaged(String),
 }
 
 pub struct Remote {
@@ -114,7 +116,7 @@ impl Remote {
     pub fn next_notice(&mut self, timeout: Option<Duration>) -> Result<Option<Notice>, DeskError> {
         Ok(match self.next_pushed(timeout)? {
             Some(Pushed::Change(n)) => Some(n),
-            Some(Pushed::Presence(_)) | None => None,
+            Some(Pushed::Presence(_) | Pushed::Damaged(_)) | None => None,
         })
     }
 
@@ -129,6 +131,7 @@ impl Remote {
         match frame {
             Ok(ServerMsg::Notice(n)) => Ok(Some(Pushed::Change(n))),
             Ok(ServerMsg::Presence(v)) => Ok(Some(Pushed::Presence(v))),
+            Ok(ServerMsg::Damaged(why)) => Ok(Some(Pushed::Damaged(why))),
             Ok(ServerMsg::Bye { reason }) => Err(lost(reason)),
             Ok(_) => Ok(None),
             Err(FrameError::Io(e))
@@ -178,7 +181,7 @@ impl Remote {
                 ServerMsg::Reply { .. } => continue,
                 ServerMsg::Notice(n) => self.notices.push_back(n),
                 // Who is looking at what matters to the desk's own stream only.
-                ServerMsg::Presence(_) => {}
+                ServerMsg::Presence(_) | ServerMsg::Damaged(_) => {}
                 ServerMsg::Bye { reason } => return Err(lost(reason)),
                 ServerMsg::Welcome { .. } => return Err(lost("服务端应答不合协议")),
             }
@@ -232,8 +235,9 @@ impl Remote {
                 ServerMsg::Reply { id: got, result } if got == id => return Ok(result),
                 ServerMsg::Reply { .. } => continue,
                 ServerMsg::Notice(n) => self.notices.push_back(n),
-                // Who is looking at what matters to the desk's own stream only.
-                ServerMsg::Presence(_) => {}
+                // Who is looking at what matters to the desk's own stream
+                // only; so does damage (a refused write says it too).
+                ServerMsg::Presence(_) | ServerMsg::Damaged(_) => {}
                 // Said before closing (idle too long, server stopping).
                 ServerMsg::Bye { reason } => return Err(FrameError::Malformed(reason)),
                 ServerMsg::Welcome { .. } => {

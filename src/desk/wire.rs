@@ -20,7 +20,8 @@ use crate::store::RequestKey;
 /// a change carries the client's request key (`Call::key`); a refused
 /// connection gets `Bye` instead of `Welcome`.
 /// 7: audit events carry the request key and reply they kept (`request`).
-pub const PROTOCOL_VERSION: u32 = 7;
+/// 8: the server says when its background check found damage (`Damaged`).
+pub const PROTOCOL_VERSION: u32 = 8;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;
@@ -58,8 +59,12 @@ pub enum ServerMsg {
         result: Result<Response, DeskError>,
     },
     Notice(Notice),
-    /// Who has which case open now (pushed whenever it changes).
+    /// Who has which case open now (pushed whenever it changes), as far as
+    /// the receiving officer may know (`need_to_know::Links::presence`).
     Presence(Vec<Viewer>),
+    /// The background check found the database damaged: writes are
+    /// stopped; said in Chinese, for every desk's status line.
+    Damaged(String),
     /// The server refuses or ends the connection (version mismatch, not on
     /// the roster, too many connections, idle too long), saying why.
     Bye {

@@ -63,6 +63,8 @@ struct Shared {
     /// Connections refused so far (the log names every hundredth).
     refused: AtomicU64,
     lose_reply: LoseReply,
+    /// What the background check found, once it found damage.
+    damage: std::sync::OnceLock<String>,
 }
 
 /// A connection taking notices. An unbounded channel with a count rather
@@ -252,19 +254,15 @@ impl BoundSocket {
     }
 }
 
-/// Opens the database and runs `desk check` on it: a file that fails is not
-/// served unless the owner passed `--accept-damaged`, which goes to the
-/// server log and, when the file can still be written, the audit log.
-fn open_checked(opts: &ServeOptions) -> anyhow::Result<Local> {
-    let local =
-        Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))?;
-    let faults = match local.store().check() {
-        Ok(report) => report.faults,
-        Err(e) => vec![e.to_string()],
-    };
-    if faults.is_empty() {
-        return Ok(local);
-    }
+/// Opens the database: a file that is not a desk database, or whose pages
+/// redb cannot read, is refused here; every record is checked afterwards,
+/// while the server serves (see `check_in_background`).
+fn open_db(opts: &ServeOptions) -> anyhow::Result<Local> {
+    Local::open(&opts.db).with_context(|| format!("无法打开数据库 {}", opts.db.display()))
+}
+
+/// The faults as the log and the 管理员 read them: the first twenty.
+fn listed(faults: &[String]) -> String {
     const SHOWN: usize = 20;
     let mut listed = faults
         .iter()
@@ -275,27 +273,76 @@ fn open_checked(opts: &ServeOptions) -> anyhow::Result<Local> {
     if faults.len() > SHOWN {
         listed.push_str(&format!("\n……另有 {} 处", faults.len() - SHOWN));
     }
-    if !opts.accept_damaged {
-        anyhow::bail!(
-            "数据库 {} 未通过检查（{} 处问题），拒绝提供服务：\n{listed}\n             请先查明原因（可用备份恢复）；确需照常服务，可加 --accept-damaged 启动，此事会记入日志",
-            opts.db.display(),
+    listed
+}
+
+/// Runs `desk check` over every record once the server serves, and keeps
+/// the summaries in memory for the desks' start. A file that fails stops
+/// taking writes and every desk is told, unless the owner passed
+/// `--accept-damaged` (then the log and the audit log say so, as before).
+fn check_in_background(shared: Arc<Shared>, accept_damaged: bool) -> anyhow::Result<()> {
+    std::thread::Builder::new()
+        .name("check".into())
+        .spawn(move || {
+            let t = Instant::now();
+            // Desks starting now read the table until this is done.
+            if let Err(e) = shared.local.store().keep_summaries() {
+                log(&format!("无法把案件摘要读入内存：{e}"));
+            }
+            let faults = match shared.local.store().check() {
+                Ok(report) => report.faults,
+                Err(e) => vec![e.to_string()],
+            };
+            if faults.is_empty() {
+                log(&format!(
+                    "数据库检查通过（{} 毫秒）",
+                    t.elapsed().as_millis()
+                ));
+                return;
+            }
+            damaged(&shared, &faults, accept_damaged);
+        })
+        .context("无法创建检查线程")?;
+    Ok(())
+}
+
+/// What the server does with a file that failed the check.
+fn damaged(shared: &Shared, faults: &[String], accept_damaged: bool) {
+    let listed = listed(faults);
+    if accept_damaged {
+        log(&format!(
+            "数据库未通过检查（{} 处问题），因 --accept-damaged 仍然照常服务：\n{listed}",
             faults.len()
-        );
+        ));
+        let me = identity::current_caller();
+        let detail = format!("{} 处问题，首条：{}", faults.len(), faults[0]);
+        let audited = shared.local.store().write(&me.login, clock::now(), |tx| {
+            tx.audit("带损坏启动", "", &detail);
+            Ok::<_, crate::store::StoreError>(())
+        });
+        if let Err(e) = audited {
+            log(&format!("未能把 --accept-damaged 记入操作日志：{e}"));
+        }
+        return;
     }
+    let why = format!("{} 处问题，首条：{}", faults.len(), faults[0]);
+    shared.local.store().stop_writes(why.clone());
     log(&format!(
-        "数据库未通过检查（{} 处问题），因 --accept-damaged 仍然启动：\n{listed}",
+        "数据库 {} 未通过检查（{} 处问题），已停止保存修改，只供查看：\n{listed}\n\
+         请先查明原因（可用备份恢复）；确需照常服务，可加 --accept-damaged 重新启动，此事会记入日志",
+        shared.db,
         faults.len()
     ));
-    let me = identity::current_caller();
-    let detail = format!("{} 处问题，首条：{}", faults.len(), faults[0]);
-    let audited = local.store().write(&me.login, clock::now(), |tx| {
-        tx.audit("带损坏启动", "", &detail);
-        Ok::<_, crate::store::StoreError>(())
-    });
-    if let Err(e) = audited {
-        log(&format!("未能把 --accept-damaged 记入操作日志：{e}"));
-    }
-    Ok(local)
+    let _ = shared.damage.set(why);
+    shared.push(|_| Pushed::Damaged(damage_notice(&shared.damage)));
+}
+
+/// What every desk is told once the check found damage.
+fn damage_notice(damage: &std::sync::OnceLock<String>) -> String {
+    format!(
+        "数据库未通过检查，服务端已停止保存修改（查看不受影响）：{}。请管理员处理",
+        damage.get().map_or("", String::as_str)
+    )
 }
 
 /// Runs the server in the foreground until SIGINT, SIGTERM or SIGHUP.
@@ -315,12 +362,10 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         total: opts.limits.total.min(fit).max(1),
         ..opts.limits
     };
-    let mut local = open_checked(&opts)?;
+    let mut local = open_db(&opts)?;
     if let Some(dir) = &opts.backup_dir {
         local.set_backup_dir(crate::desk::paths::absolute(dir));
     }
-    // Every client start-up asks for all summaries: keep them in memory.
-    local.store().keep_summaries().context("无法读取案件摘要")?;
     let listener = bind(&opts.socket)?;
     let bound = BoundSocket::of(&opts.socket)?;
     // accept() wakes this often, so the main thread can hand memory back
@@ -350,7 +395,9 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         admission: Admission::new(limits),
         refused: AtomicU64::new(0),
         lose_reply: LoseReply::from_env(),
+        damage: std::sync::OnceLock::new(),
     });
+    check_in_background(Arc::clone(&shared), opts.accept_damaged)?;
     start_sweeper(Arc::clone(&shared))?;
     let mut next_conn = 1;
     let mut trimmed = Instant::now();
@@ -669,6 +716,10 @@ fn subscribe(
         behind.fetch_add(1, Ordering::Relaxed);
         let _ = sub.tx.send(Pushed::Presence(open));
     }
+    if shared.damage.get().is_some() {
+        behind.fetch_add(1, Ordering::Relaxed);
+        let _ = sub.tx.send(Pushed::Damaged(damage_notice(&shared.damage)));
+    }
     shared
         .subscribers
         .lock()
@@ -683,6 +734,7 @@ fn subscribe(
                 let msg = match n {
                     Pushed::Change(n) => ServerMsg::Notice(n),
                     Pushed::Presence(v) => ServerMsg::Presence(v),
+                    Pushed::Damaged(why) => ServerMsg::Damaged(why),
                 };
                 if write_frame(&mut *w, &msg).is_err() {
                     break;

@@ -78,6 +78,10 @@ impl Store {
     /// Begins a write; a handle that refuses because an earlier write failed
     /// on the disk is reopened and asked again.
     pub(super) fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        // The one gate of every write: closed once a check found damage.
+        if let Some(why) = self.stopped() {
+            return Err(StoreError::Stopped(why.to_string()));
+        }
         self.with_db(|db| Ok(db.begin_write()?))
     }
 

@@ -64,6 +64,9 @@ pub enum StoreError {
     /// The file is empty, another program's, truncated or has damaged pages.
     #[error("不是值班台数据库或已损坏：{0}")]
     Damaged(String),
+    /// Writes are stopped because a check found damage (`Store::stop_writes`).
+    #[error("数据库检查发现损坏，服务端已停止保存任何修改（查看不受影响）：{0}。请管理员处理（desk check 查看详情，可用备份恢复）")]
+    Stopped(String),
     /// A write could not reach the disk; nothing of it was saved.
     #[error("磁盘已满，未保存：{0}。请清理磁盘后重试")]
     DiskFull(String),
@@ -124,6 +127,8 @@ pub struct Store {
     /// Requests already answered, read from the audit log when first asked
     /// (see `requests`).
     requests: Mutex<Option<requests::Remembered>>,
+    /// Why writes are stopped (a check found damage), once they are.
+    stopped: std::sync::OnceLock<String>,
 }
 
 impl Store {
@@ -148,6 +153,7 @@ impl Store {
             writing: Mutex::new(()),
             stored_summaries: Mutex::new(None),
             requests: Mutex::new(None),
+            stopped: std::sync::OnceLock::new(),
         };
         failure::guarded("打开数据库", || {
             if existed {
@@ -160,6 +166,17 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Refuses every write from now on, saying `why`: a check found damage,
+    /// and nothing must be built on it until someone has looked.
+    pub fn stop_writes(&self, why: String) {
+        let _ = self.stopped.set(why);
+    }
+
+    /// Why writes are stopped, when they are.
+    pub fn stopped(&self) -> Option<&str> {
+        self.stopped.get().map(String::as_str)
     }
 }
 

@@ -226,6 +226,8 @@ pub struct App {
     /// The status line's message.
     pub status: Option<Note>,
     pub sensitive: Option<String>,
+    /// The server's check found the database damaged: nothing is saved.
+    pub damaged: Option<String>,
     pub weights: RiskWeights,
     pub out: Vec<Out>,
     pub quit: bool,
@@ -294,6 +296,7 @@ impl App {
             now,
             status: None,
             sensitive: None,
+            damaged: None,
             weights: RiskWeights::default(),
             out: Vec::new(),
             quit: false,

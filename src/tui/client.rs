@@ -199,6 +199,7 @@ fn notices(socket: PathBuf, events: Sender<Event>) {
                             let event = match p {
                                 Pushed::Change(n) => Event::Notice(n),
                                 Pushed::Presence(v) => Event::Presence(v),
+                                Pushed::Damaged(why) => Event::Damaged(why),
                             };
                             if events.send(event).is_err() {
                                 return;

@@ -60,6 +60,8 @@ pub enum Event {
     Notice(Notice),
     /// Who has which case open (see `presence`).
     Presence(Vec<crate::desk::api::Viewer>),
+    /// The server's check found the database damaged.
+    Damaged(String),
     Online(bool, Option<String>),
     Search(u64, Vec<usize>),
     /// The terminal went away (SSH dropped) or a stop signal came.
@@ -437,6 +439,7 @@ fn handle(app: &mut App, e: Event) -> bool {
         }
         Event::Notice(n) => app.on_notice(n),
         Event::Presence(v) => app.on_presence(v),
+        Event::Damaged(why) => app.on_damaged(why),
         Event::Online(on, why) => {
             if on == app.online && !on {
                 return false;

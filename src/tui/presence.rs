@@ -41,6 +41,13 @@ impl App {
         self.viewers = viewers;
     }
 
+    /// The server stopped saving (its check found damage): said at once,
+    /// and the top line keeps saying it.
+    pub fn on_damaged(&mut self, why: String) {
+        self.say(&why, true);
+        self.damaged = Some(why);
+    }
+
     /// "王海燕正在编辑" for the case on top, naming others only.
     pub fn others_on_case(&self) -> Option<String> {
         let at = self.looking()?;

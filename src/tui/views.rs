@@ -337,7 +337,9 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     } else {
         ("●", "○")
     };
-    let conn = if app.online {
+    let conn = if app.damaged.is_some() {
+        Span::styled(format!("{dot_off} 库已损坏，停止保存"), warn())
+    } else if app.online {
         Span::styled(
             format!("{dot_on} 已连接"),
             Style::default().fg(Color::Green),
