@@ -3,7 +3,8 @@
 //! One direction of dependence: `tui`, `cli`, `files` (ledger import and
 //! export), `connect` and `server` use `desk`; `desk` uses `domain` and
 //! `store`; `domain` uses nothing of ours; nor do `private_fs` (the modes
-//! of files desk creates) and `timing`, which any of them may use.
+//! of files desk creates) and `timing`, which any of them may use. `print`
+//! (how records read as text and JSON) sits beneath both `cli` and `tui`.
 
 pub mod cli;
 pub mod connect;
@@ -12,6 +13,7 @@ pub mod desk;
 pub mod domain;
 pub mod files;
 pub mod memory;
+pub mod print;
 pub mod private_fs;
 pub mod search;
 pub mod server;

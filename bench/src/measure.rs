@@ -12,7 +12,7 @@ use anyhow::Context;
 use duty_desk::demo::{self, DemoPlan, Rng};
 use duty_desk::desk::ops::{self, CaseOp};
 use duty_desk::desk::remote::Remote;
-use duty_desk::desk::{clock, identity, Caller, Desk, DeskError, Local};
+use duty_desk::desk::{clock, identity, Caller, Desk, DeskError, DeskExt, Local};
 use duty_desk::domain::lists::ContactKind;
 use duty_desk::domain::workflow::Status;
 use duty_desk::store::Store;
@@ -262,6 +262,10 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             load_figure(&path, *n, tag, &mut figures)?;
         }
 
+        if plan.wants("served") {
+            ready_figure(&path, &dir.join("ready.sock"), tag, &mut figures)?;
+        }
+
         let local = Local::open(&path)?;
         if ids_10k.is_empty() {
             ids_10k = noteable(&local)?;
@@ -334,6 +338,25 @@ impl Drop for ServerProc {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// `server_ready_ms_{tag}`: from starting `desk serve` on a file it has
+/// not seen in this process until it answers a call (median of 3). The
+/// full check of every record runs after that, behind the server.
+fn ready_figure(db: &Path, socket: &Path, tag: &str, figures: &mut Figures) -> anyhow::Result<()> {
+    let mut samples = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let _server = ServerProc::start(db, socket)?;
+        let mut r = Remote::connect(socket, false).map_err(|e| anyhow::anyhow!("{e}"))?;
+        r.whoami().map_err(|e| anyhow::anyhow!("{e}"))?;
+        samples.push(ms(t));
+    }
+    figures.insert(
+        format!("server_ready_ms_{tag}"),
+        round2(percentile(&mut samples, 50.0)),
+    );
+    Ok(())
 }
 
 /// Starts a real `desk serve` on `db` and measures, through the socket:

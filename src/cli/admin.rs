@@ -7,7 +7,6 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::cases::explain;
-use super::print::{audit_lines, officers_table};
 use super::{dates, today, Printed};
 use crate::connect;
 use crate::desk::api::{unexpected, ListName, UndoInfo};
@@ -15,6 +14,7 @@ use crate::desk::remote::Remote;
 use crate::desk::{Desk, DeskExt, Request, Response};
 use crate::domain::lists::Role;
 use crate::domain::officer::Officer;
+use crate::print::{audit_lines, officers_table};
 use crate::server;
 
 #[derive(Args)]

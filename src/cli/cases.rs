@@ -7,10 +7,6 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::print::{
-    dispute_json, dispute_text, disputes_listing, person_json, person_text, persons_listing,
-    summary_json,
-};
 use super::suggest::category_of;
 use super::understood::Understood;
 use super::{date, dates, today, Printed};
@@ -24,6 +20,10 @@ use crate::domain::officer::Names;
 use crate::domain::record::RecordKind;
 use crate::domain::text::parse_amount;
 use crate::domain::workflow::Status;
+use crate::print::{
+    dispute_json, dispute_text, disputes_listing, person_json, person_text, persons_listing,
+    summary_json,
+};
 
 #[derive(Subcommand)]
 pub enum AddCmd {

@@ -10,7 +10,6 @@ pub mod casework;
 pub mod files;
 pub mod parse;
 pub mod persons;
-pub mod print;
 pub mod routine;
 pub mod suggest;
 pub mod understood;

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use super::print::table;
 use super::{date, dates, today, Printed};
 use crate::desk::api::{unexpected, Desk, DeskExt, Request, Response};
 use crate::desk::clock;
@@ -18,6 +17,7 @@ use crate::domain::reports::{Figures, Kind, Report, Spec};
 use crate::domain::risk::{rank, score, RiskContext};
 use crate::domain::rollcall::{sheet_text, NewRollcall};
 use crate::domain::text::parse_time;
+use crate::print::table;
 
 #[derive(Args)]
 pub struct Weights {

@@ -9,9 +9,9 @@ use base64::Engine;
 
 use super::app::{App, Overlay, View};
 use super::overlay::detail::Record;
-use crate::cli::print;
 use crate::domain::reports::Kind;
 use crate::domain::summary::Summary;
+use crate::print;
 
 /// The escape sequence that hands `text` to the terminal's clipboard.
 pub fn osc52(text: &str) -> String {

@@ -7,12 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::cli::print;
 use crate::desk::api::Request;
 use crate::domain::dispute::Dispute;
 use crate::domain::lists::Role;
 use crate::domain::person::KeyPerson;
 use crate::domain::record::RecordKind;
+use crate::print;
 use crate::tui::app::{App, Out, Overlay, Want};
 use crate::tui::input::Input;
 use crate::tui::overlay::command::CommandLine;
