@@ -293,6 +293,10 @@ fn check_in_background(shared: Arc<Shared>, accept_damaged: bool) -> anyhow::Res
                 Ok(report) => report.faults,
                 Err(e) => vec![e.to_string()],
             };
+            // Stopping closes the file under the check: that is no damage.
+            if STOPPING.load(Ordering::SeqCst) {
+                return;
+            }
             if faults.is_empty() {
                 log(&format!(
                     "数据库检查通过（{} 毫秒）",
@@ -376,7 +380,6 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         &TimeVal::new(TRIM_EVERY.as_secs() as i64, 0),
     )
     .context("无法设置监听超时")?;
-    stop_on_signals(opts.socket.clone())?;
     let db = crate::desk::paths::absolute(&opts.db)
         .to_string_lossy()
         .into_owned();
@@ -397,6 +400,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         lose_reply: LoseReply::from_env(),
         damage: std::sync::OnceLock::new(),
     });
+    stop_on_signals(opts.socket.clone(), Arc::clone(&shared))?;
     check_in_background(Arc::clone(&shared), opts.accept_damaged)?;
     start_sweeper(Arc::clone(&shared))?;
     let mut next_conn = 1;
@@ -502,7 +506,7 @@ fn start_sweeper(shared: Arc<Shared>) -> anyhow::Result<()> {
 /// "lost" (see `BoundSocket`), and the exit stays a clean one.
 static STOPPING: AtomicBool = AtomicBool::new(false);
 
-fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
+fn stop_on_signals(socket: PathBuf, shared: Arc<Shared>) -> anyhow::Result<()> {
     let mut set = SigSet::empty();
     for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
         set.add(s);
@@ -516,6 +520,7 @@ fn stop_on_signals(socket: PathBuf) -> anyhow::Result<()> {
             log(&format!("收到信号 {sig}，服务端退出"));
             STOPPING.store(true, Ordering::SeqCst);
             let _ = std::fs::remove_file(&socket);
+            let _no_writes = shared.local.store().close();
             std::process::exit(0);
         })?;
     Ok(())

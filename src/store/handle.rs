@@ -109,6 +109,17 @@ impl Store {
         }
     }
 
+    /// Lets go of the file cleanly for a process about to exit: once the
+    /// writing lock is held no write is under way, and a database dropped
+    /// with no transaction open is marked cleanly shut, so the next open
+    /// needs no recovery (5.6 s at 10⁶ cases). Returns the writing lock:
+    /// hold it until the exit, so no write reopens the file meanwhile.
+    pub fn close(&self) -> std::sync::MutexGuard<'_, ()> {
+        let writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        drop(self.db.write().unwrap_or_else(|p| p.into_inner()).take());
+        writing
+    }
+
     /// Whether the handle refuses work after an I/O error (or is gone).
     fn failed(&self) -> bool {
         let db = self.db.read().unwrap_or_else(|p| p.into_inner());
