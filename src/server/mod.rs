@@ -98,7 +98,11 @@ impl Subscriber {
 
 impl Shared {
     fn broadcast(&self, notice: &Notice) {
-        self.push(|links| {
+        let names_persons = notice
+            .touched
+            .iter()
+            .any(|t| t.kind == crate::domain::record::RecordKind::Person);
+        self.push(names_persons, |links| {
             let mut n = notice.clone();
             links.touched(&mut n.touched);
             Pushed::Change(n)
@@ -120,12 +124,19 @@ impl Shared {
             };
             map.values().cloned().collect()
         };
-        self.push(|links| Pushed::Presence(links.presence(&all)));
+        let names_persons = all.iter().any(|v| {
+            crate::domain::record::RecordKind::of_id(&v.at.id)
+                != crate::domain::record::RecordKind::Dispute
+        });
+        self.push(names_persons, |links| {
+            Pushed::Presence(links.presence(&all))
+        });
     }
 
     /// Sends each subscriber what `make` makes of the change for what its
-    /// officer may know.
-    fn push(&self, make: impl Fn(&Links) -> Pushed) {
+    /// officer may know. Only a push that names persons (`scoped`) works
+    /// out each officer's links: a 责任人's take a pass over the cases.
+    fn push(&self, scoped: bool, make: impl Fn(&Links) -> Pushed) {
         let revision = self.local.store().revision().unwrap_or(0);
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
         subs.retain_mut(|s| {
@@ -133,7 +144,11 @@ impl Shared {
                 log(&format!("连接 #{} 接收变更过慢，停止向其推送", s.conn));
                 return false;
             }
-            let pushed = make(s.links(&self.local, revision));
+            let pushed = if scoped {
+                make(s.links(&self.local, revision))
+            } else {
+                make(&Links::All)
+            };
             s.behind.fetch_add(1, Ordering::Relaxed);
             s.tx.send(pushed).is_ok()
         });
@@ -338,7 +353,7 @@ fn damaged(shared: &Shared, faults: &[String], accept_damaged: bool) {
         faults.len()
     ));
     let _ = shared.damage.set(why);
-    shared.push(|_| Pushed::Damaged(damage_notice(&shared.damage)));
+    shared.push(false, |_| Pushed::Damaged(damage_notice(&shared.damage)));
 }
 
 /// What every desk is told once the check found damage.
