@@ -438,7 +438,7 @@ fn next_presence(r: &mut Remote) -> Vec<duty_desk::desk::api::Viewer> {
     loop {
         match r.next_pushed(Some(Duration::from_secs(10))).unwrap() {
             Some(Pushed::Presence(v)) => return v,
-            Some(Pushed::Change(_) | Pushed::Damaged(_)) => continue,
+            Some(Pushed::Change(_) | Pushed::Damaged(_) | Pushed::View(_)) => continue,
             None => panic!("no presence pushed"),
         }
     }

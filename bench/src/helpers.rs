@@ -80,6 +80,7 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
             Ok(Some(Pushed::Change(n))) => println!("notice {n:?}"),
             Ok(Some(Pushed::Presence(v))) => println!("presence {v:?}"),
             Ok(Some(Pushed::Damaged(why))) => println!("damaged {why}"),
+            Ok(Some(Pushed::View(d))) => println!("view {d:?}"),
             Ok(None) => {}
             Err(e) => {
                 println!("closed {e}");

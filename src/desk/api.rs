@@ -37,6 +37,20 @@ pub enum Request {
         at: Option<Looking>,
     },
     Summaries,
+    /// A window of a view, computed on the server's read model and scoped
+    /// to the officer: positions `from..from + limit` (at most `MAX_WINDOW`).
+    /// With `watch`, the server remembers the window under that slot for
+    /// this connection and pushes what changes in it (`ServerMsg::View`).
+    View {
+        query: crate::desk::views::ViewQuery,
+        from: u32,
+        limit: u32,
+        watch: Option<u8>,
+    },
+    /// Stops the pushes for one watched window.
+    Unwatch {
+        slot: u8,
+    },
     /// The current summaries of some disputes (after a change notice).
     SummariesOf {
         ids: Vec<String>,
@@ -226,6 +240,8 @@ impl Request {
             Request::Whoami
                 | Request::Looking { .. }
                 | Request::Summaries
+                | Request::View { .. }
+                | Request::Unwatch { .. }
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
                 | Request::Officers
@@ -264,6 +280,8 @@ impl Request {
             Request::Whoami
             | Request::Looking { .. }
             | Request::Summaries
+            | Request::View { .. }
+            | Request::Unwatch { .. }
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }
             | Request::Persons { .. }
@@ -420,6 +438,7 @@ pub enum Response {
         items: Vec<Summary>,
     },
     Dispute(Box<Dispute>),
+    Window(Box<crate::desk::views::Window>),
     Persons(Vec<KeyPerson>),
     Person(Box<KeyPerson>),
     Officers(Vec<Officer>),
@@ -542,6 +561,7 @@ macro_rules! replies {
 
 replies! {
     Dispute => Dispute(box),
+    crate::desk::views::Window => Window(box),
     KeyPerson => Person(box),
     Vec<KeyPerson> => Persons,
     RegisterCounts => PersonCounts,

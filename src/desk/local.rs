@@ -47,6 +47,8 @@ pub struct Local {
     store: Store,
     /// Import rows waiting for their last batch.
     pub(crate) imports: super::ledger::Staging,
+    /// The read model the server keeps current (see `views::Views`).
+    pub views: std::sync::Arc<super::views::Views>,
     /// Decoded summaries for the reports, refreshed from the stored bytes.
     pub(crate) report_summaries: super::report_summaries::ReportSummaries,
     /// The only directory backups are written to.
@@ -59,6 +61,7 @@ impl Local {
             store: Store::open(path)?,
             imports: Default::default(),
             report_summaries: Default::default(),
+            views: Default::default(),
             backup_dir: crate::store::backup_dir(path),
         })
     }
@@ -131,6 +134,14 @@ impl Local {
                     super::api::decode_blob(blob)?
                 }))
             }
+            Request::View {
+                query,
+                from,
+                limit,
+                watch: _,
+            } => self.view(&me, &query, from, limit, now),
+            // Watches are the server's, per connection.
+            Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {
                 let revision = self.store.revision()?;
                 let items = self.store.summaries_of(&ids)?;
@@ -578,4 +589,46 @@ fn may_keep_draft(
 /// 领导 and 管理员 see phones and ID numbers in full; others only on their own cases.
 pub(crate) fn sees_contacts(me: &Officer, own: bool) -> bool {
     matches!(me.role, Role::Admin | Role::Leader) || own
+}
+
+/// The most rows one window may hold: a screen, with room to scroll.
+pub const MAX_WINDOW: u32 = 500;
+
+impl Local {
+    /// The ranking inputs in force now.
+    pub fn view_inputs(&self, now: Time) -> Result<super::views::Inputs, DeskError> {
+        let setup = self.risk_setup(now.date_naive())?;
+        Ok(super::views::Inputs {
+            today: setup.today,
+            sensitive: setup.sensitive(),
+            weights: setup.weights,
+            thresholds: setup.escalation,
+        })
+    }
+
+    /// A window of a view for `me`, from the read model (built here for a
+    /// process without a server).
+    fn view(
+        &self,
+        me: &Officer,
+        query: &super::views::ViewQuery,
+        from: u32,
+        limit: u32,
+        now: Time,
+    ) -> Result<Reply, DeskError> {
+        let limit = limit.min(MAX_WINDOW);
+        let inputs = self.view_inputs(now)?;
+        let links = super::need_to_know::Links::of(self, me)?;
+        let window = |m: &super::views::ReadModel| m.window_for(query, from, limit, &links);
+        self.views.set_inputs(inputs.clone());
+        let window = match self.views.read(window) {
+            Some(w) => w,
+            None => {
+                let (revision, count, blob) = self.store.current_summary_blob()?;
+                let cases = crate::store::decode_summary_blob(&blob, count)?;
+                window(&super::views::ReadModel::build(revision, cases, inputs))
+            }
+        };
+        Ok(Reply::plain(Response::Window(Box::new(window))))
+    }
 }

@@ -16,6 +16,7 @@ pub mod remote;
 mod report_summaries;
 mod routine;
 pub mod trust;
+pub mod views;
 mod undo;
 pub mod wire;
 

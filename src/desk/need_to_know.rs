@@ -34,6 +34,8 @@ fn carries_links(r: &Response) -> bool {
         | Response::SummaryBlob { .. }
         | Response::Dispute(_)
         | Response::Disputes(_) => true,
+        // Made by the read model for this officer (`ReadModel::row`).
+        Response::Window(_) => false,
         Response::Done
         | Response::Changed { .. }
         | Response::Created(_)

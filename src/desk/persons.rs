@@ -37,7 +37,7 @@ impl Local {
         if scope(me.role) != Scope::Own {
             return Ok(HashSet::new());
         }
-        Ok(self.report_summaries.with(self.store(), |all| {
+        let linked = |all: &[crate::domain::summary::Summary]| -> HashSet<String> {
             all.iter()
                 .filter(|s| s.status.is_open())
                 .filter(|s| {
@@ -46,7 +46,12 @@ impl Local {
                 })
                 .flat_map(|s| s.person_ids.iter().cloned())
                 .collect()
-        })?)
+        };
+        // The server's read model holds every case decoded already.
+        if let Some(ids) = self.views.read_if_built(|m| linked(m.cases())) {
+            return Ok(ids);
+        }
+        Ok(self.report_summaries.with(self.store(), linked)?)
     }
 
     /// The persons `me` may see, masked for `me`.

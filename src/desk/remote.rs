@@ -24,6 +24,8 @@ pub enum Pushed {
     Presence(Vec<Viewer>),
     /// The server's check found the database damaged: writes are stopped.
     Damaged(String),
+    /// What changed in one of the windows this desk watches.
+    View(crate::desk::views::WindowDelta),
 }
 
 pub struct Remote {
@@ -31,7 +33,8 @@ pub struct Remote {
     stream: UnixStream,
     want_notices: bool,
     next_id: u64,
-    notices: VecDeque<Notice>,
+    /// Pushes that arrived while a call waited for its reply.
+    notices: VecDeque<Pushed>,
     /// Who the server sees us as (or why we may not use the desk).
     pub officer: Result<Officer, DeskError>,
     /// The database the server owns.
@@ -116,14 +119,14 @@ impl Remote {
     pub fn next_notice(&mut self, timeout: Option<Duration>) -> Result<Option<Notice>, DeskError> {
         Ok(match self.next_pushed(timeout)? {
             Some(Pushed::Change(n)) => Some(n),
-            Some(Pushed::Presence(_) | Pushed::Damaged(_)) | None => None,
+            Some(Pushed::Presence(_) | Pushed::Damaged(_) | Pushed::View(_)) | None => None,
         })
     }
 
     /// The next thing the server pushes: a change notice or who is on which case.
     pub fn next_pushed(&mut self, timeout: Option<Duration>) -> Result<Option<Pushed>, DeskError> {
-        if let Some(n) = self.notices.pop_front() {
-            return Ok(Some(Pushed::Change(n)));
+        if let Some(p) = self.notices.pop_front() {
+            return Ok(Some(p));
         }
         self.stream.set_read_timeout(timeout).map_err(lost)?;
         let frame = read_frame::<ServerMsg>(&mut self.stream, MAX_SERVER_FRAME);
@@ -132,6 +135,7 @@ impl Remote {
             Ok(ServerMsg::Notice(n)) => Ok(Some(Pushed::Change(n))),
             Ok(ServerMsg::Presence(v)) => Ok(Some(Pushed::Presence(v))),
             Ok(ServerMsg::Damaged(why)) => Ok(Some(Pushed::Damaged(why))),
+            Ok(ServerMsg::View(d)) => Ok(Some(Pushed::View(d))),
             Ok(ServerMsg::Bye { reason }) => Err(lost(reason)),
             Ok(_) => Ok(None),
             Err(FrameError::Io(e))
@@ -179,7 +183,8 @@ impl Remote {
                     return result.and_then(super::api::decode_blob)
                 }
                 ServerMsg::Reply { .. } => continue,
-                ServerMsg::Notice(n) => self.notices.push_back(n),
+                ServerMsg::Notice(n) => self.notices.push_back(Pushed::Change(n)),
+                ServerMsg::View(d) => self.notices.push_back(Pushed::View(d)),
                 // Who is looking at what matters to the desk's own stream only.
                 ServerMsg::Presence(_) | ServerMsg::Damaged(_) => {}
                 ServerMsg::Bye { reason } => return Err(lost(reason)),
@@ -234,7 +239,8 @@ impl Remote {
             match read_frame::<ServerMsg>(&mut self.stream, MAX_SERVER_FRAME)? {
                 ServerMsg::Reply { id: got, result } if got == id => return Ok(result),
                 ServerMsg::Reply { .. } => continue,
-                ServerMsg::Notice(n) => self.notices.push_back(n),
+                ServerMsg::Notice(n) => self.notices.push_back(Pushed::Change(n)),
+                ServerMsg::View(d) => self.notices.push_back(Pushed::View(d)),
                 // Who is looking at what matters to the desk's own stream
                 // only; so does damage (a refused write says it too).
                 ServerMsg::Presence(_) | ServerMsg::Damaged(_) => {}

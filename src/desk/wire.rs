@@ -20,7 +20,8 @@ use crate::store::RequestKey;
 /// a change carries the client's request key (`Call::key`); a refused
 /// connection gets `Bye` instead of `Welcome`.
 /// 7: audit events carry the request key and reply they kept (`request`).
-/// 8: the server says when its background check found damage (`Damaged`).
+/// 8: the server says when its background check found damage (`Damaged`);
+/// views are asked for by window and watched (`Request::View`, `View`).
 pub const PROTOCOL_VERSION: u32 = 8;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
@@ -65,6 +66,8 @@ pub enum ServerMsg {
     /// The background check found the database damaged: writes are
     /// stopped; said in Chinese, for every desk's status line.
     Damaged(String),
+    /// What changed in a window this desk watches (`Request::View`).
+    View(crate::desk::views::WindowDelta),
     /// The server refuses or ends the connection (version mismatch, not on
     /// the roster, too many connections, idle too long), saying why.
     Bye {

@@ -23,6 +23,7 @@ pub mod record;
 pub mod reports;
 pub mod risk;
 pub mod rollcall;
+pub mod screens;
 pub mod settings;
 pub mod summary;
 pub mod text;

@@ -368,6 +368,12 @@ impl Hasher for Fx {
     }
 }
 
+/// The (village, party) keys of a case's parties, as the repeat-party
+/// counts know them: a case whose party recurs is re-ranked with its kin.
+pub fn party_keys(s: &Summary) -> impl Iterator<Item = u64> + '_ {
+    s.parties.iter().map(|p| party_key(&s.village, p))
+}
+
 fn party_key(village: &str, party: &str) -> u64 {
     let mut h = Fx::default();
     village.hash(&mut h);

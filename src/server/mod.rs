@@ -4,6 +4,7 @@
 //! connections; a change's request key makes its retry safe (`handle_keyed`).
 
 mod limits;
+mod watches;
 
 pub use limits::Limits;
 
@@ -80,6 +81,8 @@ struct Subscriber {
     /// The key persons this officer may hear of, as of a revision: a
     /// 责任人's change when cases are assigned to them.
     links: Option<(u64, Links)>,
+    /// The windows this desk holds, told what changes in them.
+    watches: Vec<watches::Watch>,
 }
 
 impl Subscriber {
@@ -107,6 +110,13 @@ impl Shared {
             links.touched(&mut n.touched);
             Pushed::Change(n)
         });
+        let cases: Vec<String> = notice
+            .touched
+            .iter()
+            .filter(|t| t.kind == crate::domain::record::RecordKind::Dispute)
+            .map(|t| t.id.clone())
+            .collect();
+        self.push_views(&cases);
     }
 
     /// Sets (or with None, drops) what connection `conn` has open, and tells
@@ -303,6 +313,22 @@ fn check_in_background(shared: Arc<Shared>, accept_damaged: bool) -> anyhow::Res
             // Desks starting now read the table until this is done.
             if let Err(e) = shared.local.store().keep_summaries() {
                 log(&format!("无法把案件摘要读入内存：{e}"));
+            }
+            // The one read model every desk's views come from.
+            let views = match shared.local.view_inputs(clock::now()) {
+                Ok(inputs) => shared
+                    .local
+                    .views
+                    .start(shared.local.store(), inputs)
+                    .map_err(DeskError::from),
+                Err(e) => Err(e),
+            };
+            match views {
+                Ok(()) => log(&format!(
+                    "视图已就绪（{} 毫秒）",
+                    t.elapsed().as_millis()
+                )),
+                Err(e) => log(&format!("无法建立视图：{e}")),
             }
             let faults = match shared.local.store().check() {
                 Ok(report) => report.faults,
@@ -675,6 +701,23 @@ fn calls(
                     shared.set_presence(me.conn, viewer);
                     continue;
                 }
+                if let Request::Unwatch { slot } = req {
+                    shared.unwatch(me.conn, slot);
+                    send(&ServerMsg::Reply {
+                        id,
+                        result: Ok(Response::Done),
+                    })?;
+                    continue;
+                }
+                let watch = match &req {
+                    Request::View {
+                        query,
+                        limit,
+                        watch: Some(slot),
+                        ..
+                    } => Some((*slot, query.clone(), *limit)),
+                    _ => None,
+                };
                 imports.note(&req);
                 if matches!(req, Request::Summaries) {
                     // Every client start: the kept summaries go out as they are.
@@ -688,10 +731,16 @@ fn calls(
                     Some(key) => shared.local.handle_keyed(caller, key, req),
                     None => shared.local.handle(caller, req),
                 };
-                let (result, notice) = match result {
+                let (mut result, notice) = match result {
                     Ok(reply) => (Ok(reply.response), reply.notice),
                     Err(e) => (Err(e), None),
                 };
+                if let (Some((slot, query, limit)), Ok(Response::Window(w))) = (watch, &result) {
+                    let limit = limit.min(crate::desk::local::MAX_WINDOW);
+                    if let Err(why) = shared.watch(me.conn, slot, query, limit, w) {
+                        result = Err(DeskError::Refused(why));
+                    }
+                }
                 let committed = key.is_some() && notice.is_some();
                 if committed && shared.lose_reply.fires(&reader) {
                     return Ok(());
@@ -724,6 +773,7 @@ fn subscribe(
         behind: Arc::clone(&behind),
         officer,
         links: None,
+        watches: Vec::new(),
     };
     // A desk starting up hears who already has which case open.
     let open: Vec<Viewer> = {
@@ -755,6 +805,7 @@ fn subscribe(
                     Pushed::Change(n) => ServerMsg::Notice(n),
                     Pushed::Presence(v) => ServerMsg::Presence(v),
                     Pushed::Damaged(why) => ServerMsg::Damaged(why),
+                    Pushed::View(d) => ServerMsg::View(d),
                 };
                 if write_frame(&mut *w, &msg).is_err() {
                     break;

@@ -78,6 +78,9 @@ impl From<std::io::Error> for StoreError {
     }
 }
 
+/// Takes a commit's revision and the summaries it wrote (None: removed).
+pub type SummaryObserver = Box<dyn Fn(u64, &[(String, Option<Vec<u8>>)]) + Send + Sync>;
+
 /// What a committed change touched, for change notices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Touched {
@@ -127,6 +130,9 @@ pub struct Store {
     /// Requests already answered, read from the audit log when first asked
     /// (see `requests`).
     requests: Mutex<Option<requests::Remembered>>,
+    /// Told each commit's written summaries, in commit order, under the
+    /// writing lock (the server's read model; see `observe_summaries`).
+    observer: Mutex<Option<SummaryObserver>>,
     /// Why writes are stopped (a check found damage), once they are.
     stopped: std::sync::OnceLock<String>,
 }
@@ -154,6 +160,7 @@ impl Store {
             stored_summaries: Mutex::new(None),
             requests: Mutex::new(None),
             stopped: std::sync::OnceLock::new(),
+            observer: Mutex::new(None),
         };
         failure::guarded("打开数据库", || {
             if existed {

@@ -85,6 +85,12 @@ impl Store {
         Ok(())
     }
 
+    /// Calls `f` after every commit from now on with the summaries it
+    /// wrote, in commit order; only while the summaries are kept.
+    pub fn observe_summaries(&self, f: super::SummaryObserver) {
+        *self.observer.lock().unwrap_or_else(|p| p.into_inner()) = Some(f);
+    }
+
     /// The kept summaries as of the current revision, shared, when kept.
     #[allow(clippy::type_complexity)]
     pub fn kept_summary_blob(&self) -> Result<Option<(u64, u64, Arc<Vec<u8>>)>, StoreError> {

@@ -85,6 +85,14 @@ impl Store {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             if let Some(c) = kept.as_mut() {
+                if let Some(f) = self
+                    .observer
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                {
+                    f(revision, &written);
+                }
                 c.apply(revision, written);
             }
         }

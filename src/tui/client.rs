@@ -200,6 +200,8 @@ fn notices(socket: PathBuf, events: Sender<Event>) {
                                 Pushed::Change(n) => Event::Notice(n),
                                 Pushed::Presence(v) => Event::Presence(v),
                                 Pushed::Damaged(why) => Event::Damaged(why),
+                                // The desk does not watch windows yet.
+                                Pushed::View(_) => continue,
                             };
                             if events.send(event).is_err() {
                                 return;

@@ -1,7 +1,7 @@
 //! What arriving data does to the model: summaries and persons taken in,
 //! scores and the rows of each list derived from them, and searches.
 
-use chrono::{Days, NaiveDate};
+
 
 use super::app::{doc_of, person_doc, App, Corpus, NoteKind, Out, View, VIEWS};
 use super::id_index::IdIndex;
@@ -9,7 +9,7 @@ use crate::domain::mine::my_work;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{rank_of, RiskContext};
 use crate::domain::summary::Summary;
-use crate::domain::workflow::Status;
+use crate::domain::screens::Screen;
 
 impl App {
     pub fn set_summaries(&mut self, revision: u64, items: Vec<Summary>) {
@@ -122,38 +122,22 @@ impl App {
 
     pub fn rebuild_rows(&mut self) {
         let today = self.today();
-        let soon = today + Days::new(3);
-        let week = today + Days::new(7);
         let d = &self.data;
         let s = &d.summaries;
-        let mut inbox: Vec<usize> = (0..s.len())
-            .filter(|&i| {
-                matches!(
-                    s[i].status,
-                    Status::Registered | Status::Triaged | Status::Returned
-                ) || (s[i].status == Status::Assigned && !s[i].accepted)
-            })
-            .collect();
-        inbox.sort_by_key(|&i| s[i].inbox_key());
-        let mut queue: Vec<usize> = (0..s.len()).filter(|&i| s[i].status.is_open()).collect();
-        queue.sort_by(|&a, &b| d.scores[b].cmp(&d.scores[a]).then(s[a].id.cmp(&s[b].id)));
-        // A 中止 case leaves 督办 while its clock stands still.
-        let mut supervision: Vec<usize> = (0..s.len())
-            .filter(|&i| {
-                s[i].clock_runs() && (s[i].supervised || s[i].deadline.is_some_and(|dl| dl <= soon))
-            })
-            .collect();
-        // Grouped by colour, 红牌 first; keys borrow the 编号: sorting
-        // 100 000 rows must not clone strings.
         let t = self.thresholds();
-        supervision.sort_by_key(|&i| {
-            (
-                std::cmp::Reverse(s[i].colour(today, &t)),
-                s[i].deadline.unwrap_or(NaiveDate::MAX),
-                !s[i].supervised,
-                s[i].id.as_str(),
-            )
-        });
+        let list = |screen: Screen| {
+            let mut rows: Vec<usize> = (0..s.len())
+                .filter(|&i| screen.holds(&s[i], today))
+                .collect();
+            rows.sort_by(|&a, &b| {
+                screen.cmp((&s[a], d.scores[a]), (&s[b], d.scores[b]), today, &t)
+            });
+            rows
+        };
+        let inbox = list(Screen::Inbox);
+        let queue = list(Screen::Queue);
+        let supervision = list(Screen::Supervision);
+        let follow = list(Screen::FollowUps);
         let p = &d.persons;
         // 待复核 entries left the active watchlist: listed first, marked, until decided.
         let mut watch: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_active()).collect();
@@ -164,10 +148,6 @@ impl App {
                 p[i].id.as_str(),
             )
         });
-        let mut follow: Vec<usize> = (0..s.len())
-            .filter(|&i| s[i].next_follow_up.is_some_and(|f| f <= week))
-            .collect();
-        follow.sort_by_key(|&i| (s[i].next_follow_up, s[i].id.as_str()));
         let rollcall = (0..self.rollcall_rows().len()).collect();
         let groups = match &self.me {
             Some(me) => my_work(me.role, &me.login, s, today, &t),

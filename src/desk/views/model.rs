@@ -1,0 +1,409 @@
+//! The server's one read model: every case's summary and rank, each list
+//! screen's order, and the search index (pinyin included), kept current at
+//! each commit and shared by every connection. A commit re-ranks only the
+//! cases it touched and those sharing a party with them (the repeat-party
+//! term), and moves just those in each list.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::{case_doc, Row, ViewQuery, Window};
+use crate::desk::need_to_know::Links;
+use crate::domain::escalation::Thresholds;
+use crate::domain::risk::{party_keys, rank_of, score, Rank, RiskContext, RiskWeights};
+use crate::domain::screens::Screen;
+use crate::domain::summary::Summary;
+use crate::search::Index;
+
+/// What ranks and lists depend on besides the cases: they change by the
+/// day, or when the 管理员 changes weights, periods or thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub today: NaiveDate,
+    pub weights: RiskWeights,
+    pub sensitive: bool,
+    pub thresholds: Thresholds,
+}
+
+/// A commit that writes more cases than this rebuilds the model.
+const REBUILD_FROM: usize = 2_000;
+
+pub struct ReadModel {
+    /// The database revision the model is as of.
+    revision: u64,
+    inputs: Inputs,
+    cases: Vec<Summary>,
+    by_id: HashMap<String, usize>,
+    ranks: Vec<Rank>,
+    ctx: RiskContext,
+    /// Cases by (village, party) key: who is re-ranked when a party recurs.
+    parties: HashMap<u64, Vec<usize>>,
+    index: Index,
+    /// Each screen's cases (indexes into `cases`), in its order.
+    lists: [Vec<usize>; Screen::ALL.len()],
+}
+
+impl ReadModel {
+    pub fn build(revision: u64, cases: Vec<Summary>, inputs: Inputs) -> ReadModel {
+        let index = Index::new(cases.iter().map(case_doc).collect());
+        let by_id = cases
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let mut parties: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, s) in cases.iter().enumerate() {
+            for k in party_keys(s) {
+                parties.entry(k).or_default().push(i);
+            }
+        }
+        let ctx = RiskContext::new(&cases, inputs.today, &inputs.weights, inputs.sensitive);
+        let mut m = ReadModel {
+            revision,
+            inputs,
+            cases,
+            by_id,
+            ranks: Vec::new(),
+            ctx,
+            parties,
+            index,
+            lists: Default::default(),
+        };
+        m.rank_all();
+        m
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// New inputs (a new day, new weights): every rank and list again.
+    pub fn set_inputs(&mut self, inputs: Inputs) -> bool {
+        if inputs == self.inputs {
+            return false;
+        }
+        self.ctx = RiskContext::new(
+            &self.cases,
+            inputs.today,
+            &inputs.weights,
+            inputs.sensitive,
+        );
+        self.inputs = inputs;
+        self.rank_all();
+        true
+    }
+
+    fn rank_all(&mut self) {
+        self.ranks = self.cases.iter().map(|s| rank_of(s, &self.ctx)).collect();
+        for screen in Screen::ALL {
+            let mut rows: Vec<usize> = (0..self.cases.len())
+                .filter(|&i| screen.holds(&self.cases[i], self.inputs.today))
+                .collect();
+            rows.sort_unstable_by(|&a, &b| self.order(screen, a, b));
+            self.lists[screen.index()] = rows;
+        }
+    }
+
+    fn order(&self, screen: Screen, a: usize, b: usize) -> std::cmp::Ordering {
+        screen.cmp(
+            (&self.cases[a], self.ranks[a]),
+            (&self.cases[b], self.ranks[b]),
+            self.inputs.today,
+            &self.inputs.thresholds,
+        )
+    }
+
+    /// Takes in a commit: the summaries it wrote, and the ids it removed
+    /// (an undone registration). Returns the ids whose rows changed.
+    pub fn apply(&mut self, revision: u64, changed: Vec<Summary>, removed: &[String]) -> Vec<String> {
+        self.revision = revision;
+        // Rare (an undone registration) or large (an import): rebuilt,
+        // which at that size costs less than moving rows one by one.
+        if removed.iter().any(|id| self.by_id.contains_key(id)) || changed.len() > REBUILD_FROM {
+            let mut cases = std::mem::take(&mut self.cases);
+            cases.retain(|s| !removed.contains(&s.id));
+            for s in changed {
+                match cases.binary_search_by(|c| c.id.cmp(&s.id)) {
+                    Ok(i) => cases[i] = s,
+                    Err(i) => cases.insert(i, s),
+                }
+            }
+            let ids = removed.to_vec();
+            *self = ReadModel::build(revision, cases, self.inputs.clone());
+            return ids;
+        }
+        // Every case whose rank may move: the changed and their parties'.
+        let mut affected: HashSet<usize> = HashSet::new();
+        let mut slots = Vec::with_capacity(changed.len());
+        for s in &changed {
+            let (slot, new) = match self.by_id.get(&s.id) {
+                Some(&i) => (i, false),
+                None => {
+                    self.by_id.insert(s.id.clone(), self.cases.len());
+                    self.cases.push(s.clone());
+                    self.ranks.push(Rank::default());
+                    (self.cases.len() - 1, true)
+                }
+            };
+            slots.push((slot, new));
+            affected.insert(slot);
+            for k in party_keys(&self.cases[slot]).chain(party_keys(s)) {
+                affected.extend(self.parties.get(&k).into_iter().flatten());
+            }
+        }
+        let affected: Vec<usize> = affected.into_iter().collect();
+        // Out of every list first, found by their keys as they stand.
+        for screen in Screen::ALL {
+            for &i in &affected {
+                let list = &self.lists[screen.index()];
+                if let Ok(at) = list.binary_search_by(|&x| self.order(screen, x, i)) {
+                    self.lists[screen.index()].remove(at);
+                }
+            }
+        }
+        for (s, &(slot, new)) in changed.into_iter().zip(&slots) {
+            let old = (!new).then(|| std::mem::replace(&mut self.cases[slot], s.clone()));
+            self.ctx.replace(old.as_ref(), &s);
+            for k in old.iter().flat_map(party_keys) {
+                if let Some(v) = self.parties.get_mut(&k) {
+                    v.retain(|&i| i != slot);
+                }
+            }
+            for k in party_keys(&s) {
+                self.parties.entry(k).or_default().push(slot);
+            }
+            self.index.set(slot, &case_doc(&s));
+        }
+        for &i in &affected {
+            self.ranks[i] = rank_of(&self.cases[i], &self.ctx);
+        }
+        for screen in Screen::ALL {
+            for &i in &affected {
+                if !screen.holds(&self.cases[i], self.inputs.today) {
+                    continue;
+                }
+                let list = &self.lists[screen.index()];
+                let at = list
+                    .binary_search_by(|&x| self.order(screen, x, i))
+                    .unwrap_or_else(|e| e);
+                self.lists[screen.index()].insert(at, i);
+            }
+        }
+        affected.iter().map(|&i| self.cases[i].id.clone()).collect()
+    }
+
+    /// The whole ordered list a query names (indexes into the cases).
+    pub fn listing(&self, q: &ViewQuery) -> Vec<usize> {
+        let list = &self.lists[q.screen.index()];
+        if q.search.trim().is_empty() {
+            return list.clone();
+        }
+        self.index.search(&q.search, Some(list))
+    }
+
+    /// Rows `from..from + limit` of what `q` lists, as `links` may see them:
+    /// a plain list is sliced where it stands, a search runs over it.
+    pub fn window_for(&self, q: &ViewQuery, from: u32, limit: u32, links: &Links) -> Window {
+        if q.search.trim().is_empty() {
+            self.window(&self.lists[q.screen.index()], from, limit, links)
+        } else {
+            self.window(&self.listing(q), from, limit, links)
+        }
+    }
+
+    /// Whether a search over `q` may have changed because of these cases.
+    pub fn may_touch(&self, q: &ViewQuery, ids: &[String]) -> bool {
+        q.search.trim().is_empty()
+            || ids.iter().any(|id| {
+                self.by_id
+                    .get(id)
+                    .is_some_and(|&i| !self.index.search(&q.search, Some(&[i])).is_empty())
+            })
+    }
+
+    /// Rows `from..from + limit` of a listing, as `links` may see them.
+    pub fn window(&self, listing: &[usize], from: u32, limit: u32, links: &Links) -> Window {
+        let start = (from as usize).min(listing.len());
+        let end = start.saturating_add(limit as usize).min(listing.len());
+        Window {
+            state: self.revision,
+            total: listing.len() as u32,
+            from: start as u32,
+            rows: listing[start..end]
+                .iter()
+                .map(|&i| self.row(i, links))
+                .collect(),
+        }
+    }
+
+    /// One case as a row: danger as ranked on everything; the reasons from
+    /// what the officer may see (只读 is not told a party is a key person).
+    pub fn row(&self, i: usize, links: &Links) -> Row {
+        let mut case = self.cases[i].clone();
+        links.summary(&mut case);
+        let sc = score(&case, &self.ctx);
+        let mut reasons = sc.reasons;
+        reasons.extend(sc.late_reasons);
+        Row {
+            case,
+            danger: self.ranks[i].danger,
+            lateness: self.ranks[i].lateness,
+            reasons,
+        }
+    }
+
+    pub fn cases(&self) -> &[Summary] {
+        &self.cases
+    }
+
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lists::{RiskLevel, WarningFlag};
+    use crate::domain::workflow::Status;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+    }
+
+    fn inputs() -> Inputs {
+        Inputs {
+            today: today(),
+            weights: RiskWeights::default(),
+            sensitive: false,
+            thresholds: Thresholds::default(),
+        }
+    }
+
+    /// A small deterministic generator: enough variety to move cases
+    /// between every list, and parties that recur.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+
+        fn case(&mut self, id: usize) -> Summary {
+            let statuses = [
+                Status::Registered,
+                Status::Triaged,
+                Status::Assigned,
+                Status::InProgress,
+                Status::Returned,
+                Status::PendingClose,
+                Status::Resolved,
+                Status::FollowUp,
+            ];
+            let mut s = Summary::sample(&format!("MD-2026-{id:06}"));
+            s.status = statuses[self.next(statuses.len() as u64) as usize];
+            s.accepted = self.next(2) == 0;
+            s.supervised = self.next(5) == 0;
+            s.parties = vec![format!("甲{}", self.next(40)), format!("乙{}", self.next(40))];
+            s.village = ["东河村", "西岗村"][self.next(2) as usize].into();
+            s.deadline = (self.next(3) > 0).then(|| today() + chrono::Days::new(self.next(10)) - chrono::Days::new(5));
+            s.next_follow_up = (self.next(4) == 0).then(|| today() + chrono::Days::new(self.next(9)));
+            s.risk = [None, Some(RiskLevel::Low), Some(RiskLevel::High)][self.next(3) as usize];
+            if self.next(6) == 0 {
+                s.flags = vec![WarningFlag::ALL[0]];
+                s.signal_on = Some(today());
+            }
+            s.rev = self.next(1000);
+            s
+        }
+    }
+
+    fn same(a: &ReadModel, b: &ReadModel) {
+        let ids = |m: &ReadModel, l: &[usize]| -> Vec<String> {
+            l.iter().map(|&i| m.cases[i].id.clone()).collect()
+        };
+        for screen in Screen::ALL {
+            assert_eq!(
+                ids(a, &a.lists[screen.index()]),
+                ids(b, &b.lists[screen.index()]),
+                "{screen:?}"
+            );
+        }
+        for (i, s) in a.cases.iter().enumerate() {
+            let j = b.by_id[&s.id];
+            assert_eq!(a.ranks[i], b.ranks[j], "{}", s.id);
+        }
+    }
+
+    #[test]
+    fn a_commit_moves_only_what_it_touched_and_matches_a_fresh_build() {
+        let mut g = Gen(7);
+        let cases: Vec<Summary> = (1..=300).map(|i| g.case(i)).collect();
+        let mut m = ReadModel::build(1, cases.clone(), inputs());
+        let mut all = cases;
+        for step in 0..150u64 {
+            let changed: Vec<Summary> = (0..1 + g.next(3))
+                .map(|_| {
+                    let id = if g.next(4) == 0 {
+                        all.len() + 1
+                    } else {
+                        1 + g.next(all.len() as u64) as usize
+                    };
+                    g.case(id)
+                })
+                .collect();
+            for s in &changed {
+                match all.iter_mut().find(|c| c.id == s.id) {
+                    Some(c) => *c = s.clone(),
+                    None => all.push(s.clone()),
+                }
+            }
+            m.apply(step + 2, changed, &[]);
+            same(&m, &ReadModel::build(step + 2, all.clone(), inputs()));
+        }
+        // An undone registration leaves every list.
+        let gone = all.pop().unwrap().id;
+        m.apply(200, Vec::new(), std::slice::from_ref(&gone));
+        same(&m, &ReadModel::build(200, all, inputs()));
+        assert!(!m.by_id.contains_key(&gone));
+    }
+
+    #[test]
+    fn a_window_is_scoped_and_a_search_finds_by_pinyin() {
+        let mut g = Gen(3);
+        let mut cases: Vec<Summary> = (1..=50).map(|i| g.case(i)).collect();
+        cases[10].parties = vec!["张三".into()];
+        cases[10].person_ids = vec!["RY-000001".into()];
+        cases[10].status = Status::InProgress;
+        let m = ReadModel::build(9, cases, inputs());
+        let q = ViewQuery {
+            screen: Screen::Queue,
+            search: "zs".into(),
+        };
+        let listing = m.listing(&q);
+        let w = m.window(&listing, 0, 10, &Links::None);
+        assert_eq!(w.rows[0].case.id, "MD-2026-000011");
+        assert!(w.rows[0].case.person_ids.is_empty());
+        assert!(!w.rows[0].reasons.iter().any(|(r, _)| r.contains("重点人员")));
+        let w = m.window(&listing, 0, 10, &Links::All);
+        assert_eq!(w.rows[0].case.person_ids, vec!["RY-000001".to_string()]);
+        assert_eq!((w.state, w.total), (9, listing.len() as u32));
+        // Past the end: empty rows, the total still told.
+        let all = m.listing(&ViewQuery {
+            screen: Screen::All,
+            search: String::new(),
+        });
+        let w = m.window(&all, 60, 10, &Links::All);
+        assert!(w.rows.is_empty() && w.total == 50);
+    }
+}

@@ -1,0 +1,128 @@
+//! Which cases each list screen holds and in what order: the one home of
+//! these rules, used by the server's read model and by the desk.
+
+use std::cmp::{Ordering, Reverse};
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::escalation::Thresholds;
+use super::risk::Rank;
+use super::summary::Summary;
+use super::workflow::Status;
+
+/// The case lists every desk shows the same way (我的 is per officer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Screen {
+    /// 待处理: new, triaged, returned, and assigned but not yet accepted.
+    Inbox,
+    /// 风险队列: open cases, most dangerous first.
+    Queue,
+    /// 督办: running clocks under supervision or due within three days,
+    /// 红牌 first.
+    Supervision,
+    /// 回访: follow-ups due within a week.
+    FollowUps,
+    /// 全部: every case, in 编号 order (what a 全部 search looks through).
+    All,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Screen::Inbox,
+        Screen::Queue,
+        Screen::Supervision,
+        Screen::FollowUps,
+        Screen::All,
+    ];
+
+    pub fn index(self) -> usize {
+        match self {
+            Screen::Inbox => 0,
+            Screen::Queue => 1,
+            Screen::Supervision => 2,
+            Screen::FollowUps => 3,
+            Screen::All => 4,
+        }
+    }
+
+    pub fn holds(self, s: &Summary, today: NaiveDate) -> bool {
+        match self {
+            Screen::Inbox => {
+                matches!(
+                    s.status,
+                    Status::Registered | Status::Triaged | Status::Returned
+                ) || (s.status == Status::Assigned && !s.accepted)
+            }
+            Screen::Queue => s.status.is_open(),
+            // A 中止 case leaves 督办 while its clock stands still.
+            Screen::Supervision => {
+                s.clock_runs()
+                    && (s.supervised || s.deadline.is_some_and(|dl| dl <= today + Days::new(3)))
+            }
+            Screen::FollowUps => s
+                .next_follow_up
+                .is_some_and(|f| f <= today + Days::new(7)),
+            Screen::All => true,
+        }
+    }
+
+    /// The list's order. Keys borrow the 编号: sorting 10⁶ rows must not
+    /// clone strings.
+    pub fn cmp(
+        self,
+        (a, ra): (&Summary, Rank),
+        (b, rb): (&Summary, Rank),
+        today: NaiveDate,
+        t: &Thresholds,
+    ) -> Ordering {
+        match self {
+            Screen::Inbox => a.inbox_key().cmp(&b.inbox_key()).then(a.id.cmp(&b.id)),
+            Screen::Queue => rb.cmp(&ra).then(a.id.cmp(&b.id)),
+            Screen::Supervision => {
+                let key = |s: &Summary| {
+                    (
+                        Reverse(s.colour(today, t)),
+                        s.deadline.unwrap_or(NaiveDate::MAX),
+                        !s.supervised,
+                    )
+                };
+                key(a).cmp(&key(b)).then(a.id.cmp(&b.id))
+            }
+            Screen::FollowUps => a
+                .next_follow_up
+                .cmp(&b.next_follow_up)
+                .then(a.id.cmp(&b.id)),
+            Screen::All => a.id.cmp(&b.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_puts_danger_first_and_ties_in_id_order() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let t = Thresholds::default();
+        let (a, b) = (Summary::sample("MD-1"), Summary::sample("MD-2"));
+        let low = Rank {
+            danger: 10,
+            lateness: 0,
+        };
+        let high = Rank {
+            danger: 50,
+            lateness: 0,
+        };
+        assert_eq!(
+            Screen::Queue.cmp((&a, low), (&b, high), today, &t),
+            Ordering::Greater
+        );
+        assert_eq!(
+            Screen::Queue.cmp((&a, low), (&b, low), today, &t),
+            Ordering::Less
+        );
+        assert!(Screen::All.holds(&a, today));
+    }
+}
