@@ -16,8 +16,8 @@ pub mod remote;
 mod report_summaries;
 mod routine;
 pub mod trust;
-pub mod views;
 mod undo;
+pub mod views;
 pub mod wire;
 
 pub use api::{Desk, DeskError, DeskExt, Notice, Request, Response};

@@ -60,9 +60,7 @@ impl Screen {
                 s.clock_runs()
                     && (s.supervised || s.deadline.is_some_and(|dl| dl <= today + Days::new(3)))
             }
-            Screen::FollowUps => s
-                .next_follow_up
-                .is_some_and(|f| f <= today + Days::new(7)),
+            Screen::FollowUps => s.next_follow_up.is_some_and(|f| f <= today + Days::new(7)),
             Screen::All => true,
         }
     }

@@ -324,10 +324,7 @@ fn check_in_background(shared: Arc<Shared>, accept_damaged: bool) -> anyhow::Res
                 Err(e) => Err(e),
             };
             match views {
-                Ok(()) => log(&format!(
-                    "视图已就绪（{} 毫秒）",
-                    t.elapsed().as_millis()
-                )),
+                Ok(()) => log(&format!("视图已就绪（{} 毫秒）", t.elapsed().as_millis())),
                 Err(e) => log(&format!("无法建立视图：{e}")),
             }
             let faults = match shared.local.store().check() {

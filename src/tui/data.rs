@@ -1,15 +1,13 @@
 //! What arriving data does to the model: summaries and persons taken in,
 //! scores and the rows of each list derived from them, and searches.
 
-
-
 use super::app::{doc_of, person_doc, App, Corpus, NoteKind, Out, View, VIEWS};
 use super::id_index::IdIndex;
 use crate::domain::mine::my_work;
 use crate::domain::person::KeyPerson;
 use crate::domain::risk::{rank_of, RiskContext};
-use crate::domain::summary::Summary;
 use crate::domain::screens::Screen;
+use crate::domain::summary::Summary;
 
 impl App {
     pub fn set_summaries(&mut self, revision: u64, items: Vec<Summary>) {

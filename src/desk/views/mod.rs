@@ -62,9 +62,7 @@ impl WindowDelta {
     /// Applies the delta to the desk's copy of the window; `limit` is the
     /// window's length as asked.
     pub fn apply(&self, window: &mut Window, limit: u32) {
-        window
-            .rows
-            .retain(|r| !self.removed.contains(&r.case.id));
+        window.rows.retain(|r| !self.removed.contains(&r.case.id));
         for (at, row) in &self.added {
             let i = (at.saturating_sub(self.from) as usize).min(window.rows.len());
             window.rows.insert(i, row.clone());
@@ -189,7 +187,12 @@ impl Views {
             queue.push(c);
             return;
         }
-        if let Some(m) = self.model.write().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        if let Some(m) = self
+            .model
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+        {
             m.apply(c.revision, c.changed, &c.removed);
         }
     }
@@ -199,10 +202,7 @@ impl Views {
     pub fn read<R>(&self, f: impl FnOnce(&ReadModel) -> R) -> Option<R> {
         let mut pending = self.lock_pending();
         while pending.is_some() {
-            pending = self
-                .built
-                .wait(pending)
-                .unwrap_or_else(|p| p.into_inner());
+            pending = self.built.wait(pending).unwrap_or_else(|p| p.into_inner());
         }
         drop(pending);
         let model = self.model.read().unwrap_or_else(|p| p.into_inner());
@@ -222,7 +222,12 @@ impl Views {
     pub fn set_inputs(&self, inputs: model::Inputs) {
         let stale = self.read(|m| *m.inputs() != inputs).unwrap_or(false);
         if stale {
-            if let Some(m) = self.model.write().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            if let Some(m) = self
+                .model
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_mut()
+            {
                 m.set_inputs(inputs);
             }
         }

@@ -91,12 +91,7 @@ impl ReadModel {
         if inputs == self.inputs {
             return false;
         }
-        self.ctx = RiskContext::new(
-            &self.cases,
-            inputs.today,
-            &inputs.weights,
-            inputs.sensitive,
-        );
+        self.ctx = RiskContext::new(&self.cases, inputs.today, &inputs.weights, inputs.sensitive);
         self.inputs = inputs;
         self.rank_all();
         true
@@ -124,7 +119,12 @@ impl ReadModel {
 
     /// Takes in a commit: the summaries it wrote, and the ids it removed
     /// (an undone registration). Returns the ids whose rows changed.
-    pub fn apply(&mut self, revision: u64, changed: Vec<Summary>, removed: &[String]) -> Vec<String> {
+    pub fn apply(
+        &mut self,
+        revision: u64,
+        changed: Vec<Summary>,
+        removed: &[String],
+    ) -> Vec<String> {
         self.revision = revision;
         // Rare (an undone registration) or large (an import): rebuilt,
         // which at that size costs less than moving rows one by one.
@@ -295,7 +295,10 @@ mod tests {
 
     impl Gen {
         fn next(&mut self, n: u64) -> u64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (self.0 >> 33) % n
         }
 
@@ -314,10 +317,15 @@ mod tests {
             s.status = statuses[self.next(statuses.len() as u64) as usize];
             s.accepted = self.next(2) == 0;
             s.supervised = self.next(5) == 0;
-            s.parties = vec![format!("甲{}", self.next(40)), format!("乙{}", self.next(40))];
+            s.parties = vec![
+                format!("甲{}", self.next(40)),
+                format!("乙{}", self.next(40)),
+            ];
             s.village = ["东河村", "西岗村"][self.next(2) as usize].into();
-            s.deadline = (self.next(3) > 0).then(|| today() + chrono::Days::new(self.next(10)) - chrono::Days::new(5));
-            s.next_follow_up = (self.next(4) == 0).then(|| today() + chrono::Days::new(self.next(9)));
+            s.deadline = (self.next(3) > 0)
+                .then(|| today() + chrono::Days::new(self.next(10)) - chrono::Days::new(5));
+            s.next_follow_up =
+                (self.next(4) == 0).then(|| today() + chrono::Days::new(self.next(9)));
             s.risk = [None, Some(RiskLevel::Low), Some(RiskLevel::High)][self.next(3) as usize];
             if self.next(6) == 0 {
                 s.flags = vec![WarningFlag::ALL[0]];
@@ -394,7 +402,10 @@ mod tests {
         let w = m.window(&listing, 0, 10, &Links::None);
         assert_eq!(w.rows[0].case.id, "MD-2026-000011");
         assert!(w.rows[0].case.person_ids.is_empty());
-        assert!(!w.rows[0].reasons.iter().any(|(r, _)| r.contains("重点人员")));
+        assert!(!w.rows[0]
+            .reasons
+            .iter()
+            .any(|(r, _)| r.contains("重点人员")));
         let w = m.window(&listing, 0, 10, &Links::All);
         assert_eq!(w.rows[0].case.person_ids, vec!["RY-000001".to_string()]);
         assert_eq!((w.state, w.total), (9, listing.len() as u32));
