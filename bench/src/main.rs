@@ -12,6 +12,7 @@ mod routine;
 mod screen;
 mod search;
 mod suggest;
+mod views;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +43,7 @@ struct Cli {
     /// 以 JSON 输出（一个对象，键为指标名）
     #[arg(long)]
     json: bool,
-    /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger、suggest
+    /// 只测其中几组，逗号分隔：load、commit、search、report、served、screen、ledger、suggest、views
     /// （ledger 还可细分为 xlsx、csv、export、import，如 ledger-xlsx、import-csv）
     #[arg(long, value_name = "组")]
     only: Option<String>,
@@ -79,6 +80,15 @@ enum Mode {
     Load {
         #[arg(value_name = "文件")]
         db: PathBuf,
+    },
+    /// The `views` figures on an existing database (say one made by
+    /// `desk demo --disputes 1000000`), named with `--tag`.
+    #[command(hide = true)]
+    Views {
+        #[arg(long, value_name = "文件")]
+        db: PathBuf,
+        #[arg(long, default_value = "1m")]
+        tag: String,
     },
     /// Connects as whoever runs it, asks for the summaries and one case,
     /// then prints every message the connection receives, decoded, one a
@@ -145,6 +155,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.mode {
         Some(Mode::CommitLoop { count, db, socket }) => helpers::commit_loop(count, db, socket),
         Some(Mode::Load { db }) => helpers::load_once(&db),
+        Some(Mode::Views { db, tag }) => {
+            let mut figures = measure::Figures::new();
+            let socket =
+                std::env::temp_dir().join(format!("desk-views-{}.sock", std::process::id()));
+            views::measure(&db, &socket, &tag, &mut figures)?;
+            println!("{}", serde_json::to_string_pretty(&figures)?);
+            Ok(())
+        }
         Some(Mode::Probe {
             socket,
             case,

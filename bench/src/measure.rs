@@ -89,7 +89,7 @@ fn commits(local: &Local, caller: &Caller, samples: usize) -> anyhow::Result<Vec
 
 /// Groups of figures `--only` can pick.
 const GROUPS: &[&str] = &[
-    "load", "commit", "search", "report", "served", "screen", "ledger", "suggest",
+    "load", "commit", "search", "report", "served", "screen", "ledger", "suggest", "views",
 ];
 /// Finer picks inside the ledger group.
 const LEDGER_PICKS: &[&str] = &["xlsx", "csv", "export", "import"];
@@ -241,7 +241,8 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
     for (n, tag) in sizes {
         let needed = per_size
             || (*tag == "10k" && plan.wants("served"))
-            || (*tag == big && (plan.wants("screen") || plan.wants("ledger")));
+            || (*tag == big
+                && (plan.wants("screen") || plan.wants("ledger") || plan.wants("views")));
         if !needed {
             continue;
         }
@@ -286,6 +287,11 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
             &mut figures,
         )?;
     }
+    if plan.wants("views") {
+        progress(&format!("经服务端的视图测 50 个连接（{big}）…"));
+        let db = dir.join(format!("bench-{big}.redb"));
+        crate::views::measure(&db, &dir.join("views.sock"), big, &mut figures)?;
+    }
     if plan.wants("screen") {
         progress(&format!("在伪终端里驱动值班台（{big}）…"));
         let db = dir.join(format!("bench-{big}.redb"));
@@ -310,12 +316,23 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
 }
 
 /// A `desk serve` child for the duration of a measurement.
-struct ServerProc(std::process::Child);
+pub(crate) struct ServerProc(pub(crate) std::process::Child);
 
 impl ServerProc {
-    fn start(db: &Path, socket: &Path) -> anyhow::Result<ServerProc> {
+    pub(crate) fn start(db: &Path, socket: &Path) -> anyhow::Result<ServerProc> {
+        ServerProc::start_with(db, socket, &[])
+    }
+
+    /// With extra `desk serve` options (the 50 connections of one account
+    /// need `--max-per-user`).
+    pub(crate) fn start_with(
+        db: &Path,
+        socket: &Path,
+        args: &[&str],
+    ) -> anyhow::Result<ServerProc> {
         let child = std::process::Command::new(desk_exe()?)
             .arg("serve")
+            .args(args)
             .arg("--db")
             .arg(db)
             .arg("--socket")
@@ -334,7 +351,18 @@ impl ServerProc {
 }
 
 impl Drop for ServerProc {
+    /// Stopped as a service is (SIGTERM): the server closes its file
+    /// cleanly, so the next start measured needs no recovery.
     fn drop(&mut self) {
+        use nix::sys::signal::{kill, Signal};
+        use nix::unistd::Pid;
+        let _ = kill(Pid::from_raw(self.0.id() as i32), Signal::SIGTERM);
+        for _ in 0..300 {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

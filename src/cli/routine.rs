@@ -11,11 +11,14 @@ use serde_json::{json, Value};
 use super::{date, dates, today, Printed};
 use crate::desk::api::{unexpected, Desk, DeskExt, Request, Response};
 use crate::desk::clock;
+use crate::desk::local::MAX_WINDOW;
+use crate::desk::views::{ViewQuery, Window};
 use crate::domain::lists::{Channel, RollcallKind};
 use crate::domain::period::{parse_factor, SensitivePeriod};
 use crate::domain::reports::{Figures, Kind, Report, Spec};
-use crate::domain::risk::{rank, score, RiskContext};
+use crate::domain::risk::Score;
 use crate::domain::rollcall::{sheet_text, NewRollcall};
+use crate::domain::screens::Screen;
 use crate::domain::text::parse_time;
 use crate::print::table;
 
@@ -411,14 +414,35 @@ fn reasons_text(reasons: &[(String, i32)]) -> String {
 /// apart: the queue the TUI shows.
 pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
     let setup = desk.risk_setup()?;
-    let (_, items) = desk.summaries()?;
-    let ctx = RiskContext::new(&items, setup.today, &setup.weights, setup.sensitive());
-    let ranked = rank(&items, &ctx);
+    // Ranked on the server's read model, a window at a time.
+    let mut listed = Vec::new();
+    let mut total = 0;
+    while listed.len() < limit {
+        let w: Window = desk.ask(Request::View {
+            query: ViewQuery {
+                screen: Screen::Queue,
+                search: String::new(),
+            },
+            from: listed.len() as u32,
+            limit: (limit - listed.len()).min(MAX_WINDOW as usize) as u32,
+            watch: None,
+        })?;
+        total = w.total;
+        if w.rows.is_empty() {
+            break;
+        }
+        listed.extend(w.rows);
+    }
     let mut rows = Vec::new();
     let mut json = Vec::new();
-    for (i, _) in ranked.iter().take(limit) {
-        let s = &items[*i];
-        let sc = score(s, &ctx);
+    for row in &listed {
+        let s = &row.case;
+        let sc = Score {
+            total: row.danger,
+            lateness: row.lateness,
+            reasons: row.reasons.clone(),
+            late_reasons: row.late_reasons.clone(),
+        };
         rows.push(vec![
             sc.total.to_string(),
             s.id.clone(),
@@ -457,7 +481,7 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
         ],
         &rows,
     ));
-    text.push_str(&format!("在办 {} 件，列出前 {}", ranked.len(), rows.len()));
+    text.push_str(&format!("在办 {total} 件，列出前 {}", rows.len()));
     Ok(Printed::new(Value::Array(json), text))
 }
 

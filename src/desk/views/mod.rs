@@ -30,8 +30,10 @@ pub struct Row {
     pub case: Summary,
     pub danger: i32,
     pub lateness: i32,
-    /// Danger's reasons, largest first, then lateness's.
+    /// Danger's reasons, largest first.
     pub reasons: Vec<(String, i32)>,
+    /// Lateness's reasons (逾期3天, 2天内到期).
+    pub late_reasons: Vec<(String, i32)>,
 }
 
 /// A window of a view: `rows` stand at positions `from..from + rows.len()`

@@ -251,13 +251,12 @@ impl ReadModel {
         let mut case = self.cases[i].clone();
         links.summary(&mut case);
         let sc = score(&case, &self.ctx);
-        let mut reasons = sc.reasons;
-        reasons.extend(sc.late_reasons);
         Row {
             case,
             danger: self.ranks[i].danger,
             lateness: self.ranks[i].lateness,
-            reasons,
+            reasons: sc.reasons,
+            late_reasons: sc.late_reasons,
         }
     }
 
