@@ -595,6 +595,25 @@ pub(crate) fn sees_contacts(me: &Officer, own: bool) -> bool {
 pub const MAX_WINDOW: u32 = 500;
 
 impl Local {
+    /// Runs `f` over every case summary: the server's read model when it
+    /// is built (one decoded copy for views, reports and scope), else the
+    /// reports' own copy refreshed from the store.
+    pub(crate) fn with_summaries<R>(
+        &self,
+        f: impl FnOnce(&[crate::domain::summary::Summary]) -> R,
+    ) -> Result<R, DeskError> {
+        let mut f = Some(f);
+        if let Some(r) = self
+            .views
+            .read_if_built(|m| f.take().map(|f| f(m.cases())))
+            .flatten()
+        {
+            return Ok(r);
+        }
+        let f = f.take().expect("not run above");
+        Ok(self.report_summaries.with(self.store(), f)?)
+    }
+
     /// The ranking inputs in force now.
     pub fn view_inputs(&self, now: Time) -> Result<super::views::Inputs, DeskError> {
         let setup = self.risk_setup(now.date_naive())?;

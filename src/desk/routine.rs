@@ -361,7 +361,7 @@ pub(crate) fn report(
         ..spec.clone()
     };
     let escalation = local.escalation()?;
-    let report = local.report_summaries.with(local.store(), |summaries| {
+    let report = local.with_summaries(|summaries| {
         reports::build(
             &spec,
             &Data {
