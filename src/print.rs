@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::desk::api::LogEntry;
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::{Names, Officer};
 use crate::domain::person::KeyPerson;
 use crate::domain::summary::Summary;
 use crate::domain::text::{clean_line, clean_text};
-use crate::store::audit::AuditEvent;
 
 pub fn time(t: &Time) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
@@ -238,7 +238,7 @@ pub fn officers_table(items: &[Officer]) -> String {
     )
 }
 
-pub fn audit_lines(events: &[AuditEvent]) -> String {
+pub fn audit_lines(events: &[LogEntry]) -> String {
     let mut out = String::new();
     for e in events {
         out.push_str(&format!(

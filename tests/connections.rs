@@ -226,7 +226,7 @@ fn a_registration_whose_reply_was_lost_is_retried_into_one_case() {
     // The audit log has one registration, not two.
     let mut r = Remote::connect(&s.socket(), false).unwrap();
     let events: Vec<_> = r
-        .ask::<Vec<duty_desk::store::audit::AuditEvent>>(Request::Audit { since: None })
+        .ask::<Vec<duty_desk::desk::api::LogEntry>>(Request::Audit { since: None })
         .unwrap()
         .into_iter()
         .filter(|e| e.action == "登记")

@@ -5,6 +5,7 @@
 mod common;
 
 use common::fixture;
+use duty_desk::desk::api::LogEntry;
 use duty_desk::desk::api::{RegisterCounts, Request, Response, RulesEdit};
 use duty_desk::desk::ops::{self, CaseOp, PersonOp};
 use duty_desk::desk::DeskError;
@@ -15,7 +16,6 @@ use duty_desk::domain::lists::{
 use duty_desk::domain::person::{KeyPerson, NewPerson};
 use duty_desk::domain::record::{target_ids, Read};
 use duty_desk::domain::reports::{Figures, Kind, Spec};
-use duty_desk::store::audit::AuditEvent;
 
 fn in_days(n: u64) -> chrono::NaiveDate {
     duty_desk::desk::clock::now().date_naive() + chrono::Days::new(n)
@@ -75,7 +75,7 @@ fn show(
     }
 }
 
-fn events(f: &common::Fixture) -> Vec<AuditEvent> {
+fn events(f: &common::Fixture) -> Vec<LogEntry> {
     match f.call("admin1", Request::Audit { since: None }).unwrap() {
         Response::Audit(e) => e,
         other => panic!("{other:?}"),
@@ -215,7 +215,7 @@ fn out_of_scope_only_with_a_reason_recorded_and_marked() {
     );
     let p = show(&f, "tj1", &p2, Some("当事人来电称其扬言报复，核实身份")).unwrap();
     assert_eq!(p.name, "乙某");
-    let glass: Vec<AuditEvent> = events(&f)
+    let glass: Vec<LogEntry> = events(&f)
         .into_iter()
         .filter(|e| e.action == Read::BreakGlass.action())
         .collect();

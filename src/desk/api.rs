@@ -15,14 +15,14 @@ use crate::domain::officer::Officer;
 use crate::domain::period::SensitivePeriod;
 use crate::domain::person::{KeyPerson, NewPerson};
 use crate::domain::person_rules::PersonRules;
+use crate::domain::record::Touched;
 use crate::domain::reports::{PersonCounts, Report, Spec};
 use crate::domain::risk::RiskWeights;
 use crate::domain::rollcall::{NewRollcall, RollcallSettings, RollcallSheet};
 use crate::domain::settings::Settings;
 use crate::domain::summary::Summary;
 use crate::domain::DomainError;
-use crate::store::audit::AuditEvent;
-use crate::store::{StoreError, Touched};
+use crate::store::StoreError;
 
 /// A change to a dispute names the revision the officer saw (`seen`), so a
 /// change made meanwhile by someone else is refused instead of overwritten.
@@ -443,7 +443,7 @@ pub enum Response {
     Person(Box<KeyPerson>),
     Officers(Vec<Officer>),
     Lists(Lists),
-    Audit(Vec<AuditEvent>),
+    Audit(Vec<LogEntry>),
     Check(CheckResult),
     /// A backup written: where, and its size.
     BackedUp {
@@ -467,6 +467,38 @@ pub enum Response {
     Swept(Swept),
     PersonCounts(RegisterCounts),
     PersonRules(Box<PersonRules>),
+}
+
+/// One entry of the operation log as an officer reads it (`desk log`): who
+/// did what to which record, when. The chain's hashes and what each
+/// transaction wrote stay in the store, for `desk check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub at: crate::domain::dispute::Time,
+    /// Login of the officer who acted.
+    pub actor: String,
+    /// What was done (登记, 交办, 查阅重点人员 …).
+    pub action: String,
+    /// The record acted on: a 编号, a person id, a login, or empty.
+    pub target: String,
+    pub detail: String,
+    /// The database revision the change produced.
+    pub revision: u64,
+}
+
+impl From<crate::store::audit::AuditEvent> for LogEntry {
+    fn from(e: crate::store::audit::AuditEvent) -> LogEntry {
+        LogEntry {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+            revision: e.revision,
+        }
+    }
 }
 
 /// An undoable (or undone) change, as the officer is told about it.
@@ -572,7 +604,7 @@ replies! {
     RiskSetup => RiskSetup(box),
     Report => Report(box),
     RollcallSheet => Rollcall(box),
-    Vec<AuditEvent> => Audit,
+    Vec<LogEntry> => Audit,
     Vec<SensitivePeriod> => Periods,
     CheckResult => Check,
     Option<UndoInfo> => Undoable,

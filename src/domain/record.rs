@@ -13,6 +13,13 @@ pub enum RecordKind {
     List,
 }
 
+/// A record a committed change touched, as change notices name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Touched {
+    pub kind: RecordKind,
+    pub id: String,
+}
+
 const DISPUTE_PREFIX: &str = "MD-";
 const PERSON_PREFIX: &str = "RY-";
 

@@ -35,7 +35,6 @@ use serde::Serialize;
 
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::person::KeyPerson;
-use crate::domain::record::RecordKind;
 use crate::domain::DomainError;
 
 pub use backup::{backup_dir, backup_name};
@@ -81,12 +80,7 @@ impl From<std::io::Error> for StoreError {
 /// Takes a commit's revision and the summaries it wrote (None: removed).
 pub type SummaryObserver = Box<dyn Fn(u64, &[(String, Option<Vec<u8>>)]) + Send + Sync>;
 
-/// What a committed change touched, for change notices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Touched {
-    pub kind: RecordKind,
-    pub id: String,
-}
+pub use crate::domain::record::Touched;
 
 /// The state a record had before an officer's last change, kept so that
 /// change can be undone (a compensating change; the audit log keeps both).
