@@ -26,6 +26,26 @@ struct Item {
     /// For each char of the names part, how many chars it became in `full`
     /// (a joiner none).
     full_lens: Box<[u8]>,
+    /// Which chars occur anywhere in the item (`char_mask`): a query with a
+    /// char the item lacks cannot match, and is turned away with one AND
+    /// instead of three string searches and a fuzzy match.
+    mask: u128,
+}
+
+/// A bit for each char: one per ASCII letter and digit, one for any other
+/// ASCII char, the other 91 shared by hash among the rest (Chinese).
+fn char_bit(c: char) -> u128 {
+    let bit = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + (c as u32 - '0' as u32),
+        _ if c.is_ascii() => 36,
+        _ => 37 + (c as u32).wrapping_mul(2_654_435_761) % 91,
+    };
+    1u128 << bit
+}
+
+fn char_mask(text: &str) -> u128 {
+    text.chars().fold(0, |m, c| m | char_bit(c))
 }
 
 fn build(doc: &Doc) -> Item {
@@ -52,7 +72,9 @@ fn build(doc: &Doc) -> Item {
         }
     }
     let text = format!("{names} {}", doc.rest.to_lowercase());
+    let mask = char_mask(&text) | char_mask(&initials) | char_mask(&full);
     Item {
+        mask,
         text: text.into_boxed_str(),
         initials: initials.into_boxed_str(),
         full: full.into_boxed_str(),
@@ -147,7 +169,13 @@ impl Index {
     /// Chinese, 编号 and other text match fuzzily; pinyin (full or initials)
     /// must match as a run, or `zhaozhuang` would find every name with a z,
     /// an h and an a somewhere. Pinyin runs rank above fuzzy text matches.
-    fn score(&self, item: &Item, q: &str) -> Option<i64> {
+    ///
+    /// `q_mask` is the query's `char_mask`, worked out once for all items.
+    fn scored(&self, item: &Item, q: &str, q_mask: u128) -> Option<i64> {
+        // Every way of matching needs each of the query's chars somewhere.
+        if item.mask & q_mask != q_mask {
+            return None;
+        }
         let pinyin = pinyin_run(item, q).map(|(_, start, _)| PINYIN_BASE - start as i64);
         // Latin letters and digits are pinyin or 编号: a run, never scattered.
         let text = if q.is_ascii() {
@@ -182,12 +210,13 @@ impl Index {
         if q.is_empty() {
             return scope.to_vec();
         }
+        let q_mask = char_mask(&q);
         let matches = |part: &[usize]| -> Vec<(i64, usize)> {
             part.iter()
                 .filter_map(|&i| {
                     self.items
                         .get(i)
-                        .and_then(|item| self.score(item, &q))
+                        .and_then(|item| self.scored(item, &q, q_mask))
                         .map(|s| (s, i))
                 })
                 .collect()
@@ -207,6 +236,57 @@ impl Index {
         // Stable: equal scores keep the list's own order.
         hits.sort_by_key(|h| std::cmp::Reverse(h.0));
         hits.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The first `keep` of what `search` would list, and how many match in
+    /// all: a window needs only its rows ordered, not every match (at 10⁶
+    /// cases, sorting half a million hits is most of a keystroke).
+    pub fn search_top(&self, query: &str, scope: &[usize], keep: usize) -> (Vec<usize>, usize) {
+        let q: String = query
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if q.is_empty() {
+            return (scope[..keep.min(scope.len())].to_vec(), scope.len());
+        }
+        // (score, place in the list, doc): the place breaks ties as `search` does.
+        let q_mask = char_mask(&q);
+        let matches = |part: &[usize], base: usize| -> Vec<(i64, usize, usize)> {
+            part.iter()
+                .enumerate()
+                .filter_map(|(at, &i)| {
+                    self.items
+                        .get(i)
+                        .and_then(|item| self.scored(item, &q, q_mask))
+                        .map(|s| (s, base + at, i))
+                })
+                .collect()
+        };
+        let mut hits = if scope.len() < 20_000 {
+            matches(scope, 0)
+        } else {
+            let half = scope.len() / 2;
+            let (a, b) = scope.split_at(half);
+            std::thread::scope(|sc| {
+                let back = sc.spawn(|| matches(b, half));
+                let mut front = matches(a, 0);
+                front.extend(back.join().unwrap_or_default());
+                front
+            })
+        };
+        let total = hits.len();
+        let key = |h: &(i64, usize, usize)| (std::cmp::Reverse(h.0), h.1);
+        if keep < hits.len() {
+            if keep == 0 {
+                return (Vec::new(), total);
+            }
+            hits.select_nth_unstable_by_key(keep - 1, key);
+            hits.truncate(keep);
+        }
+        hits.sort_unstable_by_key(key);
+        (hits.into_iter().map(|h| h.2).collect(), total)
     }
 
     /// Char indices of the doc's `names + ' ' + rest` that the query matched.

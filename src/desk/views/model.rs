@@ -211,13 +211,18 @@ impl ReadModel {
     }
 
     /// Rows `from..from + limit` of what `q` lists, as `links` may see them:
-    /// a plain list is sliced where it stands, a search runs over it.
+    /// a plain list is sliced where it stands, a search orders only the
+    /// matches up to the window's end.
     pub fn window_for(&self, q: &ViewQuery, from: u32, limit: u32, links: &Links) -> Window {
+        let list = &self.lists[q.screen.index()];
         if q.search.trim().is_empty() {
-            self.window(&self.lists[q.screen.index()], from, limit, links)
-        } else {
-            self.window(&self.listing(q), from, limit, links)
+            return self.window(list, from, limit, links);
         }
+        let end = (from as usize).saturating_add(limit as usize);
+        let (top, total) = self.index.search_top(&q.search, list, end);
+        let mut w = self.window(&top, from, limit, links);
+        w.total = total as u32;
+        w
     }
 
     /// Whether a search over `q` may have changed because of these cases.
@@ -408,6 +413,19 @@ mod tests {
         let w = m.window(&listing, 0, 10, &Links::All);
         assert_eq!(w.rows[0].case.person_ids, vec!["RY-000001".to_string()]);
         assert_eq!((w.state, w.total), (9, listing.len() as u32));
+        // A window of a search orders only its own rows, as the full list would.
+        for text in ["甲1", "jia", "东", "zs", "MD-2026-00003"] {
+            for (from, limit) in [(0, 5), (3, 4), (0, 500)] {
+                let q = ViewQuery {
+                    screen: Screen::All,
+                    search: text.into(),
+                };
+                let listing = m.listing(&q);
+                let w = m.window_for(&q, from, limit, &Links::All);
+                let want = m.window(&listing, from, limit, &Links::All);
+                assert_eq!(w, want, "{text} {from} {limit}");
+            }
+        }
         // Past the end: empty rows, the total still told.
         let all = m.listing(&ViewQuery {
             screen: Screen::All,
