@@ -116,7 +116,7 @@ impl Shared {
             .filter(|t| t.kind == crate::domain::record::RecordKind::Dispute)
             .map(|t| t.id.clone())
             .collect();
-        self.push_views(&cases);
+        self.push_views(Some(&cases));
     }
 
     /// Sets (or with None, drops) what connection `conn` has open, and tells

@@ -100,6 +100,13 @@ impl Shared {
             total: window.total,
             shown: shown_of(window),
         });
+        drop(subs);
+        // A commit between the window and its watch was not pushed to it:
+        // caught up now, or the desk would wait for the next commit.
+        let now = self.local.views.read_if_built(|m| m.revision());
+        if now.is_some_and(|r| r > window.state) {
+            self.push_views(None);
+        }
         Ok(())
     }
 
@@ -111,8 +118,9 @@ impl Shared {
     }
 
     /// After a commit: each watched window worked out again on the one
-    /// model, and its changes pushed to the desk that holds it.
-    pub(super) fn push_views(&self, touched: &[String]) {
+    /// model, and its changes pushed to the desk that holds it. `touched`:
+    /// the cases the commit wrote (None: look at every window again).
+    pub(super) fn push_views(&self, touched: Option<&[String]>) {
         let revision = self.local.store().revision().unwrap_or(0);
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
         // Links first: working them out reads the model too.
@@ -126,7 +134,7 @@ impl Shared {
                 };
                 let mut deltas = Vec::new();
                 for w in &mut s.watches {
-                    if !m.may_touch(&w.query, touched) {
+                    if touched.is_some_and(|ids| !m.may_touch(&w.query, ids)) {
                         continue;
                     }
                     let new = m.window_for(&w.query, w.from, w.limit, &links);
