@@ -167,6 +167,8 @@ impl Views {
         let cases = crate::store::decode_summary_blob(&blob, count)?;
         drop(blob);
         let mut model = ReadModel::build(revision, cases, inputs);
+        // The server searches at every keystroke: built before the first.
+        model.index();
         let mut pending = self.lock_pending();
         for c in pending.take().unwrap_or_default() {
             if c.revision > model.revision() {

@@ -39,14 +39,15 @@ pub struct ReadModel {
     ctx: RiskContext,
     /// Cases by (village, party) key: who is re-ranked when a party recurs.
     parties: HashMap<u64, Vec<usize>>,
-    index: Index,
+    /// Built at the first search (`index`): a one-off command that only
+    /// lists need not pay for the pinyin of every case.
+    search: std::sync::OnceLock<Index>,
     /// Each screen's cases (indexes into `cases`), in its order.
     lists: [Vec<usize>; Screen::ALL.len()],
 }
 
 impl ReadModel {
     pub fn build(revision: u64, cases: Vec<Summary>, inputs: Inputs) -> ReadModel {
-        let index = Index::new(cases.iter().map(case_doc).collect());
         let by_id = cases
             .iter()
             .enumerate()
@@ -67,7 +68,7 @@ impl ReadModel {
             ranks: Vec::new(),
             ctx,
             parties,
-            index,
+            search: std::sync::OnceLock::new(),
             lists: Default::default(),
         };
         m.rank_all();
@@ -138,7 +139,11 @@ impl ReadModel {
                 }
             }
             let ids = removed.to_vec();
+            let searched = self.search.get().is_some();
             *self = ReadModel::build(revision, cases, self.inputs.clone());
+            if searched {
+                self.index();
+            }
             return ids;
         }
         // Every case whose rank may move: the changed and their parties'.
@@ -181,7 +186,9 @@ impl ReadModel {
             for k in party_keys(&s) {
                 self.parties.entry(k).or_default().push(slot);
             }
-            self.index.set(slot, &case_doc(&s));
+            if let Some(index) = self.search.get_mut() {
+                index.set(slot, &case_doc(&s));
+            }
         }
         for &i in &affected {
             self.ranks[i] = rank_of(&self.cases[i], &self.ctx);
@@ -201,13 +208,19 @@ impl ReadModel {
         affected.iter().map(|&i| self.cases[i].id.clone()).collect()
     }
 
+    /// The search index, built the first time it is wanted.
+    pub fn index(&self) -> &Index {
+        self.search
+            .get_or_init(|| Index::new(self.cases.iter().map(case_doc).collect()))
+    }
+
     /// The whole ordered list a query names (indexes into the cases).
     pub fn listing(&self, q: &ViewQuery) -> Vec<usize> {
         let list = &self.lists[q.screen.index()];
         if q.search.trim().is_empty() {
             return list.clone();
         }
-        self.index.search(&q.search, Some(list))
+        self.index().search(&q.search, Some(list))
     }
 
     /// Rows `from..from + limit` of what `q` lists, as `links` may see them:
@@ -219,7 +232,7 @@ impl ReadModel {
             return self.window(list, from, limit, links);
         }
         let end = (from as usize).saturating_add(limit as usize);
-        let (top, total) = self.index.search_top(&q.search, list, end);
+        let (top, total) = self.index().search_top(&q.search, list, end);
         let mut w = self.window(&top, from, limit, links);
         w.total = total as u32;
         w
@@ -231,7 +244,7 @@ impl ReadModel {
             || ids.iter().any(|id| {
                 self.by_id
                     .get(id)
-                    .is_some_and(|&i| !self.index.search(&q.search, Some(&[i])).is_empty())
+                    .is_some_and(|&i| !self.index().search(&q.search, Some(&[i])).is_empty())
             })
     }
 
