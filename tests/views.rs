@@ -96,13 +96,19 @@ fn fifty_desks_hear_only_what_changed_in_their_own_windows() {
     for k in 0..DESKS {
         me.create(register(&name(k), Vec::new())).unwrap();
     }
-    // Each desk: the top of 风险队列, and a search for its own party.
+    // Each desk: the top of 风险队列, a search for its own party, and the
+    // 预警 strip (empty so far).
+    let alerts = || ViewQuery {
+        screen: Screen::Alerts,
+        search: String::new(),
+    };
     let mut desks: Vec<(Remote, Window, Window)> = (0..DESKS)
         .map(|k| {
             let mut r = Remote::connect(&s.socket(), true).unwrap();
             let top = view(&mut r, queue(), 10, Some(0));
             let own = view(&mut r, search(k), 20, Some(1));
             assert_eq!(own.total, 1, "{}", name(k));
+            assert_eq!(view(&mut r, alerts(), 5, Some(2)).total, 0);
             (r, top, own)
         })
         .collect();
@@ -163,6 +169,13 @@ fn fifty_desks_hear_only_what_changed_in_their_own_windows() {
         d.apply(top, 10);
         assert_eq!(top.rows[0].case.id, threat);
         assert_eq!(top.rows.len(), 10);
+        // And its 预警 strip now holds the threat.
+        let strip = deltas
+            .iter()
+            .find(|d| d.slot == 2)
+            .unwrap_or_else(|| panic!("desk {k}: no alert pushed: {deltas:?}"));
+        assert_eq!(strip.total, 1);
+        assert_eq!(strip.added[0].1.case.id, threat);
     }
     // What the desk holds is what it would be sent afresh.
     let (r, top, _) = &mut desks[7];

@@ -25,15 +25,19 @@ pub enum Screen {
     FollowUps,
     /// 全部: every case, in 编号 order (what a 全部 search looks through).
     All,
+    /// The 预警 strip: cases whose alert nobody has acknowledged, the
+    /// newest sign first.
+    Alerts,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Inbox,
         Screen::Queue,
         Screen::Supervision,
         Screen::FollowUps,
         Screen::All,
+        Screen::Alerts,
     ];
 
     pub fn index(self) -> usize {
@@ -43,6 +47,7 @@ impl Screen {
             Screen::Supervision => 2,
             Screen::FollowUps => 3,
             Screen::All => 4,
+            Screen::Alerts => 5,
         }
     }
 
@@ -62,6 +67,7 @@ impl Screen {
             }
             Screen::FollowUps => s.next_follow_up.is_some_and(|f| f <= today + Days::new(7)),
             Screen::All => true,
+            Screen::Alerts => s.alert,
         }
     }
 
@@ -92,6 +98,7 @@ impl Screen {
                 .cmp(&b.next_follow_up)
                 .then(a.id.cmp(&b.id)),
             Screen::All => a.id.cmp(&b.id),
+            Screen::Alerts => (b.signal_on, b.id.as_str()).cmp(&(a.signal_on, a.id.as_str())),
         }
     }
 }

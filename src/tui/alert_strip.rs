@@ -10,6 +10,7 @@ use ratatui::Frame;
 
 use super::app::App;
 use crate::domain::lists::Role;
+use crate::domain::screens::Screen;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 
@@ -21,13 +22,16 @@ impl App {
             .is_some_and(|o| matches!(o.role, Role::DutyOfficer | Role::Leader | Role::Admin))
     }
 
-    /// The cases with an open alert, newest sign first.
+    /// The cases with an open alert, newest sign first (`Screen::Alerts`).
     pub fn open_alerts(&self) -> Vec<usize> {
         let s = &self.data.summaries;
-        let mut open: Vec<usize> = (0..s.len()).filter(|&i| s[i].alert).collect();
-        open.sort_by(|&a, &b| {
-            (s[b].signal_on, s[b].id.as_str()).cmp(&(s[a].signal_on, s[a].id.as_str()))
-        });
+        let (today, t) = (self.today(), self.thresholds());
+        let alerts = Screen::Alerts;
+        let mut open: Vec<usize> = (0..s.len())
+            .filter(|&i| alerts.holds(&s[i], today))
+            .collect();
+        let rank = crate::domain::risk::Rank::default();
+        open.sort_by(|&a, &b| alerts.cmp((&s[a], rank), (&s[b], rank), today, &t));
         open
     }
 
