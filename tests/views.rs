@@ -230,3 +230,52 @@ fn a_reconnected_desk_asks_for_its_window_again_not_for_every_case() {
         .unwrap_err();
     assert!(err.to_string().contains("不接收推送"), "{err}");
 }
+
+#[test]
+fn my_work_comes_from_the_server_with_its_counts() {
+    use duty_desk::desk::views::MyWork;
+    use duty_desk::domain::mine::{my_work, Group};
+    let f = common::fixture();
+    for (party, flags) in [
+        ("甲某", vec![]),
+        ("乙某", vec![WarningFlag::ALL[1]]),
+        ("丙某", vec![]),
+    ] {
+        let Response::Created(_) = f.call("zb1", register(party, flags)).unwrap() else {
+            panic!()
+        };
+    }
+    let Response::Mine(mine) = f.call("zb1", Request::Mine { from: 0, limit: 10 }).unwrap() else {
+        panic!()
+    };
+    let mine: MyWork = *mine;
+    let counts: Vec<(Group, u32)> = mine.groups.clone();
+    assert!(counts.contains(&(Group::Unassigned, 3)), "{counts:?}");
+    assert!(counts.contains(&(Group::Alerts, 1)), "{counts:?}");
+    // The same as the desk works out from every summary.
+    let Response::SummaryBlob { count, blob, .. } = f.call("zb1", Request::Summaries).unwrap()
+    else {
+        panic!()
+    };
+    let all = duty_desk::store::decode_summary_blob(&blob, count).unwrap();
+    let today = duty_desk::desk::clock::now().date_naive();
+    let local = my_work(
+        duty_desk::domain::lists::Role::DutyOfficer,
+        "zb1",
+        &all,
+        today,
+        &Default::default(),
+    );
+    let ids: Vec<&str> = local
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|&i| all[i].id.as_str()))
+        .collect();
+    let got: Vec<&str> = mine
+        .window
+        .rows
+        .iter()
+        .map(|r| r.case.id.as_str())
+        .collect();
+    assert_eq!(got, ids);
+    assert_eq!(mine.window.total as usize, ids.len());
+}

@@ -47,6 +47,11 @@ pub enum Request {
         limit: u32,
         watch: Option<u8>,
     },
+    /// 我的 for the caller: the section counts and a window of its rows.
+    Mine {
+        from: u32,
+        limit: u32,
+    },
     /// Stops the pushes for one watched window.
     Unwatch {
         slot: u8,
@@ -241,6 +246,7 @@ impl Request {
                 | Request::Looking { .. }
                 | Request::Summaries
                 | Request::View { .. }
+                | Request::Mine { .. }
                 | Request::Unwatch { .. }
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -281,6 +287,7 @@ impl Request {
             | Request::Looking { .. }
             | Request::Summaries
             | Request::View { .. }
+            | Request::Mine { .. }
             | Request::Unwatch { .. }
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }
@@ -439,6 +446,7 @@ pub enum Response {
     },
     Dispute(Box<Dispute>),
     Window(Box<crate::desk::views::Window>),
+    Mine(Box<crate::desk::views::MyWork>),
     Persons(Vec<KeyPerson>),
     Person(Box<KeyPerson>),
     Officers(Vec<Officer>),
@@ -594,6 +602,7 @@ macro_rules! replies {
 replies! {
     Dispute => Dispute(box),
     crate::desk::views::Window => Window(box),
+    crate::desk::views::MyWork => Mine(box),
     KeyPerson => Person(box),
     Vec<KeyPerson> => Persons,
     RegisterCounts => PersonCounts,

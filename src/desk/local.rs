@@ -140,6 +140,7 @@ impl Local {
                 limit,
                 watch: _,
             } => self.view(&me, &query, from, limit, now),
+            Request::Mine { from, limit } => self.mine(&me, from, limit, now),
             // Watches are the server's, per connection.
             Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {
@@ -622,6 +623,32 @@ impl Local {
         })
     }
 
+    /// Runs `f` over the read model: the server's, or one built here for a
+    /// process without a server.
+    fn with_model<R>(
+        &self,
+        now: Time,
+        f: impl FnOnce(&super::views::ReadModel) -> R,
+    ) -> Result<R, DeskError> {
+        let inputs = self.view_inputs(now)?;
+        self.views.set_inputs(inputs.clone());
+        let mut f = Some(f);
+        if let Some(r) = self.views.read(|m| f.take().map(|f| f(m))).flatten() {
+            return Ok(r);
+        }
+        let (revision, count, blob) = self.store.current_summary_blob()?;
+        let cases = crate::store::decode_summary_blob(&blob, count)?;
+        let f = f.take().expect("not run above");
+        Ok(f(&super::views::ReadModel::build(revision, cases, inputs)))
+    }
+
+    /// 我的 for `me`, from the read model.
+    fn mine(&self, me: &Officer, from: u32, limit: u32, now: Time) -> Result<Reply, DeskError> {
+        let links = super::need_to_know::Links::of(self, me)?;
+        let mine = self.with_model(now, |m| m.my_work(me, from, limit.min(MAX_WINDOW), &links))?;
+        Ok(Reply::plain(Response::Mine(Box::new(mine))))
+    }
+
     /// A window of a view for `me`, from the read model (built here for a
     /// process without a server).
     fn view(
@@ -633,18 +660,8 @@ impl Local {
         now: Time,
     ) -> Result<Reply, DeskError> {
         let limit = limit.min(MAX_WINDOW);
-        let inputs = self.view_inputs(now)?;
         let links = super::need_to_know::Links::of(self, me)?;
-        let window = |m: &super::views::ReadModel| m.window_for(query, from, limit, &links);
-        self.views.set_inputs(inputs.clone());
-        let window = match self.views.read(window) {
-            Some(w) => w,
-            None => {
-                let (revision, count, blob) = self.store.current_summary_blob()?;
-                let cases = crate::store::decode_summary_blob(&blob, count)?;
-                window(&super::views::ReadModel::build(revision, cases, inputs))
-            }
-        };
+        let window = self.with_model(now, |m| m.window_for(query, from, limit, &links))?;
         Ok(Reply::plain(Response::Window(Box::new(window))))
     }
 }

@@ -10,7 +10,7 @@ use super::summary::Summary;
 use super::workflow::Status;
 
 /// One section of 我的.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Group {
     /// 责任人: assigned or transferred to them, not yet 签收.
     ToAccept,

@@ -46,6 +46,14 @@ pub struct Window {
     pub rows: Vec<Row>,
 }
 
+/// 我的 for one officer: how many rows each section holds, in order, and
+/// a window of the sections' rows one after another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyWork {
+    pub groups: Vec<(crate::domain::mine::Group, u32)>,
+    pub window: Window,
+}
+
 /// What changed in a watched window since the desk's last state: remove
 /// `removed`, then put each of `added` at its position (ascending), and the
 /// window is the server's again. A changed row is removed and added.

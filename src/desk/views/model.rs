@@ -8,9 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::{case_doc, Row, ViewQuery, Window};
+use super::{case_doc, MyWork, Row, ViewQuery, Window};
 use crate::desk::need_to_know::Links;
 use crate::domain::escalation::Thresholds;
+use crate::domain::mine::my_work;
+use crate::domain::officer::Officer;
 use crate::domain::risk::{party_keys, rank_of, score, Rank, RiskContext, RiskWeights};
 use crate::domain::screens::Screen;
 use crate::domain::summary::Summary;
@@ -275,6 +277,26 @@ impl ReadModel {
             lateness: self.ranks[i].lateness,
             reasons: sc.reasons,
             late_reasons: sc.late_reasons,
+        }
+    }
+
+    /// 我的 for `me`: its sections by the role, each most urgent first.
+    pub fn my_work(&self, me: &Officer, from: u32, limit: u32, links: &Links) -> MyWork {
+        let groups = my_work(
+            me.role,
+            &me.login,
+            &self.cases,
+            self.inputs.today,
+            &self.inputs.thresholds,
+        );
+        let counts = groups
+            .iter()
+            .map(|(g, rows)| (*g, rows.len() as u32))
+            .collect();
+        let rows: Vec<usize> = groups.into_iter().flat_map(|(_, rows)| rows).collect();
+        MyWork {
+            groups: counts,
+            window: self.window(&rows, from, limit, links),
         }
     }
 
