@@ -279,3 +279,66 @@ fn my_work_comes_from_the_server_with_its_counts() {
     assert_eq!(got, ids);
     assert_eq!(mine.window.total as usize, ids.len());
 }
+
+#[test]
+fn the_duplicate_check_and_the_triage_preview_are_asked_of_the_server() {
+    use duty_desk::desk::views::TriageDraft;
+    use duty_desk::domain::lists::RiskLevel;
+    let f = common::fixture();
+    let Response::Created(id) = f.call("zb1", register("甲某", vec![])).unwrap() else {
+        panic!()
+    };
+    let dup = |village: &str, party: &str| match f
+        .call(
+            "zb1",
+            Request::Duplicate {
+                village: village.into(),
+                parties: vec![party.into()],
+            },
+        )
+        .unwrap()
+    {
+        Response::Row(row) => row.map(|r| r.case.id),
+        other => panic!("{other:?}"),
+    };
+    // Same name, or the same sound typed in a hurry; not another village.
+    assert_eq!(dup("东河村", "甲某"), Some(id.clone()));
+    assert_eq!(dup("东河村", "假某"), Some(id.clone()));
+    assert_eq!(dup("西岗村", "甲某"), None);
+    assert_eq!(dup("东河村", "乙某"), None);
+
+    let preview = |draft: TriageDraft| match f
+        .call(
+            "zb1",
+            Request::Preview {
+                id: id.clone(),
+                draft,
+            },
+        )
+        .unwrap()
+    {
+        Response::Row(Some(row)) => *row,
+        other => panic!("{other:?}"),
+    };
+    let calm = preview(TriageDraft {
+        risk: Some(RiskLevel::Low),
+        tier: None,
+        flags: vec![],
+    });
+    let threat = preview(TriageDraft {
+        risk: Some(RiskLevel::High),
+        tier: None,
+        flags: vec![WarningFlag::ALL[0]],
+    });
+    assert!(
+        threat.danger > calm.danger,
+        "{} {}",
+        threat.danger,
+        calm.danger
+    );
+    assert!(
+        threat.reasons.iter().any(|(r, _)| r.contains("民转刑倾向")),
+        "{:?}",
+        threat.reasons
+    );
+}

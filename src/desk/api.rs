@@ -52,6 +52,17 @@ pub enum Request {
         from: u32,
         limit: u32,
     },
+    /// The open case a registration would duplicate: same village, a
+    /// party of the same name or pinyin (`views::same_parties`).
+    Duplicate {
+        village: String,
+        parties: Vec<String>,
+    },
+    /// The score a case would have once triaged as the form says so far.
+    Preview {
+        id: String,
+        draft: crate::desk::views::TriageDraft,
+    },
     /// Stops the pushes for one watched window.
     Unwatch {
         slot: u8,
@@ -247,6 +258,8 @@ impl Request {
                 | Request::Summaries
                 | Request::View { .. }
                 | Request::Mine { .. }
+                | Request::Duplicate { .. }
+                | Request::Preview { .. }
                 | Request::Unwatch { .. }
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -288,6 +301,8 @@ impl Request {
             | Request::Summaries
             | Request::View { .. }
             | Request::Mine { .. }
+            | Request::Duplicate { .. }
+            | Request::Preview { .. }
             | Request::Unwatch { .. }
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }
@@ -447,6 +462,8 @@ pub enum Response {
     Dispute(Box<Dispute>),
     Window(Box<crate::desk::views::Window>),
     Mine(Box<crate::desk::views::MyWork>),
+    /// A case's row (`Duplicate`, `Preview`), or None.
+    Row(Option<Box<crate::desk::views::Row>>),
     Persons(Vec<KeyPerson>),
     Person(Box<KeyPerson>),
     Officers(Vec<Officer>),

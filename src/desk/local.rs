@@ -141,6 +141,16 @@ impl Local {
                 watch: _,
             } => self.view(&me, &query, from, limit, now),
             Request::Mine { from, limit } => self.mine(&me, from, limit, now),
+            Request::Duplicate { village, parties } => {
+                let links = super::need_to_know::Links::of(self, &me)?;
+                let row = self.with_model(now, |m| m.duplicate(&village, &parties, &links))?;
+                Ok(Reply::plain(Response::Row(row.map(Box::new))))
+            }
+            Request::Preview { id, draft } => {
+                let links = super::need_to_know::Links::of(self, &me)?;
+                let row = self.with_model(now, |m| m.preview(&id, &draft, &links))?;
+                Ok(Reply::plain(Response::Row(row.map(Box::new))))
+            }
             // Watches are the server's, per connection.
             Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {

@@ -472,16 +472,15 @@ impl App {
         let Some(&i) = self.data.by_id.get(&t.id) else {
             return Vec::new();
         };
-        let mut s = self.data.summaries[i].clone();
-        s.risk = RiskLevel::parse(&form.get(Key::Risk)).ok();
-        if let Ok(tier) = Tier::parse(&form.get(Key::Tier)) {
-            s.tier = tier;
-        }
-        s.flags = split_multi(&form.get(Key::Flags))
-            .iter()
-            .filter_map(|f| WarningFlag::parse(f).ok())
-            .collect();
-        let sc = score(&s, ctx);
+        let draft = crate::desk::views::TriageDraft {
+            risk: RiskLevel::parse(&form.get(Key::Risk)).ok(),
+            tier: Tier::parse(&form.get(Key::Tier)).ok(),
+            flags: split_multi(&form.get(Key::Flags))
+                .iter()
+                .filter_map(|f| WarningFlag::parse(f).ok())
+                .collect(),
+        };
+        let sc = score(&draft.applied_to(&self.data.summaries[i]), ctx);
         let reasons: Vec<String> = sc
             .reasons
             .iter()
@@ -501,8 +500,7 @@ impl App {
         self.data
             .summaries
             .iter()
-            .filter(|s| s.village == village && s.status.is_open())
-            .find(|s| s.parties.iter().any(|p| keys.contains(&pinyin_key(p))))
+            .find(|s| crate::desk::views::same_parties(s, &village, &keys))
             .map(|s| s.id.clone())
     }
 

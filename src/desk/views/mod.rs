@@ -84,6 +84,39 @@ impl WindowDelta {
     }
 }
 
+/// The registration's duplicate rule: an open case in the same village
+/// with a party of the same name or the same pinyin (章三 / 张三 typed in a
+/// hurry). `keys` are the typed names' `pinyin_key`s.
+pub fn same_parties(s: &Summary, village: &str, keys: &[String]) -> bool {
+    s.village == village
+        && s.status.is_open()
+        && s.parties
+            .iter()
+            .any(|p| keys.contains(&crate::search::pinyin_key(p)))
+}
+
+/// A 研判 as its form holds it so far, for the live score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriageDraft {
+    pub risk: Option<crate::domain::lists::RiskLevel>,
+    /// None: the tier as the case has it.
+    pub tier: Option<crate::domain::lists::Tier>,
+    pub flags: Vec<crate::domain::lists::WarningFlag>,
+}
+
+impl TriageDraft {
+    /// The case as it would stand once triaged so.
+    pub fn applied_to(&self, s: &Summary) -> Summary {
+        let mut s = s.clone();
+        s.risk = self.risk;
+        if let Some(tier) = self.tier {
+            s.tier = tier;
+        }
+        s.flags = self.flags.clone();
+        s
+    }
+}
+
 /// How a case is searched: names (people, place, title, type) get pinyin.
 pub fn case_doc(s: &Summary) -> Doc {
     Doc {

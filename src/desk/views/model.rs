@@ -280,6 +280,37 @@ impl ReadModel {
         }
     }
 
+    /// The first open case a registration would duplicate (`same_parties`).
+    pub fn duplicate(&self, village: &str, parties: &[String], links: &Links) -> Option<Row> {
+        let keys: Vec<String> = parties
+            .iter()
+            .map(|n| crate::search::pinyin_key(n))
+            .collect();
+        if village.is_empty() || keys.is_empty() {
+            return None;
+        }
+        let i = self.lists[Screen::All.index()]
+            .iter()
+            .copied()
+            .find(|&i| super::same_parties(&self.cases[i], village, &keys))?;
+        Some(self.row(i, links))
+    }
+
+    /// The row a case would have once triaged as `draft` says.
+    pub fn preview(&self, id: &str, draft: &super::TriageDraft, links: &Links) -> Option<Row> {
+        let &i = self.by_id.get(id)?;
+        let mut case = draft.applied_to(&self.cases[i]);
+        links.summary(&mut case);
+        let sc = score(&case, &self.ctx);
+        Some(Row {
+            case,
+            danger: sc.total,
+            lateness: sc.lateness,
+            reasons: sc.reasons,
+            late_reasons: sc.late_reasons,
+        })
+    }
+
     /// 我的 for `me`: its sections by the role, each most urgent first.
     pub fn my_work(&self, me: &Officer, from: u32, limit: u32, links: &Links) -> MyWork {
         let groups = my_work(
