@@ -342,3 +342,43 @@ fn the_duplicate_check_and_the_triage_preview_are_asked_of_the_server() {
         threat.reasons
     );
 }
+
+#[test]
+fn the_assignment_hint_comes_from_the_townships_history_on_the_server() {
+    use duty_desk::desk::ops::{self, CaseOp};
+    use duty_desk::domain::lists::{RiskLevel, Tier};
+    let f = common::fixture();
+    for _ in 0..2 {
+        let id = f.register("zb1", "东河村", &["王建国"]).unwrap();
+        let triage = ops::Triage {
+            risk: RiskLevel::Medium,
+            flags: vec![],
+            tier: Some(Tier::Township),
+        };
+        f.call("zb1", triage.on(id.clone(), None)).unwrap();
+        let assign = ops::Assign {
+            leader: "ld1".into(),
+            unit: "司法所".into(),
+            person: "tj1".into(),
+            deadline: None,
+        };
+        f.call("zb1", assign.on(id, None)).unwrap();
+    }
+    let new = f.register("zb1", "东河村", &["李四"]).unwrap();
+    let hint = match f.call("zb1", Request::AssignHint { id: new }).unwrap() {
+        Response::AssignHint(Some(h)) => h,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(hint.person.as_deref(), Some("tj1"));
+    assert_eq!(hint.unit, "司法所");
+    assert!(hint.reason.contains("东河村"), "{}", hint.reason);
+    // 只读 is not offered whom to give cases to.
+    assert!(f
+        .call(
+            "ck1",
+            Request::AssignHint {
+                id: "MD-2026-000001".into()
+            }
+        )
+        .is_err());
+}

@@ -63,6 +63,10 @@ pub enum Request {
         id: String,
         draft: crate::desk::views::TriageDraft,
     },
+    /// The 四定 the township's history suggests for a case (交办).
+    AssignHint {
+        id: String,
+    },
     /// Stops the pushes for one watched window.
     Unwatch {
         slot: u8,
@@ -260,6 +264,7 @@ impl Request {
                 | Request::Mine { .. }
                 | Request::Duplicate { .. }
                 | Request::Preview { .. }
+                | Request::AssignHint { .. }
                 | Request::Unwatch { .. }
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -303,6 +308,7 @@ impl Request {
             | Request::Mine { .. }
             | Request::Duplicate { .. }
             | Request::Preview { .. }
+            | Request::AssignHint { .. }
             | Request::Unwatch { .. }
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }
@@ -462,6 +468,7 @@ pub enum Response {
     Dispute(Box<Dispute>),
     Window(Box<crate::desk::views::Window>),
     Mine(Box<crate::desk::views::MyWork>),
+    AssignHint(Option<crate::domain::assign_hint::AssignHint>),
     /// A case's row (`Duplicate`, `Preview`), or None.
     Row(Option<Box<crate::desk::views::Row>>),
     Persons(Vec<KeyPerson>),

@@ -151,6 +151,19 @@ impl Local {
                 let row = self.with_model(now, |m| m.preview(&id, &draft, &links))?;
                 Ok(Reply::plain(Response::Row(row.map(Box::new))))
             }
+            Request::AssignHint { id } => {
+                check(&me, Capability::Desk, false, "查看交办建议")?;
+                let units: std::collections::HashMap<String, String> = self
+                    .store
+                    .officers()?
+                    .into_iter()
+                    .map(|o| (o.login, o.unit))
+                    .collect();
+                let hint = self.with_model(now, |m| {
+                    m.assign_hint(&id, |login| units.get(login).cloned())
+                })?;
+                Ok(Reply::plain(Response::AssignHint(hint)))
+            }
             // Watches are the server's, per connection.
             Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {

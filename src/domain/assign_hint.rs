@@ -16,7 +16,7 @@ pub struct Past<'a> {
     pub person: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssignHint {
     pub leader: Option<String>,
     pub unit: String,

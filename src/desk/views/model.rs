@@ -311,6 +311,27 @@ impl ReadModel {
         })
     }
 
+    /// The 四定 the township's history suggests for a case
+    /// (`domain::assign_hint`); `unit_of` is the roster's unit of a login.
+    pub fn assign_hint(
+        &self,
+        id: &str,
+        unit_of: impl Fn(&str) -> Option<String>,
+    ) -> Option<crate::domain::assign_hint::AssignHint> {
+        let case = &self.cases[*self.by_id.get(id)?];
+        let past =
+            self.cases
+                .iter()
+                .filter(|s| s.id != id)
+                .map(|s| crate::domain::assign_hint::Past {
+                    village: &s.village,
+                    category: &s.category,
+                    leader: s.leader.as_deref(),
+                    person: s.person.as_deref(),
+                });
+        crate::domain::assign_hint::suggest(past, &case.village, &case.category, unit_of)
+    }
+
     /// 我的 for `me`: its sections by the role, each most urgent first.
     pub fn my_work(&self, me: &Officer, from: u32, limit: u32, links: &Links) -> MyWork {
         let groups = my_work(
