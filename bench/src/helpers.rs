@@ -69,6 +69,20 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
         Request::Dispute {
             id: case.to_string(),
         },
+        Request::View {
+            query: duty_desk::desk::views::ViewQuery {
+                screen: duty_desk::domain::screens::Screen::All,
+                search: String::new(),
+            },
+            from: 0,
+            limit: 50,
+            watch: Some(0),
+        },
+        Request::Mine { from: 0, limit: 50 },
+        Request::Duplicate {
+            village: "东河村".into(),
+            parties: vec!["甲某".into()],
+        },
     ] {
         println!("reply {:?}", r.call(req).and_then(decode_blob));
     }

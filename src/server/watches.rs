@@ -134,7 +134,11 @@ impl Shared {
                 };
                 let mut deltas = Vec::new();
                 for w in &mut s.watches {
-                    if touched.is_some_and(|ids| !m.may_touch(&w.query, ids)) {
+                    // A searched window moves when a changed case matches
+                    // now, or stood in it (and may match no longer).
+                    let shown =
+                        |ids: &[String]| ids.iter().any(|id| w.shown.iter().any(|s| s.0 == *id));
+                    if touched.is_some_and(|ids| !m.may_touch(&w.query, ids) && !shown(ids)) {
                         continue;
                     }
                     let new = m.window_for(&w.query, w.from, w.limit, &links);
