@@ -168,15 +168,23 @@ impl ReadModel {
             }
         }
         let affected: Vec<usize> = affected.into_iter().collect();
-        // Out of every list first, found by their keys as they stand.
-        for screen in Screen::ALL {
-            for &i in &affected {
+        // Where each stands in every list now, found by its keys as they stand.
+        let was: Vec<Vec<(usize, usize)>> = Screen::ALL
+            .iter()
+            .map(|&screen| {
                 let list = &self.lists[screen.index()];
-                if let Ok(at) = list.binary_search_by(|&x| self.order(screen, x, i)) {
-                    self.lists[screen.index()].remove(at);
-                }
-            }
-        }
+                let mut at: Vec<(usize, usize)> = affected
+                    .iter()
+                    .filter_map(|&i| {
+                        list.binary_search_by(|&x| self.order(screen, x, i))
+                            .ok()
+                            .map(|p| (p, i))
+                    })
+                    .collect();
+                at.sort_unstable();
+                at
+            })
+            .collect();
         for (s, &(slot, new)) in changed.into_iter().zip(&slots) {
             let old = (!new).then(|| std::mem::replace(&mut self.cases[slot], s.clone()));
             self.ctx.replace(old.as_ref(), &s);
@@ -195,9 +203,36 @@ impl ReadModel {
         for &i in &affected {
             self.ranks[i] = rank_of(&self.cases[i], &self.ctx);
         }
-        for screen in Screen::ALL {
+        for (screen, was) in Screen::ALL.into_iter().zip(was) {
+            let today = self.inputs.today;
+            // A case still in the list whose new keys keep it between its
+            // (unaffected) neighbours stays put: moving a row of 10⁶ is a
+            // memmove of megabytes, and most changes do not reorder.
+            let stays = |at: usize, i: usize| {
+                let list = &self.lists[screen.index()];
+                let fits = |x: usize| !affected.contains(&x);
+                screen.holds(&self.cases[i], today)
+                    && (at == 0 || {
+                        let prev = list[at - 1];
+                        fits(prev) && self.order(screen, prev, i).is_lt()
+                    })
+                    && list
+                        .get(at + 1)
+                        .is_none_or(|&next| fits(next) && self.order(screen, i, next).is_lt())
+            };
+            let kept: Vec<usize> = was
+                .iter()
+                .filter(|&&(at, i)| stays(at, i))
+                .map(|&(_, i)| i)
+                .collect();
+            // The rest leave, from the back so the front's places hold.
+            for &(at, i) in was.iter().rev() {
+                if !kept.contains(&i) {
+                    self.lists[screen.index()].remove(at);
+                }
+            }
             for &i in &affected {
-                if !screen.holds(&self.cases[i], self.inputs.today) {
+                if kept.contains(&i) || !screen.holds(&self.cases[i], today) {
                     continue;
                 }
                 let list = &self.lists[screen.index()];
