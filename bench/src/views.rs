@@ -18,6 +18,7 @@ use duty_desk::domain::lists::{PartyRole, Source};
 use duty_desk::domain::screens::Screen;
 
 use crate::measure::{ms, percentile, round2, Figures, ServerProc};
+use crate::pty::rss_mb;
 
 const DESKS: usize = 50;
 const COMMITS: usize = 100;
@@ -82,15 +83,6 @@ fn registration(i: usize) -> Request {
             ..Default::default()
         },
     }
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 pub fn measure(db: &Path, socket: &Path, tag: &str, figures: &mut Figures) -> anyhow::Result<()> {

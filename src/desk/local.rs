@@ -142,28 +142,12 @@ impl Local {
             } => self.view(&me, &query, from, limit, now),
             Request::Mine { from, limit } => self.mine(&me, from, limit, now),
             Request::Duplicate { village, parties } => {
-                let links = super::need_to_know::Links::of(self, &me)?;
-                let row = self.with_model(now, |m| m.duplicate(&village, &parties, &links))?;
-                Ok(Reply::plain(Response::Row(row.map(Box::new))))
+                self.row(&me, now, |m, links| m.duplicate(&village, &parties, links))
             }
             Request::Preview { id, draft } => {
-                let links = super::need_to_know::Links::of(self, &me)?;
-                let row = self.with_model(now, |m| m.preview(&id, &draft, &links))?;
-                Ok(Reply::plain(Response::Row(row.map(Box::new))))
+                self.row(&me, now, |m, links| m.preview(&id, &draft, links))
             }
-            Request::AssignHint { id } => {
-                check(&me, Capability::Desk, false, "查看交办建议")?;
-                let units: std::collections::HashMap<String, String> = self
-                    .store
-                    .officers()?
-                    .into_iter()
-                    .map(|o| (o.login, o.unit))
-                    .collect();
-                let hint = self.with_model(now, |m| {
-                    m.assign_hint(&id, |login| units.get(login).cloned())
-                })?;
-                Ok(Reply::plain(Response::AssignHint(hint)))
-            }
+            Request::AssignHint { id } => self.assign_hint(&me, &id, now),
             // Watches are the server's, per connection.
             Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {
@@ -663,6 +647,36 @@ impl Local {
         let cases = crate::store::decode_summary_blob(&blob, count)?;
         let f = f.take().expect("not run above");
         Ok(f(&super::views::ReadModel::build(revision, cases, inputs)))
+    }
+
+    /// One row of the read model for `me` (a duplicate, a preview), or none.
+    fn row(
+        &self,
+        me: &Officer,
+        now: Time,
+        f: impl FnOnce(
+            &super::views::ReadModel,
+            &super::need_to_know::Links,
+        ) -> Option<super::views::Row>,
+    ) -> Result<Reply, DeskError> {
+        let links = super::need_to_know::Links::of(self, me)?;
+        let row = self.with_model(now, |m| f(m, &links))?;
+        Ok(Reply::plain(Response::Row(row.map(Box::new))))
+    }
+
+    /// The 四定 the township's history suggests for a case (desk roles).
+    fn assign_hint(&self, me: &Officer, id: &str, now: Time) -> Result<Reply, DeskError> {
+        check(me, Capability::Desk, false, "查看交办建议")?;
+        let units: std::collections::HashMap<String, String> = self
+            .store
+            .officers()?
+            .into_iter()
+            .map(|o| (o.login, o.unit))
+            .collect();
+        let hint = self.with_model(now, |m| {
+            m.assign_hint(id, |login| units.get(login).cloned())
+        })?;
+        Ok(Reply::plain(Response::AssignHint(hint)))
     }
 
     /// 我的 for `me`, from the read model.

@@ -193,12 +193,6 @@ impl Index {
 
     /// Matching docs among `scope` (all when `None`), best first; ties keep order.
     pub fn search(&self, query: &str, scope: Option<&[usize]>) -> Vec<usize> {
-        let q: String = query
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
         let all: Vec<usize>;
         let scope = match scope {
             Some(s) => s,
@@ -207,35 +201,7 @@ impl Index {
                 &all
             }
         };
-        if q.is_empty() {
-            return scope.to_vec();
-        }
-        let q_mask = char_mask(&q);
-        let matches = |part: &[usize]| -> Vec<(i64, usize)> {
-            part.iter()
-                .filter_map(|&i| {
-                    self.items
-                        .get(i)
-                        .and_then(|item| self.scored(item, &q, q_mask))
-                        .map(|s| (s, i))
-                })
-                .collect()
-        };
-        // Large lists are matched on both cores.
-        let mut hits = if scope.len() < 20_000 {
-            matches(scope)
-        } else {
-            let (a, b) = scope.split_at(scope.len() / 2);
-            std::thread::scope(|sc| {
-                let back = sc.spawn(|| matches(b));
-                let mut front = matches(a);
-                front.extend(back.join().unwrap_or_default());
-                front
-            })
-        };
-        // Stable: equal scores keep the list's own order.
-        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
-        hits.into_iter().map(|(_, i)| i).collect()
+        self.search_top(query, scope, usize::MAX).0
     }
 
     /// The first `keep` of what `search` would list, and how many match in
@@ -251,7 +217,7 @@ impl Index {
         if q.is_empty() {
             return (scope[..keep.min(scope.len())].to_vec(), scope.len());
         }
-        // (score, place in the list, doc): the place breaks ties as `search` does.
+        // (score, place in the list, doc): equal scores keep the list's order.
         let q_mask = char_mask(&q);
         let matches = |part: &[usize], base: usize| -> Vec<(i64, usize, usize)> {
             part.iter()
@@ -264,6 +230,7 @@ impl Index {
                 })
                 .collect()
         };
+        // Large lists are matched on both cores.
         let mut hits = if scope.len() < 20_000 {
             matches(scope, 0)
         } else {

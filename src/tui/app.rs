@@ -262,18 +262,7 @@ pub struct App {
     pub viewers: Vec<crate::desk::api::Viewer>,
 }
 
-pub fn doc_of(s: &Summary) -> Doc {
-    Doc {
-        names: format!(
-            "{} {} {} {}",
-            s.parties.join(" "),
-            s.village,
-            s.title,
-            s.category
-        ),
-        rest: format!("{} {}", s.id, s.summary),
-    }
-}
+pub use crate::desk::views::case_doc as doc_of;
 
 pub fn person_doc(p: &KeyPerson) -> Doc {
     Doc {

@@ -168,23 +168,7 @@ impl ReadModel {
             }
         }
         let affected: Vec<usize> = affected.into_iter().collect();
-        // Where each stands in every list now, found by its keys as they stand.
-        let was: Vec<Vec<(usize, usize)>> = Screen::ALL
-            .iter()
-            .map(|&screen| {
-                let list = &self.lists[screen.index()];
-                let mut at: Vec<(usize, usize)> = affected
-                    .iter()
-                    .filter_map(|&i| {
-                        list.binary_search_by(|&x| self.order(screen, x, i))
-                            .ok()
-                            .map(|p| (p, i))
-                    })
-                    .collect();
-                at.sort_unstable();
-                at
-            })
-            .collect();
+        let was = self.places(&affected);
         for (s, &(slot, new)) in changed.into_iter().zip(&slots) {
             let old = (!new).then(|| std::mem::replace(&mut self.cases[slot], s.clone()));
             self.ctx.replace(old.as_ref(), &s);
@@ -203,6 +187,34 @@ impl ReadModel {
         for &i in &affected {
             self.ranks[i] = rank_of(&self.cases[i], &self.ctx);
         }
+        self.reorder(&affected, was);
+        affected.iter().map(|&i| self.cases[i].id.clone()).collect()
+    }
+
+    /// Where each affected case stands in every list, by screen, found by
+    /// its keys as they stand (before the commit changes them).
+    fn places(&self, affected: &[usize]) -> Vec<Vec<(usize, usize)>> {
+        Screen::ALL
+            .iter()
+            .map(|&screen| {
+                let list = &self.lists[screen.index()];
+                let mut at: Vec<(usize, usize)> = affected
+                    .iter()
+                    .filter_map(|&i| {
+                        list.binary_search_by(|&x| self.order(screen, x, i))
+                            .ok()
+                            .map(|p| (p, i))
+                    })
+                    .collect();
+                at.sort_unstable();
+                at
+            })
+            .collect()
+    }
+
+    /// Moves the affected cases to where their new keys put them in each
+    /// list, from the places `places` found.
+    fn reorder(&mut self, affected: &[usize], was: Vec<Vec<(usize, usize)>>) {
         for (screen, was) in Screen::ALL.into_iter().zip(was) {
             let today = self.inputs.today;
             // A case still in the list whose new keys keep it between its
@@ -231,7 +243,7 @@ impl ReadModel {
                     self.lists[screen.index()].remove(at);
                 }
             }
-            for &i in &affected {
+            for &i in affected {
                 if kept.contains(&i) || !screen.holds(&self.cases[i], today) {
                     continue;
                 }
@@ -242,7 +254,6 @@ impl ReadModel {
                 self.lists[screen.index()].insert(at, i);
             }
         }
-        affected.iter().map(|&i| self.cases[i].id.clone()).collect()
     }
 
     /// The search index, built the first time it is wanted.
