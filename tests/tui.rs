@@ -29,11 +29,16 @@ struct Harness {
     app: App,
     searches: common::screen::Searches,
     records: Vec<duty_desk::domain::dispute::Dispute>,
+    /// The desk's server: a real `Local` on a temp database, answering as
+    /// of the fixtures' clock.
+    local: duty_desk::desk::Local,
+    who: duty_desk::desk::Caller,
+    _dir: tempfile::TempDir,
 }
 
 impl Harness {
     fn new(ascii: bool) -> Harness {
-        let mut app = App::new(Keymap::default_map(), now(), ascii);
+        let app = App::new(Keymap::default_map(), now(), ascii);
         let settings = Settings::default();
         let mut rng = Rng::new(5);
         let mut records = Vec::new();
@@ -58,29 +63,31 @@ impl Harness {
         named.parties[1].name = "李四".into();
         named.title = "张三与李四房屋宅基地纠纷".into();
         named.summary = "\u{1b}]0;改标题\u{7}\u{1b}[2J张三与李四因宅基地界址争执".into();
-        let persons: Vec<_> = (1..=12)
+        let mut persons: Vec<_> = (1..=12)
             .map(|i| demo::person(&mut rng, format!("RY-{i:06}"), now()))
             .collect();
-        app.on_reply(
-            Want::Whoami,
-            Ok(Response::Officer(Officer {
-                login: "zb1".into(),
-                name: "宋雪梅".into(),
-                unit: "综治中心".into(),
-                role: Role::DutyOfficer,
-                active: true,
-            })),
-        );
+        let dir = tempfile::tempdir().unwrap();
+        let local = duty_desk::desk::Local::open(&dir.path().join("desk.redb")).unwrap();
         let officers = demo::roster("admin");
-        app.on_reply(Want::Officers, Ok(Response::Officers(officers)));
-        let items: Vec<Summary> = records.iter().map(Summary::of).collect();
-        app.on_reply(
-            Want::Summaries,
-            Ok(Response::Summaries { revision: 7, items }),
-        );
-        app.on_reply(Want::Persons, Ok(Response::Persons(persons)));
-        // 全国两会 is on: the banner shows, two villages have reported, one
-        // is missing past the due hour.
+        local
+            .store()
+            .write("admin", now(), |tx| {
+                duty_desk::demo::seed_lists(tx, "admin", true)?;
+                for o in &officers {
+                    tx.put_officer(o)?;
+                }
+                for p in &mut persons {
+                    tx.put_person(p)?;
+                }
+                for d in &mut records {
+                    tx.put_dispute(d)?;
+                }
+                tx.audit("生成演示数据", "", "测试用案件与人员");
+                Ok::<_, duty_desk::store::StoreError>(())
+            })
+            .unwrap();
+        // 全国两会 is on: the banner shows, the ranks weigh it; two villages
+        // have reported, one is missing past the due hour.
         let period = SensitivePeriod::new(
             "全国两会",
             now().date_naive() - Duration::days(2),
@@ -88,6 +95,34 @@ impl Harness {
             None,
         )
         .unwrap();
+        let admin = common::caller("admin");
+        local
+            .handle_at(
+                &admin,
+                Request::AddPeriod {
+                    period: period.clone(),
+                },
+                now(),
+            )
+            .unwrap();
+        let mut h = Harness {
+            app,
+            searches: Default::default(),
+            records,
+            local,
+            who: common::caller("zb1"),
+            _dir: dir,
+        };
+        h.app.online = true;
+        h.app.load();
+        h.pump();
+        // A new shift opens on the handover; it is put away.
+        if matches!(
+            h.app.overlays.last(),
+            Some(duty_desk::tui::app::Overlay::Report { .. })
+        ) {
+            h.key(KeyCode::Esc);
+        }
         let setup = RiskSetup {
             weights: RiskWeights::default(),
             today: now().date_naive(),
@@ -98,7 +133,7 @@ impl Harness {
             },
             escalation: Default::default(),
         };
-        app.on_reply(
+        h.app.on_reply(
             Want::RiskSetup,
             Ok(Response::RiskSetup(Box::new(setup.clone()))),
         );
@@ -131,31 +166,51 @@ impl Harness {
             &[period],
             now(),
         );
-        app.on_reply(Want::Rollcall, Ok(Response::Rollcall(Box::new(sheet))));
-        app.online = true;
-        app.deferred();
-        let mut h = Harness {
-            app,
-            searches: Default::default(),
-            records,
-        };
+        h.app
+            .on_reply(Want::Rollcall, Ok(Response::Rollcall(Box::new(sheet))));
         h.pump();
         h
     }
 
-    /// Does what the loop's threads do: indexes, searches, requests.
+    /// Does what the loop's threads and the server do: answers every
+    /// request with the real `Local` (the fixed roll-call and setup stay).
     fn pump(&mut self) {
-        let out: Vec<Out> = self.app.out.drain(..).collect();
-        for o in out {
-            // Only a detail is answered here; the fixtures stand in for the rest.
-            if let Some(Out::Request(Want::Record(id), Request::Dispute { .. })) =
-                self.searches.take(&mut self.app, o)
-            {
-                let d = self.records.iter().find(|d| d.id == id).cloned().unwrap();
-                self.app
-                    .on_reply(Want::Record(id), Ok(Response::Dispute(Box::new(d))));
+        loop {
+            let out: Vec<Out> = self.app.out.drain(..).collect();
+            if out.is_empty() {
+                return;
+            }
+            for o in out {
+                let Some(Out::Request(want, req)) = self.searches.take(&mut self.app, o) else {
+                    continue;
+                };
+                if matches!(want, Want::Rollcall | Want::RiskSetup) {
+                    continue;
+                }
+                let result = self
+                    .local
+                    .handle_at(&self.who, req.clone(), now())
+                    .and_then(|r| duty_desk::desk::api::decode_blob(r.response));
+                self.searches.note(&req, &result);
+                self.app.on_reply(want, result);
             }
         }
+    }
+
+    /// The desk as another officer (their 我的, their scope).
+    fn as_officer(&mut self, login: &str) {
+        self.who = common::caller(login);
+        self.app.load();
+        self.pump();
+    }
+
+    /// The case list's rows as held, in order.
+    fn held(&self) -> Vec<duty_desk::desk::views::Row> {
+        self.app.data.wins[self.app.view.index()]
+            .window
+            .as_ref()
+            .map(|w| w.rows.clone())
+            .unwrap_or_default()
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
@@ -320,16 +375,28 @@ fn a_notice_refetches_what_changed() {
             id: "MD-2026-000005".into(),
         }],
     });
-    let asked: Vec<String> = s
+    // The counts and 我的 on screen are asked again; never every case (the
+    // list on screen follows by the server's pushes).
+    let asked: Vec<&Request> = s
         .app
         .out
         .iter()
         .filter_map(|o| match o {
-            Out::Request(Want::SummariesOf(_), Request::SummariesOf { ids }) => Some(ids.join(",")),
+            Out::Request(_, r) => Some(r),
             _ => None,
         })
         .collect();
-    assert_eq!(asked, vec!["MD-2026-000005".to_string()]);
+    assert!(asked.contains(&&Request::Tally), "{asked:?}");
+    assert!(
+        asked.iter().any(|r| matches!(r, Request::Mine { .. })),
+        "{asked:?}"
+    );
+    assert!(
+        !asked
+            .iter()
+            .any(|r| matches!(r, Request::Summaries | Request::SummariesOf { .. })),
+        "{asked:?}"
+    );
     assert!(
         s.screen(120, 24).contains("交办 MD-2026-000005"),
         "status line names the change"
@@ -428,11 +495,8 @@ fn reconnecting_says_so_until_the_refresh_is_in() {
     s.app.set_online(false, None);
     s.app.set_online(true, None);
     assert!(s.screen(80, 24).contains("已重新连接，正在刷新"));
-    let items: Vec<Summary> = s.records.iter().map(Summary::of).collect();
-    s.app.on_reply(
-        Want::Summaries,
-        Ok(Response::Summaries { revision: 8, items }),
-    );
+    // The windows are asked again (not every case), and their answer clears it.
+    s.pump();
     let screen = s.screen(80, 24);
     assert!(!screen.contains("正在刷新"), "{screen}");
 }
@@ -440,26 +504,28 @@ fn reconnecting_says_so_until_the_refresh_is_in() {
 #[test]
 fn the_inbox_puts_todays_new_call_above_julys_returned_case() {
     let mut s = Harness::new(false);
-    let mut items: Vec<Summary> = s.records.iter().map(Summary::of).collect();
-    let (july, today) = (items.len(), items.len() + 1);
-    let mut old = items[0].clone();
+    let mut old = s.records[0].clone();
     old.id = "MD-2026-000901".into();
     old.status = duty_desk::domain::workflow::Status::Returned;
     old.registered_at = now() - Duration::days(130);
-    let mut new = items[0].clone();
+    let mut new = s.records[0].clone();
     new.id = "MD-2026-000902".into();
     new.status = duty_desk::domain::workflow::Status::Registered;
     new.registered_at = now() - Duration::minutes(20);
-    items.push(old);
-    items.push(new);
-    s.app.on_reply(
-        Want::Summaries,
-        Ok(Response::Summaries { revision: 9, items }),
-    );
-    let inbox = &s.app.data.rows[View::Inbox.index()];
-    let pos = |i: usize| inbox.iter().position(|&r| r == i).unwrap();
-    assert!(pos(today) < pos(july), "{inbox:?}");
-    assert_eq!(s.app.data.summaries[inbox[0]].id, "MD-2026-000902");
+    s.local
+        .store()
+        .write("admin", now(), |tx| {
+            tx.put_dispute(&mut old)?;
+            tx.put_dispute(&mut new)?;
+            tx.audit("登记", "", "测试用案件");
+            Ok::<_, duty_desk::store::StoreError>(())
+        })
+        .unwrap();
+    s.key(KeyCode::Char('1'));
+    let inbox: Vec<String> = s.held().iter().map(|r| r.case.id.clone()).collect();
+    let pos = |id: &str| inbox.iter().position(|r| r == id).unwrap();
+    assert!(pos("MD-2026-000902") < pos("MD-2026-000901"), "{inbox:?}");
+    assert_eq!(inbox[0], "MD-2026-000902");
 }
 
 #[test]
@@ -468,10 +534,10 @@ fn pinyin_initials_find_a_category_across_its_slash() {
     s.key(KeyCode::Char('2'))
         .key(KeyCode::Char('/'))
         .typed("lzqx");
-    let rows = s.app.visible_rows(s.app.view).to_vec();
+    let rows = s.held();
     assert!(!rows.is_empty());
-    for i in rows {
-        assert_eq!(s.app.data.summaries[i].category, "劳资/欠薪");
+    for r in rows {
+        assert_eq!(r.case.category, "劳资/欠薪");
     }
 }
 
@@ -482,7 +548,12 @@ fn y_copies_the_list_and_a_second_y_shows_it_unboxed() {
     let copied = s.app.clipboard.take().expect("copied");
     // What `desk list disputes` prints for these rows: a header, one line
     // per case, the count.
-    let rows = s.app.visible_rows(s.app.view).len();
+    let rows = s.held().len();
+    assert_eq!(
+        rows,
+        s.app.list_total(View::Queue),
+        "the window holds the list"
+    );
     assert_eq!(copied.lines().count(), rows + 2, "{copied}");
     assert!(copied.ends_with(&format!("共 {rows} 件")), "{copied}");
     assert!(s.screen(80, 24).contains("已复制"));
@@ -564,7 +635,8 @@ fn a_screen_switch_and_a_search_keystroke_stay_small_over_a_slow_link() {
 /// (责任人 or 领导), so its 我的 has something in it.
 fn busiest(s: &Harness, leader: bool) -> String {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for d in s.app.data.summaries.iter().filter(|d| d.status.is_open()) {
+    let cases: Vec<Summary> = s.records.iter().map(Summary::of).collect();
+    for d in cases.iter().filter(|d| d.status.is_open()) {
         let who = if leader { &d.leader } else { &d.person };
         if let Some(login) = who {
             *counts.entry(login.clone()).or_default() += 1;
@@ -587,8 +659,7 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
             Role::Leader => busiest(&s, true),
             _ => "zb1".to_string(),
         };
-        let officer = s.app.data.officers[&login].clone();
-        s.app.on_reply(Want::Whoami, Ok(Response::Officer(officer)));
+        s.as_officer(&login);
         let screen = s.screen(80, 24);
         for g in duty_desk::domain::mine::Group::for_role(role) {
             let (_, n) = s.app.data.mine.iter().find(|(x, _)| x == g).unwrap();
@@ -598,7 +669,7 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
                 g.label()
             );
         }
-        let total = s.app.data.rows[View::Mine.index()].len();
+        let total: u32 = s.app.data.mine.iter().map(|(_, n)| n).sum();
         assert!(total > 0, "{name}: the fixtures give every role some work");
         assert!(screen.contains(&format!("我的({total})")), "{screen}");
         if role == Role::DutyOfficer {
@@ -607,8 +678,7 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
         insta::assert_snapshot!(format!("mine_{name}_80x24"), screen);
         // Enter opens the case under the cursor: the first one listed.
         let first = s.app.selected_id().unwrap();
-        let row = s.app.data.rows[View::Mine.index()][0];
-        assert_eq!(first, s.app.data.summaries[row].id);
+        assert_eq!(first, s.held()[0].case.id);
         s.key(KeyCode::Down).key(KeyCode::Up).key(KeyCode::Enter);
         let detail = s.screen(80, 24);
         assert!(
@@ -622,24 +692,16 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
 fn the_filter_finds_closed_cases_once_its_scope_is_all() {
     let mut s = Harness::new(false);
     let closed = s
-        .app
-        .data
-        .summaries
+        .records
         .iter()
+        .map(Summary::of)
         .find(|d| !d.status.is_open())
-        .expect("the fixtures hold a closed case")
-        .clone();
+        .expect("the fixtures hold a closed case");
     // Its title is what the officer remembers: 在办 lists do not hold it.
     s.key(KeyCode::Char('2'))
         .key(KeyCode::Char('/'))
         .typed(&closed.title);
-    let ids = |s: &Harness| -> Vec<String> {
-        s.app
-            .visible_rows(s.app.view)
-            .iter()
-            .map(|&i| s.app.data.summaries[i].id.clone())
-            .collect()
-    };
+    let ids = |s: &Harness| -> Vec<String> { s.held().iter().map(|r| r.case.id.clone()).collect() };
     assert!(!ids(&s).contains(&closed.id), "{:?}", ids(&s));
     let screen = s.screen(80, 24);
     assert!(screen.contains("筛选（在办）/"), "{screen}");

@@ -70,8 +70,6 @@ impl Desk {
         d.app.online = true;
         d.app.load();
         d.pump();
-        d.app.deferred();
-        d.pump();
         // A new shift opens on the handover; Esc puts it away.
         if let Some(Overlay::Report { title, .. }) = d.app.overlays.last() {
             assert_eq!(title, "交接班");
@@ -87,8 +85,15 @@ impl Desk {
             let notices: Vec<Notice> = self.local.notices.borrow()[self.seen..].to_vec();
             self.seen += notices.len();
             let status = self.app.status.clone();
+            let committed = !notices.is_empty();
             for n in notices {
                 self.app.on_notice(n);
+            }
+            if committed {
+                let (local, who) = (&self.local.local, &self.who);
+                self.searches.push(&mut self.app, |req| {
+                    local.handle(who, req).and_then(|r| decode_blob(r.response))
+                });
             }
             // The flow's own message stays on the status line.
             if status.is_some() {
@@ -101,10 +106,15 @@ impl Desk {
             for o in out {
                 match o {
                     Out::Request(want, req) => {
-                        let result = self.local.local.handle(&self.who, req).and_then(|r| {
-                            self.local.notices.borrow_mut().extend(r.notice);
-                            decode_blob(r.response)
-                        });
+                        let result =
+                            self.local
+                                .local
+                                .handle(&self.who, req.clone())
+                                .and_then(|r| {
+                                    self.local.notices.borrow_mut().extend(r.notice);
+                                    decode_blob(r.response)
+                                });
+                        self.searches.note(&req, &result);
                         self.app.on_reply(want, result);
                     }
                     other => {
@@ -114,6 +124,25 @@ impl Desk {
                     }
                 }
             }
+        }
+    }
+
+    /// A case's row as the server ranks it.
+    fn row_of(&self, id: &str) -> duty_desk::desk::views::Row {
+        let query = duty_desk::desk::views::ViewQuery {
+            screen: duty_desk::domain::screens::Screen::All,
+            search: id.to_string(),
+            sort: None,
+        };
+        let req = Request::View {
+            query,
+            from: 0,
+            limit: 5,
+            watch: None,
+        };
+        match self.local.local.handle(&self.who, req).unwrap().response {
+            Response::Window(w) => w.rows.into_iter().find(|r| r.case.id == id).unwrap(),
+            other => panic!("{other:?}"),
         }
     }
 
@@ -691,8 +720,7 @@ fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
     let linked = zb.dispute(&did);
     assert_eq!(linked.parties[0].person_id.as_deref(), Some(pid.as_str()));
     // It counts in the risk score as a key person's case.
-    let i = zb.app.data.by_id[&did];
-    let reasons = zb.app.score_of(i).reasons;
+    let reasons = zb.row_of(&did).reasons;
     assert!(
         reasons.iter().any(|(r, _)| r.contains("重点人员")),
         "{reasons:?}"
@@ -874,12 +902,8 @@ fn the_handover_opens_a_shift_and_changed_weights_rerank_at_once() {
             .submit();
         zb.key(KeyCode::Esc);
     }
-    let order = |d: &Desk| {
-        let q = &d.app.data.rows[View::Queue.index()];
-        q.iter()
-            .map(|&i| d.app.data.summaries[i].id.clone())
-            .collect::<Vec<_>>()
-    };
+    zb.key(KeyCode::Char('2'));
+    let order = |d: &Desk| common::screen::held_ids(&d.app, View::Queue);
     let before = order(&zb);
     assert_eq!(before[0], a, "equal points: the older case first");
     // The 管理员 makes 民转刑倾向 weigh more: b goes first on this desk now.
@@ -1603,7 +1627,14 @@ fn a_list_sorts_by_any_column_by_command_or_by_the_cycling_key() {
         let screen = d.screen(120, 30);
         let mut found: Vec<(usize, String)> = ids
             .iter()
-            .map(|id| (screen.find(id.as_str()).expect("row shown"), id.clone()))
+            .map(|id| {
+                (
+                    screen
+                        .find(id.as_str())
+                        .unwrap_or_else(|| panic!("row shown: {screen}")),
+                    id.clone(),
+                )
+            })
             .collect();
         found.sort();
         found.into_iter().map(|(_, id)| id).collect()
@@ -1819,12 +1850,7 @@ fn a_saved_view_keeps_filter_scope_and_sort_on_the_server_for_that_officer() {
     let sort = l.sort.expect("sorted");
     assert_eq!(sort.key.label(), "编号");
     assert!(sort.descending);
-    let ids: Vec<String> = again
-        .app
-        .visible_rows(View::Queue)
-        .iter()
-        .map(|&i| again.app.data.summaries[i].id.clone())
-        .collect();
+    let ids: Vec<String> = common::screen::held_ids(&again.app, View::Queue);
     assert_eq!(ids, [b.clone(), a.clone()], "both, 编号 descending");
 
     // Another officer has no such view.

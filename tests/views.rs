@@ -61,6 +61,7 @@ fn queue() -> ViewQuery {
     ViewQuery {
         screen: Screen::Queue,
         search: String::new(),
+        sort: None,
     }
 }
 
@@ -68,6 +69,7 @@ fn search(k: usize) -> ViewQuery {
     ViewQuery {
         screen: Screen::Queue,
         search: name(k),
+        sort: None,
     }
 }
 
@@ -101,6 +103,7 @@ fn fifty_desks_hear_only_what_changed_in_their_own_windows() {
     let alerts = || ViewQuery {
         screen: Screen::Alerts,
         search: String::new(),
+        sort: None,
     };
     let mut desks: Vec<(Remote, Window, Window)> = (0..DESKS)
         .map(|k| {

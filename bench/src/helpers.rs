@@ -73,6 +73,7 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
             query: duty_desk::desk::views::ViewQuery {
                 screen: duty_desk::domain::screens::Screen::All,
                 search: String::new(),
+                sort: None,
             },
             from: 0,
             limit: 50,

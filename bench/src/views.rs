@@ -38,6 +38,7 @@ fn window(
         query: ViewQuery {
             screen,
             search: search.to_string(),
+            sort: None,
         },
         from: 0,
         limit,

@@ -422,6 +422,7 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
             query: ViewQuery {
                 screen: Screen::Queue,
                 search: String::new(),
+                sort: None,
             },
             from: listed.len() as u32,
             limit: (limit - listed.len()).min(MAX_WINDOW as usize) as u32,

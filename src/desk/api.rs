@@ -67,6 +67,14 @@ pub enum Request {
     AssignHint {
         id: String,
     },
+    /// How many cases each list holds, and 督办's by colour.
+    Tally,
+    /// 编号 of cases that hold `part` or are the partial number it names
+    /// (`3001`, `2026-3001`), newest first, at most 50: `:go` and its
+    /// completion.
+    Ids {
+        part: String,
+    },
     /// Stops the pushes for one watched window.
     Unwatch {
         slot: u8,
@@ -265,6 +273,8 @@ impl Request {
                 | Request::Duplicate { .. }
                 | Request::Preview { .. }
                 | Request::AssignHint { .. }
+                | Request::Tally
+                | Request::Ids { .. }
                 | Request::Unwatch { .. }
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -309,6 +319,8 @@ impl Request {
             | Request::Duplicate { .. }
             | Request::Preview { .. }
             | Request::AssignHint { .. }
+            | Request::Tally
+            | Request::Ids { .. }
             | Request::Unwatch { .. }
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }
@@ -469,6 +481,8 @@ pub enum Response {
     Window(Box<crate::desk::views::Window>),
     Mine(Box<crate::desk::views::MyWork>),
     AssignHint(Option<crate::domain::assign_hint::AssignHint>),
+    Tally(Box<crate::desk::views::Tally>),
+    Ids(Vec<String>),
     /// A case's row (`Duplicate`, `Preview`), or None.
     Row(Option<Box<crate::desk::views::Row>>),
     Persons(Vec<KeyPerson>),
@@ -627,6 +641,7 @@ replies! {
     Dispute => Dispute(box),
     crate::desk::views::Window => Window(box),
     crate::desk::views::MyWork => Mine(box),
+    crate::desk::views::Tally => Tally(box),
     KeyPerson => Person(box),
     Vec<KeyPerson> => Persons,
     RegisterCounts => PersonCounts,

@@ -92,6 +92,12 @@ impl Local {
 
     /// Answers one request for `caller`.
     pub fn handle(&self, caller: &Caller, req: Request) -> Result<Reply, DeskError> {
+        self.handle_at(caller, req, clock::now())
+    }
+
+    /// Answers one request for `caller` as of `now` (a desk's own clock in
+    /// tests of its screens).
+    pub fn handle_at(&self, caller: &Caller, req: Request, now: Time) -> Result<Reply, DeskError> {
         // The roster can be bootstrapped before anyone is on it.
         if let Request::RosterAdd { officer } = req {
             return self.roster_add(caller, officer);
@@ -106,7 +112,6 @@ impl Local {
             }
         }
         let me = self.officer(caller)?;
-        let now = clock::now();
         // Nothing leaves for an officer but what need-to-know allows.
         super::need_to_know::scope_result(self, &me, self.answer(&me, req, now))
     }
@@ -148,6 +153,14 @@ impl Local {
                 self.row(&me, now, |m, links| m.preview(&id, &draft, links))
             }
             Request::AssignHint { id } => self.assign_hint(&me, &id, now),
+            Request::Tally => {
+                let tally = self.with_model(now, |m| m.tally())?;
+                Ok(Reply::plain(Response::Tally(Box::new(tally))))
+            }
+            Request::Ids { part } => {
+                let ids = self.with_model(now, |m| m.ids(&part, 50))?;
+                Ok(Reply::plain(Response::Ids(ids)))
+            }
             // Watches are the server's, per connection.
             Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {

@@ -104,6 +104,12 @@ impl Remote {
     }
 
     /// Connects again to the same socket, keeping queued notices.
+    /// The connection itself, once greeted: for a client that reads
+    /// replies and pushes on one thread and writes calls on another.
+    pub fn into_stream(self) -> UnixStream {
+        self.stream
+    }
+
     pub fn reconnect(&mut self) -> Result<(), DeskError> {
         let fresh = Remote::connect(&self.socket, self.want_notices)?;
         let queued = std::mem::take(&mut self.notices);
@@ -275,7 +281,7 @@ const RECONNECT_PAUSE: Duration = Duration::from_millis(250);
 /// an officer's CLI commands and desks are separate processes that would
 /// have to share a counter, and a clock can step back; 128 random bits
 /// need no coordination and do not repeat in practice.
-fn new_key() -> RequestKey {
+pub(crate) fn new_key() -> RequestKey {
     use std::io::Read;
     let mut key = [0u8; 16];
     let random = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut key));
@@ -295,7 +301,7 @@ fn new_key() -> RequestKey {
 
 /// A change whose reply never came, even after reconnecting: it may have
 /// been saved. The officer is told what to check before doing it again.
-fn maybe_saved(req: &Request) -> DeskError {
+pub(crate) fn maybe_saved(req: &Request) -> DeskError {
     let check = if let Request::Change { id, .. } = req {
         format!("请核对 编号 {id} 的最新情况")
     } else if let Request::Register { .. } = req {

@@ -103,6 +103,87 @@ impl Screen {
     }
 }
 
+/// A column an officer sorts a list by (k9s): `:sort 列名`, or `S`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortKey {
+    Id,
+    Status,
+    Risk,
+    Village,
+    Category,
+    Registered,
+    Deadline,
+    Person,
+    Score,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Score,
+        SortKey::Deadline,
+        SortKey::Registered,
+        SortKey::Risk,
+        SortKey::Status,
+        SortKey::Village,
+        SortKey::Category,
+        SortKey::Person,
+        SortKey::Id,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Id => "编号",
+            SortKey::Status => "状态",
+            SortKey::Risk => "风险",
+            SortKey::Village => "村(社区)",
+            SortKey::Category => "类型",
+            SortKey::Registered => "登记时间",
+            SortKey::Deadline => "化解时限",
+            SortKey::Person => "责任人",
+            SortKey::Score => "分值",
+        }
+    }
+
+    /// A column by its heading, or the start of it (`村`, `时限` too).
+    pub fn parse(name: &str) -> Option<SortKey> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        SortKey::ALL
+            .iter()
+            .copied()
+            .find(|k| k.label() == name || k.label().starts_with(name) || k.label().contains(name))
+    }
+}
+
+/// A list in a column's order instead of the screen's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// The order of two cases by the column; ties in 编号 order. 责任人
+    /// sorts by login: the server ranks for every desk alike.
+    pub fn cmp(self, (x, rx): (&Summary, Rank), (y, ry): (&Summary, Rank)) -> Ordering {
+        let o = match self.key {
+            SortKey::Id => x.id.cmp(&y.id),
+            SortKey::Status => x.status_label().cmp(y.status_label()),
+            SortKey::Risk => x.risk.cmp(&y.risk),
+            SortKey::Village => x.village.cmp(&y.village),
+            SortKey::Category => x.category.cmp(&y.category),
+            SortKey::Registered => x.registered_at.cmp(&y.registered_at),
+            SortKey::Deadline => x.deadline.cmp(&y.deadline),
+            SortKey::Person => x.person.cmp(&y.person),
+            SortKey::Score => rx.danger.cmp(&ry.danger),
+        };
+        let o = if self.descending { o.reverse() } else { o };
+        o.then_with(|| x.id.cmp(&y.id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +210,14 @@ mod tests {
             Ordering::Less
         );
         assert!(Screen::All.holds(&a, today));
+    }
+
+    #[test]
+    fn columns_are_named_by_heading_or_part_of_it() {
+        assert_eq!(SortKey::parse("化解时限"), Some(SortKey::Deadline));
+        assert_eq!(SortKey::parse("时限"), Some(SortKey::Deadline));
+        assert_eq!(SortKey::parse("村"), Some(SortKey::Village));
+        assert_eq!(SortKey::parse("登记"), Some(SortKey::Registered));
+        assert_eq!(SortKey::parse("无此列"), None);
     }
 }

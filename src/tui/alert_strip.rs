@@ -10,7 +10,6 @@ use ratatui::Frame;
 
 use super::app::App;
 use crate::domain::lists::Role;
-use crate::domain::screens::Screen;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
 
@@ -22,22 +21,16 @@ impl App {
             .is_some_and(|o| matches!(o.role, Role::DutyOfficer | Role::Leader | Role::Admin))
     }
 
-    /// The cases with an open alert, newest sign first (`Screen::Alerts`).
-    pub fn open_alerts(&self) -> Vec<usize> {
-        let s = &self.data.summaries;
-        let (today, t) = (self.today(), self.thresholds());
-        let alerts = Screen::Alerts;
-        let mut open: Vec<usize> = (0..s.len())
-            .filter(|&i| alerts.holds(&s[i], today))
-            .collect();
-        let rank = crate::domain::risk::Rank::default();
-        open.sort_by(|&a, &b| alerts.cmp((&s[a], rank), (&s[b], rank), today, &t));
-        open
+    /// How many cases carry an open alert, and the newest (`Screen::Alerts`,
+    /// as the server keeps it).
+    pub fn open_alerts(&self) -> (usize, Option<&Summary>) {
+        match &self.data.alerts {
+            Some(w) => (w.total as usize, w.rows.first().map(|r| &r.case)),
+            None => (0, None),
+        }
     }
 
-    /// After changed summaries arrive: a case that newly carries an alert
-    /// is said on the status line at once (the officer's own change excepted:
-    /// what they were just told stays).
+    /// Cases newly on the strip are said on the status line at once.
     pub(super) fn announce_alerts(&mut self, raised: &[Summary]) {
         if !self.watches_alerts() {
             return;
@@ -70,8 +63,7 @@ fn headline(s: &Summary) -> String {
 /// Rows the strip needs: one while alerts are open, none otherwise.
 pub fn height(app: &App) -> u16 {
     u16::from(
-        app.watches_alerts()
-            && (app.data.summaries.iter().any(|s| s.alert) || !app.data.person_alerts.is_empty()),
+        app.watches_alerts() && (app.open_alerts().0 > 0 || !app.data.person_alerts.is_empty()),
     )
 }
 
@@ -84,22 +76,17 @@ fn persons_part(app: &App) -> Option<String> {
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let open = app.open_alerts();
+    let (open, first) = app.open_alerts();
     let persons = persons_part(app);
     let style = Style::default()
         .fg(Color::White)
         .bg(Color::Red)
         .add_modifier(Modifier::BOLD);
-    let text = match (open.first(), persons) {
-        (Some(&first), None) => format!(
-            " 预警 {} 件 · {} · 选中后按 w 签收",
-            open.len(),
-            headline(&app.data.summaries[first])
-        ),
-        (Some(&first), Some(p)) => format!(
-            " 预警 {} 件 · {} · {p} · 选中后按 w 签收",
-            open.len(),
-            headline(&app.data.summaries[first])
+    let text = match (first, persons) {
+        (Some(first), None) => format!(" 预警 {open} 件 · {} · 选中后按 w 签收", headline(first)),
+        (Some(first), Some(p)) => format!(
+            " 预警 {open} 件 · {} · {p} · 选中后按 w 签收",
+            headline(first)
         ),
         (None, Some(p)) => format!(" {p} · :go 编号 打开后按 w 签收"),
         (None, None) => return,

@@ -17,12 +17,10 @@ use crate::domain::dispute::Time;
 use crate::domain::officer::Officer;
 use crate::domain::person::KeyPerson;
 use crate::domain::reports::analysis::AnalysisFigures;
-use crate::domain::risk::{score, Rank, RiskContext, RiskWeights, Score};
+use crate::domain::risk::RiskWeights;
 use crate::domain::rollcall::RollcallSheet;
-use crate::domain::summary::Summary;
 use crate::search::Doc;
 
-pub use super::id_index::IdIndex;
 pub use super::overlay::detail::{Detail, Record};
 pub use super::overlay::Overlay;
 
@@ -84,9 +82,35 @@ impl View {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Want {
     Whoami,
-    Summaries,
-    /// The ids asked for: one missing from the answer was removed.
-    SummariesOf(Vec<String>),
+    /// A window of a case list (`gen`: the newest asked for that list is
+    /// kept); `query` is what was asked.
+    Window {
+        view: View,
+        gen: u64,
+        query: crate::desk::views::ViewQuery,
+        limit: u32,
+    },
+    /// A window of 我的.
+    Mine {
+        gen: u64,
+        limit: u32,
+    },
+    /// The 预警 strip's window.
+    Alerts,
+    /// How many cases each list holds (the tabs, the 督办 title).
+    Tally,
+    /// The 研判 dashboard's figures (the 研判会 report's own).
+    Dashboard,
+    /// 编号 for `:go` (open the newest) or for its completion.
+    Ids {
+        part: String,
+        open: bool,
+    },
+    /// An open detail's score, as the server ranks the case.
+    Score(String),
+    /// A form's live line from the server: the duplicate check, the
+    /// triage preview, the 四定 suggestion.
+    Live(super::form::LiveAsk),
     Persons,
     /// The register in numbers (只读 sees no people).
     PersonCounts,
@@ -121,24 +145,15 @@ pub enum Want {
     Looking,
 }
 
-/// Which index a search runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Corpus {
-    Disputes,
-    Persons,
-}
-
 pub enum Out {
     Request(Want, Request),
     /// Write the ledger or the key-person register to a file.
     Export(super::client::ExportJob),
-    /// Rebuild a search index from these docs (same order as the data).
-    Index(Corpus, Vec<Doc>),
-    /// Replace one doc.
-    IndexSet(Corpus, usize, Doc),
+    /// Rebuild the key-person search index from these docs (same order
+    /// as the register held). Cases are searched on the server.
+    Index(Vec<Doc>),
     Search {
         gen: u64,
-        corpus: Corpus,
         query: String,
         scope: Vec<usize>,
     },
@@ -150,7 +165,8 @@ pub struct ListState {
     pub offset: usize,
     pub filter: Input,
     pub editing: bool,
-    /// Rows matching the filter (indexes into the data), when filtering.
+    /// Key persons matching the filter (indexes into the register held),
+    /// when filtering the watchlist; case lists are filtered on the server.
     pub filtered: Option<Vec<usize>>,
     pub searching: bool,
     /// The newest search sent for this list; older results are dropped.
@@ -167,12 +183,16 @@ pub struct ListState {
 #[derive(Default)]
 pub struct Data {
     pub loaded: bool,
-    pub revision: u64,
-    pub summaries: Vec<Summary>,
-    pub by_id: IdIndex,
-    /// Risk totals, for ranking; the reasons are built for the rows on screen.
-    pub scores: Vec<Rank>,
-    pub risk: Option<RiskContext>,
+    /// Each case list's window of the server's view (by `View::index`).
+    pub wins: [super::windows::Win; VIEWS],
+    /// The list view whose window the server pushes changes of (slot 0).
+    pub watching: Option<View>,
+    /// The 预警 strip's window (slot 1).
+    pub alerts: Option<crate::desk::views::Window>,
+    /// How many cases each list holds, and 督办's by colour.
+    pub tally: crate::desk::views::Tally,
+    /// 编号 the server gave for the `:go` text last completed.
+    pub ids: Option<(String, Vec<String>)>,
     pub persons: Vec<KeyPerson>,
     /// Whether the register was asked for this session: people are fetched
     /// only once the watchlist is opened, never at start or reconnect.
@@ -184,15 +204,16 @@ pub struct Data {
     pub names: crate::domain::officer::Names,
     /// Villages, units, categories and settings, for the forms.
     pub lists: Lists,
-    /// 我的's sections and how many rows of `rows[0]` each holds, in order.
-    pub mine: Vec<(crate::domain::mine::Group, usize)>,
-    /// Base rows of each list view, in display order.
+    /// 我的's sections and how many rows each holds, in order.
+    pub mine: Vec<(crate::domain::mine::Group, u32)>,
+    /// Rows of the lists the desk orders itself: the watchlist (indexes
+    /// into `persons`) and the roll-call; the case lists are windows.
     pub rows: [Vec<usize>; VIEWS],
     /// The weights in force, today's sensitive periods, the roll-call's rules.
     pub setup: Option<RiskSetup>,
     /// Today's roll-call, when loaded.
     pub rollcall: Option<RollcallSheet>,
-    /// The 研判 figures, worked out when the dashboard is drawn after a change.
+    /// The 研判 figures, as the server last worked them out.
     pub analysis: Option<AnalysisFigures>,
 }
 
@@ -233,11 +254,11 @@ pub struct App {
     pub quit: bool,
     /// The connection was up once and then dropped.
     pub(super) dropped: bool,
-    /// The search index waits until the first frame with data is drawn.
-    pub(super) index_pending: bool,
     /// Body rows visible, for paging (set by the draw code's layout).
     pub page: usize,
     pub(super) search_gen: u64,
+    /// Requests for windows so far (each list keeps its newest).
+    pub(super) window_gen: u64,
     /// Replies expected for a one-key action on several rows.
     pub(super) batch: Option<Batch>,
     /// Cases this officer just changed: an alert on them is no news to them.
@@ -290,13 +311,13 @@ impl App {
             out: Vec::new(),
             quit: false,
             dropped: false,
-            index_pending: false,
             osc52: true,
             clipboard: None,
             copied: false,
             copy_report: false,
             page: 10,
             search_gen: 0,
+            window_gen: 0,
             batch: None,
             own_changes: Default::default(),
             draft_saved: false,
@@ -351,8 +372,10 @@ impl App {
         // until the watchlist is opened (`want_persons`).
         self.out
             .push(Out::Request(Want::PersonAlerts, Request::PersonCounts));
-        self.out
-            .push(Out::Request(Want::Summaries, Request::Summaries));
+        // The screen's own rows, the strip and the counts: never every case.
+        self.refresh_view();
+        self.ask_alerts();
+        self.ask_tally();
     }
 
     /// The watchlist was opened: fetch the people in the officer's scope
@@ -391,7 +414,8 @@ impl App {
         });
     }
 
-    /// The rows the current list shows (filtered or not).
+    /// The rows of a list the desk orders itself (the watchlist, filtered
+    /// or not; the roll-call). Case lists are windows (`row_at`).
     pub fn visible_rows(&self, view: View) -> &[usize] {
         let l = &self.lists[view.index()];
         l.filtered
@@ -401,22 +425,14 @@ impl App {
 
     /// The record under the cursor: a 编号.
     pub fn selected_id(&self) -> Option<String> {
-        let rows = self.visible_rows(self.view);
-        let i = *rows.get(self.lists[self.view.index()].selected)?;
-        if self.view == View::Rollcall {
-            None
-        } else if self.view == View::Watchlist {
-            self.data.persons.get(i).map(|p| p.id.clone())
-        } else {
-            self.data.summaries.get(i).map(|s| s.id.clone())
+        let selected = self.lists[self.view.index()].selected;
+        if self.view.lists_cases() {
+            return self.row_at(self.view, selected).map(|r| r.case.id.clone());
         }
-    }
-
-    /// The score of summary `i` with its reasons.
-    pub fn score_of(&self, i: usize) -> Score {
-        match (&self.data.risk, self.data.summaries.get(i)) {
-            (Some(ctx), Some(s)) => score(s, ctx),
-            _ => Score::default(),
+        let i = *self.visible_rows(self.view).get(selected)?;
+        match self.view {
+            View::Watchlist => self.data.persons.get(i).map(|p| p.id.clone()),
+            _ => None,
         }
     }
 }

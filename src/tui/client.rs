@@ -1,49 +1,60 @@
-//! The TUI's side of the socket: one connection for calls (a worker thread
-//! that answers requests in order) and one for change notices, which also
-//! tells the screen when the connection drops and comes back.
+//! The TUI's side of the socket: one connection per desk. A writer thread
+//! sends the calls in order; a reader thread takes every frame that comes
+//! back (replies, change notices, window changes, presence) and reconnects
+//! when the connection drops, sending again what may be sent again.
 
+use std::collections::HashMap;
+use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::app::Want;
 use super::Event;
-use crate::desk::api::{DeskError, Request};
-use crate::desk::remote::{Pushed, Remote};
-use crate::desk::Desk;
+use crate::desk::api::{decode_blob, DeskError, Request, Resend};
+use crate::desk::remote::{maybe_saved, new_key, Remote};
+use crate::desk::wire::{read_frame, write_frame, ClientMsg, ServerMsg, MAX_SERVER_FRAME};
+use crate::store::RequestKey;
 
 pub struct Client {
-    tx: Sender<(Want, Request)>,
-    /// Requests for every summary go on a connection of their own, so the
-    /// big one starts at once instead of after the small ones.
-    bulk: Sender<(Want, Request)>,
-    gate: Arc<Gate>,
+    tx: Sender<Call>,
     socket: PathBuf,
 }
 
-/// Full summary loads in flight. A request for some summaries waits until
-/// none is, so its (newer) answer is never overwritten by an older full one.
+/// A call on its way: a change keeps its key when it is sent again.
+struct Call {
+    want: Want,
+    req: Request,
+    key: Option<RequestKey>,
+    /// Sent once already, on a connection that dropped.
+    again: bool,
+}
+
+/// The connection the two threads share, and the calls awaiting a reply.
 #[derive(Default)]
-struct Gate {
-    loads: Mutex<u32>,
-    done: Condvar,
+struct Link {
+    state: Mutex<LinkState>,
+    up: Condvar,
 }
 
-impl Gate {
-    fn wait_clear(&self) {
-        let mut n = self.loads.lock().unwrap_or_else(|p| p.into_inner());
-        while *n > 0 {
-            n = self.done.wait(n).unwrap_or_else(|p| p.into_inner());
-        }
-    }
+#[derive(Default)]
+struct LinkState {
+    stream: Option<UnixStream>,
+    next_id: u64,
+    pending: HashMap<u64, Call>,
+}
 
-    fn change(&self, by: i32) {
-        let mut n = self.loads.lock().unwrap_or_else(|p| p.into_inner());
-        *n = n.saturating_add_signed(by);
-        self.done.notify_all();
+impl Link {
+    fn lock(&self) -> MutexGuard<'_, LinkState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// How long a call waits for a dropped connection to come back.
+const WAIT_FOR_LINK: Duration = Duration::from_secs(3);
+/// The pause between two tries to reconnect.
+const RECONNECT_PAUSE: Duration = Duration::from_millis(700);
 
 /// A file to write from the TUI: the ledger (台账) or the key-person register.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,32 +66,22 @@ pub struct ExportJob {
 }
 
 impl Client {
-    pub fn start(socket: PathBuf, events: Sender<Event>) -> Client {
-        let (tx, rx) = channel::<(Want, Request)>();
-        let (bulk, bulk_rx) = channel::<(Want, Request)>();
-        let gate = Arc::new(Gate::default());
-        for (name, rx, gate) in [
-            ("desk-calls", rx, Arc::clone(&gate)),
-            ("desk-load", bulk_rx, Arc::clone(&gate)),
-        ] {
-            let calls_socket = socket.clone();
-            let calls_events = events.clone();
-            std::thread::Builder::new()
-                .name(name.into())
-                .spawn(move || calls(calls_socket, rx, calls_events, &gate))
-                .expect("spawn call thread");
-        }
-        let notice_socket = socket.clone();
+    /// Starts the connection's threads; `first` is a connection already
+    /// made (the start-up check's), used instead of a new one.
+    pub fn start(socket: PathBuf, events: Sender<Event>, first: Option<Remote>) -> Client {
+        let (tx, rx) = channel::<Call>();
+        let link = Arc::new(Link::default());
+        let (w_link, w_events) = (Arc::clone(&link), events.clone());
         std::thread::Builder::new()
-            .name("desk-notices".into())
-            .spawn(move || notices(notice_socket, events))
-            .expect("spawn notice thread");
-        Client {
-            tx,
-            bulk,
-            gate,
-            socket,
-        }
+            .name("desk-calls".into())
+            .spawn(move || writer(rx, &w_link, &w_events))
+            .expect("spawn call thread");
+        let (r_socket, again) = (socket.clone(), tx.clone());
+        std::thread::Builder::new()
+            .name("desk-link".into())
+            .spawn(move || reader(r_socket, first, &link, &events, &again))
+            .expect("spawn connection thread");
+        Client { tx, socket }
     }
 
     /// Writes an export on its own connection and thread: 100 000 rows take
@@ -96,14 +97,13 @@ impl Client {
     }
 
     pub fn send(&self, want: Want, req: Request) {
-        if matches!(req, Request::Summaries) {
-            self.gate.change(1);
-            if self.bulk.send((want, req)).is_err() {
-                self.gate.change(-1);
-            }
-        } else {
-            let _ = self.tx.send((want, req));
-        }
+        let key = (req.resend() == Resend::WithKey).then(new_key);
+        let _ = self.tx.send(Call {
+            want,
+            req,
+            key,
+            again: false,
+        });
     }
 }
 
@@ -125,110 +125,171 @@ fn run_export(
     files::ledger::export(&mut remote, format, &job.path, filter)
 }
 
-fn calls(socket: PathBuf, rx: Receiver<(Want, Request)>, events: Sender<Event>, gate: &Gate) {
-    let mut remote: Option<Remote> = None;
-    for (want, req) in rx {
-        let load = matches!(req, Request::Summaries);
-        // Changed summaries wait for a full load in flight (see `Gate`); so
-        // does the key-person register, which would only slow the load down
-        // (both need the same two cores) for a screen that is not shown first.
-        if matches!(req, Request::SummariesOf { .. } | Request::Persons { .. }) {
-            gate.wait_clear();
-        }
-        // Reads are safe to retry once after a reconnect (`Remote::call`
-        // retries changes itself, with their request key); the notice thread
-        // reports the connection state, so failures here only answer the call.
-        let mut result = Err(DeskError::Connection("连接中断".into()));
-        for _attempt in 0..2 {
-            if remote.is_none() {
-                match Remote::connect(&socket, false) {
-                    Ok(r) => remote = Some(r),
-                    // Refused (not on the roster, too many connections): say why.
-                    Err(e @ DeskError::Refused(_)) => {
-                        result = Err(e);
-                        break;
-                    }
-                    Err(_) => {}
+/// Whether a newer call makes this one pointless: a window asked again for
+/// the same slot (a newer keystroke), presence told again.
+fn superseded(old: &Request, new: &Request) -> bool {
+    match (old, new) {
+        (Request::View { watch: a, .. }, Request::View { watch: b, .. }) => a.is_some() && a == b,
+        (Request::Looking { .. }, Request::Looking { .. }) => true,
+        _ => false,
+    }
+}
+
+/// Sends the calls in order. Calls queued together are looked over first:
+/// one superseded by a later one is answered as cancelled, not sent.
+fn writer(rx: Receiver<Call>, link: &Link, events: &Sender<Event>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter());
+        let keep: Vec<bool> = (0..batch.len())
+            .map(|i| {
+                !batch[i + 1..]
+                    .iter()
+                    .any(|c| superseded(&batch[i].req, &c.req))
+            })
+            .collect();
+        for (call, keep) in batch.into_iter().zip(keep) {
+            if !keep {
+                continue;
+            }
+            if let Err(call) = send(link, call) {
+                // A change sent once before may have been applied then.
+                let why = match call.req.resend() {
+                    Resend::WithKey | Resend::Never if call.again => maybe_saved(&call.req),
+                    _ => DeskError::Connection("连接中断，正在重连…".into()),
+                };
+                if events.send(Event::Reply(call.want, Err(why))).is_err() {
+                    return;
                 }
-                crate::timing::since_start("tui: connected");
             }
-            let Some(r) = remote.as_mut() else {
-                std::thread::sleep(Duration::from_millis(300));
-                continue;
-            };
-            if load {
-                crate::timing::since_start("tui: load starts");
-            }
-            let mut t = crate::timing::Phases::new("tui call");
-            result = if load {
-                // Decoding every summary is the heavy part of start-up: do it
-                // here, off the screen's thread, straight from the frame.
-                r.load_summaries()
-            } else {
-                r.call(req.clone()).and_then(crate::desk::api::decode_blob)
-            };
-            t.mark(if load { "load summaries" } else { "call" });
-            if matches!(result, Err(DeskError::Connection(_))) && req.is_query() {
-                remote = None;
-                continue;
-            }
-            break;
-        }
-        let gone = events.send(Event::Reply(want, result)).is_err();
-        if load {
-            gate.change(-1);
-            // The reply frame this thread read is freed: give it back.
-            super::release_memory();
-        }
-        if gone {
-            return;
         }
     }
 }
 
-fn notices(socket: PathBuf, events: Sender<Event>) {
-    loop {
-        match Remote::connect(&socket, true) {
-            Ok(mut r) => {
-                if events.send(Event::Online(true, None)).is_err() {
-                    return;
-                }
-                loop {
-                    match r.next_pushed(None) {
-                        Ok(Some(p)) => {
-                            let event = match p {
-                                Pushed::Change(n) => Event::Notice(n),
-                                Pushed::Presence(v) => Event::Presence(v),
-                                Pushed::Damaged(why) => Event::Damaged(why),
-                                // The desk does not watch windows yet.
-                                Pushed::View(_) => continue,
-                            };
-                            if events.send(event).is_err() {
-                                return;
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            if events
-                                .send(Event::Online(false, Some(format!("{e}，正在重连…"))))
-                                .is_err()
-                            {
-                                return;
-                            }
-                            break;
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                if events
-                    .send(Event::Online(false, Some(format!("{e}，正在重连…"))))
-                    .is_err()
-                {
-                    return;
-                }
-            }
+/// Writes one call once the connection is up (waiting a little for it);
+/// the call comes back when there is none.
+fn send(link: &Link, call: Call) -> Result<(), Box<Call>> {
+    let mut st = link.lock();
+    let deadline = std::time::Instant::now() + WAIT_FOR_LINK;
+    while st.stream.is_none() {
+        let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+            return Err(Box::new(call));
+        };
+        st = link
+            .up
+            .wait_timeout(st, left)
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+    }
+    st.next_id += 1;
+    let id = st.next_id;
+    let msg = ClientMsg::Call {
+        id,
+        req: Box::new(call.req.clone()),
+        key: call.key,
+    };
+    // Pending before written: the reply cannot come first. A failed write
+    // leaves it pending: the reader finds the connection gone and settles it.
+    st.pending.insert(id, call);
+    if let Some(stream) = st.stream.as_mut() {
+        if write_frame(stream, &msg).is_err() {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
         }
-        std::thread::sleep(Duration::from_millis(700));
+    }
+    Ok(())
+}
+
+/// Keeps the connection: connects, reads every frame, and after a drop
+/// settles the calls left without a reply and connects again.
+fn reader(
+    socket: PathBuf,
+    mut first: Option<Remote>,
+    link: &Link,
+    events: &Sender<Event>,
+    again: &Sender<Call>,
+) {
+    loop {
+        let connected = match first.take() {
+            Some(r) => Ok(r),
+            None => Remote::connect(&socket, true),
+        };
+        let why = match connected.map(Remote::into_stream) {
+            Ok(stream) => match stream.try_clone() {
+                Ok(mut read) => {
+                    {
+                        let mut st = link.lock();
+                        st.stream = Some(stream);
+                        link.up.notify_all();
+                    }
+                    if events.send(Event::Online(true, None)).is_err() {
+                        return;
+                    }
+                    let why = read_all(&mut read, link, events);
+                    dropped(link, events, again);
+                    why
+                }
+                Err(e) => Some(crate::private_fs::describe(&e)),
+            },
+            Err(e) => Some(e.to_string()),
+        };
+        let Some(why) = why else { return };
+        if events
+            .send(Event::Online(false, Some(format!("{why}，正在重连…"))))
+            .is_err()
+        {
+            return;
+        }
+        std::thread::sleep(RECONNECT_PAUSE);
+    }
+}
+
+/// Reads frames until the connection fails; returns why (None: the
+/// screen is gone).
+fn read_all(read: &mut UnixStream, link: &Link, events: &Sender<Event>) -> Option<String> {
+    loop {
+        let event = match read_frame::<ServerMsg>(read, MAX_SERVER_FRAME) {
+            Ok(ServerMsg::Reply { id, result }) => {
+                let Some(call) = link.lock().pending.remove(&id) else {
+                    continue;
+                };
+                Event::Reply(call.want, result.and_then(decode_blob))
+            }
+            Ok(ServerMsg::Notice(n)) => Event::Notice(n),
+            Ok(ServerMsg::View(d)) => Event::View(d),
+            Ok(ServerMsg::Presence(v)) => Event::Presence(v),
+            Ok(ServerMsg::Damaged(why)) => Event::Damaged(why),
+            Ok(ServerMsg::Bye { reason }) => return Some(format!("连接中断：{reason}")),
+            Ok(ServerMsg::Welcome { .. }) => return Some("服务端应答不合协议".into()),
+            Err(e) => return Some(format!("连接中断：{e}")),
+        };
+        if events.send(event).is_err() {
+            return None;
+        }
+    }
+}
+
+/// The connection dropped: a call that may be sent again goes once more
+/// (a change with its key, which the server applies at most once); the
+/// others are answered with what the officer must check.
+fn dropped(link: &Link, events: &Sender<Event>, again: &Sender<Call>) {
+    let pending: Vec<Call> = {
+        let mut st = link.lock();
+        st.stream = None;
+        let mut calls: Vec<(u64, Call)> = st.pending.drain().collect();
+        calls.sort_by_key(|(id, _)| *id);
+        calls.into_iter().map(|(_, c)| c).collect()
+    };
+    for mut call in pending {
+        let resend = call.req.resend();
+        if resend != Resend::Never && !call.again {
+            call.again = true;
+            let _ = again.send(call);
+            continue;
+        }
+        let why = match resend {
+            Resend::Freely => DeskError::Connection("连接中断".into()),
+            Resend::WithKey | Resend::Never => maybe_saved(&call.req),
+        };
+        let _ = events.send(Event::Reply(call.want, Err(why)));
     }
 }

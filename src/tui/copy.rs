@@ -50,16 +50,24 @@ impl App {
         }
     }
 
-    /// The list on screen (filtered as shown), as `desk list` prints it.
+    /// The list on screen (filtered as shown), as `desk list` prints it:
+    /// the rows the desk holds around the cursor, and how many there are.
     fn list_text(&self) -> Option<String> {
         let rows = self.visible_rows(self.view);
         match self.view {
             View::Mine | View::Inbox | View::Queue | View::Supervision | View::FollowUps => {
-                let items: Vec<&Summary> = rows
-                    .iter()
-                    .filter_map(|&i| self.data.summaries.get(i))
-                    .collect();
-                Some(print::disputes_listing(&items, self.today()))
+                let w = self.data.wins[self.view.index()].window.as_ref()?;
+                let items: Vec<&Summary> = w.rows.iter().map(|r| &r.case).collect();
+                let mut text = print::disputes_listing(&items, self.today());
+                if (w.rows.len() as u32) < w.total {
+                    text.push_str(&format!(
+                        "\n（第 {}–{} 件，共 {} 件）",
+                        w.from + 1,
+                        w.from as usize + w.rows.len(),
+                        w.total
+                    ));
+                }
+                Some(text)
             }
             View::Watchlist => {
                 let items: Vec<_> = rows

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::app::{App, Data, Out, Overlay, View, Want};
 use super::form::{
-    option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, Offer, Target,
+    option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, LiveAsk, Offer, Target,
 };
 use super::keymap::Action;
 use super::picker::Picker;
@@ -16,8 +16,6 @@ use crate::desk::api::{DeskError, DraftSlot, Request, Response, UndoInfo};
 use crate::desk::ops::{self, Change, Entry, Op};
 use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
 use crate::domain::record::RecordKind;
-use crate::domain::risk::score;
-use crate::search::pinyin_key;
 
 /// The form's line while some field is red; it goes once none is.
 const FIX_MARKED: &str = "有几项需要修改，见标红处";
@@ -60,9 +58,16 @@ fn fresh_rev(data: &mut Data, id: &str, reply: &Response) {
             }
         }
         RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
-            if let Some(&i) = data.by_id.get(id) {
-                let s = &mut data.summaries[i];
-                s.rev = s.rev.max(rev);
+            let held = data
+                .wins
+                .iter_mut()
+                .filter_map(|w| w.window.as_mut())
+                .chain(data.alerts.as_mut());
+            for r in held
+                .flat_map(|w| w.rows.iter_mut())
+                .filter(|r| r.case.id == id)
+            {
+                r.case.rev = r.case.rev.max(rev);
             }
         }
     }
@@ -165,7 +170,7 @@ impl App {
         let seen = match RecordKind::of_id(id) {
             RecordKind::Person => self.data.persons.iter().find(|p| p.id == id).map(|p| p.rev),
             RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
-                self.data.by_id.get(id).map(|&i| self.data.summaries[i].rev)
+                self.case(id).map(|s| s.rev)
             }
         };
         Target {
@@ -281,15 +286,16 @@ impl App {
 
     fn open_form(&mut self, kind: FormKind, targets: Vec<Target>) {
         let first = targets.first().map(|t| t.id.clone()).unwrap_or_default();
-        let summary = self
-            .data
-            .by_id
-            .get(&first)
-            .map(|&i| &self.data.summaries[i]);
+        let summary = self.case(&first);
         let person = self.data.persons.iter().find(|p| p.id == first);
-        let mut form = Form::new(kind, targets, summary, person, &self.ctx());
+        let mut form = Form::new(kind, targets, summary.as_ref(), person, &self.ctx());
         if kind == FormKind::Assign && form.targets.len() == 1 {
-            form.offer = summary.and_then(|s| Offer::of(&self.ctx(), s, &self.data.summaries));
+            let ask = LiveAsk::Hint(first.clone());
+            form.asked = Some(ask.clone());
+            self.out.push(Out::Request(
+                Want::Live(ask),
+                Request::AssignHint { id: first },
+            ));
         }
         self.refresh_live(&mut form);
         self.overlays.push(Overlay::Form(Box::new(form)));
@@ -304,11 +310,7 @@ impl App {
         let mut done = op.spec().done;
         let pending = targets.len();
         for t in targets {
-            let on = self
-                .data
-                .by_id
-                .get(&t.id)
-                .is_none_or(|&i| !self.data.summaries[i].supervised);
+            let on = self.case(&t.id).is_none_or(|s| !s.supervised);
             let change: Change = match op {
                 Op::Accept => ops::Accept.into(),
                 Op::Supervise => ops::Supervise { on }.into(),
@@ -436,41 +438,41 @@ impl App {
         self.overlays.push(Overlay::Form(form));
     }
 
-    pub(super) fn refresh_live(&self, form: &mut Form) {
+    /// The form's live lines after a change; what the server works out
+    /// (the duplicate check, the triage's score) is asked for when its
+    /// inputs changed, and its answer shows when it comes (`on_live`).
+    pub(super) fn refresh_live(&mut self, form: &mut Form) {
         match form.kind {
             FormKind::Triage => {
                 self.read_form(form);
-                form.live = self.triage_preview(form);
-                form.live.extend(form.reading_line());
+                self.ask_preview(form);
             }
             FormKind::Register => {
                 self.read_form(form);
-                form.duplicate = self.duplicate_of(form);
-                form.live = form
-                    .duplicate
-                    .as_ref()
-                    .map(|id| {
-                        let s = &self.data.summaries[self.data.by_id[id]];
-                        vec![format!(
-                            "注意：{} 已有未办结的 {}（{}）涉及同一当事人。按 F3 打开该件；继续填写则另立新案",
-                            s.village, s.id, s.title
-                        )]
-                    })
-                    .unwrap_or_default();
-                form.live.extend(self.suggestions_line(form));
+                self.ask_duplicate(form);
             }
-            FormKind::Assign => form.live = self.suggestions_line(form).into_iter().collect(),
             _ => {}
         }
+        self.compose_live(form);
     }
 
-    /// The score the case would have with the form's values.
-    fn triage_preview(&self, form: &Form) -> Vec<String> {
-        let (Some(t), Some(ctx)) = (form.targets.first(), self.data.risk.as_ref()) else {
-            return Vec::new();
+    fn compose_live(&self, form: &mut Form) {
+        let server = form.server_line.clone();
+        form.live = match form.kind {
+            FormKind::Triage => server.into_iter().chain(form.reading_line()).collect(),
+            FormKind::Register => server
+                .into_iter()
+                .chain(self.suggestions_line(form))
+                .collect(),
+            FormKind::Assign => self.suggestions_line(form).into_iter().collect(),
+            _ => Vec::new(),
         };
-        let Some(&i) = self.data.by_id.get(&t.id) else {
-            return Vec::new();
+    }
+
+    /// The score the case would have with the form's values (on the server).
+    fn ask_preview(&mut self, form: &mut Form) {
+        let Some(t) = form.targets.first() else {
+            return;
         };
         let draft = crate::desk::views::TriageDraft {
             risk: RiskLevel::parse(&form.get(Key::Risk)).ok(),
@@ -480,28 +482,81 @@ impl App {
                 .filter_map(|f| WarningFlag::parse(f).ok())
                 .collect(),
         };
-        let sc = score(&draft.applied_to(&self.data.summaries[i]), ctx);
-        let reasons: Vec<String> = sc
-            .reasons
-            .iter()
-            .map(|(r, p)| format!("{r} {p:+}"))
-            .collect();
-        vec![format!("风险分 {}：{}", sc.total, reasons.join("、"))]
+        let ask = LiveAsk::Preview(format!("{} {draft:?}", t.id));
+        if form.asked.as_ref() == Some(&ask) {
+            return;
+        }
+        form.asked = Some(ask.clone());
+        let id = t.id.clone();
+        self.out.push(Out::Request(
+            Want::Live(ask),
+            Request::Preview { id, draft },
+        ));
     }
 
     /// An open dispute in the same village with a party of the same name,
-    /// or of the same pinyin (章三 / 张三 typed in a hurry).
-    fn duplicate_of(&self, form: &Form) -> Option<String> {
+    /// or of the same pinyin (章三 / 张三 typed in a hurry), on the server.
+    fn ask_duplicate(&mut self, form: &mut Form) {
         let village = form.get(Key::Village);
-        let keys: Vec<String> = form.party_names().iter().map(|n| pinyin_key(n)).collect();
-        if village.is_empty() || keys.is_empty() {
-            return None;
+        let parties: Vec<String> = form.party_names();
+        let ask = LiveAsk::Duplicate(format!("{village} {parties:?}"));
+        if form.asked.as_ref() == Some(&ask) {
+            return;
         }
-        self.data
-            .summaries
+        form.asked = Some(ask.clone());
+        if village.is_empty() || parties.is_empty() {
+            form.duplicate = None;
+            form.server_line = None;
+            return;
+        }
+        self.out.push(Out::Request(
+            Want::Live(ask),
+            Request::Duplicate { village, parties },
+        ));
+    }
+
+    /// The server's answer for a form's live line: taken when the form is
+    /// still open with the same inputs.
+    pub(super) fn on_live(&mut self, ask: LiveAsk, result: Result<Response, DeskError>) {
+        let Some(at) = self
+            .overlays
             .iter()
-            .find(|s| crate::desk::views::same_parties(s, &village, &keys))
-            .map(|s| s.id.clone())
+            .rposition(|o| matches!(o, Overlay::Form(f) if f.asked.as_ref() == Some(&ask)))
+        else {
+            return;
+        };
+        let Overlay::Form(mut form) = self.overlays.remove(at) else {
+            unreachable!("position of a form")
+        };
+        match (&ask, result) {
+            (LiveAsk::Duplicate(_), Ok(Response::Row(row))) => {
+                form.duplicate = row.as_ref().map(|r| r.case.id.clone());
+                form.server_line = row.map(|r| {
+                    let s = &r.case;
+                    format!(
+                        "注意：{} 已有未办结的 {}（{}）涉及同一当事人。按 F3 打开该件；继续填写则另立新案",
+                        s.village, s.id, s.title
+                    )
+                });
+            }
+            (LiveAsk::Preview(_), Ok(Response::Row(row))) => {
+                form.server_line = row.map(|r| {
+                    let reasons: Vec<String> = r
+                        .reasons
+                        .iter()
+                        .map(|(r, p)| format!("{r} {p:+}"))
+                        .collect();
+                    format!("风险分 {}：{}", r.danger, reasons.join("、"))
+                });
+            }
+            (LiveAsk::Hint(_), Ok(Response::AssignHint(hint))) => {
+                form.offer = hint.map(|h| Offer::of(&self.ctx(), h));
+            }
+            // A live line is a help, not a step: without it the form works.
+            (LiveAsk::Duplicate(_) | LiveAsk::Preview(_) | LiveAsk::Hint(_), _) => {}
+        }
+        self.compose_live(&mut form);
+        self.overlays.insert(at, Overlay::Form(form));
     }
 
     pub(super) fn open_existing(&mut self) {
@@ -686,13 +741,9 @@ impl App {
             }
             AskYes::ResumeDraft(d) => {
                 let first = d.targets.first().map(|t| t.id.clone()).unwrap_or_default();
-                let summary = self
-                    .data
-                    .by_id
-                    .get(&first)
-                    .map(|&i| &self.data.summaries[i]);
+                let summary = self.case(&first);
                 let person = self.data.persons.iter().find(|p| p.id == first);
-                let mut form = Form::from_draft(&d, summary, person, &self.ctx());
+                let mut form = Form::from_draft(&d, summary.as_ref(), person, &self.ctx());
                 self.refresh_live(&mut form);
                 self.overlays.push(Overlay::Form(Box::new(form)));
             }

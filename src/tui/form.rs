@@ -232,6 +232,10 @@ pub struct Form {
     pub live: Vec<String>,
     /// An open dispute with the same party in the same village.
     pub duplicate: Option<String>,
+    /// The server's line for this form (the duplicate warning, the score
+    /// a triage would give), and the inputs it answers.
+    pub server_line: Option<String>,
+    pub asked: Option<LiveAsk>,
     /// Requests sent and not yet answered.
     pub pending: usize,
     /// What the officer is told once the sent requests are done (已交办).
@@ -247,6 +251,18 @@ pub struct Form {
     pub read: ReadState,
     /// 交办: the leader, unit and person the history suggests.
     pub offer: Option<Offer>,
+}
+
+/// What a form asked the server to work out, by the inputs it was asked
+/// with: an answer to inputs since changed is dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveAsk {
+    /// The village and parties typed (登记).
+    Duplicate(String),
+    /// The case and the triage as drafted (研判).
+    Preview(String),
+    /// The case to suggest 四定 for (交办).
+    Hint(String),
 }
 
 /// What the form needs to know about the desk.
@@ -286,6 +302,8 @@ impl Form {
             error: None,
             live: Vec::new(),
             duplicate: None,
+            server_line: None,
+            asked: None,
             pending: 0,
             done: "",
             failures: Vec::new(),

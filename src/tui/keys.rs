@@ -25,6 +25,12 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
+        self.take_key(key);
+        // The rows around the cursor are held before it gets there.
+        self.ensure_window();
+    }
+
+    fn take_key(&mut self, key: KeyEvent) {
         let layers = self.layers();
         if let Some(a) = self.keymap.lookup(&layers, &Key::from_event(&key)) {
             return self.act(a);
@@ -34,8 +40,8 @@ impl App {
         // before any overlay's text field could take it as typing.
         if key.modifiers.contains(KeyModifiers::ALT) {
             if let KeyCode::Char(c) = key.code {
-                self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-                return self.on_key(KeyEvent::new(
+                self.take_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                return self.take_key(KeyEvent::new(
                     KeyCode::Char(c),
                     key.modifiers - KeyModifiers::ALT,
                 ));
@@ -58,14 +64,17 @@ impl App {
             if l.filter.is_empty() {
                 l.filtered = None;
                 l.searching = false;
-            } else {
-                self.run_search(view);
             }
+            self.run_search(view);
         }
     }
 
     fn list_len(&self) -> usize {
-        self.visible_rows(self.view).len()
+        if self.view.lists_cases() {
+            self.list_total(self.view)
+        } else {
+            self.visible_rows(self.view).len()
+        }
     }
 
     fn move_cursor(&mut self, delta: i64) {
@@ -162,6 +171,8 @@ impl App {
         if self.view == View::Watchlist {
             self.want_persons();
         }
+        // Fresh rows from the server (the list watched is this one now).
+        self.refresh_view();
     }
 
     /// Esc with nothing over the list: the filter goes.
@@ -172,6 +183,7 @@ impl App {
             l.filter = Input::default();
             l.filtered = None;
             l.searching = false;
+            self.run_search(self.view);
         }
     }
 }

@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::{doc_of, person_doc, App, View};
 use super::views::{accent, block, cell, fit, warn};
+use crate::desk::views::Row;
 use crate::domain::escalation::Colour;
 use crate::domain::summary::Summary;
 use crate::domain::text::clean_line;
@@ -95,13 +96,20 @@ fn days_text(days: i64) -> String {
 /// A cell's text, its search marks (char indices) and its style.
 type Cell = (String, Vec<usize>, Style);
 
+/// What one list line shows: a key person (index into the register held)
+/// or a case's row from the server's window.
+#[derive(Clone, Copy)]
+pub(super) enum Item<'a> {
+    Person(usize),
+    Case(&'a Row),
+}
+
 /// The cells of one row, with the search marks mapped onto the columns that
 /// came from the searched text.
-fn row_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> {
-    if view == View::Watchlist {
-        person_cells(app, i, marks)
-    } else {
-        dispute_cells(app, view, i, marks)
+fn row_cells(app: &App, view: View, item: Item, marks: &[usize]) -> Vec<Cell> {
+    match item {
+        Item::Person(i) => person_cells(app, i, marks),
+        Item::Case(row) => dispute_cells(app, view, row, marks),
     }
 }
 
@@ -145,10 +153,10 @@ fn person_cells(app: &App, i: usize, marks: &[usize]) -> Vec<Cell> {
     }
 }
 
-fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> {
+fn dispute_cells(app: &App, view: View, row: &Row, marks: &[usize]) -> Vec<Cell> {
     let today = app.today();
     let plain = Style::default();
-    let s = &app.data.summaries[i];
+    let s = &row.case;
     // Offsets of the fields inside the searched text (see `doc_of`).
     let parties = s.parties.join(" ");
     let p_len = parties.chars().count();
@@ -188,7 +196,7 @@ fn dispute_cells(app: &App, view: View, i: usize, marks: &[usize]) -> Vec<Cell> 
             (s.title.clone(), t_marks, plain),
         ],
         View::Queue => {
-            let sc = app.score_of(i);
+            let sc = row.score();
             vec![
                 (
                     sc.total.to_string(),
@@ -301,20 +309,14 @@ fn colour_style(c: Option<Colour>) -> Style {
     Style::default().fg(fg).add_modifier(Modifier::BOLD)
 }
 
-/// 红牌 3 · 橙牌 5 · 黄牌 2, for the 督办 title.
+/// 红牌 3 · 橙牌 5 · 黄牌 2, for the 督办 title (the server counts them).
 fn colour_counts(app: &App) -> String {
-    let today = app.today();
-    let t = app.thresholds();
-    let rows = &app.data.rows[View::Supervision.index()];
-    let parts: Vec<String> = Colour::WORST_FIRST
+    let parts: Vec<String> = app
+        .data
+        .tally
+        .colours
         .iter()
-        .map(|c| {
-            let n = rows
-                .iter()
-                .filter(|&&i| app.data.summaries[i].colour(today, &t) == Some(*c))
-                .count();
-            format!("{} {n}", c.label())
-        })
+        .map(|(c, n)| format!("{} {n}", c.label()))
         .collect();
     parts.join(" · ")
 }
@@ -322,24 +324,35 @@ fn colour_counts(app: &App) -> String {
 pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     let view = app.view;
     let vi = view.index();
-    let rows = app.visible_rows(view).to_vec();
-    let total = app.data.rows[vi].len();
+    let cases = view.lists_cases();
+    let (shown, total) = if cases {
+        // A search's total is its matches; the list's own is in the tally.
+        let matches = app.list_total(view);
+        let whole = view
+            .screen()
+            .and_then(|s| app.data.tally.total(s))
+            .map_or(matches, |n| n as usize);
+        (matches, whole)
+    } else {
+        (app.visible_rows(view).len(), app.data.rows[vi].len())
+    };
     let l = &app.lists[vi];
     let unit = if view == View::Watchlist {
         "人"
     } else {
         "件"
     };
-    let mut title = format!(" {} 共 {} {unit} ", view.label(), total);
-    if view == View::Supervision {
+    let mut title = format!(" {} 共 {} {unit} ", view.label(), shown);
+    if view == View::Supervision && l.filter.is_empty() {
         title.push_str(&format!("（{}） ", colour_counts(app)));
     }
     if !l.filter.is_empty() {
+        let scope = if cases && l.everything { "全部" } else { "" };
         title = format!(
-            " {} 筛选“{}”：{} / {} {unit}{} ",
+            " {} 筛选“{}”：{scope}{} {unit}（共 {} {unit}）{} ",
             view.label(),
             clean_line(&l.filter.text()),
-            rows.len(),
+            shown,
             total,
             if l.searching {
                 "（搜索中…）"
@@ -375,17 +388,19 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     }
     f.render_widget(Paragraph::new(Line::from(header)), head);
 
-    if app.data.loaded && view == View::Mine && l.filter.is_empty() {
+    let held = !cases || app.data.wins[vi].window.is_some();
+    if held && view == View::Mine && l.filter.is_empty() {
         let lines = super::mine_view::lines(app, &cols, body.height as usize);
-        return f.render_widget(Paragraph::new(lines), body);
+        return draw_search_line(f, app, foot, search_line, lines, body);
     }
-    if !app.data.loaded {
+    if !held {
         f.render_widget(Paragraph::new("正在载入…"), body);
-    } else if rows.is_empty() {
-        let text = if l.filter.is_empty() {
-            "（没有记录）"
-        } else {
-            "（没有匹配的记录）"
+    } else if shown == 0 {
+        let text = match (l.filter.is_empty(), cases, l.everything) {
+            (true, _, _) => "（没有记录）",
+            // A closed case is only in 全部: say where else to look.
+            (false, true, false) => "（在办案件中没有匹配的记录；按 Tab 改为在全部案件中查找）",
+            (false, _, _) => "（没有匹配的记录）",
         };
         f.render_widget(Paragraph::new(text), body);
     }
@@ -400,17 +415,38 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     let (offset, selected) = (l.offset, l.selected);
     let query = l.filter.text();
     let marks_set = l.marks.clone();
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(pos, &i)| list_line(app, view, &cols, i, &query, &marks_set, pos == selected))
+    let app = &*app;
+    let lines: Vec<Line> = (offset..shown.min(offset + height))
+        .map(|pos| {
+            let item = if cases {
+                app.row_at(view, pos).map(Item::Case)
+            } else {
+                app.visible_rows(view).get(pos).map(|&i| Item::Person(i))
+            };
+            match item {
+                Some(item) => {
+                    list_line(app, view, &cols, item, &query, &marks_set, pos == selected)
+                }
+                // Not yet held: the window around it is on its way.
+                None => Line::raw("  …"),
+            }
+        })
         .collect();
-    f.render_widget(Paragraph::new(lines), body);
+    draw_search_line(f, app, foot, search_line, lines, body);
+}
 
+/// The list's lines, and the filter line under them while filtering.
+fn draw_search_line(
+    f: &mut Frame,
+    app: &App,
+    foot: Rect,
+    search_line: bool,
+    lines: Vec<Line<'static>>,
+    body: Rect,
+) {
+    f.render_widget(Paragraph::new(lines), body);
     if search_line {
-        let l = &app.lists[vi];
+        let l = &app.lists[app.view.index()];
         let scope = if l.everything { "全部" } else { "在办" };
         let prefix = format!("筛选（{scope}）/ ");
         let text = format!("{prefix}{}", l.filter.text());
@@ -427,22 +463,19 @@ pub(super) fn list_line(
     app: &App,
     view: View,
     cols: &[Column],
-    i: usize,
+    item: Item,
     query: &str,
     marks_set: &BTreeSet<String>,
     is_sel: bool,
 ) -> Line<'static> {
+    let (doc, id) = match item {
+        Item::Person(i) => (person_doc(&app.data.persons[i]), &app.data.persons[i].id),
+        Item::Case(row) => (doc_of(&row.case), &row.case.id),
+    };
     let marks = if query.is_empty() {
         Vec::new()
-    } else if view == View::Watchlist {
-        crate::search::highlight(&person_doc(&app.data.persons[i]), query)
     } else {
-        crate::search::highlight(&doc_of(&app.data.summaries[i]), query)
-    };
-    let id = if view == View::Watchlist {
-        &app.data.persons[i].id
-    } else {
-        &app.data.summaries[i].id
+        crate::search::highlight(&doc, query)
     };
     let marked = marks_set.contains(id);
     let pointer = match (is_sel, marked, app.ascii) {
@@ -459,7 +492,7 @@ pub(super) fn list_line(
         pointer.to_string()
     };
     let mut spans = vec![Span::raw(pointer)];
-    for (c, (text, m, style)) in cols.iter().zip(row_cells(app, view, i, &marks)) {
+    for (c, (text, m, style)) in cols.iter().zip(row_cells(app, view, item, &marks)) {
         spans.extend(cell(&text, c.width, &m, style));
         spans.push(Span::raw(" "));
     }
@@ -476,14 +509,12 @@ pub(super) fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
     let outer = block(app, " 概要（Enter 看详情） ");
     let inner = outer.inner(area);
     f.render_widget(outer, area);
-    let Some(&i) = app
-        .visible_rows(app.view)
-        .get(app.lists[app.view.index()].selected)
-    else {
-        return;
-    };
+    let selected = app.lists[app.view.index()].selected;
     let mut lines = Vec::new();
     if app.view == View::Watchlist {
+        let Some(&i) = app.visible_rows(app.view).get(selected) else {
+            return;
+        };
         let p = &app.data.persons[i];
         lines.push(Line::styled(
             format!("{} {}", p.id, clean_line(&p.name)),
@@ -503,13 +534,16 @@ pub(super) fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::raw(format!("列管理由：{}", clean_line(&p.reason))));
         lines.push(Line::raw("（查看详情会记入查阅日志）"));
     } else {
-        let s = &app.data.summaries[i];
+        let Some(row) = app.row_at(app.view, selected) else {
+            return;
+        };
+        let s = &row.case;
         lines.extend(summary_lines(app, s));
         // A closed case has no risk to weigh: no red score.
         if !s.status.is_open() {
             return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
-        let sc = app.score_of(i);
+        let sc = row.score();
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!("风险分 {}", sc.total), warn()));
         for (r, p) in &sc.reasons {

@@ -6,30 +6,26 @@
 use ratatui::text::{Line, Span};
 
 use super::app::{App, View};
-use super::list_view::{list_line, Column};
+use super::list_view::{list_line, Column, Item};
 use super::views::{accent, fit, warn};
 use crate::domain::mine::sees_rollcall;
 
 /// What one screen line of 我的 shows.
 enum Entry {
     Title(String, bool),
-    /// Position in the flat rows, and the summary's index.
-    Case(usize, usize),
+    /// Position in the sections' rows one after another.
+    Case(usize),
 }
 
+/// The section titles and the case positions, in order. Positions far
+/// from the cursor are listed without their rows: only a window is held.
 fn entries(app: &App) -> Vec<Entry> {
-    let rows = &app.data.rows[View::Mine.index()];
     let mut out = Vec::new();
     let mut at = 0;
     for &(group, n) in &app.data.mine {
+        let n = n as usize;
         out.push(Entry::Title(format!("{}（{n}）", group.label()), n > 0));
-        out.extend(
-            rows.iter()
-                .enumerate()
-                .skip(at)
-                .take(n)
-                .map(|(pos, &i)| Entry::Case(pos, i)),
-        );
+        out.extend((at..at + n).map(Entry::Case));
         at += n;
     }
     let duty = app.me.as_ref().is_some_and(|o| sees_rollcall(o.role));
@@ -49,7 +45,7 @@ pub(super) fn lines(app: &App, cols: &[Column], height: usize) -> Vec<Line<'stat
     let all = entries(app);
     let at = all
         .iter()
-        .position(|e| matches!(e, Entry::Case(pos, _) if *pos == l.selected))
+        .position(|e| matches!(e, Entry::Case(pos) if *pos == l.selected))
         .unwrap_or(0);
     let start = (at + 1).saturating_sub(height.max(1));
     let width = cols.iter().map(|c| c.width + 1).sum::<usize>() + 2;
@@ -61,9 +57,18 @@ pub(super) fn lines(app: &App, cols: &[Column], height: usize) -> Vec<Line<'stat
                 let style = if *busy { warn() } else { accent() };
                 Line::from(Span::styled(fit(text, width), style))
             }
-            Entry::Case(pos, i) => {
-                list_line(app, View::Mine, cols, *i, "", &l.marks, *pos == l.selected)
-            }
+            Entry::Case(pos) => match app.row_at(View::Mine, *pos) {
+                Some(row) => list_line(
+                    app,
+                    View::Mine,
+                    cols,
+                    Item::Case(row),
+                    "",
+                    &l.marks,
+                    *pos == l.selected,
+                ),
+                None => Line::raw("  …"),
+            },
         })
         .collect()
 }

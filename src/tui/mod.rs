@@ -1,5 +1,6 @@
-//! The full-screen desk. A client of `desk serve`: it loads the summaries
-//! once, keeps them current from the change stream, and searches in memory.
+//! The full-screen desk. A client of `desk serve` on one connection: it
+//! holds windows of the server's views (the rows on screen and a few pages
+//! around them), which the server keeps current by pushing what changed.
 //! Draws only when something changed, one synchronized frame at a time.
 
 mod alert_strip;
@@ -10,7 +11,6 @@ mod data;
 pub mod flows;
 pub mod form;
 mod form_view;
-mod id_index;
 pub mod input;
 pub mod keymap;
 mod keys;
@@ -28,6 +28,7 @@ pub mod saved_views;
 pub(crate) mod sort;
 pub mod term;
 pub mod views;
+pub mod windows;
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -50,7 +51,7 @@ use signal_hook::consts::{SIGHUP, SIGTERM};
 use crate::desk::api::{DeskError, Response};
 use crate::desk::{clock, Notice};
 use crate::search::{Doc, Index};
-use app::{App, Corpus, Out, Want};
+use app::{App, Out, Want};
 use keymap::Keymap;
 use term::DeskBackend;
 
@@ -58,6 +59,8 @@ pub enum Event {
     Term(TermEvent),
     Reply(Want, Result<Response, DeskError>),
     Notice(Notice),
+    /// What changed in a watched window.
+    View(crate::desk::views::WindowDelta),
     /// Who has which case open (see `presence`).
     Presence(Vec<crate::desk::api::Viewer>),
     /// The server's check found the database damaged.
@@ -77,21 +80,17 @@ pub struct Options {
     pub ascii: bool,
 }
 
+/// The key-person register's search (cases are searched on the server).
 enum SearchMsg {
-    Index(Corpus, Vec<Doc>),
-    Set(Corpus, usize, Doc),
+    Index(Vec<Doc>),
     Query {
         gen: u64,
-        corpus: Corpus,
         query: String,
         scope: Vec<usize>,
     },
 }
 
-/// The search thread owns the indexes; it applies updates in order and runs
-/// only the newest query, so typing never waits on an old search.
 fn search_thread(rx: Receiver<SearchMsg>, events: Sender<Event>) {
-    let mut disputes = Index::default();
     let mut persons = Index::default();
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -99,31 +98,12 @@ fn search_thread(rx: Receiver<SearchMsg>, events: Sender<Event>) {
         let mut query = None;
         for msg in batch {
             match msg {
-                SearchMsg::Index(Corpus::Disputes, docs) => {
-                    disputes = Index::new(docs);
-                    release_memory();
-                }
-                SearchMsg::Index(Corpus::Persons, docs) => persons = Index::new(docs),
-                SearchMsg::Set(c, i, doc) => match c {
-                    Corpus::Disputes => disputes.set(i, &doc),
-                    Corpus::Persons => persons.set(i, &doc),
-                },
+                SearchMsg::Index(docs) => persons = Index::new(docs),
                 q @ SearchMsg::Query { .. } => query = Some(q),
             }
         }
-        if let Some(SearchMsg::Query {
-            gen,
-            corpus,
-            query,
-            scope,
-        }) = query
-        {
-            let index = if corpus == Corpus::Disputes {
-                &disputes
-            } else {
-                &persons
-            };
-            let rows = index.search(&query, Some(&scope));
+        if let Some(SearchMsg::Query { gen, query, scope }) = query {
+            let rows = persons.search(&query, Some(&scope));
             if events.send(Event::Search(gen, rows)).is_err() {
                 return;
             }
@@ -131,11 +111,6 @@ fn search_thread(rx: Receiver<SearchMsg>, events: Sender<Event>) {
     }
 }
 
-/// Hands memory freed since (the 25 MB load, the documents the search index
-/// was built from) back to the system now: the desk lives all shift.
-pub(crate) fn release_memory() {
-    crate::memory::release();
-}
 /// How often an unsent form is sent to the server while the officer types.
 const DRAFT_EVERY: Duration = Duration::from_millis(300);
 
@@ -164,14 +139,16 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     // not on the roster (which could do nothing but watch 正在载入…), is
     // told in plain words before the screen opens.
     use crate::desk::{remote::Remote, DeskError};
-    match Remote::connect(&opts.socket, false) {
+    // The connection checked here is the desk's one connection.
+    let first = match Remote::connect(&opts.socket, true) {
         Err(e @ DeskError::Refused(_)) => return Err(e.into()),
         Ok(Remote {
             officer: Err(e @ DeskError::NotOnRoster(_)),
             ..
         }) => return Err(e.into()),
-        Ok(_) | Err(_) => {}
-    }
+        Ok(r) => Some(r),
+        Err(_) => None,
+    };
     let (keymap, keymap_warning) = Keymap::load(opts.keymap.as_deref());
 
     terminal::enable_raw_mode().context("无法进入全屏模式（标准输入不是终端？）")?;
@@ -195,7 +172,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         terminal::Clear(terminal::ClearType::All)
     )?;
     let mut terminal = Terminal::new(DeskBackend::new(out))?;
-    let result = event_loop(&mut terminal, opts, keymap, keymap_warning);
+    let result = event_loop(&mut terminal, opts, keymap, keymap_warning, first);
     restore_terminal();
     result
 }
@@ -205,6 +182,7 @@ fn event_loop(
     opts: Options,
     keymap: Keymap,
     keymap_warning: Option<String>,
+    first: Option<crate::desk::remote::Remote>,
 ) -> anyhow::Result<()> {
     let (tx, rx) = channel::<Event>();
     spawn_input(tx.clone())?;
@@ -213,7 +191,7 @@ fn event_loop(
     std::thread::Builder::new()
         .name("desk-search".into())
         .spawn(move || search_thread(search_rx, search_events))?;
-    let client = client::Client::start(opts.socket.clone(), tx.clone());
+    let client = client::Client::start(opts.socket.clone(), tx.clone(), first);
 
     let mut app = App::new(keymap, clock::now(), opts.ascii);
     app.osc52 = std::env::var("DESK_CLIPBOARD").map_or(true, |v| v.trim() != "off");
@@ -224,8 +202,6 @@ fn event_loop(
     crate::timing::since_start("tui: event loop");
     let mut dirty = true;
     let mut timed = false;
-    // Idle moments left in which to hand freed memory back (see below).
-    let mut collect = 0;
     let mut last_draft = std::time::Instant::now();
     // Drafts sent and not yet answered: the desk waits for them on its way out.
     let mut drafts_in_flight = 0usize;
@@ -256,10 +232,8 @@ fn event_loop(
                 timed = true;
                 crate::timing::since_start("tui: first frame with cases");
             }
-            if app.deferred() {
-                // The search index is being built from a copy of every
-                // summary; once idle, what it freed goes back.
-                collect = 3;
+            if !app.out.is_empty() {
+                // Drawing learnt the page's height: rows to ask for.
                 continue;
             }
         }
@@ -272,13 +246,7 @@ fn event_loop(
         }
         let first = match rx.recv_timeout(wait) {
             Ok(e) => Some(e),
-            Err(RecvTimeoutError::Timeout) => {
-                if collect > 0 {
-                    collect -= 1;
-                    release_memory();
-                }
-                None
-            }
+            Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
         let fresh = clock::now();
@@ -372,24 +340,11 @@ fn send_effects(
                 client.send(want, req)
             }
             Out::Export(job) => client.export(job, today, events.clone()),
-            Out::Index(c, docs) => {
-                let _ = search_tx.send(SearchMsg::Index(c, docs));
+            Out::Index(docs) => {
+                let _ = search_tx.send(SearchMsg::Index(docs));
             }
-            Out::IndexSet(c, i, doc) => {
-                let _ = search_tx.send(SearchMsg::Set(c, i, doc));
-            }
-            Out::Search {
-                gen,
-                corpus,
-                query,
-                scope,
-            } => {
-                let _ = search_tx.send(SearchMsg::Query {
-                    gen,
-                    corpus,
-                    query,
-                    scope,
-                });
+            Out::Search { gen, query, scope } => {
+                let _ = search_tx.send(SearchMsg::Query { gen, query, scope });
             }
         }
     }
@@ -427,17 +382,9 @@ fn handle(app: &mut App, e: Event) -> bool {
         Event::Term(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => app.on_key(k),
         Event::Term(TermEvent::Resize(..)) => {}
         Event::Term(_) => return false,
-        Event::Reply(want, result) => {
-            let big = matches!(want, Want::Summaries);
-            if big {
-                crate::timing::since_start("tui: summaries arrive");
-            }
-            app.on_reply(want, result);
-            if big {
-                crate::timing::since_start("tui: summaries taken in");
-            }
-        }
+        Event::Reply(want, result) => app.on_reply(want, result),
         Event::Notice(n) => app.on_notice(n),
+        Event::View(d) => app.on_view_delta(d),
         Event::Presence(v) => app.on_presence(v),
         Event::Damaged(why) => app.on_damaged(why),
         Event::Online(on, why) => {

@@ -1,7 +1,7 @@
 //! What another officer's change (a notice from the server) and the
 //! connection coming and going do to the model.
 
-use super::app::{App, NoteKind, Out, Overlay, Want};
+use super::app::{App, NoteKind, Out, Overlay, View, Want};
 use crate::desk::api::Request;
 use crate::desk::Notice;
 use crate::domain::record::RecordKind;
@@ -18,13 +18,15 @@ impl App {
         if self.me.as_ref().is_some_and(|me| me.login == n.actor) {
             self.own_changes.extend(disputes.iter().cloned());
         }
+        // The list on screen and the strip follow by the server's pushes;
+        // the counts, 我的 and the dashboard are asked again.
         if !disputes.is_empty() {
-            self.out.push(Out::Request(
-                Want::SummariesOf(disputes.clone()),
-                Request::SummariesOf {
-                    ids: disputes.clone(),
-                },
-            ));
+            self.ask_tally();
+            match self.view {
+                View::Mine if self.query_of(View::Mine).is_none() => self.refresh_view(),
+                View::Dashboard => self.ask_dashboard(),
+                _ => {}
+            }
         }
         if n.touched.iter().any(|t| t.kind == RecordKind::Person) {
             self.out

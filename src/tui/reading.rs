@@ -15,8 +15,8 @@ impl App {
             _ => form
                 .targets
                 .first()
-                .and_then(|t| self.data.by_id.get(&t.id))
-                .map(|&i| self.data.summaries[i].summary.clone())
+                .and_then(|t| self.case(&t.id))
+                .map(|s| s.summary)
                 .unwrap_or_default(),
         };
         let reading = read(&text, Phrases::shared(), &self.data.lists.categories);

@@ -2,7 +2,7 @@
 //! the `Want` it was asked with; the match names every `Want`, so a new one
 //! does not compile until its reply is handled here.
 
-use super::app::{App, Overlay, Record, Want};
+use super::app::{App, Overlay, Record, View, Want};
 use crate::desk::api::{DeskError, Response};
 use crate::domain::officer::Names;
 
@@ -26,13 +26,28 @@ impl App {
                 self.data.names = Names::of(&list);
                 self.data.officers = list.into_iter().map(|o| (o.login.clone(), o)).collect();
             }
-            (Want::Summaries, Ok(R::Summaries { revision, items })) => {
-                self.set_summaries(revision, items)
+            (
+                Want::Window {
+                    view,
+                    gen,
+                    query,
+                    limit,
+                },
+                Ok(R::Window(w)),
+            ) => self.on_window(view, gen, Some(query), *w, limit),
+            (Want::Mine { gen, limit }, Ok(R::Mine(m))) => self.on_mine(gen, *m, limit),
+            (Want::Window { view, gen, .. }, Err(e)) => self.window_failed(view, gen, e),
+            (Want::Mine { gen, .. }, Err(e)) => self.window_failed(View::Mine, gen, e),
+            (Want::Alerts, Ok(R::Window(w))) => self.on_alerts(*w),
+            (Want::Tally, Ok(R::Tally(t))) => self.data.tally = *t,
+            (Want::Dashboard, Ok(R::Report(r))) => {
+                if let crate::domain::reports::Figures::Analysis(a) = r.figures {
+                    self.data.analysis = Some(a);
+                }
             }
-            (Want::SummariesOf(asked), Ok(R::Summaries { revision, items })) => {
-                self.data.revision = self.data.revision.max(revision);
-                self.merge_summaries(&asked, items);
-            }
+            (Want::Ids { part, open }, Ok(R::Ids(ids))) => self.on_ids(part, open, ids),
+            (Want::Live(ask), result) => self.on_live(ask, result),
+            (Want::Score(id), Ok(R::Row(row))) => self.on_score(&id, row.map(|r| r.score())),
             (Want::Lists, Ok(R::Lists(l))) => self.data.lists = l,
             (Want::Draft, Ok(R::Draft(d))) => {
                 if !self.overlays.iter().any(|o| matches!(o, Overlay::Form(_))) {
@@ -64,8 +79,13 @@ impl App {
                 | Want::Looking
                 | Want::Whoami
                 | Want::Officers
-                | Want::Summaries
-                | Want::SummariesOf(_)
+                | Want::Window { .. }
+                | Want::Mine { .. }
+                | Want::Alerts
+                | Want::Tally
+                | Want::Dashboard
+                | Want::Ids { .. }
+                | Want::Score(_)
                 | Want::Lists
                 | Want::Draft
                 | Want::LastAction
@@ -89,6 +109,28 @@ impl App {
         match result {
             Err(e) => self.say(e.to_string(), true),
             Ok(_) => self.say("服务端应答异常", true),
+        }
+    }
+
+    /// A window that could not be had: the list says so and may be asked
+    /// again (moving the cursor, switching back).
+    fn window_failed(&mut self, view: View, gen: u64, e: DeskError) {
+        let win = &mut self.data.wins[view.index()];
+        if win.asked == gen {
+            win.waiting = false;
+            self.lists[view.index()].searching = false;
+        }
+        self.say(e.to_string(), true);
+    }
+
+    /// An open detail's score came.
+    fn on_score(&mut self, id: &str, score: Option<crate::domain::risk::Score>) {
+        for o in &mut self.overlays {
+            if let Overlay::Detail(d) = o {
+                if d.id == id {
+                    d.score = score.clone();
+                }
+            }
         }
     }
 

@@ -1,14 +1,12 @@
 //! The sensitive-period side of the desk: the live risk weights and banner,
 //! the daily roll-call screen, reports on request, the handover when a
-//! shift starts, and the 研判 figures the dashboard draws.
+//! shift starts, and the 研判 figures the dashboard draws (the server's 研判会 figures).
 
 use chrono::{DateTime, Duration, FixedOffset};
 
 use super::app::{App, NoteKind, Out, View, Want};
 use crate::desk::api::{DraftSlot, Request, RiskSetup};
-use crate::domain::officer::Names;
-use crate::domain::reports::analysis::{self, AnalysisFigures};
-use crate::domain::reports::{self, Kind, Spec};
+use crate::domain::reports::{Kind, Spec};
 use crate::domain::rollcall::{RollcallEntry, RollcallSheet};
 
 /// Opening the desk this long after the last time starts a new shift: the
@@ -28,7 +26,8 @@ impl App {
         self.weights = setup.weights.clone();
         self.sensitive = setup.banner();
         self.data.setup = Some(setup);
-        self.rescore_all();
+        // Ranks weigh the setup: the list on screen is asked again.
+        self.refresh_view();
     }
 
     pub(super) fn set_rollcall(&mut self, sheet: RollcallSheet) {
@@ -113,36 +112,5 @@ impl App {
                 value: Some(self.now.to_rfc3339()),
             },
         ));
-    }
-
-    /// The 研判 figures for the dashboard: the same builder as the 研判会
-    /// report, over the summaries this desk holds, so the two always agree.
-    pub fn analysis(&mut self) -> &AnalysisFigures {
-        if self.data.analysis.is_none() {
-            let periods = self
-                .data
-                .setup
-                .as_ref()
-                .map(|s| s.active.clone())
-                .unwrap_or_default();
-            let rules = crate::domain::person_rules::PersonRules::default();
-            let data = reports::Data {
-                summaries: &self.data.summaries,
-                weights: &self.weights,
-                periods: &periods,
-                visits: &[],
-                rollcall: None,
-                changes: &[],
-                now: self.now,
-                by: String::new(),
-                escalation: self.thresholds(),
-                persons: Default::default(),
-                looks: &[],
-                person_rules: &rules,
-                names: &Names::of(self.data.officers.values()),
-            };
-            self.data.analysis = Some(analysis::figures(None, self.now.date_naive(), &data));
-        }
-        self.data.analysis.as_ref().expect("just computed")
     }
 }

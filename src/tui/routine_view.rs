@@ -151,7 +151,12 @@ fn count_lines(title: &str, counts: &[Count], n: usize) -> Vec<Line<'static>> {
 
 /// The 研判 screen: the 研判会 figures of the current half-month, drawn.
 pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
-    let a = app.analysis().clone();
+    let Some(a) = app.data.analysis.clone() else {
+        let outer = block(app, Span::styled(" 研判 ", accent()));
+        let inner = outer.inner(area);
+        f.render_widget(outer, area);
+        return f.render_widget(Paragraph::new("正在统计…"), inner);
+    };
     let mut title = format!(" 研判：{} ", a.label);
     if !a.periods.is_empty() {
         title.push_str(&format!("【敏感时期：{}】 ", a.periods.join("、")));

@@ -99,14 +99,12 @@ impl App {
         });
         l.filter.set(&v.filter);
         l.editing = false;
-        l.selected = 0;
-        l.offset = 0;
         if v.filter.is_empty() {
             l.filtered = None;
-            self.apply_sort(screen);
-        } else {
-            self.run_search(screen);
         }
+        l.selected = 0;
+        l.offset = 0;
+        self.run_search(screen);
         self.say(format!("已打开视图“{}”", name.trim()), false);
         true
     }

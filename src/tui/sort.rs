@@ -1,68 +1,10 @@
 //! Sorting a case list by any column (k9s): `:sort 列名` (the same column
 //! again reverses it), and `S` cycles through the columns. The order holds
-//! for the officer's session, across updates, per list.
+//! for the officer's session, across updates, per list; the server sorts
+//! (`domain::screens::Sort`).
 
 use super::app::{App, View};
-use crate::domain::summary::Summary;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Id,
-    Status,
-    Risk,
-    Village,
-    Category,
-    Registered,
-    Deadline,
-    Person,
-    Score,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 9] = [
-        SortKey::Score,
-        SortKey::Deadline,
-        SortKey::Registered,
-        SortKey::Risk,
-        SortKey::Status,
-        SortKey::Village,
-        SortKey::Category,
-        SortKey::Person,
-        SortKey::Id,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Id => "编号",
-            SortKey::Status => "状态",
-            SortKey::Risk => "风险",
-            SortKey::Village => "村(社区)",
-            SortKey::Category => "类型",
-            SortKey::Registered => "登记时间",
-            SortKey::Deadline => "化解时限",
-            SortKey::Person => "责任人",
-            SortKey::Score => "分值",
-        }
-    }
-
-    /// A column by its heading, or the start of it (`村`, `时限` too).
-    pub fn parse(name: &str) -> Option<SortKey> {
-        let name = name.trim();
-        if name.is_empty() {
-            return None;
-        }
-        SortKey::ALL
-            .iter()
-            .copied()
-            .find(|k| k.label() == name || k.label().starts_with(name) || k.label().contains(name))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub key: SortKey,
-    pub descending: bool,
-}
+pub use crate::domain::screens::{Sort, SortKey};
 
 fn sortable(view: View) -> bool {
     match view {
@@ -109,63 +51,9 @@ impl App {
     fn set_sort(&mut self, sort: Sort) {
         let vi = self.view.index();
         self.lists[vi].sort = Some(sort);
-        self.apply_sort(self.view);
-        self.lists[vi].selected = 0;
-        self.lists[vi].offset = 0;
+        // The server orders the list (every row, not just those held).
+        self.requery(self.view);
         let way = if sort.descending { "降序" } else { "升序" };
         self.say(format!("按{}{way}排列", sort.key.label()), false);
-    }
-
-    /// Puts the view's rows (and its filtered rows) in the chosen order.
-    pub(super) fn apply_sort(&mut self, view: View) {
-        let vi = view.index();
-        let Some(sort) = self.lists[vi].sort else {
-            return;
-        };
-        let mut rows = std::mem::take(&mut self.data.rows[vi]);
-        let mut filtered = self.lists[vi].filtered.take();
-        let d = &self.data;
-        let officer = |s: &Summary| {
-            s.person
-                .as_ref()
-                .map(|p| d.officers.get(p).map_or(p.clone(), |o| o.name.clone()))
-                .unwrap_or_default()
-        };
-        let cmp = |&a: &usize, &b: &usize| {
-            let (x, y) = (&d.summaries[a], &d.summaries[b]);
-            let o = match sort.key {
-                SortKey::Id => x.id.cmp(&y.id),
-                SortKey::Status => x.status_label().cmp(y.status_label()),
-                SortKey::Risk => x.risk.cmp(&y.risk),
-                SortKey::Village => x.village.cmp(&y.village),
-                SortKey::Category => x.category.cmp(&y.category),
-                SortKey::Registered => x.registered_at.cmp(&y.registered_at),
-                SortKey::Deadline => x.deadline.cmp(&y.deadline),
-                SortKey::Person => officer(x).cmp(&officer(y)),
-                SortKey::Score => d.scores[a].danger.cmp(&d.scores[b].danger),
-            };
-            let o = if sort.descending { o.reverse() } else { o };
-            o.then_with(|| x.id.cmp(&y.id))
-        };
-        rows.sort_by(cmp);
-        if let Some(f) = filtered.as_mut() {
-            f.sort_by(cmp);
-        }
-        self.data.rows[vi] = rows;
-        self.lists[vi].filtered = filtered;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_are_named_by_heading_or_part_of_it() {
-        assert_eq!(SortKey::parse("化解时限"), Some(SortKey::Deadline));
-        assert_eq!(SortKey::parse("时限"), Some(SortKey::Deadline));
-        assert_eq!(SortKey::parse("村"), Some(SortKey::Village));
-        assert_eq!(SortKey::parse("登记"), Some(SortKey::Registered));
-        assert_eq!(SortKey::parse("无此列"), None);
     }
 }

@@ -262,7 +262,14 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
                 Some(s) if !s.missing.is_empty() => format!("(缺{})", s.missing.len()),
                 _ => String::new(),
             },
-            _ => format!("({})", app.data.rows[i].len()),
+            View::Mine => format!("({})", app.data.mine.iter().map(|(_, n)| n).sum::<u32>()),
+            // The register is fetched when the watchlist is first opened.
+            View::Watchlist if !app.data.persons_asked => String::new(),
+            View::Watchlist => format!("({})", app.data.rows[i].len()),
+            View::Inbox | View::Queue | View::Supervision | View::FollowUps => {
+                let n = v.screen().and_then(|s| app.data.tally.total(s));
+                format!("({})", n.unwrap_or(0))
+            }
         };
         match room {
             TabRoom::Wide => format!(" {} {}{} ", i, v.label(), count),

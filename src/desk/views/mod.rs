@@ -22,6 +22,33 @@ pub struct ViewQuery {
     /// Search text as typed (Chinese, pinyin, initials, 编号); empty: none.
     /// A search lists the best matches first.
     pub search: String,
+    /// A column's order instead of the screen's (or the search's) own.
+    pub sort: Option<crate::domain::screens::Sort>,
+}
+
+impl ViewQuery {
+    /// A screen as it stands: no search, its own order.
+    pub fn of(screen: Screen) -> ViewQuery {
+        ViewQuery {
+            screen,
+            search: String::new(),
+            sort: None,
+        }
+    }
+}
+
+/// How many cases each list holds, and 督办's cases by colour (红牌 3 ·
+/// 橙牌 5 · 黄牌 2), for the tabs and the 督办 title.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub totals: Vec<(Screen, u32)>,
+    pub colours: Vec<(crate::domain::escalation::Colour, u32)>,
+}
+
+impl Tally {
+    pub fn total(&self, screen: Screen) -> Option<u32> {
+        self.totals.iter().find(|(s, _)| *s == screen).map(|t| t.1)
+    }
 }
 
 /// One row as a list shows it: the case, and its danger with the reasons.
@@ -34,6 +61,18 @@ pub struct Row {
     pub reasons: Vec<(String, i32)>,
     /// Lateness's reasons (逾期3天, 2天内到期).
     pub late_reasons: Vec<(String, i32)>,
+}
+
+impl Row {
+    /// Danger and lateness with their reasons, as the desk shows them.
+    pub fn score(&self) -> crate::domain::risk::Score {
+        crate::domain::risk::Score {
+            total: self.danger,
+            lateness: self.lateness,
+            reasons: self.reasons.clone(),
+            late_reasons: self.late_reasons.clone(),
+        }
+    }
 }
 
 /// A window of a view: `rows` stand at positions `from..from + rows.len()`

@@ -265,17 +265,26 @@ impl ReadModel {
     /// The whole ordered list a query names (indexes into the cases).
     pub fn listing(&self, q: &ViewQuery) -> Vec<usize> {
         let list = &self.lists[q.screen.index()];
-        if q.search.trim().is_empty() {
-            return list.clone();
+        let mut rows = if q.search.trim().is_empty() {
+            list.clone()
+        } else {
+            self.index().search(&q.search, Some(list))
+        };
+        if let Some(sort) = q.sort {
+            let key = |i: usize| (&self.cases[i], self.ranks[i]);
+            rows.sort_by(|&a, &b| sort.cmp(key(a), key(b)));
         }
-        self.index().search(&q.search, Some(list))
+        rows
     }
 
     /// Rows `from..from + limit` of what `q` lists, as `links` may see them:
     /// a plain list is sliced where it stands, a search orders only the
-    /// matches up to the window's end.
+    /// matches up to the window's end (a sorted one orders them all).
     pub fn window_for(&self, q: &ViewQuery, from: u32, limit: u32, links: &Links) -> Window {
         let list = &self.lists[q.screen.index()];
+        if q.sort.is_some() {
+            return self.window(&self.listing(q), from, limit, links);
+        }
         if q.search.trim().is_empty() {
             return self.window(list, from, limit, links);
         }
@@ -284,6 +293,45 @@ impl ReadModel {
         let mut w = self.window(&top, from, limit, links);
         w.total = total as u32;
         w
+    }
+
+    /// 编号 holding `part`, or the partial number it names, newest first.
+    pub fn ids(&self, part: &str, most: usize) -> Vec<String> {
+        let up = part.trim().to_uppercase();
+        if up.is_empty() {
+            return Vec::new();
+        }
+        let partial = crate::domain::record::PartialId::parse(&up);
+        let mut ids: Vec<&String> = self
+            .cases
+            .iter()
+            .map(|s| &s.id)
+            .filter(|id| id.contains(&up) || partial.as_ref().is_some_and(|p| p.matches(id)))
+            .collect();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.into_iter().take(most).cloned().collect()
+    }
+
+    /// How many cases each list holds, and 督办's by colour.
+    pub fn tally(&self) -> super::Tally {
+        use crate::domain::escalation::Colour;
+        let totals = [
+            Screen::Inbox,
+            Screen::Queue,
+            Screen::Supervision,
+            Screen::FollowUps,
+        ]
+        .into_iter()
+        .map(|s| (s, self.lists[s.index()].len() as u32))
+        .collect();
+        let mut colours: Vec<(Colour, u32)> = Colour::WORST_FIRST.iter().map(|c| (*c, 0)).collect();
+        for &i in &self.lists[Screen::Supervision.index()] {
+            let c = self.cases[i].colour(self.inputs.today, &self.inputs.thresholds);
+            if let Some(n) = colours.iter_mut().find(|(k, _)| Some(*k) == c) {
+                n.1 += 1;
+            }
+        }
+        super::Tally { totals, colours }
     }
 
     /// Whether a search over `q` may have changed because of these cases.
@@ -534,6 +582,7 @@ mod tests {
         let q = ViewQuery {
             screen: Screen::Queue,
             search: "zs".into(),
+            sort: None,
         };
         let listing = m.listing(&q);
         let w = m.window(&listing, 0, 10, &Links::None);
@@ -552,6 +601,7 @@ mod tests {
                 let q = ViewQuery {
                     screen: Screen::All,
                     search: text.into(),
+                    sort: None,
                 };
                 let listing = m.listing(&q);
                 let w = m.window_for(&q, from, limit, &Links::All);
@@ -563,6 +613,7 @@ mod tests {
         let all = m.listing(&ViewQuery {
             screen: Screen::All,
             search: String::new(),
+            sort: None,
         });
         let w = m.window(&all, 60, 10, &Links::All);
         assert!(w.rows.is_empty() && w.total == 50);

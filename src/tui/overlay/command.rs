@@ -3,6 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::desk::api::Request;
+use crate::tui::app::Want;
+
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Style};
@@ -10,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::domain::record::{PartialId, RecordKind};
+use crate::domain::record::RecordKind;
 use crate::tui::app::{App, Out, Overlay, View};
 use crate::tui::client::ExportJob;
 use crate::tui::input::Input;
@@ -111,27 +114,44 @@ impl App {
                 reason => self.open_with_reason(&id, reason),
             };
         }
-        if self.data.by_id.contains_key(&id) {
+        if crate::domain::record::parse_dispute_id(&id).is_some() {
             return self.open_detail(&id);
         }
-        let Some(partial) = PartialId::parse(&id) else {
+        if crate::domain::record::PartialId::parse(&id).is_none() {
             return self.say(format!("找不到编号 {arg}"), true);
-        };
-        let mut found: Vec<&str> = self
-            .data
-            .summaries
+        }
+        // Part of a 编号: the server knows every case.
+        self.out.push(Out::Request(
+            Want::Ids {
+                part: id.clone(),
+                open: true,
+            },
+            Request::Ids { part: id },
+        ));
+    }
+
+    /// The server's 编号 for `:go` (open the newest; say the others) or
+    /// for its completion (shown when the command line still asks).
+    pub(in crate::tui) fn on_ids(&mut self, part: String, open: bool, ids: Vec<String>) {
+        if !open {
+            self.data.ids = Some((part, ids));
+            return self.complete();
+        }
+        let partial = crate::domain::record::PartialId::parse(&part);
+        let found: Vec<&String> = ids
             .iter()
-            .filter(|s| partial.matches(&s.id))
-            .map(|s| s.id.as_str())
+            .filter(|id| partial.as_ref().is_some_and(|p| p.matches(id)))
             .collect();
-        found.sort_unstable_by(|a, b| b.cmp(a));
         let Some(first) = found.first().map(|s| s.to_string()) else {
-            return self.say(format!("找不到编号 {arg}"), true);
+            return self.say(format!("找不到编号 {part}"), true);
         };
-        let others = found[1..].join("、");
+        let others: Vec<&str> = found[1..].iter().map(|s| s.as_str()).collect();
         self.open_detail(&first);
         if !others.is_empty() {
-            self.say(format!("打开 {first}；同号的还有 {others}"), false);
+            self.say(
+                format!("打开 {first}；同号的还有 {}", others.join("、")),
+                false,
+            );
         }
     }
 
@@ -189,13 +209,25 @@ impl App {
         l.editing = false;
         if text.is_empty() {
             l.filtered = None;
-        } else {
-            self.run_search(view);
         }
+        self.run_search(view);
     }
 
     /// Tab in the command line: the command word, then its argument.
     pub(in crate::tui) fn complete(&mut self) {
+        if let Some(part) = self.ids_wanted() {
+            self.out.push(Out::Request(
+                Want::Ids {
+                    part: part.clone(),
+                    open: false,
+                },
+                Request::Ids { part },
+            ));
+            if let Some(Overlay::Command(CommandLine { hint, .. })) = self.overlays.last_mut() {
+                *hint = Some("正在查找编号…".into());
+            }
+            return;
+        }
         let candidates = self.completions();
         if let Some(Overlay::Command(CommandLine { input, hint })) = self.overlays.last_mut() {
             match candidates.as_slice() {
@@ -218,6 +250,18 @@ impl App {
         }
     }
 
+    /// The `:go` text whose 编号 the server has not yet given.
+    fn ids_wanted(&self) -> Option<String> {
+        let Some(Overlay::Command(CommandLine { input, .. })) = self.overlays.last() else {
+            return None;
+        };
+        let text = input.text();
+        let (cmd, arg) = text.split_once(' ')?;
+        let part = arg.trim().to_uppercase();
+        let known = self.data.ids.as_ref().is_some_and(|(p, _)| *p == part);
+        (cmd == "go" && !part.is_empty() && !known).then_some(part)
+    }
+
     pub fn completions(&self) -> Vec<String> {
         let Some(Overlay::Command(CommandLine { input, .. })) = self.overlays.last() else {
             return Vec::new();
@@ -237,14 +281,18 @@ impl App {
                 let arg_up = arg.to_uppercase();
                 let options: Vec<String> = match cmd {
                     "go" => {
-                        let mut ids: Vec<String> = self
-                            .data
-                            .summaries
-                            .iter()
-                            .filter(|s| s.id.contains(&arg_up))
-                            .take(50)
-                            .map(|s| s.id.clone())
-                            .collect();
+                        // 编号 come from the server (`on_ids` completes again).
+                        // Completion extends what is typed: partial numbers
+                        // (`5` for MD-2026-000005) are `:go`'s, not Tab's.
+                        let mut ids: Vec<String> = match &self.data.ids {
+                            Some((part, ids)) if *part == arg_up => ids
+                                .iter()
+                                .filter(|id| id.contains(&arg_up))
+                                .cloned()
+                                .collect(),
+                            _ => Vec::new(),
+                        };
+                        ids.sort();
                         ids.extend(
                             self.data
                                 .persons
@@ -255,7 +303,7 @@ impl App {
                         );
                         ids
                     }
-                    "sort" => crate::tui::sort::SortKey::ALL
+                    "sort" => crate::domain::screens::SortKey::ALL
                         .iter()
                         .map(|k| k.label().to_string())
                         .filter(|k| k.starts_with(arg))
@@ -263,10 +311,11 @@ impl App {
                     "village" => {
                         let mut v: Vec<String> = self
                             .data
-                            .summaries
+                            .lists
+                            .villages
                             .iter()
-                            .map(|s| s.village.clone())
                             .filter(|v| v.contains(arg))
+                            .cloned()
                             .collect::<BTreeSet<_>>()
                             .into_iter()
                             .collect();

@@ -31,6 +31,8 @@ pub struct Detail {
     pub record: Option<Record>,
     pub error: Option<String>,
     pub scroll: u16,
+    /// An open case's 风险分 with its reasons, as the server ranks it.
+    pub score: Option<crate::domain::risk::Score>,
 }
 
 impl Detail {
@@ -40,6 +42,7 @@ impl Detail {
             record: None,
             error: None,
             scroll: 0,
+            score: None,
         }
     }
 }
@@ -99,6 +102,24 @@ impl App {
 
     /// The record arrived (or could not be read): every open detail of it shows that.
     pub(in crate::tui) fn fill_detail(&mut self, id: &str, record: Result<Record, String>) {
+        // An open case's score is the server's (its ranks weigh every case).
+        if let Ok(Record::Dispute(x)) = &record {
+            if x.status.is_open() {
+                let s = crate::domain::summary::Summary::of(x);
+                let draft = crate::desk::views::TriageDraft {
+                    risk: s.risk,
+                    tier: None,
+                    flags: s.flags,
+                };
+                self.out.push(Out::Request(
+                    Want::Score(id.to_string()),
+                    Request::Preview {
+                        id: id.to_string(),
+                        draft,
+                    },
+                ));
+            }
+        }
         for o in &mut self.overlays {
             if let Overlay::Detail(d) = o {
                 if d.id == id {
@@ -130,8 +151,7 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
         Some(Record::Dispute(dispute)) => {
             // A closed case has no risk to weigh: no red score.
             let open = dispute.status.is_open();
-            if let Some(&i) = app.data.by_id.get(&dispute.id).filter(|_| open) {
-                let sc = app.score_of(i);
+            if let Some(sc) = d.score.as_ref().filter(|_| open) {
                 let reasons: Vec<String> = sc
                     .reasons
                     .iter()

@@ -4,9 +4,8 @@
 
 use super::{officer_text, Built, Start};
 use crate::desk::ops::Assign;
-use crate::domain::assign_hint::{suggest, Past};
+use crate::domain::assign_hint::AssignHint;
 use crate::domain::deadline::default_deadline;
-use crate::domain::summary::Summary;
 use crate::tui::form::{login_of, Ctx, Field, FieldKind, Form, Key, Options};
 
 /// The deadline field's hint: what leaving it empty gives.
@@ -89,21 +88,14 @@ pub struct Offer {
 }
 
 impl Offer {
-    pub(in crate::tui) fn of(ctx: &Ctx, case: &Summary, history: &[Summary]) -> Option<Offer> {
-        let past = history.iter().filter(|s| s.id != case.id).map(|s| Past {
-            village: &s.village,
-            category: &s.category,
-            leader: s.leader.as_deref(),
-            person: s.person.as_deref(),
-        });
-        let unit_of = |login: &str| ctx.officers.get(login).map(|o| o.unit.clone());
-        let hint = suggest(past, &case.village, &case.category, unit_of)?;
-        Some(Offer {
+    /// The server's suggestion (`Request::AssignHint`) as the form words it.
+    pub(in crate::tui) fn of(ctx: &Ctx, hint: AssignHint) -> Offer {
+        Offer {
             leader: hint.leader.map(|l| officer_text(ctx, &l)),
             unit: hint.unit,
             person: hint.person.map(|p| officer_text(ctx, &p)),
             reason: hint.reason,
-        })
+        }
     }
 
     /// (field, value) pairs the offer fills.
