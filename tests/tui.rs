@@ -495,7 +495,29 @@ fn reconnecting_says_so_until_the_refresh_is_in() {
     s.app.set_online(false, None);
     s.app.set_online(true, None);
     assert!(s.screen(80, 24).contains("已重新连接，正在刷新"));
-    // The windows are asked again (not every case), and their answer clears it.
+    // The window on screen, the strip and the counts are asked again (each
+    // window watched anew on the new connection); never every case.
+    let asked: Vec<&Request> = s
+        .app
+        .out
+        .iter()
+        .filter_map(|o| match o {
+            Out::Request(_, r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let watched = asked
+        .iter()
+        .filter(|r| matches!(r, Request::View { watch: Some(_), .. }))
+        .count();
+    assert!(watched >= 1, "{asked:?}");
+    assert!(
+        asked.iter().all(|r| !matches!(
+            r,
+            Request::Summaries | Request::SummariesOf { .. } | Request::Persons { .. }
+        )),
+        "{asked:?}"
+    );
     s.pump();
     let screen = s.screen(80, 24);
     assert!(!screen.contains("正在刷新"), "{screen}");

@@ -4,6 +4,7 @@
 //! server and the full screen, and is also its own helper process
 //! (`commit-loop`, `load`) where a measurement or a test needs one.
 
+mod desks;
 mod helpers;
 mod ledger;
 mod measure;

@@ -452,7 +452,7 @@ fn served(db: &Path, socket: &Path, ids: &[String], figures: &mut Figures) -> an
 
 /// The `desk` the figures are of: the one built beside this binary, as
 /// `desk bench` finds `desk-bench` beside itself.
-fn desk_exe() -> anyhow::Result<PathBuf> {
+pub fn desk_exe() -> anyhow::Result<PathBuf> {
     let desk = std::env::current_exe()?.with_file_name("desk");
     anyhow::ensure!(
         desk.is_file(),

@@ -50,11 +50,11 @@ pub fn search_figures(items: &[Summary], tag: &str, figures: &mut Figures) -> an
         times.push(ms(t));
     }
     figures.insert(
-        format!("search_p95_ms_{tag}"),
+        format!("match_p95_ms_{tag}"),
         round2(percentile(&mut times, 95.0)),
     );
     figures.insert(
-        format!("search_p50_ms_{tag}"),
+        format!("match_p50_ms_{tag}"),
         round2(percentile(&mut times, 50.0)),
     );
 

@@ -186,5 +186,9 @@ pub fn measure(db: &Path, socket: &Path, tag: &str, figures: &mut Figures) -> an
     for d in desks {
         d.join().map_err(|_| anyhow::anyhow!("测量线程崩溃"))??;
     }
+    // The desk itself on the same server: a keystroke to rows, first
+    // frames, memory, fifty desks at once.
+    crate::desks::search_figures(socket, tag, figures)?;
+    crate::desks::pty_figures(&crate::measure::desk_exe()?, db, socket, tag, pid, figures)?;
     Ok(())
 }

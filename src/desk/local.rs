@@ -75,21 +75,6 @@ impl Local {
         &self.store
     }
 
-    /// `Request::Summaries` answered from the server's kept summaries,
-    /// shared rather than copied; None when none are kept (answer through
-    /// `handle` then).
-    #[allow(clippy::type_complexity)]
-    pub fn kept_summaries(
-        &self,
-        caller: &Caller,
-    ) -> Result<Option<(u64, u64, std::sync::Arc<Vec<u8>>)>, DeskError> {
-        // Stored bytes carry every key-person link: only for the whole register.
-        if scope(self.officer(caller)?.role) != Scope::Register {
-            return Ok(None);
-        }
-        Ok(self.store.kept_summary_blob()?)
-    }
-
     /// Answers one request for `caller`.
     pub fn handle(&self, caller: &Caller, req: Request) -> Result<Reply, DeskError> {
         self.handle_at(caller, req, clock::now())

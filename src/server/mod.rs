@@ -31,7 +31,7 @@ use crate::desk::ledger::ImportsOf;
 use crate::desk::need_to_know::Links;
 use crate::desk::remote::Pushed;
 use crate::desk::wire::{
-    read_frame, write_frame, write_summary_blob_reply, ClientMsg, FrameError, ServerMsg,
+    read_frame, write_frame, ClientMsg, FrameError, ServerMsg,
     MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
 use crate::desk::{clock, identity, paths, peer, Caller, Local};
@@ -301,8 +301,8 @@ fn listed(faults: &[String]) -> String {
     listed
 }
 
-/// Runs `desk check` over every record once the server serves, and keeps
-/// the summaries in memory for the desks' start. A file that fails stops
+/// Builds the read model and runs `desk check` over every record once the
+/// server serves. A file that fails stops
 /// taking writes and every desk is told, unless the owner passed
 /// `--accept-damaged` (then the log and the audit log say so, as before).
 fn check_in_background(shared: Arc<Shared>, accept_damaged: bool) -> anyhow::Result<()> {
@@ -310,11 +310,8 @@ fn check_in_background(shared: Arc<Shared>, accept_damaged: bool) -> anyhow::Res
         .name("check".into())
         .spawn(move || {
             let t = Instant::now();
-            // Desks starting now read the table until this is done.
-            if let Err(e) = shared.local.store().keep_summaries() {
-                log(&format!("无法把案件摘要读入内存：{e}"));
-            }
-            // The one read model every desk's views come from.
+            // The one read model every desk's views come from (desks hold
+            // windows of it; no copy of the stored summaries is kept).
             let views = match shared.local.view_inputs(clock::now()) {
                 Ok(inputs) => shared
                     .local
@@ -716,14 +713,6 @@ fn calls(
                     _ => None,
                 };
                 imports.note(&req);
-                if matches!(req, Request::Summaries) {
-                    // Every client start: the kept summaries go out as they are.
-                    if let Ok(Some((revision, count, blob))) = shared.local.kept_summaries(caller) {
-                        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
-                        write_summary_blob_reply(&mut *w, id, revision, count, &blob)?;
-                        continue;
-                    }
-                }
                 let result = match key {
                     Some(key) => shared.local.handle_keyed(caller, key, req),
                     None => shared.local.handle(caller, req),

@@ -86,7 +86,7 @@ impl Store {
     }
 
     /// Calls `f` after every commit from now on with the summaries it
-    /// wrote, in commit order; only while the summaries are kept.
+    /// wrote, in commit order, under the writing lock.
     pub fn observe_summaries(&self, f: super::SummaryObserver) {
         *self.observer.lock().unwrap_or_else(|p| p.into_inner()) = Some(f);
     }

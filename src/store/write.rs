@@ -33,7 +33,14 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
     ) -> Result<Committed<R>, E> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        let caching = self.caching();
+        // The summaries a commit writes are gathered for the kept copy and
+        // for the read model that follows commits.
+        let caching = self.caching()
+            || self
+                .observer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some();
         let mut txn = self.begin_write()?;
         txn.set_durability(Durability::Immediate)
             .map_err(StoreError::from)?;
@@ -80,19 +87,19 @@ impl Store {
             self.remember(request, actor);
         }
         if let Some(written) = summaries {
+            if let Some(f) = self
+                .observer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+            {
+                f(revision, &written);
+            }
             let mut kept = self
                 .stored_summaries
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             if let Some(c) = kept.as_mut() {
-                if let Some(f) = self
-                    .observer
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .as_ref()
-                {
-                    f(revision, &written);
-                }
                 c.apply(revision, written);
             }
         }
