@@ -178,6 +178,9 @@ pub fn search_figures(socket: &Path, tag: &str, figures: &mut Figures) -> anyhow
             d.until(|a| !a.data.wins[View::Queue.index()].waiting)?;
             term.draw(|f| duty_desk::tui::views::draw(f, &mut d.app))?;
             lat.push(ms(t));
+            if std::env::var("DESK_BENCH_SLOW").is_ok() && ms(t) > 40.0 {
+                eprintln!("slow {:?} {c} {:.1}", q, ms(t));
+            }
         }
         d.key(KeyCode::Esc);
         d.until(|a| !a.data.wins[View::Queue.index()].waiting)?;

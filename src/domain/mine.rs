@@ -66,6 +66,24 @@ impl Group {
         }
     }
 
+    /// Where this section's cases are to be found: among the officer's own
+    /// (责任人, leader, refused-to or approver), or all on one screen.
+    pub fn among(self) -> Among {
+        match self {
+            Group::ToAccept
+            | Group::DueSoon
+            | Group::Overdue
+            | Group::VisitsDue
+            | Group::Refused
+            | Group::Approvals
+            | Group::Packaged
+            | Group::Red => Among::Own,
+            // Every unassigned case is on 待处理; every alert on the strip.
+            Group::Unassigned => Among::Screen(crate::domain::screens::Screen::Inbox),
+            Group::Alerts => Among::Screen(crate::domain::screens::Screen::Alerts),
+        }
+    }
+
     /// Whether case `s` belongs in this section for officer `me`.
     pub fn holds(self, s: &Summary, me: &str, today: NaiveDate, t: &Thresholds) -> bool {
         let mine = s.person.as_deref() == Some(me);
@@ -95,6 +113,22 @@ impl Group {
     }
 }
 
+/// Where a section's cases are (`Group::among`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Among {
+    /// Cases naming the officer: as 责任人, leader, the one a refusal
+    /// alerts, or the approver.
+    Own,
+    Screen(crate::domain::screens::Screen),
+}
+
+/// Whether case `s` names officer `me` (`Among::Own`).
+pub fn names(s: &Summary, me: &str) -> bool {
+    [&s.person, &s.leader, &s.alert_to, &s.approval_for]
+        .iter()
+        .any(|who| who.as_deref() == Some(me))
+}
+
 /// The duty desk's 我的 also lists the units missing from today's roll-call.
 pub fn sees_rollcall(role: Role) -> bool {
     match role {
@@ -112,10 +146,26 @@ pub fn my_work(
     today: NaiveDate,
     t: &Thresholds,
 ) -> Vec<(Group, Vec<usize>)> {
+    let all: Vec<usize> = (0..summaries.len()).collect();
+    my_work_among(role, me, summaries, &all, today, t)
+}
+
+/// `my_work` over `candidates` only (a superset of every section's cases,
+/// see `Group::among`).
+pub fn my_work_among(
+    role: Role,
+    me: &str,
+    summaries: &[Summary],
+    candidates: &[usize],
+    today: NaiveDate,
+    t: &Thresholds,
+) -> Vec<(Group, Vec<usize>)> {
     Group::for_role(role)
         .iter()
         .map(|&g| {
-            let mut rows: Vec<usize> = (0..summaries.len())
+            let mut rows: Vec<usize> = candidates
+                .iter()
+                .copied()
                 .filter(|&i| g.holds(&summaries[i], me, today, t))
                 .collect();
             rows.sort_by_key(|&i| {

@@ -30,6 +30,10 @@ struct Item {
     /// char the item lacks cannot match, and is turned away with one AND
     /// instead of three string searches and a fuzzy match.
     mask: u128,
+    /// Which pairs of adjacent letters occur in the initials, the pinyin or
+    /// the text (`pair_mask`): a pinyin query (`xiao`) must have each of
+    /// its pairs there, so most items are turned away before a search.
+    pairs: u128,
 }
 
 /// A bit for each char: one per ASCII letter and digit, one for any other
@@ -46,6 +50,17 @@ fn char_bit(c: char) -> u128 {
 
 fn char_mask(text: &str) -> u128 {
     text.chars().fold(0, |m, c| m | char_bit(c))
+}
+
+/// A bit (of 128, shared by hash) for each pair of adjacent ASCII letters.
+fn pair_mask(text: &str) -> u128 {
+    let b = text.as_bytes();
+    b.windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_lowercase())
+        .fold(0, |m, w| {
+            let pair = u32::from(w[0] - b'a') * 26 + u32::from(w[1] - b'a');
+            m | 1u128 << (pair.wrapping_mul(2_654_435_761) >> 25)
+        })
 }
 
 fn build(doc: &Doc) -> Item {
@@ -73,8 +88,10 @@ fn build(doc: &Doc) -> Item {
     }
     let text = format!("{names} {}", doc.rest.to_lowercase());
     let mask = char_mask(&text) | char_mask(&initials) | char_mask(&full);
+    let pairs = pair_mask(&text) | pair_mask(&initials) | pair_mask(&full);
     Item {
         mask,
+        pairs,
         text: text.into_boxed_str(),
         initials: initials.into_boxed_str(),
         full: full.into_boxed_str(),
@@ -129,6 +146,42 @@ fn subsequence(text: &str, pattern: &str) -> bool {
     next.is_none()
 }
 
+/// A matching doc and its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub score: i64,
+    pub i: usize,
+}
+
+/// The query as matched: lowercase, without spaces.
+pub fn normalize(query: &str) -> String {
+    query
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The best `keep` hits, best first; equal scores keep the hits' order.
+pub fn top(hits: &[Hit], keep: usize) -> Vec<usize> {
+    // (score, place in the list): equal scores keep the list's order.
+    let mut ranked: Vec<(std::cmp::Reverse<i64>, usize, usize)> = hits
+        .iter()
+        .enumerate()
+        .map(|(at, h)| (std::cmp::Reverse(h.score), at, h.i))
+        .collect();
+    if keep == 0 {
+        return Vec::new();
+    }
+    if keep < ranked.len() {
+        ranked.select_nth_unstable(keep - 1);
+        ranked.truncate(keep);
+    }
+    ranked.sort_unstable();
+    ranked.into_iter().map(|r| r.2).collect()
+}
+
 pub struct Index {
     items: Vec<Item>,
     matcher: SkimMatcherV2,
@@ -170,15 +223,21 @@ impl Index {
     /// must match as a run, or `zhaozhuang` would find every name with a z,
     /// an h and an a somewhere. Pinyin runs rank above fuzzy text matches.
     ///
-    /// `q_mask` is the query's `char_mask`, worked out once for all items.
-    fn scored(&self, item: &Item, q: &str, q_mask: u128) -> Option<i64> {
-        // Every way of matching needs each of the query's chars somewhere.
-        if item.mask & q_mask != q_mask {
+    /// `masks` are the query's `char_mask` and `pair_mask`, worked out
+    /// once for all items.
+    fn scored(&self, item: &Item, q: &str, masks: (u128, u128)) -> Option<i64> {
+        let (q_mask, q_pairs) = masks;
+        // Every way of matching needs each of the query's chars somewhere,
+        // and letters match as a run: each adjacent pair is there too.
+        if item.mask & q_mask != q_mask || (q.is_ascii() && item.pairs & q_pairs != q_pairs) {
             return None;
         }
         let pinyin = pinyin_run(item, q).map(|(_, start, _)| PINYIN_BASE - start as i64);
         // Latin letters and digits are pinyin or 编号: a run, never scattered.
-        let text = if q.is_ascii() {
+        let one_char = q.chars().nth(1).is_none();
+        let text = if q.is_ascii() || one_char {
+            // One Chinese char is found where it stands, as a letter is:
+            // a fuzzy match of one char has nothing to weigh but its place.
             item.text.find(q).map(|pos| PINYIN_BASE / 2 - pos as i64)
         } else if subsequence(&item.text, q) {
             self.matcher.fuzzy_match(&item.text, q)
@@ -208,52 +267,99 @@ impl Index {
     /// all: a window needs only its rows ordered, not every match (at 10⁶
     /// cases, sorting half a million hits is most of a keystroke).
     pub fn search_top(&self, query: &str, scope: &[usize], keep: usize) -> (Vec<usize>, usize) {
-        let q: String = query
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
+        let hits = self.hits(query, scope);
+        (top(&hits, keep), hits.len())
+    }
+
+    /// What a window of a search needs: every doc of `scope` the query
+    /// matches, in the scope's order (a query typed on matches only among
+    /// these: the caller may pass them back as its scope), and the best
+    /// `keep` of them, best first.
+    pub fn search_window(&self, query: &str, scope: &[usize], keep: usize) -> (Vec<usize>, Vec<usize>) {
+        let q = normalize(query);
+        let mut chars = q.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            let hits = self.hits(&q, scope);
+            let best = top(&hits, keep);
+            return (hits.into_iter().map(|h| h.i).collect(), best);
+        };
+        // One char, the first keystroke: matched by its bit where the bit
+        // is the char's own (a letter, a digit), else found in the text;
+        // scored only until the best are certain.
+        let own_bit = c.is_ascii_lowercase() || c.is_ascii_digit();
+        let bit = char_bit(c);
+        let matched: Vec<usize> = scope
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.items.get(i).is_some_and(|item| {
+                    if own_bit {
+                        item.mask & bit != 0
+                    } else {
+                        item.mask & bit != 0 && item.text.contains(c)
+                    }
+                })
+            })
             .collect();
-        if q.is_empty() {
-            return (scope[..keep.min(scope.len())].to_vec(), scope.len());
+        let best = self.top_of(&q, &matched, keep);
+        (matched, best)
+    }
+
+    /// The best `keep` of `candidates` (all matching `q`), best first. No
+    /// score beats a pinyin run at the name's start: once `keep` of those are
+    /// found, in list order, the rest need no scoring.
+    fn top_of(&self, q: &str, candidates: &[usize], keep: usize) -> Vec<usize> {
+        let q_mask = (char_mask(q), pair_mask(q));
+        let mut best_first = Vec::new();
+        for &i in candidates {
+            if best_first.len() == keep {
+                return best_first;
+            }
+            let score = self.items.get(i).and_then(|item| self.scored(item, q, q_mask));
+            if score == Some(PINYIN_BASE) {
+                best_first.push(i);
+            }
         }
-        // (score, place in the list, doc): equal scores keep the list's order.
-        let q_mask = char_mask(&q);
-        let matches = |part: &[usize], base: usize| -> Vec<(i64, usize, usize)> {
+        let hits: Vec<Hit> = candidates
+            .iter()
+            .filter_map(|&i| {
+                let item = self.items.get(i)?;
+                self.scored(item, q, q_mask).map(|score| Hit { score, i })
+            })
+            .collect();
+        top(&hits, keep)
+    }
+
+    /// Every doc of `scope` the query matches, with its score, in the
+    /// scope's order. A longer query typed on (`zh` after `z`) matches only
+    /// among these: the caller may pass them back as its scope.
+    pub fn hits(&self, query: &str, scope: &[usize]) -> Vec<Hit> {
+        let q = normalize(query);
+        if q.is_empty() {
+            return scope.iter().map(|&i| Hit { score: 0, i }).collect();
+        }
+        let q_mask = (char_mask(&q), pair_mask(&q));
+        let matches = |part: &[usize]| -> Vec<Hit> {
             part.iter()
-                .enumerate()
-                .filter_map(|(at, &i)| {
+                .filter_map(|&i| {
                     self.items
                         .get(i)
                         .and_then(|item| self.scored(item, &q, q_mask))
-                        .map(|s| (s, base + at, i))
+                        .map(|score| Hit { score, i })
                 })
                 .collect()
         };
         // Large lists are matched on both cores.
-        let mut hits = if scope.len() < 20_000 {
-            matches(scope, 0)
-        } else {
-            let half = scope.len() / 2;
-            let (a, b) = scope.split_at(half);
-            std::thread::scope(|sc| {
-                let back = sc.spawn(|| matches(b, half));
-                let mut front = matches(a, 0);
-                front.extend(back.join().unwrap_or_default());
-                front
-            })
-        };
-        let total = hits.len();
-        let key = |h: &(i64, usize, usize)| (std::cmp::Reverse(h.0), h.1);
-        if keep < hits.len() {
-            if keep == 0 {
-                return (Vec::new(), total);
-            }
-            hits.select_nth_unstable_by_key(keep - 1, key);
-            hits.truncate(keep);
+        if scope.len() < 20_000 {
+            return matches(scope);
         }
-        hits.sort_unstable_by_key(key);
-        (hits.into_iter().map(|h| h.2).collect(), total)
+        let (a, b) = scope.split_at(scope.len() / 2);
+        std::thread::scope(|sc| {
+            let back = sc.spawn(|| matches(b));
+            let mut front = matches(a);
+            front.extend(back.join().unwrap_or_default());
+            front
+        })
     }
 
     /// Char indices of the doc's `names + ' ' + rest` that the query matched.

@@ -41,14 +41,26 @@ pub(super) fn open_db(path: &Path) -> Result<(Database, bool), StoreError> {
     }
     let db = guarded("打开数据库", || {
         Ok(if existed {
-            Database::open(path)?
+            builder().open(path)?
         } else {
             let file =
                 crate::private_fs::create_new(path).map_err(|e| super::fs_error(path, &e))?;
-            Database::builder().create_with_backend(redb::backends::FileBackend::new(file)?)?
+            builder().create_with_backend(redb::backends::FileBackend::new(file)?)?
         })
     })?;
     Ok((db, existed))
+}
+
+/// redb's page cache: its default (1 GiB) is kept once full, and a server
+/// reads every page at start (the read model, the check). The read model
+/// holds what the screens need; the cache keeps the B-tree's inner pages
+/// and a commit's writes.
+const CACHE_BYTES: usize = 128 << 20;
+
+fn builder() -> redb::Builder {
+    let mut b = Database::builder();
+    b.set_cache_size(CACHE_BYTES);
+    b
 }
 
 impl Store {
@@ -139,7 +151,7 @@ impl Store {
         *slot = None;
         let mut last = reopen_failed();
         for _ in 0..100 {
-            match guarded("重新打开数据库", || Ok(Database::open(&self.path)?)) {
+            match guarded("重新打开数据库", || Ok(builder().open(&self.path)?)) {
                 Ok(db) => {
                     *slot = Some(db);
                     return Ok(());

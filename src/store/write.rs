@@ -33,6 +33,7 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
     ) -> Result<Committed<R>, E> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut t = crate::timing::Phases::new("store write");
         // The summaries a commit writes are gathered for the kept copy and
         // for the read model that follows commits.
         let caching = self.caching()
@@ -79,10 +80,12 @@ impl Store {
         if revision != current {
             meta_put(&txn, "revision", &revision)?;
         }
+        t.mark("changes");
         txn.commit().map_err(|e| match StoreError::from(e) {
             StoreError::DiskFull(_) => StoreError::DiskFull(what),
             other => other,
         })?;
+        t.mark("commit");
         if let Some(request) = request {
             self.remember(request, actor);
         }
@@ -94,6 +97,7 @@ impl Store {
                 .as_ref()
             {
                 f(revision, &written);
+                t.mark("read model");
             }
             let mut kept = self
                 .stored_summaries

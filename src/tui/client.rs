@@ -126,11 +126,14 @@ fn run_export(
 }
 
 /// Whether a newer call makes this one pointless: a window asked again for
-/// the same slot (a newer keystroke), presence told again.
+/// the same slot (a newer keystroke), 我的 or the counts asked again
+/// (several commits in a row), presence told again.
 fn superseded(old: &Request, new: &Request) -> bool {
     match (old, new) {
         (Request::View { watch: a, .. }, Request::View { watch: b, .. }) => a.is_some() && a == b,
-        (Request::Looking { .. }, Request::Looking { .. }) => true,
+        (Request::Mine { .. }, Request::Mine { .. })
+        | (Request::Tally, Request::Tally)
+        | (Request::Looking { .. }, Request::Looking { .. }) => true,
         _ => false,
     }
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::{case_doc, MyWork, Row, ViewQuery, Window};
 use crate::desk::need_to_know::Links;
 use crate::domain::escalation::Thresholds;
-use crate::domain::mine::my_work;
+use crate::domain::mine::{my_work_among, names, Among};
 use crate::domain::officer::Officer;
 use crate::domain::risk::{party_keys, rank_of, score, Rank, RiskContext, RiskWeights};
 use crate::domain::screens::Screen;
@@ -46,7 +46,20 @@ pub struct ReadModel {
     search: std::sync::OnceLock<Index>,
     /// Each screen's cases (indexes into `cases`), in its order.
     lists: [Vec<usize>; Screen::ALL.len()],
+    /// The last searches' matches: a keystroke that extends one searches
+    /// only among its matches. Cleared whenever a list changes.
+    recent: std::sync::Mutex<Vec<Recent>>,
 }
+
+/// One search's matches on one screen's list, in the list's order.
+struct Recent {
+    screen: Screen,
+    query: String,
+    matched: std::sync::Arc<Vec<usize>>,
+}
+
+/// Searches remembered (one desk typing, a few others at once).
+const RECENT: usize = 8;
 
 impl ReadModel {
     pub fn build(revision: u64, cases: Vec<Summary>, inputs: Inputs) -> ReadModel {
@@ -72,6 +85,7 @@ impl ReadModel {
             parties,
             search: std::sync::OnceLock::new(),
             lists: Default::default(),
+            recent: Default::default(),
         };
         m.rank_all();
         m
@@ -101,6 +115,7 @@ impl ReadModel {
     }
 
     fn rank_all(&mut self) {
+        self.forget_searches();
         self.ranks = self.cases.iter().map(|s| rank_of(s, &self.ctx)).collect();
         for screen in Screen::ALL {
             let mut rows: Vec<usize> = (0..self.cases.len())
@@ -128,6 +143,7 @@ impl ReadModel {
         changed: Vec<Summary>,
         removed: &[String],
     ) -> Vec<String> {
+        self.forget_searches();
         self.revision = revision;
         // Rare (an undone registration) or large (an import): rebuilt,
         // which at that size costs less than moving rows one by one.
@@ -148,6 +164,7 @@ impl ReadModel {
             }
             return ids;
         }
+        let mut t = crate::timing::Phases::new("read model");
         // Every case whose rank may move: the changed and their parties'.
         let mut affected: HashSet<usize> = HashSet::new();
         let mut slots = Vec::with_capacity(changed.len());
@@ -169,6 +186,7 @@ impl ReadModel {
         }
         let affected: Vec<usize> = affected.into_iter().collect();
         let was = self.places(&affected);
+        t.mark("affected and places");
         for (s, &(slot, new)) in changed.into_iter().zip(&slots) {
             let old = (!new).then(|| std::mem::replace(&mut self.cases[slot], s.clone()));
             self.ctx.replace(old.as_ref(), &s);
@@ -184,10 +202,13 @@ impl ReadModel {
                 index.set(slot, &case_doc(&s));
             }
         }
+        t.mark("context, parties, index");
         for &i in &affected {
             self.ranks[i] = rank_of(&self.cases[i], &self.ctx);
         }
+        t.mark("ranks");
         self.reorder(&affected, was);
+        t.mark("lists");
         affected.iter().map(|&i| self.cases[i].id.clone()).collect()
     }
 
@@ -289,10 +310,49 @@ impl ReadModel {
             return self.window(list, from, limit, links);
         }
         let end = (from as usize).saturating_add(limit as usize);
-        let (top, total) = self.index().search_top(&q.search, list, end);
+        let (total, top) = self.search(q.screen, &q.search, end);
         let mut w = self.window(&top, from, limit, links);
         w.total = total as u32;
         w
+    }
+
+    /// How many cases a search matches on a screen's list, and the best
+    /// `keep`; from the remembered matches of a query it extends when
+    /// there is one.
+    fn search(&self, screen: Screen, search: &str, keep: usize) -> (usize, Vec<usize>) {
+        let query = crate::search::normalize(search);
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let base = recent
+            .iter()
+            .filter(|r| r.screen == screen && query.starts_with(r.query.as_str()))
+            .max_by_key(|r| r.query.len())
+            .map(|r| std::sync::Arc::clone(&r.matched));
+        drop(recent);
+        let scope: &[usize] = match &base {
+            Some(b) => b,
+            None => &self.lists[screen.index()],
+        };
+        let (matched, best) = self.index().search_window(&query, scope, keep);
+        let total = matched.len();
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.retain(|r| !(r.screen == screen && r.query == query));
+        if recent.len() >= RECENT {
+            recent.remove(0);
+        }
+        recent.push(Recent {
+            screen,
+            query,
+            matched: std::sync::Arc::new(matched),
+        });
+        (total, best)
+    }
+
+    /// The lists changed: remembered matches no longer hold.
+    fn forget_searches(&mut self) {
+        self.recent
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// 编号 holding `part`, or the partial number it names, newest first.
@@ -428,10 +488,11 @@ impl ReadModel {
 
     /// 我的 for `me`: its sections by the role, each most urgent first.
     pub fn my_work(&self, me: &Officer, from: u32, limit: u32, links: &Links) -> MyWork {
-        let groups = my_work(
+        let groups = my_work_among(
             me.role,
             &me.login,
             &self.cases,
+            &self.mine_candidates(me),
             self.inputs.today,
             &self.inputs.thresholds,
         );
@@ -446,6 +507,26 @@ impl ReadModel {
         }
     }
 
+    /// Every case one of `me`'s 我的 sections may hold: those naming them
+    /// (one pass of comparisons), and whole screens (待处理, 预警) without
+    /// looking at the rest.
+    fn mine_candidates(&self, me: &Officer) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut own = false;
+        for g in crate::domain::mine::Group::for_role(me.role) {
+            match g.among() {
+                Among::Own => own = true,
+                Among::Screen(s) => out.extend_from_slice(&self.lists[s.index()]),
+            }
+        }
+        if own {
+            out.extend((0..self.cases.len()).filter(|&i| names(&self.cases[i], &me.login)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     pub fn cases(&self) -> &[Summary] {
         &self.cases
     }
@@ -458,6 +539,7 @@ impl ReadModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::mine::my_work;
     use crate::domain::lists::{RiskLevel, WarningFlag};
     use crate::domain::workflow::Status;
 
@@ -596,7 +678,7 @@ mod tests {
         assert_eq!(w.rows[0].case.person_ids, vec!["RY-000001".to_string()]);
         assert_eq!((w.state, w.total), (9, listing.len() as u32));
         // A window of a search orders only its own rows, as the full list would.
-        for text in ["甲1", "jia", "东", "zs", "MD-2026-00003"] {
+        for text in ["甲1", "jia", "东", "zs", "MD-2026-00003", "j", "z", "m", "2"] {
             for (from, limit) in [(0, 5), (3, 4), (0, 500)] {
                 let q = ViewQuery {
                     screen: Screen::All,
@@ -617,5 +699,71 @@ mod tests {
         });
         let w = m.window(&all, 60, 10, &Links::All);
         assert!(w.rows.is_empty() && w.total == 50);
+    }
+
+    #[test]
+    fn my_work_from_its_candidates_is_my_work_over_every_case() {
+        use crate::domain::lists::Role;
+        let mut g = Gen(11);
+        let logins = ["zr1", "zr2", "ld1", "zb1"];
+        let cases: Vec<Summary> = (1..=400)
+            .map(|i| {
+                let mut s = g.case(i);
+                s.person = Some(logins[g.next(2) as usize].to_string());
+                s.leader = (g.next(2) == 0).then(|| "ld1".to_string());
+                s.alert = g.next(7) == 0;
+                s.approval_for = (g.next(9) == 0).then(|| "ld1".to_string());
+                s.alert_to = (g.next(9) == 0).then(|| "zr2".to_string());
+                s.alert_note = s.alert_to.as_ref().map(|_| "退回".to_string());
+                s
+            })
+            .collect();
+        let m = ReadModel::build(9, cases.clone(), inputs());
+        for (login, role) in [
+            ("zr1", Role::Responsible),
+            ("zr2", Role::Responsible),
+            ("ld1", Role::Leader),
+            ("zb1", Role::DutyOfficer),
+        ] {
+            let me = Officer::new(login, "某", "综治中心", role).unwrap();
+            let got = m.my_work(&me, 0, 500, &Links::All);
+            let want = my_work(role, login, &cases, today(), &inputs().thresholds);
+            let counts: Vec<_> = want.iter().map(|(g, r)| (*g, r.len() as u32)).collect();
+            assert_eq!(got.groups, counts, "{login}");
+            let ids: Vec<&str> = want
+                .iter()
+                .flat_map(|(_, r)| r.iter().map(|&i| cases[i].id.as_str()))
+                .collect();
+            let got_ids: Vec<&str> = got.window.rows.iter().map(|r| r.case.id.as_str()).collect();
+            assert_eq!(got_ids, ids, "{login}");
+            assert!(got.groups.iter().any(|(_, n)| *n > 0), "{login} has work");
+        }
+    }
+
+    #[test]
+    fn a_query_typed_on_matches_as_a_fresh_one_and_a_commit_forgets_them() {
+        let mut g = Gen(5);
+        let cases: Vec<Summary> = (1..=300).map(|i| g.case(i)).collect();
+        let mut m = ReadModel::build(9, cases.clone(), inputs());
+        let fresh = ReadModel::build(9, cases, inputs());
+        let q = |text: &str, screen| ViewQuery {
+            screen,
+            search: text.into(),
+            sort: None,
+        };
+        // Typed a key at a time, then back (Backspace), then a new start.
+        for screen in [Screen::Queue, Screen::All] {
+            for text in ["j", "ji", "jia", "ji", "甲", "甲1", "m", "md-", "md-2026-0001"] {
+                let typed = m.window_for(&q(text, screen), 0, 20, &Links::All);
+                let once = fresh.window_for(&q(text, screen), 0, 20, &Links::All);
+                assert_eq!(typed, once, "{text}");
+            }
+        }
+        // A commit: what was remembered is gone, the new case is found.
+        let mut new = g.case(301);
+        new.parties = vec!["甲新".into()];
+        m.apply(10, vec![new], &[]);
+        let w = m.window_for(&q("甲新", Screen::All), 0, 20, &Links::All);
+        assert_eq!(w.rows[0].case.id, "MD-2026-000301");
     }
 }
