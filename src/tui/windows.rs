@@ -179,9 +179,18 @@ impl App {
         };
         let total = w.total as usize;
         let l = &self.lists[view.index()];
-        let from = l.offset.min(l.selected).saturating_sub(page);
-        let to = (l.selected.max(l.offset) + 2 * page).min(total);
-        if !win.holds(from.min(to), to) {
+        // Where the screen will start once drawn (the cursor kept on it).
+        let top = if l.selected < l.offset {
+            l.selected
+        } else if l.selected >= l.offset + page {
+            l.selected + 1 - page
+        } else {
+            l.offset
+        };
+        let from = top.saturating_sub(page);
+        let to = (top + 2 * page).min(total);
+        // Asking for the window already held would only bring it again.
+        if !win.holds(from.min(to), to) && w.from as usize != from {
             self.ask_window(view, from);
         }
     }
@@ -255,6 +264,8 @@ impl App {
             self.data.watching = Some(view);
         }
         self.follow(view, on);
+        // The cursor may have moved on while this was on its way.
+        self.ensure_window();
     }
 
     pub(super) fn on_mine(&mut self, gen: u64, mine: MyWork, limit: u32) {
