@@ -857,3 +857,57 @@ fn a_read_only_account_is_offered_no_actions_and_told_at_once() {
         s.key(KeyCode::Esc);
     }
 }
+
+#[test]
+fn a_long_list_is_held_a_window_at_a_time_and_end_fetches_the_last_rows() {
+    let mut s = Harness::new(false);
+    // 400 more open cases: the queue is longer than one window.
+    let mut more: Vec<_> = (0..400)
+        .map(|k| {
+            let mut d = s.records[0].clone();
+            d.id = format!("MD-2026-{:06}", 1000 + k);
+            d.status = duty_desk::domain::workflow::Status::Registered;
+            d
+        })
+        .collect();
+    s.local
+        .store()
+        .write("admin", now(), |tx| {
+            for d in &mut more {
+                tx.put_dispute(d)?;
+            }
+            tx.audit("登记", "", "测试用案件");
+            Ok::<_, duty_desk::store::StoreError>(())
+        })
+        .unwrap();
+    s.key(KeyCode::Char('2'));
+    let total = s.app.list_total(View::Queue);
+    assert!(total > 400, "{total}");
+    assert!(s.held().len() < total, "only a window is held");
+    s.screen(80, 24);
+    s.key(KeyCode::End);
+    let screen = s.screen(80, 24);
+    let last = s.app.selected_id().expect("the last row is held");
+    assert!(screen.contains(&last) && !screen.contains("  …"), "{screen}");
+    // Keys faster than the replies: End while the window for a PageDown
+    // run is still on its way. Once the replies are in, the end is held.
+    s.key(KeyCode::Home);
+    s.screen(80, 24);
+    for _ in 0..8 {
+        s.app
+            .on_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+    }
+    s.app
+        .on_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+    s.pump();
+    let screen = s.screen(80, 24);
+    assert_eq!(s.app.selected_id(), Some(last.clone()), "{screen}");
+    assert!(!screen.contains("  …"), "{screen}");
+    // Back to the top, and down a page at a time: every row drawn is held.
+    s.key(KeyCode::Home);
+    for _ in 0..12 {
+        s.key(KeyCode::PageDown);
+        let screen = s.screen(80, 24);
+        assert!(!screen.contains("  …"), "{screen}");
+    }
+}
