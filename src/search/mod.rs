@@ -232,10 +232,13 @@ impl Index {
         if item.mask & q_mask != q_mask || (q.is_ascii() && item.pairs & q_pairs != q_pairs) {
             return None;
         }
-        let pinyin = pinyin_run(item, q).map(|(_, start, _)| PINYIN_BASE - start as i64);
+        // A pinyin run outscores any text match: the text is not searched.
+        if let Some((_, start, _)) = pinyin_run(item, q) {
+            return Some(PINYIN_BASE - start as i64);
+        }
         // Latin letters and digits are pinyin or 编号: a run, never scattered.
         let one_char = q.chars().nth(1).is_none();
-        let text = if q.is_ascii() || one_char {
+        if q.is_ascii() || one_char {
             // One Chinese char is found where it stands, as a letter is:
             // a fuzzy match of one char has nothing to weigh but its place.
             item.text.find(q).map(|pos| PINYIN_BASE / 2 - pos as i64)
@@ -243,10 +246,6 @@ impl Index {
             self.matcher.fuzzy_match(&item.text, q)
         } else {
             None
-        };
-        match (pinyin, text) {
-            (Some(p), Some(t)) => Some(p.max(t)),
-            (p, t) => p.or(t),
         }
     }
 
@@ -288,27 +287,41 @@ impl Index {
         // scored only until the best are certain.
         let own_bit = c.is_ascii_lowercase() || c.is_ascii_digit();
         let bit = char_bit(c);
-        let matched: Vec<usize> = scope
-            .iter()
-            .copied()
-            .filter(|&i| {
-                self.items.get(i).is_some_and(|item| {
-                    if own_bit {
-                        item.mask & bit != 0
-                    } else {
-                        item.mask & bit != 0 && item.text.contains(c)
-                    }
+        let matches = |part: &[usize]| -> Vec<usize> {
+            part.iter()
+                .copied()
+                .filter(|&i| {
+                    self.items.get(i).is_some_and(|item| {
+                        item.mask & bit != 0 && (own_bit || item.text.contains(c))
+                    })
                 })
+                .collect()
+        };
+        let matched = if scope.len() < 20_000 {
+            matches(scope)
+        } else {
+            let (a, b) = scope.split_at(scope.len() / 2);
+            std::thread::scope(|sc| {
+                let back = sc.spawn(|| matches(b));
+                let mut front = matches(a);
+                front.extend(back.join().unwrap_or_default());
+                front
             })
-            .collect();
-        let best = self.top_of(&q, &matched, keep);
+        };
+        // A Chinese char is never in the pinyin: its best is the text's start.
+        let best_score = if c.to_pinyin().is_some() {
+            PINYIN_BASE / 2
+        } else {
+            PINYIN_BASE
+        };
+        let best = self.top_of(&q, &matched, keep, best_score);
         (matched, best)
     }
 
     /// The best `keep` of `candidates` (all matching `q`), best first. No
-    /// score beats a pinyin run at the name's start: once `keep` of those are
-    /// found, in list order, the rest need no scoring.
-    fn top_of(&self, q: &str, candidates: &[usize], keep: usize) -> Vec<usize> {
+    /// score beats `best_score` (a match at the start): once `keep` of
+    /// those are found, in list order, the rest need no scoring.
+    fn top_of(&self, q: &str, candidates: &[usize], keep: usize, best_score: i64) -> Vec<usize> {
         let q_mask = (char_mask(q), pair_mask(q));
         let mut best_first = Vec::new();
         for &i in candidates {
@@ -316,7 +329,7 @@ impl Index {
                 return best_first;
             }
             let score = self.items.get(i).and_then(|item| self.scored(item, q, q_mask));
-            if score == Some(PINYIN_BASE) {
+            if score == Some(best_score) {
                 best_first.push(i);
             }
         }
