@@ -158,11 +158,25 @@ pub fn person_id(n: u64) -> String {
 pub fn parse_dispute_id(id: &str) -> Option<(i32, u64)> {
     let rest = id.strip_prefix(DISPUTE_PREFIX)?;
     let (year, n) = rest.split_once('-')?;
-    if year.len() != 4 || n.len() != 6 {
+    // Six digits, or more in a year past 999 999 cases.
+    if year.len() != 4 || n.len() < 6 || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let n: u64 = n.parse().ok()?;
     (n > 0).then_some((year.parse().ok()?, n))
+}
+
+/// 编号 in their numbers' order: MD-2026-999999 before MD-2026-1000000
+/// (a year past a million cases), each year's in turn. The text after the
+/// last '-' is the number; ids without one compare as text.
+pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.rsplit_once('-'), b.rsplit_once('-')) {
+        (Some((pa, na)), Some((pb, nb))) => pa
+            .cmp(pb)
+            .then(na.len().cmp(&nb.len()))
+            .then_with(|| na.cmp(nb)),
+        _ => a.cmp(b),
+    }
 }
 
 /// A 编号 as officers type it: the number alone (`3001`), with the year
@@ -199,6 +213,17 @@ impl PartialId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_go_in_their_numbers_order_past_a_million_and_by_year() {
+        use std::cmp::Ordering::*;
+        assert_eq!(id_order("MD-2026-999999", "MD-2026-1000000"), Less);
+        assert_eq!(id_order("MD-2026-000002", "MD-2026-000010"), Less);
+        assert_eq!(id_order("MD-2025-1000000", "MD-2026-000001"), Less);
+        assert_eq!(id_order("MD-2026-000001", "MD-2026-000001"), Equal);
+        assert_eq!(parse_dispute_id("MD-2026-1000000"), Some((2026, 1_000_000)));
+        assert_eq!(parse_dispute_id("MD-2026-00001x"), None);
+    }
 
     #[test]
     fn a_partial_number_finds_the_case_in_any_of_the_ways_officers_type_it() {

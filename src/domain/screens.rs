@@ -7,6 +7,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::escalation::Thresholds;
+use super::record::id_order;
 use super::risk::Rank;
 use super::summary::Summary;
 use super::workflow::Status;
@@ -81,8 +82,11 @@ impl Screen {
         t: &Thresholds,
     ) -> Ordering {
         match self {
-            Screen::Inbox => a.inbox_key().cmp(&b.inbox_key()).then(a.id.cmp(&b.id)),
-            Screen::Queue => rb.cmp(&ra).then(a.id.cmp(&b.id)),
+            Screen::Inbox => a
+                .inbox_key()
+                .cmp(&b.inbox_key())
+                .then_with(|| id_order(&a.id, &b.id)),
+            Screen::Queue => rb.cmp(&ra).then_with(|| id_order(&a.id, &b.id)),
             Screen::Supervision => {
                 let key = |s: &Summary| {
                     (
@@ -91,14 +95,17 @@ impl Screen {
                         !s.supervised,
                     )
                 };
-                key(a).cmp(&key(b)).then(a.id.cmp(&b.id))
+                key(a).cmp(&key(b)).then_with(|| id_order(&a.id, &b.id))
             }
             Screen::FollowUps => a
                 .next_follow_up
                 .cmp(&b.next_follow_up)
-                .then(a.id.cmp(&b.id)),
-            Screen::All => a.id.cmp(&b.id),
-            Screen::Alerts => (b.signal_on, b.id.as_str()).cmp(&(a.signal_on, a.id.as_str())),
+                .then_with(|| id_order(&a.id, &b.id)),
+            Screen::All => id_order(&a.id, &b.id),
+            Screen::Alerts => b
+                .signal_on
+                .cmp(&a.signal_on)
+                .then_with(|| id_order(&b.id, &a.id)),
         }
     }
 }
@@ -169,7 +176,7 @@ impl Sort {
     /// sorts by login: the server ranks for every desk alike.
     pub fn cmp(self, (x, rx): (&Summary, Rank), (y, ry): (&Summary, Rank)) -> Ordering {
         let o = match self.key {
-            SortKey::Id => x.id.cmp(&y.id),
+            SortKey::Id => id_order(&x.id, &y.id),
             SortKey::Status => x.status_label().cmp(y.status_label()),
             SortKey::Risk => x.risk.cmp(&y.risk),
             SortKey::Village => x.village.cmp(&y.village),
@@ -180,7 +187,7 @@ impl Sort {
             SortKey::Score => rx.danger.cmp(&ry.danger),
         };
         let o = if self.descending { o.reverse() } else { o };
-        o.then_with(|| x.id.cmp(&y.id))
+        o.then_with(|| id_order(&x.id, &y.id))
     }
 }
 
