@@ -161,9 +161,9 @@ fn dispute_cells(app: &App, view: View, row: &Row, marks: &[usize]) -> Vec<Cell>
     let parties = s.parties.join(" ");
     let p_len = parties.chars().count();
     let v_start = p_len + 1;
-    let t_start = v_start + s.village.chars().count() + 1;
-    let c_start = t_start + s.title.chars().count() + 1;
+    let c_start = v_start + s.village.chars().count() + 1;
     let id_start = c_start + s.category.chars().count() + 1;
+    let t_start = id_start + s.id.chars().count() + 1;
     let slice = |start: usize, len: usize| -> Vec<usize> {
         marks
             .iter()

@@ -219,8 +219,11 @@ impl ReadModel {
             .iter()
             .map(|&screen| {
                 let list = &self.lists[screen.index()];
+                let today = self.inputs.today;
                 let mut at: Vec<(usize, usize)> = affected
                     .iter()
+                    // A case the screen does not hold (a new one) is not looked for.
+                    .filter(|&&i| screen.holds(&self.cases[i], today))
                     .filter_map(|&i| {
                         list.binary_search_by(|&x| self.order(screen, x, i))
                             .ok()
