@@ -17,6 +17,9 @@ use crate::measure::{ms, percentile, round2, Figures};
 use crate::pty::Pty;
 
 const DESKS: usize = 50;
+/// A case row under the cursor: the list is on screen (not only the 预警
+/// strip, which names a case too).
+const ROW: &[u8] = "▶ MD-".as_bytes();
 
 /// `first_frame_ms_{tag}`, `desk_rss_mb_{tag}` (after its first frame and a
 /// search) and `desks_50_ready_s_{tag}`, on the real binary at 80×24.
@@ -31,7 +34,7 @@ pub fn pty_figures(
     let t0 = Instant::now();
     let mut pty = Pty::spawn(desk, db, socket, 80, 24)?;
     let first = pty
-        .wait_for(b"MD-", Duration::from_secs(30))
+        .wait_for(ROW, Duration::from_secs(30))
         .ok_or_else(|| anyhow::anyhow!("值班台 30 秒内没有显示案件"))?;
     figures.insert(
         format!("first_frame_ms_{tag}"),
@@ -55,7 +58,7 @@ pub fn pty_figures(
             std::thread::spawn(move || -> anyhow::Result<(Instant, Pty)> {
                 let pty = Pty::spawn(&desk, &db, &socket, 80, 24)?;
                 let at = pty
-                    .wait_for(b"MD-", Duration::from_secs(60))
+                    .wait_for(ROW, Duration::from_secs(60))
                     .ok_or_else(|| anyhow::anyhow!("有值班台 60 秒内没有显示案件"))?;
                 Ok((at, pty))
             })

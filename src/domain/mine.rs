@@ -86,24 +86,25 @@ impl Group {
 
     /// Whether case `s` belongs in this section for officer `me`.
     pub fn holds(self, s: &Summary, me: &str, today: NaiveDate, t: &Thresholds) -> bool {
-        let mine = s.person.as_deref() == Some(me);
-        let led = s.leader.as_deref() == Some(me);
+        // Asked only where needed: each reads a name's text.
+        let mine = || s.person.as_deref() == Some(me);
+        let led = || s.leader.as_deref() == Some(me);
         match self {
             Group::ToAccept => {
-                mine && s.status.is_open()
+                mine() && s.status.is_open()
                     && (s.transferring || (s.status == Status::Assigned && !s.accepted))
             }
             Group::DueSoon => {
-                mine && s.clock_runs()
+                mine() && s.clock_runs()
                     && s.deadline
                         .is_some_and(|d| d >= today && d <= today + Days::new(3))
             }
-            Group::Overdue => mine && s.is_overdue(today),
-            Group::VisitsDue => mine && s.next_follow_up.is_some_and(|f| f <= today),
+            Group::Overdue => mine() && s.is_overdue(today),
+            Group::VisitsDue => mine() && s.next_follow_up.is_some_and(|f| f <= today),
             Group::Refused => s.alert_to.as_deref() == Some(me) && s.alert_note.is_some(),
             Group::Approvals => s.approval_for.as_deref() == Some(me),
-            Group::Packaged => led && s.packaged && s.status.is_open(),
-            Group::Red => led && s.colour(today, t) == Some(Colour::Red),
+            Group::Packaged => led() && s.packaged && s.status.is_open(),
+            Group::Red => led() && s.colour(today, t) == Some(Colour::Red),
             Group::Unassigned => matches!(
                 s.status,
                 Status::Registered | Status::Triaged | Status::Returned
@@ -168,11 +169,12 @@ pub fn my_work_among(
                 .copied()
                 .filter(|&i| g.holds(&summaries[i], me, today, t))
                 .collect();
-            rows.sort_by_key(|&i| {
-                (
-                    summaries[i].deadline.unwrap_or(NaiveDate::MAX),
-                    summaries[i].id.as_str(),
-                )
+            // Keys made once per row: comparing in place would read two
+            // cases (and their 编号's text) at every step.
+            rows.sort_by_cached_key(|&i| {
+                let s = &summaries[i];
+                let number = crate::domain::record::parse_dispute_id(&s.id);
+                (s.deadline.unwrap_or(NaiveDate::MAX), number, i)
             });
             (g, rows)
         })

@@ -344,6 +344,11 @@ impl App {
     /// The first requests of a session (and of a reconnect).
     pub fn load(&mut self) {
         self.out.push(Out::Request(Want::Whoami, Request::Whoami));
+        // The screen's own rows first (the calls are answered in order),
+        // then the strip and the counts: never every case.
+        self.refresh_view();
+        self.ask_alerts();
+        self.ask_tally();
         self.out
             .push(Out::Request(Want::Officers, Request::Officers));
         self.out.push(Out::Request(Want::Lists, Request::Lists));
@@ -372,10 +377,6 @@ impl App {
         // until the watchlist is opened (`want_persons`).
         self.out
             .push(Out::Request(Want::PersonAlerts, Request::PersonCounts));
-        // The screen's own rows, the strip and the counts: never every case.
-        self.refresh_view();
-        self.ask_alerts();
-        self.ask_tally();
     }
 
     /// The watchlist was opened: fetch the people in the officer's scope

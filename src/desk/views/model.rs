@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::{case_doc, MyWork, Row, ViewQuery, Window};
 use crate::desk::need_to_know::Links;
 use crate::domain::escalation::Thresholds;
-use crate::domain::mine::{my_work_among, names, Among};
+use crate::domain::mine::{my_work_among, names, Among, Group};
 use crate::domain::officer::Officer;
 use crate::domain::risk::{party_keys, rank_of, score, Rank, RiskContext, RiskWeights};
 use crate::domain::screens::Screen;
@@ -49,7 +49,14 @@ pub struct ReadModel {
     /// The last searches' matches: a keystroke that extends one searches
     /// only among its matches. Cleared whenever a list changes.
     recent: std::sync::Mutex<Vec<Recent>>,
+    /// 我的's sections lately worked out, by the sections and (for those
+    /// that look at the officer's own cases) the login.
+    sections: std::sync::Mutex<Vec<(SectionsKey, std::sync::Arc<Vec<(Group, Vec<usize>)>>)>>,
+    /// The counts, once worked out.
+    tally: std::sync::Mutex<Option<super::Tally>>,
 }
+
+type SectionsKey = (&'static [Group], Option<String>);
 
 /// One search's matches on one screen's list, in the list's order.
 struct Recent {
@@ -86,6 +93,8 @@ impl ReadModel {
             search: std::sync::OnceLock::new(),
             lists: Default::default(),
             recent: Default::default(),
+            sections: Default::default(),
+            tally: Default::default(),
         };
         m.rank_all();
         m
@@ -115,7 +124,7 @@ impl ReadModel {
     }
 
     fn rank_all(&mut self) {
-        self.forget_searches();
+        self.forget();
         self.ranks = self.cases.iter().map(|s| rank_of(s, &self.ctx)).collect();
         for screen in Screen::ALL {
             let mut rows: Vec<usize> = (0..self.cases.len())
@@ -143,7 +152,7 @@ impl ReadModel {
         changed: Vec<Summary>,
         removed: &[String],
     ) -> Vec<String> {
-        self.forget_searches();
+        self.forget();
         self.revision = revision;
         // Rare (an undone registration) or large (an import): rebuilt,
         // which at that size costs less than moving rows one by one.
@@ -350,12 +359,17 @@ impl ReadModel {
         (total, best)
     }
 
-    /// The lists changed: remembered matches no longer hold.
-    fn forget_searches(&mut self) {
+    /// The lists changed: remembered matches, sections and counts no longer hold.
+    fn forget(&mut self) {
         self.recent
             .get_mut()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.sections
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        *self.tally.get_mut().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// 编号 holding `part`, or the partial number it names, newest first.
@@ -375,8 +389,14 @@ impl ReadModel {
         ids.into_iter().take(most).cloned().collect()
     }
 
-    /// How many cases each list holds, and 督办's by colour.
+    /// How many cases each list holds, and 督办's by colour; worked out once
+    /// for all desks until the lists change.
     pub fn tally(&self) -> super::Tally {
+        let mut kept = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get_or_insert_with(|| self.count()).clone()
+    }
+
+    fn count(&self) -> super::Tally {
         use crate::domain::escalation::Colour;
         let totals = [
             Screen::Inbox,
@@ -491,23 +511,44 @@ impl ReadModel {
 
     /// 我的 for `me`: its sections by the role, each most urgent first.
     pub fn my_work(&self, me: &Officer, from: u32, limit: u32, links: &Links) -> MyWork {
-        let groups = my_work_among(
+        let sections = self.sections(me);
+        let counts = sections
+            .iter()
+            .map(|(g, rows)| (*g, rows.len() as u32))
+            .collect();
+        let rows: Vec<usize> = sections.iter().flat_map(|(_, rows)| rows.iter().copied()).collect();
+        MyWork {
+            groups: counts,
+            window: self.window(&rows, from, limit, links),
+        }
+    }
+
+    /// 我的's sections for `me`, remembered until the lists change: every
+    /// 值班员's are the same (待交办, 预警), and a desk on 我的 asks again
+    /// after each commit.
+    fn sections(&self, me: &Officer) -> std::sync::Arc<Vec<(Group, Vec<usize>)>> {
+        let groups = Group::for_role(me.role);
+        let own = groups.iter().any(|g| g.among() == Among::Own);
+        let key = (groups, own.then(|| me.login.clone()));
+        let mut kept = self.sections.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, s)) = kept.iter().find(|(k, _)| *k == key) {
+            return std::sync::Arc::clone(s);
+        }
+        drop(kept);
+        let sections = std::sync::Arc::new(my_work_among(
             me.role,
             &me.login,
             &self.cases,
             &self.mine_candidates(me),
             self.inputs.today,
             &self.inputs.thresholds,
-        );
-        let counts = groups
-            .iter()
-            .map(|(g, rows)| (*g, rows.len() as u32))
-            .collect();
-        let rows: Vec<usize> = groups.into_iter().flat_map(|(_, rows)| rows).collect();
-        MyWork {
-            groups: counts,
-            window: self.window(&rows, from, limit, links),
+        ));
+        kept = self.sections.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= RECENT {
+            kept.remove(0);
         }
+        kept.push((key, std::sync::Arc::clone(&sections)));
+        sections
     }
 
     /// Every case one of `me`'s 我的 sections may hold: those naming them
@@ -516,7 +557,7 @@ impl ReadModel {
     fn mine_candidates(&self, me: &Officer) -> Vec<usize> {
         let mut out = Vec::new();
         let mut own = false;
-        for g in crate::domain::mine::Group::for_role(me.role) {
+        for g in Group::for_role(me.role) {
             match g.among() {
                 Among::Own => own = true,
                 Among::Screen(s) => out.extend_from_slice(&self.lists[s.index()]),
@@ -741,6 +782,16 @@ mod tests {
             assert_eq!(got_ids, ids, "{login}");
             assert!(got.groups.iter().any(|(_, n)| *n > 0), "{login} has work");
         }
+        // Remembered, and forgotten at a commit: a new case is 未交办 at once.
+        let mut m = m;
+        let zb = Officer::new("zb1", "某", "综治中心", Role::DutyOfficer).unwrap();
+        let before = m.my_work(&zb, 0, 500, &Links::All).groups;
+        let mut new = g.case(401);
+        new.status = Status::Registered;
+        new.alert = false;
+        m.apply(10, vec![new], &[]);
+        let after = m.my_work(&zb, 0, 500, &Links::All).groups;
+        assert_eq!(after[0].1, before[0].1 + 1, "{before:?} {after:?}");
     }
 
     #[test]
