@@ -888,7 +888,10 @@ fn a_long_list_is_held_a_window_at_a_time_and_end_fetches_the_last_rows() {
     s.key(KeyCode::End);
     let screen = s.screen(80, 24);
     let last = s.app.selected_id().expect("the last row is held");
-    assert!(screen.contains(&last) && !screen.contains("  …"), "{screen}");
+    assert!(
+        screen.contains(&last) && !screen.contains("  …"),
+        "{screen}"
+    );
     // Keys faster than the replies: End while the window for a PageDown
     // run is still on its way. Once the replies are in, the end is held.
     s.key(KeyCode::Home);

@@ -98,11 +98,7 @@ impl Driven {
     fn start(socket: &Path) -> Driven {
         let (tx, events) = channel();
         let client = Client::start(socket.to_path_buf(), tx, None);
-        let mut app = App::new(
-            Keymap::default_map(),
-            duty_desk::desk::clock::now(),
-            false,
-        );
+        let mut app = App::new(Keymap::default_map(), duty_desk::desk::clock::now(), false);
         app.online = true;
         app.load();
         Driven {
@@ -169,7 +165,12 @@ pub fn search_figures(socket: &Path, tag: &str, figures: &mut Figures) -> anyhow
     let mut queries: Vec<String> = Vec::new();
     for name in &names {
         queries.push(name.chars().take(3).collect());
-        queries.push(duty_desk::search::pinyin_key(name).chars().take(5).collect());
+        queries.push(
+            duty_desk::search::pinyin_key(name)
+                .chars()
+                .take(5)
+                .collect(),
+        );
     }
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))?;
     let mut lat = Vec::new();

@@ -297,6 +297,8 @@ pub fn measure(plan: &Plan, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Fi
         let db = dir.join(format!("bench-{big}.redb"));
         let socket = dir.join("screen.sock");
         let _server = ServerProc::start(&db, &socket)?;
+        // As an officer finds it: the server running, its read model built.
+        ServerProc::wait_for_views(&socket)?;
         screen::screen_figures(&desk_exe()?, &db, &socket, big, &mut figures)?;
     }
     // The headline names the issue asks for: commits on the largest database.
@@ -347,6 +349,26 @@ impl ServerProc {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         Ok(server)
+    }
+}
+
+impl ServerProc {
+    /// Until the server answers a view (its read model is built).
+    pub(crate) fn wait_for_views(socket: &Path) -> anyhow::Result<()> {
+        use duty_desk::desk::DeskExt;
+        let mut r = duty_desk::desk::remote::Remote::connect(socket, false)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let _: duty_desk::desk::views::Window = r
+            .ask(duty_desk::desk::api::Request::View {
+                query: duty_desk::desk::views::ViewQuery::of(
+                    duty_desk::domain::screens::Screen::Queue,
+                ),
+                from: 0,
+                limit: 1,
+                watch: None,
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(())
     }
 }
 

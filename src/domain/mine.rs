@@ -91,11 +91,13 @@ impl Group {
         let led = || s.leader.as_deref() == Some(me);
         match self {
             Group::ToAccept => {
-                mine() && s.status.is_open()
+                mine()
+                    && s.status.is_open()
                     && (s.transferring || (s.status == Status::Assigned && !s.accepted))
             }
             Group::DueSoon => {
-                mine() && s.clock_runs()
+                mine()
+                    && s.clock_runs()
                     && s.deadline
                         .is_some_and(|d| d >= today && d <= today + Days::new(3))
             }

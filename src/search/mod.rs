@@ -274,7 +274,12 @@ impl Index {
     /// matches, in the scope's order (a query typed on matches only among
     /// these: the caller may pass them back as its scope), and the best
     /// `keep` of them, best first.
-    pub fn search_window(&self, query: &str, scope: &[usize], keep: usize) -> (Vec<usize>, Vec<usize>) {
+    pub fn search_window(
+        &self,
+        query: &str,
+        scope: &[usize],
+        keep: usize,
+    ) -> (Vec<usize>, Vec<usize>) {
         let q = normalize(query);
         let mut chars = q.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else {
@@ -328,7 +333,10 @@ impl Index {
             if best_first.len() == keep {
                 return best_first;
             }
-            let score = self.items.get(i).and_then(|item| self.scored(item, q, q_mask));
+            let score = self
+                .items
+                .get(i)
+                .and_then(|item| self.scored(item, q, q_mask));
             if score == Some(best_score) {
                 best_first.push(i);
             }

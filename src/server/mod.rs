@@ -31,8 +31,7 @@ use crate::desk::ledger::ImportsOf;
 use crate::desk::need_to_know::Links;
 use crate::desk::remote::Pushed;
 use crate::desk::wire::{
-    read_frame, write_frame, ClientMsg, FrameError, ServerMsg,
-    MAX_CLIENT_FRAME, PROTOCOL_VERSION,
+    read_frame, write_frame, ClientMsg, FrameError, ServerMsg, MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
 use crate::desk::{clock, identity, paths, peer, Caller, Local};
 use crate::domain::officer::Officer;

@@ -516,7 +516,10 @@ impl ReadModel {
             .iter()
             .map(|(g, rows)| (*g, rows.len() as u32))
             .collect();
-        let rows: Vec<usize> = sections.iter().flat_map(|(_, rows)| rows.iter().copied()).collect();
+        let rows: Vec<usize> = sections
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().copied())
+            .collect();
         MyWork {
             groups: counts,
             window: self.window(&rows, from, limit, links),
@@ -583,8 +586,8 @@ impl ReadModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::mine::my_work;
     use crate::domain::lists::{RiskLevel, WarningFlag};
+    use crate::domain::mine::my_work;
     use crate::domain::workflow::Status;
 
     fn today() -> NaiveDate {
@@ -722,7 +725,17 @@ mod tests {
         assert_eq!(w.rows[0].case.person_ids, vec!["RY-000001".to_string()]);
         assert_eq!((w.state, w.total), (9, listing.len() as u32));
         // A window of a search orders only its own rows, as the full list would.
-        for text in ["甲1", "jia", "东", "zs", "MD-2026-00003", "j", "z", "m", "2"] {
+        for text in [
+            "甲1",
+            "jia",
+            "东",
+            "zs",
+            "MD-2026-00003",
+            "j",
+            "z",
+            "m",
+            "2",
+        ] {
             for (from, limit) in [(0, 5), (3, 4), (0, 500)] {
                 let q = ViewQuery {
                     screen: Screen::All,
@@ -807,7 +820,17 @@ mod tests {
         };
         // Typed a key at a time, then back (Backspace), then a new start.
         for screen in [Screen::Queue, Screen::All] {
-            for text in ["j", "ji", "jia", "ji", "甲", "甲1", "m", "md-", "md-2026-0001"] {
+            for text in [
+                "j",
+                "ji",
+                "jia",
+                "ji",
+                "甲",
+                "甲1",
+                "m",
+                "md-",
+                "md-2026-0001",
+            ] {
                 let typed = m.window_for(&q(text, screen), 0, 20, &Links::All);
                 let once = fresh.window_for(&q(text, screen), 0, 20, &Links::All);
                 assert_eq!(typed, once, "{text}");
