@@ -51,12 +51,14 @@ pub struct ReadModel {
     recent: std::sync::Mutex<Vec<Recent>>,
     /// 我的's sections lately worked out, by the sections and (for those
     /// that look at the officer's own cases) the login.
-    sections: std::sync::Mutex<Vec<(SectionsKey, std::sync::Arc<Vec<(Group, Vec<usize>)>>)>>,
+    sections: std::sync::Mutex<Vec<(SectionsKey, Sections)>>,
     /// The counts, once worked out.
     tally: std::sync::Mutex<Option<super::Tally>>,
 }
 
 type SectionsKey = (&'static [Group], Option<String>);
+/// 我的's sections with their rows (indexes into the cases).
+type Sections = std::sync::Arc<Vec<(Group, Vec<usize>)>>;
 
 /// One search's matches on one screen's list, in the list's order.
 struct Recent {
@@ -529,7 +531,7 @@ impl ReadModel {
     /// 我的's sections for `me`, remembered until the lists change: every
     /// 值班员's are the same (待交办, 预警), and a desk on 我的 asks again
     /// after each commit.
-    fn sections(&self, me: &Officer) -> std::sync::Arc<Vec<(Group, Vec<usize>)>> {
+    fn sections(&self, me: &Officer) -> Sections {
         let groups = Group::for_role(me.role);
         let own = groups.iter().any(|g| g.among() == Among::Own);
         let key = (groups, own.then(|| me.login.clone()));
