@@ -146,6 +146,45 @@ fn subsequence(text: &str, pattern: &str) -> bool {
     next.is_none()
 }
 
+/// A query as matched: its text, char and letter-pair masks, and a
+/// substring finder built once for every item.
+struct Query<'q> {
+    text: &'q str,
+    mask: u128,
+    pairs: u128,
+    ascii: bool,
+    one_char: bool,
+    finder: memchr::memmem::Finder<'q>,
+}
+
+impl<'q> Query<'q> {
+    /// `text` is normalized already (`normalize`).
+    fn new(text: &'q str) -> Query<'q> {
+        Query {
+            text,
+            mask: char_mask(text),
+            pairs: pair_mask(text),
+            ascii: text.is_ascii(),
+            one_char: text.chars().nth(1).is_none(),
+            finder: memchr::memmem::Finder::new(text.as_bytes()),
+        }
+    }
+}
+
+/// Candidates of a search: (place in the list searched, doc), in doc order.
+pub type Places = Vec<(u32, u32)>;
+
+/// A list's docs as candidates (`Places`).
+pub fn places(list: &[usize]) -> Places {
+    let mut p: Places = list
+        .iter()
+        .enumerate()
+        .map(|(at, &i)| (at as u32, i as u32))
+        .collect();
+    p.sort_unstable_by_key(|&(_, i)| i);
+    p
+}
+
 /// A matching doc and its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -223,27 +262,31 @@ impl Index {
     /// must match as a run, or `zhaozhuang` would find every name with a z,
     /// an h and an a somewhere. Pinyin runs rank above fuzzy text matches.
     ///
-    /// `masks` are the query's `char_mask` and `pair_mask`, worked out
-    /// once for all items.
-    fn scored(&self, item: &Item, q: &str, masks: (u128, u128)) -> Option<i64> {
-        let (q_mask, q_pairs) = masks;
+    /// `q` is the query prepared once for all items.
+    fn scored(&self, item: &Item, q: &Query) -> Option<i64> {
         // Every way of matching needs each of the query's chars somewhere,
         // and letters match as a run: each adjacent pair is there too.
-        if item.mask & q_mask != q_mask || (q.is_ascii() && item.pairs & q_pairs != q_pairs) {
+        if item.mask & q.mask != q.mask || (q.ascii && item.pairs & q.pairs != q.pairs) {
             return None;
         }
         // A pinyin run outscores any text match: the text is not searched.
-        if let Some((_, start, _)) = pinyin_run(item, q) {
+        let run = |s: &str| {
+            q.finder
+                .find(s.as_bytes())
+                .map(|pos| s[..pos].chars().count())
+        };
+        if let Some(start) = run(&item.initials).or_else(|| run(&item.full)) {
             return Some(PINYIN_BASE - start as i64);
         }
         // Latin letters and digits are pinyin or 编号: a run, never scattered.
-        let one_char = q.chars().nth(1).is_none();
-        if q.is_ascii() || one_char {
-            // One Chinese char is found where it stands, as a letter is:
-            // a fuzzy match of one char has nothing to weigh but its place.
-            item.text.find(q).map(|pos| PINYIN_BASE / 2 - pos as i64)
-        } else if subsequence(&item.text, q) {
-            self.matcher.fuzzy_match(&item.text, q)
+        // One Chinese char is found where it stands, as a letter is: a
+        // fuzzy match of one char has nothing to weigh but its place.
+        if q.ascii || q.one_char {
+            q.finder
+                .find(item.text.as_bytes())
+                .map(|pos| PINYIN_BASE / 2 - pos as i64)
+        } else if subsequence(&item.text, q.text) {
+            self.matcher.fuzzy_match(&item.text, q.text)
         } else {
             None
         }
@@ -270,85 +313,58 @@ impl Index {
         (top(&hits, keep), hits.len())
     }
 
-    /// What a window of a search needs: every doc of `scope` the query
-    /// matches, in the scope's order (a query typed on matches only among
-    /// these: the caller may pass them back as its scope), and the best
-    /// `keep` of them, best first.
-    pub fn search_window(
+    /// What a window of a search needs: the candidates the query matches
+    /// (a query typed on matches only among these: the caller may pass
+    /// them back), and the best `keep` of them, best first, equal scores in
+    /// the list's order. Candidates are read in doc order: front to back
+    /// through the index, not at random.
+    pub fn narrow(
         &self,
         query: &str,
-        scope: &[usize],
+        candidates: &[(u32, u32)],
         keep: usize,
-    ) -> (Vec<usize>, Vec<usize>) {
-        let q = normalize(query);
-        let mut chars = q.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
-            let hits = self.hits(&q, scope);
-            let best = top(&hits, keep);
-            return (hits.into_iter().map(|h| h.i).collect(), best);
-        };
-        // One char, the first keystroke: matched by its bit where the bit
-        // is the char's own (a letter, a digit), else found in the text;
-        // scored only until the best are certain.
-        let own_bit = c.is_ascii_lowercase() || c.is_ascii_digit();
-        let bit = char_bit(c);
-        let matches = |part: &[usize]| -> Vec<usize> {
+    ) -> (Places, Vec<usize>) {
+        let text = normalize(query);
+        let q = Query::new(&text);
+        let scored = |part: &[(u32, u32)]| -> Vec<(i64, u32, u32)> {
             part.iter()
-                .copied()
-                .filter(|&i| {
-                    self.items.get(i).is_some_and(|item| {
-                        item.mask & bit != 0 && (own_bit || item.text.contains(c))
-                    })
+                .filter_map(|&(at, i)| {
+                    let item = self.items.get(i as usize)?;
+                    self.scored(item, &q).map(|score| (score, at, i))
                 })
                 .collect()
         };
-        let matched = if scope.len() < 20_000 {
-            matches(scope)
+        // Large lists are matched on both cores.
+        let hits = if candidates.len() < 20_000 || text.is_empty() {
+            if text.is_empty() {
+                candidates.iter().map(|&(at, i)| (0, at, i)).collect()
+            } else {
+                scored(candidates)
+            }
         } else {
-            let (a, b) = scope.split_at(scope.len() / 2);
+            let (a, b) = candidates.split_at(candidates.len() / 2);
             std::thread::scope(|sc| {
-                let back = sc.spawn(|| matches(b));
-                let mut front = matches(a);
+                let back = sc.spawn(|| scored(b));
+                let mut front = scored(a);
                 front.extend(back.join().unwrap_or_default());
                 front
             })
         };
-        // A Chinese char is never in the pinyin: its best is the text's start.
-        let best_score = if c.to_pinyin().is_some() {
-            PINYIN_BASE / 2
-        } else {
-            PINYIN_BASE
-        };
-        let best = self.top_of(&q, &matched, keep, best_score);
-        (matched, best)
-    }
-
-    /// The best `keep` of `candidates` (all matching `q`), best first. No
-    /// score beats `best_score` (a match at the start): once `keep` of
-    /// those are found, in list order, the rest need no scoring.
-    fn top_of(&self, q: &str, candidates: &[usize], keep: usize, best_score: i64) -> Vec<usize> {
-        let q_mask = (char_mask(q), pair_mask(q));
-        let mut best_first = Vec::new();
-        for &i in candidates {
-            if best_first.len() == keep {
-                return best_first;
-            }
-            let score = self
-                .items
-                .get(i)
-                .and_then(|item| self.scored(item, q, q_mask));
-            if score == Some(best_score) {
-                best_first.push(i);
-            }
-        }
-        let hits: Vec<Hit> = candidates
+        let mut ranked: Vec<(std::cmp::Reverse<i64>, u32, u32)> = hits
             .iter()
-            .filter_map(|&i| {
-                let item = self.items.get(i)?;
-                self.scored(item, q, q_mask).map(|score| Hit { score, i })
-            })
+            .map(|&(score, at, i)| (std::cmp::Reverse(score), at, i))
             .collect();
-        top(&hits, keep)
+        let best = if keep == 0 {
+            Vec::new()
+        } else {
+            if keep < ranked.len() {
+                ranked.select_nth_unstable(keep - 1);
+                ranked.truncate(keep);
+            }
+            ranked.sort_unstable();
+            ranked.into_iter().map(|r| r.2 as usize).collect()
+        };
+        (hits.into_iter().map(|(_, at, i)| (at, i)).collect(), best)
     }
 
     /// Every doc of `scope` the query matches, with its score, in the
@@ -359,13 +375,13 @@ impl Index {
         if q.is_empty() {
             return scope.iter().map(|&i| Hit { score: 0, i }).collect();
         }
-        let q_mask = (char_mask(&q), pair_mask(&q));
+        let q = Query::new(&q);
         let matches = |part: &[usize]| -> Vec<Hit> {
             part.iter()
                 .filter_map(|&i| {
                     self.items
                         .get(i)
-                        .and_then(|item| self.scored(item, &q, q_mask))
+                        .and_then(|item| self.scored(item, &q))
                         .map(|score| Hit { score, i })
                 })
                 .collect()

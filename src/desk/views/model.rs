@@ -64,7 +64,7 @@ type Sections = std::sync::Arc<Vec<(Group, Vec<usize>)>>;
 struct Recent {
     screen: Screen,
     query: String,
-    matched: std::sync::Arc<Vec<usize>>,
+    matched: std::sync::Arc<crate::search::Places>,
 }
 
 /// Searches remembered (one desk typing, a few others at once).
@@ -342,11 +342,11 @@ impl ReadModel {
             .max_by_key(|r| r.query.len())
             .map(|r| std::sync::Arc::clone(&r.matched));
         drop(recent);
-        let scope: &[usize] = match &base {
+        let base = match base {
             Some(b) => b,
-            None => &self.lists[screen.index()],
+            None => std::sync::Arc::new(crate::search::places(&self.lists[screen.index()])),
         };
-        let (matched, best) = self.index().search_window(&query, scope, keep);
+        let (matched, best) = self.index().narrow(&query, &base, keep);
         let total = matched.len();
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
         recent.retain(|r| !(r.screen == screen && r.query == query));
