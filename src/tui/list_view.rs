@@ -468,14 +468,15 @@ pub(super) fn list_line(
     marks_set: &BTreeSet<String>,
     is_sel: bool,
 ) -> Line<'static> {
-    let (doc, id) = match item {
-        Item::Person(i) => (person_doc(&app.data.persons[i]), &app.data.persons[i].id),
-        Item::Case(row) => (doc_of(&row.case), &row.case.id),
+    let id = match item {
+        Item::Person(i) => &app.data.persons[i].id,
+        Item::Case(row) => &row.case.id,
     };
-    let marks = if query.is_empty() {
-        Vec::new()
-    } else {
-        crate::search::highlight(&doc, query)
+    // The searched text is made only while a filter is on.
+    let marks = match item {
+        _ if query.is_empty() => Vec::new(),
+        Item::Person(i) => crate::search::highlight(&person_doc(&app.data.persons[i]), query),
+        Item::Case(row) => crate::search::highlight(&doc_of(&row.case), query),
     };
     let marked = marks_set.contains(id);
     let pointer = match (is_sel, marked, app.ascii) {

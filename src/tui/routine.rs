@@ -78,14 +78,7 @@ impl App {
     }
 
     fn request_report(&mut self, kind: Kind) {
-        let spec = Spec {
-            kind,
-            date: None,
-            from: None,
-            since: None,
-            to: None,
-            officer: None,
-        };
+        let spec = Spec::of(kind);
         self.out
             .push(Out::Request(Want::Report, Request::Report { spec }));
     }

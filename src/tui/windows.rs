@@ -376,14 +376,7 @@ impl App {
         self.out.push(Out::Request(
             Want::Dashboard,
             Request::Report {
-                spec: Spec {
-                    kind: Kind::Analysis,
-                    date: None,
-                    from: None,
-                    since: None,
-                    to: None,
-                    officer: None,
-                },
+                spec: Spec::of(Kind::Analysis),
             },
         ));
     }

@@ -149,6 +149,20 @@ pub struct Spec {
     pub officer: Option<String>,
 }
 
+impl Spec {
+    /// A report of `kind` as of today, with nothing else chosen.
+    pub fn of(kind: Kind) -> Spec {
+        Spec {
+            kind,
+            date: None,
+            from: None,
+            since: None,
+            to: None,
+            officer: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub kind: Kind,
