@@ -68,7 +68,11 @@ fn typed_queries(r: &mut Remote) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
-fn registration(i: usize) -> Request {
+/// The `i`th case a run registers. Its party is new to the database: a
+/// party repeated across runs on the same file would re-rank all its
+/// earlier cases at every commit, which is the file's history, not a
+/// registration's cost.
+fn registration(run: u64, i: usize) -> Request {
     Request::Register {
         new: NewDispute {
             village: "东河村".into(),
@@ -76,7 +80,7 @@ fn registration(i: usize) -> Request {
             source: Some(Source::Call),
             summary: format!("视图测量第{i}件"),
             parties: vec![Party {
-                name: format!("测量{i}"),
+                name: format!("测量{run}-{i}"),
                 role: PartyRole::Applicant,
                 phone: None,
                 person_id: None,
@@ -150,9 +154,12 @@ pub fn measure(db: &Path, socket: &Path, tag: &str, figures: &mut Figures) -> an
     let mut actor = Remote::connect(socket, false).map_err(err)?;
     let (mut commit, mut change) = (Vec::new(), Vec::new());
     let mut before = window(&mut actor, Screen::Inbox, "", 0, None)?.state;
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     for i in 0..COMMITS {
         let t = Instant::now();
-        actor.create(registration(i)).map_err(err)?;
+        actor.create(registration(run, i)).map_err(err)?;
         commit.push(ms(t));
         // Until every desk holds a window newer than before this commit.
         let mut held = std::collections::HashSet::new();

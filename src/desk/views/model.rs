@@ -196,7 +196,13 @@ impl ReadModel {
             }
         }
         let affected: Vec<usize> = affected.into_iter().collect();
-        let was = self.places(&affected);
+        // A new case is in no list yet: only the others are looked for.
+        let known: Vec<usize> = affected
+            .iter()
+            .copied()
+            .filter(|i| !slots.contains(&(*i, true)))
+            .collect();
+        let was = self.places(&known);
         t.mark("affected and places");
         for (s, &(slot, new)) in changed.into_iter().zip(&slots) {
             let old = (!new).then(|| std::mem::replace(&mut self.cases[slot], s.clone()));
@@ -223,8 +229,8 @@ impl ReadModel {
         affected.iter().map(|&i| self.cases[i].id.clone()).collect()
     }
 
-    /// Where each affected case stands in every list, by screen, found by
-    /// its keys as they stand (before the commit changes them).
+    /// Where each affected case already listed stands in every list, by
+    /// screen, found by its keys as they stand (before the commit changes them).
     fn places(&self, affected: &[usize]) -> Vec<Vec<(usize, usize)>> {
         Screen::ALL
             .iter()
@@ -233,7 +239,7 @@ impl ReadModel {
                 let today = self.inputs.today;
                 let mut at: Vec<(usize, usize)> = affected
                     .iter()
-                    // A case the screen does not hold (a new one) is not looked for.
+                    // A case the screen does not hold is not looked for.
                     .filter(|&&i| screen.holds(&self.cases[i], today))
                     .filter_map(|&i| {
                         list.binary_search_by(|&x| self.order(screen, x, i))
