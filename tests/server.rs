@@ -444,6 +444,68 @@ fn next_presence(r: &mut Remote) -> Vec<duty_desk::desk::api::Viewer> {
     }
 }
 
+/// The server's resident memory, in MB.
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    kb / 1024.0
+}
+
+#[test]
+fn a_presence_flood_is_refused_and_held_in_bounded_memory() {
+    use duty_desk::desk::api::Looking;
+    let s = Server::start();
+    let pid = s.child.as_ref().unwrap().id();
+    let mut flooder = Remote::connect(&s.socket(), false).unwrap();
+    let a = register(&mut flooder, "甲纠纷").unwrap();
+    let b = register(&mut flooder, "乙纠纷").unwrap();
+    // Desks that take pushes and never read them.
+    let sleepers: Vec<Remote> = (0..3)
+        .map(|_| Remote::connect(&s.socket(), true).unwrap())
+        .collect();
+    let look = |id: &str| Request::Looking {
+        at: Some(Looking {
+            id: id.to_string(),
+            editing: false,
+        }),
+    };
+    let refused = |r: Result<Response, DeskError>| match r {
+        Err(DeskError::Refused(why)) => why,
+        other => panic!("refused expected, got {other:?}"),
+    };
+    // Not a record: a 1 MB id, a made-up one, a person that is not there.
+    let huge = "M".repeat(1_000_000);
+    for id in [huge.as_str(), "MD-2026-999999", "RY-000404", "随便"] {
+        assert!(refused(flooder.call(look(id))).contains("没有这条记录"));
+    }
+    let base = rss_mb(pid);
+    let (mut taken, mut slowed) = (0, 0);
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(4) {
+        for id in [&a, &b, &huge] {
+            match flooder.call(look(id)) {
+                Ok(_) => taken += 1,
+                Err(DeskError::Refused(why)) if why.contains("切换太快") => slowed += 1,
+                Err(DeskError::Refused(why)) => assert!(why.contains("没有这条记录"), "{why}"),
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    }
+    let grown = rss_mb(pid) - base;
+    // The burst, then five a second; a malformed id costs nothing.
+    assert!((20..=60).contains(&taken), "{taken} looks taken");
+    assert!(slowed > 100, "only {slowed} refused for pace");
+    assert!(grown < 50.0, "the server grew by {grown:.1} MB");
+    drop(sleepers);
+    // Another officer is still served at once.
+    let mut other = Remote::connect(&s.socket(), false).unwrap();
+    assert_eq!(other.call(look(&a)).unwrap(), Response::Done);
+}
+
 #[test]
 fn who_has_a_case_open_is_pushed_to_the_other_desks_and_goes_with_the_connection() {
     use duty_desk::desk::api::{Looking, Viewer};

@@ -88,12 +88,17 @@ pub enum FrameError {
 }
 
 pub fn write_frame<T: Serialize>(w: &mut impl Write, msg: &T) -> io::Result<()> {
+    w.write_all(&encode_frame(msg)?)?;
+    w.flush()
+}
+
+/// A frame as it goes on the wire: its length, then the message.
+pub fn encode_frame<T: Serialize>(msg: &T) -> io::Result<Vec<u8>> {
     let mut buf = vec![0u8; 4];
     postcard::to_io(msg, &mut buf).map_err(|e| io::Error::other(e.to_string()))?;
     let len = (buf.len() - 4) as u32;
     buf[..4].copy_from_slice(&len.to_be_bytes());
-    w.write_all(&buf)?;
-    w.flush()
+    Ok(buf)
 }
 
 pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, limit: usize) -> Result<T, FrameError> {

@@ -154,6 +154,15 @@ pub fn person_id(n: u64) -> String {
     format!("{PERSON_PREFIX}{n:06}")
 }
 
+/// The number in a person id ("RY-000001"): six digits or more.
+pub fn parse_person_id(id: &str) -> Option<u64> {
+    let n = id.strip_prefix(PERSON_PREFIX)?;
+    if n.len() < 6 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok().filter(|&n| n > 0)
+}
+
 /// The year and number of a dispute's 编号 (MD-2026-000123 → (2026, 123)).
 pub fn parse_dispute_id(id: &str) -> Option<(i32, u64)> {
     let rest = id.strip_prefix(DISPUTE_PREFIX)?;

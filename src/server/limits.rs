@@ -10,6 +10,9 @@ use std::time::Duration;
 
 use nix::sys::resource::{getrlimit, setrlimit, Resource};
 
+use crate::desk::api::Request;
+use crate::domain::limits::{MAX_DRAFT_BYTES, MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_PARTIES};
+
 /// The server's connection limits (`desk serve` options).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -124,9 +127,210 @@ impl Drop for Ticket {
     }
 }
 
+/// 正在查看: a desk tells the server what it has open when the officer
+/// opens a case or a person, a few times a minute. Bursts of this many are
+/// taken at once ...
+pub const LOOKS_BURST: u32 = 20;
+/// ... and this many a second after that; more is refused.
+pub const LOOKS_PER_SECOND: u32 = 5;
+/// A record id: "MD-2026-000001", a year past a million cases "MD-2026-1000000".
+pub const MAX_RECORD_ID: usize = 24;
+
+/// Search text a desk sends at a keystroke (a name, a place, an 编号).
+pub const MAX_SEARCH_CHARS: usize = 64;
+
+/// What each request may name, beyond the frame's own bound
+/// (`wire::MAX_CLIENT_FRAME`, 1 MiB). A request past its bound is refused
+/// before it reaches the database. Listed for every request, so a new one
+/// must say what bounds it.
+pub fn bound(req: &Request) -> Result<(), String> {
+    let id = |id: &str| {
+        (id.len() <= MAX_RECORD_ID)
+            .then_some(())
+            .ok_or_else(|| "编号过长".to_string())
+    };
+    match req {
+        // Fixed size, or a date, a flag or a small number.
+        Request::Whoami
+        | Request::Summaries
+        | Request::Tally
+        | Request::Unwatch { .. }
+        | Request::Persons { .. }
+        | Request::PersonCounts
+        | Request::PersonRules
+        | Request::Officers
+        | Request::Lists
+        | Request::Audit { .. }
+        | Request::Check
+        | Request::LastAction
+        | Request::Undo
+        | Request::Draft { .. }
+        | Request::RiskSetup
+        | Request::ResetWeights
+        | Request::Periods
+        | Request::Rollcall { .. }
+        | Request::SetRollcall { .. }
+        | Request::SetEscalation { .. }
+        | Request::Sweep
+        | Request::Report { .. } => Ok(()),
+        // A real record, its officer may see, at a pace (`presence`).
+        Request::Looking { .. } => Ok(()),
+        // Rows: at most `MAX_WINDOW` a window (clamped); watched slots:
+        // `watches::MAX_WATCHES` a connection.
+        Request::View { query, .. } => {
+            if query.search.chars().count() > MAX_SEARCH_CHARS {
+                return Err(format!("搜索内容不能超过 {MAX_SEARCH_CHARS} 个字"));
+            }
+            Ok(())
+        }
+        Request::Mine { .. } => Ok(()),
+        Request::Ids { part } => id(part),
+        Request::SummariesOf { ids } => {
+            if ids.len() > crate::desk::local::MAX_WINDOW as usize {
+                return Err("一次查询的案件过多".into());
+            }
+            ids.iter().try_for_each(|i| id(i))
+        }
+        Request::Duplicate { village, parties } => {
+            if parties.len() > MAX_PARTIES
+                || std::iter::once(village)
+                    .chain(parties)
+                    .any(|n| n.chars().count() > MAX_NAME_CHARS)
+            {
+                return Err(format!(
+                    "当事人最多 {MAX_PARTIES} 个，名称不能超过 {MAX_NAME_CHARS} 个字"
+                ));
+            }
+            Ok(())
+        }
+        // The draft is enums; the flags at most one of each.
+        Request::Preview { id: i, draft } => {
+            if draft.flags.len() > 16 {
+                return Err("预警情形过多".into());
+            }
+            id(i)
+        }
+        Request::AssignHint { id: i } | Request::Dispute { id: i } => id(i),
+        Request::Person { id: i, reason } => {
+            if reason
+                .as_ref()
+                .is_some_and(|r| r.chars().count() > MAX_LINE_CHARS)
+            {
+                return Err(format!("理由不能超过 {MAX_LINE_CHARS} 个字"));
+            }
+            id(i)
+        }
+        // Every field checked by the operation against `domain::limits`
+        // (names 50, lines 500, texts 5,000 characters, parties 200).
+        Request::Register { .. }
+        | Request::AddPerson { .. }
+        | Request::RosterAdd { .. }
+        | Request::ListAdd { .. }
+        | Request::SetPersonRules { .. }
+        | Request::SetWeight { .. }
+        | Request::AddPeriod { .. }
+        | Request::RemovePeriod { .. }
+        | Request::RecordRollcall { .. }
+        | Request::Backup { .. } => Ok(()),
+        Request::Change { id: i, .. } => id(i),
+        // `MAX_DRAFT_BYTES` a draft, a few slots an officer.
+        Request::SaveDraft { value, .. } => {
+            if value.as_ref().is_some_and(|v| v.len() > MAX_DRAFT_BYTES) {
+                return Err("草稿过大，未保存".into());
+            }
+            Ok(())
+        }
+        // Rows and bytes bounded while staging (`MAX_IMPORT_ROWS`,
+        // `MAX_STAGED_BYTES`); exports read what the officer may see.
+        Request::ImportLedger { .. } | Request::ExportLedger { .. } => Ok(()),
+        Request::ExportPersons { notify, .. } => {
+            if notify
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_LINE_CHARS)
+            {
+                return Err(format!("说明不能超过 {MAX_LINE_CHARS} 个字"));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A token bucket: `burst` at once, `per_second` after that.
+pub struct Rate {
+    burst: f64,
+    per_second: f64,
+    tokens: f64,
+    at: std::time::Instant,
+}
+
+impl Rate {
+    pub fn new(burst: u32, per_second: u32) -> Rate {
+        Rate {
+            burst: f64::from(burst),
+            per_second: f64::from(per_second),
+            tokens: f64::from(burst),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// Whether one more may go now (then it is counted).
+    pub fn take(&mut self, now: std::time::Instant) -> bool {
+        let refill = now.saturating_duration_since(self.at).as_secs_f64() * self.per_second;
+        self.tokens = (self.tokens + refill).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_past_their_bound_are_refused() {
+        use crate::desk::views::ViewQuery;
+        use crate::domain::screens::Screen;
+        let view = |search: String| Request::View {
+            query: ViewQuery {
+                screen: Screen::Queue,
+                search,
+                sort: None,
+            },
+            from: 0,
+            limit: 50,
+            watch: None,
+        };
+        assert!(bound(&view("张三".into())).is_ok());
+        assert!(bound(&view("张".repeat(MAX_SEARCH_CHARS + 1)))
+            .unwrap_err()
+            .contains("搜索内容"));
+        let ids = |part: String| Request::Ids { part };
+        assert!(bound(&ids("2026-0001".into())).is_ok());
+        assert!(bound(&ids("9".repeat(1 << 19))).is_err());
+        let many = Request::SummariesOf {
+            ids: vec!["MD-2026-000001".into(); 10_000],
+        };
+        assert!(bound(&many).is_err());
+    }
+
+    #[test]
+    fn a_rate_takes_its_burst_then_its_pace() {
+        let t0 = std::time::Instant::now();
+        let mut r = Rate::new(3, 2);
+        assert!((0..3).all(|_| r.take(t0)));
+        assert!(!r.take(t0));
+        assert!(r.take(t0 + Duration::from_millis(500)));
+        assert!(!r.take(t0 + Duration::from_millis(600)));
+        // Idle for long: back to the burst, no more.
+        let later = t0 + Duration::from_secs(60);
+        assert!((0..3).all(|_| r.take(later)));
+        assert!(!r.take(later));
+    }
 
     #[test]
     fn a_uid_at_its_cap_is_refused_while_others_get_in() {

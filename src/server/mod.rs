@@ -4,17 +4,18 @@
 //! connections; a change's request key makes its retry safe (`handle_keyed`).
 
 mod limits;
+mod outbox;
+mod presence;
 mod watches;
 
 pub use limits::Limits;
 
 use std::fs::File;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,20 +26,17 @@ use nix::sys::socket::{setsockopt, sockopt::ReceiveTimeout};
 use nix::sys::time::TimeVal;
 
 use limits::Admission;
+use outbox::Outbox;
 
 use crate::desk::api::{DeskError, Notice, Request, Response, Viewer};
 use crate::desk::ledger::ImportsOf;
 use crate::desk::need_to_know::Links;
-use crate::desk::remote::Pushed;
 use crate::desk::wire::{
     read_frame, write_frame, ClientMsg, FrameError, ServerMsg, MAX_CLIENT_FRAME, PROTOCOL_VERSION,
 };
 use crate::desk::{clock, identity, paths, peer, Caller, Local};
 use crate::domain::officer::Officer;
 use crate::private_fs;
-
-/// Notices a slow client may fall behind by before it is dropped from the stream.
-const NOTICE_BACKLOG: usize = 4096;
 
 pub struct ServeOptions {
     pub db: PathBuf,
@@ -67,14 +65,10 @@ struct Shared {
     damage: std::sync::OnceLock<String>,
 }
 
-/// A connection taking notices. An unbounded channel with a count rather
-/// than a bounded one: a bounded channel allocates its whole backlog up
-/// front, hundreds of kilobytes for every connection that never falls behind.
+/// A connection taking notices, and what is still to be written to it.
 struct Subscriber {
     conn: u64,
-    tx: Sender<Pushed>,
-    /// Notices sent and not yet written.
-    behind: Arc<AtomicUsize>,
+    outbox: Arc<Outbox>,
     /// Who listens (None: the database's owner, not on the roster).
     officer: Option<Officer>,
     /// The key persons this officer may hear of, as of a revision: a
@@ -107,7 +101,7 @@ impl Shared {
         self.push(names_persons, |links| {
             let mut n = notice.clone();
             links.touched(&mut n.touched);
-            Pushed::Change(n)
+            ServerMsg::Notice(n)
         });
         let cases: Vec<String> = notice
             .touched
@@ -137,29 +131,50 @@ impl Shared {
             crate::domain::record::RecordKind::of_id(&v.at.id)
                 != crate::domain::record::RecordKind::Dispute
         });
-        self.push(names_persons, |links| {
-            Pushed::Presence(links.presence(&all))
-        });
+        // Only the latest is kept for each desk: a flood replaces one frame.
+        let everyone = if names_persons {
+            None
+        } else {
+            outbox::frame(&ServerMsg::Presence(all.clone()))
+        };
+        let revision = self.local.store().revision().unwrap_or(0);
+        let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
+        for s in subs.iter_mut() {
+            let frame = match &everyone {
+                Some(f) => Some(Arc::clone(f)),
+                None => outbox::frame(&ServerMsg::Presence(
+                    s.links(&self.local, revision).presence(&all),
+                )),
+            };
+            if let Some(f) = frame {
+                s.outbox.set_presence(f);
+            }
+        }
     }
 
     /// Sends each subscriber what `make` makes of the change for what its
     /// officer may know. Only a push that names persons (`scoped`) works
     /// out each officer's links: a 责任人's take a pass over the cases.
-    fn push(&self, scoped: bool, make: impl Fn(&Links) -> Pushed) {
+    /// A push the same for everyone is encoded once and shared.
+    fn push(&self, scoped: bool, make: impl Fn(&Links) -> ServerMsg) {
         let revision = self.local.store().revision().unwrap_or(0);
+        let everyone = if scoped {
+            None
+        } else {
+            outbox::frame(&make(&Links::All))
+        };
         let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
         subs.retain_mut(|s| {
-            if s.behind.load(Ordering::Relaxed) >= NOTICE_BACKLOG {
-                log(&format!("连接 #{} 接收变更过慢，停止向其推送", s.conn));
-                return false;
-            }
-            let pushed = if scoped {
-                make(s.links(&self.local, revision))
-            } else {
-                make(&Links::All)
+            let frame = match &everyone {
+                Some(f) => Some(Arc::clone(f)),
+                None if scoped => outbox::frame(&make(s.links(&self.local, revision))),
+                None => None,
             };
-            s.behind.fetch_add(1, Ordering::Relaxed);
-            s.tx.send(pushed).is_ok()
+            let kept = frame.is_none_or(|f| s.outbox.send(f));
+            if !kept {
+                log(&format!("连接 #{} 接收变更过慢，停止向其推送", s.conn));
+            }
+            kept
         });
     }
 
@@ -167,7 +182,12 @@ impl Shared {
         self.subscribers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|s| s.conn != conn);
+            .retain(|s| {
+                if s.conn == conn {
+                    s.outbox.close();
+                }
+                s.conn != conn
+            });
     }
 }
 
@@ -372,7 +392,7 @@ fn damaged(shared: &Shared, faults: &[String], accept_damaged: bool) {
         faults.len()
     ));
     let _ = shared.damage.set(why);
-    shared.push(false, |_| Pushed::Damaged(damage_notice(&shared.damage)));
+    shared.push(false, |_| ServerMsg::Damaged(damage_notice(&shared.damage)));
 }
 
 /// What every desk is told once the check found damage.
@@ -635,17 +655,24 @@ fn session(
     // other that falls silent is let go after the idle timeout.
     let idle = shared.admission.limits().idle;
     reader.set_read_timeout((!notices).then_some(idle))?;
+    let officer = officer.ok();
     if notices {
-        subscribe(shared, conn, officer.ok(), Arc::clone(&writer))?;
+        subscribe(shared, conn, officer.clone(), Arc::clone(&writer))?;
     }
-    let me = Viewing { conn, name: &name };
+    let me = Viewing {
+        conn,
+        name: &name,
+        officer: officer.as_ref(),
+    };
     calls(shared, reader, &writer, caller, who, me)
 }
 
-/// The connection and its officer's name, for presence.
+/// The connection and its officer, for presence.
 struct Viewing<'a> {
     conn: u64,
     name: &'a str,
+    /// None: the database's owner, not on the roster.
+    officer: Option<&'a Officer>,
 }
 
 /// Answers the connection's calls in order until it closes or falls idle.
@@ -659,6 +686,7 @@ fn calls(
 ) -> Result<(), FrameError> {
     let idle = shared.admission.limits().idle;
     let mut imports = ImportsOf::new(&shared.local, &caller.login);
+    let mut looks = presence::Looks::new();
     let send = |msg: &ServerMsg| -> Result<(), FrameError> {
         let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
         write_frame(&mut *w, msg).map_err(FrameError::Io)
@@ -682,16 +710,25 @@ fn calls(
                 let req = *req;
                 if let Request::Looking { at } = req {
                     // Kept here, per connection: the desk's store never sees it.
-                    let viewer = at.map(|at| Viewer {
-                        login: caller.login.clone(),
-                        name: me.name.to_string(),
-                        at,
-                    });
+                    let admitted = match &at {
+                        Some(at) => looks.admit(&shared.local, me.officer, at),
+                        None => Ok(()),
+                    };
                     send(&ServerMsg::Reply {
                         id,
-                        result: Ok(Response::Done),
+                        result: admitted
+                            .clone()
+                            .map(|()| Response::Done)
+                            .map_err(DeskError::Refused),
                     })?;
-                    shared.set_presence(me.conn, viewer);
+                    if admitted.is_ok() {
+                        let viewer = at.map(|at| Viewer {
+                            login: caller.login.clone(),
+                            name: me.name.to_string(),
+                            at,
+                        });
+                        shared.set_presence(me.conn, viewer);
+                    }
                     continue;
                 }
                 if let Request::Unwatch { slot } = req {
@@ -711,6 +748,13 @@ fn calls(
                     } => Some((*slot, query.clone(), *limit)),
                     _ => None,
                 };
+                if let Err(why) = limits::bound(&req) {
+                    send(&ServerMsg::Reply {
+                        id,
+                        result: Err(DeskError::Refused(why)),
+                    })?;
+                    continue;
+                }
                 imports.note(&req);
                 let result = match key {
                     Some(key) => shared.local.handle_keyed(caller, key, req),
@@ -750,12 +794,10 @@ fn subscribe(
     officer: Option<Officer>,
     writer: Arc<Mutex<UnixStream>>,
 ) -> Result<(), FrameError> {
-    let (tx, rx) = channel::<Pushed>();
-    let behind = Arc::new(AtomicUsize::new(0));
+    let outbox = Arc::new(Outbox::default());
     let mut sub = Subscriber {
         conn,
-        tx,
-        behind: Arc::clone(&behind),
+        outbox: Arc::clone(&outbox),
         officer,
         links: None,
         watches: Vec::new(),
@@ -767,13 +809,14 @@ fn subscribe(
         sub.links(&shared.local, revision)
             .presence(&map.values().cloned().collect::<Vec<_>>())
     };
-    if !open.is_empty() {
-        behind.fetch_add(1, Ordering::Relaxed);
-        let _ = sub.tx.send(Pushed::Presence(open));
+    if let Some(f) = (!open.is_empty())
+        .then(|| outbox::frame(&ServerMsg::Presence(open)))
+        .flatten()
+    {
+        outbox.set_presence(f);
     }
     if shared.damage.get().is_some() {
-        behind.fetch_add(1, Ordering::Relaxed);
-        let _ = sub.tx.send(Pushed::Damaged(damage_notice(&shared.damage)));
+        sub.send(&ServerMsg::Damaged(damage_notice(&shared.damage)));
     }
     shared
         .subscribers
@@ -783,16 +826,11 @@ fn subscribe(
     std::thread::Builder::new()
         .name(format!("notices-{conn}"))
         .spawn(move || {
-            for n in rx {
-                behind.fetch_sub(1, Ordering::Relaxed);
+            while let Some(frame) = outbox.next() {
                 let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
-                let msg = match n {
-                    Pushed::Change(n) => ServerMsg::Notice(n),
-                    Pushed::Presence(v) => ServerMsg::Presence(v),
-                    Pushed::Damaged(why) => ServerMsg::Damaged(why),
-                    Pushed::View(d) => ServerMsg::View(d),
-                };
-                if write_frame(&mut *w, &msg).is_err() {
+                if w.write_all(&frame).and_then(|()| w.flush()).is_err() {
+                    // Nothing more is queued for a desk that is gone.
+                    outbox.close();
                     break;
                 }
             }

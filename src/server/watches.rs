@@ -2,11 +2,9 @@
 //! what changed in each watched window (removed ids, added rows with their
 //! positions, the new total), computed once on the shared read model.
 
-use std::sync::atomic::Ordering;
-
-use super::{Shared, Subscriber, NOTICE_BACKLOG};
-use crate::desk::remote::Pushed;
+use super::{outbox, Shared, Subscriber};
 use crate::desk::views::{ViewQuery, Window, WindowDelta};
+use crate::desk::wire::ServerMsg;
 
 /// One watched window of one connection, and what it last showed.
 pub(super) struct Watch {
@@ -63,13 +61,9 @@ impl Watch {
 
 impl Subscriber {
     /// Queues a push unless the desk is too far behind (then it is dropped
-    /// from the stream, as for notices).
-    pub(super) fn send(&self, pushed: Pushed) -> bool {
-        if self.behind.load(Ordering::Relaxed) >= NOTICE_BACKLOG {
-            return false;
-        }
-        self.behind.fetch_add(1, Ordering::Relaxed);
-        self.tx.send(pushed).is_ok()
+    /// from the stream at the next broadcast, as for notices).
+    pub(super) fn send(&self, msg: &ServerMsg) -> bool {
+        outbox::frame(msg).is_none_or(|f| self.outbox.send(f))
     }
 }
 
@@ -146,7 +140,7 @@ impl Shared {
                 }
                 s.links = Some((revision, links));
                 for d in deltas {
-                    s.send(Pushed::View(d));
+                    s.send(&ServerMsg::View(d));
                 }
             }
         });
