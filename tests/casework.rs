@@ -6,7 +6,7 @@ mod common;
 
 use chrono::Days;
 use common::fixture;
-use duty_desk::desk::api::{Request, Response};
+use duty_desk::desk::api::{ListName, Request, Response};
 use duty_desk::desk::casework::{sweep, sweeper};
 use duty_desk::desk::ops::{self, CaseOp, TransferTo};
 use duty_desk::desk::{clock, DeskError};
@@ -83,7 +83,7 @@ fn to_tj2(reason: &str) -> ops::Transfer {
 fn a_transfer_is_accepted_by_its_receiver_with_one_signature() {
     let f = fixture();
     let id = working_case(&f, 10);
-    f.call("tj1", to_tj2("涉及治安，派出所主办").on(id.clone(), None))
+    f.call("zb1", to_tj2("涉及治安，派出所主办").on(id.clone(), None))
         .unwrap();
     let d = dispute(&f, &id);
     assert_eq!(d.status, Status::Assigned);
@@ -105,7 +105,7 @@ fn a_transfer_is_accepted_by_its_receiver_with_one_signature() {
         .any(|h| h.starts_with("转办：司法所 tj1 → 派出所 tj2，理由：涉及治安")));
     assert!(history.iter().any(|h| h.starts_with("签收转办")));
     let log = audit(&f);
-    assert!(log.contains(&("tj1".into(), "转办".into(), id.clone())));
+    assert!(log.contains(&("zb1".into(), "转办".into(), id.clone())));
     assert!(log.contains(&("tj2".into(), "签收".into(), id.clone())));
 }
 
@@ -113,7 +113,7 @@ fn a_transfer_is_accepted_by_its_receiver_with_one_signature() {
 fn a_refused_transfer_goes_back_to_its_sender_with_an_alert_carrying_the_reason() {
     let f = fixture();
     let id = working_case(&f, 10);
-    f.call("tj1", to_tj2("涉及治安").on(id.clone(), None))
+    f.call("zb1", to_tj2("涉及治安").on(id.clone(), None))
         .unwrap();
     let reject = ops::Reject {
         reason: "不属于治安案件".into(),
@@ -127,7 +127,8 @@ fn a_refused_transfer_goes_back_to_its_sender_with_an_alert_carrying_the_reason(
     let s = summary(&f, &id);
     assert!(!s.transferring);
     assert_eq!(s.alert_note.as_deref(), Some("转办被退回：不属于治安案件"));
-    assert_eq!(s.alert_to.as_deref(), Some("tj1"));
+    // The officer who sent it hears why, not the 责任人 it went back to.
+    assert_eq!(s.alert_to.as_deref(), Some("zb1"));
     assert!(
         !s.alert,
         "a casework alert is not a danger alert on the strip"
@@ -159,19 +160,49 @@ fn a_transfer_needs_an_assigned_case_a_listed_unit_and_a_reason() {
         },
         reason: "x".into(),
     };
-    let err = f.call("tj1", bad_unit.on(id.clone(), None)).unwrap_err();
+    let err = f.call("zb1", bad_unit.on(id.clone(), None)).unwrap_err();
     assert!(err.to_string().contains("责任单位"), "{err}");
-    let err = f.call("tj1", to_tj2(" ").on(id.clone(), None)).unwrap_err();
+    let err = f.call("zb1", to_tj2(" ").on(id.clone(), None)).unwrap_err();
     assert!(err.to_string().contains("转办理由"), "{err}");
-    // Someone off the case may not hand it on.
-    let err = f.call("tj2", to_tj2("抢案").on(id, None)).unwrap_err();
-    assert!(matches!(err, DeskError::Forbidden(_)), "{err:?}");
+    // Where a case goes is the desk's decision: not its own 责任人's, not
+    // another's.
+    for who in ["tj1", "tj2"] {
+        let err = f
+            .call(who, to_tj2("抢案").on(id.clone(), None))
+            .unwrap_err();
+        assert!(matches!(err, DeskError::Forbidden(_)), "{err:?}");
+    }
 }
 
 #[test]
 fn a_move_to_another_township_archives_the_case_here_with_the_township_named() {
     let f = fixture();
     let id = working_case(&f, 10);
+    let to = |name: &str| ops::Transfer {
+        to: TransferTo::Township { name: name.into() },
+        reason: "当事人均居住在北关镇".into(),
+    };
+    // Only to a township on the list, never free text.
+    let err = f
+        .call("zb1", to("北关镇").on(id.clone(), None))
+        .unwrap_err();
+    assert!(err.to_string().contains("还没有可移送的乡镇"), "{err}");
+    f.call(
+        "admin1",
+        Request::ListAdd {
+            list: ListName::Townships,
+            value: "北关镇".into(),
+        },
+    )
+    .unwrap();
+    let err = f
+        .call("zb1", to("外星镇").on(id.clone(), None))
+        .unwrap_err();
+    assert!(err.to_string().contains("乡镇(街道)"), "{err}");
+    let err = f
+        .call("tj1", to("北关镇").on(id.clone(), None))
+        .unwrap_err();
+    assert!(matches!(err, DeskError::Forbidden(_)), "{err:?}");
     let out = ops::Transfer {
         to: TransferTo::Township {
             name: "北关镇".into(),
@@ -193,7 +224,7 @@ fn a_pause_stops_the_clock_and_its_date_resumes_it_with_the_deadline_moved() {
         reason: "诉讼中".into(),
         until: in_days(5),
     };
-    f.call("tj1", pause.on(id.clone(), None)).unwrap();
+    f.call("zb1", pause.on(id.clone(), None)).unwrap();
     let s = summary(&f, &id);
     assert_eq!(s.status_label(), "中止");
     assert_eq!(s.paused_until, Some(in_days(5)));
@@ -232,7 +263,7 @@ fn a_pause_resumed_by_hand_and_bad_pauses_are_refused() {
         reason: "等待鉴定".into(),
         until: in_days(20),
     };
-    f.call("tj1", pause.on(id.clone(), None)).unwrap();
+    f.call("zb1", pause.on(id.clone(), None)).unwrap();
     let err = f
         .call(
             "tj1",
@@ -254,6 +285,41 @@ fn a_pause_resumed_by_hand_and_bad_pauses_are_refused() {
     );
     let err = f.call("tj1", ops::Resume.on(id, None)).unwrap_err();
     assert!(err.to_string().contains("没有中止"), "{err}");
+}
+
+#[test]
+fn a_responsible_persons_pause_is_a_request_the_desk_decides_and_the_clock_runs_meanwhile() {
+    let f = fixture();
+    let id = working_case(&f, 2);
+    let pause = ops::Pause {
+        reason: "当事人外出务工".into(),
+        until: in_days(30),
+    };
+    f.call("tj1", pause.on(id.clone(), None)).unwrap();
+    let d = dispute(&f, &id);
+    assert!(d.pause.is_none(), "asked, not paused");
+    let s = summary(&f, &id);
+    assert_ne!(s.status_label(), "中止");
+    assert!(
+        s.is_overdue(in_days(3)),
+        "the clock runs until it is decided"
+    );
+    // The case's 牵头领导 finds it in 我的 → 待审批.
+    assert_eq!(s.approval_for.as_deref(), Some("ld1"));
+    // The 责任人 cannot approve their own request.
+    let approve = ops::Decide {
+        approve: true,
+        comment: "同意".into(),
+    };
+    let err = f
+        .call("tj1", approve.clone().on(id.clone(), None))
+        .unwrap_err();
+    assert!(matches!(err, DeskError::Forbidden(_)), "{err:?}");
+    // The desk decides.
+    f.call("zb1", approve.on(id.clone(), None)).unwrap();
+    let d = dispute(&f, &id);
+    assert_eq!(d.pause.as_ref().map(|p| p.until), Some(in_days(30)));
+    assert_eq!(summary(&f, &id).status_label(), "中止");
 }
 
 #[test]
@@ -372,7 +438,7 @@ fn the_daily_and_monthly_reports_count_overdue_cases_by_colour() {
         reason: "当事人外出".into(),
         until: in_days(40),
     };
-    f.call("tj1", pause.on(paused, None)).unwrap();
+    f.call("zb1", pause.on(paused, None)).unwrap();
     // The report builder over the stored summaries, ten days on (the desk
     // refuses a report for a day still to come).
     let summaries = f.local.store().summaries().unwrap();

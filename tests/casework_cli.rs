@@ -89,6 +89,7 @@ fn transfer_then_refuse_and_accept_on_the_command_line() {
 fn a_move_writes_a_ledger_packet_the_other_township_imports() {
     let here = Cli::with_roster();
     let id = working_case(&here);
+    here.ok(&["lists", "add", "township", "北关镇"]);
     let packet = here.dir.path().join("packet.xlsx");
     let out = here.ok(&[
         "transfer",

@@ -330,7 +330,10 @@ pub fn lists(desk: &mut dyn Desk, cmd: ListsCmd) -> anyhow::Result<Printed> {
                 "village" | "村" => ListName::Villages,
                 "unit" | "单位" => ListName::Units,
                 "category" | "类型" => ListName::Categories,
-                other => anyhow::bail!("没有名录“{other}”，可选：village、unit、category"),
+                "township" | "乡镇" => ListName::Townships,
+                other => {
+                    anyhow::bail!("没有名录“{other}”，可选：village、unit、category、township")
+                }
             };
             desk.call(Request::ListAdd {
                 list,

@@ -108,7 +108,21 @@ pub struct Pause {
 pub fn pause(desk: &mut dyn Desk, a: Pause) -> anyhow::Result<Printed> {
     let until = date(&a.until)?;
     let reason = a.reason;
-    change(desk, &a.id, ops::Pause { reason, until }.into())
+    change(desk, &a.id, ops::Pause { reason, until }.into())?;
+    // A packaged case, or a 责任人's, only asks: said as it stands.
+    let id = a.id.trim().to_uppercase();
+    let d = match desk.call(Request::Dispute { id: id.clone() })? {
+        crate::desk::Response::Dispute(d) => d,
+        _ => anyhow::bail!("服务端应答异常"),
+    };
+    let what = match &d.pause {
+        Some(_) => "已中止".to_string(),
+        None => format!("已申请中止，等{}审批", d.approver_title()),
+    };
+    Ok(Printed::new(
+        json!({"id": id, "result": what}),
+        format!("{what}：{id}"),
+    ))
 }
 
 #[derive(Args)]

@@ -394,6 +394,8 @@ pub enum ListName {
     Villages,
     Units,
     Categories,
+    /// The county's other townships: where a case may be 移送.
+    Townships,
 }
 
 impl ListName {
@@ -402,6 +404,7 @@ impl ListName {
             ListName::Villages => "villages",
             ListName::Units => "units",
             ListName::Categories => "categories",
+            ListName::Townships => "townships",
         }
     }
 
@@ -410,6 +413,7 @@ impl ListName {
             ListName::Villages => "村(社区)",
             ListName::Units => "责任单位",
             ListName::Categories => "纠纷类型",
+            ListName::Townships => "乡镇(街道)",
         }
     }
 }
@@ -419,6 +423,9 @@ pub struct Lists {
     pub villages: Vec<String>,
     pub units: Vec<String>,
     pub categories: Vec<String>,
+    /// Where a case may be 移送 (none until the 管理员 adds them).
+    #[serde(default)]
+    pub townships: Vec<String>,
     pub settings: Settings,
 }
 

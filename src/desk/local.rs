@@ -374,6 +374,7 @@ impl Local {
                 .store
                 .list("categories")?
                 .unwrap_or_else(|| owned(DEFAULT_CATEGORIES)),
+            townships: self.store.list("townships")?.unwrap_or_default(),
             settings: self.store.list::<Settings>("settings")?.unwrap_or_default(),
         })
     }
@@ -392,6 +393,7 @@ impl Local {
             ListName::Villages => lists.villages,
             ListName::Units => lists.units,
             ListName::Categories => lists.categories,
+            ListName::Townships => lists.townships,
         };
         if items.contains(&value) {
             return Err(DeskError::Invalid(format!(

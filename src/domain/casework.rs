@@ -120,7 +120,8 @@ impl Dispute {
         self.alerts.push(Alert::note(
             AlertKind::TransferRefused,
             format!("转办被退回：{reason}"),
-            Some(t.from_person),
+            // The one who sent it hears why, and decides what next.
+            Some(t.by.clone()),
             by,
             now,
         ));
@@ -163,6 +164,7 @@ impl Dispute {
         &mut self,
         reason: &str,
         until: NaiveDate,
+        ask: bool,
         by: &str,
         now: Time,
     ) -> Result<(), DomainError> {
@@ -178,10 +180,10 @@ impl Dispute {
         }
         if self.pending_approval().is_some() {
             return Err(DomainError::invalid(
-                "已有待审批的申请，请等包案领导审批后再提".to_string(),
+                "已有待审批的申请，请等审批后再提".to_string(),
             ));
         }
-        if self.package.is_some() {
+        if self.package.is_some() || ask {
             self.apply(
                 Move::Pause,
                 by,

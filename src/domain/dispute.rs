@@ -594,8 +594,9 @@ impl Dispute {
         // GLPI's lesson: a case is not closed over an approval still waiting.
         if let Some(a) = self.pending_approval() {
             return Err(DomainError::refused(format!(
-                "不能销号：本案的{}申请还在等包案领导审批，审批后才能销号",
-                a.kind.label()
+                "不能销号：本案的{}申请还在等{}审批，审批后才能销号",
+                a.kind.label(),
+                self.approver_title()
             )));
         }
         if self.pause.is_some() {
@@ -660,7 +661,7 @@ impl Dispute {
         let reason = required_line("延期理由", reason, MAX_LINE_CHARS)?;
         if self.pending_approval().is_some() {
             return Err(DomainError::invalid(
-                "已有待审批的申请，请等包案领导审批后再提".to_string(),
+                "已有待审批的申请，请等审批后再提".to_string(),
             ));
         }
         let current = self.deadline();
@@ -696,6 +697,24 @@ impl Dispute {
 
     pub fn pending_approval(&self) -> Option<&Approval> {
         self.approvals.iter().find(|a| a.approved.is_none())
+    }
+
+    /// Who decides a request: the 包案领导 of a packaged case; otherwise
+    /// the desk, the case's 牵头领导 first (a 责任人's 中止).
+    pub fn approver(&self) -> Option<&str> {
+        match &self.package {
+            Some(p) => Some(&p.leader),
+            None => self.assignment.as_ref().map(|a| a.leader.as_str()),
+        }
+    }
+
+    /// The approver's title as the officer reads it.
+    pub fn approver_title(&self) -> &'static str {
+        if self.package.is_some() {
+            "包案领导"
+        } else {
+            "牵头领导或值班员"
+        }
     }
 
     /// The package leader answers the pending request (延期 or 销号).

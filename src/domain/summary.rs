@@ -158,10 +158,7 @@ impl Summary {
             alert_to: d.open_note().and_then(|a| a.to.clone()),
             paused_until: d.pause.as_ref().map(|p| p.until),
             transferring: d.transfer.is_some(),
-            approval_for: d
-                .pending_approval()
-                .and(d.package.as_ref())
-                .map(|p| p.leader.clone()),
+            approval_for: d.pending_approval().and(d.approver()).map(str::to_string),
         }
     }
 

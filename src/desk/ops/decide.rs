@@ -1,4 +1,5 @@
-//! 审批: the 包案领导 approves or refuses a packaged case's 销号 or 延期.
+//! 审批: the 包案领导 approves or refuses a packaged case's 销号, 延期 or
+//! 中止; the desk decides a 责任人's 中止 request on any other case.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +22,8 @@ impl Described for Decide {
         verb: "审批",
         done: "已审批",
         cli: "approve",
-        entry: Entry::Form("包案领导审批"),
-        who: Who::Lead,
+        entry: Entry::Form("审批"),
+        who: Who::Desk,
     };
 }
 
@@ -38,13 +39,10 @@ impl Decide {
 
 impl CaseOp for Decide {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
-        // Only the case's own 包案领导 decides (or 管理员).
-        let leader = d
-            .package
-            .as_ref()
-            .map(|p| p.leader.clone())
-            .unwrap_or_default();
-        if leader != cx.me.login && cx.me.role != Role::Admin {
+        // A packaged case: only its own 包案领导 decides (or 管理员).
+        let leader = d.package.as_ref().map(|p| p.leader.clone());
+        if leader.as_ref().is_some_and(|l| *l != cx.me.login) && cx.me.role != Role::Admin {
+            let leader = leader.unwrap_or_default();
             return Err(DeskError::Forbidden(format!(
                 "无权审批：本案的包案领导是 {}，只有包案领导本人可以审批",
                 cx.roster.name(&leader)

@@ -29,6 +29,7 @@ mod reject;
 mod reopen;
 mod resume;
 mod review_person;
+pub mod roles;
 mod supervise;
 mod transfer;
 mod triage;
@@ -123,6 +124,12 @@ impl Who {
             Who::Lead => Capability::Lead,
             Who::AssignedPerson | Who::Assignee | Who::PersonOfficer => Capability::CaseWork,
         }
+    }
+
+    /// Whether `role` may do it: on any record, or (`own`) on one assigned
+    /// to the officer.
+    pub fn allows(self, role: crate::domain::lists::Role, own: bool) -> bool {
+        crate::domain::officer::allows(role, self.capability(), own && self.needs_record())
     }
 
     /// Whether `me` may do it at all, on some record (for hints and tests).

@@ -1,6 +1,7 @@
 //! 中止: the case waits on something outside the desk (诉讼中, 仲裁中, 等待
 //! 鉴定, 当事人外出…); its clock stops until the expected resume date. A
-//! packaged case asks its 包案领导 (approved with 审批).
+//! packaged case asks its 包案领导, and a 责任人 asks the desk (decided
+//! with 审批); the clock runs until then.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,7 @@ use super::context::last_history;
 use super::{CaseOp, Change, Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::DeskError;
 use crate::domain::dispute::Dispute;
+use crate::domain::officer::{allows, Capability};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pause {
@@ -30,7 +32,8 @@ impl Described for Pause {
 
 impl CaseOp for Pause {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
-        d.request_pause(&self.reason, self.until, cx.by(), cx.now)?;
+        let ask = !allows(cx.me.role, Capability::Desk, false);
+        d.request_pause(&self.reason, self.until, ask, cx.by(), cx.now)?;
         Ok(last_history(d))
     }
 }

@@ -31,15 +31,27 @@ impl Described for Transfer {
         done: "已转办",
         cli: "transfer",
         entry: Entry::Form("转办 / 移送"),
-        who: Who::Assignee,
+        // Where a case goes is the desk's decision, not its 责任人's.
+        who: Who::Desk,
     };
 }
 
 impl CaseOp for Transfer {
     fn prepare(&mut self, cx: &Cx) -> Result<(), DeskError> {
-        if let TransferTo::Unit { unit, person } = &mut self.to {
-            *person = cx.roster.worker(person)?;
-            *unit = in_list(&cx.lists.units, "责任单位", unit)?;
+        match &mut self.to {
+            TransferTo::Unit { unit, person } => {
+                *person = cx.roster.worker(person)?;
+                *unit = in_list(&cx.lists.units, "责任单位", unit)?;
+            }
+            TransferTo::Township { name } => {
+                if cx.lists.townships.is_empty() {
+                    return Err(DeskError::Invalid(
+                        "还没有可移送的乡镇(街道)：请管理员先添加（desk lists add township 乡镇名）"
+                            .into(),
+                    ));
+                }
+                *name = in_list(&cx.lists.townships, "乡镇(街道)", name)?;
+            }
         }
         Ok(())
     }
