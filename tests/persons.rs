@@ -213,6 +213,14 @@ fn out_of_scope_only_with_a_reason_recorded_and_marked() {
         matches!(&err, DeskError::Forbidden(m) if m.contains("--reason")),
         "{err}"
     );
+    // A reason in form only is none: refused, and nothing is shown or logged.
+    for empty in [".", "\u{200b}", "。。？！", " \u{200b}a\u{200d} "] {
+        let err = show(&f, "tj1", &p2, Some(empty)).unwrap_err();
+        assert!(
+            matches!(&err, DeskError::Invalid(m) if m.contains("至少写 4 个字")),
+            "{empty:?}: {err}"
+        );
+    }
     let p = show(&f, "tj1", &p2, Some("当事人来电称其扬言报复，核实身份")).unwrap();
     assert_eq!(p.name, "乙某");
     let glass: Vec<LogEntry> = events(&f)

@@ -8,12 +8,13 @@ use super::api::{DeskError, RegisterCounts, Response, RulesEdit};
 use super::local::{committed, sees_contacts, Local, Reply};
 use crate::domain::access::{masked_by_retention, may_see, scope, Scope};
 use crate::domain::dispute::{Dispute, Time};
+use crate::domain::limits::MAX_LINE_CHARS;
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::{KeyPerson, Standing};
 use crate::domain::person_rules::PersonRules;
 use crate::domain::record::{ids_target, target_ids, Read, RecordKind};
 use crate::domain::reports::access::Look;
-use crate::domain::text::{clean_line, mask_digits};
+use crate::domain::text::{clean_line, mask_digits, meaningful_reason};
 use crate::store::audit::AuditEvent;
 use crate::store::StoreError;
 
@@ -120,6 +121,7 @@ impl Local {
         } else if scope(me.role) == Scope::Counts {
             return Err(counts_only(me));
         } else if let Some(reason) = reason {
+            let reason = meaningful_reason("破格查阅理由", &reason, MAX_LINE_CHARS)?;
             (Read::BreakGlass, format!("【破格】理由：{reason}"))
         } else {
             return Err(DeskError::Forbidden(format!(

@@ -163,6 +163,29 @@ pub fn required_line(field: &str, input: &str, max: usize) -> Result<String, Dom
     Ok(text)
 }
 
+/// Letters, digits and characters a reason needs at least of, beyond
+/// blanks, punctuation and invisible marks.
+pub const MIN_REASON_CHARS: usize = 4;
+
+/// A reason that means something (breaking the glass on a key person): at
+/// least `MIN_REASON_CHARS` letters, digits or characters once blanks,
+/// punctuation and zero-width marks are set aside. The stored text drops
+/// the invisible marks.
+pub fn meaningful_reason(field: &str, input: &str, max: usize) -> Result<String, DomainError> {
+    let text: String = clean_line(input)
+        .chars()
+        .filter(|&c| !is_invisible(c))
+        .collect();
+    let text = text.trim().to_string();
+    check_len(field, &text, max)?;
+    if text.chars().filter(|c| c.is_alphanumeric()).count() < MIN_REASON_CHARS {
+        return Err(DomainError::invalid(format!(
+            "{field}至少写 {MIN_REASON_CHARS} 个字（标点、空白不算），说明为什么需要查看"
+        )));
+    }
+    Ok(text)
+}
+
 pub fn check_len(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
     let n = text.chars().count();
     if n > max {
@@ -380,6 +403,26 @@ pub fn mask_digits(text: &str, keep_head: usize, keep_tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_needs_four_visible_characters() {
+        for empty in [
+            ".",
+            "\u{200b}",
+            "。。。。",
+            "a.b",
+            " ？！ \u{200b}\u{200d}x ",
+            "１２３",
+        ] {
+            let e = meaningful_reason("理由", empty, 500).unwrap_err();
+            assert!(e.to_string().contains("至少写 4 个字"), "{empty:?}: {e}");
+        }
+        assert_eq!(
+            meaningful_reason("理由", "\u{200b}核查 线索\u{200b}。", 500).unwrap(),
+            "核查 线索。"
+        );
+        assert!(meaningful_reason("理由", "case 1234", 500).is_ok());
+    }
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
