@@ -199,6 +199,55 @@ fn the_desk_refuses_a_strange_server_and_says_why_it_cannot_start() {
 }
 
 #[test]
+fn with_a_service_account_named_only_that_account_is_trusted() {
+    let cli = Cli::with_roster();
+    // A server of our own on the desk's socket.
+    cli.ok(&["serve", "--detach"]);
+    let me = duty_desk::desk::identity::login_of_uid(nix::unistd::geteuid().as_raw()).unwrap();
+    let whoami = |account: &str| {
+        let out = cli
+            .cmd()
+            .arg("whoami")
+            .env("DESK_SERVER_USER", account)
+            .output()
+            .unwrap();
+        (out.status.success(), text(&out))
+    };
+    // Our own server, the socket directory ours: trusted by default, but
+    // not when the administrator named another account.
+    let (ok, said) = whoami("nobody");
+    assert!(!ok, "{said}");
+    assert!(said.contains("不是预期的服务账号"), "{said}");
+    // That account alone is expected: not the directory's owner, root or us.
+    assert!(
+        said.contains("不是预期的服务账号（DESK_SERVER_USER 指定的 nobody（uid 65534））"),
+        "{said}"
+    );
+    let (ok, said) = whoami("no-such-account");
+    assert!(!ok, "{said}");
+    assert!(said.contains("在本机不存在"), "{said}");
+    let (ok, said) = whoami(&me);
+    assert!(ok, "{said}");
+}
+
+#[test]
+fn detach_refuses_a_foreign_runtime_directory_even_with_a_socket_that_answers() {
+    let cli = Cli::with_roster();
+    let uid = nix::unistd::geteuid().as_raw();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join(format!("duty-desk-{uid}"));
+    std::fs::create_dir(&run).unwrap();
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o777)).unwrap();
+    // Someone's listener where the desk would look: it accepts, and says nothing.
+    let _listener = std::os::unix::net::UnixListener::bind(run.join("desk.sock")).unwrap();
+    let out = without_runtime_dir(&cli, tmp.path(), &["serve", "--detach"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("已拒绝使用"), "{said}");
+    assert!(!said.contains("已在运行"), "{said}");
+}
+
+#[test]
 fn the_server_refuses_a_socket_directory_others_may_write() {
     let cli = Cli::new();
     cli.ok(&["init"]);

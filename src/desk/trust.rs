@@ -2,9 +2,10 @@
 //! client looks could answer as the desk and collect what officers type, so
 //! before saying anything the client checks the answering process's uid
 //! (from the kernel) against the expected service account: the owner of the
-//! socket's directory, root, the client's own account, or the account named
-//! in `DESK_SERVER_USER`. The personal runtime directory in /tmp must
-//! moreover be this user's own (see `paths::check_runtime_dir`).
+//! socket's directory, root or the client's own account; or, when
+//! `DESK_SERVER_USER` names one, that account alone. The personal runtime
+//! directory in /tmp must moreover be this user's own (see
+//! `paths::check_runtime_dir`).
 
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixStream;
@@ -14,8 +15,7 @@ use super::api::DeskError;
 use super::identity::{current_uid, login_of_uid};
 use super::peer::{self, Peer};
 
-/// The environment variable naming the service account a client accepts
-/// besides the socket directory's owner, root and itself.
+/// The environment variable naming the one service account a client accepts.
 pub const SERVER_USER_VAR: &str = "DESK_SERVER_USER";
 
 fn named(uid: u32) -> String {
@@ -26,7 +26,25 @@ fn named(uid: u32) -> String {
 }
 
 /// The uids a client accepts as its server, each with how it is expected.
-fn expected(socket: &Path) -> Vec<(u32, String)> {
+/// With `DESK_SERVER_USER` set, that account alone: an administrator who
+/// names the service account means no other (not the directory's owner,
+/// not root, not the client itself).
+fn expected(socket: &Path) -> Result<Vec<(u32, String)>, String> {
+    if let Some(login) = std::env::var(SERVER_USER_VAR)
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        return match nix::unistd::User::from_name(&login) {
+            Ok(Some(u)) => Ok(vec![(
+                u.uid.as_raw(),
+                format!("{SERVER_USER_VAR} 指定的 {}", named(u.uid.as_raw())),
+            )]),
+            _ => Err(format!(
+                "{SERVER_USER_VAR} 指定的服务账号“{}”在本机不存在，已拒绝连接，什么也没有发送。请向管理员核对",
+                crate::domain::text::clean_line(&login)
+            )),
+        };
+    }
     let dir = match socket.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -41,18 +59,7 @@ fn expected(socket: &Path) -> Vec<(u32, String)> {
     }
     list.push((0, "root".into()));
     list.push((me, format!("本账号 {}", named(me))));
-    if let Some(login) = std::env::var(SERVER_USER_VAR)
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        if let Ok(Some(u)) = nix::unistd::User::from_name(&login) {
-            list.push((
-                u.uid.as_raw(),
-                format!("{SERVER_USER_VAR} 指定的 {}", named(u.uid.as_raw())),
-            ));
-        }
-    }
-    list
+    Ok(list)
 }
 
 /// The server on `stream` (connected to `socket`), if it is one we expect;
@@ -65,7 +72,7 @@ pub fn check_server(stream: &UnixStream, socket: &Path) -> Result<Peer, DeskErro
             crate::private_fs::describe(&e)
         ))
     })?;
-    let expected = expected(socket);
+    let expected = expected(socket).map_err(DeskError::Refused)?;
     if expected.iter().any(|(uid, _)| *uid == peer.uid) {
         return Ok(peer);
     }

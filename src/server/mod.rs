@@ -882,7 +882,12 @@ impl LoseReply {
 /// `socket`; returns once one answers. Two officers starting at once get one
 /// server: the lock file lets only one of the twins run.
 pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
-    if UnixStream::connect(socket).is_ok() {
+    // A runtime directory someone else made, or a server run by someone
+    // else, is refused exactly as a client refuses it.
+    paths::check_runtime_dir(socket, false).map_err(anyhow::Error::msg)?;
+    if let Ok(stream) = UnixStream::connect(socket) {
+        crate::desk::trust::check_server(&stream, socket)
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
         return Ok(());
     }
     // Only `desk init` and `desk demo` create a database.
