@@ -23,7 +23,8 @@ pub fn open(
     match Remote::connect(&socket, false) {
         Ok(remote) => {
             if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
-                return Ok(Box::new(remote));
+                let timeout = crate::desk::remote::cli_reply_timeout();
+                return Ok(Box::new(remote.with_reply_timeout(timeout)));
             }
         }
         // No server answers: the file itself, below.

@@ -43,10 +43,42 @@ pub struct Remote {
     pub revision: u64,
     /// The server process, as the kernel names it (checked at connect).
     pub server: super::peer::Peer,
+    /// How long a call waits for its reply (None: as long as it takes).
+    reply_timeout: Option<Duration>,
+}
+
+/// How long a command-line call waits for its reply: the largest export or
+/// import of a county's ledger answers well within it (`DESK_REPLY_TIMEOUT`
+/// in seconds sets another).
+pub const CLI_REPLY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The reply time-out of command-line calls, `DESK_REPLY_TIMEOUT` or the default.
+pub fn cli_reply_timeout() -> Duration {
+    std::env::var("DESK_REPLY_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&n| n > 0)
+        .map_or(CLI_REPLY_TIMEOUT, Duration::from_secs)
 }
 
 fn lost(e: impl std::fmt::Display) -> DeskError {
     DeskError::Connection(format!("连接中断：{e}"))
+}
+
+/// Why a call got no reply, in the officer's words: the server fell silent
+/// (a time-out) or the connection broke.
+fn why_lost(e: &FrameError, timeout: Option<Duration>) -> String {
+    match (e, timeout) {
+        (FrameError::Io(io), Some(t))
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            format!("服务端 {} 秒内没有应答", t.as_secs())
+        }
+        _ => format!("连接中断：{e}"),
+    }
 }
 
 impl Remote {
@@ -94,6 +126,7 @@ impl Remote {
                 db,
                 revision,
                 server,
+                reply_timeout: None,
             }),
             ServerMsg::Welcome { version, .. } => Err(DeskError::Connection(format!(
                 "服务端协议版本 {version} 与本程序（{PROTOCOL_VERSION}）不同，请把 desk 升级到同一版本"
@@ -115,9 +148,16 @@ impl Remote {
         let queued = std::mem::take(&mut self.notices);
         *self = Remote {
             notices: queued,
+            reply_timeout: self.reply_timeout,
             ..fresh
         };
         Ok(())
+    }
+
+    /// Calls wait at most `t` for their reply (the command line's calls).
+    pub fn with_reply_timeout(mut self, t: Duration) -> Remote {
+        self.reply_timeout = Some(t);
+        self
     }
 
     /// The next change notice, waiting up to `timeout` (forever when `None`);
@@ -211,9 +251,13 @@ impl Desk for Remote {
             Ok(answer) => return answer,
             Err(e) => e,
         };
-        let after_loss = |e: FrameError| match resend {
-            Resend::Freely => lost(e),
-            Resend::WithKey | Resend::Never => maybe_saved(&req),
+        let timeout = self.reply_timeout;
+        let after_loss = |e: FrameError| {
+            let why = why_lost(&e, timeout);
+            match resend {
+                Resend::Freely => DeskError::Connection(format!("{why}，请稍后再试")),
+                Resend::WithKey | Resend::Never => maybe_saved(&req, &why),
+            }
         };
         if resend == Resend::Never || self.reconnect_soon().is_err() {
             return Err(after_loss(lost_first));
@@ -241,6 +285,7 @@ impl Remote {
             key,
         };
         write_frame(&mut self.stream, &msg)?;
+        self.stream.set_read_timeout(self.reply_timeout)?;
         loop {
             match read_frame::<ServerMsg>(&mut self.stream, MAX_SERVER_FRAME)? {
                 ServerMsg::Reply { id: got, result } if got == id => return Ok(result),
@@ -259,22 +304,22 @@ impl Remote {
         }
     }
 
-    /// Reconnects, giving a restarting server a few seconds to come back.
+    /// Reconnects, giving a restarting server a few seconds to come back
+    /// (a silent one costs one greeting's time-out, not one per try).
     fn reconnect_soon(&mut self) -> Result<(), DeskError> {
-        let mut last = self.reconnect();
-        for _ in 0..RECONNECT_TRIES {
-            if last.is_ok() {
-                break;
+        let until = std::time::Instant::now() + RECONNECT_FOR;
+        loop {
+            let last = self.reconnect();
+            if last.is_ok() || std::time::Instant::now() >= until {
+                return last;
             }
             std::thread::sleep(RECONNECT_PAUSE);
-            last = self.reconnect();
         }
-        last
     }
 }
 
-/// How long a lost call waits for the server to come back: 12 × 250 ms.
-const RECONNECT_TRIES: u32 = 12;
+/// How long a lost call waits for the server to come back, trying every 250 ms.
+const RECONNECT_FOR: Duration = Duration::from_secs(3);
 const RECONNECT_PAUSE: Duration = Duration::from_millis(250);
 
 /// A random 128-bit request key. Random rather than uid + time + counter:
@@ -300,8 +345,9 @@ pub(crate) fn new_key() -> RequestKey {
 }
 
 /// A change whose reply never came, even after reconnecting: it may have
-/// been saved. The officer is told what to check before doing it again.
-pub(crate) fn maybe_saved(req: &Request) -> DeskError {
+/// been saved. The officer is told why (`why`: the server fell silent, the
+/// connection broke) and what to check before doing it again.
+pub(crate) fn maybe_saved(req: &Request, why: &str) -> DeskError {
     let check = if let Request::Change { id, .. } = req {
         format!("请核对 编号 {id} 的最新情况")
     } else if let Request::Register { .. } = req {
@@ -313,5 +359,5 @@ pub(crate) fn maybe_saved(req: &Request) -> DeskError {
     } else {
         "请核对后再决定是否重做".to_string()
     };
-    DeskError::Connection(format!("连接中断，无法确认结果：可能已保存，{check}"))
+    DeskError::Connection(format!("{why}，无法确认结果：可能已保存，{check}"))
 }

@@ -158,7 +158,9 @@ fn writer(rx: Receiver<Call>, link: &Link, events: &Sender<Event>) {
             if let Err(call) = send(link, call) {
                 // A change sent once before may have been applied then.
                 let why = match call.req.resend() {
-                    Resend::WithKey | Resend::Never if call.again => maybe_saved(&call.req),
+                    Resend::WithKey | Resend::Never if call.again => {
+                        maybe_saved(&call.req, "连接中断")
+                    }
                     _ => DeskError::Connection("连接中断，正在重连…".into()),
                 };
                 if events.send(Event::Reply(call.want, Err(why))).is_err() {
@@ -291,7 +293,7 @@ fn dropped(link: &Link, events: &Sender<Event>, again: &Sender<Call>) {
         }
         let why = match resend {
             Resend::Freely => DeskError::Connection("连接中断".into()),
-            Resend::WithKey | Resend::Never => maybe_saved(&call.req),
+            Resend::WithKey | Resend::Never => maybe_saved(&call.req, "连接中断"),
         };
         let _ = events.send(Event::Reply(call.want, Err(why)));
     }
