@@ -507,6 +507,36 @@ fn a_presence_flood_is_refused_and_held_in_bounded_memory() {
 }
 
 #[test]
+fn a_connection_flood_writes_one_log_line_a_minute_not_one_per_refusal() {
+    let mut s = Server::start();
+    s.restart_with(&["--max-per-user", "1"], &[]);
+    let before = s.log().len();
+    // The start-up probe's place is freed when its thread ends.
+    let start = std::time::Instant::now();
+    let _held = loop {
+        match Remote::connect(&s.socket(), false) {
+            Ok(r) => break r,
+            Err(_) if start.elapsed() < Duration::from_secs(5) => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    };
+    let mut refused = 0;
+    for _ in 0..2000 {
+        match Remote::connect(&s.socket(), false) {
+            Err(DeskError::Refused(why)) if why.contains("达到上限 1") => refused += 1,
+            other => panic!("{:?}", other.err()),
+        }
+    }
+    assert_eq!(refused, 2000);
+    let grown = &s.log()[before..];
+    let lines: Vec<&str> = grown.lines().filter(|l| l.contains("拒绝连接")).collect();
+    assert_eq!(lines.len(), 1, "{grown}");
+    assert!(grown.len() < 1024, "{} bytes logged", grown.len());
+}
+
+#[test]
 fn who_has_a_case_open_is_pushed_to_the_other_desks_and_goes_with_the_connection() {
     use duty_desk::desk::api::{Looking, Viewer};
     let s = Server::start();

@@ -255,6 +255,57 @@ pub fn bound(req: &Request) -> Result<(), String> {
     }
 }
 
+/// How often a repeated refusal is written to the log.
+pub const REFUSALS_EVERY: Duration = Duration::from_secs(60);
+
+/// Refusals written to the log at most once a minute for each account and
+/// kind: the first as it happens, the rest summed once the minute is over.
+/// A flood of connections cannot fill the disk through the log.
+#[derive(Default)]
+pub struct Refusals {
+    open: Mutex<HashMap<(u32, &'static str), (std::time::Instant, u64)>>,
+}
+
+impl Refusals {
+    /// Notes one refusal of `kind` for `uid`: whether to log it now, and
+    /// the sums of minutes just over, to log first.
+    pub fn note(
+        &self,
+        uid: u32,
+        kind: &'static str,
+        now: std::time::Instant,
+    ) -> (bool, Vec<String>) {
+        let over = self.over(now);
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        match open.get_mut(&(uid, kind)) {
+            Some((_, more)) => {
+                *more += 1;
+                (false, over)
+            }
+            None => {
+                open.insert((uid, kind), (now, 0));
+                (true, over)
+            }
+        }
+    }
+
+    /// The sums of the minutes that are over ("…又拒绝 N 次"), forgotten once said.
+    pub fn over(&self, now: std::time::Instant) -> Vec<String> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut said = Vec::new();
+        open.retain(|&(uid, kind), &mut (since, more)| {
+            let done = now.saturating_duration_since(since) >= REFUSALS_EVERY;
+            if done && more > 0 {
+                said.push(format!(
+                    "uid {uid}：此后一分钟内又{kind} {more} 次，未逐条记录"
+                ));
+            }
+            !done
+        });
+        said
+    }
+}
+
 /// A token bucket: `burst` at once, `per_second` after that.
 pub struct Rate {
     burst: f64,
@@ -316,6 +367,28 @@ mod tests {
             ids: vec!["MD-2026-000001".into(); 10_000],
         };
         assert!(bound(&many).is_err());
+    }
+
+    #[test]
+    fn refusals_are_logged_once_a_minute_and_summed() {
+        let r = Refusals::default();
+        let t0 = std::time::Instant::now();
+        assert_eq!(r.note(7, "拒绝连接", t0), (true, vec![]));
+        for i in 1..=500 {
+            let (log, over) = r.note(7, "拒绝连接", t0 + Duration::from_millis(i));
+            assert!(!log && over.is_empty());
+        }
+        // Another account, or another kind, is its own.
+        assert!(r.note(8, "拒绝连接", t0).0);
+        assert!(r.note(7, "断开", t0).0);
+        let later = t0 + REFUSALS_EVERY;
+        let (log, over) = r.note(7, "拒绝连接", later);
+        assert!(log);
+        assert_eq!(
+            over,
+            vec!["uid 7：此后一分钟内又拒绝连接 500 次，未逐条记录"]
+        );
+        assert!(r.over(later).is_empty(), "said once");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::io::{ErrorKind, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -58,8 +58,8 @@ struct Shared {
     /// Presence: the case each connection's officer has open, by connection.
     presence: Mutex<std::collections::BTreeMap<u64, Viewer>>,
     admission: Arc<Admission>,
-    /// Connections refused so far (the log names every hundredth).
-    refused: AtomicU64,
+    /// Refusals, logged once a minute per account (`limits::Refusals`).
+    refusals: limits::Refusals,
     lose_reply: LoseReply,
     /// What the background check found, once it found damage.
     damage: std::sync::OnceLock<String>,
@@ -176,6 +176,18 @@ impl Shared {
             }
             kept
         });
+    }
+
+    /// Logs `line` unless `uid` was refused so already this minute (then
+    /// it is summed, `limits::Refusals`).
+    fn log_refusal(&self, uid: u32, kind: &'static str, line: &str) {
+        let (now, over) = self.refusals.note(uid, kind, Instant::now());
+        for l in over {
+            log(&l);
+        }
+        if now {
+            log(line);
+        }
     }
 
     fn unsubscribe(&self, conn: u64) {
@@ -450,7 +462,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         subscribers: Mutex::new(Vec::new()),
         presence: Mutex::new(Default::default()),
         admission: Admission::new(limits),
-        refused: AtomicU64::new(0),
+        refusals: limits::Refusals::default(),
         lose_reply: LoseReply::from_env(),
         damage: std::sync::OnceLock::new(),
     });
@@ -481,6 +493,9 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             log(&format!("{why}，没有人能再连上本服务端，退出并放开数据库"));
             std::process::exit(1);
         }
+        for line in shared.refusals.over(Instant::now()) {
+            log(&line);
+        }
         // On the main thread, at most every few seconds: it also takes back
         // what exited connection threads left behind.
         if trimmed.elapsed() >= TRIM_EVERY && shared.admission.take_closed() {
@@ -502,14 +517,11 @@ fn admit(shared: &Arc<Shared>, stream: UnixStream, conn: u64) {
     let ticket = match shared.admission.admit(uid) {
         Ok(ticket) => ticket,
         Err(reason) => {
-            // A flood must not flood the log too: the first and every 100th.
-            let n = shared.refused.fetch_add(1, Ordering::Relaxed);
-            if n.is_multiple_of(100) {
-                log(&format!(
-                    "拒绝连接 #{conn}（uid {uid}）：{reason}（累计拒绝 {} 次）",
-                    n + 1
-                ));
-            }
+            shared.log_refusal(
+                uid,
+                "拒绝连接",
+                &format!("拒绝连接 #{conn}（uid {uid}）：{reason}"),
+            );
             refuse(stream, reason);
             return;
         }
@@ -588,7 +600,11 @@ fn connection(shared: &Shared, stream: UnixStream, uid: u32, conn: u64) {
     let who = format!("连接 #{conn}（{}）", caller.login);
     match session(shared, stream, conn, &caller, &who) {
         Ok(()) | Err(FrameError::Closed) => {}
-        Err(e) => log(&format!("{who}：{e}，断开此连接")),
+        Err(e) => shared.log_refusal(
+            uid,
+            "因请求不合协议被断开",
+            &format!("{who}：{e}，断开此连接"),
+        ),
     }
     shared.unsubscribe(conn);
     shared.set_presence(conn, None);
@@ -633,7 +649,11 @@ fn session(
     if let Err(DeskError::NotOnRoster(reason)) = &officer {
         if !shared.local.is_db_owner(caller) {
             // Logged first: the client may be gone the moment it reads why.
-            log(&format!("{who}：不在值班名册中，已告知并断开"));
+            shared.log_refusal(
+                caller.uid,
+                "因不在值班名册中被拒绝",
+                &format!("{who}：不在值班名册中，已告知并断开"),
+            );
             send(&ServerMsg::Bye {
                 reason: reason.clone(),
             })?;
