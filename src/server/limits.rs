@@ -263,8 +263,13 @@ pub const REFUSALS_EVERY: Duration = Duration::from_secs(60);
 /// A flood of connections cannot fill the disk through the log.
 #[derive(Default)]
 pub struct Refusals {
-    open: Mutex<HashMap<(u32, &'static str), (std::time::Instant, u64)>>,
+    open: Mutex<HashMap<RefusalKey, Minute>>,
 }
+
+/// Whose refusals, of which kind.
+type RefusalKey = (u32, &'static str);
+/// When the minute began, and the refusals since its first.
+type Minute = (std::time::Instant, u64);
 
 impl Refusals {
     /// Notes one refusal of `kind` for `uid`: whether to log it now, and
