@@ -407,3 +407,56 @@ fn the_notify_export_lists_another_townships_persons_and_logs_their_ids() {
     assert_eq!(export.target, p1);
     assert_eq!(export.detail, "通报临河镇 1 人");
 }
+
+#[test]
+fn a_transfer_opens_the_linked_persons_to_its_receiver_only_once_signed_for() {
+    let f = fixture();
+    register_world(&f);
+    // A person of tj1's, named in a case of tj1's: not tj2's to see.
+    let p4 = add(&f, person("丁某", "tj1", PersonCategory::Hardship));
+    let mut party = Party::new("丁某", PartyRole::Respondent, None).unwrap();
+    party.person_id = Some(p4.clone());
+    let new = NewDispute {
+        village: "西岗村".into(),
+        category: "邻里".into(),
+        source: Some(Source::Visit),
+        summary: "排水沟堵塞".into(),
+        parties: vec![party],
+        ..Default::default()
+    };
+    let second = match f.call("zb1", Request::Register { new }).unwrap() {
+        Response::Created(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let triage = ops::Triage {
+        risk: RiskLevel::Low,
+        flags: vec![],
+        tier: None,
+    };
+    f.call("zb1", triage.on(second.clone(), None)).unwrap();
+    let assign = ops::Assign {
+        leader: "ld1".into(),
+        unit: "司法所".into(),
+        person: "tj1".into(),
+        deadline: None,
+    };
+    f.call("zb1", assign.on(second.clone(), None)).unwrap();
+    f.call("tj1", ops::Accept.on(second.clone(), None)).unwrap();
+    assert!(show(&f, "tj2", &p4, None).is_err(), "not tj2's");
+    let transfer = ops::Transfer {
+        to: ops::TransferTo::Unit {
+            unit: "司法所".into(),
+            person: "tj2".into(),
+        },
+        reason: "由唐秀英接办".into(),
+    };
+    f.call("zb1", transfer.on(second.clone(), None)).unwrap();
+    // Sent, not yet signed for: nothing opens to the receiver.
+    let err = show(&f, "tj2", &p4, None).unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Forbidden(m) if m.contains("--reason")),
+        "{err}"
+    );
+    f.call("tj2", ops::Accept.on(second.clone(), None)).unwrap();
+    assert_eq!(show(&f, "tj2", &p4, None).unwrap().name, "丁某");
+}

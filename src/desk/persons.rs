@@ -42,8 +42,9 @@ impl Local {
             all.iter()
                 .filter(|s| s.status.is_open())
                 .filter(|s| {
-                    s.person.as_deref() == Some(me.login.as_str())
-                        || s.leader.as_deref() == Some(me.login.as_str())
+                    // A 转办 not yet signed for opens nothing to its receiver.
+                    let mine = s.person.as_deref() == Some(me.login.as_str()) && !s.transferring;
+                    mine || s.leader.as_deref() == Some(me.login.as_str())
                 })
                 .flat_map(|s| s.person_ids.iter().cloned())
                 .collect()
