@@ -59,6 +59,7 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
     use duty_desk::desk::api::decode_blob;
     use duty_desk::desk::remote::{Pushed, Remote};
     use duty_desk::desk::Desk;
+    use duty_desk::domain::reports::{Kind, Spec};
     let mut r = Remote::connect(socket, true).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("welcome {:?}", r.officer);
     for req in [
@@ -83,6 +84,44 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
         Request::Duplicate {
             village: "东河村".into(),
             parties: vec!["甲某".into()],
+        },
+        Request::Tally,
+        Request::Ids { part: "MD".into() },
+        Request::Preview {
+            id: case.to_string(),
+            draft: duty_desk::desk::views::TriageDraft {
+                risk: None,
+                tier: None,
+                flags: vec![],
+            },
+        },
+        Request::AssignHint {
+            id: case.to_string(),
+        },
+        Request::Audit { since: None },
+        Request::ExportLedger {
+            filter: Default::default(),
+        },
+        Request::Report {
+            spec: Spec::of(Kind::Daily),
+        },
+        Request::Report {
+            spec: Spec::of(Kind::Analysis),
+        },
+        Request::Report {
+            spec: Spec::of(Kind::Handover),
+        },
+        Request::Report {
+            spec: Spec::of(Kind::Access),
+        },
+        // An error that names the case: what it says of the case's people.
+        Request::Change {
+            id: case.to_string(),
+            seen: Some(0),
+            change: duty_desk::desk::ops::Change::Note(duty_desk::desk::ops::Note {
+                kind: duty_desk::domain::lists::ContactKind::Phone,
+                text: "核实情况".into(),
+            }),
         },
     ] {
         println!("reply {:?}", r.call(req).and_then(decode_blob));

@@ -65,9 +65,9 @@ fn lost(e: impl std::fmt::Display) -> DeskError {
     DeskError::Connection(format!("连接中断：{e}"))
 }
 
-/// Why a call got no reply, in the officer's words: the server fell silent
-/// (a time-out) or the connection broke.
-fn why_lost(e: &FrameError, timeout: Option<Duration>) -> String {
+/// When a call got no reply because the server fell silent past the
+/// time-out: saying so ("服务端 N 秒内没有应答").
+fn silent(e: &FrameError, timeout: Option<Duration>) -> Option<String> {
     match (e, timeout) {
         (FrameError::Io(io), Some(t))
             if matches!(
@@ -75,9 +75,9 @@ fn why_lost(e: &FrameError, timeout: Option<Duration>) -> String {
                 std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
             ) =>
         {
-            format!("服务端 {} 秒内没有应答", t.as_secs())
+            Some(format!("服务端 {} 秒内没有应答", t.as_secs()))
         }
-        _ => format!("连接中断：{e}"),
+        _ => None,
     }
 }
 
@@ -252,11 +252,11 @@ impl Desk for Remote {
             Err(e) => e,
         };
         let timeout = self.reply_timeout;
-        let after_loss = |e: FrameError| {
-            let why = why_lost(&e, timeout);
-            match resend {
-                Resend::Freely => DeskError::Connection(format!("{why}，请稍后再试")),
-                Resend::WithKey | Resend::Never => maybe_saved(&req, &why),
+        let after_loss = |e: FrameError| match (resend, silent(&e, timeout)) {
+            (Resend::Freely, Some(why)) => DeskError::Connection(format!("{why}，请稍后再试")),
+            (Resend::Freely, None) => lost(e),
+            (Resend::WithKey | Resend::Never, why) => {
+                maybe_saved(&req, why.as_deref().unwrap_or("连接中断"))
             }
         };
         if resend == Resend::Never || self.reconnect_soon().is_err() {

@@ -300,7 +300,13 @@ pub(crate) fn report(
             "报表日期 {date} 还没到，只能统计今天（{today}）及以前"
         )));
     }
-    let weights = local.weights()?;
+    let mut weights = local.weights()?;
+    // Whether a case names a key person is not told to an officer who may
+    // not see the whole register: their report ranks without that weight
+    // (the queue scores as their links allow, `need_to_know`).
+    if crate::domain::access::scope(me.role) != crate::domain::access::Scope::Register {
+        weights.key_person = 0;
+    }
     let periods = local.periods()?;
     // Counts only, no names: reading the register for a count is not a
     // 查阅 of anyone. Read once, for the visits and the standing both.
