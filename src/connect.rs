@@ -19,6 +19,26 @@ pub fn open(
     explicit_db: bool,
     socket: Option<PathBuf>,
 ) -> anyhow::Result<Box<dyn Desk>> {
+    open_with(db, explicit_db, socket, Local::open)
+}
+
+/// As `open`, but a file opened directly is opened read-only, so nothing is
+/// repaired, migrated or written (`desk check`). A running server answers
+/// as for any other command: it holds the file, and checks it as it is.
+pub fn open_read_only(
+    db: &Path,
+    explicit_db: bool,
+    socket: Option<PathBuf>,
+) -> anyhow::Result<Box<dyn Desk>> {
+    open_with(db, explicit_db, socket, Local::open_read_only)
+}
+
+fn open_with(
+    db: &Path,
+    explicit_db: bool,
+    socket: Option<PathBuf>,
+    local: fn(&Path) -> Result<Local, DeskError>,
+) -> anyhow::Result<Box<dyn Desk>> {
     let socket = paths::socket(socket);
     match Remote::connect(&socket, false) {
         Ok(remote) => {
@@ -37,7 +57,7 @@ pub fn open(
     if !db.exists() {
         anyhow::bail!(paths::missing_database(db, &socket));
     }
-    match Local::open(db) {
+    match local(db) {
         Ok(local) => Ok(Box::new(Session { local, caller: identity::current_caller() })),
         Err(e) if e.to_string().contains("正被另一个程序使用") => anyhow::bail!(
             "数据库 {} 正由服务端使用，但套接字 {} 上没有它的应答；请用 --socket 指定服务端的套接字",

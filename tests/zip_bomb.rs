@@ -138,6 +138,62 @@ fn a_row_past_excels_last_is_refused() {
     assert_eq!(v["rows"], 1, "{v}");
 }
 
+/// An xlsx whose one data row, under a normal header, holds `cells` tiny
+/// cells after its three real ones (issue 25: 10 million in 1.5 MB took
+/// 903 MB to read).
+fn wide_row_xlsx(path: &Path, cells: u64) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, text) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ("xl/sharedStrings.xml", "<sst/>"),
+    ] {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    zip.write_all(SHEET_HEAD.as_bytes()).unwrap();
+    let real = r#"<row r="2"><c r="A2"><v>46000</v></c><c r="B2" t="inlineStr"><is><t>东河村</t></is></c><c r="C2" t="inlineStr"><is><t>邻里纠纷</t></is></c>"#;
+    zip.write_all(real.as_bytes()).unwrap();
+    // No `r`: each cell takes the next column.
+    let chunk = "<c><v>1</v></c>".repeat(100_000).into_bytes();
+    for _ in 0..cells / 100_000 {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.write_all(b"</row>").unwrap();
+    zip.write_all(SHEET_TAIL.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_row_of_millions_of_cells_is_refused_within_256_mb() {
+    let cli = Cli::with_roster();
+    let path = cli.dir.path().join("宽.xlsx");
+    wide_row_xlsx(&path, 10_000_000);
+    eprintln!(
+        "wide-row workbook: {} KB",
+        std::fs::metadata(&path).unwrap().len() >> 10
+    );
+    let e = cli.fails(&["import", "ledger", path.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        e.contains("工作表“台账”第 2 行超过 256 列（台账只有几十列）"),
+        "{e}"
+    );
+    let peak = children_peak_rss();
+    eprintln!("importer's peak resident set: {} MB", peak >> 20);
+    assert!(
+        peak < 256 << 20,
+        "a child of this test reached {} MB",
+        peak >> 20
+    );
+}
+
 fn disputes(cli: &Cli) -> usize {
     cli.json(&["list", "disputes"])
         .as_array()

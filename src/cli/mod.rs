@@ -260,6 +260,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Serve(_) => admin::serve_detached(&db, &socket)?,
         Cmd::Init(args) => admin::init(&db, &socket, args)?,
         Cmd::Demo(args) => admin::demo(&db, &socket, args)?,
+        // Read-only: a check never changes the file it checks.
+        Cmd::Check => {
+            let mut desk = connect::open_read_only(&db, explicit_db, cli.socket)?;
+            admin::check(desk.as_mut())?
+        }
         command => {
             let mut desk = connect::open(&db, explicit_db, cli.socket)?;
             on_desk(desk.as_mut(), command)?

@@ -57,13 +57,23 @@ pub struct Local {
 
 impl Local {
     pub fn open(path: &Path) -> Result<Local, DeskError> {
-        Ok(Local {
-            store: Store::open(path)?,
+        Ok(Local::over(path, Store::open(path)?))
+    }
+
+    /// A desk over the file opened read-only (`desk check` without a
+    /// server): it answers reads and refuses every change.
+    pub fn open_read_only(path: &Path) -> Result<Local, DeskError> {
+        Ok(Local::over(path, Store::open_read_only(path)?))
+    }
+
+    fn over(path: &Path, store: Store) -> Local {
+        Local {
+            store,
             imports: Default::default(),
             report_summaries: Default::default(),
             views: Default::default(),
             backup_dir: crate::store::backup_dir(path),
-        })
+        }
     }
 
     /// Backups go to `dir` instead of `backups/` beside the database.

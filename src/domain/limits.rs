@@ -37,6 +37,13 @@ pub const MAX_XLSX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Rows of one sheet, blank ones included (Excel's own limit): a cell placed
 /// at row four billion does not make the reader walk to it.
 pub const MAX_SHEET_ROWS: u32 = 1_048_576;
+/// Columns of one row of an imported sheet: the ledger has a few dozen; a
+/// row of millions of tiny cells under a normal header is refused as it is
+/// read, before it is held.
+pub const MAX_ROW_CELLS: u32 = 256;
+/// Cells with a value in one imported sheet (200 000 rows of a ledger's
+/// few dozen columns fit); counted as the sheet streams.
+pub const MAX_SHEET_CELLS: u64 = 10_000_000;
 /// Bytes of unfinished import rows (their text and cells, as received) the
 /// server holds for one officer; 100 000 ledger rows are about 110 MB.
 pub const MAX_STAGED_BYTES: usize = 256 * 1024 * 1024;
@@ -153,6 +160,14 @@ pub fn readme_table() -> String {
                 "{} 行（Excel 的上限）",
                 plain_number(u64::from(MAX_SHEET_ROWS))
             ),
+        ),
+        (
+            "导入的一个工作表中一行的列数",
+            format!("{MAX_ROW_CELLS} 列"),
+        ),
+        (
+            "导入的一个工作表中有值的单元格",
+            format!("{} 个", plain_number(MAX_SHEET_CELLS)),
         ),
         (
             "服务端为一名值班员暂存的未完成导入",

@@ -14,7 +14,7 @@ use crate::desk::ledger::{ImportBatch, ImportFinish, ImportReport, LedgerFilter,
 use crate::desk::{Desk, DeskExt, Request, Response};
 use crate::domain::ledger::{column_bits, ledger_row, Column, LedgerRow};
 use crate::domain::limits::{
-    size_text, MAX_CELL_BYTES, MAX_IMPORT_ROWS, MAX_SHEET_ROWS, MAX_TEXT_CHARS,
+    size_text, MAX_CELL_BYTES, MAX_IMPORT_ROWS, MAX_ROW_CELLS, MAX_SHEET_ROWS, MAX_TEXT_CHARS,
 };
 use crate::domain::text::clean_line;
 
@@ -496,6 +496,18 @@ impl<'a> RowReader<'a> {
         if number > u64::from(MAX_SHEET_ROWS) {
             anyhow::bail!(
                 "工作表“{}”超过 Excel 的 {MAX_SHEET_ROWS} 行，文件可能已损坏",
+                clean_line(&sheet.name)
+            );
+        }
+        // xls, ods and csv rows arrive whole; an xlsx row is held to this
+        // as it streams (`xlsx::CellBounds`).
+        let width = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        if width > MAX_ROW_CELLS as usize {
+            anyhow::bail!(
+                "工作表“{}”第 {number} 行超过 {MAX_ROW_CELLS} 列（台账只有几十列），文件可能有问题，拒绝导入",
                 clean_line(&sheet.name)
             );
         }

@@ -296,6 +296,16 @@ pub fn read_into(
     rows: &mut RowReader,
     estimate: &mut dyn FnMut(u64),
 ) -> anyhow::Result<()> {
+    read_bounded(bytes, rows, estimate, CELL_BOUNDS)
+}
+
+/// `read_into` with the cell bounds given (tests use small ones).
+pub(crate) fn read_bounded(
+    bytes: &[u8],
+    rows: &mut RowReader,
+    estimate: &mut dyn FnMut(u64),
+    bounds: CellBounds,
+) -> anyhow::Result<()> {
     let mut t = crate::timing::Phases::new("xlsx::read");
     // A zip-packed workbook (xlsx, ods) is unpacked once through the guard
     // before calamine reads any of it; merged regions are listed after a
@@ -318,7 +328,7 @@ pub fn read_into(
                 Some(regions) => regions,
                 None => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
             };
-            stream_sheet(x, name, regions, rows, estimate)?;
+            stream_sheet(x, name, regions, rows, estimate, bounds)?;
         }
         t.mark("cells");
         return Ok(());
@@ -343,6 +353,40 @@ pub fn read_into(
     Ok(())
 }
 
+/// How many cells a sheet may bring: per row (its widest column) and in all.
+#[derive(Clone, Copy)]
+pub(crate) struct CellBounds {
+    pub row: u32,
+    pub sheet: u64,
+}
+
+pub(crate) const CELL_BOUNDS: CellBounds = CellBounds {
+    row: crate::domain::limits::MAX_ROW_CELLS,
+    sheet: crate::domain::limits::MAX_SHEET_CELLS,
+};
+
+impl CellBounds {
+    /// Refuses the cell at 0-based (`r`, `c`), the `n`th with a value of
+    /// the sheet, before the row grows to hold it.
+    fn admit(&self, name: &str, (r, c): (u32, u32), n: u64) -> anyhow::Result<()> {
+        let name = crate::domain::text::clean_line(name);
+        if c >= self.row {
+            anyhow::bail!(
+                "工作表“{name}”第 {} 行超过 {} 列（台账只有几十列），文件可能有问题，拒绝导入",
+                u64::from(r) + 1,
+                self.row
+            );
+        }
+        if n > self.sheet {
+            anyhow::bail!(
+                "工作表“{name}”有值的单元格超过 {} 个，拒绝导入；请把台账分成几个文件导入",
+                self.sheet
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Streams one xlsx sheet's cells into rows. Rows are numbered as the
 /// sheet's own used range (from its first row with a value), columns from
 /// A; gaps are empty rows; merged regions fill as in `fill_merged`.
@@ -352,6 +396,7 @@ fn stream_sheet<RS: std::io::Read + std::io::Seek>(
     regions: Vec<Dimensions>,
     rows: &mut RowReader,
     estimate: &mut dyn FnMut(u64),
+    bounds: CellBounds,
 ) -> anyhow::Result<()> {
     let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("无法读取工作表“{name}”：{e}");
     let mut cells = match x.worksheet_cells_reader(name) {
@@ -361,7 +406,10 @@ fn stream_sheet<RS: std::io::Read + std::io::Seek>(
     };
     let dim = cells.dimensions();
     estimate(u64::from(dim.end.0.saturating_sub(dim.start.0)) + 1);
-    let mut fill = Filler::new(regions, dim.end.1);
+    // The sheet's own `<dimension>` is only its word: merged regions fill
+    // no wider than a row may be.
+    let mut fill = Filler::new(regions, dim.end.1.min(bounds.row.saturating_sub(1)));
+    let mut filled: u64 = 0;
     let mut row: Vec<String> = Vec::new();
     let mut at: Option<u32> = None;
     let mut next: Option<u32> = None;
@@ -394,6 +442,8 @@ fn stream_sheet<RS: std::io::Read + std::io::Seek>(
             continue;
         }
         let (r, c) = cell.get_position();
+        filled += 1;
+        bounds.admit(name, (r, c), filled)?;
         if at != Some(r) {
             if let Some(prev) = at {
                 emit(prev, std::mem::take(&mut row), &mut fill, &mut next)?;
@@ -870,6 +920,47 @@ mod merges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An xlsx of a ledger header and `rows - 1` rows of `cols` short texts.
+    fn workbook(rows: u32, cols: u16) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("台账").unwrap();
+        for (c, h) in ["排查时间", "村名", "矛盾情况"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for r in 1..rows {
+            for c in 0..cols {
+                sheet.write_string(r, c, format!("格{r}-{c}")).unwrap();
+            }
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    fn read(bytes: &[u8], bounds: CellBounds) -> anyhow::Result<usize> {
+        let mut n = 0;
+        let mut out = |_: crate::domain::ledger::LedgerRow| {
+            n += 1;
+            Ok(())
+        };
+        let mut rows = RowReader::new(&mut out);
+        read_bounded(bytes, &mut rows, &mut |_| {}, bounds)?;
+        rows.finish()?;
+        Ok(n)
+    }
+
+    #[test]
+    fn rows_too_wide_and_sheets_with_too_many_cells_are_refused_as_they_stream() {
+        // A header of 3 cells and 4 rows of 8: 35 cells.
+        let fits = CellBounds { row: 8, sheet: 35 };
+        let ok = read(&workbook(5, 8), fits);
+        assert_eq!(ok.unwrap(), 4);
+        let e = read(&workbook(3, 9), fits).unwrap_err().to_string();
+        assert!(e.contains("工作表“台账”第 2 行超过 8 列"), "{e}");
+        let e = read(&workbook(6, 8), fits).unwrap_err().to_string();
+        assert!(e.contains("有值的单元格超过 35 个"), "{e}");
+        assert!(e.contains("分成几个文件"), "{e}");
+    }
 
     #[test]
     fn numbers_read_as_ledgers_show_them() {

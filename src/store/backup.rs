@@ -66,7 +66,7 @@ impl Store {
         }
         let tmp = dir.join(format!(".{name}.tmp"));
         let _ = std::fs::remove_file(&tmp);
-        let result = self.copy_to(&tmp).and_then(|()| {
+        let result = super::failure::guarded("备份", || self.copy_to(&tmp)).and_then(|()| {
             std::fs::hard_link(&tmp, &out).map_err(|e| match e.kind() {
                 ErrorKind::AlreadyExists => exists(name),
                 _ => StoreError::from(e),

@@ -36,8 +36,9 @@ pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
 
 pub fn decode_compact<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
     match bytes {
+        // postcard's own words are English and name no place: not shown.
         [b'D', b'C', rest @ ..] => postcard::from_bytes(rest)
-            .map_err(|e| StoreError::Corrupt(format!("{what}的数据无法解读：{e}"))),
+            .map_err(|_| StoreError::Corrupt(format!("{what}的数据无法解读（格式不符）"))),
         _ => Err(StoreError::Corrupt(format!("{what}的数据头损坏"))),
     }
 }
@@ -52,8 +53,24 @@ pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreE
         }
         _ => return Err(StoreError::Corrupt(format!("{what}的数据头损坏"))),
     };
-    serde_json::from_slice(body)
-        .map_err(|e| StoreError::Corrupt(format!("{what}的数据无法解读：{e}")))
+    serde_json::from_slice(body).map_err(|e| StoreError::Corrupt(json_fault(what, &e)))
+}
+
+/// A record's JSON that does not read, said in Chinese with where (serde's
+/// own message is English and can quote the damaged bytes).
+fn json_fault(what: &str, e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let kind = match e.classify() {
+        Category::Syntax => "格式错误",
+        Category::Eof => "数据不完整",
+        Category::Data => "内容与记录的结构不符",
+        Category::Io => "读取失败",
+    };
+    format!(
+        "{what}的数据无法解读：{kind}（第 {} 行第 {} 列）",
+        e.line(),
+        e.column()
+    )
 }
 
 #[cfg(test)]

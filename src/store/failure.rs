@@ -2,44 +2,84 @@
 //! them), and panics on damaged pages turned into errors.
 //!
 //! redb trusts its pages: a flipped byte in a branch page can make it index
-//! out of bounds and panic. Opening, checking and reading are run under
-//! `guarded`, which catches such a panic and reports the file as damaged.
+//! out of bounds and panic. Every entry point of the store (opening,
+//! reading, writing, checking, closing) runs under `guarded`, which catches
+//! such a panic and reports the file as damaged. A panic in our own code is
+//! a bug, not damage: it goes on unwinding to the caller's boundary.
 
 use std::cell::Cell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
 
 use super::StoreError;
 
-/// Runs `f`, turning a panic inside it into "不是值班台数据库或已损坏".
+/// Runs `f`, turning a panic raised outside our own code (inside redb, or
+/// the standard library under it) into "不是值班台数据库或已损坏".
 pub(super) fn guarded<T>(
     what: &str,
     f: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    guarded_as(what, f)
+}
+
+/// `guarded` for work whose error is the caller's own (a write's closure).
+pub(super) fn guarded_as<T, E: From<StoreError>>(
+    what: &str,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     let was = GUARDED.with(|g| g.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(was));
-    result.unwrap_or_else(|_| Err(StoreError::Damaged(format!("{what}时读到损坏的数据"))))
+    match result {
+        Ok(r) => r,
+        // Without the hook (a library user, a unit test) every caught panic
+        // is taken for damage, as nothing tells where it came from.
+        Err(_) if FROM_FILE.with(|f| f.replace(false)) || !HOOKED.load(Ordering::Relaxed) => {
+            Err(StoreError::Damaged(damage_text(what)).into())
+        }
+        Err(payload) => resume_unwind(payload),
+    }
+}
+
+/// What a caught panic tells the officer: where it happened and what to do.
+pub(super) fn damage_text(what: &str) -> String {
+    format!("{what}时读到损坏的数据页。请运行 desk check 查看详情，或用备份恢复")
 }
 
 thread_local! {
     /// Set while `guarded` runs on this thread: its panics are reported as errors.
     static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Set by the hook when a guarded panic came from outside our code.
+    static FROM_FILE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Set once `quiet_panics` installed the hook that tells where a panic was.
+static HOOKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a panic at `file` is in this crate's own source (a bug) rather
+/// than in redb or the standard library (a damaged page read).
+fn ours(file: &str) -> bool {
+    let root = file!().strip_suffix("store/failure.rs").unwrap_or("src/");
+    file.starts_with(root)
 }
 
 /// Installs (once; the `desk` binary does at start) a panic hook that says
-/// nothing for panics `guarded` catches and, for any other, prints a Chinese
-/// line instead of Rust's English message (`RUST_BACKTRACE` set: Rust's own).
+/// nothing for the panics `guarded` turns into errors and, for any other,
+/// prints a Chinese line instead of Rust's English message and backtrace.
+/// `DESK_DEBUG_PANICS` set: Rust's own report too, for a developer; an
+/// officer's `RUST_BACKTRACE` changes nothing.
 pub fn quiet_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let before = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if GUARDED.with(|g| g.get()) {
+            let file = info.location().map_or("", |l| l.file());
+            if GUARDED.with(|g| g.get()) && !ours(file) {
+                FROM_FILE.with(|f| f.set(true));
                 return;
             }
-            if std::env::var_os("RUST_BACKTRACE").is_some() {
+            if std::env::var_os("DESK_DEBUG_PANICS").is_some() {
                 before(info);
                 return;
             }
@@ -53,6 +93,7 @@ pub fn quiet_panics() {
                 "错误：程序内部出错（{at}）。若刚读过数据库，它可能已损坏，请运行 desk check"
             );
         }));
+        HOOKED.store(true, Ordering::Relaxed);
     });
 }
 

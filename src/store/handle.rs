@@ -29,15 +29,7 @@ const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0
 pub(super) fn open_db(path: &Path) -> Result<(Database, bool), StoreError> {
     let existed = path.exists();
     if existed {
-        let mut head = [0u8; REDB_MAGIC.len()];
-        let mut file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        if len == 0 {
-            return Err(StoreError::Damaged("文件是空的（0 字节）".into()));
-        }
-        if file.read_exact(&mut head).is_err() || head != REDB_MAGIC {
-            return Err(StoreError::Damaged("文件头不是值班台数据库的格式".into()));
-        }
+        check_header(path)?;
     }
     let db = guarded("打开数据库", || {
         Ok(if existed {
@@ -49,6 +41,43 @@ pub(super) fn open_db(path: &Path) -> Result<(Database, bool), StoreError> {
         })
     })?;
     Ok((db, existed))
+}
+
+/// Opens an existing `path` read-only: the same header checks as
+/// `open_db`, and redb's read-only open, guarded.
+pub(super) fn open_read_only(path: &Path) -> Result<redb::ReadOnlyDatabase, StoreError> {
+    if !path.exists() {
+        return Err(StoreError::NotFound(format!(
+            "数据库文件 {} 不存在",
+            path.display()
+        )));
+    }
+    check_header(path)?;
+    guarded("打开数据库", || {
+        builder().open_read_only(path).map_err(|e| match e {
+            redb::DatabaseError::RepairAborted => StoreError::Damaged(
+                "文件上次没有正常关闭（程序或服务端被强行结束），需要先恢复才能检查；\
+                 desk check 只读不写，不做恢复。请先复制一份文件，再启动 desk serve（恢复会改写文件），\
+                 然后再运行 desk check"
+                    .into(),
+            ),
+            other => other.into(),
+        })
+    })
+}
+
+/// An existing file must be a redb file: not empty, the right header.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let mut head = [0u8; REDB_MAGIC.len()];
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Err(StoreError::Damaged("文件是空的（0 字节）".into()));
+    }
+    if file.read_exact(&mut head).is_err() || head != REDB_MAGIC {
+        return Err(StoreError::Damaged("文件头不是值班台数据库的格式".into()));
+    }
+    Ok(())
 }
 
 /// redb's page cache: its default (1 GiB) is kept once full, and a server
@@ -84,7 +113,24 @@ impl Store {
     }
 
     pub(super) fn begin_read(&self) -> Result<ReadTransaction, StoreError> {
+        if let Some(db) = &self.read_only {
+            return Ok(db.begin_read()?);
+        }
         self.with_db(|db| Ok(db.begin_read()?))
+    }
+
+    /// Runs `f` on a new read transaction, guarded: a panic in redb while
+    /// reading a damaged page (in `f`, in an iterator or in the transaction's
+    /// drop) is the damage error, said as "`what`时读到损坏的数据页".
+    pub(super) fn reading<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&ReadTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        guarded(what, || {
+            let r = self.begin_read()?;
+            f(&r)
+        })
     }
 
     /// Begins a write; a handle that refuses because an earlier write failed
@@ -93,6 +139,11 @@ impl Store {
         // The one gate of every write: closed once a check found damage.
         if let Some(why) = self.stopped() {
             return Err(StoreError::Stopped(why.to_string()));
+        }
+        if self.read_only.is_some() {
+            return Err(StoreError::Db(
+                "数据库以只读方式打开（desk check），不保存任何修改".into(),
+            ));
         }
         self.with_db(|db| Ok(db.begin_write()?))
     }
@@ -128,8 +179,38 @@ impl Store {
     /// hold it until the exit, so no write reopens the file meanwhile.
     pub fn close(&self) -> std::sync::MutexGuard<'_, ()> {
         let writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        drop(self.db.write().unwrap_or_else(|p| p.into_inner()).take());
+        let db = self.db.write().unwrap_or_else(|p| p.into_inner()).take();
+        // Closing a damaged file can panic (see `Drop`).
+        let _ = guarded("关闭数据库", move || {
+            drop(db);
+            Ok(())
+        });
         writing
+    }
+
+    /// The schema `desk check` holds the file to must be this program's: a
+    /// read-only store cannot migrate an older file (or rebuild its
+    /// summaries), and would report every difference as damage.
+    pub(super) fn require_current_schema(&self) -> Result<(), StoreError> {
+        let (schema, summaries) = self.reading("读取数据库版本", |r| {
+            let t = r.open_table(META)?;
+            let get = |key: &str| -> Result<Option<u64>, StoreError> {
+                t.get(key)?
+                    .map(|v| super::codec::decode::<u64>("数据库版本", v.value()))
+                    .transpose()
+            };
+            Ok((get("schema_version")?, get("summary_format")?))
+        })?;
+        if schema != Some(super::SCHEMA_VERSION) || summaries != Some(super::schema::SUMMARY_FORMAT)
+        {
+            return Err(StoreError::Corrupt(format!(
+                "文件是第 {} 版格式，本程序是第 {} 版；desk check 只读不写，不做升级。\
+                 请先启动一次 desk serve（会升级文件），再运行 desk check",
+                schema.unwrap_or(0),
+                super::SCHEMA_VERSION
+            )));
+        }
+        Ok(())
     }
 
     /// Whether the handle refuses work after an I/O error (or is gone).
@@ -177,11 +258,10 @@ impl Drop for Store {
     /// guarded, so a damaged file still ends in a Chinese report.
     fn drop(&mut self) {
         let slot = self.db.get_mut().unwrap_or_else(|p| p.into_inner());
-        if let Some(db) = slot.take() {
-            let _ = guarded("关闭数据库", move || {
-                drop(db);
-                Ok(())
-            });
-        }
+        let (db, read_only) = (slot.take(), self.read_only.take());
+        let _ = guarded("关闭数据库", move || {
+            drop((db, read_only));
+            Ok(())
+        });
     }
 }

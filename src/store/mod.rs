@@ -110,8 +110,12 @@ pub struct Committed<R> {
 }
 
 pub struct Store {
-    /// None only while being reopened after a failed write (see `handle`).
+    /// None only while being reopened after a failed write (see `handle`),
+    /// and in a store opened read-only.
     db: RwLock<Option<Database>>,
+    /// The handle of a store opened read-only (`open_read_only`): it
+    /// neither repairs, migrates nor writes, and refuses every write.
+    read_only: Option<redb::ReadOnlyDatabase>,
     /// The process's redb I/O failure count when this store last looked.
     io_failures_seen: AtomicU64,
     path: PathBuf,
@@ -146,16 +150,7 @@ impl Store {
             crate::private_fs::create_dirs(dir).map_err(|e| fs_error(dir, &e))?;
         }
         let (db, existed) = handle::open_db(path).map_err(busy)?;
-        let store = Store {
-            db: RwLock::new(Some(db)),
-            io_failures_seen: AtomicU64::new(failure::io_failures()),
-            path: path.to_path_buf(),
-            writing: Mutex::new(()),
-            stored_summaries: Mutex::new(None),
-            requests: Mutex::new(None),
-            stopped: std::sync::OnceLock::new(),
-            observer: Mutex::new(None),
-        };
+        let store = Store::with_handles(path, Some(db), None);
         failure::guarded("打开数据库", || {
             if existed {
                 store.require_desk_file()?;
@@ -163,6 +158,41 @@ impl Store {
             store.prepare()
         })?;
         Ok(store)
+    }
+
+    /// Opens an existing database file for reading only (`desk check`):
+    /// nothing is created, repaired, migrated or written, so the file's
+    /// bytes are the same afterwards. A file left open by a process that
+    /// died needs redb's recovery first, which writes: refused, saying so.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let db = handle::open_read_only(path).map_err(|e| match e {
+            StoreError::Busy(_) => StoreError::Busy(format!("：{}", path.display())),
+            other => other,
+        })?;
+        let store = Store::with_handles(path, None, Some(db));
+        failure::guarded("打开数据库", || {
+            store.require_desk_file()?;
+            store.require_current_schema()
+        })?;
+        Ok(store)
+    }
+
+    fn with_handles(
+        path: &Path,
+        db: Option<Database>,
+        read_only: Option<redb::ReadOnlyDatabase>,
+    ) -> Store {
+        Store {
+            db: RwLock::new(db),
+            read_only,
+            io_failures_seen: AtomicU64::new(failure::io_failures()),
+            path: path.to_path_buf(),
+            writing: Mutex::new(()),
+            stored_summaries: Mutex::new(None),
+            requests: Mutex::new(None),
+            stopped: std::sync::OnceLock::new(),
+            observer: Mutex::new(None),
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -130,16 +130,18 @@ impl Store {
 
     /// The requests among the last `KEEP` audit events, oldest first.
     fn read_requests(&self) -> Result<Remembered, StoreError> {
-        let r = self.begin_read()?;
-        let t = r.open_table(AUDIT)?;
-        let mut recent = Vec::new();
-        for row in t.iter()?.rev().take(KEEP) {
-            let (_, v) = row?;
-            let e: AuditEvent = decode("审计记录", v.value())?;
-            if e.request.is_some() {
-                recent.push(e);
+        let recent = self.reading("读取操作日志", |r| {
+            let t = r.open_table(AUDIT)?;
+            let mut recent = Vec::new();
+            for row in t.iter()?.rev().take(KEEP) {
+                let (_, v) = row?;
+                let e: AuditEvent = decode("审计记录", v.value())?;
+                if e.request.is_some() {
+                    recent.push(e);
+                }
             }
-        }
+            Ok(recent)
+        })?;
         let mut kept = Remembered::default();
         recent.iter().rev().for_each(|e| kept.note_event(e));
         Ok(kept)

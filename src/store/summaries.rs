@@ -62,16 +62,18 @@ impl Store {
     /// server: clients ask for all of them at every start.
     pub fn keep_summaries(&self) -> Result<(), StoreError> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        let r = self.begin_read()?;
-        let revision = match r.open_table(META)?.get("revision")? {
-            Some(v) => decode("版本号", v.value())?,
-            None => 0,
-        };
-        let mut entries = BTreeMap::new();
-        for row in r.open_table(SUMMARIES)?.iter()? {
-            let (k, v) = row?;
-            entries.insert(k.value().to_string(), v.value().to_vec());
-        }
+        let (revision, entries) = self.reading("读取案件摘要", |r| {
+            let revision = match r.open_table(META)?.get("revision")? {
+                Some(v) => decode("版本号", v.value())?,
+                None => 0,
+            };
+            let mut entries = BTreeMap::new();
+            for row in r.open_table(SUMMARIES)?.iter()? {
+                let (k, v) = row?;
+                entries.insert(k.value().to_string(), v.value().to_vec());
+            }
+            Ok((revision, entries))
+        })?;
         let mut c = StoredSummaries {
             revision,
             entries,
@@ -131,31 +133,33 @@ impl Store {
     /// Every summary's stored bytes, each behind a 4-byte length, without
     /// decoding: the server sends this to clients as it is.
     pub fn summary_blob(&self) -> Result<(u64, Vec<u8>), StoreError> {
-        let r = self.begin_read()?;
-        let t = r.open_table(SUMMARIES)?;
-        let mut blob = Vec::with_capacity(t.len()? as usize * 256);
-        let mut count = 0;
-        for row in t.iter()? {
-            let (_, v) = row?;
-            let v = v.value();
-            blob.extend_from_slice(&(v.len() as u32).to_le_bytes());
-            blob.extend_from_slice(v);
-            count += 1;
-        }
-        Ok((count, blob))
+        self.reading("读取案件摘要", |r| {
+            let t = r.open_table(SUMMARIES)?;
+            let mut blob = Vec::with_capacity(t.len()? as usize * 256);
+            let mut count = 0;
+            for row in t.iter()? {
+                let (_, v) = row?;
+                let v = v.value();
+                blob.extend_from_slice(&(v.len() as u32).to_le_bytes());
+                blob.extend_from_slice(v);
+                count += 1;
+            }
+            Ok((count, blob))
+        })
     }
 
     /// Summaries of the given ids; ids that do not exist are skipped.
     pub fn summaries_of(&self, ids: &[String]) -> Result<Vec<Summary>, StoreError> {
-        let r = self.begin_read()?;
-        let t = r.open_table(SUMMARIES)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(v) = t.get(id.as_str())? {
-                out.push(decode_compact("案件摘要", v.value())?);
+        self.reading("读取案件摘要", |r| {
+            let t = r.open_table(SUMMARIES)?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(v) = t.get(id.as_str())? {
+                    out.push(decode_compact("案件摘要", v.value())?);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 }
 

@@ -616,3 +616,30 @@ fn empty_and_foreign_files_are_refused_without_being_changed() {
     assert_eq!(t.get(1).unwrap().unwrap().value(), 2);
     assert!(r.list_tables().unwrap().count() == 1);
 }
+
+#[test]
+fn a_store_opened_read_only_reads_refuses_writes_and_leaves_the_file_as_it_was() {
+    let (dir, store) = temp();
+    let id = register(&store, "东河村");
+    drop(store);
+    let path = dir.path().join("desk.redb");
+    let before = std::fs::read(&path).unwrap();
+    let ro = Store::open_read_only(&path).unwrap();
+    assert_eq!(ro.dispute(&id).unwrap().village, "东河村");
+    assert!(ro.check().unwrap().faults.is_empty());
+    let refused = ro.write("zb1", now(), |tx| {
+        tx.audit("测试", "", "");
+        Ok::<_, StoreError>(())
+    });
+    assert!(matches!(refused, Err(StoreError::Db(m)) if m.contains("只读")));
+    assert!(ro.save_draft("k", Some("草稿")).is_err());
+    drop(ro);
+    assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+    // Never created either.
+    let missing = dir.path().join("none.redb");
+    assert!(matches!(
+        Store::open_read_only(&missing),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(!missing.exists());
+}

@@ -32,6 +32,15 @@ impl Store {
         now: Time,
         f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
     ) -> Result<Committed<R>, E> {
+        super::failure::guarded_as("保存", || self.write_guarded(actor, now, f))
+    }
+
+    fn write_guarded<R, E: From<StoreError>>(
+        &self,
+        actor: &str,
+        now: Time,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<R, E>,
+    ) -> Result<Committed<R>, E> {
         let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let mut t = crate::timing::Phases::new("store write");
         // The summaries a commit writes are gathered for the kept copy and
