@@ -170,9 +170,10 @@ fn garbage_frames_close_only_that_connection() {
     assert_eq!(r.dispute(&id).unwrap().summary, "坏帧之后登记");
     std::thread::sleep(Duration::from_millis(200));
     let log = s.log();
+    // The first is logged; the rest from the same account this minute are
+    // summed when the minute is over (a flood of garbage cannot fill the log).
     assert!(log.contains("超过上限"), "{log}");
-    assert!(log.contains("帧内容无法解读"), "{log}");
-    assert!(log.contains("未先问候就发送请求"), "{log}");
+    assert_eq!(log.matches("断开此连接").count(), 1, "{log}");
 }
 
 #[test]

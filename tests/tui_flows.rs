@@ -1486,17 +1486,23 @@ fn working_case(local: &Server) -> String {
 fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender() {
     let (local, _dir) = shared();
     let id = working_case(&local);
+    // Where a case goes is the desk's decision: its 责任人 is told at the key.
     let mut tj1 = Desk::open(&local, "tj1");
-    tj1.go(&id)
+    tj1.go(&id).key(KeyCode::Char('m'));
+    assert!(!tj1.has_form());
+    assert!(tj1.status().contains("不能转办"), "{}", tj1.status());
+
+    let mut zb1 = Desk::open(&local, "zb1");
+    zb1.go(&id)
         .key(KeyCode::Char('m'))
         .pick("pcs") // 派出所
         .pick("txy") // 唐秀英（tj2）
         .field("转办理由")
         .typed("涉及治安")
         .submit();
-    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
-    assert!(tj1.status().contains("已转办"), "{}", tj1.status());
-    assert_eq!(tj1.dispute(&id).assignment.unwrap().person, "tj2");
+    assert!(!zb1.has_form(), "{:?}", zb1.form().error);
+    assert!(zb1.status().contains("已转办"), "{}", zb1.status());
+    assert_eq!(zb1.dispute(&id).assignment.unwrap().person, "tj2");
 
     // The receiver: 待处理, the case is the row under the cursor, 签收.
     let mut tj2 = Desk::open(&local, "tj2");
@@ -1508,8 +1514,9 @@ fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender(
     assert_eq!(d.status, Status::InProgress);
     assert!(d.transfer.is_none());
 
-    // Sent on again and refused: back to tj2 with the reason on the case.
-    tj2.go(&id)
+    // Sent on again by the desk and refused: back to tj2, and the officer
+    // who sent it is told why.
+    zb1.go(&id)
         .key(KeyCode::Char('m'))
         .pick("sfs")
         .pick("fzq")
@@ -1522,10 +1529,9 @@ fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender(
         .submit();
     let d = tj1.dispute(&id);
     assert_eq!(d.assignment.unwrap().person, "tj2");
-    assert_eq!(
-        d.alerts.last().map(|a| a.note.as_str()),
-        Some("转办被退回：已移交派出所办理")
-    );
+    let alert = d.alerts.last().unwrap();
+    assert_eq!(alert.note, "转办被退回：已移交派出所办理");
+    assert_eq!(alert.to.as_deref(), Some("zb1"));
     tj2.go(&id);
     let screen = tj2.screen(120, 40);
     assert!(screen.contains("退回转办：已移交派出所办理"), "{screen}");
@@ -1535,26 +1541,43 @@ fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender(
 fn pausing_takes_two_keys_besides_the_reason_and_one_key_resumes() {
     let (local, _dir) = shared();
     let id = working_case(&local);
-    let mut tj1 = Desk::open(&local, "tj1");
-    tj1.go(&id);
-    let start = tj1.keys;
-    tj1.key(KeyCode::Char('z'));
-    assert_eq!(tj1.form().kind, FormKind::Pause);
+    let mut zb1 = Desk::open(&local, "zb1");
+    zb1.go(&id);
+    let start = zb1.keys;
+    zb1.key(KeyCode::Char('z'));
+    assert_eq!(zb1.form().kind, FormKind::Pause);
     let reason = "诉讼中";
-    tj1.typed(reason).submit();
-    let keys = tj1.keys - start - reason.chars().count();
+    zb1.typed(reason).submit();
+    let keys = zb1.keys - start - reason.chars().count();
     assert!(keys <= 4, "pausing took {keys} keys besides the reason");
-    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
-    let d = tj1.dispute(&id);
+    assert!(!zb1.has_form(), "{:?}", zb1.form().error);
+    assert!(zb1.status().contains("已中止"), "{}", zb1.status());
+    let d = zb1.dispute(&id);
     let p = d.pause.clone().expect("paused");
     assert_eq!(p.reason, "诉讼中");
     assert_eq!(p.until, clock::now().date_naive() + chrono::Days::new(30));
-    let screen = tj1.screen(120, 40);
+    let screen = zb1.screen(120, 40);
     assert!(screen.contains("【中止】"), "{screen}");
 
-    tj1.key(KeyCode::Char('Z'));
-    assert!(tj1.status().contains("已恢复办理"), "{}", tj1.status());
-    assert!(tj1.dispute(&id).pause.is_none());
+    zb1.key(KeyCode::Char('Z'));
+    assert!(zb1.status().contains("已恢复办理"), "{}", zb1.status());
+    assert!(zb1.dispute(&id).pause.is_none());
+
+    // The 责任人 asks: told so, and the clock runs until it is decided.
+    let mut tj1 = Desk::open(&local, "tj1");
+    tj1.go(&id)
+        .key(KeyCode::Char('z'))
+        .typed("当事人外出")
+        .submit();
+    assert!(!tj1.has_form(), "{:?}", tj1.form().error);
+    assert!(
+        tj1.status().contains("已申请中止，等牵头领导或值班员审批"),
+        "{}",
+        tj1.status()
+    );
+    let d = tj1.dispute(&id);
+    assert!(d.pause.is_none());
+    assert!(d.pending_approval().is_some());
 }
 
 #[test]

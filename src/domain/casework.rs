@@ -36,6 +36,22 @@ pub struct Pause {
     pub by: String,
 }
 
+/// Whether a 中止 by `role` is only asked for: on a packaged case (its
+/// 包案领导 decides) or by a 责任人 (the desk decides); the clock runs until then.
+pub fn pause_asks(role: super::lists::Role, packaged: bool) -> bool {
+    use super::officer::{allows, Capability};
+    packaged || !allows(role, Capability::Desk, false)
+}
+
+/// What the officer is told once a 中止 by `role` is sent.
+pub fn pause_said(role: super::lists::Role, packaged: bool) -> &'static str {
+    match (pause_asks(role, packaged), packaged) {
+        (false, _) => "已中止",
+        (true, true) => "已申请中止，等包案领导审批",
+        (true, false) => "已申请中止，等牵头领导或值班员审批",
+    }
+}
+
 impl Dispute {
     /// 转办: the case goes to `unit` and `person`, who must 签收 it.
     pub fn transfer(
@@ -183,7 +199,7 @@ impl Dispute {
                 "已有待审批的申请，请等审批后再提".to_string(),
             ));
         }
-        if self.package.is_some() || ask {
+        if ask {
             self.apply(
                 Move::Pause,
                 by,

@@ -641,7 +641,13 @@ impl App {
         };
         form.pending = reqs.len();
         form.failures.clear();
-        let (kind, done) = (form.kind, form.done);
+        let (kind, mut done) = (form.kind, form.done);
+        let targets: Vec<String> = form.targets.iter().map(|t| t.id.clone()).collect();
+        // A 中止 may only be asked for: said as it will stand.
+        if let (FormKind::Pause, Some(me), [id]) = (kind, &self.me, &targets[..]) {
+            let packaged = self.case(id).is_some_and(|s| s.packaged);
+            done = crate::domain::casework::pause_said(me.role, packaged);
+        }
         for (target, req) in reqs {
             self.out
                 .push(Out::Request(Want::Flow { kind, target, done }, req));

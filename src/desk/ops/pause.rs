@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::context::last_history;
 use super::{CaseOp, Change, Cx, Described, Entry, Op, Spec, Who};
 use crate::desk::api::DeskError;
+use crate::domain::casework::pause_asks;
 use crate::domain::dispute::Dispute;
-use crate::domain::officer::{allows, Capability};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pause {
@@ -32,7 +32,7 @@ impl Described for Pause {
 
 impl CaseOp for Pause {
     fn apply(self, cx: &Cx, d: &mut Dispute) -> Result<String, DeskError> {
-        let ask = !allows(cx.me.role, Capability::Desk, false);
+        let ask = pause_asks(cx.me.role, d.package.is_some());
         d.request_pause(&self.reason, self.until, ask, cx.by(), cx.now)?;
         Ok(last_history(d))
     }
