@@ -2,7 +2,7 @@
 //! These are quality targets from issue 12, not timings.
 
 use duty_desk::domain::lists::DEFAULT_CATEGORIES;
-use duty_desk::domain::reading::{read, score_set, Phrases};
+use duty_desk::domain::reading::{score_set, Phrases};
 
 const SET: &str = include_str!("data/readings.toml");
 
@@ -42,46 +42,4 @@ fn the_set_covers_every_category_and_flag() {
         assert!(cases.iter().any(|c| c.flags.contains(flag)), "{flag}");
     }
     assert!(cases.iter().filter(|c| c.flags.is_empty()).count() >= 50);
-}
-
-/// Rough time per summary; printed, not asserted (debug builds are slow).
-#[test]
-fn time_per_summary() {
-    let phrases = Phrases::builtin();
-    let categories = categories();
-    let cases = duty_desk::domain::reading::parse_set(SET).unwrap();
-    let start = std::time::Instant::now();
-    let rounds = 20;
-    for _ in 0..rounds {
-        for case in &cases {
-            std::hint::black_box(read(&case.text, &phrases, &categories));
-        }
-    }
-    let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * cases.len()) as f64;
-    println!(
-        "reading: {per:.1} µs per summary over {} texts",
-        cases.len()
-    );
-}
-
-/// Scores another labelled file without asserting, e.g. fresh texts not yet
-/// used to tune the phrases: `READING_SET=path cargo test --test reading -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn score_another_set() {
-    let Ok(path) = std::env::var("READING_SET") else {
-        return;
-    };
-    let text = std::fs::read_to_string(path).unwrap();
-    let score = score_set(&text, &Phrases::builtin(), &categories()).unwrap();
-    println!(
-        "cases {} · category {:.3} · danger recall {:.3} · flag precision {:.3} · details {:.3}\n{:?}\n{}",
-        score.cases,
-        score.category_accuracy,
-        score.danger_recall,
-        score.flag_precision,
-        score.detail_accuracy,
-        score.flag_recall,
-        score.mistakes.join("\n")
-    );
 }

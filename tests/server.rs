@@ -168,7 +168,9 @@ fn garbage_frames_close_only_that_connection() {
     let mut r = Remote::connect(&socket, false).unwrap();
     let id = register(&mut r, "坏帧之后登记").unwrap();
     assert_eq!(r.dispute(&id).unwrap().summary, "坏帧之后登记");
-    std::thread::sleep(Duration::from_millis(200));
+    common::wait_until(10, "the first bad frame in the server's log", || {
+        s.log().contains("超过上限")
+    });
     let log = s.log();
     // The first is logged; the rest from the same account this minute are
     // summed when the minute is over (a flood of garbage cannot fill the log).
@@ -208,25 +210,27 @@ fn a_client_killed_mid_request_leaves_the_server_fine() {
 fn sigkill_of_the_server_loses_no_acknowledged_write() {
     let mut s = Server::start();
     let socket = s.socket();
+    let (told, acks) = std::sync::mpsc::channel();
     let writer = std::thread::spawn(move || {
         let mut r = Remote::connect(&socket, false).unwrap();
         let mut acked = Vec::new();
         for i in 0.. {
             match register(&mut r, &format!("断电测试第{i}件")) {
-                Ok(id) => acked.push(id),
+                Ok(id) => {
+                    acked.push(id);
+                    let _ = told.send(acked.len());
+                }
                 Err(e) => return (acked, e),
             }
         }
         unreachable!()
     });
-    std::thread::sleep(Duration::from_millis(400));
+    // Killed in the middle of the stream, once 25 writes were acknowledged
+    // (however fast the disk is).
+    while acks.recv_timeout(Duration::from_secs(30)).unwrap() < 25 {}
     s.kill9();
     let (acked, err) = writer.join().unwrap();
-    assert!(
-        acked.len() > 20,
-        "only {} writes before the kill",
-        acked.len()
-    );
+    assert!(acked.len() >= 25, "{} writes before the kill", acked.len());
     assert!(
         matches!(&err, DeskError::Connection(m) if m.starts_with("连接中断")),
         "{err:?}"

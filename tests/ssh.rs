@@ -181,10 +181,13 @@ fn two_officers_over_ssh_get_their_own_identity_and_each_others_changes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(watch.stdout.take().unwrap()).lines();
-    let mut err = BufReader::new(watch.stderr.take().unwrap());
-    let mut first = String::new();
-    err.read_line(&mut first).unwrap();
+    // Read on threads of their own: a line that never comes fails the
+    // test after a time-out instead of hanging it.
+    let lines = lines_of(watch.stdout.take().unwrap());
+    let err = lines_of(watch.stderr.take().unwrap());
+    let first = err
+        .recv_timeout(READ_WAIT)
+        .expect("desk watch said nothing");
     assert!(first.starts_with("正在接收变更"), "{first}");
 
     let out = sshd.run(
@@ -197,7 +200,9 @@ fn two_officers_over_ssh_get_their_own_identity_and_each_others_changes() {
         String::from_utf8_lossy(&out.stderr)
     );
     let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let line = lines.next().unwrap().unwrap();
+    let line = lines
+        .recv_timeout(READ_WAIT)
+        .expect("no change came through desk watch");
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(v["actor"], "desktest_zb");
     assert_eq!(v["action"], "登记");
@@ -223,6 +228,22 @@ fn two_officers_over_ssh_get_their_own_identity_and_each_others_changes() {
 
 /// The desk's full screen over `ssh -tt`, as an officer at the police
 /// station runs it, for tmux to host.
+/// How long a read of a line from a child may take before the test fails.
+const READ_WAIT: Duration = Duration::from_secs(30);
+
+/// The lines `from` writes, read on a thread of their own.
+fn lines_of(from: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
 fn tty_login(sshd: &Sshd, user: &str, desk: &str) -> String {
     format!(
         "ssh -tt -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
@@ -237,7 +258,7 @@ fn a_killed_ssh_session_mid_registration_keeps_the_form_for_the_next_login() {
     if !can_make_accounts() {
         return;
     }
-    let zb = account("desktest_zb");
+    let zb = account("desktest_zb2");
     let mut s = Server::start();
     let out = s
         .desk(&[
@@ -272,14 +293,16 @@ fn a_killed_ssh_session_mid_registration_keeps_the_form_for_the_next_login() {
     t.text("韩大勇");
     t.wait_for("韩大勇");
     // The link drops: the SSH client dies without a word to the server.
-    let pattern = format!("ssh -tt .* -p {} {}@127.0.0.1", sshd.port, zb.login);
-    let killed = Command::new("pkill")
-        .args(["-KILL", "-f", &pattern])
-        .status()
-        .unwrap();
-    assert!(killed.success(), "no ssh client matched {pattern}");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(t.pid()),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
     drop(t);
-    std::thread::sleep(Duration::from_secs(2));
+    // The server side notices, and the desk there saves the draft and ends.
+    common::wait_until(30, "the officer's SSH session ended", || {
+        common::server::processes_of(zb.uid).is_empty()
+    });
 
     let again = Tmux::run((100, 30), &login);
     let offer = again.wait_for("没有提交的「登记矛盾纠纷」");

@@ -8,9 +8,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
-use common::cli::{add_dispute_args, Cli, BIN};
+use common::cli::{add_dispute_args, stop_server, Cli, BIN};
 use common::server::wait_for_socket;
 use common::tmux::Tmux;
 
@@ -28,12 +27,12 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// Root, needed to run a server as `nobody`; or the test fails (`require`).
 fn is_root() -> bool {
-    if nix::unistd::geteuid().is_root() {
-        return true;
-    }
-    eprintln!("跳过：需要 root 才能以 nobody 身份运行冒充的服务端（CI 以 root 运行）");
-    false
+    common::require(
+        common::is_root(),
+        "需要 root 才能以 nobody 身份运行冒充的服务端",
+    )
 }
 
 /// A copy of the binary any account can run (the build tree may be private).
@@ -48,25 +47,6 @@ fn shared_bin() -> PathBuf {
         path
     })
     .clone()
-}
-
-/// Stops the server answering on `socket` (found by its peer credentials).
-fn stop_server(socket: &Path) {
-    let Ok(stream) = std::os::unix::net::UnixStream::connect(socket) else {
-        return;
-    };
-    let peer = duty_desk::desk::peer::of(&stream).unwrap();
-    drop(stream);
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(peer.pid),
-        nix::sys::signal::Signal::SIGTERM,
-    );
-    let start = Instant::now();
-    while std::os::unix::net::UnixStream::connect(socket).is_ok()
-        && start.elapsed() < Duration::from_secs(5)
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// A server as `nobody` answering on a socket in `shared`, a directory
@@ -275,7 +255,11 @@ fn without_runtime_dir(cli: &Cli, tmp: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn a_runtime_directory_made_by_someone_else_is_refused() {
-    if !Path::new("/run/duty-desk/desk.sock").exists() {
+    let clear = !Path::new("/run/duty-desk/desk.sock").exists();
+    if common::require(
+        clear,
+        "本机有 /run/duty-desk/desk.sock：没有 XDG_RUNTIME_DIR 时会连到系统服务",
+    ) {
         let cli = Cli::with_roster();
         let uid = nix::unistd::geteuid().as_raw();
         let bad = |prepare: &dyn Fn(&Path), why: &str| {
@@ -344,8 +328,6 @@ fn a_runtime_directory_made_by_someone_else_is_refused() {
         assert!(!out.status.success(), "{said}");
         assert!(said.contains("是符号链接，为安全起见不跟随"), "{said}");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "别人的文件");
-    } else {
-        eprintln!("跳过：本机有 /run/duty-desk/desk.sock，无 XDG_RUNTIME_DIR 时会用系统服务");
     }
 }
 

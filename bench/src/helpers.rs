@@ -99,6 +99,16 @@ pub fn probe(socket: &Path, case: &str, listen_ms: u64) -> anyhow::Result<()> {
             id: case.to_string(),
         },
         Request::Audit { since: None },
+        Request::Persons {
+            include_ended: true,
+        },
+        Request::PersonCounts,
+        Request::ExportPersons {
+            include_ended: true,
+            notify: None,
+        },
+        Request::Rollcall { date: None },
+        Request::Officers,
         Request::ExportLedger {
             filter: Default::default(),
         },

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_desk");
 
@@ -138,4 +139,24 @@ pub fn add_dispute_args<'a>(
         "--party",
         party,
     ]
+}
+
+/// Stops the server answering on `socket` (found by the kernel's peer
+/// credentials, not by a name pattern), waiting until it has gone.
+pub fn stop_server(socket: &Path) {
+    let Ok(stream) = std::os::unix::net::UnixStream::connect(socket) else {
+        return;
+    };
+    let peer = duty_desk::desk::peer::of(&stream).unwrap();
+    drop(stream);
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(peer.pid),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let start = Instant::now();
+    while std::os::unix::net::UnixStream::connect(socket).is_ok()
+        && start.elapsed() < Duration::from_secs(5)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -7,6 +7,41 @@ use duty_desk::domain::dispute::{NewDispute, Party};
 use duty_desk::domain::lists::{PartyRole, Role, Source};
 use duty_desk::domain::officer::Officer;
 
+/// Set by a developer's quick local run to let tests that need what the
+/// machine lacks (root, mount) pass without running; `.ci/run` never sets it.
+pub const ALLOW_SKIP: &str = "DESK_TEST_ALLOW_SKIP";
+
+/// Whether a test that needs `what` may go on: true when `have`. Without it
+/// the test fails naming what it needs, unless the run allows skipping
+/// (`DESK_TEST_ALLOW_SKIP`), when it says so and the test stops there.
+pub fn require(have: bool, what: &str) -> bool {
+    if have {
+        return true;
+    }
+    if std::env::var_os(ALLOW_SKIP).is_some() {
+        eprintln!("跳过（{ALLOW_SKIP} 已设）：{what}");
+        return false;
+    }
+    panic!("这个测试在这里不能运行：{what}。请以 root 运行（CI 就是这样），或设 {ALLOW_SKIP}=1 明确允许跳过");
+}
+
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// Waits for `cond`, checking every 20 ms, failing after `secs` seconds.
+pub fn wait_until(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(secs),
+            "{secs} 秒内没有等到：{what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub local: Local,

@@ -182,23 +182,55 @@ pub fn wait_for_socket(socket: &Path) {
 }
 
 #[derive(Debug, Clone)]
+/// A system account made for one test, removed (with its home) when the
+/// test is done with it. Each test uses logins of its own.
 pub struct Account {
     pub login: String,
     pub uid: u32,
     pub gid: u32,
 }
 
+impl Drop for Account {
+    fn drop(&mut self) {
+        // Its processes first: userdel refuses an account still running.
+        for pid in processes_of(self.uid) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        let _ = Command::new("userdel")
+            .args(["-r", &self.login])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
 pub const GROUP: &str = "desktest";
 
-/// Whether this run may create system accounts (root only). Identity tests
-/// need real accounts; CI runs as root.
+/// The pids of the processes running as `uid`, read from /proc.
+pub fn processes_of(uid: u32) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|st| {
+                st.lines()
+                    .find_map(|l| l.strip_prefix("Uid:"))
+                    .and_then(|v| v.split_whitespace().next()?.parse::<u32>().ok())
+                    == Some(uid)
+            })
+        })
+        .collect()
+}
+
+/// Whether this run may create system accounts (root only): identity tests
+/// need real accounts. Not root: the test fails, unless skipping is allowed
+/// (`super::require`).
 pub fn can_make_accounts() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let root = unsafe { libc::geteuid() } == 0;
-    if !root {
-        eprintln!("跳过：需要 root 才能创建测试账号（CI 以 root 运行）");
-    }
-    root
+    super::require(super::is_root(), "需要 root 才能创建测试账号")
 }
 
 /// Creates (once) a group and a system account in it; returns its ids.

@@ -55,6 +55,23 @@ impl Tmux {
         t
     }
 
+    /// The process the terminal runs (the desk, or the ssh client).
+    pub fn pid(&self) -> i32 {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "-t",
+                "desk",
+                "#{pane_pid}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+
     pub fn keys(&self, keys: &[&str]) {
         for k in keys {
             Command::new("tmux")
@@ -76,12 +93,17 @@ impl Tmux {
     }
 
     /// Kills the terminal under the desk, as a dropped SSH session does
-    /// (the desk gets SIGHUP).
+    /// (the desk gets SIGHUP), and waits until the desk has ended (it saves
+    /// the form it had open first).
     pub fn hang_up(&self) {
+        let pid = self.pid();
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
             .stderr(std::process::Stdio::null())
             .status();
+        super::wait_until(15, "the desk ended after its terminal went", || {
+            !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        });
     }
 
     pub fn screen(&self) -> String {
