@@ -162,15 +162,26 @@ impl Plan {
     }
 }
 
-/// Open + load all summaries, as a client does at start; median of 3.
+/// Open + load all summaries, as a client did at start: each in a fresh
+/// process (`desk-bench load`, nothing cached in it), median of 5.
 fn load_figure(path: &Path, n: u64, tag: &str, figures: &mut Figures) -> anyhow::Result<()> {
+    let me = std::env::current_exe()?;
     let mut loads = Vec::new();
-    for _ in 0..3 {
-        let t = Instant::now();
-        let store = Store::open(path)?;
-        let items = store.summaries()?;
-        anyhow::ensure!(items.len() as u64 == n, "摘要条数不符");
-        loads.push(ms(t));
+    for _ in 0..5 {
+        let out = std::process::Command::new(&me)
+            .arg("load")
+            .arg(path)
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "载入摘要的进程失败：{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        let mut words = said.split_whitespace();
+        let rows: u64 = words.next().unwrap_or("").parse()?;
+        anyhow::ensure!(rows == n, "摘要条数不符：{rows} ≠ {n}");
+        loads.push(words.next().unwrap_or("").parse::<f64>()?);
     }
     figures.insert(
         format!("load_summaries_ms_{tag}"),
