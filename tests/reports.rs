@@ -364,7 +364,8 @@ fn world() -> World {
 /// The roster the reports name officers from.
 fn roster_names() -> Names {
     let tj1 = Officer::new("tj1", "韩立新", "司法所", Role::Responsible).unwrap();
-    Names::of([&tj1])
+    let tj2 = Officer::new("tj2", "许振华", "司法所", Role::Responsible).unwrap();
+    Names::of([&tj1, &tj2])
 }
 
 fn report(
@@ -577,7 +578,19 @@ fn shift_handover() {
     assert_eq!(f.top_risks.len(), 5);
     // Officers by name, as the roster has them, not by login.
     assert!(r.text.contains("责任人韩立新"), "{}", r.text);
-    assert!(!r.text.contains("责任人tj1"), "{}", r.text);
+    assert!(r.text.contains("责任人许振华"), "{}", r.text);
+    assert!(
+        !r.text.contains("tj1") && !r.text.contains("tj2"),
+        "{}",
+        r.text
+    );
+    // Deadline items stand under 时限压力, never under 风险分.
+    assert!(
+        r.text
+            .contains("风险分30：风险中+25、敏感时期+5；时限压力30：今天到期+30"),
+        "{}",
+        r.text
+    );
     insta::assert_snapshot!("handover", r.text);
 
     // Without a stated start: the last 12 hours (06:30 on).

@@ -348,11 +348,11 @@ pub(crate) fn report(
             .audit_since_time(since)?
             .into_iter()
             .map(|e| Change {
-                actor: names.name(&e.actor).to_string(),
+                actor: e.actor,
                 at: e.at,
                 action: e.action,
                 target: e.target,
-                detail: names.in_text(&e.detail),
+                detail: e.detail,
             })
             .collect()
     } else {

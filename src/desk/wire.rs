@@ -22,7 +22,9 @@ use crate::store::RequestKey;
 /// 7: audit events carry the request key and reply they kept (`request`).
 /// 8: the server says when its background check found damage (`Damaged`);
 /// views are asked for by window and watched (`Request::View`, `View`).
-pub const PROTOCOL_VERSION: u32 = 9;
+/// 10: a report's case line carries its deadline pressure apart from the
+/// danger score (`CaseLine::lateness`, `late_reasons`).
+pub const PROTOCOL_VERSION: u32 = 10;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;

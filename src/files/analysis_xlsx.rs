@@ -124,6 +124,8 @@ pub fn write(path: &Path, f: &AnalysisFigures) -> anyhow::Result<()> {
                 t(&c.deadline.map(|d| d.to_string()).unwrap_or_default()),
                 V::N(f64::from(c.score)),
                 t(&c.reasons_text(usize::MAX)),
+                V::N(f64::from(c.lateness)),
+                t(&c.late_text()),
             ]
         })
         .collect();
@@ -141,6 +143,8 @@ pub fn write(path: &Path, f: &AnalysisFigures) -> anyhow::Result<()> {
             "化解时限",
             "风险分",
             "得分原因",
+            "时限压力",
+            "时限压力原因",
         ],
         risks,
     )?;

@@ -226,12 +226,11 @@ pub fn build(from: Option<NaiveDate>, to: NaiveDate, data: &Data) -> Report {
         t.push_str(&sec.next(&format!("风险最高的{}件", f.top_risks.len())));
         for (i, c) in f.top_risks.iter().enumerate() {
             t.push_str(&format!(
-                "{}. {} {} 风险分{}：{}\n",
+                "{}. {} {} {}\n",
                 i + 1,
                 c.head(),
                 c.status.label(),
-                c.score,
-                c.reasons_text(4)
+                c.score_text(4)
             ));
         }
     }

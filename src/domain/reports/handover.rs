@@ -56,7 +56,11 @@ pub fn figures(since: Option<Time>, data: &Data) -> HandoverFigures {
         .changes
         .iter()
         .filter(|c| c.at >= from && c.at <= to && is_change(c))
-        .cloned()
+        .map(|c| Change {
+            actor: data.names.name(&c.actor).to_string(),
+            detail: data.names.in_text(&c.detail),
+            ..c.clone()
+        })
         .collect();
     let ctx = context(data, today);
     let mut due: Vec<CaseLine> = data
@@ -205,11 +209,10 @@ pub fn build(since: Option<Time>, data: &Data) -> Report {
         t.push_str(&sec.next(&format!("风险最高的{}件", f.top_risks.len())));
         for c in &f.top_risks {
             t.push_str(&format!(
-                "{} {} 风险分{}：{}\n",
+                "{} {} {}\n",
                 c.head(),
                 c.deadline_text(today),
-                c.score,
-                c.reasons_text(3)
+                c.score_text(3)
             ));
         }
     }

@@ -102,7 +102,9 @@ pub struct PersonCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub at: Time,
-    /// The officer's name (or login when not on the roster).
+    /// Who made the change, as the audit log has it (a login); the
+    /// handover names it from `Data::names` (the login itself only when
+    /// not on the roster).
     pub actor: String,
     pub action: String,
     pub target: String,
@@ -129,7 +131,8 @@ pub struct Data<'a> {
     /// Looks at the register in the period (access report only).
     pub looks: &'a [access::Look],
     pub person_rules: &'a crate::domain::person_rules::PersonRules,
-    /// The roster's names, for the officers a report names (交接班's 责任人).
+    /// The roster's names, for the officers a report names (交接班's
+    /// 责任人, who made each change, logins in a change's detail).
     pub names: &'a crate::domain::officer::Names,
 }
 
@@ -300,9 +303,16 @@ pub struct CaseLine {
     pub flags: Vec<WarningFlag>,
     pub deadline: Option<NaiveDate>,
     pub person: Option<String>,
+    /// The danger score (风险分): what orders 风险队列.
     pub score: i32,
-    /// (reason, points): danger's, largest first, then lateness's.
+    /// (reason, points): the danger's, largest first; they add up to `score`.
     pub reasons: Vec<(String, i32)>,
+    /// Deadline pressure (时限压力), kept apart from the danger score.
+    #[serde(default)]
+    pub lateness: i32,
+    /// Its reasons (今天到期, 逾期3天): never listed under 风险分.
+    #[serde(default)]
+    pub late_reasons: Vec<(String, i32)>,
 }
 
 impl CaseLine {
@@ -319,7 +329,9 @@ impl CaseLine {
             deadline: s.deadline,
             person: s.person.clone(),
             score: sc.total,
-            reasons: sc.reasons.into_iter().chain(sc.late_reasons).collect(),
+            reasons: sc.reasons,
+            lateness: sc.lateness,
+            late_reasons: sc.late_reasons,
         }
     }
 
@@ -343,14 +355,32 @@ impl CaseLine {
         parts.join("，")
     }
 
-    /// 风险高+50、民转刑倾向+40
+    /// 风险高+50、民转刑倾向+40: the danger's first `n` reasons only.
     pub fn reasons_text(&self, n: usize) -> String {
-        self.reasons
-            .iter()
-            .take(n)
-            .map(|(r, p)| format!("{}+{p}", clean_line(r)))
-            .collect::<Vec<_>>()
-            .join("、")
+        points_text(&self.reasons, n)
+    }
+
+    /// 今天到期+30: the deadline pressure's reasons, empty when none.
+    pub fn late_text(&self) -> String {
+        points_text(&self.late_reasons, usize::MAX)
+    }
+
+    /// 风险分30：风险中+25、敏感时期+5；时限压力30：今天到期+30. The two
+    /// scores apart, as the detail screen shows them (`risk::score`'s split):
+    /// a deadline item is never listed under 风险分.
+    pub fn score_text(&self, n: usize) -> String {
+        let mut t = format!("风险分{}", self.score);
+        if !self.reasons.is_empty() {
+            t.push_str(&format!("：{}", self.reasons_text(n)));
+        }
+        if self.lateness > 0 {
+            t.push_str(&format!(
+                "；时限压力{}：{}",
+                self.lateness,
+                self.late_text()
+            ));
+        }
+        t
     }
 
     /// 时限11月15日，逾期5天 / 时限11月25日 / 未定时限
@@ -363,6 +393,16 @@ impl CaseLine {
             None => "未定时限".to_string(),
         }
     }
+}
+
+/// 风险高+50、民转刑倾向+40: the first `n` of `reasons`.
+fn points_text(reasons: &[(String, i32)], n: usize) -> String {
+    reasons
+        .iter()
+        .take(n)
+        .map(|(r, p)| format!("{}+{p}", clean_line(r)))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// The risk context of `day`: the live weights, the sensitive share when a
@@ -442,6 +482,131 @@ mod tests {
         let mut s = Sections::default();
         assert_eq!(s.next("甲"), "一、甲\n");
         assert_eq!(s.next("乙"), "二、乙\n");
+    }
+
+    /// Every report's text over cases due today, overdue, due in two and in
+    /// five days, made for a shift whose changes name officers by login.
+    struct LateCases {
+        texts: Vec<(Kind, String)>,
+        /// The cases' deadline items, as `risk::score` tells them apart.
+        late: Vec<(String, i32)>,
+    }
+
+    fn reports_over_late_cases() -> LateCases {
+        use crate::domain::lists::Role;
+        use crate::domain::officer::{Names, Officer};
+        use chrono::{FixedOffset, TimeZone};
+        let now = FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 20, 18, 0, 0)
+            .unwrap();
+        let today = now.date_naive();
+        let case = |id: &str, risk, days: i64| Summary {
+            risk: Some(risk),
+            deadline: Some(today + chrono::Duration::days(days)),
+            person: Some("tj9".into()),
+            parties: vec![format!("当事人{id}")],
+            ..Summary::sample(id)
+        };
+        let summaries = vec![
+            case("MD-2026-000001", RiskLevel::Medium, 0),
+            case("MD-2026-000002", RiskLevel::High, -5),
+            case("MD-2026-000003", RiskLevel::Low, 2),
+            case("MD-2026-000004", RiskLevel::Critical, 5),
+        ];
+        let changes = vec![Change {
+            at: now - chrono::Duration::hours(1),
+            actor: "zb9".into(),
+            action: "交办".into(),
+            target: "MD-2026-000001".into(),
+            detail: "责任人 tj9".into(),
+        }];
+        let officer = |login, name, role| Officer::new(login, name, "综治中心", role).unwrap();
+        let roster = [
+            officer("tj9", "王立平", Role::Responsible),
+            officer("zb9", "李秀兰", Role::DutyOfficer),
+        ];
+        let names = Names::of(&roster);
+        let weights = RiskWeights::default();
+        let rules = crate::domain::person_rules::PersonRules::default();
+        let data = Data {
+            summaries: &summaries,
+            weights: &weights,
+            periods: &[],
+            visits: &[],
+            rollcall: None,
+            changes: &changes,
+            now,
+            by: "李秀兰".into(),
+            escalation: Default::default(),
+            persons: Default::default(),
+            looks: &[],
+            person_rules: &rules,
+            names: &names,
+        };
+        let ctx = context(&data, today);
+        let late: Vec<(String, i32)> = summaries
+            .iter()
+            .flat_map(|s| score(s, &ctx).late_reasons)
+            .collect();
+        assert_eq!(late.len(), 4, "{late:?}");
+        let texts = [Kind::Daily, Kind::Monthly, Kind::Analysis, Kind::Handover]
+            .into_iter()
+            .map(|kind| {
+                let spec = Spec {
+                    since: Some(now - chrono::Duration::hours(12)),
+                    ..Spec::of(kind)
+                };
+                (kind, build(&spec, &data).text)
+            })
+            .collect();
+        LateCases { texts, late }
+    }
+
+    #[test]
+    fn no_danger_score_lists_a_deadline_item() {
+        let mut shown = 0;
+        let LateCases { texts, late } = reports_over_late_cases();
+        for (kind, text) in texts {
+            for line in text.lines() {
+                let Some((_, after)) = line.split_once("风险分") else {
+                    continue;
+                };
+                shown += 1;
+                let (danger, pressure) = after.split_once("；时限压力").unwrap_or((after, ""));
+                for (reason, _) in &late {
+                    assert!(!danger.contains(reason.as_str()), "{kind:?}: {line}");
+                }
+                for word in ["到期", "逾期"] {
+                    assert!(!danger.contains(word), "{kind:?}: {line}");
+                }
+                // Each case here is late: its pressure stands apart, with points.
+                assert!(
+                    late.iter()
+                        .any(|(r, p)| pressure.contains(&format!("{r}+{p}"))),
+                    "{kind:?}: {line}"
+                );
+            }
+        }
+        // The analysis and the handover list the four cases with their scores.
+        assert_eq!(shown, 8);
+    }
+
+    #[test]
+    fn the_handover_names_officers_not_logins() {
+        let (_, text) = reports_over_late_cases()
+            .texts
+            .into_iter()
+            .find(|(kind, _)| *kind == Kind::Handover)
+            .unwrap();
+        assert!(text.contains("责任人王立平"), "{text}");
+        assert!(
+            text.contains("李秀兰 交办 MD-2026-000001 责任人 王立平"),
+            "{text}"
+        );
+        for login in ["tj9", "zb9"] {
+            assert!(!text.contains(login), "{login} in:\n{text}");
+        }
     }
 
     #[test]
