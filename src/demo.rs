@@ -110,7 +110,28 @@ const CATEGORY_WEIGHTS: &[(&str, u64)] = &[
     ("其他", 2),
 ];
 
-fn situation(rng: &mut Rng, category: &str, a: &str, b: &str) -> String {
+/// How an officer's note goes on: most add nothing alarming; some note the
+/// mood or the history (积怨, 上访), a few a threat or a scuffle. The desk
+/// reads the flags from these words, as it does from any officer's text.
+const SIGNALS: &[(&str, u64)] = &[
+    ("", 820),
+    ("，双方情绪激动，言语冲突", 50),
+    ("，双方积怨已久，多次调解未果", 45),
+    ("，{a}已多次上访反映此事", 35),
+    ("，曾发生推搡", 25),
+    ("，{a}扬言要讨个说法，不解决就去上访", 15),
+    ("，{a}扬言要找{b}算账", 6),
+    ("，{a}情绪失控，称活不下去了", 4),
+];
+
+/// The milder signs a fresh call often carries (情绪激烈, 积怨较深, 重复信访).
+const MILD_SIGNALS: &[(&str, u64)] = &[
+    ("，双方情绪激动，言语冲突", 40),
+    ("，双方积怨已久，多次调解未果", 35),
+    ("，{a}已多次上访反映此事", 25),
+];
+
+fn situation(rng: &mut Rng, category: &str, a: &str, b: &str, signals: &[(&str, u64)]) -> String {
     let texts: &[&str] = match category {
         "邻里" => &[
             "{a}与{b}因房后排水沟堵塞发生争吵，双方互不相让",
@@ -142,11 +163,23 @@ fn situation(rng: &mut Rng, category: &str, a: &str, b: &str) -> String {
         "交通事故/损害赔偿" => &["{a}与{b}发生交通事故，赔偿金额分歧较大"],
         _ => &["{a}与{b}因{c}问题发生纠纷，需调解"],
     };
-    rng.pick(texts)
-        .replace("{a}", a)
+    let text = format!("{}{}", rng.pick(texts), rng.weighted(signals));
+    text.replace("{a}", a)
         .replace("{b}", b)
         .replace("{c}", category)
 }
+
+/// The categories the desk reads against (the default list the demo keeps).
+fn categories() -> &'static [String] {
+    static CATEGORIES: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| DEFAULT_CATEGORIES.iter().map(|c| c.to_string()).collect());
+    &CATEGORIES
+}
+
+/// A case in its first three days waits at the desk this often (%): about
+/// 1–2% of the open cases are fresh, untriaged calls with mild signs, the
+/// competition a new threat must beat to the top of 风险队列.
+const FRESH_UNTRIAGED: u64 = 15;
 
 const SOURCE_WEIGHTS: &[(Source, u64)] = &[
     (Source::Screening, 30),
@@ -205,9 +238,16 @@ const DESK: &[&str] = &["zb1", "zb2", "zb3"];
 /// Generates one dispute registered at `at`, moved through the workflow by
 /// `now` to a state that depends on its age.
 pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settings) -> Dispute {
-    let new = new_dispute(rng);
+    let fresh = (now - at).num_days() < 3 && rng.chance(FRESH_UNTRIAGED);
+    let new = new_dispute(rng, if fresh { MILD_SIGNALS } else { SIGNALS });
     let desk = rng.pick(DESK).to_string();
     let mut d = Dispute::register(id, new, &desk, at).expect("generated dispute is valid");
+    // Registered as the desk registers: the signs in the text are read.
+    let text = d.summary.clone();
+    d.read_flags(&text, categories(), &desk, at);
+    if fresh {
+        return d;
+    }
     let mut walk = Walk {
         rng,
         t: at,
@@ -229,7 +269,7 @@ pub fn dispute(rng: &mut Rng, id: String, at: Time, now: Time, settings: &Settin
 }
 
 /// What an officer registers: village, category, parties, the situation.
-fn new_dispute(rng: &mut Rng) -> NewDispute {
+fn new_dispute(rng: &mut Rng, signals: &[(&str, u64)]) -> NewDispute {
     let village = rng.pick(VILLAGES).to_string();
     let category = rng.weighted(CATEGORY_WEIGHTS).to_string();
     let a = name(rng);
@@ -243,7 +283,7 @@ fn new_dispute(rng: &mut Rng) -> NewDispute {
         village,
         category: category.clone(),
         source: Some(*rng.weighted(SOURCE_WEIGHTS)),
-        summary: situation(rng, &category, &a, &b),
+        summary: situation(rng, &category, &a, &b, signals),
         parties,
         people_involved: if labor {
             3 + rng.below(30) as u32
@@ -325,7 +365,9 @@ impl Walk<'_> {
             (RiskLevel::High, 17),
             (RiskLevel::Critical, 5),
         ]);
-        let flags = self.flags(risk);
+        // The desk keeps what the text gave away, and adds what it finds.
+        let mut flags = self.flags(risk);
+        flags.extend(d.flags.iter().copied());
         let tier = if matches!(risk, RiskLevel::High | RiskLevel::Critical) {
             Tier::Township
         } else {

@@ -83,6 +83,31 @@ fn labels(flags: &[WarningFlag]) -> String {
 }
 
 impl Dispute {
+    /// Warning signs read from an officer's `text` that the case does not
+    /// yet carry are added, with the words that gave them away in the
+    /// history: a threat the desk reads is applied and shown, never dropped.
+    /// The desk does this at every text it takes; the demo data the same way.
+    pub fn read_flags(&mut self, text: &str, categories: &[String], by: &str, now: Time) {
+        use crate::domain::reading::{read, Phrases};
+        let reading = read(text, Phrases::shared(), categories);
+        let new: Vec<_> = reading
+            .flags
+            .iter()
+            .filter(|s| !self.flags.contains(&s.value))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let because = new
+            .iter()
+            .map(|s| format!("{} → {}", s.because, s.value.label()))
+            .collect::<Vec<_>>()
+            .join("；");
+        let mut flags = self.flags.clone();
+        flags.extend(new.iter().map(|s| s.value));
+        self.set_flags(flags, &format!("由文字识别：{because}"), by, now);
+    }
+
     /// Sets the case's warning flags. Flags it did not have are a fresh
     /// signal (`signal_at`); alarm flags among them raise an alert. `why`
     /// says where they came from (研判, 由文字识别：…), for the history.

@@ -9,7 +9,6 @@ use crate::domain::dispute::{Dispute, Time};
 use crate::domain::lists::Role;
 use crate::domain::names;
 use crate::domain::officer::Officer;
-use crate::domain::reading::{read, Phrases};
 use crate::domain::text::{clean_line, clean_text};
 
 pub struct Cx<'a> {
@@ -44,23 +43,7 @@ impl<'a> Cx<'a> {
 /// carry are added, with the words that gave them away in the history: a
 /// threat the desk reads is applied and shown, never silently dropped.
 pub(crate) fn flags_from_text(cx: &Cx, d: &mut Dispute, text: &str) {
-    let reading = read(text, Phrases::shared(), &cx.lists.categories);
-    let new: Vec<_> = reading
-        .flags
-        .iter()
-        .filter(|s| !d.flags.contains(&s.value))
-        .collect();
-    if new.is_empty() {
-        return;
-    }
-    let because = new
-        .iter()
-        .map(|s| format!("{} → {}", s.because, s.value.label()))
-        .collect::<Vec<_>>()
-        .join("；");
-    let mut flags = d.flags.clone();
-    flags.extend(new.iter().map(|s| s.value));
-    d.set_flags(flags, &format!("由文字识别：{because}"), cx.by(), cx.now);
+    d.read_flags(text, &cx.lists.categories, cx.by(), cx.now);
 }
 
 /// A value must come from its list, when the township keeps one.
