@@ -311,11 +311,11 @@ pub struct Rank {
 }
 
 impl Score {
-    /// The top reasons as one short line for a list column.
+    /// The top danger reasons as one short line for the list column beside
+    /// the danger score (lateness has its own column and its own score).
     pub fn brief(&self, n: usize) -> String {
         self.reasons
             .iter()
-            .chain(self.late_reasons.iter())
             .take(n)
             .map(|(r, _)| r.as_str())
             .collect::<Vec<_>>()
@@ -716,7 +716,7 @@ mod tests {
         let f = score(&items[5], &ctx);
         // The threat was recorded 21 days ago: 40 faded to 25.
         assert_eq!((f.total, f.lateness), (50 + 25, 32));
-        assert_eq!(f.brief(3), "风险高、扬言极端（21天前）、逾期1天");
+        assert_eq!(f.brief(3), "风险高、扬言极端（21天前）");
         assert!(score(&items[6], &ctx)
             .reasons
             .contains(&("同一当事人另有1件纠纷".to_string(), 10)));
