@@ -39,7 +39,7 @@ pub fn screen_figures(
     let before = Instant::now();
     pty.send(b"\x1b[B")?;
     std::thread::sleep(Duration::from_millis(500));
-    figures.insert("move_bytes".into(), pty.bytes_since(before) as f64);
+    figures.insert(format!("move_bytes_{tag}"), pty.bytes_since(before) as f64);
 
     // Idle: ten seconds with no input, not crossing a minute (the clock would redraw).
     let sec = duty_desk::desk::clock::now()
@@ -52,9 +52,12 @@ pub fn screen_figures(
     }
     let idle_from = Instant::now();
     std::thread::sleep(Duration::from_secs(10));
-    figures.insert("idle_bytes_10s".into(), pty.bytes_since(idle_from) as f64);
+    figures.insert(
+        format!("idle_bytes_10s_{tag}"),
+        pty.bytes_since(idle_from) as f64,
+    );
     quit(&mut pty);
-    link_figures(desk, db, socket, figures)
+    link_figures(desk, db, socket, tag, figures)
 }
 
 /// Bytes over a slow link at 80×24: the most one screen switch writes
@@ -63,6 +66,7 @@ fn link_figures(
     desk: &Path,
     db: &Path,
     socket: &Path,
+    tag: &str,
     figures: &mut Figures,
 ) -> anyhow::Result<()> {
     let mut pty = Pty::spawn(desk, db, socket, 80, 24)?;
@@ -82,13 +86,16 @@ fn link_figures(
         std::thread::sleep(Duration::from_millis(700));
         most = most.max(pty.bytes_since(before));
     }
-    figures.insert("switch_bytes".into(), most as f64);
+    figures.insert(format!("switch_bytes_{tag}"), most as f64);
     pty.send(b"/z")?;
     std::thread::sleep(Duration::from_millis(1500));
     let before = Instant::now();
     pty.send(b"s")?;
     std::thread::sleep(Duration::from_millis(1500));
-    figures.insert("search_key_bytes".into(), pty.bytes_since(before) as f64);
+    figures.insert(
+        format!("search_key_bytes_{tag}"),
+        pty.bytes_since(before) as f64,
+    );
     pty.send(b"\x1b")?;
     std::thread::sleep(Duration::from_millis(300));
     quit(&mut pty);
