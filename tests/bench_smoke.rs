@@ -98,3 +98,87 @@ fn a_quick_bench_gives_every_documented_figure_as_a_finite_number() {
         "documented but not measured: {missing:?}"
     );
 }
+
+/// A figure as the README's table writes it: whole numbers with a space
+/// between thousands, others as the bench wrote them.
+fn render(x: f64) -> String {
+    if x.fract() != 0.0 {
+        return format!("{x}");
+    }
+    let digits = format!("{}", x.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if x < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Whether `value` meets a target cell ("≤ 300", "≥ 0.85", "0", "—").
+fn meets(value: f64, target: &str) -> bool {
+    let number = |t: &str| t.trim().replace([' ', ','], "").parse::<f64>().ok();
+    let target = target.trim();
+    if let Some(t) = target.strip_prefix('≤') {
+        number(t).is_none_or(|t| value <= t)
+    } else if let Some(t) = target.strip_prefix('≥') {
+        number(t).is_none_or(|t| value >= t)
+    } else {
+        number(target).is_none_or(|t| value == t)
+    }
+}
+
+#[test]
+fn the_readme_figure_table_is_the_committed_bench_run() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/bench/figures.json")).unwrap(),
+    )
+    .unwrap();
+    let (date, machine) = (
+        run["date"].as_str().unwrap(),
+        run["machine"].as_str().unwrap(),
+    );
+    let figures = run["figures"].as_object().unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let marker = "<!-- figures: bench/figures.json -->";
+    let at = readme
+        .find(marker)
+        .expect("the table's marker in the README");
+    let rest = &readme[at + marker.len()..];
+    assert!(
+        readme[..at].contains(&format!("`bench/figures.json`（{date}，{machine}）")),
+        "the table names the run's date and machine"
+    );
+    let rows: Vec<&str> = rest
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .collect();
+    assert!(rows.len() >= 20, "{} rows", rows.len());
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').collect();
+        let name = cells[0].split('`').nth(1).expect("a figure's name");
+        let value = figures
+            .get(name)
+            .and_then(|v| v.as_f64())
+            .unwrap_or_else(|| panic!("{name} is not in bench/figures.json"));
+        let shown = cells[2].trim();
+        assert!(
+            shown.starts_with(&render(value)),
+            "{name}: the README says {shown}, the run {}",
+            render(value)
+        );
+        assert!(
+            meets(value, cells[1]),
+            "{name} = {value} misses its target {}",
+            cells[1]
+        );
+    }
+}
