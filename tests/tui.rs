@@ -806,8 +806,9 @@ fn the_detail_names_who_else_has_the_case_open_and_tells_the_server_what_is_open
     s.app.tell_looking();
     assert_eq!(told(&s.app), [None]);
     assert!(!s.screen(80, 24).contains("正在编辑"));
-    // A form on the case is editing it, and shows the others too.
-    s.key(KeyCode::Enter).key(KeyCode::Char('t'));
+    // A form on the case is editing it, and shows the others too (进展:
+    // a form every open state of the case allows).
+    s.key(KeyCode::Enter).key(KeyCode::Char('e'));
     assert_eq!(
         s.app.looking(),
         Some(Looking {
@@ -816,7 +817,7 @@ fn the_detail_names_who_else_has_the_case_open_and_tells_the_server_what_is_open
         })
     );
     let screen = s.screen(80, 24);
-    assert!(screen.contains("研判"), "a form is open: {screen}");
+    assert!(screen.contains("添加进展"), "a form is open: {screen}");
     assert!(
         screen
             .lines()

@@ -1887,3 +1887,29 @@ fn a_saved_view_keeps_filter_scope_and_sort_on_the_server_for_that_officer() {
     assert!(ld.status().contains("没有“郑家”这一屏"), "{}", ld.status());
     assert_eq!(ld.app.view, View::Mine);
 }
+
+#[test]
+fn a_form_the_cases_state_refuses_is_not_opened_and_the_officer_is_told_why_at_once() {
+    let (local, _dir) = shared();
+    let f = fixture_on(&local);
+    // 交办 on a case not yet triaged.
+    let fresh = f("东河村");
+    let mut zb = Desk::open(&local, "zb1");
+    zb.go(&fresh).key(KeyCode::Char('a'));
+    assert!(!zb.has_form(), "a 交办 form opened on an untriaged case");
+    assert!(zb.status().contains("尚未研判"), "{}", zb.status());
+    // 进展 on a case already closed (回访中).
+    let id = working_case(&local);
+    let close = ops::Close {
+        outcome: Outcome::OralAgreement,
+        summary: "双方口头和解".into(),
+    };
+    local.call("tj1", close.on(id.clone(), None));
+    let mut tj1 = Desk::open(&local, "tj1");
+    tj1.go(&id).key(KeyCode::Char('e'));
+    assert!(!tj1.has_form(), "a 进展 form opened on a closed case");
+    assert!(tj1.status().contains("案件已销号"), "{}", tj1.status());
+    // What the state allows still opens: 回访 on the same case.
+    tj1.key(KeyCode::Char('v'));
+    assert!(tj1.has_form(), "{}", tj1.status());
+}

@@ -268,6 +268,16 @@ impl App {
                 t
             }
         };
+        // A form is not opened for a case whose state refuses it: said now,
+        // not after the officer has filled it in.
+        if let ([t], Some(step)) = (&targets[..], op.step()) {
+            if let Some(Err(why)) = self
+                .case(&t.id)
+                .map(|s| crate::domain::workflow::next(s.status, step))
+            {
+                return self.say(why.to_string(), true);
+            }
+        }
         self.open_form(kind, targets);
     }
 

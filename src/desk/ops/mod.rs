@@ -67,6 +67,7 @@ use super::local::{Local, Reply};
 use crate::domain::dispute::{Dispute, Time};
 use crate::domain::officer::{check, Capability, Officer};
 use crate::domain::person::KeyPerson;
+use crate::domain::workflow::Move;
 
 /// Who may do an operation. Roles decide the first two; the others also
 /// let the officer the record is assigned to do it.
@@ -212,6 +213,42 @@ operations! {
     ReviewPerson => ReviewPerson,
     AckPersonAlert => AckPersonAlert,
     MarkHousehold => MarkHousehold,
+}
+
+impl Op {
+    /// The step of the case's workflow this operation takes, when the form
+    /// cannot change which (the desk checks it before opening the form, so
+    /// a form never opens for a case whose state refuses it). None: it is
+    /// no workflow step, or which one depends on what the form says.
+    pub fn step(self) -> Option<Move> {
+        match self {
+            Op::Triage => Some(Move::Triage),
+            Op::Assign => Some(Move::Assign),
+            Op::Accept => Some(Move::Accept),
+            Op::Reject => Some(Move::Reject),
+            Op::Package => Some(Move::Package),
+            Op::Note => Some(Move::Note),
+            Op::Supervise => Some(Move::Supervise),
+            Op::ChangeTier => Some(Move::Escalate { to_county: false }),
+            Op::Close => Some(Move::Close { packaged: false }),
+            Op::Extend => Some(Move::RequestExtension),
+            Op::FollowUp => Some(Move::FollowUpVisit { last: false }),
+            Op::Reopen => Some(Move::Reopen),
+            Op::Pause => Some(Move::Pause),
+            Op::Resume => Some(Move::Resume),
+            // 转办 or 移送 (allowed in different states), the approval's
+            // kind, and what is not a step of the case.
+            Op::Transfer
+            | Op::Decide
+            | Op::AckAlert
+            | Op::Register
+            | Op::AddPerson
+            | Op::VisitPerson
+            | Op::ReviewPerson
+            | Op::AckPersonAlert
+            | Op::MarkHousehold => None,
+        }
+    }
 }
 
 /// An operation's description, on its parameter type.
