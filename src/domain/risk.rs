@@ -310,12 +310,18 @@ pub struct Rank {
     pub lateness: i32,
 }
 
+/// The reason a sensitive period adds to every case's danger score.
+pub const SENSITIVE_REASON: &str = "敏感时期";
+
 impl Score {
     /// The top danger reasons as one short line for the list column beside
     /// the danger score (lateness has its own column and its own score).
+    /// The sensitive period's share is the same on every row and the banner
+    /// says it: it would only crowd out what tells the rows apart.
     pub fn brief(&self, n: usize) -> String {
         self.reasons
             .iter()
+            .filter(|(r, _)| r != SENSITIVE_REASON)
             .take(n)
             .map(|(r, _)| r.as_str())
             .collect::<Vec<_>>()
@@ -559,7 +565,7 @@ fn danger(s: &Summary, ctx: &RiskContext, out: Option<&mut Vec<(String, i32)>>) 
     scale(s, ctx, &mut t);
     if ctx.sensitive {
         let extra = t.total * w.sensitive_percent / 100;
-        t.add(|| "敏感时期".to_string(), extra);
+        t.add(|| SENSITIVE_REASON.to_string(), extra);
     }
     t.total
 }
@@ -732,6 +738,8 @@ mod tests {
         assert_eq!(calm.total, 50);
         assert_eq!(tense.total, 60);
         assert!(tense.reasons.contains(&("敏感时期".to_string(), 10)));
+        // Listed in the detail, not in the list's short column.
+        assert!(!tense.brief(5).contains("敏感时期"), "{}", tense.brief(5));
     }
 
     /// One case for each input the score knows, ranked by `rank`.
