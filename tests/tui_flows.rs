@@ -1913,3 +1913,40 @@ fn a_form_the_cases_state_refuses_is_not_opened_and_the_officer_is_told_why_at_o
     tj1.key(KeyCode::Char('v'));
     assert!(tj1.has_form(), "{}", tj1.status());
 }
+
+#[test]
+fn a_late_handover_does_not_cover_what_the_officer_already_opened() {
+    let (local, _dir) = shared();
+    let mut d = Desk {
+        app: App::new(Keymap::default_map(), clock::now(), false),
+        local: local.clone(),
+        seen: local.notices.borrow().len(),
+        who: caller("zb1"),
+        searches: Default::default(),
+        keys: 0,
+        text_keys: 0,
+    };
+    d.app.online = true;
+    d.app.load();
+    // The officer opens the help before the server has answered anything.
+    d.app
+        .on_key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    d.pump();
+    assert!(
+        matches!(d.app.overlays.last(), Some(Overlay::Help(_))),
+        "the handover covered the help"
+    );
+    assert!(d.status().contains("交接班已生成"), "{}", d.status());
+    // The next Esc closes what the officer opened, and nothing is left.
+    d.key(KeyCode::Esc);
+    assert!(d.app.overlays.is_empty());
+    // Asked for, it opens.
+    d.key(KeyCode::Char(':'))
+        .typed("report 交接班")
+        .key(KeyCode::Enter);
+    assert!(
+        matches!(d.app.overlays.last(), Some(Overlay::Report { title, .. }) if title == "交接班"),
+        "{}",
+        d.status()
+    );
+}

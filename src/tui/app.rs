@@ -137,6 +137,9 @@ pub enum Want {
     Rollcall,
     /// A report asked for with `:report`.
     Report,
+    /// The handover a new shift starts with: it arrives unasked, a moment
+    /// after the desk opens, so it never covers what the officer opened.
+    Handover,
     /// When this officer last opened the desk (a new shift gets the handover).
     ShiftMark,
     /// The officer's saved views (`:save`, `:view`).

@@ -61,6 +61,7 @@ impl App {
             (Want::RiskSetup, Ok(R::RiskSetup(setup))) => self.set_setup(*setup),
             (Want::Rollcall, Ok(R::Rollcall(sheet))) => self.set_rollcall(*sheet),
             (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
+            (Want::Handover, Ok(R::Report(r))) => self.on_handover(*r),
             (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),
             (Want::PersonAlerts, Ok(R::PersonCounts(c))) => self.data.person_alerts = c.alerts,
@@ -93,6 +94,7 @@ impl App {
                 | Want::RiskSetup
                 | Want::Rollcall
                 | Want::Report
+                | Want::Handover
                 | Want::ShiftMark
                 | Want::SavedViews
                 | Want::Persons

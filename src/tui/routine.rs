@@ -95,7 +95,9 @@ impl App {
             .as_ref()
             .is_some_and(|me| Kind::Handover.readable_by(me.role));
         if new_shift && may_see {
-            self.request_report(Kind::Handover);
+            let spec = Spec::of(Kind::Handover);
+            self.out
+                .push(Out::Request(Want::Handover, Request::Report { spec }));
         }
         self.out.push(Out::Request(
             Want::SaveDraft,

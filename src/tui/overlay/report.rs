@@ -11,6 +11,16 @@ use crate::tui::app::{App, NoteKind, Overlay};
 use crate::tui::views::{accent, clear_popup, fit};
 
 impl App {
+    /// The handover of a new shift: shown when the officer has opened
+    /// nothing yet; otherwise announced, so the next Esc still closes what
+    /// the officer meant to close.
+    pub(in crate::tui) fn on_handover(&mut self, r: Report) {
+        if self.overlays.is_empty() {
+            return self.show_report(r);
+        }
+        self.say("交接班已生成：输入 :report 交接班 查看", false);
+    }
+
     pub(in crate::tui) fn show_report(&mut self, r: Report) {
         self.overlays
             .retain(|o| !matches!(o, Overlay::Report { .. }));
