@@ -166,35 +166,6 @@ impl Drop for Killed {
     }
 }
 
-/// Runs a command that should end by itself; kills it (and fails) after a minute.
-fn bounded(cmd: &mut Command) -> Output {
-    let child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as i32;
-    let start = Instant::now();
-    let watchdog = std::thread::spawn(move || {
-        while start.elapsed() < Duration::from_secs(60) {
-            std::thread::sleep(Duration::from_millis(20));
-            // SAFETY: signal 0 only asks whether our child still exists.
-            if unsafe { libc::kill(pid, 0) } != 0 {
-                return false;
-            }
-        }
-        // SAFETY: kill(2) on our own child that overstayed.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
-        true
-    });
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        !watchdog.join().unwrap(),
-        "the command did not end by itself"
-    );
-    out
-}
-
 /// Every command that opens the file, each on its own fresh copy of the
 /// damaged bytes. Returns whether any of them refused the file.
 fn every_command(cli: &Cli, bytes: &[u8], dir: &Path, ids: (&str, &str)) -> bool {
@@ -217,7 +188,7 @@ fn every_command(cli: &Cli, bytes: &[u8], dir: &Path, ids: (&str, &str)) -> bool
     for args in &commands {
         let file = dir.join("desk.redb");
         std::fs::write(&file, bytes).unwrap();
-        let out = bounded(on(cli, &file, dir).args(args));
+        let out = common::cli::run_bounded(on(cli, &file, dir).args(args));
         let (_, err) = text(&out);
         assert_officer_reads(out.status, &err, &format!("{args:?} in {}", dir.display()));
         refused |= !out.status.success();
@@ -254,7 +225,7 @@ fn serve_damaged(cli: &Cli, bytes: &[u8], dir: &Path) -> String {
     }
     if server.0.try_wait().unwrap().is_none() {
         for args in [&["list", "disputes"][..], &["check"]] {
-            let out = bounded(on(cli, &file, dir).args(args));
+            let out = common::cli::run_bounded(on(cli, &file, dir).args(args));
             let (_, err) = text(&out);
             assert_officer_reads(out.status, &err, &format!("{args:?} through the server"));
         }
@@ -346,7 +317,7 @@ fn copy_of(cli: &Cli, bytes: &[u8], name: &str) -> PathBuf {
 
 /// `desk check` on `file`, with no server: (status, stdout, stderr).
 fn check(cli: &Cli, file: &Path) -> (Option<i32>, String, String) {
-    let out = bounded(on(cli, file, cli.dir.path()).arg("check"));
+    let out = common::cli::run_bounded(on(cli, file, cli.dir.path()).arg("check"));
     let (stdout, stderr) = text(&out);
     (out.status.code(), stdout, stderr)
 }

@@ -131,7 +131,7 @@ fn empty_foreign_and_truncated_files_are_refused_by_every_command() {
             &["whoami"],
             &["serve"],
         ] {
-            let out = run_bounded(
+            let out = common::cli::run_bounded(
                 cli.cmd()
                     .env("DESK_DB", file)
                     .env("DESK_SOCKET", dir.join("other.sock"))
@@ -149,36 +149,6 @@ fn empty_foreign_and_truncated_files_are_refused_by_every_command() {
             assert_eq!(std::fs::metadata(file).unwrap().len(), 0, "left as it was");
         }
     }
-}
-
-/// Runs a command that should end by itself (a refused `serve` too); kills
-/// it and fails the test if it is still running after a minute.
-fn run_bounded(cmd: &mut Command) -> Output {
-    let child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as i32;
-    let start = Instant::now();
-    let watchdog = std::thread::spawn(move || {
-        while start.elapsed() < Duration::from_secs(60) {
-            std::thread::sleep(Duration::from_millis(100));
-            // SAFETY: signal 0 only asks whether our child still exists.
-            if unsafe { libc::kill(pid, 0) } != 0 {
-                return false;
-            }
-        }
-        // SAFETY: kill(2) on our own child that overstayed.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
-        true
-    });
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        !watchdog.join().unwrap(),
-        "the command did not end by itself"
-    );
-    out
 }
 
 #[test]
@@ -214,7 +184,7 @@ fn random_byte_flips_never_panic() {
         std::fs::write(&path, &bytes).unwrap();
         let mut failed = false;
         for args in [&["check"][..], &["list", "disputes"]] {
-            let out = run_bounded(cli.cmd().env("DESK_DB", &path).args(args));
+            let out = common::cli::run_bounded(cli.cmd().env("DESK_DB", &path).args(args));
             if !out.status.success() {
                 assert_chinese_failure(&out, &format!("{args:?} on flipped file {k}"));
                 failed = true;

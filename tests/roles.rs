@@ -41,10 +41,10 @@ fn case(f: &Fixture, accepted: bool) -> String {
     id
 }
 
-/// A key person tj1 is the 联系干部 of.
-fn person(f: &Fixture) -> String {
-    let new = NewPerson {
-        name: "李某".into(),
+/// A key person tj1 is the 联系干部 of, as the desk registers one.
+fn new_person(name: &str) -> NewPerson {
+    NewPerson {
+        name: name.into(),
         village: "东河村".into(),
         category: PersonCategory::Hardship,
         risk: RiskLevel::Low,
@@ -56,8 +56,20 @@ fn person(f: &Fixture) -> String {
         id_number: None,
         grade: None,
         household: None,
-    };
-    match f.call("zb1", Request::AddPerson { new }).unwrap() {
+    }
+}
+
+/// A key person tj1 is the 联系干部 of, registered.
+fn person(f: &Fixture) -> String {
+    match f
+        .call(
+            "zb1",
+            Request::AddPerson {
+                new: new_person("李某"),
+            },
+        )
+        .unwrap()
+    {
         Response::Created(id) => id,
         other => panic!("{other:?}"),
     }
@@ -71,20 +83,7 @@ fn request(f: &Fixture, op: Op) -> Request {
             new: common::new_dispute("东河村", &["张某"]),
         },
         Op::AddPerson => Request::AddPerson {
-            new: NewPerson {
-                name: "赵某".into(),
-                village: "东河村".into(),
-                category: PersonCategory::Hardship,
-                risk: RiskLevel::Low,
-                officer: "tj1".into(),
-                interval_days: None,
-                reason: "困难帮扶".into(),
-                review_date: Some(in_days(300)),
-                phone: None,
-                id_number: None,
-                grade: None,
-                household: None,
-            },
+            new: new_person("赵某"),
         },
         Op::Triage => {
             let id = f.register("zb1", "东河村", &["王某"]).unwrap();

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_desk");
@@ -159,4 +159,34 @@ pub fn stop_server(socket: &Path) {
     {
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Runs a command that should end by itself (a refused `serve` too); kills
+/// it and fails the test if it is still running after a minute.
+pub fn run_bounded(cmd: &mut Command) -> Output {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as i32;
+    let start = Instant::now();
+    let watchdog = std::thread::spawn(move || {
+        while start.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(20));
+            // SAFETY: signal 0 only asks whether our child still exists.
+            if unsafe { libc::kill(pid, 0) } != 0 {
+                return false;
+            }
+        }
+        // SAFETY: kill(2) on our own child that overstayed.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        true
+    });
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !watchdog.join().unwrap(),
+        "the command did not end by itself"
+    );
+    out
 }
