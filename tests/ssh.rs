@@ -285,11 +285,12 @@ fn a_killed_ssh_session_mid_registration_keeps_the_form_for_the_next_login() {
     t.wait_for("宋雪梅（值班员）");
     t.keys(&["n", "Enter"]);
     t.text("西岗");
-    t.keys(&["Enter", "Enter"]);
-    t.text("劳资");
+    // Village, then past 来源 to the text; the type after it.
     t.keys(&["Enter", "Tab"]);
     t.text("工地拖欠三个月工资，工人聚集讨薪");
-    t.keys(&["Tab"]);
+    t.keys(&["Tab", "Enter"]);
+    t.text("劳资");
+    t.keys(&["Enter", "Tab"]);
     t.text("韩大勇");
     t.wait_for("韩大勇");
     // The link drops: the SSH client dies without a word to the server.

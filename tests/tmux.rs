@@ -164,11 +164,12 @@ fn one_dispute_from_registration_to_follow_up_by_keyboard_in_tmux() {
     t.wait_for("登记矛盾纠纷");
     t.keys(&["Enter"]);
     t.text("赵庄");
-    t.keys(&["Enter", "Enter"]);
-    t.text("邻里");
+    // Village, then past 来源 to the text; the type after it.
     t.keys(&["Enter", "Tab"]);
     t.text("两户因宅前排水沟堵塞争吵");
-    t.keys(&["Tab"]);
+    t.keys(&["Tab", "Enter"]);
+    t.text("邻里");
+    t.keys(&["Enter", "Tab"]);
     t.text("陈卫东");
     t.keys(&["C-s"]);
     let id = registered_id(&t.wait_for("已登记 MD-"));
@@ -292,11 +293,12 @@ fn a_form_survives_the_terminal_dying_mid_registration() {
     t.wait_for("我的 共");
     t.keys(&["n", "Enter"]);
     t.text("赵庄");
-    t.keys(&["Enter", "Enter"]);
-    t.text("山林");
+    // Village, then past 来源 to the text; the type after it.
     t.keys(&["Enter", "Tab"]);
     t.text("两户因山林界址争执，扬言要动手");
-    t.keys(&["Tab"]);
+    t.keys(&["Tab", "Enter"]);
+    t.text("山林");
+    t.keys(&["Enter", "Tab"]);
     t.text("何秋菊");
     // The terminal goes the moment the last keystroke is on screen.
     t.wait_for("何秋菊");

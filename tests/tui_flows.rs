@@ -19,7 +19,7 @@ fn k(name: &str) -> Key {
 }
 use duty_desk::desk::{clock, Caller, Local, Notice};
 use duty_desk::domain::dispute::Dispute;
-use duty_desk::domain::lists::{Outcome, RiskLevel, Tier};
+use duty_desk::domain::lists::{Outcome, RiskLevel, Tier, WarningFlag};
 use duty_desk::domain::workflow::Status;
 use duty_desk::tui::app::{App, Out, Overlay, View, Want};
 use duty_desk::tui::form::FormKind;
@@ -271,6 +271,7 @@ fn register(d: &mut Desk, party: &str) -> String {
     d.key(KeyCode::Char('n'));
     assert_eq!(d.form().kind, FormKind::Register);
     d.pick("zz") // 赵庄村
+        .field("纠纷类型")
         .pick("ll") // 邻里
         .field("矛盾情况")
         .typed("两家因宅前排水沟堵塞争吵，已到现场查看")
@@ -322,6 +323,7 @@ fn bad_input_is_marked_next_to_the_field_and_nothing_is_saved() {
     // be understood), an impossible amount.
     let long: String = "张".repeat(500);
     d.pick("dh")
+        .field("纠纷类型")
         .pick("ll")
         .field("矛盾情况")
         .typed("排水沟纠纷")
@@ -705,6 +707,7 @@ fn key_persons_are_registered_visited_and_reviewed_by_keyboard() {
         .key(KeyCode::Char('2'))
         .key(KeyCode::Char('n'))
         .pick("dh")
+        .field("纠纷类型")
         .pick("ll")
         .field("矛盾情况")
         .typed("与邻居因院墙漏雨争执")
@@ -994,16 +997,17 @@ fn the_summary_is_read_as_typed_flags_ticked_and_the_rest_taken_by_one_key() {
         "{}",
         note(f, "flags")
     );
-    // Nothing else is filled silently; each suggestion stands beside its field.
-    assert_eq!(f.get(k("category")), "");
+    // The type is put in, for the officer to confirm, with its words;
+    // nothing else is filled silently: each suggestion stands beside its field.
+    assert_eq!(f.get(k("category")), "劳资/欠薪");
+    assert!(note(f, "category").contains("文字“拖欠工资”"));
     assert_eq!(f.get(k("party1.name")), "");
     assert_eq!(f.get(k("amount")), "");
-    assert!(note(f, "category").contains("建议 劳资/欠薪（文字“拖欠工资”）"));
     assert!(note(f, "party1.name").contains("建议 张某"));
     assert!(note(f, "amount").contains("建议 3万元"));
     let screen = d.screen(80, 24);
     assert!(screen.contains("文字建议（F4 采用）"), "{screen}");
-    assert!(screen.contains("建议 劳资/欠薪"), "{screen}");
+    assert!(screen.contains("劳资/欠薪 ▾  文字“拖欠工资”"), "{screen}");
 
     // The officer removes the flags; typing on does not tick them again.
     d.field("预警情形").key(KeyCode::Backspace);
@@ -1105,6 +1109,7 @@ fn another_officers_threat_is_announced_at_once_and_acknowledged_with_one_key() 
     // 郑国庆 registers a call whose text carries a threat.
     ld.key(KeyCode::Char('n'))
         .pick("zz")
+        .field("纠纷类型")
         .pick("ll")
         .field("矛盾情况")
         .typed("来电称邻居扬言要拿刀砍人")
@@ -1223,6 +1228,7 @@ fn the_red_line_goes_when_the_last_red_field_is_fixed() {
     d.key(KeyCode::Char('n')).submit();
     assert!(d.form().error.is_some());
     d.pick("dh")
+        .field("纠纷类型")
         .pick("ll")
         .field("矛盾情况")
         .typed("排水沟纠纷");
@@ -1331,8 +1337,11 @@ fn the_daily_report_reaches_the_clipboard_in_three_keys_from_any_screen() {
     }
 }
 
+/// The realistic phone call: two parties with their phones, two warning
+/// signs the officer heard but the text does not say, the village and the
+/// source by pinyin, the type the text gives confirmed by passing it.
 #[test]
-fn a_phone_in_is_registered_in_fourteen_keys_besides_the_text() {
+fn a_phone_in_with_two_parties_and_two_flags_takes_twenty_keys_besides_the_text() {
     let (local, _dir) = shared();
     let mut d = Desk::open(&local, "zb1");
     d.count_keys();
@@ -1345,14 +1354,30 @@ fn a_phone_in_is_registered_in_fourteen_keys_besides_the_text() {
             .key(KeyCode::Enter);
     };
     pick(&mut d, 'd', 'h'); // 东河村
-    pick(&mut d, 'l', 'l'); // 邻里
     pick(&mut d, 'l', 'd'); // 来电
-    d.typed("两家因宅前排水沟堵塞争吵")
-        .key(KeyCode::Tab)
-        .typed("王建国")
-        .key(KeyCode::Tab)
+    d.typed("两家因宅前排水沟堵塞争吵");
+    // The type read from the text is in its field, to be confirmed.
+    d.key(KeyCode::Tab);
+    assert_eq!(d.form().focused().label, "纠纷类型");
+    assert_eq!(d.form().focused().text(), "邻里");
+    d.key(KeyCode::Tab);
+    assert_eq!(d.form().focused().label, "预警情形");
+    // Two flags: typed, Space ticks and clears, typed, Enter.
+    d.key(KeyCode::Char('m'))
+        .key(KeyCode::Char('z'))
+        .key(KeyCode::Char(' '))
+        .key(KeyCode::Char('k'))
+        .key(KeyCode::Char('n'))
+        .key(KeyCode::Enter);
+    assert_eq!(d.form().focused().label, "当事人1 姓名");
+    d.typed("王建国")
         .key(KeyCode::Tab)
         .typed("19900001234")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typed("李秀兰")
+        .key(KeyCode::Tab)
+        .typed("19900005678")
         .submit();
     let keys = d.count_keys();
     let status = d.status();
@@ -1362,9 +1387,53 @@ fn a_phone_in_is_registered_in_fourteen_keys_besides_the_text() {
         (r.village.as_str(), r.category.as_str(), r.source),
         ("东河村", "邻里", duty_desk::domain::lists::Source::Call)
     );
-    assert_eq!(r.parties[0].phone.as_deref(), Some("19900001234"));
-    // The README's count: n, three picks of three keys, Tab, Tab Tab, Ctrl-S.
-    assert_eq!(keys, 14, "keys besides the text");
+    let parties: Vec<(&str, Option<&str>)> = r
+        .parties
+        .iter()
+        .map(|p| (p.name.as_str(), p.phone.as_deref()))
+        .collect();
+    assert_eq!(
+        parties,
+        [
+            ("王建国", Some("19900001234")),
+            ("李秀兰", Some("19900005678"))
+        ]
+    );
+    assert_eq!(
+        r.flags,
+        [WarningFlag::CriminalTendency, WarningFlag::MassIncident]
+    );
+    // The README's count: n, two picks of three keys, Tab Tab past the type,
+    // m z Space k n Enter, Tab, Tab Tab, Tab, Ctrl-S.
+    assert_eq!(keys, 20, "keys besides the text");
+}
+
+/// From the text, the flags are two keys away wherever the officer is:
+/// the form's own key for them opens their choice at once.
+#[test]
+fn the_flags_open_from_any_field_with_one_key() {
+    let (local, _dir) = shared();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('n'));
+    d.key(KeyCode::Char('d'))
+        .key(KeyCode::Char('h'))
+        .key(KeyCode::Enter);
+    d.key(KeyCode::Tab).typed("两家因宅前排水沟堵塞争吵");
+    d.count_keys();
+    d.key(KeyCode::F(6));
+    assert!(
+        matches!(d.app.overlays.last(), Some(Overlay::Picker(p)) if p.title == "预警情形"),
+        "{:?}",
+        d.app.status
+    );
+    d.key(KeyCode::Char('y'))
+        .key(KeyCode::Char('y'))
+        .key(KeyCode::Enter);
+    assert_eq!(d.count_keys(), 4);
+    assert_eq!(d.form().get(k("flags")), "扬言极端");
+    // The hint bar names the key on the registration form.
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("F6 预警情形"), "{screen}");
 }
 
 #[test]

@@ -131,6 +131,7 @@ pub fn flow_ops(action: Action) -> Option<(Option<Op>, Option<Op>)> {
         | A::Undo
         | A::OpenExisting
         | A::AcceptSuggestions
+        | A::PickFlags
         | A::Copy
         | A::CopyDaily
         | A::Confirm
@@ -584,6 +585,18 @@ impl App {
         }
     }
 
+    /// The 预警情形 choice, opened from whichever field the officer is in.
+    pub(super) fn pick_flags(&mut self) {
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        let Some(at) = form.fields.iter().position(|f| f.key == Key::Flags) else {
+            return;
+        };
+        form.focus = at;
+        self.open_picker(None);
+    }
+
     fn open_picker(&mut self, first: Option<char>) {
         let Some(Overlay::Form(form)) = self.overlays.last() else {
             return;
@@ -626,6 +639,9 @@ impl App {
         }
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             let key = form.fields[p.field].key;
+            if key == Key::Category {
+                form.read.category_filled = None;
+            }
             form.set(key, &values.join("、"));
             form.focus = p.field;
             form.next();

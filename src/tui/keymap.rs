@@ -63,6 +63,9 @@ pub enum Action {
     OpenExisting,
     /// Fills the registration form's fields with what the text suggests.
     AcceptSuggestions,
+    /// Goes to the registration form's 预警情形 and opens its choice, from
+    /// any field (the officer types the text, then ticks in two keys).
+    PickFlags,
     /// `y`: the text on screen to the clipboard (again: shown for the mouse).
     Copy,
     /// `Y`: the 日报 to the clipboard from any screen.

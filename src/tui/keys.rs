@@ -154,6 +154,8 @@ impl App {
             Action::PrevField => self.move_cursor(-1),
             Action::OpenExisting => self.open_existing(),
             Action::AcceptSuggestions => self.accept_suggestions(),
+            // Only a form with flags offers it (see `Overlay::offers`).
+            Action::PickFlags => {}
             Action::Copy => self.copy_screen(copied_last),
             Action::CopyDaily => self.copy_daily(),
             Action::CycleSort => self.cycle_sort(),

@@ -89,11 +89,18 @@ impl Picker {
         }
     }
 
+    /// Ticks (or unticks) the highlighted option. In a multi-choice found
+    /// by typing, the typed words then go, so the next can be typed at once
+    /// (`mz` Space `qt` Enter ticks two flags).
     pub fn toggle(&mut self) {
         if let Some(&i) = self.shown.get(self.selected) {
             if !self.chosen.remove(&i) {
                 self.chosen.insert(i);
             }
+        }
+        if self.multi && !self.filter.is_empty() {
+            self.filter = Input::default();
+            self.refilter();
         }
     }
 
@@ -167,5 +174,14 @@ mod tests {
         p.filter.set("dh");
         p.refilter();
         assert_eq!(p.result(), ["东河村", "西岗村", "李家湾社区"]);
+        // Typed, Space, typed again: both ticked, no Space before Enter.
+        let mut p = Picker::new("村", 0, villages(), true, &[]);
+        p.filter.set("zz");
+        p.refilter();
+        p.toggle();
+        assert!(p.filter.is_empty(), "the typed words go once ticked");
+        p.filter.set("湾");
+        p.refilter();
+        assert_eq!(p.result(), ["赵庄村", "李家湾社区"]);
     }
 }

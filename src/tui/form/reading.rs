@@ -21,6 +21,9 @@ pub struct ReadState {
     /// Rebuilt from a draft: flags were ticked as the text was typed, so a
     /// read flag missing from the draft was removed by the officer.
     pub from_draft: bool,
+    /// The 纠纷类型 the form put in itself; replaced as the text changes
+    /// until the officer chooses one.
+    pub category_filled: Option<String>,
 }
 
 impl Form {
@@ -31,9 +34,26 @@ impl Form {
     pub fn take_reading(&mut self, reading: Reading) {
         if self.kind == FormKind::Register {
             self.tick_flags(&reading.flag_values());
+            self.fill_category(reading.category.as_ref().map(|c| c.value.as_str()));
         }
         self.read.reading = reading;
         self.note_suggestions();
+    }
+
+    /// An empty 纠纷类型 takes the type read from the text, so the officer
+    /// only confirms it; one the officer chose is never replaced.
+    fn fill_category(&mut self, read: Option<&str>) {
+        let now = self.get(Key::Category);
+        let ours = self.read.category_filled.as_deref() == Some(now.as_str());
+        if !now.is_empty() && !ours {
+            self.read.category_filled = None;
+            return;
+        }
+        let next = read.unwrap_or_default();
+        if next != now {
+            self.set(Key::Category, next);
+        }
+        self.read.category_filled = read.map(str::to_string);
     }
 
     fn ticked_flags(&self) -> Vec<WarningFlag> {

@@ -16,6 +16,7 @@ use ratatui::Frame;
 use super::app::App;
 use super::flows::Ask;
 use super::form::Form;
+use super::form::Key;
 use super::form_view;
 use super::keymap::{Action, Layer};
 use super::picker::Picker;
@@ -81,6 +82,7 @@ impl Overlay {
             Overlay::Form(f) => match action {
                 Action::OpenExisting => f.duplicate.is_some(),
                 Action::AcceptSuggestions => !f.open_suggestions().is_empty(),
+                Action::PickFlags => f.field(Key::Flags).is_some(),
                 _ => true,
             },
             Overlay::Detail(_)
@@ -153,6 +155,7 @@ impl App {
         match (top, action) {
             (Overlay::Form(_), A::Back) => self.cancel_form(),
             (Overlay::Form(_), A::Confirm) => self.submit(),
+            (Overlay::Form(f), A::PickFlags) if f.field(Key::Flags).is_some() => self.pick_flags(),
             (Overlay::Form(_), _) => return Handled::No,
             (Overlay::Picker(_), A::Confirm) => self.picker_confirm(),
             (Overlay::Picker(_), A::ToggleMark) => {

@@ -17,6 +17,8 @@ pub(in crate::tui) fn party_fields(n: u8) -> Vec<Field> {
     } else {
         PartyRole::Respondent
     };
+    // Name, then phone, then the role (already filled): the two things
+    // typed sit next to each other.
     vec![
         Field::new(
             Key::Party(n, PartyPart::Name),
@@ -25,22 +27,25 @@ pub(in crate::tui) fn party_fields(n: u8) -> Vec<Field> {
             FieldKind::Text,
         ),
         Field::new(
-            Key::Party(n, PartyPart::Role),
-            &format!("当事人{n} 身份"),
-            false,
-            FieldKind::Choice(labels(PartyRole::ALL, PartyRole::label)),
-        )
-        .value(role.label()),
-        Field::new(
             Key::Party(n, PartyPart::Phone),
             &format!("当事人{n} 电话"),
             false,
             FieldKind::Text,
         )
         .hint("可不填"),
+        Field::new(
+            Key::Party(n, PartyPart::Role),
+            &format!("当事人{n} 身份"),
+            false,
+            FieldKind::Choice(labels(PartyRole::ALL, PartyRole::label)),
+        )
+        .value(role.label()),
     ]
 }
 
+/// The fields in the order of a call: where and how it came, what was
+/// said, then what the text gives (type, flags: filled as it is typed, so
+/// the officer checks them right below the text), then who.
 pub(super) fn fields(_: &Start) -> Vec<Field> {
     let mut f = vec![
         Field::new(
@@ -49,12 +54,6 @@ pub(super) fn fields(_: &Start) -> Vec<Field> {
             true,
             FieldKind::Choice(Options::Villages),
         ),
-        Field::new(
-            Key::Category,
-            "纠纷类型",
-            true,
-            FieldKind::Choice(Options::Categories),
-        ),
         choice(
             Key::Source,
             "来源",
@@ -62,6 +61,19 @@ pub(super) fn fields(_: &Start) -> Vec<Field> {
             Source::Visit.label(),
         ),
         Field::new(Key::Summary, "矛盾情况", true, FieldKind::Text),
+        Field::new(
+            Key::Category,
+            "纠纷类型",
+            true,
+            FieldKind::Choice(Options::Categories),
+        ),
+        Field::new(
+            Key::Flags,
+            "预警情形",
+            false,
+            FieldKind::Multi(labels(WarningFlag::ALL, WarningFlag::label)),
+        )
+        .hint("打字找，空格勾选多项"),
     ];
     f.extend(party_fields(1));
     f.extend(party_fields(2));
@@ -81,12 +93,6 @@ pub(super) fn fields(_: &Start) -> Vec<Field> {
         .hint("当事人在重点人员名单上时关联"),
         Field::new(Key::People, "涉及人数", false, FieldKind::Number),
         Field::new(Key::Amount, "涉及金额", false, FieldKind::Text).hint("如 3万元、12000"),
-        Field::new(
-            Key::Flags,
-            "预警情形",
-            false,
-            FieldKind::Multi(labels(WarningFlag::ALL, WarningFlag::label)),
-        ),
     ]);
     f
 }
