@@ -388,9 +388,9 @@ fn a_dispute_goes_through_every_flow_by_keyboard() {
 
     // 交办 with a deadline typed the way officers write dates.
     zb.key(KeyCode::Char('a'))
-        .pick("zgq") // 郑国庆（ld1）
-        .pick("sfs") // 司法所
         .pick("fzq") // 冯志强（tj1）
+        .pick("sfs") // 司法所
+        .pick("zgq") // 郑国庆（ld1）
         .field("化解时限");
     let deadline = clock::now().date_naive() + chrono::Days::new(10);
     zb.typed(&deadline.format("%Y年%m月%d日").to_string())
@@ -526,7 +526,7 @@ fn marked_rows_are_supervised_and_assigned_together() {
         .key(KeyCode::Char(' '))
         .key(KeyCode::Char('a'));
     assert!(zb.screen(100, 30).contains("批量 2 件"));
-    zb.pick("zgq").pick("sfs").pick("txy").submit(); // 唐秀英（tj2）
+    zb.pick("txy").pick("sfs").pick("zgq").submit(); // 唐秀英（tj2）
     assert!(!zb.has_form(), "{:?}", zb.form().error);
     let assigned = ids
         .iter()
@@ -766,9 +766,9 @@ fn impossible_and_past_deadlines_are_refused_in_the_form() {
     let id = register(&mut zb, "郭建军");
     zb.go(&id).key(KeyCode::Char('t')).submit();
     zb.key(KeyCode::Char('a'))
-        .pick("zgq")
-        .pick("sfs")
         .pick("fzq")
+        .pick("sfs")
+        .pick("zgq")
         .field("化解时限")
         .typed("2026年2月30日")
         .submit();
@@ -953,9 +953,9 @@ fn the_assign_forms_default_deadline_is_the_one_the_server_assigns_in_a_sensitiv
     let id = register(&mut zb, "侯春燕");
     zb.go(&id).key(KeyCode::Char('t')).submit(); // 中
     zb.key(KeyCode::Char('a'))
-        .pick("zgq")
+        .pick("fzq")
         .pick("sfs")
-        .pick("fzq");
+        .pick("zgq");
     let hint = zb
         .form()
         .field(k("deadline"))
@@ -1500,6 +1500,74 @@ fn assigning_takes_the_suggestion_from_history_in_three_keys() {
         a.deadline
     );
     eprintln!("assign with the suggestion: {keys} keys");
+}
+
+/// The history suggests 唐秀英 of 司法所, but this case is for 韩立新 of
+/// 派出所: the officer types the name, the unit follows from the roster,
+/// and the suggestion fills only the leader still empty.
+#[test]
+fn assigning_someone_else_than_suggested_takes_four_keys_besides_the_name() {
+    let (local, _dir) = shared();
+    let f = fixture_on(&local);
+    let triaged = |id: &str| {
+        let triage = ops::Triage {
+            risk: RiskLevel::Medium,
+            flags: vec![],
+            tier: None,
+        };
+        local.call("admin1", triage.on(id.to_string(), None));
+    };
+    let old = f("东河村");
+    triaged(&old);
+    let assign = ops::Assign {
+        leader: "ld1".into(),
+        unit: "司法所".into(),
+        person: "tj2".into(),
+        deadline: None,
+    };
+    local.call("admin1", assign.on(old, None));
+    let id = f("东河村");
+    triaged(&id);
+    let mut d = Desk::open(&local, "zb1");
+    d.go(&id);
+    d.count_keys();
+    d.key(KeyCode::Char('a'));
+    assert_eq!(d.form().focused().label, "责任人");
+    assert!(d.form().live.join("").contains("责任人 唐秀英（tj2）"));
+    d.typed("韩立新").key(KeyCode::Enter);
+    assert_eq!(
+        d.form().get(k("unit")),
+        "派出所",
+        "the unit from the roster"
+    );
+    // What is still offered: the leader alone.
+    let live = d.form().live.join("\n");
+    assert!(
+        live.contains("建议（F4 采用）：牵头领导 郑国庆（ld1）（"),
+        "{live}"
+    );
+    d.key(KeyCode::F(4)).submit();
+    assert!(!d.has_form(), "{:?}", d.app.status);
+    // a, Enter, F4, Ctrl-S; the name typed to find the person is text.
+    assert_eq!(d.count_keys(), 4, "keys besides the name");
+    let a = d.dispute(&id).assignment.unwrap();
+    assert_eq!(
+        (a.leader.as_str(), a.unit.as_str(), a.person.as_str()),
+        ("ld1", "派出所", "ld2")
+    );
+
+    // Choosing the unit first offers its people first.
+    let other = f("东河村");
+    triaged(&other);
+    d.go(&other).key(KeyCode::Char('a'));
+    d.field("责任单位")
+        .pick("司法所")
+        .field("责任人")
+        .key(KeyCode::Enter);
+    let Some(Overlay::Picker(p)) = d.app.overlays.last() else {
+        panic!("no picker");
+    };
+    assert_eq!(&p.options[..2], ["冯志强（tj1）", "唐秀英（tj2）"]);
 }
 
 /// Registers a 邻里 case in a village as another officer would.

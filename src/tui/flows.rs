@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use super::app::{App, Data, Out, Overlay, View, Want};
 use super::form::{
-    option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, LiveAsk, Offer, Target,
+    login_of, option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, LiveAsk,
+    Offer, Target,
 };
 use super::keymap::Action;
 use super::picker::Picker;
@@ -620,6 +621,7 @@ impl App {
         } else {
             vec![f.text()]
         };
+        let options = people_of_unit_first(form, f.key, options, &self.data.officers);
         let mut p = Picker::new(&f.label, form.focus, options, multi, &current);
         if let Some(c) = first {
             p.filter.insert(c);
@@ -643,6 +645,9 @@ impl App {
                 form.read.category_filled = None;
             }
             form.set(key, &values.join("、"));
+            if key == Key::Person {
+                unit_of_person(form, &self.data.officers, &self.data.lists.units);
+            }
             form.focus = p.field;
             form.next();
         }
@@ -877,4 +882,35 @@ impl App {
             })),
         }
     }
+}
+
+type Officers = std::collections::HashMap<String, crate::domain::officer::Officer>;
+
+/// A 责任人 chosen on a form that also asks for the unit fills it with the
+/// unit the roster gives (when that unit is on the list).
+fn unit_of_person(form: &mut Form, officers: &Officers, units: &[String]) {
+    if form.field(Key::Unit).is_none() {
+        return;
+    }
+    let login = login_of(&form.get(Key::Person));
+    if let Some(o) = officers.get(&login).filter(|o| units.contains(&o.unit)) {
+        form.set(Key::Unit, &o.unit);
+    }
+}
+
+/// The 责任人 choice on a form whose unit is chosen: that unit's people first.
+fn people_of_unit_first(
+    form: &Form,
+    key: Key,
+    mut options: Vec<String>,
+    officers: &Officers,
+) -> Vec<String> {
+    let unit = form.get(Key::Unit);
+    if key != Key::Person || unit.is_empty() {
+        return options;
+    }
+    let of_unit = |o: &String| officers.get(&login_of(o)).is_some_and(|o| o.unit == unit);
+    // Stable: within each group the roster's order stays.
+    options.sort_by_key(|o| !of_unit(o));
+    options
 }

@@ -189,11 +189,12 @@ impl Form {
     /// The suggestions that differ from what the fields hold, as
     /// "类型 劳资/欠薪" words, for the line that offers to accept them.
     pub fn open_suggestions(&self) -> Vec<String> {
+        // The history's suggestion fills what the officer has not chosen.
         if let Some(offer) = &self.offer {
             return offer
                 .values()
                 .into_iter()
-                .filter(|(k, v)| self.get(*k) != *v)
+                .filter(|(k, _)| self.get(*k).is_empty())
                 .map(|(k, v)| format!("{} {v}", self.field(k).map_or("", |f| f.label.as_str())))
                 .collect();
         }
@@ -250,7 +251,9 @@ impl Form {
         }
         if let Some(offer) = self.offer.clone() {
             for (k, v) in offer.values() {
-                self.set(k, v);
+                if self.get(k).is_empty() {
+                    self.set(k, v);
+                }
             }
             return filled;
         }

@@ -85,10 +85,11 @@ impl Overlay {
                 Action::PickFlags => f.field(Key::Flags).is_some(),
                 _ => true,
             },
+            // Space ticks only in a multi-choice.
+            Overlay::Picker(p) => p.multi || action != Action::ToggleMark,
             Overlay::Detail(_)
             | Overlay::Help(_)
             | Overlay::Command(_)
-            | Overlay::Picker(_)
             | Overlay::Ask(_)
             | Overlay::Report { .. }
             | Overlay::Plain { .. } => true,

@@ -27,8 +27,22 @@ pub(in crate::tui) fn deadline_hint(s: &Start) -> String {
     )
 }
 
+/// 四定, the person first: choosing the 责任人 fills the unit from the
+/// roster (see `App::picked`), so a wrong suggestion costs one choice.
 pub(super) fn fields(s: &Start) -> Vec<Field> {
     vec![
+        Field::new(
+            Key::Person,
+            "责任人",
+            true,
+            FieldKind::Choice(Options::Workers),
+        ),
+        Field::new(
+            Key::Unit,
+            "责任单位",
+            true,
+            FieldKind::Choice(Options::Units),
+        ),
         Field::new(
             Key::Leader,
             "牵头领导",
@@ -40,18 +54,6 @@ pub(super) fn fields(s: &Start) -> Vec<Field> {
                 .and_then(|s| s.leader.clone())
                 .map(|l| officer_text(s.ctx, &l))
                 .unwrap_or_default(),
-        ),
-        Field::new(
-            Key::Unit,
-            "责任单位",
-            true,
-            FieldKind::Choice(Options::Units),
-        ),
-        Field::new(
-            Key::Person,
-            "责任人",
-            true,
-            FieldKind::Choice(Options::Workers),
         ),
         Field::new(Key::Deadline, "化解时限", false, FieldKind::Date).hint(deadline_hint(s)),
     ]
