@@ -217,7 +217,15 @@ fn each_role_is_refused_what_it_may_not_do() {
     // tj2 is not on this case.
     let err = f.call("tj2", ops::Accept.on(id.clone(), None)).unwrap_err();
     assert!(
-        err.to_string().contains("责任人只能处理交办给自己的案件"),
+        err.to_string()
+            .contains("只能由交办给的责任人本人签收或退回"),
+        "{err}"
+    );
+    // Nor does the desk sign for the person: the receipt is theirs.
+    let err = f.call("zb1", ops::Accept.on(id.clone(), None)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("只能由交办给的责任人本人签收或退回"),
         "{err}"
     );
     let err = f

@@ -654,17 +654,18 @@ fn refusals_by_role_are_shown_and_keep_the_form() {
         "{}",
         ro.status()
     );
-    // A 责任人 may add progress, but only on a case of their own: the
-    // server refuses at submit, and the form keeps what was typed.
+    // A 责任人 may add progress, but only on a case of their own: told
+    // at once, and the hint bar does not offer it.
     let mut tj = Desk::open(&local, "tj1");
-    tj.go(&id)
-        .key(KeyCode::Char('e'))
-        .field("进展情况")
-        .typed("电话联系了双方")
-        .submit();
-    let err = tj.form().error.clone().unwrap_or_default();
-    assert!(err.contains("无权"), "{err}");
-    assert!(tj.has_form(), "the form stays for the officer to read");
+    tj.go(&id);
+    assert!(!tj.screen(80, 24).contains("e 进展"));
+    tj.key(KeyCode::Char('e'));
+    assert!(!tj.has_form(), "no form for a case not theirs");
+    assert!(
+        tj.status().contains("这件不是交办给您的，不能添加进展"),
+        "{}",
+        tj.status()
+    );
     assert_eq!(ro.dispute(&id).status, Status::Registered);
     assert!(tj.dispute(&id).notes.is_empty());
 }
@@ -2029,12 +2030,33 @@ fn a_saved_view_keeps_filter_scope_and_sort_on_the_server_for_that_officer() {
 fn a_form_the_cases_state_refuses_is_not_opened_and_the_officer_is_told_why_at_once() {
     let (local, _dir) = shared();
     let f = fixture_on(&local);
-    // 交办 on a case not yet triaged.
+    // 交办 on a case not yet triaged: 研判 first, then 交办, one flow.
     let fresh = f("东河村");
     let mut zb = Desk::open(&local, "zb1");
     zb.go(&fresh).key(KeyCode::Char('a'));
-    assert!(!zb.has_form(), "a 交办 form opened on an untriaged case");
-    assert!(zb.status().contains("尚未研判"), "{}", zb.status());
+    assert_eq!(zb.form().kind, FormKind::Triage);
+    assert!(
+        zb.status().contains("先研判，提交后接着交办"),
+        "{}",
+        zb.status()
+    );
+    zb.field("风险等级").pick("zhong").submit();
+    assert_eq!(zb.form().kind, FormKind::Assign, "{}", zb.status());
+    assert!(zb.status().contains("接着交办"), "{}", zb.status());
+    zb.pick("fzq").pick("sfs").pick("zgq").submit();
+    assert!(!zb.has_form(), "{}", zb.status());
+    let d = zb.dispute(&fresh);
+    assert_eq!(d.status, Status::Assigned);
+    assert_eq!(d.risk, Some(RiskLevel::Medium));
+    // 签收 is the person's: the desk is neither offered it nor lets it through.
+    assert!(!zb.screen(80, 24).contains("s 签收"));
+    zb.key(KeyCode::Char('s'));
+    assert!(
+        zb.status().contains("只能由交办给的责任人本人签收"),
+        "{}",
+        zb.status()
+    );
+    assert!(zb.dispute(&fresh).assignment.unwrap().accepted_at.is_none());
     // 进展 on a case already closed (回访中).
     let id = working_case(&local);
     let close = ops::Close {

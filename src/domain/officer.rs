@@ -95,8 +95,11 @@ impl Names {
 pub enum Capability {
     /// 登记, 研判, 交办, 督办, 上报/交办下级, key-person register and review.
     Desk,
-    /// 签收/退回, 进展, 回访, 销号申请, 延期申请, key-person visits: the assignee may.
+    /// 进展, 回访, 销号申请, 延期申请, key-person visits: the assignee may.
     CaseWork,
+    /// 签收/退回: the receipt is the person's own word, so only the
+    /// 责任人 it was handed to gives it (a 管理员 may, to set records right).
+    Receive,
     /// 包案, 审批.
     Lead,
     /// Roster, lists, settings.
@@ -108,6 +111,7 @@ impl Capability {
         match self {
             Capability::Desk => "值班员、领导或管理员",
             Capability::CaseWork => "值班员、领导、管理员，或本案的责任人",
+            Capability::Receive => "交办给的责任人本人",
             Capability::Lead => "领导或管理员",
             Capability::Admin => "管理员",
         }
@@ -120,9 +124,9 @@ pub fn allows(role: Role, cap: Capability, own: bool) -> bool {
     use Role as R;
     match role {
         R::Admin => true,
-        R::Leader => cap != C::Admin,
-        R::DutyOfficer => matches!(cap, C::Desk | C::CaseWork),
-        R::Responsible => cap == C::CaseWork && own,
+        R::Leader => matches!(cap, C::Desk | C::CaseWork | C::Lead) || (cap == C::Receive && own),
+        R::DutyOfficer => matches!(cap, C::Desk | C::CaseWork) || (cap == C::Receive && own),
+        R::Responsible => matches!(cap, C::CaseWork | C::Receive) && own,
         R::ReadOnly => false,
     }
 }
@@ -131,7 +135,9 @@ pub fn check(officer: &Officer, cap: Capability, own: bool, what: &str) -> Resul
     if allows(officer.role, cap, own) {
         return Ok(());
     }
-    let why = if officer.role == Role::Responsible && cap == Capability::CaseWork {
+    let why = if cap == Capability::Receive {
+        "只能由交办给的责任人本人签收或退回".to_string()
+    } else if officer.role == Role::Responsible && cap == Capability::CaseWork {
         "责任人只能处理交办给自己的案件或人员".to_string()
     } else {
         format!("需要{}角色", cap.needs())

@@ -14,7 +14,7 @@ use super::form::{
 use super::keymap::Action;
 use super::picker::Picker;
 use crate::desk::api::{DeskError, DraftSlot, Request, Response, UndoInfo};
-use crate::desk::ops::{self, Change, Entry, Op};
+use crate::desk::ops::{self, Change, Entry, Op, Who};
 use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
 use crate::domain::record::RecordKind;
 
@@ -233,12 +233,63 @@ impl App {
             );
             return self.say(msg, true);
         }
+        // One case at hand: refused now, in one line, before any form.
+        if let [one] = &self.targets(bulk(op))[..] {
+            if let Some(why) = self.refusal_now(op, &one.id) {
+                return self.say(why, true);
+            }
+        }
         match (op.spec().entry, FormKind::of(op)) {
             (Entry::OneKey, _) => self.direct(op),
             (Entry::Form(_), Some(kind)) => self.start_form(op, kind),
             (Entry::Form(_) | Entry::CliOnly, None) | (Entry::CliOnly, Some(_)) => {
                 self.say(format!("“{}”请在命令行中办理", op.spec().action), true)
             }
+        }
+    }
+
+    /// Whether the hint bar offers `action` now: the officer may do it, and
+    /// on the case at hand nothing refuses it (`refusal_now`).
+    pub fn may_now(&self, action: Action) -> bool {
+        if !self.may_ever(action) {
+            return false;
+        }
+        match (flow_ops(action), self.current_target()) {
+            (Some((Some(op), _)), Some(id)) => self.refusal_now(op, &id).is_none(),
+            _ => true,
+        }
+    }
+
+    /// Why `op` cannot be done on case `id` now, in one short line: its
+    /// state refuses the step, or it is not this officer's to do (签收 only
+    /// by the person it was handed to). 交办 on a case not yet triaged is
+    /// not refused: it opens 研判 first.
+    fn refusal_now(&self, op: Op, id: &str) -> Option<String> {
+        use crate::domain::workflow::{next, Move, Status};
+        let (s, me) = (self.case(id)?, self.me.as_ref()?);
+        // Whose it is first: a 责任人 told "尚未研判" would think it theirs to do.
+        let mine = s.person.as_deref() == Some(me.login.as_str());
+        let own = match op.spec().who {
+            Who::AssignedPerson => mine,
+            // The summary does not name the 包案工作组: a packaged case may be theirs.
+            Who::Assignee => mine || s.leader.as_deref() == Some(me.login.as_str()) || s.packaged,
+            Who::Desk | Who::Lead | Who::PersonOfficer => false,
+        };
+        if !op.spec().who.allows(me.role, own) {
+            return Some(match op.spec().who {
+                Who::AssignedPerson => format!("只能由交办给的责任人本人{}", op.spec().verb),
+                Who::Assignee | Who::Desk | Who::Lead | Who::PersonOfficer => {
+                    format!("这件不是交办给您的，不能{}", op.spec().verb)
+                }
+            });
+        }
+        if op == Op::Decide && !s.awaiting_approval {
+            return Some("这件没有等待审批的申请".to_string());
+        }
+        match op.step() {
+            Some(Move::Assign) if s.status == Status::Registered => None,
+            Some(step) => next(s.status, step).err().map(|why| why.to_string()),
+            None => None,
         }
     }
 
@@ -270,14 +321,22 @@ impl App {
                 t
             }
         };
-        // A form is not opened for a case whose state refuses it: said now,
-        // not after the officer has filled it in.
-        if let ([t], Some(step)) = (&targets[..], op.step()) {
-            if let Some(Err(why)) = self
+        // 交办 on a case not yet triaged: 研判 first, then 交办, one flow.
+        if let ([t], Op::Assign) = (&targets[..], op) {
+            let untriaged = self
                 .case(&t.id)
-                .map(|s| crate::domain::workflow::next(s.status, step))
+                .is_some_and(|s| s.status == crate::domain::workflow::Status::Registered);
+            if untriaged
+                && self
+                    .me
+                    .as_ref()
+                    .is_some_and(|me| Op::Triage.spec().who.may_ever(me))
             {
-                return self.say(why.to_string(), true);
+                self.open_form(FormKind::Triage, targets);
+                if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
+                    f.then = Some(FormKind::Assign);
+                }
+                return self.say("这件尚未研判：先研判，提交后接着交办", false);
             }
         }
         self.open_form(kind, targets);
@@ -734,10 +793,16 @@ impl App {
         }
         let done = std::mem::take(&mut form.successes);
         if form.failures.is_empty() {
+            let then = form.then.take();
             self.overlays.remove(pos);
             self.lists[self.view.index()].marks.clear();
             self.clear_draft();
             self.say(format!("{done_word} {}", done.join(" ")), false);
+            if let (Some(kind), [id]) = (then, &done[..]) {
+                let target = self.target(id);
+                self.open_form(kind, vec![target]);
+                self.say(format!("{done_word} {id}，接着{}", kind.title()), false);
+            }
         } else {
             let mut text = form.failures.join("\n");
             if !done.is_empty() {

@@ -251,6 +251,9 @@ pub struct Form {
     pub read: ReadState,
     /// 交办: the leader, unit and person the history suggests.
     pub offer: Option<Offer>,
+    /// The form that opens on the same case once this one is done (研判
+    /// before 交办 on a case not yet triaged).
+    pub then: Option<FormKind>,
 }
 
 /// What a form asked the server to work out, by the inputs it was asked
@@ -312,6 +315,7 @@ impl Form {
             edited: false,
             read: ReadState::default(),
             offer: None,
+            then: None,
         }
     }
 

@@ -318,7 +318,7 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let mut used = 0usize;
     let top = app.overlays.last();
     for (action, key, desc) in app.keymap.hints(&layers) {
-        if top.is_some_and(|o| !o.offers(action)) || !app.may_ever(action) {
+        if top.is_some_and(|o| !o.offers(action)) || !app.may_now(action) {
             continue;
         }
         let piece = format!("{key} {desc}");

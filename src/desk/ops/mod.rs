@@ -77,7 +77,7 @@ pub enum Who {
     Desk,
     /// 领导, 管理员.
     Lead,
-    /// The desk, or the 责任人 the case is assigned to (签收, 退回).
+    /// The 责任人 the case is handed to, alone (签收, 退回).
     AssignedPerson,
     /// The desk, or anyone working the case: 牵头领导, 责任人, 包案工作组.
     Assignee,
@@ -116,14 +116,15 @@ impl Who {
             (Who::AssignedPerson | Who::Assignee, Some(Record::Person(_)))
             | (Who::PersonOfficer, Some(Record::Dispute(_))) => false,
         };
-        Ok(check(me, Capability::CaseWork, own, verb)?)
+        Ok(check(me, self.capability(), own, verb)?)
     }
 
     fn capability(self) -> Capability {
         match self {
             Who::Desk => Capability::Desk,
             Who::Lead => Capability::Lead,
-            Who::AssignedPerson | Who::Assignee | Who::PersonOfficer => Capability::CaseWork,
+            Who::AssignedPerson => Capability::Receive,
+            Who::Assignee | Who::PersonOfficer => Capability::CaseWork,
         }
     }
 
