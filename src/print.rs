@@ -267,7 +267,8 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate, names: &Names) -> String {
     o.push_str(&format!("{}  {}\n", d.id, c(&d.title)));
     o.push_str(&format!(
         "状态：{}    风险：{}    层级：{}级{}{}\n",
-        d.status.label(),
+        // As the lists say it (中止, 中止申请中): one home, the summary.
+        crate::domain::summary::Summary::of(d).status_label(),
         d.risk.map(|r| r.label()).unwrap_or("未研判"),
         d.tier.label(),
         if d.supervised {
@@ -355,14 +356,28 @@ fn lines_in(text: &str, indent: &str) -> String {
 fn dispute_work_text(d: &Dispute, names: &Names, o: &mut String) {
     let c = clean_line;
     let who = |login: &str| c(names.name(login));
+    if let Some(a) = d.open_note() {
+        o.push_str(&format!("【待处理】{}\n", c(&a.note)));
+    }
     if let Some(a) = &d.assignment {
+        // Who signed, from the history: the 签收 is that person's word.
+        let signer = d
+            .history
+            .iter()
+            .rev()
+            .find(|h| h.what == "签收" || h.what == "签收转办")
+            .map(|h| format!("{} ", who(&h.by)));
         o.push_str(&format!(
             "四定：牵头领导 {}  责任单位 {}  责任人 {}  化解时限 {}  签收 {}\n",
             who(&a.leader),
             c(&a.unit),
             who(&a.person),
             a.deadline,
-            or_dash(a.accepted_at.as_ref().map(time))
+            or_dash(a.accepted_at.as_ref().map(|t| format!(
+                "{}{}",
+                signer.unwrap_or_default(),
+                time(t)
+            )))
         ));
     }
     if let Some(p) = &d.package {

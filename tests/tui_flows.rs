@@ -1675,6 +1675,34 @@ fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender(
     tj2.go(&id);
     let screen = tj2.screen(120, 40);
     assert!(screen.contains("退回转办：已移交派出所办理"), "{screen}");
+    // The sender finds it in 我的 and in 待处理, the reason in the row,
+    // and on top of the detail.
+    zb1.key(KeyCode::Esc).key(KeyCode::Char('0'));
+    let mine = zb1.screen(120, 40);
+    assert!(mine.contains("转办被退回（1）"), "{mine}");
+    let row = mine
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        row.contains("转办退回") && row.contains("退回理由：已移交派出所办理"),
+        "{row}"
+    );
+    zb1.key(KeyCode::Char('1'));
+    let inbox = zb1.screen(120, 40);
+    assert!(
+        inbox
+            .lines()
+            .any(|l| l.contains(&id) && l.contains("退回理由：已移交派出所办理")),
+        "{inbox}"
+    );
+    zb1.go(&id);
+    let detail = zb1.screen(120, 40);
+    assert!(
+        detail.contains("【待处理】转办被退回：已移交派出所办理"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -1712,13 +1740,19 @@ fn pausing_takes_two_keys_besides_the_reason_and_one_key_resumes() {
         .submit();
     assert!(!tj1.has_form(), "{:?}", tj1.form().error);
     assert!(
-        tj1.status().contains("已申请中止，等牵头领导或值班员审批"),
+        tj1.status().contains("已申请中止，待牵头领导或值班员审批"),
         "{}",
         tj1.status()
     );
     let d = tj1.dispute(&id);
     assert!(d.pause.is_none());
     assert!(d.pending_approval().is_some());
+    // The case says so in every list until decided, and stays in 督办.
+    let s = duty_desk::domain::summary::Summary::of(&d);
+    assert_eq!(s.status_label(), "中止申请中");
+    assert!(s.clock_runs());
+    let row = tj1.screen(120, 40);
+    assert!(row.contains("中止申请中"), "{row}");
 }
 
 #[test]

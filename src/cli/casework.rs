@@ -117,7 +117,7 @@ pub fn pause(desk: &mut dyn Desk, a: Pause) -> anyhow::Result<Printed> {
     };
     let what = match &d.pause {
         Some(_) => "已中止".to_string(),
-        None => format!("已申请中止，等{}审批", d.approver_title()),
+        None => format!("已申请中止，待{}审批", d.approver_title()),
     };
     Ok(Printed::new(
         json!({"id": id, "result": what}),

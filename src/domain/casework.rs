@@ -47,8 +47,8 @@ pub fn pause_asks(role: super::lists::Role, packaged: bool) -> bool {
 pub fn pause_said(role: super::lists::Role, packaged: bool) -> &'static str {
     match (pause_asks(role, packaged), packaged) {
         (false, _) => "已中止",
-        (true, true) => "已申请中止，等包案领导审批",
-        (true, false) => "已申请中止，等牵头领导或值班员审批",
+        (true, true) => "已申请中止，待包案领导审批",
+        (true, false) => "已申请中止，待牵头领导或值班员审批",
     }
 }
 

@@ -20,7 +20,7 @@ pub enum Group {
     Overdue,
     /// 责任人: a 回访 due today or earlier on their cases.
     VisitsDue,
-    /// 责任人: a casework alert for them (转办被退回 and the like).
+    /// A casework alert for them (转办被退回 to its sender, and the like).
     Refused,
     /// 领导: a request (销号, 延期, 中止) waits for their approval.
     Approvals,
@@ -60,9 +60,15 @@ impl Group {
                 Group::DueSoon,
                 Group::VisitsDue,
             ],
-            Role::Leader => &[Group::Approvals, Group::Red, Group::Packaged],
+            Role::Leader => &[
+                Group::Approvals,
+                Group::Refused,
+                Group::Red,
+                Group::Packaged,
+            ],
             // 只读 sees what the desk is waiting on, without acting on it.
-            Role::DutyOfficer | Role::Admin | Role::ReadOnly => &[Group::Unassigned, Group::Alerts],
+            Role::DutyOfficer | Role::Admin => &[Group::Unassigned, Group::Refused, Group::Alerts],
+            Role::ReadOnly => &[Group::Unassigned, Group::Alerts],
         }
     }
 

@@ -59,6 +59,8 @@ impl Screen {
                     s.status,
                     Status::Registered | Status::Triaged | Status::Returned
                 ) || (s.status == Status::Assigned && !s.accepted)
+                    // A refused 转办 waits here until its sender has read why.
+                    || s.alert_note.is_some()
             }
             Screen::Queue => s.status.is_open(),
             // A 中止 case leaves 督办 while its clock stands still.

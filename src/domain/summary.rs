@@ -76,6 +76,9 @@ pub struct Summary {
     /// A 转办 waits for its receiver's 签收 or 退回.
     #[serde(default)]
     pub transferring: bool,
+    /// A 中止 asked for and not yet decided: the clock still runs.
+    #[serde(default)]
+    pub pause_asked: bool,
     /// The 包案领导 has a request (销号, 延期, 中止) waiting.
     #[serde(default)]
     pub approval_for: Option<String>,
@@ -158,6 +161,9 @@ impl Summary {
             alert_to: d.open_note().and_then(|a| a.to.clone()),
             paused_until: d.pause.as_ref().map(|p| p.until),
             transferring: d.transfer.is_some(),
+            pause_asked: d
+                .pending_approval()
+                .is_some_and(|a| a.kind == super::dispute::ApprovalKind::Pause),
             approval_for: d.pending_approval().and(d.approver()).map(str::to_string),
         }
     }
@@ -183,10 +189,13 @@ impl Summary {
         )
     }
 
-    /// The status as lists show it: 中止 while paused.
+    /// The status as lists show it: 中止 while paused, 中止申请中 while
+    /// a 中止 waits for its approver.
     pub fn status_label(&self) -> &'static str {
         if self.paused_until.is_some() && self.status.is_open() {
             "中止"
+        } else if self.pause_asked && self.status.is_open() {
+            "中止申请中"
         } else {
             self.status.label()
         }
@@ -279,6 +288,7 @@ impl Summary {
             alert_note: None,
             alert_to: None,
             paused_until: None,
+            pause_asked: false,
             transferring: false,
             approval_for: None,
         }

@@ -20,7 +20,7 @@ pub const SCHEMA_VERSION: u64 = 3;
 /// Version of the compact summary encoding; a change rebuilds the table.
 /// 4: summaries carry the day of the last warning sign and an open alert.
 /// 5: 中止, a 转办 waiting, casework alerts and whose approval waits.
-pub(super) const SUMMARY_FORMAT: u64 = 5;
+pub(super) const SUMMARY_FORMAT: u64 = 6;
 
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub(super) const DISPUTES: TableDefinition<&str, &[u8]> = TableDefinition::new("disputes");

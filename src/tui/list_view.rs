@@ -25,10 +25,11 @@ pub(super) struct Column {
 
 pub(super) fn columns(view: View, total: usize) -> Vec<Column> {
     let fixed: &[(&'static str, usize)] = match view {
-        View::Mine => &[("编号", 14), ("状态", 6), ("时限", 8), ("村(社区)", 10)],
+        // 状态 holds its longest word whole: 中止申请中 (转办退回 on 待处理).
+        View::Mine => &[("编号", 14), ("状态", 10), ("时限", 8), ("村(社区)", 10)],
         View::Inbox => &[
             ("编号", 14),
-            ("状态", 6),
+            ("状态", 8),
             ("风险", 6),
             ("村(社区)", 10),
             ("类型", 10),
@@ -37,7 +38,7 @@ pub(super) fn columns(view: View, total: usize) -> Vec<Column> {
         View::Queue => &[
             ("分值", 4),
             ("编号", 14),
-            ("风险", 4),
+            ("风险", 6),
             ("村(社区)", 10),
             ("主要原因", 22),
         ],
@@ -78,9 +79,16 @@ pub(super) fn columns(view: View, total: usize) -> Vec<Column> {
             width: *w,
         })
         .collect();
+    let mut rest = total.saturating_sub(used);
+    // On a wide screen the reasons share the room with the title.
+    if let Some(reasons) = cols.iter_mut().find(|c| c.title == "主要原因") {
+        let more = (rest / 2).saturating_sub(reasons.width);
+        reasons.width += more;
+        rest -= more;
+    }
     cols.push(Column {
         title: last,
-        width: total.saturating_sub(used).max(4),
+        width: rest.max(4),
     });
     cols
 }
@@ -193,7 +201,7 @@ fn dispute_cells(app: &App, view: View, row: &Row, marks: &[usize]) -> Vec<Cell>
                 vec![],
                 plain,
             ),
-            (s.title.clone(), t_marks, plain),
+            reason_or_title(s, t_marks),
         ],
         View::Queue => {
             let sc = row.score();
@@ -266,7 +274,7 @@ fn dispute_cells(app: &App, view: View, row: &Row, marks: &[usize]) -> Vec<Cell>
                 (stage_word(s).into(), vec![], plain),
                 (days.map(days_text).unwrap_or_default(), vec![], style),
                 (s.village.clone(), v_marks, plain),
-                (s.title.clone(), t_marks, plain),
+                reason_or_title(s, t_marks),
             ]
         }
         View::Watchlist | View::Dashboard | View::Rollcall => Vec::new(),
@@ -275,12 +283,30 @@ fn dispute_cells(app: &App, view: View, row: &Row, marks: &[usize]) -> Vec<Cell>
 
 /// The 状态 cell: a transfer or an unsigned assignment says what it waits for.
 fn stage_word(s: &Summary) -> &'static str {
-    if s.transferring {
+    if s.alert_note.is_some() && s.status.is_open() {
+        "转办退回"
+    } else if s.transferring {
         "转办"
     } else if s.status == Status::Assigned && !s.accepted {
         "待签收"
     } else {
         s.status_label()
+    }
+}
+
+/// The 标题 cell; a refused 转办 puts its reason first ("退回理由：…"),
+/// so the sender reads why without opening the case.
+fn reason_or_title(s: &Summary, marks: Vec<usize>) -> Cell {
+    match &s.alert_note {
+        Some(note) => {
+            let why = note.strip_prefix("转办被退回：").unwrap_or(note);
+            (
+                format!("退回理由：{why}｜{}", s.title),
+                Vec::new(),
+                Style::default(),
+            )
+        }
+        None => (s.title.clone(), marks, Style::default()),
     }
 }
 
