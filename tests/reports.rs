@@ -61,6 +61,7 @@ fn case(n: u32, village: &str, category: &str, registered: DateTime<FixedOffset>
         alert_to: None,
         paused_until: None,
         transferring: false,
+        pause_asked: false,
         approval_for: None,
     }
 }
