@@ -1571,6 +1571,58 @@ fn assigning_someone_else_than_suggested_takes_four_keys_besides_the_name() {
     assert_eq!(&p.options[..2], ["冯志强（tj1）", "唐秀英（tj2）"]);
 }
 
+/// 研判 moves a case from the bottom of 风险队列 to its top, past the rows
+/// the desk holds: the cursor goes with it, in the list and after the detail.
+#[test]
+fn the_cursor_follows_the_case_through_a_rerank() {
+    let (local, _dir) = shared();
+    let f = fixture_on(&local);
+    let ids: Vec<String> = (0..260).map(|_| f("东河村")).collect();
+    for id in &ids[..259] {
+        let triage = ops::Triage {
+            risk: RiskLevel::Medium,
+            flags: vec![],
+            tier: None,
+        };
+        local.call("admin1", triage.on(id.clone(), None));
+    }
+    let last = ids[259].clone();
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('2')).key(KeyCode::End);
+    assert_eq!(d.app.selected_id().as_deref(), Some(last.as_str()));
+    // From the list: 研判 it 极高 with a threat.
+    d.key(KeyCode::Char('t'))
+        .field("风险等级")
+        .pick("jg")
+        .field("预警情形")
+        .pick("yy")
+        .submit();
+    assert!(!d.has_form(), "{}", d.status());
+    assert_eq!(
+        d.app.selected_id().as_deref(),
+        Some(last.as_str()),
+        "the cursor stayed on row {}",
+        d.app.lists[d.app.view.index()].selected
+    );
+    let screen = d.screen(80, 24);
+    let row = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
+    assert!(row.contains(&last), "{screen}");
+
+    // From the detail: back to the list, the cursor is on the case.
+    d.key(KeyCode::End).key(KeyCode::Up).key(KeyCode::Up);
+    let other = d.app.selected_id().unwrap();
+    assert_ne!(other, last);
+    d.key(KeyCode::Enter)
+        .key(KeyCode::Char('t'))
+        .field("风险等级")
+        .pick("jg")
+        .field("预警情形")
+        .pick("mz")
+        .submit();
+    d.key(KeyCode::Esc);
+    assert_eq!(d.app.selected_id().as_deref(), Some(other.as_str()));
+}
+
 /// Registers a 邻里 case in a village as another officer would.
 fn fixture_on(local: &Rc<Server>) -> impl Fn(&str) -> String + '_ {
     move |village| {

@@ -75,6 +75,12 @@ pub enum Request {
     Ids {
         part: String,
     },
+    /// Where case `id` stands in what `query` lists (from 0), or None: the
+    /// desk's cursor follows a case re-ranked out of the rows it holds.
+    Locate {
+        query: crate::desk::views::ViewQuery,
+        id: String,
+    },
     /// Stops the pushes for one watched window.
     Unwatch {
         slot: u8,
@@ -275,6 +281,7 @@ impl Request {
                 | Request::AssignHint { .. }
                 | Request::Tally
                 | Request::Ids { .. }
+                | Request::Locate { .. }
                 | Request::Unwatch { .. }
                 | Request::SummariesOf { .. }
                 | Request::Dispute { .. }
@@ -321,6 +328,7 @@ impl Request {
             | Request::AssignHint { .. }
             | Request::Tally
             | Request::Ids { .. }
+            | Request::Locate { .. }
             | Request::Unwatch { .. }
             | Request::SummariesOf { .. }
             | Request::Dispute { .. }
@@ -490,6 +498,7 @@ pub enum Response {
     AssignHint(Option<crate::domain::assign_hint::AssignHint>),
     Tally(Box<crate::desk::views::Tally>),
     Ids(Vec<String>),
+    Located(Option<u32>),
     /// A case's row (`Duplicate`, `Preview`), or None.
     Row(Option<Box<crate::desk::views::Row>>),
     Persons(Vec<KeyPerson>),

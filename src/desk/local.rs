@@ -156,6 +156,10 @@ impl Local {
                 let ids = self.with_model(now, |m| m.ids(&part, 50))?;
                 Ok(Reply::plain(Response::Ids(ids)))
             }
+            Request::Locate { query, id } => {
+                let at = self.with_model(now, |m| m.locate(&query, &id))?;
+                Ok(Reply::plain(Response::Located(at)))
+            }
             // Watches are the server's, per connection.
             Request::Unwatch { .. } => Ok(Reply::plain(Response::Done)),
             Request::SummariesOf { ids } => {

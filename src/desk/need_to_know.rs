@@ -36,7 +36,9 @@ fn carries_links(r: &Response) -> bool {
         | Response::Disputes(_) => true,
         // Made by the read model for this officer (`ReadModel::row`).
         Response::Window(_) | Response::Mine(_) | Response::Row(_) => false,
-        Response::AssignHint(_) | Response::Tally(_) | Response::Ids(_) => false,
+        Response::AssignHint(_) | Response::Tally(_) | Response::Ids(_) | Response::Located(_) => {
+            false
+        }
         Response::Done
         | Response::Changed { .. }
         | Response::Created(_)

@@ -24,7 +24,7 @@ use crate::store::RequestKey;
 /// views are asked for by window and watched (`Request::View`, `View`).
 /// 10: a report's case line carries its deadline pressure apart from the
 /// danger score (`CaseLine::lateness`, `late_reasons`).
-pub const PROTOCOL_VERSION: u32 = 10;
+pub const PROTOCOL_VERSION: u32 = 11;
 
 /// Requests are small; a larger frame from a client is hostile or broken.
 pub const MAX_CLIENT_FRAME: usize = 1 << 20;

@@ -183,6 +183,12 @@ pub fn bound(req: &Request) -> Result<(), String> {
             }
             Ok(())
         }
+        Request::Locate { query, id: i } => {
+            if query.search.chars().count() > MAX_SEARCH_CHARS {
+                return Err(format!("搜索内容不能超过 {MAX_SEARCH_CHARS} 个字"));
+            }
+            id(i)
+        }
         Request::Mine { .. } => Ok(()),
         Request::Ids { part } => id(part),
         Request::SummariesOf { ids } => {

@@ -106,6 +106,12 @@ pub enum Want {
         part: String,
         open: bool,
     },
+    /// Where the case under the cursor went once re-ranked out of the rows
+    /// held: the cursor follows it there.
+    Locate {
+        view: View,
+        id: String,
+    },
     /// An open detail's score, as the server ranks the case.
     Score(String),
     /// A form's live line from the server: the duplicate check, the
@@ -165,6 +171,9 @@ pub enum Out {
 #[derive(Debug, Clone, Default)]
 pub struct ListState {
     pub selected: usize,
+    /// The case the cursor is following beyond the rows held (asked of
+    /// the server); forgotten once the officer moves the cursor.
+    pub following: Option<String>,
     pub offset: usize,
     pub filter: Input,
     pub editing: bool,

@@ -83,6 +83,7 @@ impl App {
         }
         let n = self.list_len();
         let l = &mut self.lists[self.view.index()];
+        l.following = None;
         if n == 0 {
             l.selected = 0;
             return;

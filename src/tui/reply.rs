@@ -46,6 +46,7 @@ impl App {
                 }
             }
             (Want::Ids { part, open }, Ok(R::Ids(ids))) => self.on_ids(part, open, ids),
+            (Want::Locate { view, id }, Ok(R::Located(at))) => self.on_located(view, &id, at),
             (Want::Live(ask), result) => self.on_live(ask, result),
             (Want::Score(id), Ok(R::Row(row))) => self.on_score(&id, row.map(|r| r.score())),
             (Want::Lists, Ok(R::Lists(l))) => self.data.lists = l,
@@ -86,6 +87,7 @@ impl App {
                 | Want::Tally
                 | Want::Dashboard
                 | Want::Ids { .. }
+                | Want::Locate { .. }
                 | Want::Score(_)
                 | Want::Lists
                 | Want::Draft

@@ -297,10 +297,24 @@ impl App {
         self.row_at(view, at).map(|r| (r.case.id.clone(), at))
     }
 
-    /// After new rows: the cursor goes where its case went (when held),
-    /// and stays inside the list.
+    /// After new rows: the cursor goes where its case went (when held; when
+    /// it went beyond the rows held, the server is asked where), and stays
+    /// inside the list.
     fn follow(&mut self, view: View, on: Option<(String, usize)>) {
         let vi = view.index();
+        let win = &self.data.wins[vi];
+        if let Some((id, _)) = on.as_ref().filter(|(id, _)| win.position(id).is_none()) {
+            if let Some(query) = self.query_of(view).filter(|_| view != View::Mine) {
+                let want = Want::Locate {
+                    view,
+                    id: id.clone(),
+                };
+                let id = id.clone();
+                self.lists[vi].following = Some(id.clone());
+                self.out
+                    .push(Out::Request(want, Request::Locate { query, id }));
+            }
+        }
         let win = &self.data.wins[vi];
         let moved = on.and_then(|(id, was)| win.position(&id).filter(|p| *p != was));
         let total = win.total();
@@ -315,6 +329,26 @@ impl App {
             .offset
             .min(l.selected)
             .min(total.saturating_sub(self.page));
+    }
+
+    /// The server says where the followed case stands: the cursor goes
+    /// there, unless the officer has moved on meanwhile.
+    pub(super) fn on_located(&mut self, view: View, id: &str, at: Option<u32>) {
+        let l = &mut self.lists[view.index()];
+        if l.following.as_deref() != Some(id) {
+            return;
+        }
+        l.following = None;
+        let Some(p) = at.map(|p| p as usize) else {
+            return;
+        };
+        let page = self.page.max(1);
+        let l = &mut self.lists[view.index()];
+        l.selected = p;
+        l.offset = p.saturating_sub(page / 3);
+        if view == self.view {
+            self.ensure_window();
+        }
     }
 
     /// The 预警 strip's cases, watched.

@@ -380,6 +380,17 @@ impl ReadModel {
         *self.tally.get_mut().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
+    /// Where case `id` stands in what `q` lists, from 0.
+    pub fn locate(&self, q: &ViewQuery, id: &str) -> Option<u32> {
+        let &i = self.by_id.get(id)?;
+        let at = if q.search.trim().is_empty() && q.sort.is_none() {
+            self.lists[q.screen.index()].iter().position(|&r| r == i)
+        } else {
+            self.listing(q).iter().position(|&r| r == i)
+        };
+        at.and_then(|p| u32::try_from(p).ok())
+    }
+
     /// 编号 holding `part`, or the partial number it names, newest first.
     pub fn ids(&self, part: &str, most: usize) -> Vec<String> {
         let up = part.trim().to_uppercase();
