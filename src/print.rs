@@ -51,8 +51,18 @@ pub fn summary_json(s: &Summary, today: NaiveDate) -> Value {
 
 /// The full record: the stored shape (English keys, Chinese values) with the
 /// list view's names for the fields officers filter on.
-pub fn dispute_json(d: &Dispute, today: NaiveDate) -> Value {
+/// A case as JSON: the record's own fields (logins stay, for scripts),
+/// and each history entry's words as an officer reads them (`text`, `by_name`).
+pub fn dispute_json(d: &Dispute, today: NaiveDate, names: &Names) -> Value {
     let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+    if let Some(history) = v.get_mut("history").and_then(Value::as_array_mut) {
+        for (h, e) in history.iter_mut().zip(&d.history) {
+            if let Some(o) = h.as_object_mut() {
+                o.insert("by_name".into(), Value::from(names.name(&e.by)));
+                o.insert("text".into(), Value::from(names.in_text(&e.what)));
+            }
+        }
+    }
     if let Some(obj) = v.as_object_mut() {
         if let Some(risk) = obj.remove("risk") {
             obj.insert("risk_level".into(), risk);
@@ -238,17 +248,18 @@ pub fn officers_table(items: &[Officer]) -> String {
     )
 }
 
-pub fn audit_lines(events: &[LogEntry]) -> String {
+/// `desk log`: who by name; logins in a target or detail as names too.
+pub fn audit_lines(events: &[LogEntry], names: &Names) -> String {
     let mut out = String::new();
     for e in events {
         out.push_str(&format!(
             "#{:<6} {} {:<8} {} {} {}\n",
             e.seq,
             time(&e.at),
-            clean_line(&e.actor),
+            clean_line(names.name(&e.actor)),
             clean_line(&e.action),
-            clean_line(&e.target),
-            lines_in(&e.detail, "        ")
+            clean_line(&names.in_text(&e.target)),
+            lines_in(&names.in_text(&e.detail), "        ")
         ));
     }
     out
@@ -468,10 +479,10 @@ pub fn person_text(p: &KeyPerson, today: NaiveDate, names: &Names) -> String {
         }
     ));
     o.push_str(&format!(
-        "村(社区)：{}    危险等级：{}    责任人：{}    走访周期：{} 天\n",
+        "村(社区)：{}    危险等级：{}    联系干部：{}    走访周期：{} 天\n",
         c(&p.village),
         p.grade().label(),
-        c(&p.officer),
+        who(&p.officer),
         p.interval_days
     ));
     if let Some(h) = &p.household {

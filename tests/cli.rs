@@ -130,6 +130,32 @@ fn register_assign_note_close_and_read_back_as_json() {
         actions,
         vec!["登记", "研判", "交办", "签收", "添加进展", "销号"]
     );
+    // Names, not logins, wherever an officer reads: the log's text, the
+    // history's words in JSON (the logins stay in their own fields).
+    let me = cli.json(&["whoami"]);
+    let (login, name) = (me["login"].as_str().unwrap(), me["name"].as_str().unwrap());
+    let log_text = cli.ok(&["log", "--since", "今天"]);
+    let assigned = log_text
+        .lines()
+        .find(|l| l.contains(" 交办 "))
+        .unwrap_or_default();
+    assert!(
+        assigned.contains(name) && assigned.contains("郑国庆") && !assigned.contains(" ld1"),
+        "{assigned}"
+    );
+    assert!(!log_text.contains(&format!(" {login} ")), "{log_text}");
+    let entry = show["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["what"].as_str().unwrap_or_default().starts_with("交办"))
+        .unwrap();
+    assert_eq!(entry["by"], login);
+    assert_eq!(entry["by_name"], name);
+    assert!(
+        entry["text"].as_str().unwrap().contains("郑国庆"),
+        "{entry}"
+    );
 
     let filtered = cli.json(&["list", "disputes", "--status", "调处中"]);
     assert!(filtered.as_array().unwrap().is_empty());

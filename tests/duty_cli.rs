@@ -350,7 +350,13 @@ fn roll_call_on_the_command_line() {
         evening.starts_with("2026-11-20 点名（敏感时期：春节；17:00 截止）"),
         "{evening}"
     );
-    assert!(evening.contains("西岗村 有情况 当面 10:00"), "{evening}");
+    // Who took the report, by name.
+    let me = json_at(&cli, EVENING, &["whoami"]);
+    let name = me["name"].as_str().unwrap();
+    assert!(
+        evening.contains(&format!("西岗村 有情况 当面 10:00 {name}")),
+        "{evening}"
+    );
     assert!(evening.contains("未报 14：赵庄村、派出所"), "{evening}");
     assert!(
         evening.contains("已过 17:00，14 个未报，请督办"),

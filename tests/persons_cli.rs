@@ -229,6 +229,9 @@ fn break_the_glass_and_the_access_report_flags_each_anomaly() {
             && text.contains("短时间查阅多人"),
         "{text}"
     );
+    // The officer by name, as the roster has it: "测试员", not the login.
+    assert!(text.contains("  测试员：查阅"), "{text}");
+    assert!(!text.contains(&format!(" {login} ")), "{text}");
     let person = r["figures"]["persons"]
         .as_array()
         .unwrap()

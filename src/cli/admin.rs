@@ -214,10 +214,11 @@ pub struct Log {
 
 pub fn log(desk: &mut dyn Desk, a: Log) -> anyhow::Result<Printed> {
     let since = dates(a.since.as_deref())?;
+    let names = crate::domain::officer::Names::of(&desk.officers().unwrap_or_default());
     match desk.call(Request::Audit { since })? {
         Response::Audit(events) => Ok(Printed::new(
             serde_json::to_value(&events)?,
-            audit_lines(&events).trim_end(),
+            audit_lines(&events, &names).trim_end(),
         )),
         other => Err(unexpected(other).into()),
     }

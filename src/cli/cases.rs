@@ -593,7 +593,7 @@ pub fn show(desk: &mut dyn Desk, a: Show) -> anyhow::Result<Printed> {
         RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
             let d = desk.dispute(&id)?;
             Ok(Printed::new(
-                dispute_json(&d, today),
+                dispute_json(&d, today, &names),
                 dispute_text(&d, today, &names).trim_end(),
             ))
         }

@@ -326,7 +326,8 @@ pub fn rollcall(desk: &mut dyn Desk, a: Rollcall) -> anyhow::Result<Printed> {
 
 pub fn rollcall_show(desk: &mut dyn Desk, date: Option<NaiveDate>) -> anyhow::Result<Printed> {
     let sheet = desk.rollcall(date)?;
-    let text = sheet_text(&sheet);
+    let names = crate::domain::officer::Names::of(&desk.officers().unwrap_or_default());
+    let text = sheet_text(&sheet, &names);
     Ok(Printed::new(
         serde_json::to_value(&sheet)?,
         text.trim_end().to_string(),

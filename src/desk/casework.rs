@@ -51,7 +51,7 @@ pub(crate) fn set_escalation(
         me,
         now,
         "设置黄橙红牌",
-        ESCALATION,
+        "黄橙红牌",
         &t.describe(),
         ESCALATION,
         &t,
@@ -62,7 +62,8 @@ pub(crate) fn set_escalation(
 
 /// The officer the server sweeps as: the audit log says the desk did it.
 pub fn sweeper() -> Officer {
-    Officer::new("desk", "值班台（自动）", "综治中心", Role::Admin)
+    use crate::domain::officer::{SYSTEM_LOGIN, SYSTEM_NAME};
+    Officer::new(SYSTEM_LOGIN, SYSTEM_NAME, "综治中心", Role::Admin)
         .expect("a valid built-in officer")
 }
 

@@ -352,6 +352,12 @@ impl Local {
             check(&me, Capability::Admin, false, "管理值班名册")?;
         }
         let officer = Officer::new(&officer.login, &officer.name, &officer.unit, officer.role)?;
+        if officer.login == crate::domain::officer::SYSTEM_LOGIN {
+            return Err(DeskError::Invalid(format!(
+                "登录名“{}”留给系统自动操作，请换一个",
+                officer.login
+            )));
+        }
         let c = self.store.write(&caller.login, clock::now(), |tx| {
             let action = if tx.officer(&officer.login)?.is_some() {
                 "修改名册"

@@ -230,7 +230,7 @@ pub(crate) fn set_rollcall(
         me,
         now,
         "设置每日点名",
-        ROLLCALL,
+        "每日点名",
         &detail,
         ROLLCALL,
         &s,

@@ -51,14 +51,19 @@ impl Officer {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Names(std::collections::HashMap<String, String>);
 
+/// The server's own actor (the sweeper's 自动恢复与督办, a migration): a
+/// login no officer may take, named as the system in every log.
+pub const SYSTEM_LOGIN: &str = "desk";
+pub const SYSTEM_NAME: &str = "系统（自动）";
+
 impl Names {
     pub fn of<'a>(roster: impl IntoIterator<Item = &'a Officer>) -> Names {
-        Names(
-            roster
-                .into_iter()
-                .map(|o| (o.login.clone(), o.name.clone()))
-                .collect(),
-        )
+        let mut names: std::collections::HashMap<String, String> = roster
+            .into_iter()
+            .map(|o| (o.login.clone(), o.name.clone()))
+            .collect();
+        names.insert(SYSTEM_LOGIN.to_string(), SYSTEM_NAME.to_string());
+        Names(names)
     }
 
     /// The name for a login; anything else (a name already, an account no
@@ -190,6 +195,8 @@ mod tests {
             names.in_text("交办：牵头领导 ld1 责任人 ld10，ld1。MD-2026-000001"),
             "交办：牵头领导 郑国庆 责任人 ld10，郑国庆。MD-2026-000001"
         );
+        // The sweeper's and the migration's actor reads as the system.
+        assert_eq!(names.name(SYSTEM_LOGIN), "系统（自动）");
     }
 
     #[test]

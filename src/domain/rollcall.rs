@@ -209,7 +209,7 @@ pub fn sheet(
 }
 
 /// The sheet as lines for the terminal (`desk rollcall`).
-pub fn sheet_text(s: &RollcallSheet) -> String {
+pub fn sheet_text(s: &RollcallSheet, names: &super::officer::Names) -> String {
     let mut out = String::new();
     let state = if !s.periods.is_empty() {
         format!("敏感时期：{}", s.periods.join("、"))
@@ -242,7 +242,7 @@ pub fn sheet_text(s: &RollcallSheet) -> String {
             e.kind.label(),
             e.channel.label(),
             e.at.format("%H:%M"),
-            e.by
+            names.name(&e.by)
         ));
     }
     if s.missing.is_empty() {
@@ -348,7 +348,7 @@ mod tests {
         );
         assert_eq!(after.flagged, names(&["东河村", "派出所"]));
         assert_eq!(
-            sheet_text(&after),
+            sheet_text(&after, &super::officer::Names::default()),
             "2026-11-20 点名（敏感时期：春节；17:00 截止）\n\
              已报 2/4：有情况 1，零报告 1\n  \
              西岗村 零报告 电话 09:05 zb1\n  \

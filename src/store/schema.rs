@@ -114,7 +114,7 @@ fn stamp_record_hashes(txn: &WriteTransaction, from: u64) -> Result<(), StoreErr
         // The store has no clock of its own (that is the desk's); UTC+8 as it.
         at: chrono::Utc::now()
             .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")),
-        actor: "desk".into(),
+        actor: crate::domain::officer::SYSTEM_LOGIN.into(),
         action: "迁移".into(),
         target: String::new(),
         detail: format!(

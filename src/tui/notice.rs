@@ -76,7 +76,17 @@ impl App {
         if self.me.as_ref().is_some_and(|m| m.login == n.actor) {
             return;
         }
-        let ids: Vec<&str> = n.touched.iter().map(|t| t.id.as_str()).collect();
+        // Records an officer knows by number; a person of the roster by
+        // name; settings and lists by the action alone (their keys are code).
+        let ids: Vec<String> = n
+            .touched
+            .iter()
+            .filter_map(|t| match t.kind {
+                RecordKind::Dispute | RecordKind::Person => Some(t.id.clone()),
+                RecordKind::Officer => Some(self.data.names.name(&t.id).to_string()),
+                RecordKind::List => None,
+            })
+            .collect();
         self.say(format!("{who} {} {}", n.action, ids.join(" ")), false);
     }
 

@@ -80,7 +80,13 @@ pub fn period(spec: &super::Spec, date: NaiveDate) -> (NaiveDate, NaiveDate) {
 }
 
 /// Looks are taken as given (the desk picks the period and the officer).
-pub fn build(from: NaiveDate, to: NaiveDate, looks: &[Look], rules: &PersonRules) -> Report {
+pub fn build(
+    from: NaiveDate,
+    to: NaiveDate,
+    looks: &[Look],
+    rules: &PersonRules,
+    names: &crate::domain::officer::Names,
+) -> Report {
     let mut by_officer: BTreeMap<&str, (u32, BTreeSet<&str>)> = BTreeMap::new();
     let mut by_person: BTreeMap<&str, (u32, BTreeSet<&str>)> = BTreeMap::new();
     let mut flags = Vec::new();
@@ -142,7 +148,7 @@ pub fn build(from: NaiveDate, to: NaiveDate, looks: &[Look], rules: &PersonRules
     Report {
         kind: Kind::Access,
         title: format!("重点人员查阅情况（{}至{}）", day_cn(from), day_cn(to)),
-        text: text(&f),
+        text: text(&f, names),
         figures: Figures::Access(f),
     }
 }
@@ -186,7 +192,8 @@ fn bursts(looks: &[Look], rules: &PersonRules) -> Vec<Flag> {
     out
 }
 
-fn text(f: &AccessFigures) -> String {
+/// The report as read: officers by name (the figures keep the logins).
+fn text(f: &AccessFigures, names: &crate::domain::officer::Names) -> String {
     let mut t = format!(
         "重点人员查阅情况（{}至{}）\n\n按查阅人：\n",
         day_cn(f.from),
@@ -198,7 +205,9 @@ fn text(f: &AccessFigures) -> String {
     for o in &f.officers {
         t.push_str(&format!(
             "  {}：查阅 {} 次，涉及 {} 人\n",
-            o.officer, o.reads, o.persons
+            names.name(&o.officer),
+            o.reads,
+            o.persons
         ));
     }
     t.push_str("\n按被查阅人员：\n");
@@ -207,7 +216,11 @@ fn text(f: &AccessFigures) -> String {
             "  {}：被查阅 {} 次（{}）\n",
             p.person,
             p.reads,
-            p.officers.join("、")
+            p.officers
+                .iter()
+                .map(|o| names.name(o))
+                .collect::<Vec<_>>()
+                .join("、")
         ));
     }
     t.push_str(&format!("\n异常 {} 条：\n", f.flags.len()));
@@ -216,7 +229,7 @@ fn text(f: &AccessFigures) -> String {
             "  【{}】{} {} {} {}\n",
             fl.kind.label(),
             fl.at.format("%Y-%m-%d %H:%M"),
-            fl.officer,
+            names.name(&fl.officer),
             crate::domain::record::ids_target(&fl.persons),
             fl.why
         ));

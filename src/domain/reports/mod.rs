@@ -202,7 +202,7 @@ pub fn build(spec: &Spec, data: &Data) -> Report {
         Kind::Handover => handover::build(spec.since, data),
         Kind::Access => {
             let (from, to) = access::period(spec, date);
-            access::build(from, to, data.looks, data.person_rules)
+            access::build(from, to, data.looks, data.person_rules, data.names)
         }
     }
 }
