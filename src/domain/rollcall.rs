@@ -348,7 +348,7 @@ mod tests {
         );
         assert_eq!(after.flagged, names(&["东河村", "派出所"]));
         assert_eq!(
-            sheet_text(&after, &super::officer::Names::default()),
+            sheet_text(&after, &crate::domain::officer::Names::default()),
             "2026-11-20 点名（敏感时期：春节；17:00 截止）\n\
              已报 2/4：有情况 1，零报告 1\n  \
              西岗村 零报告 电话 09:05 zb1\n  \
