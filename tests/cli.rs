@@ -69,7 +69,7 @@ fn register_assign_note_close_and_read_back_as_json() {
         "+3天",
     ]);
     cli.ok(&["accept", &id]);
-    cli.ok(&["note", &id, "电话联系双方，约定周五调解", "--kind", "电话"]);
+    cli.ok(&["note", "1", "电话联系双方，约定周五调解", "--kind", "电话"]);
     cli.ok(&[
         "close",
         &id,
@@ -112,6 +112,12 @@ fn register_assign_note_close_and_read_back_as_json() {
     assert_eq!(show["closing"]["outcome"], "调解成功-口头协议");
     assert_eq!(show["follow_ups"].as_array().unwrap().len(), 3);
 
+    // The number alone, as :go takes it, for reads and changes alike.
+    assert_eq!(cli.json(&["show", "1"])["id"], id.as_str());
+    let year = &id[3..7];
+    assert_eq!(cli.json(&["show", &format!("{year}-1")])["id"], id.as_str());
+    let err = cli.fails(&["show", "77"]);
+    assert!(err.contains("找不到编号 77"), "{err}");
     let text = cli.ok(&["show", &id]);
     assert!(
         text.contains("四定：牵头领导 郑国庆") && text.contains("【电话】电话联系双方"),

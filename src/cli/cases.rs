@@ -479,8 +479,8 @@ pub fn reopen(desk: &mut dyn Desk, a: Reopen) -> anyhow::Result<Printed> {
 /// same words the TUI uses (the operation's description).
 pub(super) fn change(desk: &mut dyn Desk, id: &str, change: Change) -> anyhow::Result<Printed> {
     let what = change.done();
-    desk.call(change.on(id, None)).map_err(explain)?;
-    let id = id.trim().to_uppercase();
+    let id = case_id(desk, id)?;
+    desk.call(change.on(&id, None)).map_err(explain)?;
     Ok(Printed::new(
         json!({"id": id, "result": what}),
         format!("{what}：{id}"),
@@ -573,12 +573,41 @@ pub struct Show {
     reason: Option<String>,
 }
 
+/// The 编号 an officer typed, as the TUI's `:go` takes it: whole
+/// (MD-2026-003001, RY-12), or its number alone (3001, 2026-3001) when
+/// exactly one case has it; several are named for the officer to choose.
+pub(super) fn case_id(desk: &mut dyn Desk, typed: &str) -> anyhow::Result<String> {
+    use crate::domain::record::{parse_dispute_id, PartialId};
+    let up = typed.trim().to_uppercase();
+    let whole = parse_dispute_id(&up).is_some() || RecordKind::of_id(&up) == RecordKind::Person;
+    let Some(partial) = PartialId::parse(&up).filter(|_| !whole) else {
+        return Ok(up);
+    };
+    let ids = match desk.call(Request::Ids { part: up.clone() })? {
+        crate::desk::Response::Ids(ids) => ids,
+        other => return Err(crate::desk::api::unexpected(other).into()),
+    };
+    let found: Vec<&String> = ids.iter().filter(|id| partial.matches(id)).collect();
+    match found.as_slice() {
+        [] => anyhow::bail!("找不到编号 {}", typed.trim()),
+        [one] => Ok(one.to_string()),
+        many => anyhow::bail!(
+            "编号 {} 不止一件：{}。请写全编号",
+            typed.trim(),
+            many.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    }
+}
+
 /// One case (MD-…) or one key person (RY-…).
 pub fn show(desk: &mut dyn Desk, a: Show) -> anyhow::Result<Printed> {
     let today = today();
     // Names, not logins; without the roster (an old server) logins still read.
     let names = Names::of(&desk.officers().unwrap_or_default());
-    let id = a.id.trim().to_uppercase();
+    let id = case_id(desk, &a.id)?;
     match RecordKind::of_id(&id) {
         RecordKind::Person => {
             let p: crate::domain::person::KeyPerson = desk.ask(Request::Person {

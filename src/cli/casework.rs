@@ -66,7 +66,7 @@ fn move_out(
     reason: String,
     out: Option<PathBuf>,
 ) -> anyhow::Result<Printed> {
-    let id = id.trim().to_uppercase();
+    let id = super::cases::case_id(desk, &id)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("移送-{}-{id}.xlsx", township.trim())));
     let filter = LedgerFilter {
         ids: vec![id.clone()],
@@ -108,9 +108,9 @@ pub struct Pause {
 pub fn pause(desk: &mut dyn Desk, a: Pause) -> anyhow::Result<Printed> {
     let until = date(&a.until)?;
     let reason = a.reason;
-    change(desk, &a.id, ops::Pause { reason, until }.into())?;
+    let id = super::cases::case_id(desk, &a.id)?;
+    change(desk, &id, ops::Pause { reason, until }.into())?;
     // A packaged case, or a 责任人's, only asks: said as it stands.
-    let id = a.id.trim().to_uppercase();
     let d = match desk.call(Request::Dispute { id: id.clone() })? {
         crate::desk::Response::Dispute(d) => d,
         _ => anyhow::bail!("服务端应答异常"),

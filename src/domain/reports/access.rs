@@ -277,7 +277,13 @@ mod tests {
             looks.push(look(14, n as u32, "zb", Read::Person, &[10 + n]));
         }
         let d = at(0, 0).date_naive();
-        let r = build(d, d, &looks, &rules, &crate::domain::officer::Names::default());
+        let r = build(
+            d,
+            d,
+            &looks,
+            &rules,
+            &crate::domain::officer::Names::default(),
+        );
         let Figures::Access(f) = &r.figures else {
             panic!("access figures")
         };
