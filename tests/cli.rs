@@ -13,6 +13,11 @@ fn help_and_usage_errors_are_in_chinese() {
         "{help}"
     );
     assert!(help.contains("登记") && help.contains("交办"), "{help}");
+    // One heading for every option, --version too.
+    assert!(
+        !help.contains("Options") && help.contains("-V, --version        显示版本"),
+        "{help}"
+    );
     let out = cli.run(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("没有这个命令"));
@@ -798,4 +803,19 @@ fn version_help_and_the_nearest_command() {
         starts.windows(2).all(|w| w[0] == w[1]),
         "{starts:?}\n{help}"
     );
+}
+
+/// A socket that is there but does not answer is a server restarting: the
+/// officer is told to wait, not to create a new database.
+#[test]
+fn a_silent_server_is_waited_for_not_replaced_by_a_new_database() {
+    let cli = Cli::new();
+    let sock = cli.dir.path().join("desk.sock");
+    let _bound = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    drop(_bound);
+    assert!(sock.exists());
+    let err = cli.fails(&["list", "disputes"]);
+    assert!(err.contains("服务端暂时没有应答（可能正在重启）"), "{err}");
+    assert!(!err.contains("init"), "{err}");
+    assert!(!cli.db().exists(), "nothing was created");
 }

@@ -10,13 +10,17 @@ use super::Cli;
 /// The parsed command line, or the exit code once help or an error has been
 /// printed (0 for help, 2 for a bad command line).
 pub fn parse() -> Result<Cli, ExitCode> {
-    let cmd = localise(Cli::command()).disable_version_flag(true).arg(
-        clap::Arg::new("version")
-            .short('V')
-            .long("version")
-            .action(clap::ArgAction::Version)
-            .help("显示版本"),
-    );
+    let me = crate::desk::paths::program();
+    let cmd = localise(Cli::command().bin_name(&me))
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项"),
+        );
     let matches = cmd.try_get_matches().map_err(|e| {
         use clap::error::ErrorKind;
         if matches!(
@@ -29,7 +33,7 @@ pub fn parse() -> Result<Cli, ExitCode> {
             return ExitCode::SUCCESS;
         }
         eprintln!(
-            "错误：{}\n用 desk --help 或 desk 命令 --help 查看用法",
+            "错误：{}\n用 {me} --help 或 {me} 命令 --help 查看用法",
             describe(&e)
         );
         ExitCode::from(2)

@@ -88,15 +88,40 @@ pub fn check_runtime_dir(socket: &std::path::Path, create: bool) -> Result<(), S
     })
 }
 
+/// The name this program was started as (`desk`, or what it was installed
+/// as), for the commands its messages tell an officer to type.
+pub fn program() -> String {
+    std::env::args_os()
+        .next()
+        .and_then(|a| {
+            std::path::Path::new(&a)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "desk".to_string())
+}
+
 /// What to say when no server answers and the database file is missing:
-/// only `desk init` and `desk demo` create one.
+/// only `desk init` and `desk demo` create one. A socket that is there but
+/// silent is a server restarting (or stopped): creating a new database
+/// would be the wrong advice, so the officer is told to wait.
 pub fn missing_database(db: &std::path::Path, socket: &std::path::Path) -> String {
+    let me = program();
+    if socket.exists() {
+        return format!(
+            "服务端暂时没有应答（可能正在重启），请稍等片刻再试。\n\
+             服务端套接字：{}\n\
+             一分钟后仍不行，请联系管理员检查服务端（{me} doctor）。",
+            socket.display()
+        );
+    }
     format!(
         "没有找到服务端，也没有找到数据库。\n\
          查找的服务端套接字：{}（没有服务端应答）\n\
          查找的数据库文件：{}（不存在）\n\
-         第一次使用：desk init 新建空库，您成为管理员，再添加村(社区)和责任单位；\n\
-         \x20 或 desk demo 写入演示数据先看看。\n\
+         第一次使用：{me} init 新建空库，您成为管理员，再添加村(社区)和责任单位；\n\
+         \x20 或 {me} demo 写入演示数据先看看。\n\
          已有服务端或数据库：用 --socket 指定服务端的套接字，或用 --db 指定数据库文件。",
         socket.display(),
         db.display()
