@@ -415,9 +415,18 @@ fn a_dispute_goes_through_every_flow_by_keyboard() {
 
     // 包案 by the leader with a plan of dated steps.
     let mut ld = Desk::open(&local, "ld1");
-    ld.go(&id)
-        .key(KeyCode::Char('p'))
-        .pick("zgq")
+    ld.go(&id).key(KeyCode::Char('p'));
+    // The leader taking it is already there; leaders come before 管理员.
+    assert_eq!(ld.form().get(k("leader")), "郑国庆（ld1）");
+    ld.key(KeyCode::Enter);
+    let Some(Overlay::Picker(p)) = ld.app.overlays.last() else {
+        panic!("no picker");
+    };
+    assert_eq!(
+        p.options,
+        ["郑国庆（ld1）", "韩立新（ld2）", "林晓燕（admin1）"]
+    );
+    ld.key(KeyCode::Enter)
         .field("工作专班")
         .key(KeyCode::Enter)
         .typed("fzq")

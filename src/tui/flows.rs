@@ -8,14 +8,14 @@ use chrono::NaiveDate;
 
 use super::app::{App, Data, Out, Overlay, View, Want};
 use super::form::{
-    login_of, option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind, Key, LiveAsk,
-    Offer, Target,
+    login_of, officer_choice, option_values, split_multi, Ctx, Draft, FieldKind, Form, FormKind,
+    Key, LiveAsk, Offer, Target,
 };
 use super::keymap::Action;
 use super::picker::Picker;
 use crate::desk::api::{DeskError, DraftSlot, Request, Response, UndoInfo};
 use crate::desk::ops::{self, Change, Entry, Op, Who};
-use crate::domain::lists::{RiskLevel, Tier, WarningFlag};
+use crate::domain::lists::{RiskLevel, Role, Tier, WarningFlag};
 use crate::domain::record::RecordKind;
 
 /// The form's line while some field is red; it goes once none is.
@@ -367,6 +367,14 @@ impl App {
                 Want::Live(ask),
                 Request::AssignHint { id: first },
             ));
+        }
+        // 包案 starts on the leader taking it, when that is this officer.
+        if let (FormKind::Package, Some(me)) = (kind, &self.me) {
+            if matches!(me.role, Role::Leader | Role::Admin) {
+                form.set(Key::Leader, &officer_choice(me));
+                form.dirty = false;
+                form.edited = false;
+            }
         }
         self.refresh_live(&mut form);
         self.overlays.push(Overlay::Form(Box::new(form)));

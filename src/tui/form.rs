@@ -601,6 +601,11 @@ pub fn split_multi(text: &str) -> Vec<String> {
 
 /// "郑国庆（ld1）" → "ld1"; text without the bracket is passed on as typed
 /// (the server accepts a login or a name).
+/// An officer as a choice shows and keeps them: "郑国庆（ld1）".
+pub fn officer_choice(o: &Officer) -> String {
+    format!("{}（{}）", o.name, o.login)
+}
+
 pub fn login_of(text: &str) -> String {
     match (text.rfind('（'), text.rfind('）')) {
         (Some(a), Some(b)) if b > a => text[a + '（'.len_utf8()..b].trim().to_string(),
@@ -617,16 +622,19 @@ pub fn option_values(o: &Options, ctx: &Ctx) -> Vec<String> {
             .filter(|o| o.active && keep(o))
             .collect();
         v.sort_by(|a, b| a.login.cmp(&b.login));
-        v.into_iter()
-            .map(|o| format!("{}（{}）", o.name, o.login))
-            .collect()
+        v.into_iter().map(officer_choice).collect()
     };
     match o {
         Options::Fixed(v) => v.clone(),
         Options::Villages => ctx.lists.villages.clone(),
         Options::Categories => ctx.lists.categories.clone(),
         Options::Units => ctx.lists.units.clone(),
-        Options::Leaders => officers(|o| matches!(o.role, Role::Leader | Role::Admin)),
+        // 领导 first, then 管理员 (who may stand in).
+        Options::Leaders => {
+            let mut v: Vec<String> = officers(|o| o.role == Role::Leader);
+            v.extend(officers(|o| o.role == Role::Admin));
+            v
+        }
         Options::Workers => officers(|o| o.role != Role::ReadOnly),
         Options::Reporters => {
             crate::domain::rollcall::expected(&ctx.lists.villages, &ctx.lists.units)

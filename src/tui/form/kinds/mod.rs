@@ -108,7 +108,7 @@ fn choice(key: Key, label: &str, options: Options, default: &str) -> Field {
 
 fn officer_text(ctx: &Ctx, login: &str) -> String {
     match ctx.officers.get(login) {
-        Some(o) => format!("{}（{}）", o.name, o.login),
+        Some(o) => crate::tui::form::officer_choice(o),
         None => login.to_string(),
     }
 }
