@@ -20,6 +20,9 @@ pub enum Group {
     Overdue,
     /// 责任人: a 回访 due today or earlier on their cases.
     VisitsDue,
+    /// 责任人: the rest of their signed, open cases (nothing pressing), so
+    /// a case signed for does not vanish from 我的.
+    InWork,
     /// A casework alert for them (转办被退回 to its sender, and the like).
     Refused,
     /// 领导: a request (销号, 延期, 中止) waits for their approval.
@@ -41,6 +44,7 @@ impl Group {
             Group::DueSoon => "三天内到期",
             Group::Overdue => "已逾期",
             Group::VisitsDue => "待回访",
+            Group::InWork => "在办",
             Group::Refused => "转办被退回",
             Group::Approvals => "待审批",
             Group::Packaged => "包案",
@@ -59,6 +63,7 @@ impl Group {
                 Group::Overdue,
                 Group::DueSoon,
                 Group::VisitsDue,
+                Group::InWork,
             ],
             Role::Leader => &[
                 Group::Approvals,
@@ -80,6 +85,7 @@ impl Group {
             | Group::DueSoon
             | Group::Overdue
             | Group::VisitsDue
+            | Group::InWork
             | Group::Refused
             | Group::Approvals
             | Group::Packaged
@@ -109,6 +115,16 @@ impl Group {
             }
             Group::Overdue => mine() && s.is_overdue(today),
             Group::VisitsDue => mine() && s.next_follow_up.is_some_and(|f| f <= today),
+            // One section each: what the sections above hold is not repeated.
+            Group::InWork => {
+                mine()
+                    && s.status.is_open()
+                    && s.accepted
+                    && !s.transferring
+                    && [Group::Overdue, Group::DueSoon, Group::VisitsDue]
+                        .iter()
+                        .all(|g| !g.holds(s, me, today, t))
+            }
             Group::Refused => s.alert_to.as_deref() == Some(me) && s.alert_note.is_some(),
             Group::Approvals => s.approval_for.as_deref() == Some(me),
             Group::Packaged => led() && s.packaged && s.status.is_open(),
@@ -248,6 +264,11 @@ mod tests {
         f.deadline = Some(today() - Days::new(1));
         f.paused_until = Some(today() + Days::new(5));
         all.push(f);
+        let mut h = case("MD-2026-000007"); // signed, nothing pressing
+        h.person = Some("tj1".into());
+        h.accepted = true;
+        h.deadline = Some(today() + Days::new(20));
+        all.push(h);
         let g = my_work(Role::Responsible, "tj1", &all, today(), &t);
         let order: Vec<Group> = g.iter().map(|(x, _)| *x).collect();
         assert_eq!(order, Group::for_role(Role::Responsible));
@@ -256,6 +277,15 @@ mod tests {
         assert_eq!(ids(&g, Group::DueSoon, &all), ["MD-2026-000003"]);
         assert_eq!(ids(&g, Group::VisitsDue, &all), ["MD-2026-000003"]);
         assert_eq!(ids(&g, Group::Refused, &all), ["MD-2026-000005"]);
+        // A signed case stays in 我的; what is pressing is not listed twice.
+        let in_work = ids(&g, Group::InWork, &all);
+        assert!(
+            in_work.contains(&"MD-2026-000007".to_string()),
+            "{in_work:?}"
+        );
+        assert!(!in_work
+            .iter()
+            .any(|i| i == "MD-2026-000002" || i == "MD-2026-000003"));
     }
 
     #[test]

@@ -21,20 +21,22 @@ enum Entry {
 /// from the cursor are listed without their rows: only a window is held.
 fn entries(app: &App) -> Vec<Entry> {
     let mut out = Vec::new();
+    // While the roll-call runs, who has not reported heads the desk's
+    // 我的: below a long list it would be off the screen.
+    let duty = app.me.as_ref().is_some_and(|o| sees_rollcall(o.role));
+    if let (true, Some(sheet)) = (duty, app.data.rollcall.as_ref().filter(|s| s.running)) {
+        let missing = &sheet.missing;
+        out.push(Entry::Title(
+            format!("点名未报（{}）：{}", missing.len(), missing.join("、")),
+            !missing.is_empty(),
+        ));
+    }
     let mut at = 0;
     for &(group, n) in &app.data.mine {
         let n = n as usize;
         out.push(Entry::Title(format!("{}（{n}）", group.label()), n > 0));
         out.extend((at..at + n).map(Entry::Case));
         at += n;
-    }
-    let duty = app.me.as_ref().is_some_and(|o| sees_rollcall(o.role));
-    if let (true, Some(sheet)) = (duty, &app.data.rollcall) {
-        let missing = &sheet.missing;
-        out.push(Entry::Title(
-            format!("点名未报（{}）：{}", missing.len(), missing.join("、")),
-            !missing.is_empty(),
-        ));
     }
     out
 }
