@@ -40,6 +40,7 @@ fn open_with(
     local: fn(&Path) -> Result<Local, DeskError>,
 ) -> anyhow::Result<Box<dyn Desk>> {
     let socket = paths::socket(socket);
+    let mut silent = false;
     match Remote::connect(&socket, false) {
         Ok(remote) => {
             if !explicit_db || Path::new(&remote.db) == paths::absolute(db) {
@@ -48,14 +49,14 @@ fn open_with(
             }
         }
         // No server answers: the file itself, below.
-        Err(DeskError::Connection(_)) => {}
+        Err(DeskError::Connection(_)) => silent = socket.exists(),
         // A server we do not trust, an unsafe runtime directory, or a server
         // that answered and said no (not on the roster, too many connections):
         // that is the answer, not a reason to open the file.
         Err(e) => return Err(e.into()),
     }
     if !db.exists() {
-        anyhow::bail!(paths::missing_database(db, &socket));
+        anyhow::bail!(paths::missing_database(db, &socket, silent));
     }
     match local(db) {
         Ok(local) => Ok(Box::new(Session { local, caller: identity::current_caller() })),

@@ -192,6 +192,7 @@ fn a_move_to_another_township_archives_the_case_here_with_the_township_named() {
         Request::ListAdd {
             list: ListName::Townships,
             value: "北关镇".into(),
+            force: false,
         },
     )
     .unwrap();

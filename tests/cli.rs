@@ -819,3 +819,26 @@ fn a_silent_server_is_waited_for_not_replaced_by_a_new_database() {
     assert!(!err.contains("init"), "{err}");
     assert!(!cli.db().exists(), "nothing was created");
 }
+
+/// A name the desk would read as one already listed is refused until the
+/// admin says it really is another (`--force`): 东河村委会 beside 东河村
+/// would make `dh` ambiguous.
+#[test]
+fn a_near_duplicate_list_entry_needs_force() {
+    let cli = Cli::with_roster();
+    let err = cli.fails(&["lists", "add", "village", "东河村委会"]);
+    assert!(
+        err.contains("“东河村委会”和名录里的“东河村”会被当成同一个") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!cli.ok(&["lists", "show"]).contains("东河村委会"));
+    cli.ok(&["lists", "add", "village", "东河村委会", "--force"]);
+    assert!(cli.ok(&["lists", "show"]).contains("东河村委会"));
+    // The log names the list in words, not its key.
+    let log = cli.ok(&["log"]);
+    let line = log
+        .lines()
+        .find(|l| l.contains("新增村(社区)：东河村委会"))
+        .unwrap();
+    assert!(line.contains("维护名录 村(社区)"), "{line}");
+}

@@ -864,6 +864,7 @@ fn a_change_sent_again_with_its_key_is_answered_again_not_applied_again() {
         Request::ListAdd {
             list: duty_desk::desk::api::ListName::Villages,
             value: "南湾村".into(),
+            force: false,
         },
     )
     .unwrap();

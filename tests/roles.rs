@@ -263,6 +263,7 @@ fn every_operation_by_every_role_is_refused_exactly_where_the_table_says() {
         Request::ListAdd {
             list: ListName::Townships,
             value: "北关镇".into(),
+            force: false,
         },
     )
     .unwrap();

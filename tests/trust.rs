@@ -570,6 +570,7 @@ fn the_owner_off_the_roster_is_told_to_become_admin_others_to_ask_one() {
         Request::ListAdd {
             list: duty_desk::desk::api::ListName::Villages,
             value: "东河村".into(),
+            force: false,
         },
     );
     assert!(added.is_ok(), "{:?}", added.err());

@@ -319,6 +319,9 @@ pub enum ListsCmd {
         #[arg(value_name = "village|unit|category")]
         list: String,
         value: String,
+        /// 与已有的一项相近（如已有东河村再加东河村委会）时仍然加入
+        #[arg(long)]
+        force: bool,
     },
     /// 显示名录
     Show,
@@ -326,7 +329,7 @@ pub enum ListsCmd {
 
 pub fn lists(desk: &mut dyn Desk, cmd: ListsCmd) -> anyhow::Result<Printed> {
     match cmd {
-        ListsCmd::Add { list, value } => {
+        ListsCmd::Add { list, value, force } => {
             let list = match list.as_str() {
                 "village" | "村" => ListName::Villages,
                 "unit" | "单位" => ListName::Units,
@@ -339,6 +342,7 @@ pub fn lists(desk: &mut dyn Desk, cmd: ListsCmd) -> anyhow::Result<Printed> {
             desk.call(Request::ListAdd {
                 list,
                 value: value.clone(),
+                force,
             })?;
             Ok(Printed::new(
                 json!({"added": value}),

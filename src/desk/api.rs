@@ -142,6 +142,10 @@ pub enum Request {
     ListAdd {
         list: ListName,
         value: String,
+        /// Added even when it reads as an entry already there (东河村委会
+        /// beside 东河村), which is refused otherwise.
+        #[serde(default)]
+        force: bool,
     },
 
     /// The caller's own last change, if it can still be undone.

@@ -192,7 +192,7 @@ impl Local {
                 self.store.draft(&draft_key(&me, slot))?,
             ))),
             Request::SaveDraft { slot, form, value } => self.save_draft(&me, slot, form, value),
-            Request::ListAdd { list, value } => self.list_add(&me, list, &value, now),
+            Request::ListAdd { list, value, force } => self.list_add(&me, list, &value, force, now),
             Request::RosterAdd { .. } => unreachable!("handled above"),
             Request::ExportLedger { filter } => super::ledger::export(self, &me, filter, now),
             Request::ExportPersons {
@@ -404,6 +404,7 @@ impl Local {
         me: &Officer,
         list: ListName,
         value: &str,
+        force: bool,
         now: Time,
     ) -> Result<Reply, DeskError> {
         check(me, Capability::Admin, false, "维护名录")?;
@@ -421,12 +422,24 @@ impl Local {
                 list.label()
             )));
         }
+        // A name the resolver already reads as another entry would make
+        // that entry's shorthand ambiguous (东河村委会 beside 东河村: `dh`).
+        if let (false, crate::domain::names::Resolved::Found { index, .. }) =
+            (force, crate::domain::names::resolve(&items, &value))
+        {
+            return Err(DeskError::Invalid(format!(
+                "“{value}”和名录里的“{}”会被当成同一个（简写、拼音将分不清）；\
+                 若确是另一个{}，请加 --force 再加",
+                items[index],
+                list.label()
+            )));
+        }
         items.push(value.clone());
         let c = self.store.write(&me.login, now, |tx| {
             tx.put_list(list.key(), &items)?;
             tx.audit(
                 "维护名录",
-                list.key(),
+                list.label(),
                 &format!("新增{}：{value}", list.label()),
             );
             keep_reply(tx, &Response::Done);

@@ -102,13 +102,13 @@ pub fn program() -> String {
         .unwrap_or_else(|| "desk".to_string())
 }
 
-/// What to say when no server answers and the database file is missing:
-/// only `desk init` and `desk demo` create one. A socket that is there but
-/// silent is a server restarting (or stopped): creating a new database
-/// would be the wrong advice, so the officer is told to wait.
-pub fn missing_database(db: &std::path::Path, socket: &std::path::Path) -> String {
+/// What to say when the database file is missing: only `desk init` and
+/// `desk demo` create one. `silent`: nothing answered on a socket that is
+/// there, a server restarting (or stopped); creating a new database would
+/// be the wrong advice, so the officer is told to wait.
+pub fn missing_database(db: &std::path::Path, socket: &std::path::Path, silent: bool) -> String {
     let me = program();
-    if socket.exists() {
+    if silent {
         return format!(
             "服务端暂时没有应答（可能正在重启），请稍等片刻再试。\n\
              服务端套接字：{}\n\

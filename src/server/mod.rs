@@ -912,7 +912,7 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
     }
     // Only `desk init` and `desk demo` create a database.
     if !db.exists() {
-        anyhow::bail!(paths::missing_database(db, socket));
+        anyhow::bail!(paths::missing_database(db, socket, socket.exists()));
     }
     let exe = std::env::current_exe().context("找不到 desk 程序本身")?;
     socket_dir(socket)?;

@@ -83,6 +83,7 @@ pub fn fixture() -> Fixture {
                 Request::ListAdd {
                     list: ListName::Villages,
                     value: v.into(),
+                    force: false,
                 },
             )
             .unwrap();
