@@ -4,7 +4,7 @@ use chrono::Datelike;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, View};
@@ -149,6 +149,25 @@ fn count_lines(title: &str, counts: &[Count], n: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// Sections stacked in `height` rows: each whole while it fits; the first
+/// that does not is cut to its heading and the rows that fit (two at the
+/// least), and the rest left off, so no heading stands without rows.
+fn stack(sections: Vec<Vec<Line<'static>>>, height: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for s in sections {
+        let room = height.saturating_sub(out.len());
+        if s.len() <= room {
+            out.extend(s);
+        } else {
+            if room >= 2 {
+                out.extend(s.into_iter().take(room));
+            }
+            break;
+        }
+    }
+    out
+}
+
 /// The 研判 screen: the 研判会 figures of the current half-month, drawn.
 pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
     let Some(a) = app.data.analysis.clone() else {
@@ -165,9 +184,12 @@ pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
     let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(area);
     f.render_widget(outer, area);
+    // A short window gives the figures the room and the trend one line of
+    // numbers; a tall one draws the trend as bars.
+    let bars = inner.height >= 30;
     let [top, chart] = Layout::vertical([
         Constraint::Fill(1),
-        Constraint::Length(8.min(inner.height / 2)),
+        Constraint::Length(if bars { 10 } else { 3 }),
     ])
     .areas(inner);
     let [left, mid, right] = Layout::horizontal([
@@ -177,7 +199,7 @@ pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
     ])
     .areas(top);
     let flag = |n: u32| if n > 0 { warn() } else { Style::default() };
-    let mut l = vec![
+    let l = vec![
         Line::styled(format!("本期新登记 {}", a.new_total), accent()),
         Line::raw(match a.resolution_rate {
             Some(_) => format!(
@@ -206,21 +228,60 @@ pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
             flag(a.criminal_tendency),
         ),
     ];
-    l.extend(count_lines("在办按层级", &a.open_by_tier, 4));
-    f.render_widget(Paragraph::new(l), left);
-    let mut m = count_lines("在办按状态", &a.open_by_status, 9);
-    m.extend(count_lines("本期按类型（前 5）", &a.by_category, 5));
+    let height = top.height as usize;
+    let tiers = count_lines("在办按层级", &a.open_by_tier, 4);
+    f.render_widget(Paragraph::new(stack(vec![l, tiers], height)), left);
+    let m = stack(
+        vec![
+            count_lines("在办按状态", &a.open_by_status, 9),
+            count_lines("本期按类型（前 5）", &a.by_category, 5),
+        ],
+        height,
+    );
     f.render_widget(Paragraph::new(m), mid);
-    let mut r = count_lines("本期按村(社区)（前 5）", &a.by_village, 5);
-    r.push(Line::styled("重点风险（前 5）", bold()));
+    let mut risks = vec![Line::styled("重点风险（前 5）", bold())];
     let width = right.width as usize;
     for c in a.top_risks.iter().take(5) {
-        let reasons: Vec<&str> = c.reasons.iter().take(2).map(|(r, _)| r.as_str()).collect();
+        // As the queue's 主要原因: the period's share is the same on every row.
+        let reasons: Vec<&str> = c
+            .reasons
+            .iter()
+            .map(|(r, _)| r.as_str())
+            .filter(|r| *r != crate::domain::risk::SENSITIVE_REASON)
+            .take(2)
+            .collect();
         let text = format!("  {} {}分 {}", c.id, c.score, reasons.join("、"));
-        r.push(Line::from(cell(&text, width, &[], Style::default())));
+        risks.push(Line::from(cell(&text, width, &[], Style::default())));
     }
-    f.render_widget(Paragraph::new(r), right);
+    // The cases to act on before the places they are in.
+    let villages = count_lines("本期按村(社区)（前 5）", &a.by_village, 5);
+    f.render_widget(Paragraph::new(stack(vec![risks, villages], height)), right);
+    draw_trend(f, &a, chart, bars);
+}
 
+/// New and resolved per half-month, the current one last: bars when there
+/// is the height, else one line of numbers ("11月上 34/6").
+fn draw_trend(
+    f: &mut Frame,
+    a: &crate::domain::reports::analysis::AnalysisFigures,
+    chart: Rect,
+    bars: bool,
+) {
+    if !bars {
+        let pairs: Vec<String> = a
+            .trend
+            .iter()
+            .map(|t| {
+                let half = if t.from.day() <= 15 { "上" } else { "下" };
+                format!("{}月{half} {}/{}", t.from.month(), t.new, t.resolved)
+            })
+            .collect();
+        let lines = vec![
+            Line::styled("近几个半月 新登记/化解", bold()),
+            Line::raw(pairs.join("  ")),
+        ];
+        return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), chart);
+    }
     // The trend: new and resolved per half-month, the current one last.
     let groups: Vec<BarGroup> = a
         .trend
@@ -243,7 +304,8 @@ pub fn draw_dashboard(f: &mut Frame, app: &mut App, area: Rect) {
     let mut chart_widget = BarChart::default()
         .block(Block::default().title("近几个半月：新登记（青）与化解（绿）"))
         .bar_width(3)
-        .bar_gap(0)
+        // A column between the two bars keeps their numbers apart.
+        .bar_gap(1)
         .group_gap(2);
     for g in groups {
         chart_widget = chart_widget.data(g);
