@@ -710,6 +710,31 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
     }
 }
 
+/// A search that finds nothing 在办 says whether 全部 has it; in 全部
+/// the count is of all cases, not "1 of" the screen's own.
+#[test]
+fn a_search_empty_in_progress_says_all_cases_have_it() {
+    let mut s = Harness::new(false);
+    let closed = s
+        .records
+        .iter()
+        .map(Summary::of)
+        .find(|d| !d.status.is_open())
+        .expect("the fixtures hold a closed case");
+    s.key(KeyCode::Char('2'))
+        .key(KeyCode::Char('/'))
+        .typed(&closed.id);
+    let screen = s.screen(80, 24);
+    assert!(
+        screen.contains("在办案件中没有；全部案件（含已化解、归档）中有 1 件"),
+        "{screen}"
+    );
+    s.key(KeyCode::Tab);
+    let screen = s.screen(80, 24);
+    assert!(screen.contains("全部案件中 1 件"), "{screen}");
+    assert!(!screen.contains("（共"), "{screen}");
+}
+
 #[test]
 fn the_filter_finds_closed_cases_once_its_scope_is_all() {
     let mut s = Harness::new(false);

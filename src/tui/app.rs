@@ -112,6 +112,11 @@ pub enum Want {
         view: View,
         id: String,
     },
+    /// How many of all cases a search finds that found none 在办.
+    Elsewhere {
+        view: View,
+        search: String,
+    },
     /// An open detail's score, as the server ranks the case.
     Score(String),
     /// A form's live line from the server: the duplicate check, the
@@ -174,6 +179,9 @@ pub struct ListState {
     /// The case the cursor is following beyond the rows held (asked of
     /// the server); forgotten once the officer moves the cursor.
     pub following: Option<String>,
+    /// A search that found nothing 在办: how many 全部 holds (closed,
+    /// archived), so the officer is told where it is.
+    pub elsewhere: Option<(String, u32)>,
     pub offset: usize,
     pub filter: Input,
     pub editing: bool,

@@ -352,8 +352,18 @@ impl Keymap {
                 for existing in list.iter_mut() {
                     existing.keys.retain(|k| !b.keys.contains(k));
                 }
+                // An action the layer has keeps its place in the hint bar,
+                // now shown with the officer's key first.
+                match list.iter_mut().find(|x| x.action == b.action) {
+                    Some(same) => {
+                        let mut keys = b.keys;
+                        keys.extend(same.keys.drain(..));
+                        same.keys = keys;
+                        same.desc = b.desc;
+                    }
+                    None => list.push(b),
+                }
                 list.retain(|x| !x.keys.is_empty());
-                list.push(b);
             }
         }
         Ok(map)
@@ -402,6 +412,15 @@ impl Keymap {
                 .find(|b| b.keys.contains(key))
                 .map(|b| b.action)
         })
+    }
+
+    /// The first key of `action` in `layer`, as the officer presses it.
+    pub fn key_label(&self, layer: Layer, action: Action) -> Option<String> {
+        self.bindings(layer)
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(|k| k.label())
     }
 
     pub fn bindings(&self, layer: Layer) -> &[Binding] {
@@ -568,6 +587,22 @@ mod tests {
             default.lookup(&[Layer::Form], &key("F4")),
             Some(Action::AcceptSuggestions)
         );
+        // 登记 moved to F2 keeps its place in the hint bar, under its new key.
+        let f2 = Keymap::with_overrides(
+            "case = [ { keys = [\"F2\"], action = \"register\", desc = \"登记\" } ]",
+        )
+        .unwrap();
+        let at = |m: &Keymap| {
+            m.hints(&[Layer::List, Layer::Case, Layer::Global])
+                .iter()
+                .position(|(a, _, _)| *a == Action::Register)
+        };
+        assert_eq!(at(&f2), at(&default));
+        assert_eq!(
+            f2.key_label(Layer::Case, Action::Register).as_deref(),
+            Some("F2")
+        );
+        assert_eq!(f2.lookup(&[Layer::Case], &key("n")), Some(Action::Register));
     }
 
     #[test]

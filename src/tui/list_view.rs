@@ -11,6 +11,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{doc_of, person_doc, App, View};
+use super::keymap::{Action, Layer};
 use super::views::{accent, block, cell, fit, warn};
 use crate::desk::views::Row;
 use crate::domain::escalation::Colour;
@@ -373,13 +374,21 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
         title.push_str(&format!("（{}） ", colour_counts(app)));
     }
     if !l.filter.is_empty() {
-        let scope = if cases && l.everything { "全部" } else { "" };
+        // Searching 全部, the screen's own count is no whole to compare with.
+        let of = if cases && l.everything {
+            "全部案件中 ".to_string()
+        } else {
+            String::new()
+        };
+        let whole = if cases && l.everything {
+            String::new()
+        } else {
+            format!("（共 {total} {unit}）")
+        };
         title = format!(
-            " {} 筛选“{}”：{scope}{} {unit}（共 {} {unit}）{} ",
+            " {} 筛选“{}”：{of}{shown} {unit}{whole}{} ",
             view.label(),
             clean_line(&l.filter.text()),
-            shown,
-            total,
             if l.searching {
                 "（搜索中…）"
             } else {
@@ -422,11 +431,26 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     if !held {
         f.render_widget(Paragraph::new("正在载入…"), body);
     } else if shown == 0 {
-        let text = match (l.filter.is_empty(), cases, l.everything) {
-            (true, _, _) => "（没有记录）",
-            // A closed case is only in 全部: say where else to look.
-            (false, true, false) => "（在办案件中没有匹配的记录；按 Tab 改为在全部案件中查找）",
-            (false, _, _) => "（没有匹配的记录）",
+        // A closed case is only in 全部: say whether it is there.
+        let tab = app
+            .keymap
+            .key_label(Layer::Search, Action::ToggleScope)
+            .unwrap_or_else(|| "Tab".into());
+        let elsewhere = l
+            .elsewhere
+            .as_ref()
+            .filter(|(s, _)| *s == l.filter.text())
+            .map(|(_, n)| *n);
+        let text = match (l.filter.is_empty(), cases, l.everything, elsewhere) {
+            (true, _, _, _) => "（没有记录）".to_string(),
+            (false, true, false, Some(n)) if n > 0 => {
+                format!("（在办案件中没有；全部案件（含已化解、归档）中有 {n} 件，按 {tab} 查看）")
+            }
+            (false, true, false, Some(_)) => "（在办和全部案件中都没有匹配的记录）".to_string(),
+            (false, true, false, None) => {
+                format!("（在办案件中没有匹配的记录；按 {tab} 改为在全部案件中查找）")
+            }
+            (false, _, _, _) => "（没有匹配的记录）".to_string(),
         };
         f.render_widget(Paragraph::new(text), body);
     }

@@ -32,11 +32,8 @@ impl App {
         }
         let key = self
             .keymap
-            .bindings(Layer::Form)
-            .iter()
-            .find(|b| b.action == Action::AcceptSuggestions)
-            .and_then(|b| b.keys.first())
-            .map(|k| format!("（{} 采用）", k.label()))
+            .key_label(Layer::Form, Action::AcceptSuggestions)
+            .map(|k| format!("（{k} 采用）"))
             .unwrap_or_default();
         Some(match &form.offer {
             Some(offer) => format!("建议{key}：{}（{}）", open.join("、"), offer.reason),

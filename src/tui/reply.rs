@@ -47,6 +47,9 @@ impl App {
             }
             (Want::Ids { part, open }, Ok(R::Ids(ids))) => self.on_ids(part, open, ids),
             (Want::Locate { view, id }, Ok(R::Located(at))) => self.on_located(view, &id, at),
+            (Want::Elsewhere { view, search }, Ok(R::Window(w))) => {
+                self.lists[view.index()].elsewhere = Some((search, w.total))
+            }
             (Want::Live(ask), result) => self.on_live(ask, result),
             (Want::Score(id), Ok(R::Row(row))) => self.on_score(&id, row.map(|r| r.score())),
             (Want::Lists, Ok(R::Lists(l))) => self.data.lists = l,
@@ -88,6 +91,7 @@ impl App {
                 | Want::Dashboard
                 | Want::Ids { .. }
                 | Want::Locate { .. }
+                | Want::Elsewhere { .. }
                 | Want::Score(_)
                 | Want::Lists
                 | Want::Draft

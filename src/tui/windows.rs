@@ -264,8 +264,37 @@ impl App {
             self.data.watching = Some(view);
         }
         self.follow(view, on);
+        self.ask_elsewhere(view);
         // The cursor may have moved on while this was on its way.
         self.ensure_window();
+    }
+
+    /// A search that finds nothing among the cases 在办: asks how many of
+    /// all cases it finds, to tell the officer 全部 has them.
+    fn ask_elsewhere(&mut self, view: View) {
+        let l = &self.lists[view.index()];
+        let search = l.filter.text();
+        let nothing = self.data.wins[view.index()]
+            .window
+            .as_ref()
+            .is_some_and(|w| w.total == 0);
+        if !nothing || l.everything || search.trim().is_empty() || !view.lists_cases() {
+            return;
+        }
+        let query = ViewQuery {
+            screen: Screen::All,
+            search: search.clone(),
+            sort: None,
+        };
+        self.out.push(Out::Request(
+            Want::Elsewhere { view, search },
+            Request::View {
+                query,
+                from: 0,
+                limit: 0,
+                watch: None,
+            },
+        ));
     }
 
     pub(super) fn on_mine(&mut self, gen: u64, mine: MyWork, limit: u32) {
