@@ -357,7 +357,7 @@ impl Keymap {
                 match list.iter_mut().find(|x| x.action == b.action) {
                     Some(same) => {
                         let mut keys = b.keys;
-                        keys.extend(same.keys.drain(..));
+                        keys.append(&mut same.keys);
                         same.keys = keys;
                         same.desc = b.desc;
                     }
