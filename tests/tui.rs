@@ -422,6 +422,12 @@ fn status_messages_outrank_the_banner_and_cut_text_ends_in_an_ellipsis() {
     // Without a message the banner is back.
     s.app.status = None;
     assert!(s.screen(80, 24).contains("【敏感时期：全国两会】"));
+    // An information line gives way to it by itself, no key needed.
+    s.app.say("张某 交办 MD-2026-000009", false);
+    assert!(!s.screen(80, 24).contains("【敏感时期：全国两会】"));
+    s.app.now += chrono::Duration::minutes(2);
+    let status = s.screen(80, 24).lines().nth(23).unwrap().to_string();
+    assert!(status.contains("【敏感时期：全国两会】"), "{status}");
     // At the narrowest width the tab bar is cut with …, not mid-word.
     let tabs = s
         .screen(60, 24)

@@ -242,6 +242,19 @@ pub struct Data {
 pub struct Note {
     pub text: String,
     pub kind: NoteKind,
+    /// When it was said (the desk's clock, to the minute).
+    pub at: Time,
+}
+
+impl Note {
+    /// An information line gives the status line back (to the 敏感时期
+    /// banner) after a minute or two; an error stays until the next key.
+    pub fn stands(&self, now: Time) -> bool {
+        match self.kind {
+            NoteKind::Info => now - self.at < chrono::Duration::minutes(2),
+            NoteKind::Error | NoteKind::Generating | NoteKind::Refreshing => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,6 +445,7 @@ impl App {
         self.status = Some(Note {
             text: text.into(),
             kind,
+            at: self.now,
         });
     }
 

@@ -361,7 +361,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let room = (area.width as usize).saturating_sub(clock.width() + 1);
     let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
     let who = Span::raw(format!("{who} "));
-    let spans: Vec<Span<'static>> = match &app.status {
+    let spans: Vec<Span<'static>> = match app.status.as_ref().filter(|n| n.stands(app.now)) {
         None => [Some(who), Some(conn), banner]
             .into_iter()
             .flatten()
