@@ -849,14 +849,15 @@ fn the_detail_names_who_else_has_the_case_open_and_tells_the_server_what_is_open
     );
     let screen = s.screen(80, 24);
     assert!(screen.contains("添加进展"), "a form is open: {screen}");
+    // Apart from the crumbs, even where the line is cut.
+    let top = s.screen(80, 24).lines().next().unwrap().to_string();
     assert!(
-        screen
-            .lines()
-            .next()
-            .unwrap()
-            .contains(&format!("{}正在编辑", other.name)),
-        "{screen}"
+        top.contains(&format!("添加进展  {}正在编辑", other.name)),
+        "{top}"
     );
+    // A narrow line cuts the crumbs, not the name.
+    let top = s.screen(60, 24).lines().next().unwrap().to_string();
+    assert!(top.contains(&format!("…  {}正在编辑", other.name)), "{top}");
 }
 
 /// A 只读 account sees the desk but is offered no action: the hint bar

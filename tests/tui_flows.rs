@@ -2046,6 +2046,10 @@ fn a_person_outside_scope_opens_only_with_a_reason_typed_at_the_prompt() {
         matches!(&shown, Some(Record::Person(p)) if p.name == "卫某某"),
         "{shown:?}"
     );
+    // The detail starts by saying how it was opened.
+    let screen = tj2.screen(80, 24);
+    let first = screen.lines().nth(3).unwrap_or_default();
+    assert!(first.contains("【破格查阅】理由：家属来电求助"), "{screen}");
     let events = match local
         .local
         .handle(&caller("admin1"), Request::Audit { since: None })

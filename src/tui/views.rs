@@ -235,12 +235,22 @@ fn draw_crumbs(f: &mut Frame, app: &App, area: Rect) {
     if !l.filter.is_empty() && app.view != View::Dashboard {
         parts.insert(2, format!("筛选“{}”", clean_line(&l.filter.text())));
     }
-    let mut spans = vec![Span::styled(parts.join(sep), accent())];
+    let width = area.width as usize;
+    let crumbs = parts.join(sep);
     // Presence: who else has this case open, where the officer looks first.
-    if let Some(others) = app.others_on_case() {
-        spans.push(Span::styled(format!("  {others}"), warn()));
-    }
-    let spans = fit_spans(spans, area.width as usize);
+    // On a narrow line the crumbs are cut before it (down to half the line);
+    // the gap is its own span, so cutting never runs the two together.
+    let mut spans = match app.others_on_case() {
+        Some(others) => {
+            let room = width.saturating_sub(others.width() + 2).max(width / 2);
+            let mut s = fit_spans(vec![Span::styled(crumbs, accent())], room);
+            s.push(Span::raw("  "));
+            s.push(Span::styled(others, warn()));
+            s
+        }
+        None => vec![Span::styled(crumbs, accent())],
+    };
+    spans = fit_spans(spans, width);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -33,6 +33,9 @@ pub struct Detail {
     pub scroll: u16,
     /// An open case's 风险分 with its reasons, as the server ranks it.
     pub score: Option<crate::domain::risk::Score>,
+    /// Opened by breaking the glass, with this reason: said on top, and
+    /// given again when the record is read again.
+    pub glass: Option<String>,
 }
 
 impl Detail {
@@ -43,6 +46,7 @@ impl Detail {
             error: None,
             scroll: 0,
             score: None,
+            glass: None,
         }
     }
 }
@@ -58,14 +62,10 @@ impl App {
     /// the reason typed at the prompt (`:go RY-… 理由`); the desk logs it.
     pub(in crate::tui) fn open_with_reason(&mut self, id: &str, reason: &str) {
         self.overlays.retain(|o| !matches!(o, Overlay::Detail(_)));
-        self.overlays.push(Overlay::Detail(Detail::new(id)));
-        self.out.push(Out::Request(
-            Want::Record(id.to_string()),
-            Request::Person {
-                id: id.to_string(),
-                reason: Some(reason.to_string()),
-            },
-        ));
+        let mut d = Detail::new(id);
+        d.glass = Some(reason.to_string());
+        self.overlays.push(Overlay::Detail(d));
+        self.fetch(id);
     }
 
     /// Only a 责任人 is refused a person for scope; 只读 sees no one at all.
@@ -88,10 +88,14 @@ impl App {
     /// Asks for the record behind an open detail.
     pub(in crate::tui) fn fetch(&mut self, id: &str) {
         let want = Want::Record(id.to_string());
+        let glass = self.overlays.iter().find_map(|o| match o {
+            Overlay::Detail(d) if d.id == id => d.glass.clone(),
+            _ => None,
+        });
         let req = match RecordKind::of_id(id) {
             RecordKind::Person => Request::Person {
                 id: id.to_string(),
-                reason: None,
+                reason: glass,
             },
             RecordKind::Dispute | RecordKind::Officer | RecordKind::List => {
                 Request::Dispute { id: id.to_string() }
@@ -144,6 +148,15 @@ pub fn draw(f: &mut Frame, app: &App, d: &Detail, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     if let Some(e) = &d.error {
         lines.push(Line::styled(e.clone(), warn()));
+    }
+    if let Some(why) = &d.glass {
+        lines.push(Line::styled(
+            format!(
+                "【破格查阅】理由：{}（已记入操作日志，查阅情况报表可见）",
+                crate::domain::text::clean_line(why)
+            ),
+            warn(),
+        ));
     }
     match &d.record {
         None if d.error.is_none() => lines.push(Line::raw("正在读取…")),
