@@ -10,14 +10,7 @@ use super::Cli;
 /// The parsed command line, or the exit code once help or an error has been
 /// printed (0 for help, 2 for a bad command line).
 pub fn parse() -> Result<Cli, ExitCode> {
-    let cmd = localise(Cli::command()).disable_version_flag(true).arg(
-        clap::Arg::new("version")
-            .short('V')
-            .long("version")
-            .action(clap::ArgAction::Version)
-            .help("显示版本"),
-    );
-    let matches = cmd.try_get_matches().map_err(|e| {
+    let matches = command().try_get_matches().map_err(|e| {
         use clap::error::ErrorKind;
         if matches!(
             e.kind(),
@@ -38,6 +31,18 @@ pub fn parse() -> Result<Cli, ExitCode> {
         eprintln!("错误：{e}");
         ExitCode::from(2)
     })
+}
+
+/// The command line as officers see it: Chinese headings and flags. The
+/// man pages and shell completions are generated from this too.
+pub fn command() -> clap::Command {
+    localise(Cli::command()).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help("显示版本"),
+    )
 }
 
 /// Chinese headings and a Chinese help flag, on every subcommand.
