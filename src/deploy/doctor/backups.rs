@@ -133,6 +133,8 @@ pub fn disk(layout: &Layout, db_size: Option<u64>) -> Vec<Finding> {
             continue;
         }
         seen.push(st.filesystem_id());
+        // fsblkcnt_t and c_ulong are 32 bits on some targets.
+        #[allow(clippy::unnecessary_cast)]
         let free = st.blocks_available() as u64 * st.fragment_size() as u64;
         found.push(room(dir, free, db_size));
     }
