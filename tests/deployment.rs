@@ -85,7 +85,7 @@ fn directories_with_the_packaged_modes_pass_and_a_group_writable_runtime_dir_is_
     assert_status(
         &modes::check(&data),
         Status::Warn,
-        &["没有 setgid 位", "chmod 2750"],
+        &["没有 setgid 位", "chmod 02750"],
     );
     chmod(&backup.path, 0o755);
     assert_status(&modes::check(&backup), Status::Fail, &["0755，应为 0700"]);

@@ -57,6 +57,15 @@ pub fn check(e: &Expected) -> Finding {
     }
     let mode = meta.mode() & 0o7777;
     let extra = mode & !e.mode;
+    if extra != 0 && extra & !0o3000 == 0 {
+        return Finding::warn(
+            format!(
+                "{label} {path} 的权限是 {mode:04o}，应为 {:04o}：多了 setgid 或粘滞位",
+                e.mode
+            ),
+            chmod_fix(e),
+        );
+    }
     if extra != 0 {
         return Finding::fail(
             format!(
@@ -104,7 +113,10 @@ fn chmod_fix(e: &Expected) -> String {
     let path = e.path.display();
     match e.kind {
         Kind::Socket => "systemctl restart duty-desk（服务端重建套接字，0660）".to_string(),
-        Kind::Directory | Kind::File => format!("chmod {:04o} {path}", e.mode),
+        // GNU chmod keeps a directory's setgid bit unless the numeric
+        // mode has five digits.
+        Kind::Directory => format!("chmod {:05o} {path}", e.mode),
+        Kind::File => format!("chmod {:04o} {path}", e.mode),
     }
 }
 

@@ -113,7 +113,7 @@ fn who_serves(layout: &Layout, remote: &Remote) -> Finding {
         );
     }
     Finding::ok(format!(
-        "服务端（进程 {}）以 {user} 运行，套接字 {}，第 {} 版数据",
+        "服务端（进程 {}）以 {user} 运行，套接字 {}，数据版本号 {}",
         remote.server.pid,
         layout.socket().display(),
         remote.revision
