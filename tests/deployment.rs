@@ -76,9 +76,12 @@ fn directories_with_the_packaged_modes_pass_and_a_group_writable_runtime_dir_is_
         &[
             "的权限是 2770，应为 0750",
             "换上自己的“服务端”",
-            "chmod 0750",
+            "chmod 00750",
         ],
     );
+    // setgid alone does no harm there.
+    chmod(&run.path, 0o2750);
+    assert_status(&modes::check(&run), Status::Warn, &["多了 setgid"]);
     chmod(&run.path, 0o750);
     // Without setgid, new files are not the service group's: worth a word.
     chmod(&data.path, 0o750);
