@@ -135,23 +135,39 @@ fn open_for_writing(db: &Path) -> anyhow::Result<Store> {
     }
 }
 
-/// `desk init`: the default lists and the caller as 管理员. Returns whether the file was new.
-pub fn init(db: &Path, socket: &Path, admin_name: &str, demo: bool) -> anyhow::Result<bool> {
+/// `desk init`: the default lists and the caller (or `admin`, an account
+/// of this machine's: `desk setup` creates the file as the service account
+/// for the person named) as 管理员. Returns whether the file was new.
+pub fn init(
+    db: &Path,
+    socket: &Path,
+    admin_name: &str,
+    admin: Option<&str>,
+) -> anyhow::Result<bool> {
+    if let Some(login) = admin {
+        if !matches!(nix::unistd::User::from_name(login), Ok(Some(_))) {
+            anyhow::bail!(
+                "本机没有账号“{}”：管理员须是能登录本机的账号（先 useradd -m 登录名）",
+                crate::domain::text::clean_line(login)
+            );
+        }
+    }
     let created = !db.exists();
     with_file(db, socket, |store| {
         let me = identity::current_caller();
-        let admin = crate::domain::officer::Officer::new(
-            &me.login,
+        let login = admin.unwrap_or(&me.login);
+        let officer = crate::domain::officer::Officer::new(
+            login,
             admin_name,
             "综治中心",
             crate::domain::lists::Role::Admin,
         )?;
         store.write(&me.login, clock::now(), |tx| {
-            demo::seed_lists(tx, &me.login, demo)?;
-            if tx.officer(&me.login)?.is_none() {
-                tx.put_officer(&admin)?;
+            demo::seed_lists(tx, &me.login, false)?;
+            if tx.officer(login)?.is_none() {
+                tx.put_officer(&officer)?;
             }
-            tx.audit("初始化", "", &format!("默认名录，管理员 {}", me.login));
+            tx.audit("初始化", "", &format!("默认名录，管理员 {login}"));
             Ok::<_, StoreError>(())
         })?;
         Ok(created)

@@ -5,10 +5,13 @@
 //! `store`; `domain` uses nothing of ours; nor do `private_fs` (the modes
 //! of files desk creates) and `timing`, which any of them may use. `print`
 //! (how records read as text and JSON) sits beneath both `cli` and `tui`.
+//! `deploy` (the packaged deployment: `desk setup`, `desk doctor`) uses
+//! `desk` and `store` like `cli`, which calls it.
 
 pub mod cli;
 pub mod connect;
 pub mod demo;
+pub mod deploy;
 pub mod desk;
 pub mod domain;
 pub mod files;

@@ -22,14 +22,21 @@ pub struct Init {
     /// 管理员姓名
     #[arg(long, default_value = "系统管理员")]
     name: String,
+    /// 把这个登录名（而不是当前账号）登记为管理员（desk setup 以服务账号建库时用）
+    #[arg(long, value_name = "登录名")]
+    admin: Option<String>,
 }
 
 pub fn init(db: &Path, socket: &Path, a: Init) -> anyhow::Result<Printed> {
-    let created = connect::init(db, socket, &a.name, false)?;
+    let created = connect::init(db, socket, &a.name, a.admin.as_deref())?;
+    let who = match &a.admin {
+        Some(login) => format!("{login} 为管理员"),
+        None => "当前账号为管理员".to_string(),
+    };
     Ok(Printed::new(
-        json!({"db": db, "created": created}),
+        json!({"db": db, "created": created, "admin": a.admin}),
         format!(
-            "{}数据库：{}\n已写入默认名录，当前账号为管理员。下一步：desk lists add village 村名",
+            "{}数据库：{}\n已写入默认名录，{who}。下一步：desk lists add village 村名",
             if created { "已新建" } else { "已在用" },
             db.display()
         ),
@@ -253,15 +260,47 @@ pub struct Backup {
     /// 备份文件名（只写名字，放在备份目录里；不写则按时间命名）
     #[arg(value_name = "文件名")]
     name: Option<String>,
+    /// 备份后删除备份目录里超过这么多天的按时间命名的备份（desk-年月日-时分秒.redb；刚写的这份和自己起名的不删）
+    #[arg(long, value_name = "天数")]
+    keep_days: Option<u32>,
 }
 
 pub fn backup(desk: &mut dyn Desk, a: Backup) -> anyhow::Result<Printed> {
-    match desk.call(Request::Backup { name: a.name })? {
-        Response::BackedUp { file, bytes } => Ok(Printed::new(
-            json!({"out": file, "bytes": bytes}),
-            format!("已备份到 {file}（{bytes} 字节）"),
+    let (file, bytes) = match desk.call(Request::Backup { name: a.name })? {
+        Response::BackedUp { file, bytes } => (file, bytes),
+        other => return Err(unexpected(other).into()),
+    };
+    let written = format!("已备份到 {file}（{bytes} 字节）");
+    let Some(days) = a.keep_days else {
+        return Ok(Printed::new(json!({"out": file, "bytes": bytes}), written));
+    };
+    let path = Path::new(&file);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    match crate::store::prune_backups(dir, days, crate::desk::clock::now(), path) {
+        Ok(deleted) => {
+            let names: Vec<String> = deleted
+                .iter()
+                .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+                .collect();
+            let text = match names.len() {
+                0 => format!("{written}\n没有超过 {days} 天的旧备份"),
+                n => format!(
+                    "{written}\n已删除 {n} 份超过 {days} 天的旧备份：{}",
+                    names.join("、")
+                ),
+            };
+            Ok(Printed::new(
+                json!({"out": file, "bytes": bytes, "pruned": names}),
+                text,
+            ))
+        }
+        Err(e) => Ok(Printed::new(json!({"out": file, "bytes": bytes}), written).then_fail(
+            format!(
+                "备份已写好，但清理旧备份时出错：备份目录 {} {}。请以服务账号运行（systemctl start duty-desk-backup）",
+                dir.display(),
+                crate::private_fs::describe(&e)
+            ),
         )),
-        other => Err(unexpected(other).into()),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod bench;
 pub mod cases;
 pub mod casework;
+pub mod deploy;
 pub mod files;
 pub mod parse;
 pub mod persons;
@@ -127,6 +128,16 @@ enum Cmd {
     Whoami,
     /// 运行服务端（前台）：独占数据库，通过套接字为所有值班员服务
     Serve(admin::Serve),
+    /// 安装软件包后第一次启动（以 root，一次）：以服务账号建库、登记管理员、启动服务；setup sshd 打印 sshd 的设置
+    Setup(deploy::Setup),
+    /// 检查部署：账号、目录权限、服务端、备份、磁盘、sshd、名册；每条问题附修复办法，有问题时以非零退出
+    Doctor,
+    /// 为软件包写出手册页和命令补全（打包时用）
+    #[command(hide = true)]
+    GenDocs {
+        #[arg(value_name = "目录")]
+        dir: PathBuf,
+    },
     /// 实时显示其他值班员的改动（每条一行；--json 时每行一个 JSON 对象）
     Watch,
     /// 导出：ledger（矛盾纠纷台账）或 persons（重点人员名单），Excel 或 CSV
@@ -257,6 +268,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Cmd::Watch => return admin::watch(&socket, json),
+        Cmd::Setup(args) => deploy::setup(args)?,
+        Cmd::Doctor => deploy::doctor()?,
+        Cmd::GenDocs { dir } => deploy::gen_docs(&dir)?,
         Cmd::Serve(_) => admin::serve_detached(&db, &socket)?,
         Cmd::Init(args) => admin::init(&db, &socket, args)?,
         Cmd::Demo(args) => admin::demo(&db, &socket, args)?,
@@ -276,7 +290,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// The commands that talk to an open desk, one call each.
 fn on_desk(desk: &mut dyn Desk, command: Cmd) -> anyhow::Result<Printed> {
     match command {
-        Cmd::Init(_) | Cmd::Demo(_) | Cmd::Bench { .. } | Cmd::Serve(_) | Cmd::Watch => {
+        Cmd::Init(_)
+        | Cmd::Demo(_)
+        | Cmd::Bench { .. }
+        | Cmd::Serve(_)
+        | Cmd::Watch
+        | Cmd::Setup(_)
+        | Cmd::Doctor
+        | Cmd::GenDocs { .. } => {
             unreachable!("handled before the desk is opened")
         }
         Cmd::Add(cases::AddCmd::Dispute(args)) => cases::register(desk, args),

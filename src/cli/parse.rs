@@ -11,17 +11,7 @@ use super::Cli;
 /// printed (0 for help, 2 for a bad command line).
 pub fn parse() -> Result<Cli, ExitCode> {
     let me = crate::desk::paths::program();
-    let cmd = localise(Cli::command().bin_name(&me))
-        .disable_version_flag(true)
-        .arg(
-            clap::Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(clap::ArgAction::Version)
-                .help("显示版本")
-                .help_heading("选项"),
-        );
-    let matches = cmd.try_get_matches().map_err(|e| {
+    let matches = command().bin_name(&me).try_get_matches().map_err(|e| {
         use clap::error::ErrorKind;
         if matches!(
             e.kind(),
@@ -42,6 +32,19 @@ pub fn parse() -> Result<Cli, ExitCode> {
         eprintln!("错误：{e}");
         ExitCode::from(2)
     })
+}
+
+/// The command line as officers see it: Chinese headings and flags. The
+/// man pages and shell completions are generated from this too.
+pub fn command() -> clap::Command {
+    localise(Cli::command()).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help("显示版本")
+            .help_heading("选项"),
+    )
 }
 
 /// Chinese headings and a Chinese help flag, on every subcommand.

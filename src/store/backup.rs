@@ -4,6 +4,7 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDateTime;
 use redb::backends::FileBackend;
 use redb::{Database, Durability, ReadableTable};
 
@@ -21,11 +22,14 @@ pub fn backup_dir(db: &Path) -> PathBuf {
         .join("backups")
 }
 
+/// How a backup named from the clock spells its time (China time).
+const TIMED_NAME: &str = "%Y%m%d-%H%M%S";
+
 /// The backup's file name: the one asked for, which must be a bare name
 /// (no directory), or `desk-20261120-093000.redb` from the time.
 pub fn backup_name(asked: Option<&str>, now: Time) -> Result<String, StoreError> {
     let Some(name) = asked.map(str::trim) else {
-        return Ok(format!("desk-{}.redb", now.format("%Y%m%d-%H%M%S")));
+        return Ok(format!("desk-{}.redb", now.format(TIMED_NAME)));
     };
     let refuse = |why: &str| {
         Err(StoreError::Domain(DomainError::Invalid(format!(
@@ -45,6 +49,58 @@ pub fn backup_name(asked: Option<&str>, now: Time) -> Result<String, StoreError>
         return refuse("含控制字符或太长");
     }
     Ok(name.to_string())
+}
+
+/// The time in a name `backup_name` made from the clock; `None` for a name
+/// someone chose (those are never pruned).
+pub fn backup_time(name: &str) -> Option<NaiveDateTime> {
+    let stamp = name.strip_prefix("desk-")?.strip_suffix(".redb")?;
+    // Exactly the shape written: "desk-2026-final.redb" is someone's name.
+    if stamp.len() != 15 {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, TIMED_NAME).ok()
+}
+
+/// The backups in `dir` named from the clock, oldest first. Hidden files
+/// (a backup being written) and names someone chose are left out.
+pub fn timed_backups(dir: &Path) -> std::io::Result<Vec<(NaiveDateTime, PathBuf)>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let Some(at) = entry.file_name().to_str().and_then(backup_time) else {
+            continue;
+        };
+        if entry.file_type()?.is_file() {
+            found.push((at, entry.path()));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Deletes the backups in `dir` named from the clock more than `keep_days`
+/// days before `now` (by the time in the name, which a copy keeps and a
+/// touch does not change). `keep` (the backup just written) is never deleted,
+/// so at least one backup stays. Returns the files deleted.
+pub fn prune_backups(
+    dir: &Path,
+    keep_days: u32,
+    now: Time,
+    keep: &Path,
+) -> std::io::Result<Vec<PathBuf>> {
+    let cutoff = now.naive_local() - chrono::Duration::days(i64::from(keep_days));
+    let mut deleted = Vec::new();
+    for (at, path) in timed_backups(dir)? {
+        if at < cutoff && path.file_name() != keep.file_name() {
+            std::fs::remove_file(&path)?;
+            deleted.push(path);
+        }
+    }
+    if !deleted.is_empty() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(deleted)
 }
 
 impl Store {
@@ -115,4 +171,71 @@ fn refused(why: &str) -> StoreError {
 
 fn exists(name: &str) -> StoreError {
     refused(&format!("备份目录里已有“{name}”，不覆盖；请换一个名字"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Time {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn only_names_made_from_the_clock_carry_a_time() {
+        let now = at("2026-11-20T09:30:00+08:00");
+        let name = backup_name(None, now).unwrap();
+        assert_eq!(name, "desk-20261120-093000.redb");
+        assert_eq!(backup_time(&name), Some(now.naive_local()));
+        for chosen in [
+            "desk-2026-final.redb",
+            "升级前-0.1.0.redb",
+            "desk-20261120-093000.redb.bak",
+            "desk-20261320-093000.redb",
+        ] {
+            assert_eq!(backup_time(chosen), None, "{chosen}");
+        }
+    }
+
+    #[test]
+    fn pruning_deletes_old_timed_backups_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "desk-20261101-020000.redb", // 19 days old
+            "desk-20261113-020000.redb", // 7 days 7.5 h old
+            "desk-20261114-020000.redb", // 6 days 7.5 h old
+            "desk-20261120-020000.redb", // today
+            "升级前-0.1.0.redb",         // chosen by hand: kept
+            ".desk-20261120-093000.redb.tmp",
+        ];
+        for n in names {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        let now = at("2026-11-20T09:30:00+08:00");
+        let keep = dir.path().join("desk-20261120-020000.redb");
+        let deleted = prune_backups(dir.path(), 7, now, &keep).unwrap();
+        let deleted: Vec<_> = deleted.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(
+            deleted,
+            ["desk-20261101-020000.redb", "desk-20261113-020000.redb"]
+        );
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".desk-20261120-093000.redb.tmp",
+                "desk-20261114-020000.redb",
+                "desk-20261120-020000.redb",
+                "升级前-0.1.0.redb"
+            ]
+        );
+        // Keeping no days still keeps the backup just written.
+        let deleted = prune_backups(dir.path(), 0, now, &keep).unwrap();
+        assert_eq!(deleted.len(), 1);
+        assert!(keep.exists());
+    }
 }

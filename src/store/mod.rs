@@ -37,7 +37,7 @@ use crate::domain::dispute::{Dispute, Time};
 use crate::domain::person::KeyPerson;
 use crate::domain::DomainError;
 
-pub use backup::{backup_dir, backup_name};
+pub use backup::{backup_dir, backup_name, backup_time, prune_backups, timed_backups};
 pub use check::CheckReport;
 pub use failure::quiet_panics;
 pub use requests::{Answered, RequestKey};
