@@ -4,124 +4,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 use common::server::{account, can_make_accounts, Server};
+use common::sshd::{start_sshd, tty_login};
 use common::tmux::Tmux;
-
-struct Sshd {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn keygen(path: &Path) {
-    let ok = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(path)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "ssh-keygen failed");
-}
-
-/// sshd with its own host key and config; `tj` may only ever run `desk watch`.
-fn start_sshd(s: &Server, users: &[&str], forced: (&str, &str)) -> Sshd {
-    let dir = s.dir.path().join("ssh");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::create_dir_all("/run/sshd").unwrap();
-    keygen(&dir.join("host_key"));
-    keygen(&dir.join("client_key"));
-    let auth = dir.join("authorized_keys");
-    std::fs::copy(dir.join("client_key.pub"), &auth).unwrap();
-    std::fs::set_permissions(&auth, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let port = free_port();
-    let config = format!(
-        "Port {port}\nListenAddress 127.0.0.1\nHostKey {dir}/host_key\nPidFile {dir}/sshd.pid\n\
-         AuthorizedKeysFile {auth}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-         PubkeyAuthentication yes\nUsePAM no\nStrictModes no\nAllowUsers {users}\n\
-         SetEnv DESK_SOCKET={socket}\nMatch User {forced_user}\n  ForceCommand {forced_cmd}\n",
-        dir = dir.display(),
-        auth = auth.display(),
-        users = users.join(" "),
-        socket = s.socket().display(),
-        forced_user = forced.0,
-        forced_cmd = forced.1,
-    );
-    let cfg = dir.join("sshd_config");
-    std::fs::write(&cfg, config).unwrap();
-    let child = Command::new("/usr/sbin/sshd")
-        .arg("-D")
-        .arg("-e")
-        .arg("-f")
-        .arg(&cfg)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("sshd.log")).unwrap())
-        .spawn()
-        .expect("sshd (openssh-server) is installed by .ci/run");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "sshd did not start: {}",
-            std::fs::read_to_string(dir.join("sshd.log")).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Sshd { child, port, dir }
-}
-
-impl Sshd {
-    fn ssh(&self, user: &str, command: &str) -> Command {
-        let mut c = Command::new("ssh");
-        c.args([
-            "-F",
-            "/dev/null",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "LogLevel=ERROR",
-            "-i",
-        ])
-        .arg(self.dir.join("client_key"))
-        .arg("-p")
-        .arg(self.port.to_string())
-        .arg(format!("{user}@127.0.0.1"));
-        if !command.is_empty() {
-            c.arg(command);
-        }
-        c
-    }
-
-    fn run(&self, user: &str, command: &str) -> Output {
-        self.ssh(user, command)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-}
 
 #[test]
 fn two_officers_over_ssh_get_their_own_identity_and_each_others_changes() {
@@ -226,8 +114,6 @@ fn two_officers_over_ssh_get_their_own_identity_and_each_others_changes() {
     );
 }
 
-/// The desk's full screen over `ssh -tt`, as an officer at the police
-/// station runs it, for tmux to host.
 /// How long a read of a line from a child may take before the test fails.
 const READ_WAIT: Duration = Duration::from_secs(30);
 
@@ -242,15 +128,6 @@ fn lines_of(from: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Recei
         }
     });
     rx
-}
-
-fn tty_login(sshd: &Sshd, user: &str, desk: &str) -> String {
-    format!(
-        "ssh -tt -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-         -o BatchMode=yes -o LogLevel=ERROR -i {} -p {} {user}@127.0.0.1 {desk}",
-        sshd.dir.join("client_key").display(),
-        sshd.port
-    )
 }
 
 #[test]

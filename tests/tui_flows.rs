@@ -2207,4 +2207,22 @@ fn a_late_handover_does_not_cover_what_the_officer_already_opened() {
         "{}",
         d.status()
     );
+    // A key that opened nothing (↓ on the list, n refused) still means the
+    // officer is at work: the handover is announced, not opened over them.
+    let mut e = Desk {
+        app: App::new(Keymap::default_map(), clock::now(), false),
+        local: local.clone(),
+        seen: local.notices.borrow().len(),
+        who: caller("ld1"),
+        searches: Default::default(),
+        keys: 0,
+        text_keys: 0,
+    };
+    e.app.online = true;
+    e.app.load();
+    e.app
+        .on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    e.pump();
+    assert!(e.app.overlays.is_empty(), "{:?}", e.app.overlays.last());
+    assert!(e.status().contains("交接班已生成"), "{}", e.status());
 }

@@ -306,6 +306,9 @@ pub struct App {
     pub clipboard: Option<String>,
     /// The last action was a copy: `y` again shows the text instead.
     pub(super) copied: bool,
+    /// The officer has pressed a key since the desk opened: a reply that
+    /// comes later (the handover) no longer opens over the screen.
+    pub(super) at_work: bool,
     /// The report on its way goes to the clipboard too (`Y`).
     pub(super) copy_report: bool,
     /// This officer's saved views, as the server keeps them.
@@ -347,6 +350,7 @@ impl App {
             osc52: true,
             clipboard: None,
             copied: false,
+            at_work: false,
             copy_report: false,
             page: 10,
             search_gen: 0,

@@ -25,6 +25,7 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
+        self.at_work = true;
         self.take_key(key);
         // The rows around the cursor are held before it gets there.
         self.ensure_window();

@@ -112,6 +112,7 @@ impl Fixture {
 pub mod cli;
 pub mod screen;
 pub mod server;
+pub mod sshd;
 pub mod tmux;
 
 /// A 邻里 dispute in `village` between `parties`, built raw as a client

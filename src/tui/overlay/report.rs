@@ -15,7 +15,9 @@ impl App {
     /// nothing yet; otherwise announced, so the next Esc still closes what
     /// the officer meant to close.
     pub(in crate::tui) fn on_handover(&mut self, r: Report) {
-        if self.overlays.is_empty() {
+        // Opened only on a desk the officer has not started on: a key
+        // already pressed was meant for something else.
+        if self.overlays.is_empty() && !self.at_work {
             return self.show_report(r);
         }
         self.say("交接班已生成：输入 :report 交接班 查看", false);
