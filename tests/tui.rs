@@ -947,3 +947,24 @@ fn a_long_list_is_held_a_window_at_a_time_and_end_fetches_the_last_rows() {
         assert!(!screen.contains("  …"), "{screen}");
     }
 }
+
+/// At 200×60 the queue's 主要原因 takes its share of the room (it stayed
+/// 22 columns wide before), and the 风险 column holds 未研判 whole.
+#[test]
+fn the_queue_uses_a_wide_screen_for_its_reasons() {
+    let mut s = Harness::new(false);
+    s.key(KeyCode::Char('2'));
+    for (w, h) in [(200, 60), (80, 24)] {
+        let screen = s.screen(w, h);
+        let header = screen.lines().find(|l| l.contains("主要原因")).unwrap();
+        let from = header.find("主要原因").unwrap();
+        let to = header.find("标题").unwrap();
+        let reasons = unicode_width::UnicodeWidthStr::width(&header[from..to]);
+        if w == 200 {
+            assert!(reasons > 40, "{header}");
+        } else {
+            assert!(reasons >= 22, "{header}");
+        }
+        assert!(!screen.contains("未…"), "{screen}");
+    }
+}

@@ -81,9 +81,10 @@ pub(super) fn columns(view: View, total: usize) -> Vec<Column> {
         })
         .collect();
     let mut rest = total.saturating_sub(used);
-    // On a wide screen the reasons share the room with the title.
+    // On a wide screen the reasons take the room beyond a title's usual
+    // width ("郑爱华与朱德华邻里纠纷"), up to 60 columns.
     if let Some(reasons) = cols.iter_mut().find(|c| c.title == "主要原因") {
-        let more = (rest / 2).saturating_sub(reasons.width);
+        let more = rest.saturating_sub(24).min(60 - reasons.width);
         reasons.width += more;
         rest -= more;
     }
