@@ -123,22 +123,7 @@ impl Local {
             Request::Whoami => Ok(Reply::plain(Response::Officer(me))),
             // In one process there is nobody else to tell; the server keeps it.
             Request::Looking { .. } => Ok(Reply::plain(Response::Done)),
-            Request::Summaries => {
-                let mut t = crate::timing::Phases::new("serve Summaries");
-                let (revision, count, blob) = self.store.current_summary_blob()?;
-                t.mark("blob");
-                let blob = Response::SummaryBlob {
-                    revision,
-                    count,
-                    blob,
-                };
-                // Stored bytes carry every link: decoded to be filtered.
-                Ok(Reply::plain(if scope(me.role) == Scope::Register {
-                    blob
-                } else {
-                    super::api::decode_blob(blob)?
-                }))
-            }
+            Request::Summaries => self.summaries_for(&me),
             Request::View {
                 query,
                 from,
@@ -239,6 +224,25 @@ impl Local {
                 super::ops::run(self, &me, &id, seen, change, now)
             }
         }
+    }
+
+    /// Every summary, as stored; decoded to be filtered for whoever may
+    /// not see every link.
+    fn summaries_for(&self, me: &Officer) -> Result<Reply, DeskError> {
+        let mut t = crate::timing::Phases::new("serve Summaries");
+        let (revision, count, blob) = self.store.current_summary_blob()?;
+        t.mark("blob");
+        let blob = Response::SummaryBlob {
+            revision,
+            count,
+            blob,
+        };
+        // Stored bytes carry every link: decoded to be filtered.
+        Ok(Reply::plain(if scope(me.role) == Scope::Register {
+            blob
+        } else {
+            super::api::decode_blob(blob)?
+        }))
     }
 
     /// A case, with the linked person's look logged and phones masked by role.

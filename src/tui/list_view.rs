@@ -349,22 +349,11 @@ fn colour_counts(app: &App) -> String {
     parts.join(" · ")
 }
 
-pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
+/// The list's title: how many, what the filter found (and where), marks.
+fn list_title(app: &App, shown: usize, total: usize) -> String {
     let view = app.view;
-    let vi = view.index();
     let cases = view.lists_cases();
-    let (shown, total) = if cases {
-        // A search's total is its matches; the list's own is in the tally.
-        let matches = app.list_total(view);
-        let whole = view
-            .screen()
-            .and_then(|s| app.data.tally.total(s))
-            .map_or(matches, |n| n as usize);
-        (matches, whole)
-    } else {
-        (app.visible_rows(view).len(), app.data.rows[vi].len())
-    };
-    let l = &app.lists[vi];
+    let l = &app.lists[view.index()];
     let unit = if view == View::Watchlist {
         "人"
     } else {
@@ -400,6 +389,52 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     if !l.marks.is_empty() {
         title.push_str(&format!("已标记 {} ", l.marks.len()));
     }
+    title
+}
+
+/// What an empty list says: nothing at all, or where else to look.
+fn empty_text(app: &App, cases: bool) -> String {
+    let l = &app.lists[app.view.index()];
+    // A closed case is only in 全部: say whether it is there.
+    let tab = app
+        .keymap
+        .key_label(Layer::Search, Action::ToggleScope)
+        .unwrap_or_else(|| "Tab".into());
+    let elsewhere = l
+        .elsewhere
+        .as_ref()
+        .filter(|(s, _)| *s == l.filter.text())
+        .map(|(_, n)| *n);
+    match (l.filter.is_empty(), cases, l.everything, elsewhere) {
+        (true, _, _, _) => "（没有记录）".to_string(),
+        (false, true, false, Some(n)) if n > 0 => {
+            format!("（在办案件中没有；全部案件（含已化解、归档）中有 {n} 件，按 {tab} 查看）")
+        }
+        (false, true, false, Some(_)) => "（在办和全部案件中都没有匹配的记录）".to_string(),
+        (false, true, false, None) => {
+            format!("（在办案件中没有匹配的记录；按 {tab} 改为在全部案件中查找）")
+        }
+        (false, _, _, _) => "（没有匹配的记录）".to_string(),
+    }
+}
+
+pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
+    let view = app.view;
+    let vi = view.index();
+    let cases = view.lists_cases();
+    let (shown, total) = if cases {
+        // A search's total is its matches; the list's own is in the tally.
+        let matches = app.list_total(view);
+        let whole = view
+            .screen()
+            .and_then(|s| app.data.tally.total(s))
+            .map_or(matches, |n| n as usize);
+        (matches, whole)
+    } else {
+        (app.visible_rows(view).len(), app.data.rows[vi].len())
+    };
+    let title = list_title(app, shown, total);
+    let l = &app.lists[vi];
     let title = fit(&title, area.width.saturating_sub(2) as usize);
     let outer = block(app, Span::styled(title, accent()));
     let inner = outer.inner(area);
@@ -432,27 +467,7 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     if !held {
         f.render_widget(Paragraph::new("正在载入…"), body);
     } else if shown == 0 {
-        // A closed case is only in 全部: say whether it is there.
-        let tab = app
-            .keymap
-            .key_label(Layer::Search, Action::ToggleScope)
-            .unwrap_or_else(|| "Tab".into());
-        let elsewhere = l
-            .elsewhere
-            .as_ref()
-            .filter(|(s, _)| *s == l.filter.text())
-            .map(|(_, n)| *n);
-        let text = match (l.filter.is_empty(), cases, l.everything, elsewhere) {
-            (true, _, _, _) => "（没有记录）".to_string(),
-            (false, true, false, Some(n)) if n > 0 => {
-                format!("（在办案件中没有；全部案件（含已化解、归档）中有 {n} 件，按 {tab} 查看）")
-            }
-            (false, true, false, Some(_)) => "（在办和全部案件中都没有匹配的记录）".to_string(),
-            (false, true, false, None) => {
-                format!("（在办案件中没有匹配的记录；按 {tab} 改为在全部案件中查找）")
-            }
-            (false, _, _, _) => "（没有匹配的记录）".to_string(),
-        };
+        let text = empty_text(app, cases);
         f.render_widget(Paragraph::new(text), body);
     }
     // Keep the cursor on screen.
