@@ -2225,4 +2225,19 @@ fn a_late_handover_does_not_cover_what_the_officer_already_opened() {
     e.pump();
     assert!(e.app.overlays.is_empty(), "{:?}", e.app.overlays.last());
     assert!(e.status().contains("交接班已生成"), "{}", e.status());
+    // `Y`, then a form opened before the report came: the form stays on
+    // top, the report is on the clipboard and announced.
+    let press = |e: &mut Desk, c: KeyCode| {
+        e.app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
+    };
+    press(&mut e, KeyCode::Char('Y'));
+    press(&mut e, KeyCode::Char('n'));
+    e.pump();
+    assert!(e.has_form(), "{:?}", e.app.overlays.last());
+    assert!(e.status().contains("已复制到剪贴板"), "{}", e.status());
+    assert!(e
+        .app
+        .clipboard
+        .as_deref()
+        .is_some_and(|c| c.starts_with("【")));
 }

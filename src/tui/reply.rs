@@ -64,7 +64,7 @@ impl App {
             }
             (Want::RiskSetup, Ok(R::RiskSetup(setup))) => self.set_setup(*setup),
             (Want::Rollcall, Ok(R::Rollcall(sheet))) => self.set_rollcall(*sheet),
-            (Want::Report, Ok(R::Report(r))) => self.show_report(*r),
+            (Want::Report, Ok(R::Report(r))) => self.on_report(*r),
             (Want::Handover, Ok(R::Report(r))) => self.on_handover(*r),
             (Want::ShiftMark, Ok(R::Draft(mark))) => self.on_shift_mark(mark),
             (Want::Persons, Ok(R::Persons(p))) => self.set_persons(p),

@@ -23,6 +23,37 @@ impl App {
         self.say("交接班已生成：输入 :report 交接班 查看", false);
     }
 
+    /// A report asked for: shown, unless the officer has meanwhile started
+    /// typing somewhere (a form, a choice, the command line); then it waits,
+    /// announced (what `Y` asked for is on the clipboard all the same).
+    pub(in crate::tui) fn on_report(&mut self, r: Report) {
+        let typing = matches!(
+            self.overlays.last(),
+            Some(Overlay::Form(_) | Overlay::Picker(_) | Overlay::Ask(_) | Overlay::Command(_))
+        );
+        if !typing {
+            return self.show_report(r);
+        }
+        let copied = std::mem::take(&mut self.copy_report);
+        if copied {
+            self.clipboard = Some(r.plain().to_string());
+            self.copied = true;
+        }
+        let how = if copied {
+            "已复制到剪贴板；"
+        } else {
+            ""
+        };
+        self.say(
+            format!(
+                "{}已生成，{how}输入 :report {} 查看",
+                r.title,
+                r.kind.label()
+            ),
+            false,
+        );
+    }
+
     pub(in crate::tui) fn show_report(&mut self, r: Report) {
         self.overlays
             .retain(|o| !matches!(o, Overlay::Report { .. }));
