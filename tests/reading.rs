@@ -43,3 +43,78 @@ fn the_set_covers_every_category_and_flag() {
     }
     assert!(cases.iter().filter(|c| c.flags.is_empty()).count() >= 50);
 }
+
+const DEV: &str = include_str!("data/corpus_dev.toml");
+const TEST: &str = include_str!("data/corpus_test.toml");
+
+/// The split rule the corpus files state: 64-bit FNV-1a over the text's
+/// UTF-8 bytes; odd goes to the frozen test half.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The texts the phrase lists were first tuned on (issue 12): dev by fiat.
+const TUNED_ORIGIN: &str = "原标注集";
+
+#[test]
+fn no_text_is_in_both_halves_and_the_split_follows_its_rule() {
+    let dev = duty_desk::domain::reading::parse_set(DEV).unwrap();
+    let test = duty_desk::domain::reading::parse_set(TEST).unwrap();
+    let key = |t: &str| t.split_whitespace().collect::<String>();
+    let dev_texts: std::collections::HashSet<String> = dev.iter().map(|c| key(&c.text)).collect();
+    assert_eq!(dev_texts.len(), dev.len(), "a text repeats in the dev half");
+    for case in &test {
+        assert!(
+            !dev_texts.contains(&key(&case.text)),
+            "in both halves: {}",
+            case.text
+        );
+        assert_eq!(
+            fnv1a(&case.text) % 2,
+            1,
+            "not a test-half text: {}",
+            case.text
+        );
+        assert!(!case.origin.is_empty(), "no origin: {}", case.text);
+    }
+    for case in &dev {
+        assert!(!case.origin.is_empty(), "no origin: {}", case.text);
+        if !case.origin.starts_with(TUNED_ORIGIN) {
+            assert_eq!(
+                fnv1a(&case.text) % 2,
+                0,
+                "not a dev-half text: {}",
+                case.text
+            );
+        }
+    }
+    assert!(
+        TEST.contains("绝不能用来调"),
+        "the test half's header forbids tuning"
+    );
+}
+
+#[test]
+fn the_corpus_is_big_and_varied_enough() {
+    let mut cases = duty_desk::domain::reading::parse_set(DEV).unwrap();
+    cases.extend(duty_desk::domain::reading::parse_set(TEST).unwrap());
+    assert!(cases.len() >= 600, "{} texts", cases.len());
+    for category in DEFAULT_CATEGORIES {
+        let n = cases.iter().filter(|c| c.category == *category).count();
+        assert!(n >= 20, "{category}: {n}");
+    }
+    let danger = |c: &&duty_desk::domain::reading::LabelledCase| {
+        c.flags
+            .iter()
+            .any(|f| duty_desk::domain::reading::DANGER_FLAGS.contains(f))
+    };
+    assert!(cases.iter().filter(danger).count() >= 150);
+    let short = cases.iter().filter(|c| c.text.chars().count() < 20).count();
+    let long = cases
+        .iter()
+        .filter(|c| c.text.chars().count() >= 60)
+        .count();
+    assert!(short >= 50 && long >= 10, "{short} short, {long} long");
+}

@@ -24,6 +24,9 @@ pub struct LabelledCase {
     pub parties: Option<Vec<String>>,
     #[serde(default)]
     pub source: Option<Source>,
+    /// Where the text came from (a rewritten public case, or composed).
+    #[serde(default)]
+    pub origin: String,
 }
 
 #[derive(Deserialize)]
