@@ -4,6 +4,7 @@
 //! sees why ("扬言要动刀 → 扬言极端"). No model, no network: substring scans
 //! over an editable phrase list (`phrases.toml`).
 
+mod combos;
 mod numbers;
 pub use numbers::count;
 mod parties;
@@ -113,6 +114,8 @@ impl Reading {
 /// Reads one text. `categories` is the township's list: only those are
 /// suggested, and only those with cues in `phrases`.
 pub fn read(text: &str, phrases: &Phrases, categories: &[String]) -> Reading {
+    let normalized = phrases.normalize(text);
+    let text = normalized.as_str();
     let people = numbers::people(text).map(|(n, words)| Suggested::new(n, words));
     let chars = phrases::CharSet::new(text);
     let mut flags = read_flags(text, &chars, phrases);
@@ -136,23 +139,49 @@ pub fn read(text: &str, phrases: &Phrases, categories: &[String]) -> Reading {
     }
 }
 
+/// Per flag, the combinations that hold and the single cues found live,
+/// both quoted: "十几个亲戚…对峙、拉横幅".
 fn read_flags(
     text: &str,
     chars: &phrases::CharSet,
     phrases: &Phrases,
 ) -> Vec<Suggested<WarningFlag>> {
-    phrases
-        .flags
+    let combos = combos::read(
+        text,
+        chars,
+        &phrases.combos,
+        &phrases.negation,
+        phrases.many_at,
+    );
+    let mut out: Vec<Suggested<WarningFlag>> = WarningFlag::ALL
         .iter()
-        .filter_map(|(flag, cues)| {
-            let hits: Vec<phrases::Hit> = cues
-                .cues
+        .filter_map(|flag| {
+            let mut words: Vec<String> = combos
                 .iter()
-                .filter_map(|cue| phrases::find_live(text, chars, cue, cues, &phrases.negation))
+                .filter(|(f, _)| f == flag)
+                .map(|(_, hits)| {
+                    let words: Vec<&str> = hits.iter().map(|h| h.words.as_str()).collect();
+                    words.join("…")
+                })
                 .collect();
-            quote(hits).map(|because| Suggested::new(*flag, because))
+            let single = phrases.flags.iter().find(|(f, _)| f == flag);
+            if let Some((_, cues)) = single {
+                let hits: Vec<phrases::Hit> = cues
+                    .cues
+                    .iter()
+                    .filter_map(|cue| phrases::find_live(text, chars, cue, cues, &phrases.negation))
+                    .filter(|h| {
+                        !phrases::reported(combos::sentence_at(text, h.at), &phrases.negation)
+                    })
+                    .filter(|h| !combos::cancelled(text, h.at, &cues.unless, phrases))
+                    .collect();
+                words.extend(quote(hits));
+            }
+            (!words.is_empty()).then(|| Suggested::new(*flag, words.join("、")))
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|f| f.value);
+    out
 }
 
 /// The matched words in text order, dropping any that overlap longer ones

@@ -47,6 +47,8 @@ pub struct SetScore {
     pub flag_precision: f64,
     /// Share of labelled people/amount/parties/source values read right.
     pub detail_accuracy: f64,
+    /// Share of labelled party names the reading names (in any order).
+    pub party_recall: f64,
     /// One line per wrong reading, for a failing test to print.
     pub mistakes: Vec<String>,
 }
@@ -65,6 +67,8 @@ struct Tally {
     per_flag: Vec<(WarningFlag, usize, usize)>,
     details: usize,
     details_right: usize,
+    parties: usize,
+    parties_found: usize,
 }
 
 /// Reads every labelled text and compares with its labels.
@@ -97,6 +101,7 @@ pub fn score_set(
         flag_recall: t.per_flag.into_iter().filter(|(_, _, e)| *e > 0).collect(),
         flag_precision: ratio(t.suggested_right, t.suggested),
         detail_accuracy: ratio(t.details_right, t.details),
+        party_recall: ratio(t.parties_found, t.parties),
         mistakes,
     })
 }
@@ -120,6 +125,13 @@ fn score_case(
             *expected += 1;
             *found += usize::from(got.contains(flag));
         }
+    }
+    if let Some(labelled) = &case.parties {
+        t.parties += labelled.len();
+        t.parties_found += labelled
+            .iter()
+            .filter(|p| reading.parties.iter().any(|s| s.value == **p))
+            .count();
     }
     let details = [
         case.people

@@ -204,3 +204,93 @@ fn a_cue_with_a_gap_quotes_the_words_between() {
     assert_eq!(crime.because, "扬言要把他家的车砸");
     assert!(!flags("扬言要去县里上访，要求解决").contains(&"扬言极端"));
 }
+
+fn because(text: &str, flag: WarningFlag) -> Option<String> {
+    reading(text)
+        .flags
+        .into_iter()
+        .find(|f| f.value == flag)
+        .map(|f| f.because)
+}
+
+#[test]
+fn groups_squaring_up_are_read_without_the_word_for_it() {
+    let text = "两个村民小组为放水各带了十几个人到渠边，拿着锄头对峙";
+    let why = because(text, WarningFlag::MassIncident).expect("a mass incident");
+    assert!(why.contains('…') && why.contains("对峙"), "{why}");
+    assert!(because(
+        "双方都叫来亲戚二十多人在巷口对骂",
+        WarningFlag::MassIncident
+    )
+    .is_some());
+    // Many people alone, or a quarrel alone, is not a mass incident.
+    assert!(because(
+        "涉及十二户村民的巷道通行问题，已开户主会",
+        WarningFlag::MassIncident
+    )
+    .is_none());
+    assert!(because("两家在巷口对骂", WarningFlag::MassIncident).is_none());
+}
+
+#[test]
+fn a_fight_that_drew_blood_is_a_turn_to_crime_a_scraped_knee_is_not() {
+    let why = because(
+        "王某与李某因鸡吃菜干仗，王某头破血流送医院",
+        WarningFlag::CriminalTendency,
+    )
+    .expect("violence with injury");
+    assert!(why.starts_with("干仗…"), "{why}");
+    assert!(because(
+        "两个小学生课间推搡，一个擦破了膝盖",
+        WarningFlag::CriminalTendency
+    )
+    .is_none());
+    assert!(because(
+        "电动车与三轮车相撞，一人受伤",
+        WarningFlag::CriminalTendency
+    )
+    .is_none());
+}
+
+#[test]
+fn a_threat_with_its_target_or_means_is_extreme() {
+    assert!(because(
+        "讨债的说再不还钱就让他一家过不成年",
+        WarningFlag::ThreatExtreme
+    )
+    .is_some());
+    assert!(because("她说离了就喝药死在他家门口", WarningFlag::ThreatExtreme).is_some());
+}
+
+#[test]
+fn denied_or_reported_speech_raises_nothing() {
+    for text in [
+        "欠款人否认曾扬言报复，称只是想要回自己的钱",
+        "网传两村要打群架，经核实不属实",
+        "拆迁户说之前说要自焚是吓唬人的",
+        "业主群里有人说要拉横幅，其他业主劝住了，没有人去",
+    ] {
+        let danger: Vec<_> = reading(text)
+            .flag_values()
+            .into_iter()
+            .filter(|f| DANGER_FLAGS.contains(f))
+            .collect();
+        assert!(danger.is_empty(), "{text}: {danger:?}");
+    }
+}
+
+#[test]
+fn traditional_characters_read_as_simplified() {
+    assert!(flags("兩家為排水溝打架，一人被鋤頭打傷住院").contains(&"民转刑倾向"));
+    assert!(flags("婦女說丈夫再打她，她就喝農藥死給他看").contains(&"扬言极端"));
+    let p = Phrases::builtin();
+    assert_eq!(p.normalize("糾紛").len(), "纠纷".len());
+    assert_eq!(p.normalize("糾紛"), "纠纷");
+}
+
+#[test]
+fn an_edited_file_with_an_unknown_slot_is_refused() {
+    let text = "[[combos]]\nflag = \"扬言极端\"\nall = [\"没有这组\"]\n";
+    let err = Phrases::parse(text).unwrap_err();
+    assert!(err.to_string().contains("没有这组"), "{err}");
+}
