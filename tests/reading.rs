@@ -118,3 +118,21 @@ fn the_corpus_is_big_and_varied_enough() {
         .count();
     assert!(short >= 50 && long >= 10, "{short} short, {long} long");
 }
+
+#[test]
+fn the_shipped_model_is_the_one_the_dev_half_trains() {
+    use duty_desk::domain::reading::Model;
+    let shipped = Model::builtin();
+    let phrases = Phrases::builtin();
+    let cases: Vec<(String, String)> = duty_desk::domain::reading::parse_set(DEV)
+        .unwrap()
+        .into_iter()
+        .map(|c| (phrases.normalize(&c.text), c.category))
+        .collect();
+    let mix = (shipped.rule_weight, shipped.min_confidence);
+    let retrained = Model::train(&cases, shipped.alpha, 2, mix);
+    assert!(
+        retrained.to_text() == include_str!("../src/domain/reading/model.tsv"),
+        "src/domain/reading/model.tsv is not what the dev half trains: run desk-bench train-reader"
+    );
+}

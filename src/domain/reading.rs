@@ -5,12 +5,14 @@
 //! over an editable phrase list (`phrases.toml`).
 
 mod combos;
+mod model;
 mod numbers;
 pub use numbers::count;
 mod parties;
 mod phrases;
 mod score;
 
+pub use model::{features, Model};
 pub use phrases::{CategoryCues, Cues, Negation, Phrases};
 pub use score::{parse_set, score_set, LabelledCase, SetScore};
 
@@ -204,48 +206,100 @@ fn quote(mut hits: Vec<phrases::Hit>) -> Option<String> {
     Some(kept.join("、"))
 }
 
-/// The category whose cues cover most of the text; longer cues weigh more,
-/// and a cue inside a longer matched cue of the same category adds nothing.
+/// A category nobody reads from words: never suggested.
+const CATCH_ALL: &str = "其他";
+
+/// The category with the best mix of the phrase lists' score (the
+/// characters its matched cues cover, longer cues weighing more, times the
+/// category's weight) and the learned model's log-probability. Explained
+/// by its matched cues, or by the model's n-grams when no cue matched.
 fn read_category(
     text: &str,
     chars: &phrases::CharSet,
     phrases: &Phrases,
     categories: &[String],
 ) -> Option<Suggested<String>> {
-    let mut best: Option<(f64, usize, &str, Vec<phrases::Hit>)> = None;
-    for category in &phrases.categories {
-        if !categories.contains(&category.label) {
-            continue;
-        }
-        let hits: Vec<phrases::Hit> = category
-            .cues
-            .iter()
-            .filter_map(|cue| {
+    let rules = rule_scores(text, chars, phrases, categories);
+    let Some(model) = &phrases.model else {
+        let (label, _, hits) = rules
+            .into_iter()
+            .filter(|(_, s, _)| *s > 0.0)
+            .max_by(|a, b| {
+                a.1.total_cmp(&b.1)
+                    .then(first_at(&b.2).cmp(&first_at(&a.2)))
+            })?;
+        return Some(Suggested::new(label.to_string(), quote(hits)?));
+    };
+    let nb = model.scores(text);
+    let any_cue = rules.iter().any(|(_, s, _)| *s > 0.0);
+    let scored: Vec<(&String, f64, Vec<phrases::Hit>, Vec<&str>)> = model
+        .classes
+        .iter()
+        .zip(nb)
+        .filter(|(c, _)| categories.contains(c))
+        .map(|(c, (score, words))| {
+            let (rule, hits) = rules
+                .iter()
+                .find(|(l, _, _)| l == c)
+                .map(|(_, s, h)| (*s, h.clone()))
+                .unwrap_or_default();
+            (c, score + model.rule_weight * rule, hits, words)
+        })
+        .collect();
+    let best = scored.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+    let mass: f64 = scored.iter().map(|s| (s.1 - best).exp()).sum();
+    let (label, _, hits, words) = scored.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    // With no cue to go on, only a confident model speaks.
+    if !any_cue && 1.0 / mass < model.min_confidence {
+        return None;
+    }
+    if label == CATCH_ALL {
+        return None;
+    }
+    let because = quote(hits).unwrap_or_else(|| format!("字组 {}", words.join("、")));
+    Some(Suggested::new(label.clone(), because))
+}
+
+fn first_at(hits: &[phrases::Hit]) -> usize {
+    hits.iter().map(|h| h.at).min().unwrap_or(usize::MAX)
+}
+
+/// Per township category with cues: its score and matched cues. A cue
+/// inside a longer matched cue of the same category adds nothing.
+fn rule_scores<'a>(
+    text: &str,
+    chars: &phrases::CharSet,
+    phrases: &'a Phrases,
+    categories: &[String],
+) -> Vec<(&'a str, f64, Vec<phrases::Hit>)> {
+    phrases
+        .categories
+        .iter()
+        .filter(|c| categories.contains(&c.label))
+        .map(|category| {
+            let find = |cue: &String| {
                 chars
                     .find(text, cue)
                     .map(|at| phrases::Hit::new(text, at, at + cue.len()))
-            })
-            .collect();
-        let inside_longer = |h: &phrases::Hit| {
-            hits.iter()
-                .any(|o| o.words.len() > h.words.len() && o.words.contains(&h.words))
-        };
-        let chars: usize = hits
-            .iter()
-            .filter(|h| !inside_longer(h))
-            .map(|h| h.words.chars().count())
-            .sum();
-        let score = chars as f64 * category.weight;
-        let first = hits.iter().map(|h| h.at).min().unwrap_or(usize::MAX);
-        let better = best
-            .as_ref()
-            .is_none_or(|(s, f, _, _)| score > *s || (score == *s && first < *f));
-        if score > 0.0 && better {
-            best = Some((score, first, &category.label, hits));
-        }
-    }
-    let (_, _, label, hits) = best?;
-    Some(Suggested::new(label.to_string(), quote(hits)?))
+            };
+            let strong: Vec<phrases::Hit> = category.cues.iter().filter_map(find).collect();
+            let weak: Vec<phrases::Hit> = category.weak.iter().filter_map(find).collect();
+            let all: Vec<&phrases::Hit> = strong.iter().chain(&weak).collect();
+            let inside_longer = |h: &phrases::Hit| {
+                all.iter()
+                    .any(|o| o.words.len() > h.words.len() && o.words.contains(&h.words))
+            };
+            let covered = |hits: &[phrases::Hit]| -> f64 {
+                hits.iter()
+                    .filter(|h| !inside_longer(h))
+                    .map(|h| h.words.chars().count() as f64)
+                    .sum()
+            };
+            let covered = covered(&strong) + phrases::WEAK * covered(&weak);
+            let hits: Vec<phrases::Hit> = strong.into_iter().chain(weak).collect();
+            (category.label.as_str(), covered * category.weight, hits)
+        })
+        .collect()
 }
 
 /// The source whose cue comes first in the text.

@@ -178,7 +178,7 @@ fn first_hit(
             }
             phrases::find_live_in(text, from, to, chars, cue, cues, negation)
         })
-        .min_by_key(|h| h.at)
+        .min_by_key(|h| (h.at, std::cmp::Reverse(h.end)))
 }
 
 /// The sentence around byte `at`.

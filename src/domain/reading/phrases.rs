@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::combos::{resolve, Combo, ComboFile};
+use super::model::Model;
 use crate::domain::lists::{Source, WarningFlag};
 use crate::domain::DomainError;
 
@@ -36,6 +37,9 @@ pub struct Phrases {
     pub variants: std::collections::HashMap<char, char>,
     /// The `[slots]` word lists, by name, for a flag's `unless`.
     pub slots: BTreeMap<String, Cues>,
+    /// The learned category model mixed with the category cues; none for
+    /// a phrase file read on its own.
+    pub model: Option<std::sync::Arc<Model>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -78,7 +82,14 @@ pub struct CategoryCues {
     pub cues: Vec<String>,
     #[serde(default = "one")]
     pub weight: f64,
+    /// Cues that also turn up in other kinds of dispute ("老人", "邻居",
+    /// "医院"): each counts `WEAK` as much, so one loud word does not decide.
+    #[serde(default)]
+    pub weak: Vec<String>,
 }
+
+/// What a weak cue's character counts.
+pub const WEAK: f64 = 0.3;
 
 fn one() -> f64 {
     1.0
@@ -133,7 +144,9 @@ impl Default for PeopleFile {
 impl Phrases {
     /// The lists shipped with the desk.
     pub fn builtin() -> Phrases {
-        Phrases::parse(BUILTIN).expect("the built-in phrases.toml parses")
+        let mut phrases = Phrases::parse(BUILTIN).expect("the built-in phrases.toml parses");
+        phrases.model = Some(std::sync::Arc::new(Model::builtin()));
+        phrases
     }
 
     /// The built-in lists, parsed once per process (the form reads the
@@ -161,6 +174,7 @@ impl Phrases {
         }
         for cues in file.categories.values_mut() {
             tidy(&mut cues.cues);
+            tidy(&mut cues.weak);
         }
         let mut flags = Vec::new();
         for (label, cues) in file.flags {
@@ -207,6 +221,7 @@ impl Phrases {
             many_at: file.people.many_at,
             variants: variants(&file.variants.pairs)?,
             slots,
+            model: None,
         })
     }
 }

@@ -294,3 +294,31 @@ fn an_edited_file_with_an_unknown_slot_is_refused() {
     let err = Phrases::parse(text).unwrap_err();
     assert!(err.to_string().contains("没有这组"), "{err}");
 }
+
+#[test]
+fn with_no_cue_the_model_names_its_ngrams() {
+    let r = reading("楼上住户洗衣机漏水泡了楼下天花板");
+    let c = r.category.expect("the model reads a category");
+    assert_eq!(c.value, "物业");
+    assert!(
+        c.because.starts_with("字组 ") && c.because.contains("漏水"),
+        "{}",
+        c.because
+    );
+    // Without the model the phrase lists alone read nothing here.
+    let mut lists_only = Phrases::builtin();
+    lists_only.model = None;
+    assert!(read(
+        "楼上住户洗衣机漏水泡了楼下天花板",
+        &lists_only,
+        &categories()
+    )
+    .category
+    .is_none());
+}
+
+#[test]
+fn a_weak_word_does_not_decide_the_category() {
+    let r = reading("老人称祖坟被推平了，说要死在挖机前面");
+    assert_eq!(r.category.unwrap().value, "山林土地");
+}
