@@ -18,7 +18,7 @@ pub use score::{parse_set, score_set, LabelledCase, SetScore};
 
 use serde::Serialize;
 
-use super::lists::{Source, WarningFlag};
+use super::lists::{PartyRole, Source, WarningFlag};
 
 /// A value read from the text and the words that gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,8 +44,24 @@ pub struct Reading {
     pub flags: Vec<Suggested<WarningFlag>>,
     pub people: Option<Suggested<u32>>,
     pub amount_yuan: Option<Suggested<u64>>,
-    pub parties: Vec<Suggested<String>>,
+    pub parties: Vec<Suggested<NamedParty>>,
     pub source: Option<Suggested<Source>>,
+}
+
+/// A party the text names, with the side it gives ("申请人张某").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedParty {
+    pub name: String,
+    pub role: Option<PartyRole>,
+}
+
+impl std::fmt::Display for NamedParty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.role {
+            Some(role) => write!(f, "{}（{}）", self.name, role.label()),
+            None => write!(f, "{}", self.name),
+        }
+    }
 }
 
 /// One line of "why": field, suggested value, matched words.
@@ -104,7 +120,7 @@ impl Reading {
             add("涉及金额", format!("{}元", a.value), &a.because);
         }
         for p in &self.parties {
-            add("当事人", p.value.clone(), &p.because);
+            add("当事人", p.value.to_string(), &p.because);
         }
         if let Some(s) = &self.source {
             add("来源", s.value.label().to_string(), &s.because);
@@ -133,16 +149,32 @@ pub fn read(text: &str, phrases: &Phrases, categories: &[String]) -> Reading {
         flags,
         people,
         amount_yuan: numbers::amount(text).map(|(n, words)| Suggested::new(n, words)),
-        parties: parties::parties(text)
-            .into_iter()
-            .map(|(name, words)| Suggested::new(name, words))
-            .collect(),
+        parties: read_parties_normalized(text),
         source: read_source(text, &chars, phrases),
     }
 }
 
 /// Per flag, the combinations that hold and the single cues found live,
 /// both quoted: "十几个亲戚…对峙、拉横幅".
+/// The parties a text names, with their sides: what `read` gives as
+/// `parties`, for callers that need nothing else (the 排查表 import).
+pub fn read_parties(text: &str, phrases: &Phrases) -> Vec<Suggested<NamedParty>> {
+    read_parties_normalized(&phrases.normalize(text))
+}
+
+fn read_parties_normalized(text: &str) -> Vec<Suggested<NamedParty>> {
+    parties::parties(text)
+        .into_iter()
+        .map(|f| {
+            let party = NamedParty {
+                name: f.name,
+                role: f.role,
+            };
+            Suggested::new(party, f.words)
+        })
+        .collect()
+}
+
 fn read_flags(
     text: &str,
     chars: &phrases::CharSet,

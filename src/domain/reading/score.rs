@@ -130,7 +130,7 @@ fn score_case(
         t.parties += labelled.len();
         t.parties_found += labelled
             .iter()
-            .filter(|p| reading.parties.iter().any(|s| s.value == **p))
+            .filter(|p| reading.parties.iter().any(|s| s.value.name == **p))
             .count();
     }
     let details = [
@@ -139,7 +139,11 @@ fn score_case(
         case.amount
             .map(|a| reading.amount_yuan.as_ref().map(|s| s.value) == Some(a)),
         case.parties.as_ref().map(|p| {
-            let names: Vec<&str> = reading.parties.iter().map(|s| s.value.as_str()).collect();
+            let names: Vec<&str> = reading
+                .parties
+                .iter()
+                .map(|s| s.value.name.as_str())
+                .collect();
             names == p.iter().map(String::as_str).collect::<Vec<_>>()
         }),
         case.source

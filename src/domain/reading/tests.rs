@@ -119,8 +119,13 @@ fn amounts_as_ledgers_write_them() {
 
 #[test]
 fn parties_beside_joining_words() {
-    let names =
-        |t: &str| -> Vec<String> { reading(t).parties.into_iter().map(|p| p.value).collect() };
+    let names = |t: &str| -> Vec<String> {
+        reading(t)
+            .parties
+            .into_iter()
+            .map(|p| p.value.name)
+            .collect()
+    };
     assert_eq!(names("张某与李某因宅基地发生争执"), ["张某", "李某"]);
     assert_eq!(names("王某借给赵某某5万元"), ["王某", "赵某某"]);
     assert_eq!(names("村民刘某反映其邻居陈某乱堆柴草"), ["刘某", "陈某"]);
@@ -321,4 +326,44 @@ fn with_no_cue_the_model_names_its_ngrams() {
 fn a_weak_word_does_not_decide_the_category() {
     let r = reading("老人称祖坟被推平了，说要死在挖机前面");
     assert_eq!(r.category.unwrap().value, "山林土地");
+}
+
+#[test]
+fn every_named_party_is_read_with_the_side_the_text_gives() {
+    let parties = |t: &str| -> Vec<String> {
+        reading(t)
+            .parties
+            .into_iter()
+            .map(|p| p.value.to_string())
+            .collect()
+    };
+    assert_eq!(
+        parties("申请人张建国与被申请人李红梅因宅基地发生纠纷"),
+        ["张建国（申请方）", "李红梅（被申请方）"]
+    );
+    assert_eq!(
+        parties("一方曹某反映另一方彭某家的狗多次咬伤其鸡鸭"),
+        ["曹某（申请方）", "彭某（被申请方）"]
+    );
+    assert_eq!(
+        parties("村民刘建国、王秀英两户因排水争执"),
+        ["刘建国", "王秀英"]
+    );
+    assert_eq!(
+        parties("陈某、黄某、周某三户共用一条排水沟"),
+        ["陈某", "黄某", "周某"]
+    );
+    let r = reading("被申请人韩某在申请人唐某屋后挖地基");
+    let because: Vec<&str> = r.parties.iter().map(|p| p.because.as_str()).collect();
+    assert_eq!(because, ["被申请人韩某", "申请人唐某"]);
+}
+
+#[test]
+fn a_surname_that_is_also_a_joining_character_still_names_a_party() {
+    let names: Vec<String> = reading("何美玲与于振华因婚后财产分割发生纠纷")
+        .parties
+        .into_iter()
+        .map(|p| p.value.name)
+        .collect();
+    assert_eq!(names, ["何美玲", "于振华"]);
 }
