@@ -1,4 +1,4 @@
-//! Scoring the reader against a labelled set (`tests/data/readings.toml`),
+//! Scoring the reader against a labelled set (`tests/data/corpus_*.toml`),
 //! for the quality test and for `desk bench`.
 
 use serde::Deserialize;
