@@ -57,8 +57,10 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-/// The texts the phrase lists were first tuned on (issue 12): dev by fiat.
-const TUNED_ORIGIN: &str = "原标注集";
+/// Texts in the dev half by fiat, not by the hash: those the phrase lists
+/// were first tuned on (issue 12), and those written after the test half
+/// was frozen and measured.
+const DEV_BY_FIAT: &[&str] = &["原标注集", "第二批"];
 
 #[test]
 fn no_text_is_in_both_halves_and_the_split_follows_its_rule() {
@@ -83,7 +85,7 @@ fn no_text_is_in_both_halves_and_the_split_follows_its_rule() {
     }
     for case in &dev {
         assert!(!case.origin.is_empty(), "no origin: {}", case.text);
-        if !case.origin.starts_with(TUNED_ORIGIN) {
+        if !DEV_BY_FIAT.iter().any(|o| case.origin.starts_with(o)) {
             assert_eq!(
                 fnv1a(&case.text) % 2,
                 0,
