@@ -1,8 +1,10 @@
-//! The rule-based reader: from what the officer typed (矛盾情况, 备注) it
-//! suggests the category, warning flags, number of people, amount, parties
-//! and source. Every suggestion carries the words it matched, so the officer
-//! sees why ("扬言要动刀 → 扬言极端"). No model, no network: substring scans
-//! over an editable phrase list (`phrases.toml`).
+//! The reader: from what the officer typed (矛盾情况, 备注) it suggests the
+//! category, warning flags, number of people, amount, parties and source.
+//! Every suggestion carries the words it matched, so the officer sees why
+//! ("扬言要动刀 → 扬言极端", "各叫…对峙 → 可能引发群体性事件"). No
+//! network: substring scans over an editable phrase list (`phrases.toml`),
+//! its combinations of word groups within a sentence (`combos`), and for the
+//! category a small naive Bayes model shipped as counts (`model`).
 
 mod combos;
 mod model;

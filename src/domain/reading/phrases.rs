@@ -230,7 +230,7 @@ impl Phrases {
 /// Both must take as many bytes, so positions in the text stay the same.
 fn variants(pairs: &str) -> Result<std::collections::HashMap<char, char>, DomainError> {
     let chars: Vec<char> = pairs.chars().filter(|c| !c.is_whitespace()).collect();
-    if chars.len() % 2 != 0 {
+    if !chars.len().is_multiple_of(2) {
         return Err(DomainError::invalid("繁简对照要两个字一对".to_string()));
     }
     chars
