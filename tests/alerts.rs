@@ -130,3 +130,74 @@ fn the_daily_report_and_the_handover_list_alerts_still_waiting() {
     f.call("zb1", ops::AckAlert.on(&id, None)).unwrap();
     assert!(!report(Kind::Daily).contains("未签收预警"));
 }
+
+/// Issue 24, tried as a new user: on a demo database with its backlog, a
+/// call describing two groups squaring up, with no flag ticked and without
+/// the word 群体, lands in the top 5 of 风险队列 with 可能引发群体性事件
+/// read, and the words that raised it in the case's history.
+#[test]
+fn two_groups_squaring_up_reach_the_top_of_the_queue_without_a_ticked_flag() {
+    use common::cli::Cli;
+    const NOW: &str = "2026-11-20T10:00:00+08:00";
+    let cli = Cli::new();
+    let run = |args: &[&str]| -> String {
+        let out = cli.cmd().env("DESK_NOW", NOW).args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "desk {args:?}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    run(&[
+        "demo",
+        "--disputes",
+        "2000",
+        "--persons",
+        "60",
+        "--seed",
+        "24",
+        "--today",
+        "2026-11-20",
+    ]);
+    let list: serde_json::Value =
+        serde_json::from_str(&run(&["list", "disputes", "--json"])).unwrap();
+    let village = list[0]["village"].as_str().unwrap().to_string();
+    let text = "来电：东头张家和西头李家为放水灌田的事吵起来，两家各叫了十几个亲戚，在渠边对峙，村干部劝不住";
+    let id = run(&[
+        "add",
+        "dispute",
+        "--village",
+        &village,
+        "--category",
+        "涉农",
+        "--source",
+        "来电",
+        "--summary",
+        text,
+        "--party",
+        "张某",
+    ])
+    .trim()
+    .to_string();
+    let queue: serde_json::Value =
+        serde_json::from_str(&run(&["queue", "--limit", "5", "--json"])).unwrap();
+    let top: Vec<&str> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(top.contains(&id.as_str()), "{id} not in the top 5: {queue}");
+    let shown: serde_json::Value = serde_json::from_str(&run(&["show", &id, "--json"])).unwrap();
+    assert!(
+        shown["flags"].to_string().contains("可能引发群体性事件"),
+        "{shown}"
+    );
+    let history = shown["history"].to_string();
+    assert!(
+        history.contains("由文字识别") && history.contains("对峙 → 可能引发群体性事件"),
+        "{history}"
+    );
+}

@@ -13,6 +13,7 @@ mod routine;
 mod screen;
 mod search;
 mod suggest;
+mod train;
 mod views;
 
 use std::path::PathBuf;
@@ -91,6 +92,13 @@ enum Mode {
         #[arg(long, default_value = "1m")]
         tag: String,
     },
+    /// Trains the reader's category model on the dev half of the corpus,
+    /// printing the cross-validated comparison, and writes the model file.
+    #[command(hide = true)]
+    TrainReader {
+        #[arg(long, value_name = "文件", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../src/domain/reading/model.tsv"))]
+        out: PathBuf,
+    },
     /// Connects as whoever runs it, asks for the summaries and one case,
     /// then prints every message the connection receives, decoded, one a
     /// line, for `--listen` milliseconds (the wire scope test reads it).
@@ -164,6 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&figures)?);
             Ok(())
         }
+        Some(Mode::TrainReader { out }) => train::train_reader(&out),
         Some(Mode::Probe {
             socket,
             case,

@@ -30,7 +30,7 @@ pub fn reading_json(r: &Reading) -> Value {
         "flags": r.flags.iter().map(|f| f.value.label()).collect::<Vec<_>>(),
         "people": r.people.as_ref().map(|p| p.value),
         "amount_yuan": r.amount_yuan.as_ref().map(|a| a.value),
-        "parties": r.parties.iter().map(|p| p.value.clone()).collect::<Vec<_>>(),
+        "parties": r.parties.iter().map(|p| p.value.name.clone()).collect::<Vec<_>>(),
         "reasons": r.reasons(),
     })
 }

@@ -20,7 +20,7 @@ use crate::domain::lists::{ContactKind, Outcome, PartyRole, RiskLevel, Source, T
 use crate::domain::names::{self, How};
 use crate::domain::officer::{resolve as resolve_officer, Officer};
 use crate::domain::period::{self, SensitivePeriod};
-use crate::domain::reading::{read, Phrases};
+use crate::domain::reading::{self, read, Phrases};
 use crate::domain::text::{clean_line, clean_text, parse_amount, parse_people};
 use crate::domain::workflow::Status;
 use crate::domain::DomainError;
@@ -117,31 +117,23 @@ impl Errors {
     }
 }
 
-/// Parties from a 矛盾情况 that starts "王建国与刘桂兰因…", for the 排查表,
-/// which has no 当事人 column.
+/// Parties from the 矛盾情况, for the 排查表, which has no 当事人 column:
+/// whoever the reader finds named, with the side the text gives, else the
+/// side their order implies (first 申请方, second 被申请方).
 fn parties_from_situation(summary: &str) -> Option<Vec<Party>> {
-    let head = summary.split('因').next()?;
-    if head == summary {
+    let read = reading::read_parties(summary, Phrases::shared());
+    if read.is_empty() {
         return None;
     }
-    let names: Vec<&str> = head.split(['与', '、', '和']).map(str::trim).collect();
-    let plausible = |n: &&str| {
-        let count = n.chars().count();
-        (2..=4).contains(&count) && n.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-    };
-    if names.len() < 2 || !names.iter().all(plausible) {
-        return None;
-    }
-    names
-        .iter()
+    read.iter()
         .enumerate()
-        .map(|(i, n)| {
-            let role = match i {
+        .map(|(i, p)| {
+            let role = p.value.role.unwrap_or(match i {
                 0 => PartyRole::Applicant,
                 1 => PartyRole::Respondent,
                 _ => PartyRole::Other,
-            };
-            Party::new(n, role, None).ok()
+            });
+            Party::new(&p.value.name, role, None).ok()
         })
         .collect()
 }

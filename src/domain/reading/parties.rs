@@ -12,12 +12,33 @@ const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高�
 
 /// Words that join two parties or introduce one who speaks.
 const JOINS_BETWEEN: &[&str] = &[
-    "与", "和", "同", "跟", "借给", "欠", "向", "把", "将", "打伤", "殴打",
+    "与", "和", "同", "跟", "借给", "欠", "向", "把", "将", "打伤", "殴打", "、", "及",
+];
+
+/// Words that name a party's side, longest first ("另一方" before "一方").
+const ROLE_WORDS: &[(&str, PartyRole)] = &[
+    ("被申请人", PartyRole::Respondent),
+    ("被申请方", PartyRole::Respondent),
+    ("申请人", PartyRole::Applicant),
+    ("申请方", PartyRole::Applicant),
+    ("另一方", PartyRole::Respondent),
+    ("一方", PartyRole::Applicant),
+    ("被告", PartyRole::Respondent),
+    ("原告", PartyRole::Applicant),
 ];
 const JOINS_SPEAKER: &[&str] = &["反映", "称", "诉称", "来电", "来访", "投诉", "报称", "举报"];
 
+use crate::domain::lists::PartyRole;
+
 /// Characters that end a full name when read forward after a joining word.
-const NAME_ENDS: &str = "因就的在等家之发于对及夫妻父母儿女子兄弟姐妹，。、；：,.;:（(）)";
+const NAME_ENDS: &str = "因就的在等家之发于对及夫妻父母儿女子兄弟姐妹户，。、；：,.;:（(）)";
+
+/// Also end a name read forward: a count or a household after it
+/// ("王秀英两户").
+const FOLLOW_ENDS: &str = "两二三四五六七八九十几多";
+
+/// Also end a name read after a role word ("申请人张建国与…", "一方王小明称").
+const AFTER_ROLE_ENDS: &str = "与和同跟称诉反系";
 
 /// Words that look like a surname plus a character but are not names.
 const NOT_NAMES: &[&str] = &[
@@ -125,8 +146,100 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
-/// Party names in order of first mention, without repeats.
-pub fn parties(text: &str) -> Vec<(String, String)> {
+/// A party read from the text: the name, the side when the text says it,
+/// and the words that gave them.
+pub struct Found {
+    pub name: String,
+    pub role: Option<PartyRole>,
+    pub words: String,
+}
+
+/// Party names in order of first mention, without repeats, each with the
+/// side its role word gives ("申请人张某" → 申请方).
+pub fn parties(text: &str) -> Vec<Found> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found: Vec<Found> = names(text)
+        .into_iter()
+        .map(|(name, words)| Found {
+            name,
+            role: None,
+            words,
+        })
+        .collect();
+    for (at, role, len) in role_words(&chars) {
+        let after = at + len;
+        let name = found.iter_mut().find(|f| {
+            let n: Vec<char> = f.name.chars().collect();
+            chars.get(after..after + n.len()) == Some(&n[..])
+        });
+        match name {
+            Some(f) => {
+                if f.role.is_none() {
+                    f.role = Some(role);
+                    f.words = chars[at..after].iter().collect::<String>() + &f.name;
+                }
+            }
+            None => {
+                if let Some(end) = name_after_role(&chars, after) {
+                    let name: String = chars[after..end].iter().collect();
+                    if !found.iter().any(|f| f.name == name) {
+                        let words = chars[at..end].iter().collect();
+                        let first = text.find(&name).unwrap_or(usize::MAX);
+                        let i = found
+                            .iter()
+                            .position(|f| text.find(&f.name).unwrap_or(0) > first)
+                            .unwrap_or(found.len());
+                        found.insert(
+                            i,
+                            Found {
+                                name,
+                                role: Some(role),
+                                words,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Every role word: (char index, role, length in chars).
+fn role_words(chars: &[char]) -> Vec<(usize, PartyRole, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let hit = ROLE_WORDS.iter().find(|(w, _)| {
+            let w: Vec<char> = w.chars().collect();
+            chars.get(i..i + w.len()) == Some(&w[..])
+        });
+        match hit {
+            Some((w, role)) => {
+                let len = w.chars().count();
+                out.push((i, *role, len));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// A full name right after a role word.
+fn name_after_role(chars: &[char], start: usize) -> Option<usize> {
+    [3, 2].into_iter().find_map(|len| {
+        let end = start + len;
+        let name = chars.get(start..end)?;
+        let stop = chars
+            .get(end)
+            .is_none_or(|c| NAME_ENDS.contains(*c) || AFTER_ROLE_ENDS.contains(*c) || !is_han(*c));
+        (plausible(name) && !name.contains(&'某') && stop).then_some(end)
+    })
+}
+
+/// Names in order of first mention, without repeats, with their words.
+fn names(text: &str) -> Vec<(String, String)> {
     let chars: Vec<char> = text.chars().collect();
     let mut found: Vec<(usize, String, String)> = Vec::new();
     let mut push = |at: usize, name: String, because: String| {
@@ -190,7 +303,8 @@ fn joined_names(chars: &[char]) -> Vec<(usize, String, String)> {
 fn plausible(name: &[char]) -> bool {
     let word: String = name.iter().collect();
     is_surname(name[0])
-        && name.iter().all(|c| is_han(*c) && !NAME_ENDS.contains(*c))
+        && name.iter().all(|c| is_han(*c))
+        && name[1..].iter().all(|c| !NAME_ENDS.contains(*c))
         && !name[1..].contains(&'某')
         && !NOT_NAMES.iter().any(|w| word.starts_with(w))
 }
@@ -233,7 +347,7 @@ fn name_after(chars: &[char], start: usize) -> Option<usize> {
         }
         let stop = chars
             .get(end)
-            .is_none_or(|c| NAME_ENDS.contains(*c) || !is_han(*c));
+            .is_none_or(|c| NAME_ENDS.contains(*c) || FOLLOW_ENDS.contains(*c) || !is_han(*c));
         if stop {
             return Some(end);
         }

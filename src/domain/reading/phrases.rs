@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::combos::{resolve, Combo, ComboFile};
+use super::model::Model;
 use crate::domain::lists::{Source, WarningFlag};
 use crate::domain::DomainError;
 
@@ -27,6 +29,17 @@ pub struct Phrases {
     pub sources: Vec<(Source, Vec<String>)>,
     /// At this many people the case may turn into a mass incident.
     pub mass_incident_at: u32,
+    /// Danger read from words found together (`[[combos]]`).
+    pub combos: Vec<Combo>,
+    /// A head count this large fills a combination's `#人数` slot.
+    pub many_at: u32,
+    /// Traditional and variant characters read as their simplified form.
+    pub variants: std::collections::HashMap<char, char>,
+    /// The `[slots]` word lists, by name, for a flag's `unless`.
+    pub slots: BTreeMap<String, Cues>,
+    /// The learned category model mixed with the category cues; none for
+    /// a phrase file read on its own.
+    pub model: Option<std::sync::Arc<Model>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -39,6 +52,9 @@ pub struct Negation {
     pub breaks: Vec<String>,
     #[serde(default = "default_window")]
     pub window: usize,
+    /// Words that make a whole sentence reported or denied speech.
+    #[serde(default)]
+    pub sentence: Vec<String>,
 }
 
 fn default_window() -> usize {
@@ -51,6 +67,9 @@ pub struct Cues {
     pub cues: Vec<String>,
     #[serde(default)]
     pub except: Vec<String>,
+    /// Sets of `[slots]` that, all found in a cue's sentence, cancel it.
+    #[serde(default)]
+    pub unless: Vec<Vec<String>>,
 }
 
 /// A category's cues. `weight` below 1 is for categories whose words also
@@ -63,7 +82,14 @@ pub struct CategoryCues {
     pub cues: Vec<String>,
     #[serde(default = "one")]
     pub weight: f64,
+    /// Cues that also turn up in other kinds of dispute ("老人", "邻居",
+    /// "医院"): each counts `WEAK` as much, so one loud word does not decide.
+    #[serde(default)]
+    pub weak: Vec<String>,
 }
+
+/// What a weak cue's character counts.
+pub const WEAK: f64 = 0.3;
 
 fn one() -> f64 {
     1.0
@@ -81,17 +107,36 @@ struct File {
     categories: BTreeMap<String, CategoryCues>,
     #[serde(default)]
     sources: BTreeMap<String, Cues>,
+    #[serde(default)]
+    slots: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    combos: Vec<ComboFile>,
+    #[serde(default)]
+    variants: VariantsFile,
+}
+
+#[derive(Default, Deserialize)]
+struct VariantsFile {
+    #[serde(default)]
+    pairs: String,
 }
 
 #[derive(Deserialize)]
 struct PeopleFile {
     mass_incident_at: u32,
+    #[serde(default = "default_many")]
+    many_at: u32,
+}
+
+fn default_many() -> u32 {
+    10
 }
 
 impl Default for PeopleFile {
     fn default() -> Self {
         PeopleFile {
             mass_incident_at: 20,
+            many_at: default_many(),
         }
     }
 }
@@ -99,7 +144,9 @@ impl Default for PeopleFile {
 impl Phrases {
     /// The lists shipped with the desk.
     pub fn builtin() -> Phrases {
-        Phrases::parse(BUILTIN).expect("the built-in phrases.toml parses")
+        let mut phrases = Phrases::parse(BUILTIN).expect("the built-in phrases.toml parses");
+        phrases.model = Some(std::sync::Arc::new(Model::builtin()));
+        phrases
     }
 
     /// The built-in lists, parsed once per process (the form reads the
@@ -117,12 +164,17 @@ impl Phrases {
         tidy(&mut file.negation.words);
         tidy(&mut file.negation.keep);
         tidy(&mut file.negation.breaks);
+        tidy(&mut file.negation.sentence);
+        for words in file.slots.values_mut() {
+            tidy(words);
+        }
         for cues in file.flags.values_mut().chain(file.sources.values_mut()) {
             tidy(&mut cues.cues);
             tidy(&mut cues.except);
         }
         for cues in file.categories.values_mut() {
             tidy(&mut cues.cues);
+            tidy(&mut cues.weak);
         }
         let mut flags = Vec::new();
         for (label, cues) in file.flags {
@@ -132,6 +184,27 @@ impl Phrases {
         let mut sources = Vec::new();
         for (label, cues) in file.sources {
             sources.push((Source::parse(&label)?, cues.cues));
+        }
+        let slots: BTreeMap<String, Cues> = file
+            .slots
+            .iter()
+            .map(|(name, words)| {
+                let cues = Cues {
+                    cues: words.clone(),
+                    ..Cues::default()
+                };
+                (name.clone(), cues)
+            })
+            .collect();
+        for (flag, cues) in &flags {
+            for name in cues.unless.iter().flatten() {
+                if !slots.contains_key(name) {
+                    return Err(DomainError::invalid(format!(
+                        "{}的 unless 里的“{name}”不是词表里的一组词",
+                        flag.label()
+                    )));
+                }
+            }
         }
         let categories = file
             .categories
@@ -144,7 +217,42 @@ impl Phrases {
             categories,
             sources,
             mass_incident_at: file.people.mass_incident_at,
+            combos: resolve(file.combos, &file.slots)?,
+            many_at: file.people.many_at,
+            variants: variants(&file.variants.pairs)?,
+            slots,
+            model: None,
         })
+    }
+}
+
+/// "與与糾纠…": each traditional character followed by its simplified one.
+/// Both must take as many bytes, so positions in the text stay the same.
+fn variants(pairs: &str) -> Result<std::collections::HashMap<char, char>, DomainError> {
+    let chars: Vec<char> = pairs.chars().filter(|c| !c.is_whitespace()).collect();
+    if !chars.len().is_multiple_of(2) {
+        return Err(DomainError::invalid("繁简对照要两个字一对".to_string()));
+    }
+    chars
+        .chunks(2)
+        .map(|pair| {
+            let (from, to) = (pair[0], pair[1]);
+            if from.len_utf8() != to.len_utf8() {
+                return Err(DomainError::invalid(format!(
+                    "繁简对照“{from}{to}”不是一对汉字"
+                )));
+            }
+            Ok((from, to))
+        })
+        .collect()
+}
+
+impl Phrases {
+    /// The text with every variant character replaced: same length in bytes.
+    pub fn normalize(&self, text: &str) -> String {
+        text.chars()
+            .map(|c| self.variants.get(&c).copied().unwrap_or(c))
+            .collect()
     }
 }
 
@@ -214,18 +322,42 @@ pub fn find_live(
     cues: &Cues,
     negation: &Negation,
 ) -> Option<Hit> {
+    find_live_in(text, 0, text.len(), chars, cue, cues, negation)
+}
+
+/// `find_live` for a cue that starts inside `text[from..to]`.
+pub fn find_live_in(
+    text: &str,
+    from: usize,
+    to: usize,
+    chars: &CharSet,
+    cue: &str,
+    cues: &Cues,
+    negation: &Negation,
+) -> Option<Hit> {
     if !chars.may_hold(cue) {
         return None;
     }
     let (head, tail) = cue.split_once('…').unwrap_or((cue, ""));
-    text.match_indices(head)
-        .filter_map(|(at, _)| {
+    text[from..to]
+        .match_indices(head)
+        .filter_map(|(i, _)| {
+            let at = from + i;
             let after = at + head.len();
             let end = after + tail_end(clause_after(text, after), tail)?;
             Some((at, end))
         })
         .find(|&(at, _)| !excepted(text, at, head, &cues.except) && !negated(text, at, negation))
         .map(|(at, end)| Hit::new(text, lead_start(text, at), end))
+}
+
+/// A sentence that reports, denies or rules out what it says ("经核实不属实",
+/// "只是气话", "劝住了，没有人去"): none of its words raise a flag.
+pub fn reported(sentence: &str, negation: &Negation) -> bool {
+    negation
+        .sentence
+        .iter()
+        .any(|w| sentence.contains(w.as_str()))
 }
 
 /// Where `tail` ends in `clause`; an empty tail ends at once.

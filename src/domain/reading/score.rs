@@ -1,4 +1,4 @@
-//! Scoring the reader against a labelled set (`tests/data/readings.toml`),
+//! Scoring the reader against a labelled set (`tests/data/corpus_*.toml`),
 //! for the quality test and for `desk bench`.
 
 use serde::Deserialize;
@@ -24,6 +24,9 @@ pub struct LabelledCase {
     pub parties: Option<Vec<String>>,
     #[serde(default)]
     pub source: Option<Source>,
+    /// Where the text came from (a rewritten public case, or composed).
+    #[serde(default)]
+    pub origin: String,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +47,8 @@ pub struct SetScore {
     pub flag_precision: f64,
     /// Share of labelled people/amount/parties/source values read right.
     pub detail_accuracy: f64,
+    /// Share of labelled party names the reading names (in any order).
+    pub party_recall: f64,
     /// One line per wrong reading, for a failing test to print.
     pub mistakes: Vec<String>,
 }
@@ -62,6 +67,8 @@ struct Tally {
     per_flag: Vec<(WarningFlag, usize, usize)>,
     details: usize,
     details_right: usize,
+    parties: usize,
+    parties_found: usize,
 }
 
 /// Reads every labelled text and compares with its labels.
@@ -94,6 +101,7 @@ pub fn score_set(
         flag_recall: t.per_flag.into_iter().filter(|(_, _, e)| *e > 0).collect(),
         flag_precision: ratio(t.suggested_right, t.suggested),
         detail_accuracy: ratio(t.details_right, t.details),
+        party_recall: ratio(t.parties_found, t.parties),
         mistakes,
     })
 }
@@ -118,13 +126,24 @@ fn score_case(
             *found += usize::from(got.contains(flag));
         }
     }
+    if let Some(labelled) = &case.parties {
+        t.parties += labelled.len();
+        t.parties_found += labelled
+            .iter()
+            .filter(|p| reading.parties.iter().any(|s| s.value.name == **p))
+            .count();
+    }
     let details = [
         case.people
             .map(|p| reading.people.as_ref().map(|s| s.value) == Some(p)),
         case.amount
             .map(|a| reading.amount_yuan.as_ref().map(|s| s.value) == Some(a)),
         case.parties.as_ref().map(|p| {
-            let names: Vec<&str> = reading.parties.iter().map(|s| s.value.as_str()).collect();
+            let names: Vec<&str> = reading
+                .parties
+                .iter()
+                .map(|s| s.value.name.as_str())
+                .collect();
             names == p.iter().map(String::as_str).collect::<Vec<_>>()
         }),
         case.source

@@ -119,8 +119,13 @@ fn amounts_as_ledgers_write_them() {
 
 #[test]
 fn parties_beside_joining_words() {
-    let names =
-        |t: &str| -> Vec<String> { reading(t).parties.into_iter().map(|p| p.value).collect() };
+    let names = |t: &str| -> Vec<String> {
+        reading(t)
+            .parties
+            .into_iter()
+            .map(|p| p.value.name)
+            .collect()
+    };
     assert_eq!(names("张某与李某因宅基地发生争执"), ["张某", "李某"]);
     assert_eq!(names("王某借给赵某某5万元"), ["王某", "赵某某"]);
     assert_eq!(names("村民刘某反映其邻居陈某乱堆柴草"), ["刘某", "陈某"]);
@@ -203,4 +208,162 @@ fn a_cue_with_a_gap_quotes_the_words_between() {
         .unwrap();
     assert_eq!(crime.because, "扬言要把他家的车砸");
     assert!(!flags("扬言要去县里上访，要求解决").contains(&"扬言极端"));
+}
+
+fn because(text: &str, flag: WarningFlag) -> Option<String> {
+    reading(text)
+        .flags
+        .into_iter()
+        .find(|f| f.value == flag)
+        .map(|f| f.because)
+}
+
+#[test]
+fn groups_squaring_up_are_read_without_the_word_for_it() {
+    let text = "两个村民小组为放水各带了十几个人到渠边，拿着锄头对峙";
+    let why = because(text, WarningFlag::MassIncident).expect("a mass incident");
+    assert!(why.contains('…') && why.contains("对峙"), "{why}");
+    assert!(because(
+        "双方都叫来亲戚二十多人在巷口对骂",
+        WarningFlag::MassIncident
+    )
+    .is_some());
+    // Many people alone, or a quarrel alone, is not a mass incident.
+    assert!(because(
+        "涉及十二户村民的巷道通行问题，已开户主会",
+        WarningFlag::MassIncident
+    )
+    .is_none());
+    assert!(because("两家在巷口对骂", WarningFlag::MassIncident).is_none());
+}
+
+#[test]
+fn a_fight_that_drew_blood_is_a_turn_to_crime_a_scraped_knee_is_not() {
+    let why = because(
+        "王某与李某因鸡吃菜干仗，王某头破血流送医院",
+        WarningFlag::CriminalTendency,
+    )
+    .expect("violence with injury");
+    assert!(why.starts_with("干仗…"), "{why}");
+    assert!(because(
+        "两个小学生课间推搡，一个擦破了膝盖",
+        WarningFlag::CriminalTendency
+    )
+    .is_none());
+    assert!(because(
+        "电动车与三轮车相撞，一人受伤",
+        WarningFlag::CriminalTendency
+    )
+    .is_none());
+}
+
+#[test]
+fn a_threat_with_its_target_or_means_is_extreme() {
+    assert!(because(
+        "讨债的说再不还钱就让他一家过不成年",
+        WarningFlag::ThreatExtreme
+    )
+    .is_some());
+    assert!(because("她说离了就喝药死在他家门口", WarningFlag::ThreatExtreme).is_some());
+}
+
+#[test]
+fn denied_or_reported_speech_raises_nothing() {
+    for text in [
+        "欠款人否认曾扬言报复，称只是想要回自己的钱",
+        "网传两村要打群架，经核实不属实",
+        "拆迁户说之前说要自焚是吓唬人的",
+        "业主群里有人说要拉横幅，其他业主劝住了，没有人去",
+    ] {
+        let danger: Vec<_> = reading(text)
+            .flag_values()
+            .into_iter()
+            .filter(|f| DANGER_FLAGS.contains(f))
+            .collect();
+        assert!(danger.is_empty(), "{text}: {danger:?}");
+    }
+}
+
+#[test]
+fn traditional_characters_read_as_simplified() {
+    assert!(flags("兩家為排水溝打架，一人被鋤頭打傷住院").contains(&"民转刑倾向"));
+    assert!(flags("婦女說丈夫再打她，她就喝農藥死給他看").contains(&"扬言极端"));
+    let p = Phrases::builtin();
+    assert_eq!(p.normalize("糾紛").len(), "纠纷".len());
+    assert_eq!(p.normalize("糾紛"), "纠纷");
+}
+
+#[test]
+fn an_edited_file_with_an_unknown_slot_is_refused() {
+    let text = "[[combos]]\nflag = \"扬言极端\"\nall = [\"没有这组\"]\n";
+    let err = Phrases::parse(text).unwrap_err();
+    assert!(err.to_string().contains("没有这组"), "{err}");
+}
+
+#[test]
+fn with_no_cue_the_model_names_its_ngrams() {
+    let r = reading("楼上住户洗衣机漏水泡了楼下天花板");
+    let c = r.category.expect("the model reads a category");
+    assert_eq!(c.value, "物业");
+    assert!(
+        c.because.starts_with("字组 ") && c.because.contains("漏水"),
+        "{}",
+        c.because
+    );
+    // Without the model the phrase lists alone read nothing here.
+    let mut lists_only = Phrases::builtin();
+    lists_only.model = None;
+    assert!(read(
+        "楼上住户洗衣机漏水泡了楼下天花板",
+        &lists_only,
+        &categories()
+    )
+    .category
+    .is_none());
+}
+
+#[test]
+fn a_weak_word_does_not_decide_the_category() {
+    let r = reading("老人称祖坟被推平了，说要死在挖机前面");
+    assert_eq!(r.category.unwrap().value, "山林土地");
+}
+
+#[test]
+fn every_named_party_is_read_with_the_side_the_text_gives() {
+    let parties = |t: &str| -> Vec<String> {
+        reading(t)
+            .parties
+            .into_iter()
+            .map(|p| p.value.to_string())
+            .collect()
+    };
+    assert_eq!(
+        parties("申请人张建国与被申请人李红梅因宅基地发生纠纷"),
+        ["张建国（申请方）", "李红梅（被申请方）"]
+    );
+    assert_eq!(
+        parties("一方曹某反映另一方彭某家的狗多次咬伤其鸡鸭"),
+        ["曹某（申请方）", "彭某（被申请方）"]
+    );
+    assert_eq!(
+        parties("村民刘建国、王秀英两户因排水争执"),
+        ["刘建国", "王秀英"]
+    );
+    assert_eq!(
+        parties("陈某、黄某、周某三户共用一条排水沟"),
+        ["陈某", "黄某", "周某"]
+    );
+    let r = reading("被申请人韩某在申请人唐某屋后挖地基");
+    let because: Vec<&str> = r.parties.iter().map(|p| p.because.as_str()).collect();
+    assert_eq!(because, ["被申请人韩某", "申请人唐某"]);
+}
+
+#[test]
+fn a_surname_that_is_also_a_joining_character_still_names_a_party() {
+    let names: Vec<String> = reading("何美玲与于振华因婚后财产分割发生纠纷")
+        .parties
+        .into_iter()
+        .map(|p| p.value.name)
+        .collect();
+    assert_eq!(names, ["何美玲", "于振华"]);
 }

@@ -5,9 +5,9 @@
 //! 金额) are only shown beside their fields until the officer accepts them
 //! all with one key; each can still be changed after.
 
-use super::{split_multi, Form, FormKind, Key};
+use super::{split_multi, Form, FormKind, Key, PartyPart};
 use crate::domain::lists::WarningFlag;
-use crate::domain::reading::{Reading, Suggested};
+use crate::domain::reading::{NamedParty, Reading, Suggested};
 use crate::domain::text::{clean_line, parse_amount};
 
 /// What the form keeps of the reading between keystrokes.
@@ -130,8 +130,8 @@ impl Form {
         let names = self.party_name_keys();
         for (i, p) in r.parties.iter().enumerate() {
             let Some(&key) = names.get(i) else { break };
-            let same = typed.contains(&p.value);
-            let note = suggestion(&p.value, &p.because, same);
+            let same = typed.contains(&p.value.name);
+            let note = suggestion(&p.value.to_string(), &p.because, same);
             self.note(key, Some(note));
         }
     }
@@ -221,7 +221,7 @@ impl Form {
         let parties: Vec<&str> = r
             .parties
             .iter()
-            .map(|p| p.value.as_str())
+            .map(|p| p.value.name.as_str())
             .filter(|p| !typed.iter().any(|t| t == p))
             .collect();
         if !parties.is_empty() {
@@ -279,10 +279,10 @@ impl Form {
 
     /// Each suggested party not yet typed goes into the first empty name
     /// row, a new party row when none is left.
-    fn fill_parties(&mut self, parties: &[Suggested<String>]) {
+    fn fill_parties(&mut self, parties: &[Suggested<NamedParty>]) {
         let focus = self.focus;
         for p in parties {
-            if self.party_names().contains(&p.value) {
+            if self.party_names().contains(&p.value.name) {
                 continue;
             }
             let empty = self.party_name_keys().into_iter().find(|k| {
@@ -299,7 +299,10 @@ impl Form {
                     }
                 }
             };
-            self.set(key, &p.value);
+            self.set(key, &p.value.name);
+            if let (Some(role), Key::Party(n, _)) = (p.value.role, key) {
+                self.set(Key::Party(n, PartyPart::Role), role.label());
+            }
         }
         self.focus = focus.min(self.fields.len() - 1);
     }
