@@ -322,11 +322,12 @@ fn a_registration_in_the_desk_whose_reply_was_lost_is_saved_once_in_tmux() {
     t.wait_for("我的 共");
     t.keys(&["n", "Enter"]);
     t.text("赵庄");
-    t.keys(&["Enter", "Enter"]);
-    t.text("邻里");
+    // Village, then past 来源 to the text; the type after it.
     t.keys(&["Enter", "Tab"]);
     t.text("两户因宅前排水沟堵塞争吵，应答丢失");
-    t.keys(&["Tab"]);
+    t.keys(&["Tab", "Enter"]);
+    t.text("邻里");
+    t.keys(&["Enter", "Tab"]);
     t.text("陈卫东");
     t.keys(&["C-s"]);
     let screen = t.wait_for("已登记 MD-");
