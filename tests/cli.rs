@@ -13,6 +13,10 @@ fn help_and_usage_errors_are_in_chinese() {
         "{help}"
     );
     assert!(help.contains("登记") && help.contains("交办"), "{help}");
+    // clap's own words too: the usage line and values named in Chinese.
+    assert!(help.contains("用法：desk [选项] [命令]"), "{help}");
+    let note = cli.ok(&["note", "--help"]);
+    assert!(note.contains("<编号> <内容>") && !note.contains("<ID>"), "{note}");
     // One heading for every option, --version too.
     assert!(
         !help.contains("Options") && help.contains("-V, --version        显示版本"),

@@ -1764,6 +1764,20 @@ fn a_transfer_by_keyboard_is_accepted_in_two_keys_or_refused_back_to_its_sender(
         detail.contains("【待处理】转办被退回：已移交派出所办理"),
         "{detail}"
     );
+    // Once the sender moves the case on (here 转办 to someone else), the
+    // notice has done its work.
+    let again = ops::Transfer {
+        to: ops::TransferTo::Unit {
+            unit: "司法所".into(),
+            person: "tj1".into(),
+        },
+        reason: "改由冯志强办理".into(),
+    };
+    local.call("zb1", again.on(id.clone(), None));
+    let s = duty_desk::domain::summary::Summary::of(&zb1.dispute(&id));
+    assert_eq!(s.alert_note, None);
+    zb1.key(KeyCode::Esc).key(KeyCode::Char('0'));
+    assert!(zb1.screen(120, 40).contains("转办被退回（0）"));
 }
 
 #[test]

@@ -138,6 +138,12 @@ pub fn watch(socket: &Path, json: bool) -> anyhow::Result<()> {
         "正在接收变更（第 {} 版起），按 Ctrl-C 退出",
         remote.revision
     );
+    // Who did it, by name (asked once, on a connection of its own).
+    let names = Remote::connect(socket, false)
+        .ok()
+        .and_then(|mut r| <dyn crate::desk::Desk>::officers(&mut r).ok())
+        .map(|o| crate::domain::officer::Names::of(&o))
+        .unwrap_or_default();
     loop {
         match remote.next_notice(None) {
             Ok(Some(n)) => {
@@ -150,7 +156,13 @@ pub fn watch(socket: &Path, json: bool) -> anyhow::Result<()> {
                 let line = if json {
                     json!({"revision": n.revision, "action": n.action, "actor": n.actor, "kind": kind, "ids": ids}).to_string()
                 } else {
-                    format!("#{} {} {} {}", n.revision, n.actor, n.action, ids.join(" "))
+                    format!(
+                        "#{} {} {} {}",
+                        n.revision,
+                        names.name(&n.actor),
+                        n.action,
+                        ids.join(" ")
+                    )
                 };
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "{line}")?;

@@ -19,7 +19,13 @@ pub fn parse() -> Result<Cli, ExitCode> {
                 | ErrorKind::DisplayVersion
                 | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
         ) {
-            let _ = e.print();
+            // clap's own words in the usage line and defaults, in Chinese.
+            let text = e
+                .render()
+                .to_string()
+                .replace("[OPTIONS]", "[选项]")
+                .replace("[default: ", "[默认：");
+            print!("{text}");
             return ExitCode::SUCCESS;
         }
         eprintln!(
@@ -68,6 +74,15 @@ fn localise(cmd: clap::Command) -> clap::Command {
         );
     }
     let cmd = cmd.mut_args(|a| {
+        // A value clap would name from the field (<ID>, <LOGIN>) reads in Chinese.
+        let id = a.get_id().as_str().to_string();
+        let derived = a
+            .get_value_names()
+            .is_none_or(|v| v.len() == 1 && v[0].as_str() == id.to_uppercase());
+        let a = match value_word(&id) {
+            Some(word) if derived && a.get_action().takes_values() => a.value_name(word),
+            _ => a,
+        };
         if a.is_positional() {
             a.help_heading("参数")
         } else if a.get_help_heading().is_none() {
@@ -83,6 +98,20 @@ fn localise(cmd: clap::Command) -> clap::Command {
     names
         .into_iter()
         .fold(cmd, |cmd, name| cmd.mut_subcommand(name, localise))
+}
+
+/// The Chinese name of a value whose argument sets none, by its field.
+fn value_word(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "id" => "编号",
+        "text" => "内容",
+        "login" => "登录名",
+        "name" => "姓名",
+        "unit" => "单位",
+        "value" => "名称",
+        "phone" => "电话",
+        _ => return None,
+    })
 }
 
 /// "<what went wrong> <the offending words>".

@@ -365,6 +365,16 @@ impl Dispute {
             by: by.to_string(),
             what: line,
         });
+        // A refused 转办's notice has done its work once the case moves on
+        // (交办 again, 转办 again, 签收 …): it leaves 待处理 and 我的.
+        if !matches!(mv, Move::RefuseTransfer { .. }) {
+            for a in &mut self.alerts {
+                if a.kind == super::alert::AlertKind::TransferRefused && a.acked_at.is_none() {
+                    a.acked_by = Some(by.to_string());
+                    a.acked_at = Some(now);
+                }
+            }
+        }
         Ok(())
     }
 

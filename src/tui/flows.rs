@@ -283,10 +283,15 @@ impl App {
                 }
             });
         }
-        if op == Op::Decide && !s.awaiting_approval {
-            return Some("这件没有等待审批的申请".to_string());
+        if let Some(why) = waiting_refuses(op, &s) {
+            return Some(why.to_string());
         }
-        match op.step() {
+        // The desk's 转办 (移送 is the CLI's): its own step.
+        let step = match op {
+            Op::Transfer => Some(Move::Transfer),
+            _ => op.step(),
+        };
+        match step {
             Some(Move::Assign) if s.status == Status::Registered => None,
             Some(step) => next(s.status, step).err().map(|why| why.to_string()),
             None => None,
@@ -986,4 +991,45 @@ fn people_of_unit_first(
     // Stable: within each group the roster's order stays.
     options.sort_by_key(|o| !of_unit(o));
     options
+}
+
+/// What a case's waits refuse before any form: a request while another
+/// waits for approval, casework while it stands 中止, 恢复 when it does
+/// not, an approval or an alert with none open. The server checks the same
+/// on the record; this reads the list's summary so the form never opens.
+fn waiting_refuses(op: Op, s: &crate::domain::summary::Summary) -> Option<&'static str> {
+    let paused = s.paused_until.is_some();
+    match op {
+        Op::Pause | Op::Close | Op::Extend if s.awaiting_approval => {
+            Some("已有待审批的申请，请等审批后再提")
+        }
+        Op::Pause if paused => Some("案件已经中止"),
+        Op::Close | Op::Extend if paused => Some("案件已中止，请先恢复办理"),
+        Op::Resume if !paused => Some("案件没有中止，不需要恢复"),
+        Op::Decide if !s.awaiting_approval => Some("这件没有等待审批的申请"),
+        Op::AckAlert if !s.alert && s.alert_note.is_none() => Some("这件没有待签收的预警"),
+        Op::Pause
+        | Op::Close
+        | Op::Extend
+        | Op::Resume
+        | Op::Decide
+        | Op::AckAlert
+        | Op::Register
+        | Op::Triage
+        | Op::Assign
+        | Op::Accept
+        | Op::Reject
+        | Op::Package
+        | Op::Note
+        | Op::Supervise
+        | Op::ChangeTier
+        | Op::FollowUp
+        | Op::Reopen
+        | Op::Transfer
+        | Op::AddPerson
+        | Op::VisitPerson
+        | Op::ReviewPerson
+        | Op::AckPersonAlert
+        | Op::MarkHousehold => None,
+    }
 }

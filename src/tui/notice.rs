@@ -66,12 +66,8 @@ impl App {
         for id in open {
             self.fetch(&id);
         }
-        let who = self
-            .data
-            .officers
-            .get(&n.actor)
-            .map(|o| o.name.clone())
-            .unwrap_or(n.actor.clone());
+        // By name; the server's own sweep is 系统（自动）.
+        let who = self.data.names.name(&n.actor).to_string();
         // The officer's own change already has its message.
         if self.me.as_ref().is_some_and(|m| m.login == n.actor) {
             return;
