@@ -16,7 +16,10 @@ fn help_and_usage_errors_are_in_chinese() {
     // clap's own words too: the usage line and values named in Chinese.
     assert!(help.contains("用法：desk [选项] [命令]"), "{help}");
     let note = cli.ok(&["note", "--help"]);
-    assert!(note.contains("<编号> <内容>") && !note.contains("<ID>"), "{note}");
+    assert!(
+        note.contains("<编号> <内容>") && !note.contains("<ID>"),
+        "{note}"
+    );
     // One heading for every option, --version too.
     assert!(
         !help.contains("Options") && help.contains("-V, --version        显示版本"),

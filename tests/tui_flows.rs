@@ -1828,6 +1828,14 @@ fn pausing_takes_two_keys_besides_the_reason_and_one_key_resumes() {
     assert!(s.clock_runs());
     let row = tj1.screen(120, 40);
     assert!(row.contains("中止申请中"), "{row}");
+    // The approver reads what is asked before deciding.
+    zb1.go(&id).key(KeyCode::Char('o'));
+    assert_eq!(zb1.form().kind, FormKind::Approve);
+    let screen = zb1.screen(80, 24);
+    assert!(
+        screen.contains("【待审批】中止申请（冯志强") && screen.contains("当事人外出"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -349,6 +349,29 @@ impl Dispute {
         if let Some(town) = &self.moved_to {
             lines.push(format!("【已移送】{town}"));
         }
+        lines.extend(self.pending_line());
         lines
+    }
+
+    /// The request waiting for approval, as the approver must read it
+    /// before deciding: what, by whom, why, and the date it asks for.
+    pub fn pending_line(&self) -> Option<String> {
+        use super::dispute::ApprovalKind;
+        let a = self.pending_approval()?;
+        let date = match (a.kind, a.new_deadline) {
+            (ApprovalKind::Extension, Some(d)) => format!("，时限延至 {d}"),
+            (ApprovalKind::Pause, Some(d)) => format!("，预计 {d} 恢复"),
+            (ApprovalKind::Closing, _) | (_, None) => String::new(),
+        };
+        let why = match (a.kind, &self.closing) {
+            (ApprovalKind::Closing, Some(c)) => format!("{}：{}", c.outcome.label(), c.summary),
+            _ => a.reason.clone(),
+        };
+        Some(format!(
+            "【待审批】{}申请（{} {}）：{why}{date}",
+            a.kind.label(),
+            a.requested_by,
+            a.requested_at.format("%m-%d %H:%M")
+        ))
     }
 }

@@ -365,6 +365,15 @@ impl App {
         let summary = self.case(&first);
         let person = self.data.persons.iter().find(|p| p.id == first);
         let mut form = Form::new(kind, targets, summary.as_ref(), person, &self.ctx());
+        // 审批 says what is decided: the request as the record has it.
+        if kind == FormKind::Approve && form.targets.len() == 1 {
+            let ask = LiveAsk::Pending(first.clone());
+            form.asked = Some(ask.clone());
+            self.out.push(Out::Request(
+                Want::Live(ask),
+                Request::Dispute { id: first.clone() },
+            ));
+        }
         if kind == FormKind::Assign && form.targets.len() == 1 {
             let ask = LiveAsk::Hint(first.clone());
             form.asked = Some(ask.clone());
@@ -549,7 +558,21 @@ impl App {
                 .chain(self.suggestions_line(form))
                 .collect(),
             FormKind::Assign => self.suggestions_line(form).into_iter().collect(),
-            _ => Vec::new(),
+            FormKind::Approve => server.into_iter().collect(),
+            FormKind::Reject
+            | FormKind::Package
+            | FormKind::Note
+            | FormKind::Escalate
+            | FormKind::Close
+            | FormKind::Extend
+            | FormKind::Visit
+            | FormKind::PersonAdd
+            | FormKind::PersonVisit
+            | FormKind::PersonReview
+            | FormKind::PersonAck
+            | FormKind::Rollcall
+            | FormKind::Transfer
+            | FormKind::Pause => Vec::new(),
         };
     }
 
@@ -636,8 +659,17 @@ impl App {
             (LiveAsk::Hint(_), Ok(Response::AssignHint(hint))) => {
                 form.offer = hint.map(|h| Offer::of(&self.ctx(), h));
             }
+            (LiveAsk::Pending(_), Ok(Response::Dispute(d))) => {
+                form.server_line = d.pending_line().map(|l| self.data.names.in_text(&l));
+            }
             // A live line is a help, not a step: without it the form works.
-            (LiveAsk::Duplicate(_) | LiveAsk::Preview(_) | LiveAsk::Hint(_), _) => {}
+            (
+                LiveAsk::Duplicate(_)
+                | LiveAsk::Preview(_)
+                | LiveAsk::Hint(_)
+                | LiveAsk::Pending(_),
+                _,
+            ) => {}
         }
         self.compose_live(&mut form);
         self.overlays.insert(at, Overlay::Form(form));

@@ -266,6 +266,8 @@ pub enum LiveAsk {
     Preview(String),
     /// The case to suggest 四定 for (交办).
     Hint(String),
+    /// The case whose waiting request an approval decides (审批).
+    Pending(String),
 }
 
 /// What the form needs to know about the desk.
