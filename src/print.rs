@@ -303,7 +303,7 @@ pub fn dispute_text(d: &Dispute, today: NaiveDate, names: &Names) -> String {
         },
     ));
     for line in d.casework_lines() {
-        o.push_str(&c(&line));
+        o.push_str(&c(&names.in_text(&line)));
         o.push('\n');
     }
     o.push_str(&format!(
