@@ -732,7 +732,7 @@ fn a_search_empty_in_progress_says_all_cases_have_it() {
         .typed(&closed.id);
     let screen = s.screen(80, 24);
     assert!(
-        screen.contains("在办案件中没有；全部案件（含已化解、归档）中有 1 件"),
+        screen.contains("这一屏没有；全部案件（含已化解、归档）中有 1 件相近的"),
         "{screen}"
     );
     s.key(KeyCode::Tab);

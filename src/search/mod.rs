@@ -73,11 +73,11 @@ fn build(doc: &Doc) -> Item {
             full_lens.push(0);
             continue;
         }
-        match c.to_pinyin() {
-            Some(p) => {
-                initials.push_str(p.first_letter());
-                full.push_str(p.plain());
-                full_lens.push(p.plain().chars().count() as u8);
+        match name_pinyin(c) {
+            Some((plain, first)) => {
+                initials.push_str(first);
+                full.push_str(plain);
+                full_lens.push(plain.chars().count() as u8);
             }
             None => {
                 initials.push(c);
@@ -99,6 +99,18 @@ fn build(doc: &Doc) -> Item {
     }
 }
 
+/// Readings names take where the dictionary's first reading is another:
+/// 长 in 朱长江, 长安村 is cháng (zhǎng is 村长); 曾 as a surname is zēng.
+const NAME_READINGS: [(char, &str, &str); 2] = [('长', "chang", "c"), ('曾', "zeng", "z")];
+
+/// A char's pinyin as names read it: (full, first letter), or None.
+fn name_pinyin(c: char) -> Option<(&'static str, &'static str)> {
+    if let Some(&(_, full, first)) = NAME_READINGS.iter().find(|(k, _, _)| *k == c) {
+        return Some((full, first));
+    }
+    c.to_pinyin().map(|p| (p.plain(), p.first_letter()))
+}
+
 const PINYIN_BASE: i64 = 100_000;
 
 /// A name as its full pinyin, lowercased: names that sound the same (张三,
@@ -106,8 +118,8 @@ const PINYIN_BASE: i64 = 100_000;
 pub fn pinyin_key(name: &str) -> String {
     let mut out = String::with_capacity(name.len() * 2);
     for c in name.trim().to_lowercase().chars() {
-        match c.to_pinyin() {
-            Some(p) => out.push_str(p.plain()),
+        match name_pinyin(c) {
+            Some((plain, _)) => out.push_str(plain),
             None if c.is_whitespace() => {}
             None => out.push(c),
         }
@@ -484,6 +496,19 @@ mod tests {
         assert!(ix.search("xyzq", None).is_empty());
         assert_eq!(ix.search("", Some(&[2, 0])), vec![2, 0]);
         assert_eq!(ix.search("zs", Some(&[1, 2])), Vec::<usize>::new());
+        // Names read 长 as cháng and 曾 as zēng.
+        let names = Index::new(
+            ["朱长江", "曾国华"]
+                .iter()
+                .map(|n| Doc {
+                    names: n.to_string(),
+                    rest: String::new(),
+                })
+                .collect(),
+        );
+        assert_eq!(names.search("zhuchangjiang", None), vec![0]);
+        assert_eq!(names.search("zcj", None), vec![0]);
+        assert_eq!(names.search("zengguohua", None), vec![1]);
     }
 
     #[test]

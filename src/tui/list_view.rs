@@ -408,11 +408,11 @@ fn empty_text(app: &App, cases: bool) -> String {
     match (l.filter.is_empty(), cases, l.everything, elsewhere) {
         (true, _, _, _) => "（没有记录）".to_string(),
         (false, true, false, Some(n)) if n > 0 => {
-            format!("（在办案件中没有；全部案件（含已化解、归档）中有 {n} 件，按 {tab} 查看）")
+            format!("（这一屏没有；全部案件（含已化解、归档）中有 {n} 件相近的，按 {tab} 查看）")
         }
-        (false, true, false, Some(_)) => "（在办和全部案件中都没有匹配的记录）".to_string(),
+        (false, true, false, Some(_)) => "（这一屏和全部案件中都没有匹配的记录）".to_string(),
         (false, true, false, None) => {
-            format!("（在办案件中没有匹配的记录；按 {tab} 改为在全部案件中查找）")
+            format!("（这一屏没有匹配的记录；按 {tab} 改为在全部案件中查找）")
         }
         (false, _, _, _) => "（没有匹配的记录）".to_string(),
     }
