@@ -248,15 +248,6 @@ pub fn officers_table(items: &[Officer]) -> String {
     )
 }
 
-/// A log line's target: an officer's account with the name beside it (the
-/// roster's own events are about the account), anything else with names.
-fn target_text(target: &str, names: &Names) -> String {
-    match names.name(target) {
-        name if name != target => format!("{name}（{target}）"),
-        _ => names.in_text(target),
-    }
-}
-
 /// `desk log`: who by name; logins in a target or detail as names too.
 pub fn audit_lines(events: &[LogEntry], names: &Names) -> String {
     let mut out = String::new();
@@ -267,7 +258,7 @@ pub fn audit_lines(events: &[LogEntry], names: &Names) -> String {
             time(&e.at),
             clean_line(names.name(&e.actor)),
             clean_line(&e.action),
-            clean_line(&target_text(&e.target, names)),
+            clean_line(&names.target(&e.target)),
             lines_in(&names.in_text(&e.detail), "        ")
         ));
     }

@@ -72,6 +72,15 @@ impl Names {
         self.0.get(login.trim()).map_or(login, |n| n.as_str())
     }
 
+    /// A log's target: an officer's account with the name beside it ("宋雪梅（zb1）":
+    /// the roster's own events are about the account), else with names.
+    pub fn target(&self, target: &str) -> String {
+        match self.name(target) {
+            name if name != target => format!("{name}（{target}）"),
+            _ => self.in_text(target),
+        }
+    }
+
     /// Text written at the time with logins in it ("交办：牵头领导 ld1 …
     /// 责任人 tj1"): each word that is a roster login reads as the name.
     pub fn in_text(&self, text: &str) -> String {

@@ -58,6 +58,7 @@ pub fn figures(since: Option<Time>, data: &Data) -> HandoverFigures {
         .filter(|c| c.at >= from && c.at <= to && is_change(c))
         .map(|c| Change {
             actor: data.names.name(&c.actor).to_string(),
+            target: data.names.target(&c.target),
             detail: data.names.in_text(&c.detail),
             ..c.clone()
         })
