@@ -849,3 +849,23 @@ fn a_near_duplicate_list_entry_needs_force() {
         .unwrap();
     assert!(line.contains("维护名录 村(社区)"), "{line}");
 }
+
+/// The desk started where there is no terminal (ssh without -t, a script)
+/// says so in Chinese, with what to do; no OS words reach the officer.
+#[test]
+fn the_desk_without_a_terminal_says_what_to_do_in_chinese() {
+    let cli = Cli::with_roster();
+    let out = cli
+        .cmd()
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    common::cli::stop_server(&cli.dir.path().join("desk.sock"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("这里不是终端") && err.contains("ssh -t"),
+        "{err}"
+    );
+    assert!(!err.contains("os error") && !err.is_ascii(), "{err}");
+}

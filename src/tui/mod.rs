@@ -37,7 +37,6 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::Timelike;
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use ratatui::crossterm::terminal::{
@@ -151,7 +150,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     };
     let (keymap, keymap_warning) = Keymap::load(opts.keymap.as_deref());
 
-    terminal::enable_raw_mode().context("无法进入全屏模式（标准输入不是终端？）")?;
+    // Only Chinese reaches the officer: the OS words are left out.
+    terminal::enable_raw_mode().map_err(|_| {
+        anyhow::anyhow!(
+            "无法进入全屏模式：这里不是终端。经 ssh 登录请用 ssh -t；在脚本里请带命令，如 {} list disputes",
+            crate::desk::paths::program()
+        )
+    })?;
     let prev_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
@@ -166,12 +171,17 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
     // Clear ourselves: ratatui's clear() asks the terminal where the cursor
     // is, and a slow SSH link may not answer in time.
+    let screen = |e: std::io::Error| {
+        restore_terminal();
+        anyhow::anyhow!("无法打开全屏界面：{}", crate::private_fs::describe(&e))
+    };
     execute!(
         out,
         EnterAlternateScreen,
         terminal::Clear(terminal::ClearType::All)
-    )?;
-    let mut terminal = Terminal::new(DeskBackend::new(out))?;
+    )
+    .map_err(screen)?;
+    let mut terminal = Terminal::new(DeskBackend::new(out)).map_err(screen)?;
     let result = event_loop(&mut terminal, opts, keymap, keymap_warning, first);
     restore_terminal();
     result
