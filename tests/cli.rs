@@ -869,3 +869,14 @@ fn the_desk_without_a_terminal_says_what_to_do_in_chinese() {
     );
     assert!(!err.contains("os error") && !err.is_ascii(), "{err}");
 }
+
+/// `serve --detach` says whether it started the server or found one.
+#[test]
+fn serve_detach_says_whether_it_started_one() {
+    let cli = Cli::with_roster();
+    let first = cli.ok(&["serve", "--detach"]);
+    let again = cli.ok(&["serve", "--detach"]);
+    common::cli::stop_server(&cli.dir.path().join("desk.sock"));
+    assert!(first.starts_with("已在后台启动服务端"), "{first}");
+    assert!(again.starts_with("服务端已在运行"), "{again}");
+}

@@ -968,3 +968,15 @@ fn the_queue_uses_a_wide_screen_for_its_reasons() {
         assert!(!screen.contains("未…"), "{screen}");
     }
 }
+
+/// Filtering 我的 counts against 我的's own whole, not the matches again.
+#[test]
+fn a_filter_in_my_work_counts_against_my_work() {
+    let mut s = Harness::new(false);
+    let whole: u32 = s.app.data.mine.iter().map(|(_, n)| *n).sum();
+    assert!(whole > 1);
+    let id = s.app.selected_id().expect("a case in 我的");
+    s.key(KeyCode::Char('/')).typed(&id);
+    let screen = s.screen(80, 24);
+    assert!(screen.contains(&format!("（共 {whole} 件）")), "{screen}");
+}

@@ -119,10 +119,15 @@ impl Serve {
 
 /// `serve --detach`: makes sure a server runs, then returns.
 pub fn serve_detached(db: &Path, socket: &Path) -> anyhow::Result<Printed> {
-    server::ensure_running(db, socket)?;
+    let started = server::ensure_running(db, socket)?;
+    let said = if started {
+        "已在后台启动服务端"
+    } else {
+        "服务端已在运行"
+    };
     Ok(Printed::new(
-        json!({"socket": socket}),
-        format!("服务端已在运行：{}", socket.display()),
+        json!({"socket": socket, "started": started}),
+        format!("{said}：{}", socket.display()),
     ))
 }
 

@@ -900,15 +900,16 @@ impl LoseReply {
 
 /// Starts `desk serve` in the background unless a server already answers on
 /// `socket`; returns once one answers. Two officers starting at once get one
-/// server: the lock file lets only one of the twins run.
-pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
+/// server: the lock file lets only one of the twins run. True when this
+/// call started it.
+pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<bool> {
     // A runtime directory someone else made, or a server run by someone
     // else, is refused exactly as a client refuses it.
     paths::check_runtime_dir(socket, false).map_err(anyhow::Error::msg)?;
     if let Ok(stream) = UnixStream::connect(socket) {
         crate::desk::trust::check_server(&stream, socket)
             .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-        return Ok(());
+        return Ok(false);
     }
     // Only `desk init` and `desk demo` create a database.
     if !db.exists() {
@@ -950,11 +951,11 @@ pub fn ensure_running(db: &Path, socket: &Path) -> anyhow::Result<()> {
     // on a large one; a server that refused its database exits at once.
     for _ in 0..1200 {
         if UnixStream::connect(socket).is_ok() {
-            return Ok(());
+            return Ok(true);
         }
         if let Ok(Some(status)) = child.try_wait() {
             if UnixStream::connect(socket).is_ok() {
-                return Ok(());
+                return Ok(false);
             }
             // The twin that lost the lock exits at once and the winner will
             // answer; when nobody holds the lock, the child itself failed.

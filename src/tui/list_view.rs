@@ -425,10 +425,12 @@ pub(super) fn draw_list(f: &mut Frame, app: &mut App, area: Rect) {
     let (shown, total) = if cases {
         // A search's total is its matches; the list's own is in the tally.
         let matches = app.list_total(view);
-        let whole = view
-            .screen()
-            .and_then(|s| app.data.tally.total(s))
-            .map_or(matches, |n| n as usize);
+        // 我的 has no screen of its own: its whole is its sections' sum.
+        let whole = match view.screen() {
+            Some(s) => app.data.tally.total(s).map_or(matches, |n| n as usize),
+            None if view == View::Mine => app.data.mine.iter().map(|(_, n)| *n as usize).sum(),
+            None => matches,
+        };
         (matches, whole)
     } else {
         (app.visible_rows(view).len(), app.data.rows[vi].len())
