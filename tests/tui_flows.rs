@@ -2263,3 +2263,53 @@ fn a_late_handover_does_not_cover_what_the_officer_already_opened() {
         .as_deref()
         .is_some_and(|c| c.starts_with("【")));
 }
+
+/// What a case's waits refuse is said before any form opens, and the hint
+/// bar does not offer it: a request while another waits, 恢复 when not
+/// 中止, 签收预警 with no alert, 转办 from a state that cannot be.
+#[test]
+fn forms_a_wait_refuses_are_not_opened_or_offered() {
+    let (local, _dir) = shared();
+    let id = working_case(&local);
+    let mut tj = Desk::open(&local, "tj1");
+    tj.go(&id);
+    let hints = |d: &mut Desk| {
+        d.screen(80, 24)
+            .lines()
+            .nth(22)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!hints(&mut tj).contains("Z 恢复"), "{}", hints(&mut tj));
+    tj.key(KeyCode::Char('Z'));
+    assert!(tj.status().contains("案件没有中止"), "{}", tj.status());
+    // 中止 asked: another request waits for it.
+    tj.key(KeyCode::Char('z')).typed("当事人外出").submit();
+    assert!(tj.status().contains("已申请中止"), "{}", tj.status());
+    for (key, what) in [('z', "中止"), ('c', "销号"), ('x', "延期")] {
+        tj.key(KeyCode::Char(key));
+        assert!(!tj.has_form(), "{what}: a form opened");
+        assert!(
+            tj.status().contains("已有待审批的申请，请等审批后再提"),
+            "{what}: {}",
+            tj.status()
+        );
+    }
+    // No alert on the case: w is neither offered nor opens anything.
+    let mut zb = Desk::open(&local, "zb1");
+    zb.go(&id);
+    assert!(!hints(&mut zb).contains("w 签收预警"), "{}", hints(&mut zb));
+    zb.key(KeyCode::Char('w'));
+    assert!(zb.status().contains("没有待签收的预警"), "{}", zb.status());
+    // 转办 of a case sent back to the desk: refused before the form.
+    let other = fixture_on(&local)("东河村");
+    let triage = ops::Triage {
+        risk: RiskLevel::Low,
+        flags: vec![],
+        tier: None,
+    };
+    local.call("zb1", triage.on(other.clone(), None));
+    zb.go(&other).key(KeyCode::Char('m'));
+    assert!(!zb.has_form(), "a 转办 form on a case never assigned");
+    assert!(zb.status().contains("不能转办"), "{}", zb.status());
+}
