@@ -2313,3 +2313,17 @@ fn forms_a_wait_refuses_are_not_opened_or_offered() {
     assert!(!zb.has_form(), "a 转办 form on a case never assigned");
     assert!(zb.status().contains("不能转办"), "{}", zb.status());
 }
+
+/// After registering from a list, the cursor is on the new case there.
+#[test]
+fn the_cursor_goes_to_the_case_just_registered() {
+    let (local, _dir) = shared();
+    let f = fixture_on(&local);
+    for _ in 0..30 {
+        f("东河村");
+    }
+    let mut d = Desk::open(&local, "zb1");
+    d.key(KeyCode::Char('1')).key(KeyCode::End);
+    let id = register(&mut d, "新来电");
+    assert_eq!(d.app.selected_id().as_deref(), Some(id.as_str()));
+}

@@ -843,6 +843,9 @@ impl App {
             self.lists[self.view.index()].marks.clear();
             self.clear_draft();
             self.say(format!("{done_word} {}", done.join(" ")), false);
+            if let (FormKind::Register, [id]) = (kind, &done[..]) {
+                self.follow_new(id);
+            }
             if let (Some(kind), [id]) = (then, &done[..]) {
                 let target = self.target(id);
                 self.open_form(kind, vec![target]);

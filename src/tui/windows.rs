@@ -360,6 +360,23 @@ impl App {
             .min(total.saturating_sub(self.page));
     }
 
+    /// A case just registered: the list's cursor goes to it (asked of the
+    /// server, which listed it before it answered).
+    pub(super) fn follow_new(&mut self, id: &str) {
+        let view = self.view;
+        let Some(query) = self.query_of(view).filter(|_| view != View::Mine) else {
+            return;
+        };
+        self.lists[view.index()].following = Some(id.to_string());
+        let want = Want::Locate {
+            view,
+            id: id.to_string(),
+        };
+        let id = id.to_string();
+        self.out
+            .push(Out::Request(want, Request::Locate { query, id }));
+    }
+
     /// The server says where the followed case stands: the cursor goes
     /// there, unless the officer has moved on meanwhile.
     pub(super) fn on_located(&mut self, view: View, id: &str, at: Option<u32>) {
