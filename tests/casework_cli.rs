@@ -48,7 +48,7 @@ fn transfer_then_refuse_and_accept_on_the_command_line() {
     assert!(out.contains("已转办，等对方签收"), "{out}");
     let show = cli.ok(&["show", &id]);
     assert!(
-        show.contains("【转办待签收】司法所 tj1 → 派出所 zb1：涉及治安"),
+        show.contains("【转办待签收】司法所 冯志强 → 派出所 宋雪梅：涉及治安"),
         "{show}"
     );
 
