@@ -476,9 +476,10 @@ pub fn queue(desk: &mut dyn Desk, limit: usize) -> anyhow::Result<Printed> {
         &[
             ("分值", 5),
             ("编号", 14),
-            ("风险", 4),
+            // 未研判 whole, and the desk's own word for the reasons.
+            ("风险", 6),
             ("村(社区)", 10),
-            ("危险分原因", 44),
+            ("主要原因", 44),
             ("时限", 12),
         ],
         &rows,

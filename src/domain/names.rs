@@ -29,6 +29,11 @@ pub enum Resolved {
     Unknown(Vec<usize>),
 }
 
+/// Everyday words officers type for a list's own word (电话 for 来电):
+/// taken as that entry wherever the list has it.
+/// (A part of the entry, 微信 or 来访, is found without this.)
+const EVERYDAY: &[(&str, &str)] = &[("电话", "来电"), ("打电话", "来电"), ("上门", "群众来访")];
+
 /// Characters most list entries share; they say nothing about which one.
 const GENERIC: &str = "村社区居委会组镇乡街道办所站局队中心";
 
@@ -66,11 +71,16 @@ pub fn resolve_with<S: AsRef<str>>(list: &[S], aliases: &[(usize, &str)], typed:
         };
     }
     let bare = strip_suffixes(&lower);
+    let everyday = EVERYDAY
+        .iter()
+        .filter(|(word, _)| *word == lower)
+        .filter_map(|(_, entry)| labels.iter().position(|l| l == entry));
     let alias_hits = unique(
         aliases
             .iter()
             .filter(|(_, a)| a.to_lowercase() == lower)
             .map(|(i, _)| *i)
+            .chain(everyday)
             .chain(
                 labels
                     .iter()
@@ -305,6 +315,24 @@ mod tests {
             Resolved::Found { index, how } => Some((list[index].to_string(), how)),
             _ => None,
         }
+    }
+
+    #[test]
+    fn everyday_words_name_the_lists_own() {
+        let sources = [
+            "主动排查",
+            "网格员上报",
+            "群众来访",
+            "来电",
+            "网络(微信/抖音)",
+        ];
+        assert_eq!(found(&sources, "电话"), Some(("来电".into(), How::Alias)));
+        assert_eq!(
+            found(&sources, "上门"),
+            Some(("群众来访".into(), How::Alias))
+        );
+        // Only where the list has the entry.
+        assert_eq!(found(VILLAGES, "电话"), None);
     }
 
     #[test]
