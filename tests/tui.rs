@@ -716,17 +716,21 @@ fn my_work_is_the_first_screen_for_each_role_and_enter_opens_the_case() {
     }
 }
 
+/// A closed case of the fixtures, as lists summarise it.
+fn closed_case(s: &Harness) -> Summary {
+    s.records
+        .iter()
+        .map(Summary::of)
+        .find(|d| !d.status.is_open())
+        .expect("the fixtures hold a closed case")
+}
+
 /// A search that finds nothing 在办 says whether 全部 has it; in 全部
 /// the count is of all cases, not "1 of" the screen's own.
 #[test]
 fn a_search_empty_in_progress_says_all_cases_have_it() {
     let mut s = Harness::new(false);
-    let closed = s
-        .records
-        .iter()
-        .map(Summary::of)
-        .find(|d| !d.status.is_open())
-        .expect("the fixtures hold a closed case");
+    let closed = closed_case(&s);
     s.key(KeyCode::Char('2'))
         .key(KeyCode::Char('/'))
         .typed(&closed.id);
@@ -744,12 +748,7 @@ fn a_search_empty_in_progress_says_all_cases_have_it() {
 #[test]
 fn the_filter_finds_closed_cases_once_its_scope_is_all() {
     let mut s = Harness::new(false);
-    let closed = s
-        .records
-        .iter()
-        .map(Summary::of)
-        .find(|d| !d.status.is_open())
-        .expect("the fixtures hold a closed case");
+    let closed = closed_case(&s);
     // Its title is what the officer remembers: 在办 lists do not hold it.
     s.key(KeyCode::Char('2'))
         .key(KeyCode::Char('/'))

@@ -57,7 +57,8 @@ struct Desk {
 }
 
 impl Desk {
-    fn open(local: &Rc<Server>, login: &str) -> Desk {
+    /// A desk that has asked for everything, before any answer came.
+    fn loading(local: &Rc<Server>, login: &str) -> Desk {
         let mut d = Desk {
             app: App::new(Keymap::default_map(), clock::now(), false),
             local: local.clone(),
@@ -69,6 +70,11 @@ impl Desk {
         };
         d.app.online = true;
         d.app.load();
+        d
+    }
+
+    fn open(local: &Rc<Server>, login: &str) -> Desk {
+        let mut d = Desk::loading(local, login);
         d.pump();
         // A new shift opens on the handover; Esc puts it away.
         if let Some(Overlay::Report { title, .. }) = d.app.overlays.last() {
@@ -2197,17 +2203,7 @@ fn a_form_the_cases_state_refuses_is_not_opened_and_the_officer_is_told_why_at_o
 #[test]
 fn a_late_handover_does_not_cover_what_the_officer_already_opened() {
     let (local, _dir) = shared();
-    let mut d = Desk {
-        app: App::new(Keymap::default_map(), clock::now(), false),
-        local: local.clone(),
-        seen: local.notices.borrow().len(),
-        who: caller("zb1"),
-        searches: Default::default(),
-        keys: 0,
-        text_keys: 0,
-    };
-    d.app.online = true;
-    d.app.load();
+    let mut d = Desk::loading(&local, "zb1");
     // The officer opens the help before the server has answered anything.
     d.app
         .on_key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
@@ -2231,17 +2227,7 @@ fn a_late_handover_does_not_cover_what_the_officer_already_opened() {
     );
     // A key that opened nothing (↓ on the list, n refused) still means the
     // officer is at work: the handover is announced, not opened over them.
-    let mut e = Desk {
-        app: App::new(Keymap::default_map(), clock::now(), false),
-        local: local.clone(),
-        seen: local.notices.borrow().len(),
-        who: caller("ld1"),
-        searches: Default::default(),
-        keys: 0,
-        text_keys: 0,
-    };
-    e.app.online = true;
-    e.app.load();
+    let mut e = Desk::loading(&local, "ld1");
     e.app
         .on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
     e.pump();
